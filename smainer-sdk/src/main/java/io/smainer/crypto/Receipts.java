@@ -1,0 +1,61 @@
+package io.smainer.crypto;
+
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
+import io.smainer.chain.U256;
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The receipt hashes the deployed contract checks, and the result hash they commit to. They carry no
+ * domain separation (no chain id, no contract address): that is the deployed contract's design.
+ */
+public final class Receipts {
+    private Receipts() {
+    }
+
+    /**
+     * {@code h1 = pedersen(pedersen(task_id, provider), result_hash)}, the flat receipt.
+     *
+     * @param crypto the implementation
+     * @param taskId the on-chain task id, taken as one felt
+     * @param provider the provider's account address
+     * @param resultHash the result hash
+     * @return h1
+     */
+    public static Felt flatHash(StarkCrypto crypto, U256 taskId, ContractAddress provider, Felt resultHash) {
+        return crypto.pedersen(crypto.pedersen(taskId.toFelt(), provider.felt()), resultHash);
+    }
+
+    /**
+     * {@code h2 = pedersen(h1, actual_cost)}, the effort receipt.
+     *
+     * @param crypto the implementation
+     * @param taskId the on-chain task id
+     * @param provider the provider's account address
+     * @param resultHash the result hash
+     * @param actualCost the settled cost, taken as one felt
+     * @return h2
+     */
+    public static Felt effortHash(StarkCrypto crypto, U256 taskId, ContractAddress provider, Felt resultHash,
+            TokenAmount actualCost) {
+        return crypto.pedersen(flatHash(crypto, taskId, provider, resultHash), new Felt(actualCost.baseUnits()));
+    }
+
+    /**
+     * {@code result_hash}: SHA-256 of the canonical result bytes, reduced modulo the Stark prime.
+     *
+     * @param result the result bytes
+     * @return the felt
+     */
+    public static Felt resultHash(byte[] result) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(result);
+            return Felt.reduce(new BigInteger(1, digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.smainer.crypto;
+
+import io.smainer.chain.Felt;
+
+/**
+ * The Stark-curve operations the protocol needs: key derivation, ECDSA sign and verify (RFC 6979
+ * deterministic nonces), and the Pedersen hash. Implementations are thread-safe and interchangeable:
+ * the same key and message give byte-for-byte the same signature in each.
+ *
+ * <p>{@link #starknetJvm()} delegates to starknet-jvm's native routines; {@link #fast()} is the SDK's own
+ * implementation, proven identical to it by differential tests and many times faster.
+ * {@link #defaultCrypto()} is the fast one.
+ */
+public interface StarkCrypto {
+    /**
+     * @param privateKey a private key in {@code [1, n)}
+     * @return its public key (the x coordinate of {@code privateKey * G})
+     */
+    Felt publicKey(Felt privateKey);
+
+    /**
+     * Signs a message hash with RFC 6979 nonces, as starknet-jvm does.
+     *
+     * @param privateKey a private key in {@code [1, n)}
+     * @param messageHash a hash below {@code 2^251}
+     * @return the signature
+     */
+    Signature sign(Felt privateKey, Felt messageHash);
+
+    /**
+     * @param publicKey the signer's public key
+     * @param messageHash the signed hash
+     * @param signature the signature to check
+     * @return true when the signature is valid; false for a wrong one or out-of-range r or s
+     */
+    boolean verify(Felt publicKey, Felt messageHash, Signature signature);
+
+    /**
+     * @param a first input
+     * @param b second input
+     * @return the Starknet Pedersen hash {@code H(a, b)}
+     */
+    Felt pedersen(Felt a, Felt b);
+
+    /** @return a short name for logs and benchmarks */
+    String name();
+
+    /** @return starknet-jvm's implementation (its bundled native crypto-cpp routines) */
+    static StarkCrypto starknetJvm() {
+        return io.smainer.crypto.internal.StarknetJvmCrypto.INSTANCE;
+    }
+
+    /** @return the SDK's own fast implementation */
+    static StarkCrypto fast() {
+        return io.smainer.crypto.internal.Implementations.fast();
+    }
+
+    /** @return the implementation the SDK uses unless told otherwise: {@link #fast()} */
+    static StarkCrypto defaultCrypto() {
+        return fast();
+    }
+}

@@ -1,0 +1,82 @@
+package io.smainer.internal;
+
+import io.smainer.InvalidFieldException;
+import java.util.Collection;
+import java.util.Optional;
+
+/** Validation helpers for compact constructors. Not API. */
+public final class Require {
+    private Require() {
+    }
+
+    /**
+     * @param field the field's wire name
+     * @param value the value
+     * @param <T> its type
+     * @return the value, when present
+     */
+    public static <T> T present(String field, T value) {
+        if (value == null) {
+            throw new InvalidFieldException(field, "a value", null);
+        }
+        return value;
+    }
+
+    /**
+     * @param field the field's wire name
+     * @param value the value
+     * @param <T> its type
+     * @return the value, or empty for null
+     */
+    public static <T> Optional<T> optional(String field, Optional<T> value) {
+        return value == null ? Optional.empty() : value;
+    }
+
+    /**
+     * @param field the field's wire name
+     * @param value text
+     * @param maxLength the largest length accepted
+     * @return the text, when non-blank and short enough
+     */
+    public static String text(String field, String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidFieldException(field, "non-empty text", value);
+        }
+        if (value.length() > maxLength) {
+            throw new InvalidFieldException(field, "at most " + maxLength + " characters", value);
+        }
+        return value;
+    }
+
+    /**
+     * @param field the field's wire name
+     * @param value a number
+     * @param min smallest accepted
+     * @param max largest accepted
+     * @return the number, when in range
+     */
+    public static long range(String field, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new InvalidFieldException(field, "an integer in [" + min + ", " + max + "]", value);
+        }
+        return value;
+    }
+
+    /**
+     * @param field the field's wire name
+     * @param values a collection
+     * @param max the largest size accepted
+     * @param <C> its type
+     * @return the collection, when present and small enough
+     */
+    public static <C extends Collection<?>> C size(String field, C values, int max) {
+        present(field, values);
+        if (values.size() > max) {
+            throw new InvalidFieldException(field, "at most " + max + " entries", values.size() + " entries");
+        }
+        if (values.contains(null)) {
+            throw new InvalidFieldException(field, "no empty entries", "a null entry");
+        }
+        return values;
+    }
+}

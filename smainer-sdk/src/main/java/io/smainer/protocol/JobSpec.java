@@ -1,0 +1,77 @@
+package io.smainer.protocol;
+
+import io.smainer.InvalidFieldException;
+import io.smainer.internal.Require;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A unit of work as it travels: a kind (e.g. {@code matmul-f32}), small string parameters, a binary
+ * payload (base64 on the wire) and limits. The {@code io.smainer.job} package builds and reads typed
+ * specs for each kind.
+ *
+ * @param kind the job kind, lower-case letters, digits and dashes
+ * @param params small parameters, at most 64 entries
+ * @param payload the binary input, may be empty
+ * @param timeoutMillis how long a run may take, in {@code [1, 3600000]}
+ * @param maxMemoryBytes the most memory a run may use, at least 0 (0: the runner's default)
+ */
+public record JobSpec(String kind, Map<String, String> params, byte[] payload, long timeoutMillis, long maxMemoryBytes) {
+    /** Default run time limit: five minutes, as the deployed relayer's task timeout. */
+    public static final long DEFAULT_TIMEOUT_MILLIS = 300_000;
+
+    /** Validates every field. */
+    public JobSpec {
+        Require.text("kind", kind, 64);
+        if (!kind.matches("[a-z0-9][a-z0-9-]*")) {
+            throw new InvalidFieldException("kind", "lower-case letters, digits and dashes", kind);
+        }
+        params = Map.copyOf(Require.present("params", params == null ? Map.of() : params));
+        if (params.size() > 64) {
+            throw new InvalidFieldException("params", "at most 64 entries", params.size());
+        }
+        payload = payload == null ? new byte[0] : payload;
+        Require.range("timeout_millis", timeoutMillis, 1, 3_600_000);
+        Require.range("max_memory_bytes", maxMemoryBytes, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param kind the job kind
+     * @param params parameters
+     * @param payload the binary input
+     * @return a spec with the default limits
+     */
+    public static JobSpec of(String kind, Map<String, String> params, byte[] payload) {
+        return new JobSpec(kind, params, payload, DEFAULT_TIMEOUT_MILLIS, 0);
+    }
+
+    /**
+     * @param name a parameter name
+     * @return its value
+     * @throws InvalidFieldException when absent
+     */
+    public String param(String name) {
+        String v = params.get(name);
+        if (v == null) {
+            throw new InvalidFieldException("params." + name, "a value", null);
+        }
+        return v;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof JobSpec j && kind.equals(j.kind) && params.equals(j.params)
+                && Arrays.equals(payload, j.payload) && timeoutMillis == j.timeoutMillis && maxMemoryBytes == j.maxMemoryBytes;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * kind.hashCode() + params.hashCode()) + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+        return "JobSpec[kind=" + kind + ", params=" + params + ", payload=" + payload.length + " bytes, timeoutMillis="
+                + timeoutMillis + ", maxMemoryBytes=" + maxMemoryBytes + "]";
+    }
+}
