@@ -58,6 +58,39 @@ public record JobSpec(String kind, Map<String, String> params, byte[] payload, l
         return v;
     }
 
+    /**
+     * The job's content hash, which a demander's request signature commits to: SHA-256, reduced modulo
+     * the Stark prime, of {@code kind}, the parameters sorted by name, the payload and the limits, each
+     * length-prefixed.
+     *
+     * @return the hash
+     */
+    public io.smainer.chain.Felt contentHash() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream data = new java.io.DataOutputStream(out);
+        try {
+            writeString(data, kind);
+            data.writeInt(params.size());
+            for (String key : new java.util.TreeSet<>(params.keySet())) {
+                writeString(data, key);
+                writeString(data, params.get(key));
+            }
+            data.writeInt(payload.length);
+            data.write(payload);
+            data.writeLong(timeoutMillis);
+            data.writeLong(maxMemoryBytes);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return io.smainer.crypto.Receipts.resultHash(out.toByteArray());
+    }
+
+    private static void writeString(java.io.DataOutputStream data, String s) throws java.io.IOException {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        data.writeInt(b.length);
+        data.write(b);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof JobSpec j && kind.equals(j.kind) && params.equals(j.params)
