@@ -25,7 +25,7 @@ public final class FeeMath {
 
     /**
      * The escrow a tiered task locks: {@code floor(base * multiplier / 10000)}, with the contract's
-     * bounds ({@code base > 0}, {@code base <= 2^255 / multiplier}, {@code base <= adjusted <= 10 * base}).
+     * bounds ({@code base <= 2^255 / multiplier}, {@code base <= adjusted <= 10 * base}).
      *
      * @param base the base amount
      * @param multiplier the tier multiplier, in {@code [10000, 100000]}
@@ -37,9 +37,6 @@ public final class FeeMath {
             throw new InvalidFieldException("tier_multiplier", "in [10000, 100000]", m);
         }
         BigInteger b = base.baseUnits();
-        if (b.signum() == 0) {
-            throw new InvalidFieldException("base_amount", "more than zero base units", b);
-        }
         BigInteger max = maxBase(multiplier);
         if (b.compareTo(max) > 0) {
             throw new InvalidFieldException("base_amount", "at most 2^255 / " + m + " = " + max, b);

@@ -74,8 +74,10 @@ public final class Require {
         if (values.size() > max) {
             throw new InvalidFieldException(field, "at most " + max + " entries", values.size() + " entries");
         }
-        if (values.contains(null)) {
-            throw new InvalidFieldException(field, "no empty entries", "a null entry");
+        for (Object v : values) {
+            if (v == null) {
+                throw new InvalidFieldException(field, "no empty entries", "a null entry");
+            }
         }
         return values;
     }

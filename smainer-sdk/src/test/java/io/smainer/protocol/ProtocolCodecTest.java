@@ -1,0 +1,144 @@
+package io.smainer.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
+import io.smainer.chain.U256;
+import io.smainer.crypto.Signature;
+import io.smainer.fee.Tier;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ProtocolCodecTest {
+    private static final ProtocolCodec CODEC = ProtocolCodec.create();
+    private static final Signature SIG = new Signature(Felt.parse("0x1234"), Felt.parse("0x5678"));
+    private static final JobSpec JOB = new JobSpec("matmul-f32", Map.of("n", "2"), new byte[] {1, 2, 3}, 60_000, 1 << 20);
+    private static final NodeCapabilities CAPS = new NodeCapabilities("node-a", List.of("matmul-f32", "sha256-batch"),
+            List.of(new NodeCapabilities.GpuInfo("NVIDIA H100", 80L << 30, "9.0")), Tier.PREMIUM, 4);
+
+    static Stream<Message> everyMessageType() {
+        return Stream.of(
+                new Messages.Challenge("c1", Felt.of(77), 1_800_000_000L, "SN_SEPOLIA", "smainer"),
+                new Messages.NodeRegister("r1", ContractAddress.of(0xabc), Felt.of(77), 1_800_000_000L, SIG, CAPS),
+                new Messages.Ack("a1", "r1", "node-1", 30),
+                new Messages.NodeHeartbeat("h1", 1, 4),
+                new Messages.TaskAssigned("t1", "task-9", U256.of(9), JOB, SettlementMode.EFFORT,
+                        TokenAmount.parseStrk("2.2"), 1_800_000_000_000L),
+                new Messages.TaskAccepted("t2", "task-9"),
+                new Messages.TaskCompleted("t3", "task-9", new byte[] {9, 8}, Felt.of(5), SIG,
+                        Optional.of(new EffortMetrics(100, 200, 3_000, 7)), Optional.of(TokenAmount.parseStrk("0.4"))),
+                new Messages.TaskCompleted("t4", "task-9", new byte[0], Felt.of(5), SIG, Optional.empty(), Optional.empty()),
+                new Messages.TaskFailed("t5", "task-9", "out of memory", true),
+                new Messages.TaskRevoked("t6", "task-9", "timed out"),
+                new Messages.Ping("p1"),
+                new Messages.Pong("p2", "p1"),
+                new Messages.ErrorMessage("e1", "r1", "invalid_field", "nonce: expected the challenge's nonce", Optional.of("nonce")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyMessageType")
+    void everyMessageRoundTripsThroughItsJson(Message message) {
+        String json = CODEC.encode(message);
+        assertThat(json).startsWith("{\"v\":1,\"type\":\"" + message.type() + "\",\"id\":\"" + message.id() + "\"");
+        assertThat(CODEC.decode(json)).isEqualTo(message);
+    }
+
+    @Test
+    void writesChainTypesInTheirWireForms() {
+        String json = CODEC.encode(new Messages.TaskAssigned("t1", "task-9", U256.of(BigInteger.TWO.pow(130)), JOB,
+                SettlementMode.FLAT, TokenAmount.parseStrk("1.5"), 5));
+        assertThat(json).contains("\"escrow_id\":\"1361129467683753853853498429727072845824\"")
+                .contains("\"escrow_amount\":\"1500000000000000000\"")
+                .contains("\"settlement\":\"flat\"")
+                .contains("\"payload\":\"AQID\"")
+                .contains("\"timeout_millis\":60000");
+    }
+
+    @Test
+    void refusesAnUnknownType() {
+        assertThatThrownBy(() -> CODEC.decode("{\"v\":1,\"type\":\"node_explode\",\"id\":\"x\"}"))
+                .isInstanceOf(ProtocolException.class)
+                .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("type"))
+                .hasMessageContaining("node_explode");
+    }
+
+    @Test
+    void refusesAnotherProtocolVersion() {
+        assertThatThrownBy(() -> CODEC.decode("{\"v\":2,\"type\":\"ping\",\"id\":\"x\"}"))
+                .isInstanceOf(ProtocolException.class)
+                .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("v"));
+    }
+
+    @Test
+    void namesAMissingField() {
+        assertThatThrownBy(() -> CODEC.decode("{\"v\":1,\"type\":\"task_accepted\",\"id\":\"x\"}"))
+                .isInstanceOf(ProtocolException.class)
+                .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("task_id"));
+    }
+
+    @Test
+    void namesAMalformedNestedField() {
+        String json = CODEC.encode(new Messages.NodeRegister("r1", ContractAddress.of(0xabc), Felt.of(77), 5, SIG, CAPS))
+                .replace("\"nonce\":\"0x4d\"", "\"nonce\":\"0xnothex\"");
+        assertThatThrownBy(() -> CODEC.decode(json))
+                .isInstanceOf(ProtocolException.class)
+                .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("nonce"))
+                .hasMessageContaining("0xnothex");
+        String badTier = CODEC.encode(new Messages.NodeRegister("r1", ContractAddress.of(0xabc), Felt.of(77), 5, SIG, CAPS))
+                .replace("\"premium\"", "\"platinum\"");
+        assertThatThrownBy(() -> CODEC.decode(badTier))
+                .isInstanceOf(ProtocolException.class)
+                .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("capabilities.tier"));
+    }
+
+    @Test
+    void namesAFieldOfTheWrongJsonType() {
+        assertThatThrownBy(() -> CODEC.decode("{\"v\":1,\"type\":\"node_heartbeat\",\"id\":\"x\",\"running\":\"lots\",\"capacity\":1}"))
+                .isInstanceOf(ProtocolException.class)
+                .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("running"));
+    }
+
+    @Test
+    void refusesAnOversizedPayloadBeforeParsingIt() {
+        ProtocolCodec small = ProtocolCodec.withMaxSize(100);
+        String big = "{\"v\":1,\"type\":\"ping\",\"id\":\"" + "x".repeat(200) + "\"}";
+        assertThatThrownBy(() -> small.decode(big))
+                .isInstanceOf(ProtocolException.class)
+                .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("payload"))
+                .hasMessageContaining("at most 100 characters");
+    }
+
+    @Test
+    void refusesMalformedJson() {
+        assertThatThrownBy(() -> CODEC.decode("{\"v\":1,")).isInstanceOf(ProtocolException.class)
+                .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("payload"));
+        assertThatThrownBy(() -> CODEC.decode("[1,2]")).isInstanceOf(ProtocolException.class);
+    }
+
+    @Test
+    void restBodiesRoundTripWithOptionalFieldsLeftOut() {
+        Api.SubmitTask submit = new Api.SubmitTask(U256.of(3), JOB, null, ContractAddress.of(0xdead), Felt.of(1), 99, SIG,
+                Optional.empty());
+        String json = CODEC.toJson(submit);
+        assertThat(json).doesNotContain("webhook_url").contains("\"settlement\":\"flat\"");
+        assertThat(CODEC.fromJson(json, Api.SubmitTask.class)).isEqualTo(submit);
+    }
+
+    @Test
+    void jobContentHashCommitsToEveryField() {
+        Felt h = JOB.contentHash();
+        assertThat(new JobSpec("matmul-f32", Map.of("n", "2"), new byte[] {1, 2, 3}, 60_000, 1 << 20).contentHash()).isEqualTo(h);
+        assertThat(new JobSpec("matmul-f32", Map.of("n", "3"), new byte[] {1, 2, 3}, 60_000, 1 << 20).contentHash()).isNotEqualTo(h);
+        assertThat(new JobSpec("matmul-f32", Map.of("n", "2"), new byte[] {1, 2, 4}, 60_000, 1 << 20).contentHash()).isNotEqualTo(h);
+        assertThat(new JobSpec("matmul-f32", Map.of("n", "2"), new byte[] {1, 2, 3}, 60_001, 1 << 20).contentHash()).isNotEqualTo(h);
+    }
+}
