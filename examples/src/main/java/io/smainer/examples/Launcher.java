@@ -26,7 +26,7 @@ public final class Launcher {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         try {
             switch (command) {
-                case "quote" -> QuoteExample.main(rest);
+                case "quote" -> QuoteExample.print(io.smainer.chain.TokenAmount.parseStrk(rest.length > 0 ? rest[0] : "0.1"), out);
                 case "help", "-h", "--help" -> help(out);
                 default -> {
                     err.println("smainer: unknown command '" + command + "'");
