@@ -31,6 +31,40 @@ public class EscrowRevertedException extends SmainerException {
     public static final String UNAUTHORIZED_RELAYER = "Unauthorized relayer";
     /** The contract is paused. */
     public static final String PAUSED = "Pausable: paused";
+    /** {@code unpause} while not paused. */
+    public static final String NOT_PAUSED = "Pausable: not paused";
+    /** An owner-only call from someone else. */
+    public static final String NOT_OWNER = "Caller is not the owner";
+    /** A tier other than 1, 2 or 3. */
+    public static final String INVALID_TIER = "Invalid tier";
+    /** A zero base amount. */
+    public static final String AMOUNT_MUST_BE_POSITIVE = "Amount must be positive";
+    /** A base amount above {@code 2^255 / multiplier}. */
+    public static final String AMOUNT_TOO_LARGE = "Amount too large";
+    /** An adjusted amount outside {@code [base, 10 * base]}. */
+    public static final String INVALID_ADJUSTED_AMOUNT = "Invalid adjusted amount";
+    /** A tier multiplier outside {@code [10000, 100000]}. */
+    public static final String INVALID_MULTIPLIER = "Invalid multiplier";
+    /** {@code register_node} by an active node. */
+    public static final String NODE_ALREADY_REGISTERED = "Node already registered";
+    /** {@code register_node} by a suspended node. */
+    public static final String NODE_SUSPENDED = "Node is suspended";
+    /** {@code deactivate_node} by a node that is not active. */
+    public static final String NODE_NOT_ACTIVE = "Node not active";
+    /** A zero public key. */
+    public static final String INVALID_PUBLIC_KEY = "Invalid public key";
+    /** A zero address where one is required. */
+    public static final String INVALID_ADDRESS = "Invalid address";
+    /** ERC-20: the allowance is below the amount. */
+    public static final String INSUFFICIENT_ALLOWANCE = "ERC20: insufficient allowance";
+    /** ERC-20: the balance is below the amount. */
+    public static final String INSUFFICIENT_BALANCE = "ERC20: insufficient balance";
+    /** A call to an address where no contract is deployed. */
+    public static final String CONTRACT_NOT_DEPLOYED = "Contract not deployed";
+    /** A selector the contract does not have. */
+    public static final String ENTRYPOINT_NOT_FOUND = "ENTRYPOINT_NOT_FOUND";
+    /** Arithmetic overflow in the contract (Cairo's panic). */
+    public static final String U256_OVERFLOW = "u256_mul Overflow";
 
     private final String reason;
 

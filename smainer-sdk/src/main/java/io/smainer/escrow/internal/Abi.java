@@ -1,0 +1,83 @@
+package io.smainer.escrow.internal;
+
+import com.swmansion.starknet.data.Selector;
+import io.smainer.chain.Felt;
+import io.smainer.crypto.internal.Felts;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Entry-point and event names of the SmainerContract and the ERC-20 token, as PROTOCOL.md documents
+ * them (and {@code contracts/smainer_contract.abi.json} records), with their selectors. Not API.
+ */
+public final class Abi {
+    private static final Map<String, Felt> SELECTORS = new ConcurrentHashMap<>();
+
+    // SmainerContract: registry
+    public static final String REGISTER_NODE = "register_node";
+    public static final String DEACTIVATE_NODE = "deactivate_node";
+    public static final String SUSPEND_NODE = "suspend_node";
+    public static final String GET_NODE_STATUS = "get_node_status";
+    public static final String SET_PROVIDER_PUBLIC_KEY = "set_provider_public_key";
+    public static final String GET_PROVIDER_PUBLIC_KEY = "get_provider_public_key";
+    // escrow
+    public static final String CREATE_TASK = "create_task";
+    public static final String CREATE_TIERED_TASK = "create_tiered_task";
+    public static final String PULL_AND_EXECUTE = "pull_and_execute";
+    public static final String CANCEL_TASK = "cancel_task";
+    public static final String GET_TASK = "get_task";
+    public static final String GET_TASK_COUNT = "get_task_count";
+    // settlement
+    public static final String SUBMIT_PROOF_AND_CLAIM = "submit_proof_and_claim";
+    public static final String SETTLE_WITH_EFFORT = "settle_with_effort";
+    public static final String SETTLE_WITH_EFFORT_AND_AFFILIATE = "settle_with_effort_and_affiliate";
+    // admin and views
+    public static final String SET_RELAYER = "set_relayer";
+    public static final String GET_RELAYER = "get_relayer";
+    public static final String SET_TREASURY = "set_treasury";
+    public static final String GET_TREASURY = "get_treasury";
+    public static final String PAUSE = "pause";
+    public static final String UNPAUSE = "unpause";
+    public static final String IS_PAUSED = "is_paused";
+    public static final String UPGRADE = "upgrade";
+    public static final String GET_FEE_PERCENT = "get_fee_percent";
+    public static final String GET_GAS_SUBSIDY_PERCENT = "get_gas_subsidy_percent";
+    public static final String SET_TIER_MULTIPLIERS = "set_tier_multipliers";
+    public static final String GET_TIER_MULTIPLIER = "get_tier_multiplier";
+    public static final String OWNER = "owner";
+
+    // ERC-20
+    public static final String APPROVE = "approve";
+    public static final String TRANSFER = "transfer";
+    public static final String TRANSFER_FROM = "transfer_from";
+    public static final String BALANCE_OF = "balance_of";
+    public static final String ALLOWANCE = "allowance";
+    public static final String TOTAL_SUPPLY = "total_supply";
+    public static final String DECIMALS = "decimals";
+
+    // events
+    public static final String TASK_CREATED = "TaskCreated";
+    public static final String TASK_COMPLETED = "TaskCompleted";
+    public static final String FEE_COLLECTED = "FeeCollected";
+    public static final String PAYOUT_RELEASED = "PayoutReleased";
+    public static final String EFFORT_SETTLEMENT = "EffortSettlement";
+    public static final String EFFORT_SETTLEMENT_V2 = "EffortSettlementV2";
+    public static final String TASK_CANCELLED = "TaskCancelled";
+    public static final String NODE_REGISTERED = "NodeRegistered";
+    public static final String TRANSFER_EVENT = "Transfer";
+    public static final String APPROVAL_EVENT = "Approval";
+
+    /** The account entry point a multicall invoke runs. */
+    public static final String EXECUTE = "__execute__";
+
+    private Abi() {
+    }
+
+    /**
+     * @param name an entry-point or event name
+     * @return {@code sn_keccak(name)}, as Starknet selects functions and keys events
+     */
+    public static Felt selector(String name) {
+        return SELECTORS.computeIfAbsent(name, n -> Felts.fromSn(Selector.selectorFromName(n)));
+    }
+}

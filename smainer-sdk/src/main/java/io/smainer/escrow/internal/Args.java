@@ -1,0 +1,74 @@
+package io.smainer.escrow.internal;
+
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import java.math.BigInteger;
+import java.util.List;
+
+/**
+ * Reads Cairo calldata the way a contract's ABI wrapper deserializes it: one felt per felt252,
+ * ContractAddress and u8, two per u256 (low, high). A missing or out-of-range argument, or one too many,
+ * reverts with {@code Failed to deserialize param #n}, as Cairo does. Not API.
+ */
+final class Args {
+    private static final BigInteger TWO_128 = BigInteger.ONE.shiftLeft(128);
+
+    private final List<Felt> data;
+    private int pos;
+    private int param;
+
+    Args(List<Felt> data) {
+        this.data = data;
+    }
+
+    private Felt next() {
+        if (pos >= data.size()) {
+            throw failed();
+        }
+        return data.get(pos++);
+    }
+
+    private Revert failed() {
+        return new Revert("Failed to deserialize param #" + Math.max(param, 1));
+    }
+
+    Felt felt() {
+        param++;
+        return next();
+    }
+
+    ContractAddress address() {
+        param++;
+        Felt f = next();
+        if (f.value().compareTo(ContractAddress.BOUND) >= 0) {
+            throw failed();
+        }
+        return new ContractAddress(f);
+    }
+
+    int u8() {
+        param++;
+        Felt f = next();
+        if (f.value().bitLength() > 8) {
+            throw failed();
+        }
+        return f.value().intValueExact();
+    }
+
+    BigInteger u256() {
+        param++;
+        BigInteger low = next().value();
+        BigInteger high = next().value();
+        if (low.compareTo(TWO_128) >= 0 || high.compareTo(TWO_128) >= 0) {
+            throw failed();
+        }
+        return high.shiftLeft(128).or(low);
+    }
+
+    void end() {
+        if (pos != data.size()) {
+            param++;
+            throw new Revert("Failed to deserialize param #" + param);
+        }
+    }
+}
