@@ -1,0 +1,165 @@
+package io.smainer.relayer.store;
+
+import io.smainer.chain.Felt;
+import io.smainer.chain.U256;
+import io.smainer.protocol.TaskStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The relayer's state: tasks, nodes, used nonces, leases and cross-relayer signals. One interface with
+ * an in-memory implementation ({@link MemoryStore}) and a Redis one; every write is a single atomic
+ * operation that a Redis implementation can make atomic with one Lua script or {@code SET NX}:
+ *
+ * <ul>
+ *   <li>{@link #create}: inserts a task and claims its escrow id in one step (the escrow's idempotency
+ *       key: an escrow backs at most one task, ever).</li>
+ *   <li>{@link #replace}: compare-and-set on {@link TaskRecord#version()}; the status indexes
+ *       ({@link #tasksByStatus}, {@link #tasksOnNode}) change in the same step.</li>
+ *   <li>{@link #useNonce}: set-if-absent with an expiry.</li>
+ *   <li>{@link #acquireLease}: set-if-absent-or-mine with a time to live (the settlement leader).</li>
+ * </ul>
+ *
+ * Implementations are thread-safe; {@link #close()} is idempotent.
+ */
+public interface RelayerStore extends AutoCloseable {
+
+    /** What {@link #create} did. */
+    sealed interface CreateResult {
+        /** @return the stored task: the new one, or the one the escrow already backs */
+        TaskRecord task();
+    }
+
+    /**
+     * The task was stored.
+     *
+     * @param task the stored record, with its sequence number
+     */
+    record Created(TaskRecord task) implements CreateResult {
+    }
+
+    /**
+     * The escrow already backs a task; nothing was stored.
+     *
+     * @param task the task the escrow backs
+     */
+    record Duplicate(TaskRecord task) implements CreateResult {
+    }
+
+    /**
+     * Stores a new PENDING task unless its escrow already backs a task (then stores nothing). Assigns
+     * the sequence number that orders {@link #tasksByStatus}.
+     *
+     * @param task a record at version 0
+     * @return what happened
+     */
+    CreateResult create(TaskRecord task);
+
+    /**
+     * @param id a task id
+     * @return the task
+     */
+    Optional<TaskRecord> task(String id);
+
+    /**
+     * @param escrowId an escrow id
+     * @return the task it backs
+     */
+    Optional<TaskRecord> taskByEscrow(U256 escrowId);
+
+    /**
+     * Compare-and-set: stores {@code next} only if the stored version of the task is still
+     * {@code current.version()}. {@code next.version()} must be {@code current.version() + 1}.
+     *
+     * @param current the version read
+     * @param next the version to write
+     * @return true when written; false when the task changed meanwhile (re-read and decide again)
+     */
+    boolean replace(TaskRecord current, TaskRecord next);
+
+    /**
+     * @param status a status
+     * @param max the most to return
+     * @return tasks in that status, oldest first (by sequence)
+     */
+    List<TaskRecord> tasksByStatus(TaskStatus status, int max);
+
+    /**
+     * @param nodeId a node
+     * @return its ASSIGNED and RUNNING tasks
+     */
+    List<TaskRecord> tasksOnNode(String nodeId);
+
+    /**
+     * @param max the most to return
+     * @return the newest tasks, newest first
+     */
+    List<TaskRecord> recentTasks(int max);
+
+    /** @return how many tasks are in each status (every status present, zero included) */
+    Map<TaskStatus, Long> countByStatus();
+
+    /**
+     * Records a signed request's nonce; a second use before it expires is refused.
+     *
+     * @param scope whose nonce (e.g. {@code request:0xabc...}), so signers cannot block each other
+     * @param nonce the nonce
+     * @param expiresAt after this the signed message is void anyway, and the nonce may be forgotten
+     * @return true the first time, false on a replay
+     */
+    boolean useNonce(String scope, Felt nonce, Instant expiresAt);
+
+    /**
+     * Inserts or replaces a node.
+     *
+     * @param node the node
+     */
+    void putNode(NodeRecord node);
+
+    /**
+     * @param nodeId a node id
+     * @return the node
+     */
+    Optional<NodeRecord> node(String nodeId);
+
+    /** @return every node known, sorted by id */
+    List<NodeRecord> nodes();
+
+    /**
+     * Takes or renews a named lease (e.g. the settlement leader among relayers sharing a store).
+     *
+     * @param name the lease
+     * @param owner who asks
+     * @param ttl how long it holds without renewal
+     * @return true when {@code owner} holds it now
+     */
+    boolean acquireLease(String name, String owner, Duration ttl);
+
+    /**
+     * Gives a lease back if {@code owner} holds it.
+     *
+     * @param name the lease
+     * @param owner who holds it
+     */
+    void releaseLease(String name, String owner);
+
+    /**
+     * Tells every subscriber (in every relayer sharing this store) about a task.
+     *
+     * @param signal the notice
+     */
+    void publish(Signal signal);
+
+    /**
+     * @param listener called for every published signal, on a store thread; must not block
+     * @return closes the subscription
+     */
+    AutoCloseable subscribe(Consumer<Signal> listener);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,19 @@
+package io.smainer.relayer.store;
+
+import io.smainer.internal.Require;
+import io.smainer.protocol.TaskStatus;
+
+/**
+ * A notice one relayer publishes through the store so that every relayer sharing it reacts at once
+ * (no polling): a task became PENDING, or changed status.
+ *
+ * @param taskId the task
+ * @param status its new status
+ */
+public record Signal(String taskId, TaskStatus status) {
+    /** Validates every field. */
+    public Signal {
+        Require.text("task_id", taskId, 64);
+        Require.present("status", status);
+    }
+}

@@ -1,0 +1,211 @@
+package io.smainer.relayer.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
+import io.smainer.chain.U256;
+import io.smainer.crypto.Signature;
+import io.smainer.fee.Tier;
+import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.NodeCapabilities;
+import io.smainer.protocol.SettlementMode;
+import io.smainer.protocol.TaskStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import io.smainer.relayer.Await;
+import io.smainer.relayer.MutableClock;
+
+/**
+ * The behaviour every {@link RelayerStore} shares. A store implementation's test extends this class and
+ * supplies a fresh, empty store; the clock it is given must be {@link #clock}.
+ */
+public abstract class RelayerStoreContract {
+    /** The clock the store must use; tests move it. */
+    protected final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    protected RelayerStore store;
+
+    /**
+     * @return a fresh, empty store on {@link #clock}
+     */
+    protected abstract RelayerStore newStore();
+
+    @BeforeEach
+    void open() {
+        store = newStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    static TaskRecord task(String id, long escrow) {
+        return TaskRecord.pending(id, U256.of(escrow), ContractAddress.of(0xabc), JobSpec.of("echo", Map.of("a", "b"),
+                new byte[] {1, 2, 3}), SettlementMode.FLAT, TokenAmount.ofBaseUnits(1000), TokenAmount.ofBaseUnits(1000),
+                Tier.BASIC.defaultMultiplier(), Tier.BASIC, Optional.of("http://127.0.0.1:9/hook"), Optional.empty(), 1);
+    }
+
+    static Completion completion() {
+        return new Completion(ContractAddress.of(0x77), new byte[] {9, 9}, Felt.of(5), new Signature(Felt.of(1), Felt.of(2)),
+                Optional.empty(), Optional.empty(), 5);
+    }
+
+    @Test
+    void storesANewTaskWithASequenceAndFindsItByIdAndEscrow() {
+        TaskRecord stored = store.create(task("t1", 1)).task();
+        assertThat(stored.seq()).isPositive();
+        assertThat(store.task("t1")).contains(stored);
+        assertThat(store.taskByEscrow(U256.of(1))).contains(stored);
+        assertThat(store.task("nope")).isEmpty();
+    }
+
+    @Test
+    void refusesASecondTaskOnTheSameEscrow() {
+        store.create(task("t1", 7));
+        RelayerStore.CreateResult again = store.create(task("t2", 7));
+        assertThat(again).isInstanceOf(RelayerStore.Duplicate.class);
+        assertThat(again.task().id()).isEqualTo("t1");
+        assertThat(store.task("t2")).isEmpty();
+    }
+
+    @Test
+    void replacesOnlyTheVersionItRead() {
+        TaskRecord v0 = store.create(task("t1", 1)).task();
+        TaskRecord v1 = v0.assigned("n1", 100, 2);
+        assertThat(store.replace(v0, v1)).isTrue();
+        assertThat(store.replace(v0, v0.assigned("n2", 100, 2))).isFalse();
+        assertThat(store.task("t1").orElseThrow().nodeId()).contains("n1");
+    }
+
+    @Test
+    void oneOfManyConcurrentClaimsWins() throws Exception {
+        TaskRecord v0 = store.create(task("t1", 1)).task();
+        int n = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicInteger wins = new AtomicInteger();
+        for (int i = 0; i < n; i++) {
+            String node = "n" + i;
+            pool.submit(() -> {
+                go.await();
+                if (store.replace(v0, v0.assigned(node, 100, 2))) {
+                    wins.incrementAndGet();
+                }
+                return null;
+            });
+        }
+        go.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(wins).hasValue(1);
+    }
+
+    @Test
+    void indexesTasksByStatusOldestFirstAndByNode() {
+        List<TaskRecord> made = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            made.add(store.create(task("t" + i, i)).task());
+        }
+        store.replace(made.get(1), made.get(1).assigned("n1", 100, 2));
+        store.replace(made.get(3), made.get(3).assigned("n1", 100, 2));
+        assertThat(store.tasksByStatus(TaskStatus.PENDING, 10)).extracting(TaskRecord::id).containsExactly("t1", "t3", "t5");
+        assertThat(store.tasksByStatus(TaskStatus.PENDING, 2)).extracting(TaskRecord::id).containsExactly("t1", "t3");
+        assertThat(store.tasksOnNode("n1")).extracting(TaskRecord::id).containsExactlyInAnyOrder("t2", "t4");
+        assertThat(store.countByStatus()).containsEntry(TaskStatus.PENDING, 3L).containsEntry(TaskStatus.ASSIGNED, 2L)
+                .containsEntry(TaskStatus.SETTLED, 0L);
+        assertThat(store.recentTasks(2)).extracting(TaskRecord::id).containsExactly("t5", "t4");
+    }
+
+    @Test
+    void aTaskLeavesItsNodeIndexWhenItCompletesOrIsRequeued() {
+        TaskRecord a = store.create(task("t1", 1)).task();
+        TaskRecord b = store.create(task("t2", 2)).task();
+        TaskRecord a1 = a.assigned("n1", 100, 2);
+        TaskRecord b1 = b.assigned("n1", 100, 2);
+        store.replace(a, a1);
+        store.replace(b, b1);
+        store.replace(a1, a1.completed(completion(), 3));
+        store.replace(b1, b1.requeued("node lost", 3));
+        assertThat(store.tasksOnNode("n1")).isEmpty();
+        assertThat(store.tasksByStatus(TaskStatus.COMPLETED, 10)).extracting(TaskRecord::id).containsExactly("t1");
+        assertThat(store.tasksByStatus(TaskStatus.PENDING, 10)).extracting(TaskRecord::id).containsExactly("t2");
+    }
+
+    @Test
+    void refusesAReplayedNonceUntilItExpires() {
+        Instant exp = clock.instant().plusSeconds(60);
+        assertThat(store.useNonce("request:0x1", Felt.of(42), exp)).isTrue();
+        assertThat(store.useNonce("request:0x1", Felt.of(42), exp)).isFalse();
+        assertThat(store.useNonce("request:0x2", Felt.of(42), exp)).isTrue();
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(store.useNonce("request:0x1", Felt.of(42), clock.instant().plusSeconds(60))).isTrue();
+    }
+
+    @Test
+    void keepsNodesById() {
+        NodeCapabilities caps = new NodeCapabilities("gpu-box", List.of("echo"), List.of(), Tier.PRO, 4);
+        store.putNode(new NodeRecord("n2", ContractAddress.of(2), caps, "r1", true, 0, 0, 1));
+        store.putNode(new NodeRecord("n1", ContractAddress.of(1), caps, "r1", true, 0, 0, 1));
+        store.putNode(new NodeRecord("n1", ContractAddress.of(1), caps, "r1", false, 0, 3, 2));
+        assertThat(store.nodes()).extracting(NodeRecord::nodeId).containsExactly("n1", "n2");
+        assertThat(store.node("n1").orElseThrow().completed()).isEqualTo(3);
+    }
+
+    @Test
+    void aLeaseHasOneHolderUntilItExpires() {
+        assertThat(store.acquireLease("settler", "a", Duration.ofSeconds(10))).isTrue();
+        assertThat(store.acquireLease("settler", "b", Duration.ofSeconds(10))).isFalse();
+        assertThat(store.acquireLease("settler", "a", Duration.ofSeconds(10))).isTrue();
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(store.acquireLease("settler", "b", Duration.ofSeconds(10))).isTrue();
+        store.releaseLease("settler", "a");
+        assertThat(store.acquireLease("settler", "a", Duration.ofSeconds(10))).isFalse();
+        store.releaseLease("settler", "b");
+        assertThat(store.acquireLease("settler", "a", Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void deliversPublishedSignalsToSubscribers() throws Exception {
+        List<Signal> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Signal> other = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AutoCloseable sub = store.subscribe(got::add);
+        AutoCloseable sub2 = store.subscribe(other::add);
+        store.publish(new Signal("t1", TaskStatus.PENDING));
+        Await.until(Duration.ofSeconds(5), () -> got.size() == 1 && other.size() == 1);
+        sub.close();
+        store.publish(new Signal("t2", TaskStatus.PENDING));
+        Await.until(Duration.ofSeconds(5), () -> other.size() == 2);
+        sub2.close();
+        assertThat(got).containsExactly(new Signal("t1", TaskStatus.PENDING));
+    }
+
+    @Test
+    void refusesAnIllegalStatusTransition() {
+        TaskRecord v0 = store.create(task("t1", 1)).task();
+        assertThatThrownBy(() -> v0.completed(completion(), 2)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> v0.running(2)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void roundTripsTasksThroughJson() {
+        TaskRecord v0 = store.create(task("t1", 1)).task();
+        TaskRecord v1 = v0.assigned("n1", 100, 2);
+        TaskRecord v2 = v1.completed(completion(), 3);
+        assertThat(StoreCodec.taskFromJson(StoreCodec.taskToJson(v2))).isEqualTo(v2);
+    }
+}
