@@ -126,9 +126,9 @@ public final class MemoryStore implements RelayerStore {
     }
 
     @Override
-    public List<TaskRecord> tasksByStatus(TaskStatus status, int max) {
+    public List<TaskRecord> tasksByStatus(TaskStatus status, long afterSeq, int max) {
         List<TaskRecord> out = new ArrayList<>();
-        for (String id : byStatus.get(status).values()) {
+        for (String id : byStatus.get(status).tailMap(afterSeq, false).values()) {
             if (out.size() >= max) {
                 break;
             }

@@ -83,10 +83,11 @@ public interface RelayerStore extends AutoCloseable {
 
     /**
      * @param status a status
+     * @param afterSeq only tasks with a larger sequence number (0 for all): pages through a long queue
      * @param max the most to return
      * @return tasks in that status, oldest first (by sequence)
      */
-    List<TaskRecord> tasksByStatus(TaskStatus status, int max);
+    List<TaskRecord> tasksByStatus(TaskStatus status, long afterSeq, int max);
 
     /**
      * @param nodeId a node

@@ -18,7 +18,7 @@ import java.util.Optional;
  * {@link RelayerStore#replace compare-and-set} on {@link #version()}). Immutable; the {@code with...}
  * methods return the next version and check that the status transition is allowed.
  *
- * <p>Allowed transitions: PENDING to ASSIGNED or FAILED; ASSIGNED to RUNNING, COMPLETED, PENDING (reassigned)
+ * <p>Allowed transitions: PENDING to ASSIGNED, COMPLETED (a late result from the last node) or FAILED; ASSIGNED to RUNNING, COMPLETED, PENDING (reassigned)
  * or FAILED; RUNNING to COMPLETED, PENDING or FAILED; COMPLETED to SETTLED or FAILED (the escrow was
  * cancelled or the settlement cannot succeed). SETTLED and FAILED are final.
  *
@@ -35,7 +35,7 @@ import java.util.Optional;
  * @param webhookUrl where to POST the result once settled
  * @param clientId the API client that submitted it (its webhook secret signs the webhook), if any
  * @param status where it is
- * @param nodeId the node running it, or that ran it
+ * @param nodeId the node running it, or the last node that was tried
  * @param attempts how many assignments were made
  * @param deadlineMillis for ASSIGNED and RUNNING, when the current attempt times out; else 0
  * @param completion the checked result and receipt, from COMPLETED on
@@ -140,7 +140,8 @@ public record TaskRecord(String id, long seq, U256 escrowId, ContractAddress dem
     }
 
     /**
-     * ASSIGNED or RUNNING back to PENDING: the attempt failed and another node may try.
+     * ASSIGNED or RUNNING back to PENDING: the attempt failed and another node may try. The node id stays
+     * as the last node tried (a late completion from it is still accepted while the task waits).
      *
      * @param why what went wrong with the attempt
      * @param now epoch millis
@@ -148,19 +149,19 @@ public record TaskRecord(String id, long seq, U256 escrowId, ContractAddress dem
      */
     public TaskRecord requeued(String why, long now) {
         requireStatus(TaskStatus.ASSIGNED, TaskStatus.RUNNING);
-        return next(TaskStatus.PENDING, Optional.empty(), attempts, 0, completion, settling, settlementTx,
-                Optional.of(why), now);
+        return next(TaskStatus.PENDING, nodeId, attempts, 0, completion, settling, settlementTx, Optional.of(why), now);
     }
 
     /**
-     * ASSIGNED or RUNNING to COMPLETED with a checked result.
+     * ASSIGNED or RUNNING (or PENDING, for a late result from the last node) to COMPLETED with a checked
+     * result.
      *
      * @param done the completion
      * @param now epoch millis
      * @return the next version
      */
     public TaskRecord completed(Completion done, long now) {
-        requireStatus(TaskStatus.ASSIGNED, TaskStatus.RUNNING);
+        requireStatus(TaskStatus.ASSIGNED, TaskStatus.RUNNING, TaskStatus.PENDING);
         return next(TaskStatus.COMPLETED, nodeId, attempts, 0, Optional.of(done), false, settlementTx, Optional.empty(),
                 now);
     }

@@ -123,8 +123,10 @@ public abstract class RelayerStoreContract {
         }
         store.replace(made.get(1), made.get(1).assigned("n1", 100, 2));
         store.replace(made.get(3), made.get(3).assigned("n1", 100, 2));
-        assertThat(store.tasksByStatus(TaskStatus.PENDING, 10)).extracting(TaskRecord::id).containsExactly("t1", "t3", "t5");
-        assertThat(store.tasksByStatus(TaskStatus.PENDING, 2)).extracting(TaskRecord::id).containsExactly("t1", "t3");
+        assertThat(store.tasksByStatus(TaskStatus.PENDING, 0, 10)).extracting(TaskRecord::id).containsExactly("t1", "t3", "t5");
+        assertThat(store.tasksByStatus(TaskStatus.PENDING, 0, 2)).extracting(TaskRecord::id).containsExactly("t1", "t3");
+        long after = store.task("t3").orElseThrow().seq();
+        assertThat(store.tasksByStatus(TaskStatus.PENDING, after, 10)).extracting(TaskRecord::id).containsExactly("t5");
         assertThat(store.tasksOnNode("n1")).extracting(TaskRecord::id).containsExactlyInAnyOrder("t2", "t4");
         assertThat(store.countByStatus()).containsEntry(TaskStatus.PENDING, 3L).containsEntry(TaskStatus.ASSIGNED, 2L)
                 .containsEntry(TaskStatus.SETTLED, 0L);
@@ -142,8 +144,8 @@ public abstract class RelayerStoreContract {
         store.replace(a1, a1.completed(completion(), 3));
         store.replace(b1, b1.requeued("node lost", 3));
         assertThat(store.tasksOnNode("n1")).isEmpty();
-        assertThat(store.tasksByStatus(TaskStatus.COMPLETED, 10)).extracting(TaskRecord::id).containsExactly("t1");
-        assertThat(store.tasksByStatus(TaskStatus.PENDING, 10)).extracting(TaskRecord::id).containsExactly("t2");
+        assertThat(store.tasksByStatus(TaskStatus.COMPLETED, 0, 10)).extracting(TaskRecord::id).containsExactly("t1");
+        assertThat(store.tasksByStatus(TaskStatus.PENDING, 0, 10)).extracting(TaskRecord::id).containsExactly("t2");
     }
 
     @Test
@@ -197,7 +199,7 @@ public abstract class RelayerStoreContract {
     @Test
     void refusesAnIllegalStatusTransition() {
         TaskRecord v0 = store.create(task("t1", 1)).task();
-        assertThatThrownBy(() -> v0.completed(completion(), 2)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> v0.settled(Optional.empty(), 2)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> v0.running(2)).isInstanceOf(IllegalStateException.class);
     }
 

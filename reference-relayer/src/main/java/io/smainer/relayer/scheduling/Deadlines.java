@@ -1,0 +1,51 @@
+package io.smainer.relayer.scheduling;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an action at an instant of the injected clock: task timeouts and node liveness are deadlines,
+ * one per task or node, never a sweep over the queue.
+ */
+public interface Deadlines {
+    /** Cancels a deadline. */
+    interface Handle {
+        /** Cancels it; harmless once it ran. */
+        void cancel();
+    }
+
+    /**
+     * @param when the instant, by the clock
+     * @param action what to run then (on a deadline thread; hand real work to your own executor)
+     * @return a handle to cancel it
+     */
+    Handle at(Instant when, Runnable action);
+
+    /** @return the clock deadlines are measured by */
+    Clock clock();
+
+    /**
+     * @param executor the thread that runs actions
+     * @param clock the clock
+     * @return deadlines on a scheduled executor: the delay is {@code when - clock.instant()}
+     */
+    static Deadlines on(ScheduledExecutorService executor, Clock clock) {
+        return new Deadlines() {
+            @Override
+            public Handle at(Instant when, Runnable action) {
+                long delay = Math.max(0, Duration.between(clock.instant(), when).toMillis());
+                ScheduledFuture<?> f = executor.schedule(action, delay, TimeUnit.MILLISECONDS);
+                return () -> f.cancel(false);
+            }
+
+            @Override
+            public Clock clock() {
+                return clock;
+            }
+        };
+    }
+}

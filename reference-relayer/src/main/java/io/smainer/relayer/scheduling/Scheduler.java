@@ -1,0 +1,617 @@
+package io.smainer.relayer.scheduling;
+
+import io.smainer.internal.Require;
+import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.Messages;
+import io.smainer.protocol.NodeCapabilities;
+import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.store.NodeRecord;
+import io.smainer.relayer.store.RelayerStore;
+import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.TaskRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Matches PENDING tasks to logged-in nodes, driven by events only: a new task, a node login, a node
+ * freed by a completion or failure, a deadline. There is no sweep timer: each assignment arms one
+ * deadline for its task, each node one liveness deadline.
+ *
+ * <p>A node fits a task when it runs the job's kind, serves the task's tier or a higher one, and (when
+ * the job names a memory need) has a GPU with that much memory. Among fitting nodes with a free slot,
+ * the least loaded wins, then the fastest (moving average of its completion times); a retried task goes
+ * to another node than the one that just failed it when one fits. A task whose node
+ * is lost, fails or times out goes back to the queue, at most {@code maxAttempts} assignments in all;
+ * after the last it is FAILED with a message telling the demander to cancel the escrow for a refund.
+ *
+ * <p>All state changes run on one serial executor, so matching needs no locks; the store's
+ * compare-and-set makes every claim safe against other relayers sharing the store.
+ */
+public final class Scheduler implements AutoCloseable {
+    /** Assignments a task gets before it fails. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    /** A node not heard from for this long is offline. */
+    public static final Duration DEFAULT_OFFLINE_AFTER = Duration.ofSeconds(90);
+    /** Added to a job's own timeout for the result to travel back. */
+    public static final Duration DEFAULT_DEADLINE_GRACE = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+    private static final int PAGE = 64;
+
+    private final RelayerStore store;
+    private final Deadlines deadlines;
+    private final Clock clock;
+    private final Executor serial;
+    private final ExecutorService ownedExecutor;
+    private final int maxAttempts;
+    private final Duration offlineAfter;
+    private final Duration grace;
+    private final TaskNotices notices;
+    private final String relayerName;
+    private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+    private final Map<String, Deadlines.Handle> taskDeadlines = new HashMap<>();
+    private final AtomicBoolean dispatchQueued = new AtomicBoolean();
+    private final AutoCloseable subscription;
+    private volatile boolean closed;
+
+    /** A connected node; mutable fields are touched on the serial executor only, but lastSeen. */
+    private static final class Node {
+        final NodeChannel channel;
+        volatile long lastSeenMillis;
+        int running;
+        long completed;
+        double ewmaMillis = -1;
+        final Map<String, Long> startedAt;
+        Deadlines.Handle liveness;
+
+        Node(NodeChannel channel, long now, Map<String, Long> startedAt) {
+            this.channel = channel;
+            this.lastSeenMillis = now;
+            this.startedAt = startedAt;
+        }
+
+        String id() {
+            return channel.nodeId();
+        }
+
+        NodeCapabilities caps() {
+            return channel.capabilities();
+        }
+    }
+
+    private Scheduler(Builder b) {
+        this.store = Require.present("store", b.store);
+        this.deadlines = Require.present("deadlines", b.deadlines);
+        this.clock = deadlines.clock();
+        if (b.executor == null) {
+            this.ownedExecutor = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "scheduler");
+                t.setDaemon(true);
+                return t;
+            });
+            this.serial = ownedExecutor;
+        } else {
+            this.ownedExecutor = null;
+            this.serial = b.executor;
+        }
+        this.maxAttempts = (int) Require.range("max_attempts", b.maxAttempts, 1, 100);
+        this.offlineAfter = Require.present("offline_after", b.offlineAfter);
+        this.grace = Require.present("deadline_grace", b.grace);
+        this.notices = Require.present("notices", b.notices);
+        this.relayerName = Require.text("relayer", b.relayerName, 64);
+        this.subscription = store.subscribe(s -> {
+            if (s.status() == TaskStatus.PENDING) {
+                requestDispatch();
+            }
+        });
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Takes over tasks the store says are in flight (after a restart): each gets a deadline at the
+     * sooner of its own and the offline window, and goes back to the queue then unless its node logged
+     * in here meanwhile. Then matches what is PENDING.
+     */
+    public void recover() {
+        serial.execute(() -> {
+            long now = clock.millis();
+            for (TaskStatus s : List.of(TaskStatus.ASSIGNED, TaskStatus.RUNNING)) {
+                long after = 0;
+                List<TaskRecord> page;
+                do {
+                    page = store.tasksByStatus(s, after, 256);
+                    for (TaskRecord t : page) {
+                        after = t.seq();
+                        if (!taskDeadlines.containsKey(t.id())) {
+                            long at = Math.min(t.deadlineMillis(), now + offlineAfter.toMillis());
+                            armDeadline(t.id(), t.attempts(), at);
+                        }
+                    }
+                } while (page.size() == 256);
+            }
+            dispatch();
+        });
+    }
+
+    // ---- events ----
+
+    /**
+     * A node logged in. A second login of the same node replaces the first connection and keeps its
+     * tasks.
+     *
+     * @param channel the connection
+     */
+    public void nodeOnline(NodeChannel channel) {
+        serial.execute(() -> {
+            long now = clock.millis();
+            Node old = nodes.get(channel.nodeId());
+            Node n;
+            if (old != null && old.channel != channel) {
+                cancel(old.liveness);
+                n = new Node(channel, now, old.startedAt);
+                n.running = old.running;
+                n.completed = old.completed;
+                n.ewmaMillis = old.ewmaMillis;
+                old.channel.close("replaced by a new login");
+            } else {
+                n = new Node(channel, now, new HashMap<>());
+                n.completed = store.node(channel.nodeId()).map(NodeRecord::completed).orElse(0L);
+                for (TaskRecord t : store.tasksOnNode(channel.nodeId())) {
+                    n.running++;
+                    n.startedAt.put(t.id(), now);
+                    if (!taskDeadlines.containsKey(t.id())) {
+                        armDeadline(t.id(), t.attempts(), t.deadlineMillis());
+                    }
+                }
+            }
+            nodes.put(n.id(), n);
+            armLiveness(n);
+            saveNode(n, true);
+            LOG.info("node {} online ({} running, capacity {})", n.id(), n.running, n.caps().maxConcurrent());
+            dispatch();
+        });
+    }
+
+    /**
+     * A node sent something: it is alive. Cheap; any thread.
+     *
+     * @param nodeId the node
+     */
+    public void nodeSeen(String nodeId) {
+        Node n = nodes.get(nodeId);
+        if (n != null) {
+            n.lastSeenMillis = clock.millis();
+        }
+    }
+
+    /**
+     * A node's connection closed, or it went silent. Its tasks go back to the queue. Ignored when the
+     * channel was already replaced by a newer login.
+     *
+     * @param channel the connection that closed
+     * @param reason why
+     */
+    public void nodeClosed(NodeChannel channel, String reason) {
+        serial.execute(() -> {
+            Node n = nodes.get(channel.nodeId());
+            if (n == null || n.channel != channel) {
+                return;
+            }
+            nodes.remove(n.id());
+            cancel(n.liveness);
+            for (TaskRecord t : store.tasksOnNode(n.id())) {
+                cancel(taskDeadlines.remove(t.id()));
+                retryOrFail(t, "node " + n.id() + " lost: " + reason);
+            }
+            saveNode(n, false);
+            LOG.info("node {} offline: {}", n.id(), reason);
+            dispatch();
+        });
+    }
+
+    /** Asks for matching; coalesces while one is queued. */
+    public void requestDispatch() {
+        if (!closed && dispatchQueued.compareAndSet(false, true)) {
+            serial.execute(() -> {
+                dispatchQueued.set(false);
+                dispatch();
+            });
+        }
+    }
+
+    /**
+     * The node accepted a task: ASSIGNED to RUNNING.
+     *
+     * @param nodeId the node
+     * @param taskId the task
+     */
+    public void accepted(String nodeId, String taskId) {
+        serial.execute(() -> store.task(taskId).ifPresent(t -> {
+            if (t.status() == TaskStatus.ASSIGNED && t.nodeId().equals(Optional.of(nodeId))) {
+                TaskRecord next = t.running(clock.millis());
+                if (store.replace(t, next)) {
+                    store.publish(new Signal(taskId, TaskStatus.RUNNING));
+                }
+            }
+        }));
+    }
+
+    /**
+     * The task's completion was recorded (COMPLETED): the node has a free slot again.
+     *
+     * @param nodeId the node
+     * @param taskId the task
+     */
+    public void released(String nodeId, String taskId) {
+        serial.execute(() -> {
+            cancel(taskDeadlines.remove(taskId));
+            Node n = nodes.get(nodeId);
+            if (n != null) {
+                Long started = n.startedAt.remove(taskId);
+                if (started != null) {
+                    n.running = Math.max(0, n.running - 1);
+                    long ran = Math.max(0, clock.millis() - started);
+                    n.ewmaMillis = n.ewmaMillis < 0 ? ran : 0.8 * n.ewmaMillis + 0.2 * ran;
+                }
+                n.completed++;
+                saveNode(n, true);
+            }
+            dispatch();
+        });
+    }
+
+    /**
+     * The node could not run the task (or sent a result that did not check out). A retryable failure
+     * sends it to another node while attempts remain; a non-retryable one fails it at once.
+     *
+     * @param nodeId the node
+     * @param taskId the task
+     * @param reason what went wrong
+     * @param retryable true when another node might succeed
+     */
+    public void failed(String nodeId, String taskId, String reason, boolean retryable) {
+        serial.execute(() -> {
+            Optional<TaskRecord> found = store.task(taskId);
+            if (found.isEmpty()) {
+                return;
+            }
+            TaskRecord t = found.get();
+            boolean inFlight = t.status() == TaskStatus.ASSIGNED || t.status() == TaskStatus.RUNNING;
+            if (!inFlight || !t.nodeId().equals(Optional.of(nodeId))) {
+                return;
+            }
+            cancel(taskDeadlines.remove(taskId));
+            Node n = nodes.get(nodeId);
+            if (n != null) {
+                free(n, taskId);
+            }
+            if (retryable) {
+                retryOrFail(t, "node " + nodeId + " failed: " + reason);
+            } else {
+                fail(t, "the job failed and cannot succeed elsewhere: " + reason);
+            }
+            dispatch();
+        });
+    }
+
+    // ---- views ----
+
+    /**
+     * @param nodeId a node
+     * @return its last-seen time, when it is connected here
+     */
+    public Optional<Long> lastSeen(String nodeId) {
+        Node n = nodes.get(nodeId);
+        return n == null ? Optional.empty() : Optional.of(n.lastSeenMillis);
+    }
+
+    /** @return how many nodes are connected here */
+    public int onlineCount() {
+        return nodes.size();
+    }
+
+    /**
+     * @param nodeId a node
+     * @return true when it is connected here
+     */
+    public boolean isOnline(String nodeId) {
+        return nodes.containsKey(nodeId);
+    }
+
+    // ---- matching ----
+
+    private void dispatch() {
+        if (closed || !anyFree()) {
+            return;
+        }
+        long after = 0;
+        while (true) {
+            List<TaskRecord> page = store.tasksByStatus(TaskStatus.PENDING, after, PAGE);
+            for (TaskRecord t : page) {
+                after = t.seq();
+                Node n = pick(t);
+                if (n != null) {
+                    assign(t, n);
+                    if (!anyFree()) {
+                        return;
+                    }
+                }
+            }
+            if (page.size() < PAGE) {
+                return;
+            }
+        }
+    }
+
+    private boolean anyFree() {
+        for (Node n : nodes.values()) {
+            if (n.running < n.caps().maxConcurrent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param caps a node's capabilities
+     * @param task a task
+     * @return true when the node can run the task
+     */
+    public static boolean fits(NodeCapabilities caps, TaskRecord task) {
+        JobSpec job = task.job();
+        return caps.jobKinds().contains(job.kind()) && caps.tier().code() >= task.tier().code()
+                && (job.maxMemoryBytes() == 0 || caps.largestGpuMemoryBytes() >= job.maxMemoryBytes());
+    }
+
+    private Node pick(TaskRecord t) {
+        Node best = null;
+        double bestLoad = 0;
+        boolean bestTriedBefore = false;
+        String lastTried = t.attempts() > 0 ? t.nodeId().orElse("") : "";
+        for (Node n : nodes.values()) {
+            int cap = n.caps().maxConcurrent();
+            if (n.running >= cap || !fits(n.caps(), t)) {
+                continue;
+            }
+            boolean triedBefore = n.id().equals(lastTried);
+            double load = (double) n.running / cap;
+            boolean better = best == null
+                    || (triedBefore != bestTriedBefore ? !triedBefore
+                    : load < bestLoad || (load == bestLoad && faster(n, best)));
+            if (better) {
+                best = n;
+                bestLoad = load;
+                bestTriedBefore = triedBefore;
+            }
+        }
+        return best;
+    }
+
+    private static boolean faster(Node a, Node b) {
+        double ea = a.ewmaMillis < 0 ? 0 : a.ewmaMillis;
+        double eb = b.ewmaMillis < 0 ? 0 : b.ewmaMillis;
+        return ea < eb;
+    }
+
+    private void assign(TaskRecord t, Node n) {
+        long now = clock.millis();
+        long deadline = now + t.job().timeoutMillis() + grace.toMillis();
+        TaskRecord next = t.assigned(n.id(), deadline, now);
+        if (!store.replace(t, next)) {
+            return;
+        }
+        n.running++;
+        n.startedAt.put(t.id(), now);
+        armDeadline(t.id(), next.attempts(), deadline);
+        saveNode(n, true);
+        store.publish(new Signal(t.id(), TaskStatus.ASSIGNED));
+        notices.assigned(next);
+        n.channel.send(new Messages.TaskAssigned(Messages.newId(), t.id(), t.escrowId(), t.job(), t.settlement(),
+                t.escrowAmount(), deadline));
+    }
+
+    private void armDeadline(String taskId, int attempt, long atMillis) {
+        cancel(taskDeadlines.put(taskId, deadlines.at(Instant.ofEpochMilli(atMillis),
+                () -> serial.execute(() -> onDeadline(taskId, attempt)))));
+    }
+
+    private void onDeadline(String taskId, int attempt) {
+        taskDeadlines.remove(taskId);
+        if (closed) {
+            return;
+        }
+        Optional<TaskRecord> found = store.task(taskId);
+        if (found.isEmpty()) {
+            return;
+        }
+        TaskRecord t = found.get();
+        if ((t.status() != TaskStatus.ASSIGNED && t.status() != TaskStatus.RUNNING) || t.attempts() != attempt) {
+            return;
+        }
+        String nodeId = t.nodeId().orElse("?");
+        Node n = nodes.get(nodeId);
+        String why;
+        if (n != null && clock.millis() >= t.deadlineMillis()) {
+            free(n, taskId);
+            n.channel.send(new Messages.TaskRevoked(Messages.newId(), taskId, "timed out"));
+            why = "timed out on node " + nodeId;
+        } else if (n == null) {
+            why = "node " + nodeId + " is not connected";
+        } else {
+            // recovered task whose node came back: wait for its own deadline
+            armDeadline(taskId, attempt, t.deadlineMillis());
+            return;
+        }
+        retryOrFail(t, why);
+        dispatch();
+    }
+
+    private void free(Node n, String taskId) {
+        if (n.startedAt.remove(taskId) != null) {
+            n.running = Math.max(0, n.running - 1);
+            saveNode(n, true);
+        }
+    }
+
+    private void retryOrFail(TaskRecord t, String reason) {
+        if (t.attempts() >= maxAttempts) {
+            fail(t, "all " + t.attempts() + " attempts failed (last: " + reason + ")");
+            return;
+        }
+        TaskRecord next = t.requeued(reason, clock.millis());
+        if (store.replace(t, next)) {
+            LOG.debug("task {} back in the queue: {}", t.id(), reason);
+            store.publish(new Signal(t.id(), TaskStatus.PENDING));
+            notices.requeued(next);
+        }
+    }
+
+    private void fail(TaskRecord t, String reason) {
+        TaskRecord next = t.failed(reason + "; cancel escrow " + t.escrowId() + " (cancel_task) for a full refund",
+                clock.millis());
+        if (store.replace(t, next)) {
+            LOG.info("task {} failed: {}", t.id(), reason);
+            store.publish(new Signal(t.id(), TaskStatus.FAILED));
+            notices.failed(next);
+        }
+    }
+
+    private void armLiveness(Node n) {
+        n.liveness = deadlines.at(Instant.ofEpochMilli(n.lastSeenMillis + offlineAfter.toMillis()),
+                () -> serial.execute(() -> checkLiveness(n)));
+    }
+
+    private void checkLiveness(Node n) {
+        if (closed || nodes.get(n.id()) != n) {
+            return;
+        }
+        if (clock.millis() - n.lastSeenMillis >= offlineAfter.toMillis()) {
+            n.channel.close("no message for " + offlineAfter.toSeconds() + " s");
+            nodeClosed(n.channel, "no message for " + offlineAfter.toSeconds() + " s");
+        } else {
+            armLiveness(n);
+        }
+    }
+
+    private void saveNode(Node n, boolean online) {
+        store.putNode(new NodeRecord(n.id(), n.channel.address(), n.caps(), relayerName, online, online ? n.running : 0,
+                n.completed, n.lastSeenMillis));
+    }
+
+    private static void cancel(Deadlines.Handle h) {
+        if (h != null) {
+            h.cancel();
+        }
+    }
+
+    /** @return the node ids connected here */
+    public List<String> onlineNodeIds() {
+        return new ArrayList<>(nodes.keySet());
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            LOG.debug("unsubscribe failed", e);
+        }
+        serial.execute(() -> {
+            taskDeadlines.values().forEach(Scheduler::cancel);
+            taskDeadlines.clear();
+            nodes.values().forEach(n -> cancel(n.liveness));
+        });
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+        }
+    }
+
+    /** Builds a {@link Scheduler}. */
+    public static final class Builder {
+        private RelayerStore store;
+        private Deadlines deadlines;
+        private Executor executor;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration offlineAfter = DEFAULT_OFFLINE_AFTER;
+        private Duration grace = DEFAULT_DEADLINE_GRACE;
+        private TaskNotices notices = TaskNotices.NONE;
+        private String relayerName = "relayer";
+
+        private Builder() {
+        }
+
+        /** @param v the store @return this */
+        public Builder store(RelayerStore v) {
+            this.store = v;
+            return this;
+        }
+
+        /** @param v deadlines and their clock @return this */
+        public Builder deadlines(Deadlines v) {
+            this.deadlines = v;
+            return this;
+        }
+
+        /** @param v a serial executor to run on (default: a thread of its own) @return this */
+        public Builder executor(Executor v) {
+            this.executor = v;
+            return this;
+        }
+
+        /** @param v assignments per task @return this */
+        public Builder maxAttempts(int v) {
+            this.maxAttempts = v;
+            return this;
+        }
+
+        /** @param v silence after which a node is offline @return this */
+        public Builder offlineAfter(Duration v) {
+            this.offlineAfter = v;
+            return this;
+        }
+
+        /** @param v added to a job's timeout @return this */
+        public Builder deadlineGrace(Duration v) {
+            this.grace = v;
+            return this;
+        }
+
+        /** @param v told about failures @return this */
+        public Builder notices(TaskNotices v) {
+            this.notices = v;
+            return this;
+        }
+
+        /** @param v this relayer's name @return this */
+        public Builder relayerName(String v) {
+            this.relayerName = v;
+            return this;
+        }
+
+        /** @return the scheduler */
+        public Scheduler build() {
+            return new Scheduler(this);
+        }
+    }
+}

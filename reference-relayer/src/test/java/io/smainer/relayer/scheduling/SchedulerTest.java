@@ -1,0 +1,265 @@
+package io.smainer.relayer.scheduling;
+
+import static io.smainer.relayer.scheduling.RecordingChannel.caps;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.TokenAmount;
+import io.smainer.chain.U256;
+import io.smainer.fee.Tier;
+import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.SettlementMode;
+import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.MutableClock;
+import io.smainer.relayer.store.MemoryStore;
+import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.TaskRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The scheduler on the memory store, a hand-moved clock and a direct executor: no server, no threads. */
+class SchedulerTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
+    private final ManualDeadlines deadlines = new ManualDeadlines(clock);
+    private final List<TaskRecord> failed = new CopyOnWriteArrayList<>();
+    private MemoryStore store;
+    private Scheduler scheduler;
+    private int escrows;
+
+    @BeforeEach
+    void start() {
+        store = MemoryStore.create(clock);
+        scheduler = Scheduler.builder().store(store).deadlines(deadlines).executor(Runnable::run).maxAttempts(3)
+                .offlineAfter(Duration.ofSeconds(90)).deadlineGrace(Duration.ofSeconds(10)).notices(failed::add).build();
+    }
+
+    @AfterEach
+    void stop() {
+        scheduler.close();
+        store.close();
+    }
+
+    private String submit(String kind, Tier tier, long memory) {
+        String id = "t" + (++escrows);
+        JobSpec job = new JobSpec(kind, Map.of(), new byte[0], 60_000, memory);
+        store.create(TaskRecord.pending(id, U256.of(escrows), ContractAddress.of(0xd), job, SettlementMode.FLAT,
+                TokenAmount.ofBaseUnits(100), TokenAmount.ofBaseUnits(100), tier.defaultMultiplier(), tier, Optional.empty(),
+                Optional.empty(), clock.millis()));
+        store.publish(new Signal(id, TaskStatus.PENDING));
+        return id;
+    }
+
+    private String submit() {
+        return submit("echo", Tier.BASIC, 0);
+    }
+
+    private TaskRecord task(String id) {
+        return store.task(id).orElseThrow();
+    }
+
+    @Test
+    void assignsAPendingTaskTheMomentAFittingNodeLogsIn() {
+        String t = submit();
+        assertThat(task(t).status()).isEqualTo(TaskStatus.PENDING);
+        RecordingChannel n1 = new RecordingChannel("n1", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(n1);
+        assertThat(n1.assigned()).containsExactly(t);
+        assertThat(task(t).status()).isEqualTo(TaskStatus.ASSIGNED);
+        assertThat(task(t).nodeId()).contains("n1");
+        assertThat(task(t).attempts()).isEqualTo(1);
+        assertThat(task(t).deadlineMillis()).isEqualTo(clock.millis() + 60_000 + 10_000);
+    }
+
+    @Test
+    void matchesJobKindTierAndGpuMemory() {
+        RecordingChannel cpuBasic = new RecordingChannel("cpu", caps(Tier.BASIC, 8, 0, "echo"));
+        RecordingChannel gpuPro = new RecordingChannel("gpu", caps(Tier.PRO, 8, 16L << 30, "echo", "matmul-f32"));
+        scheduler.nodeOnline(cpuBasic);
+        scheduler.nodeOnline(gpuPro);
+        String matmul = submit("matmul-f32", Tier.BASIC, 0);
+        String pro = submit("echo", Tier.PRO, 0);
+        String bigMemory = submit("echo", Tier.BASIC, 8L << 30);
+        String tooBig = submit("echo", Tier.BASIC, 32L << 30);
+        String premium = submit("echo", Tier.PREMIUM, 0);
+        String unknownKind = submit("llm", Tier.BASIC, 0);
+        assertThat(gpuPro.assigned()).containsExactlyInAnyOrder(matmul, pro, bigMemory);
+        assertThat(cpuBasic.assigned()).isEmpty();
+        assertThat(List.of(tooBig, premium, unknownKind)).allSatisfy(id -> assertThat(task(id).status()).isEqualTo(TaskStatus.PENDING));
+    }
+
+    @Test
+    void prefersTheIdleNodeThenTheFasterOne() {
+        RecordingChannel a = new RecordingChannel("a", caps(Tier.BASIC, 2, 0, "echo"));
+        RecordingChannel b = new RecordingChannel("b", caps(Tier.BASIC, 2, 0, "echo"));
+        scheduler.nodeOnline(a);
+        scheduler.nodeOnline(b);
+        String t1 = submit();
+        String t2 = submit();
+        assertThat(a.assigned().size()).isEqualTo(1);
+        assertThat(b.assigned().size()).isEqualTo(1);
+        // b finishes in 1 s, a in 5 s: b is faster
+        clock.advance(Duration.ofSeconds(1));
+        String onB = b.assigned().get(0);
+        complete(onB);
+        scheduler.released("b", onB);
+        clock.advance(Duration.ofSeconds(4));
+        String onA = a.assigned().get(0);
+        complete(onA);
+        scheduler.released("a", onA);
+        assertThat(List.of(t1, t2)).containsExactlyInAnyOrder(onA, onB);
+        String t3 = submit();
+        assertThat(b.assigned()).contains(t3);
+    }
+
+    private void complete(String id) {
+        TaskRecord t = task(id);
+        store.replace(t, t.completed(new io.smainer.relayer.store.Completion(ContractAddress.of(1), new byte[0],
+                io.smainer.chain.Felt.ONE, new io.smainer.crypto.Signature(io.smainer.chain.Felt.ONE, io.smainer.chain.Felt.ONE),
+                Optional.empty(), Optional.empty(), clock.millis()), clock.millis()));
+    }
+
+    @Test
+    void neverGivesANodeMoreThanItsConcurrency() {
+        RecordingChannel n = new RecordingChannel("n", caps(Tier.BASIC, 2, 0, "echo"));
+        scheduler.nodeOnline(n);
+        String t1 = submit();
+        String t2 = submit();
+        String t3 = submit();
+        assertThat(n.assigned()).containsExactly(t1, t2);
+        assertThat(task(t3).status()).isEqualTo(TaskStatus.PENDING);
+        complete(t1);
+        scheduler.released("n", t1);
+        assertThat(n.assigned()).containsExactly(t1, t2, t3);
+    }
+
+    @Test
+    void reassignsTheTasksOfALostNode() {
+        RecordingChannel a = new RecordingChannel("a", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(a);
+        String t = submit();
+        RecordingChannel b = new RecordingChannel("b", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(b);
+        assertThat(a.assigned()).containsExactly(t);
+        scheduler.nodeClosed(a, "connection closed");
+        assertThat(b.assigned()).containsExactly(t);
+        assertThat(task(t).attempts()).isEqualTo(2);
+        assertThat(store.node("a").orElseThrow().online()).isFalse();
+    }
+
+    @Test
+    void failsAfterTheLastAttemptAndTellsTheDemanderToCancel() {
+        List<RecordingChannel> nodes = List.of(new RecordingChannel("n0", caps(Tier.BASIC, 1, 0, "echo")),
+                new RecordingChannel("n1", caps(Tier.BASIC, 1, 0, "echo")),
+                new RecordingChannel("n2", caps(Tier.BASIC, 1, 0, "echo")));
+        nodes.forEach(scheduler::nodeOnline);
+        String t = submit();
+        String previous = "";
+        for (int i = 0; i < 3; i++) {
+            String on = task(t).nodeId().orElseThrow();
+            assertThat(on).as("attempt %d goes to another node than the one that just failed", i + 1).isNotEqualTo(previous);
+            scheduler.failed(on, t, "out of memory", true);
+            previous = on;
+        }
+        TaskRecord done = task(t);
+        assertThat(done.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(done.attempts()).isEqualTo(3);
+        assertThat(done.error().orElseThrow()).contains("out of memory").contains("cancel_task").contains("refund");
+        assertThat(failed).extracting(TaskRecord::id).containsExactly(t);
+    }
+
+    @Test
+    void aNonRetryableFailureFailsAtOnce() {
+        RecordingChannel n = new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(n);
+        String t = submit();
+        scheduler.failed("n", t, "matrix dimensions do not match", false);
+        assertThat(task(t).status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(task(t).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void aTimeoutRevokesTheTaskAndReassignsIt() {
+        RecordingChannel a = new RecordingChannel("a", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(a);
+        String t = submit();
+        RecordingChannel b = new RecordingChannel("b", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(b);
+        scheduler.nodeSeen("a");
+        deadlines.advance(Duration.ofSeconds(69));
+        scheduler.nodeSeen("a");
+        scheduler.nodeSeen("b");
+        assertThat(task(t).nodeId()).contains("a");
+        deadlines.advance(Duration.ofSeconds(1));
+        assertThat(a.revoked()).containsExactly(t);
+        assertThat(b.assigned()).containsExactly(t);
+        assertThat(task(t).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void aSilentNodeGoesOfflineAfterNinetySecondsAndAHeartbeatKeepsItOnline() {
+        RecordingChannel quiet = new RecordingChannel("quiet", caps(Tier.BASIC, 1, 0, "echo"));
+        RecordingChannel chatty = new RecordingChannel("chatty", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(quiet);
+        scheduler.nodeOnline(chatty);
+        for (int i = 0; i < 4; i++) {
+            deadlines.advance(Duration.ofSeconds(30));
+            scheduler.nodeSeen("chatty");
+        }
+        assertThat(scheduler.isOnline("quiet")).isFalse();
+        assertThat(quiet.closedBecause).contains("no message");
+        assertThat(scheduler.isOnline("chatty")).isTrue();
+        assertThat(chatty.closedBecause).isNull();
+    }
+
+    @Test
+    void aSecondLoginReplacesTheFirstAndKeepsItsTasks() {
+        RecordingChannel first = new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(first);
+        String t = submit();
+        RecordingChannel second = new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(second);
+        assertThat(first.closedBecause).contains("replaced");
+        scheduler.nodeClosed(first, "closed");
+        assertThat(task(t).status()).isEqualTo(TaskStatus.ASSIGNED);
+        assertThat(scheduler.isOnline("n")).isTrue();
+        String t2 = submit();
+        assertThat(second.assigned()).isEmpty();
+        complete(t);
+        scheduler.released("n", t);
+        assertThat(second.assigned()).containsExactly(t2);
+    }
+
+    @Test
+    void acceptedMovesTheTaskToRunning() {
+        RecordingChannel n = new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(n);
+        String t = submit();
+        scheduler.accepted("other", t);
+        assertThat(task(t).status()).isEqualTo(TaskStatus.ASSIGNED);
+        scheduler.accepted("n", t);
+        assertThat(task(t).status()).isEqualTo(TaskStatus.RUNNING);
+    }
+
+    @Test
+    void recoveryRequeuesInFlightTasksWhoseNodeDoesNotComeBack() {
+        RecordingChannel n = new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(n);
+        String t = submit();
+        scheduler.close();
+        // a new relayer process on the same store
+        scheduler = Scheduler.builder().store(store).deadlines(deadlines).executor(Runnable::run).build();
+        scheduler.recover();
+        deadlines.advance(Duration.ofSeconds(60));
+        assertThat(task(t).status()).isEqualTo(TaskStatus.ASSIGNED);
+        deadlines.advance(Duration.ofSeconds(31));
+        assertThat(task(t).status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(task(t).error().orElseThrow()).contains("not connected");
+    }
+}
