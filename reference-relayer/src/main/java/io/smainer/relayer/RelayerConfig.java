@@ -1,0 +1,289 @@
+package io.smainer.relayer;
+
+import io.smainer.chain.ChainId;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
+import io.smainer.fee.EffortPricing;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The relayer's settings. Built from defaults, then an optional properties file, then {@code SMAINER_*}
+ * environment variables (the key upper-cased, dots to underscores: {@code settlement.batch_size} is
+ * {@code SMAINER_SETTLEMENT_BATCH_SIZE}); validated once, every problem reported together. There is no
+ * default secret: API keys and webhook secrets exist only when configured, and {@link #toString()}
+ * masks them.
+ *
+ * @param name this relayer's name (in the login challenge, logs and node records)
+ * @param host the interface to bind
+ * @param port the port; {@link #DEFAULT_PORT} falls back to {@link #FALLBACK_PORT} when taken; 0 picks one
+ * @param chainId the chain settled on (part of every signed domain)
+ * @param allowedTokens ERC-20s an escrow may hold
+ * @param heartbeat how often providers heartbeat
+ * @param offlineAfter silence after which a provider is offline
+ * @param challengeTtl how long a login challenge is valid
+ * @param maxAttempts assignments per task before it fails
+ * @param deadlineGrace added to a job's timeout for the result to travel
+ * @param batchSize the most settlements in one transaction
+ * @param batchDelay the longest a completed task waits for its batch
+ * @param maxBodyBytes the largest REST body
+ * @param maxFrameBytes the largest WebSocket message
+ * @param ratePerSecond requests per second per API client, demander address or remote address
+ * @param rateBurst the burst allowed above the rate
+ * @param apiKeys client id to API key; when any is set, POST /tasks needs one
+ * @param webhookSecrets client id (API client id, or demander address) to webhook signing secret
+ * @param demanderKeys demander account to the Stark public key its request signatures are checked against
+ * @param minBase the least base price an escrow must cover, per job kind ({@code *} for any)
+ * @param effortBase the base price of effort pricing
+ * @param webhookAttempts deliveries tried per webhook
+ * @param webhookBackoff the first retry delay (doubling after)
+ */
+public record RelayerConfig(String name, String host, int port, ChainId chainId, Set<ContractAddress> allowedTokens,
+        Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts, Duration deadlineGrace,
+        int batchSize, Duration batchDelay, int maxBodyBytes, int maxFrameBytes, int ratePerSecond, int rateBurst,
+        Map<String, String> apiKeys, Map<String, String> webhookSecrets, Map<ContractAddress, Felt> demanderKeys,
+        Map<String, TokenAmount> minBase, TokenAmount effortBase, int webhookAttempts, Duration webhookBackoff) {
+
+    /** The deployed relayer's port. */
+    public static final int DEFAULT_PORT = 8000;
+    /** Where an operator moves it when 8000 is taken. */
+    public static final int FALLBACK_PORT = 8001;
+    /** Prefix of the environment variables read. */
+    public static final String ENV_PREFIX = "SMAINER_";
+
+    /** Copies the collections. */
+    public RelayerConfig {
+        allowedTokens = Set.copyOf(allowedTokens);
+        apiKeys = Map.copyOf(apiKeys);
+        webhookSecrets = Map.copyOf(webhookSecrets);
+        demanderKeys = Map.copyOf(demanderKeys);
+        minBase = Map.copyOf(minBase);
+    }
+
+    /** @return the defaults, no file, no environment */
+    public static RelayerConfig defaults() {
+        return load(Map.of());
+    }
+
+    /**
+     * Reads the optional file, then the environment, and validates.
+     *
+     * @param file a properties file, if any
+     * @param env the environment (only {@code SMAINER_*} entries are read)
+     * @return the config
+     * @throws ConfigException listing every problem
+     */
+    public static RelayerConfig load(Optional<Path> file, Map<String, String> env) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        if (file.isPresent()) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(file.get())) {
+                p.load(in);
+                for (String k : p.stringPropertyNames()) {
+                    settings.put(k.trim().toLowerCase(Locale.ROOT), p.getProperty(k).trim());
+                }
+            } catch (IOException e) {
+                problems.add("config file " + file.get() + ": cannot be read (" + e.getMessage() + ")");
+            }
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith(ENV_PREFIX) && !e.getKey().equals("SMAINER_CONFIG")) {
+                String key = e.getKey().substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
+                settings.put(KEYS.getOrDefault(key, key), e.getValue().trim());
+            }
+        }
+        return parse(settings, problems);
+    }
+
+    /**
+     * Validates settings given as {@code key=value} (the properties file's keys).
+     *
+     * @param settings the settings
+     * @return the config
+     * @throws ConfigException listing every problem
+     */
+    public static RelayerConfig load(Map<String, String> settings) {
+        return parse(new LinkedHashMap<>(settings), new ArrayList<>());
+    }
+
+    private static final List<String> KNOWN = List.of("name", "host", "port", "chain_id", "allowed_tokens",
+            "heartbeat_seconds", "offline_after_seconds", "challenge_seconds", "max_attempts", "deadline_grace_seconds",
+            "settlement.batch_size", "settlement.max_delay_millis", "limits.max_body_bytes", "limits.max_frame_bytes",
+            "limits.rate_per_second", "limits.rate_burst", "api_keys", "webhook_secrets", "demander_keys", "price.min_base",
+            "price.effort_base", "webhook.max_attempts", "webhook.initial_backoff_millis");
+    /** Environment spelling (dots as underscores) to the key. */
+    private static final Map<String, String> KEYS = new TreeMap<>();
+
+    static {
+        for (String k : KNOWN) {
+            KEYS.put(k.replace('.', '_'), k);
+        }
+    }
+
+    private static RelayerConfig parse(Map<String, String> s, List<String> problems) {
+        for (String k : s.keySet()) {
+            if (!KNOWN.contains(k) && !k.startsWith("price.min_base.")) {
+                problems.add(k + ": unknown setting (known: " + String.join(", ", KNOWN) + ")");
+            }
+        }
+        Reader r = new Reader(s, problems);
+        String name = r.get("name", "relayer-1", v -> {
+            if (!v.matches("[A-Za-z0-9_.-]{1,31}")) {
+                throw new IllegalArgumentException("1 to 31 letters, digits, '.', '_' or '-'");
+            }
+            return v;
+        });
+        String host = r.get("host", "0.0.0.0", v -> v);
+        int port = r.get("port", DEFAULT_PORT, v -> intIn(v, 0, 65535));
+        ChainId chainId = r.get("chain_id", ChainId.LOCAL, ChainId::new);
+        Set<ContractAddress> tokens = r.get("allowed_tokens", Set.of(ContractAddress.STRK_TOKEN), v -> {
+            Set<ContractAddress> out = new LinkedHashSet<>();
+            for (String t : v.split(",")) {
+                out.add(ContractAddress.parse(t.trim()));
+            }
+            return out;
+        });
+        Duration heartbeat = Duration.ofSeconds(r.get("heartbeat_seconds", 30, v -> intIn(v, 1, 3600)));
+        Duration offline = Duration.ofSeconds(r.get("offline_after_seconds", 90, v -> intIn(v, 2, 86_400)));
+        if (offline.compareTo(heartbeat) <= 0) {
+            problems.add("offline_after_seconds: expected more than heartbeat_seconds (" + heartbeat.toSeconds() + "), got "
+                    + offline.toSeconds());
+        }
+        Duration challenge = Duration.ofSeconds(r.get("challenge_seconds", 60, v -> intIn(v, 5, 3600)));
+        int attempts = r.get("max_attempts", 3, v -> intIn(v, 1, 100));
+        Duration grace = Duration.ofSeconds(r.get("deadline_grace_seconds", 10, v -> intIn(v, 0, 3600)));
+        int batch = r.get("settlement.batch_size", 50, v -> intIn(v, 1, 1000));
+        Duration delay = Duration.ofMillis(r.get("settlement.max_delay_millis", 2000, v -> intIn(v, 0, 600_000)));
+        int body = r.get("limits.max_body_bytes", 8 << 20, v -> intIn(v, 1024, 1 << 30));
+        int frame = r.get("limits.max_frame_bytes", 16 << 20, v -> intIn(v, 1024, 1 << 30));
+        int rate = r.get("limits.rate_per_second", 200, v -> intIn(v, 1, 1_000_000));
+        int burst = r.get("limits.rate_burst", 400, v -> intIn(v, 1, 10_000_000));
+        Map<String, String> apiKeys = r.get("api_keys", Map.of(), v -> pairs(v, k -> k, key -> {
+            if (key.length() < 16) {
+                throw new IllegalArgumentException("API keys of at least 16 characters");
+            }
+            return key;
+        }));
+        Map<String, String> secrets = r.get("webhook_secrets", Map.of(), v -> pairs(v, k -> k, key -> {
+            if (key.length() < 16) {
+                throw new IllegalArgumentException("webhook secrets of at least 16 characters");
+            }
+            return key;
+        }));
+        Map<ContractAddress, Felt> demanders = r.get("demander_keys", Map.of(),
+                v -> pairs(v, ContractAddress::parse, Felt::parse));
+        Map<String, TokenAmount> minBase = new LinkedHashMap<>();
+        minBase.put("*", r.get("price.min_base", EffortPricing.BASE_PRICE, v -> TokenAmount.parseBaseUnits("price.min_base", v)));
+        for (String k : s.keySet()) {
+            if (k.startsWith("price.min_base.")) {
+                String kind = k.substring("price.min_base.".length());
+                minBase.put(kind, r.get(k, EffortPricing.BASE_PRICE, v -> TokenAmount.parseBaseUnits(k, v)));
+            }
+        }
+        TokenAmount effortBase = r.get("price.effort_base", EffortPricing.BASE_PRICE,
+                v -> TokenAmount.parseBaseUnits("price.effort_base", v));
+        int hookAttempts = r.get("webhook.max_attempts", 6, v -> intIn(v, 1, 50));
+        Duration hookBackoff = Duration.ofMillis(r.get("webhook.initial_backoff_millis", 1000, v -> intIn(v, 1, 3_600_000)));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new RelayerConfig(name, host, port, chainId, tokens, heartbeat, offline, challenge, attempts, grace, batch,
+                delay, body, frame, rate, burst, apiKeys, secrets, demanders, minBase, effortBase, hookAttempts, hookBackoff);
+    }
+
+    private static int intIn(String v, int min, int max) {
+        int i;
+        try {
+            i = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
+        }
+        if (i < min || i > max) {
+            throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
+        }
+        return i;
+    }
+
+    private static <K, V> Map<K, V> pairs(String v, Function<String, K> key, Function<String, V> value) {
+        Map<K, V> out = new LinkedHashMap<>();
+        if (v.isBlank()) {
+            return out;
+        }
+        for (String pair : v.split(",")) {
+            int at = pair.indexOf(':');
+            if (at <= 0 || at == pair.length() - 1) {
+                throw new IllegalArgumentException("comma-separated id:value pairs");
+            }
+            out.put(key.apply(pair.substring(0, at).trim()), value.apply(pair.substring(at + 1).trim()));
+        }
+        return out;
+    }
+
+    /** Reads one setting, recording a problem instead of throwing. */
+    private static final class Reader {
+        private final Map<String, String> s;
+        private final List<String> problems;
+
+        Reader(Map<String, String> s, List<String> problems) {
+            this.s = s;
+            this.problems = problems;
+        }
+
+        <T> T get(String key, T fallback, Function<String, T> parse) {
+            String v = s.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return parse.apply(v);
+            } catch (RuntimeException e) {
+                String shown = key.equals("api_keys") || key.equals("webhook_secrets") ? "(hidden)" : "'" + v + "'";
+                problems.add(key + ": expected " + e.getMessage() + ", got " + shown);
+                return fallback;
+            }
+        }
+    }
+
+    /**
+     * @param kind a job kind
+     * @return the least base price an escrow for it must cover
+     */
+    public TokenAmount minBaseFor(String kind) {
+        return minBase.getOrDefault(kind, minBase.get("*"));
+    }
+
+    /** @return the settings, secrets masked (for the start-up log) */
+    @Override
+    public String toString() {
+        return "RelayerConfig[name=" + name + ", host=" + host + ", port=" + port + ", chain_id=" + chainId
+                + ", allowed_tokens=" + allowedTokens + ", heartbeat=" + heartbeat.toSeconds() + "s, offline_after="
+                + offlineAfter.toSeconds() + "s, challenge=" + challengeTtl.toSeconds() + "s, max_attempts=" + maxAttempts
+                + ", deadline_grace=" + deadlineGrace.toSeconds() + "s, settlement.batch_size=" + batchSize
+                + ", settlement.max_delay=" + batchDelay.toMillis() + "ms, limits.max_body_bytes=" + maxBodyBytes
+                + ", limits.max_frame_bytes=" + maxFrameBytes + ", limits.rate=" + ratePerSecond + "/s burst " + rateBurst
+                + ", api_keys=" + masked(apiKeys) + ", webhook_secrets=" + masked(webhookSecrets) + ", demander_keys="
+                + demanderKeys.size() + " accounts, price.min_base=" + minBase + ", price.effort_base=" + effortBase
+                + ", webhook.max_attempts=" + webhookAttempts + ", webhook.initial_backoff=" + webhookBackoff.toMillis()
+                + "ms]";
+    }
+
+    private static String masked(Map<String, String> secrets) {
+        return secrets.isEmpty() ? "(none)" : secrets.keySet().stream().sorted().map(k -> k + ":****").toList().toString();
+    }
+}

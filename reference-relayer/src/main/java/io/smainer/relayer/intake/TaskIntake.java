@@ -1,0 +1,202 @@
+package io.smainer.relayer.intake;
+
+import io.smainer.InvalidFieldException;
+import io.smainer.chain.ChainId;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
+import io.smainer.crypto.Snip12;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.EscrowStatus;
+import io.smainer.escrow.EscrowTask;
+import io.smainer.fee.FeeMath;
+import io.smainer.internal.Require;
+import io.smainer.protocol.Api;
+import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.store.RelayerStore;
+import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.TaskRecord;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Checks a demander's {@code POST /tasks} and stores the task. Order of checks: expiry, signature
+ * (against the key {@link AccountKeys} resolves for the demander), an idempotent retry of an accepted
+ * request (same escrow, demander and job: the existing task is returned), nonce, then the escrow on
+ * chain. Thread-safe.
+ */
+public final class TaskIntake {
+    /** How far ahead a request may expire. */
+    public static final Duration DEFAULT_MAX_VALIDITY = Duration.ofHours(1);
+
+    private final Escrow escrow;
+    private final RelayerStore store;
+    private final StarkCrypto crypto;
+    private final AccountKeys accountKeys;
+    private final Snip12.Domain domain;
+    private final Set<ContractAddress> allowedTokens;
+    private final Function<String, TokenAmount> minBase;
+    private final Map<String, String> webhookSecrets;
+    private final Clock clock;
+    private final Duration maxValidity;
+
+    /**
+     * What {@link #submit} did.
+     *
+     * @param task the stored task
+     * @param created true for a new task, false when an accepted request was retried
+     */
+    public record Outcome(TaskRecord task, boolean created) {
+    }
+
+    /**
+     * @param escrow the escrow, read as the relayer's account
+     * @param store the store
+     * @param crypto signature checks
+     * @param accountKeys demander keys
+     * @param chainId the chain (the signed domain)
+     * @param allowedTokens tokens an escrow may hold
+     * @param minBase the least base price per job kind
+     * @param webhookSecrets client id to webhook secret (a webhook URL needs one)
+     * @param clock time
+     */
+    public TaskIntake(Escrow escrow, RelayerStore store, StarkCrypto crypto, AccountKeys accountKeys, ChainId chainId,
+            Set<ContractAddress> allowedTokens, Function<String, TokenAmount> minBase, Map<String, String> webhookSecrets,
+            Clock clock) {
+        this.escrow = Require.present("escrow", escrow);
+        this.store = Require.present("store", store);
+        this.crypto = Require.present("crypto", crypto);
+        this.accountKeys = Require.present("account_keys", accountKeys);
+        this.domain = Snip12.Domain.smainer(chainId);
+        this.allowedTokens = Set.copyOf(allowedTokens);
+        this.minBase = Require.present("min_base", minBase);
+        this.webhookSecrets = Map.copyOf(webhookSecrets);
+        this.clock = Require.present("clock", clock);
+        this.maxValidity = DEFAULT_MAX_VALIDITY;
+    }
+
+    /**
+     * @param clientId the API client, or empty for an anonymous demander
+     * @param demander the demander
+     * @return the id whose webhook secret signs this demander's webhooks
+     */
+    public static String webhookClient(Optional<String> clientId, ContractAddress demander) {
+        return clientId.orElse(demander.hex());
+    }
+
+    /**
+     * @param req the request
+     * @param clientId the API client that sent it, if any
+     * @return the stored task
+     * @throws RequestRejectedException for a bad signature, an expired request or a replayed nonce
+     * @throws EscrowRejectedException when the escrow does not check out
+     * @throws InvalidFieldException for bad input
+     */
+    public Outcome submit(Api.SubmitTask req, Optional<String> clientId) {
+        long now = clock.millis();
+        long nowSeconds = now / 1000;
+        if (req.expiresAt() < nowSeconds) {
+            throw new RequestRejectedException(RequestRejectedException.Reason.EXPIRED, "expires_at",
+                    "expires_at: expected a time after now (" + nowSeconds + "), got " + req.expiresAt());
+        }
+        if (req.expiresAt() > nowSeconds + maxValidity.toSeconds()) {
+            throw new RequestRejectedException(RequestRejectedException.Reason.EXPIRED, "expires_at",
+                    "expires_at: expected at most " + maxValidity.toSeconds() + " s ahead (" + (nowSeconds + maxValidity.toSeconds())
+                            + "), got " + req.expiresAt());
+        }
+        Felt key = accountKeys.publicKey(req.demander()).orElseThrow(() -> new RequestRejectedException(
+                RequestRejectedException.Reason.UNKNOWN_ACCOUNT, "demander",
+                "demander: no public key is registered with this relayer for " + req.demander().hex()));
+        Felt jobHash = req.job().contentHash();
+        Felt hash;
+        try {
+            hash = Snip12.requestHash(domain, req.demander(), req.escrowId(), jobHash, req.nonce(), req.expiresAt());
+        } catch (InvalidFieldException e) {
+            throw e.within("request");
+        }
+        if (!crypto.verify(key, hash, req.signature())) {
+            throw new RequestRejectedException(RequestRejectedException.Reason.BAD_SIGNATURE, "signature",
+                    "signature: expected the demander's SNIP-12 signature over the task request on " + domain.chainId()
+                            + ", got one that does not verify");
+        }
+        Optional<String> webhookSecret = Optional.empty();
+        if (req.webhookUrl().isPresent()) {
+            checkWebhookUrl(req.webhookUrl().get());
+            String client = webhookClient(clientId, req.demander());
+            webhookSecret = Optional.ofNullable(webhookSecrets.get(client));
+            if (webhookSecret.isEmpty()) {
+                throw new InvalidFieldException("webhook_url", "a webhook secret configured for client " + client
+                        + " (webhook_secrets) before webhooks can be signed", req.webhookUrl().get());
+            }
+        }
+        Optional<TaskRecord> existing = store.taskByEscrow(req.escrowId());
+        if (existing.isPresent()) {
+            return retried(existing.get(), req);
+        }
+        if (!store.useNonce("request:" + req.demander().hex(), req.nonce(), Instant.ofEpochSecond(req.expiresAt()))) {
+            throw new RequestRejectedException(RequestRejectedException.Reason.REPLAYED, "nonce",
+                    "nonce: expected a nonce not used before, got " + req.nonce().hex() + " again");
+        }
+        EscrowTask onChain = checkEscrow(req);
+        TaskRecord task = TaskRecord.pending(UUID.randomUUID().toString(), req.escrowId(), req.demander(), req.job(),
+                req.settlement(), onChain.amount(), onChain.baseReward(), onChain.tierMultiplier(), onChain.requiredTier(),
+                req.webhookUrl(), clientId, now);
+        RelayerStore.CreateResult created = store.create(task);
+        if (created instanceof RelayerStore.Duplicate d) {
+            return retried(d.task(), req);
+        }
+        store.publish(new Signal(created.task().id(), TaskStatus.PENDING));
+        return new Outcome(created.task(), true);
+    }
+
+    private Outcome retried(TaskRecord existing, Api.SubmitTask req) {
+        if (existing.demander().equals(req.demander()) && existing.job().contentHash().equals(req.job().contentHash())) {
+            return new Outcome(existing, false);
+        }
+        throw new EscrowRejectedException("escrow_id", "escrow_id: expected an escrow that never backed a task, got "
+                + req.escrowId() + ", which backs task " + existing.id());
+    }
+
+    private EscrowTask checkEscrow(Api.SubmitTask req) {
+        EscrowTask t = escrow.getTask(req.escrowId()).orElseThrow(() -> new EscrowRejectedException("escrow_id",
+                "escrow_id: expected an escrow on chain, got " + req.escrowId() + ", which does not exist"));
+        if (t.status() != EscrowStatus.CREATED) {
+            throw new EscrowRejectedException("escrow_id", "escrow_id: expected an escrow in status CREATED, got "
+                    + req.escrowId() + " in status " + t.status());
+        }
+        if (!t.creator().equals(req.demander())) {
+            throw new EscrowRejectedException("demander", "demander: expected the escrow's creator " + t.creator().hex()
+                    + ", got " + req.demander().hex());
+        }
+        if (!allowedTokens.contains(t.token())) {
+            throw new EscrowRejectedException("escrow_id", "escrow_id: expected an escrow in an allowed token "
+                    + allowedTokens + ", got one in " + t.token().hex());
+        }
+        TokenAmount required = FeeMath.adjust(minBase.apply(req.job().kind()), t.tierMultiplier());
+        if (t.amount().compareTo(required) < 0) {
+            throw new EscrowRejectedException("escrow_id", "escrow_id: expected an escrow of at least " + required
+                    + " base units (the " + t.requiredTier().wireName() + " quote for a " + req.job().kind()
+                    + " job), got " + t.amount());
+        }
+        return t;
+    }
+
+    private static void checkWebhookUrl(String url) {
+        try {
+            URI u = URI.create(url);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException("webhook_url", "an absolute http or https URL", url);
+        }
+    }
+}
