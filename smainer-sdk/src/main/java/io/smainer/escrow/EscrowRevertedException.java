@@ -37,8 +37,6 @@ public class EscrowRevertedException extends SmainerException {
     public static final String NOT_OWNER = "Caller is not the owner";
     /** A tier other than 1, 2 or 3. */
     public static final String INVALID_TIER = "Invalid tier";
-    /** A zero base amount. */
-    public static final String AMOUNT_MUST_BE_POSITIVE = "Amount must be positive";
     /** A base amount above {@code 2^255 / multiplier}. */
     public static final String AMOUNT_TOO_LARGE = "Amount too large";
     /** An adjusted amount outside {@code [base, 10 * base]}. */

@@ -3,7 +3,6 @@ package io.smainer.escrow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.smainer.InvalidFieldException;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
@@ -196,10 +195,11 @@ public abstract class EscrowConformance {
     }
 
     @Test
-    void aZeroBaseAmountIsRefusedBeforeAnythingIsSent() {
-        long block = ledger.blockNumber();
-        assertThatThrownBy(() -> create(DEMANDER, TokenAmount.ZERO, Tier.BASIC)).isInstanceOf(InvalidFieldException.class);
-        assertThat(ledger.blockNumber()).isEqualTo(block);
+    void aZeroBaseAmountMakesAnEmptyTaskAsTheContractAllows() {
+        CreatedTask t = create(DEMANDER, TokenAmount.ZERO, Tier.PREMIUM);
+        assertThat(t.escrowed()).isEqualTo(TokenAmount.ZERO);
+        assertThat(balance(DEMANDER)).isEqualTo(FUNDS);
+        assertThat(as(DEMANDER).getTask(t.taskId()).orElseThrow().amount()).isEqualTo(TokenAmount.ZERO);
     }
 
     @Test

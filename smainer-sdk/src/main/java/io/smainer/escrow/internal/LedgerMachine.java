@@ -627,9 +627,6 @@ public final class LedgerMachine {
             int tier, Felt taskHash) {
         whenNotPaused();
         int m = multiplier(tier);
-        if (base.signum() == 0) {
-            throw new Revert(EscrowRevertedException.AMOUNT_MUST_BE_POSITIVE);
-        }
         if (base.compareTo(TWO_255.divide(BigInteger.valueOf(m))) > 0) {
             throw new Revert(EscrowRevertedException.AMOUNT_TOO_LARGE);
         }
