@@ -1,0 +1,1124 @@
+package io.smainer.provider;
+
+import io.smainer.InvalidFieldException;
+import io.smainer.chain.ChainId;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
+import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.Receipts;
+import io.smainer.crypto.Signature;
+import io.smainer.crypto.Snip12;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.fee.BasisPoints;
+import io.smainer.fee.EffortPricing;
+import io.smainer.fee.Tier;
+import io.smainer.job.JobException;
+import io.smainer.job.JobResult;
+import io.smainer.job.JobRunner;
+import io.smainer.protocol.EffortMetrics;
+import io.smainer.protocol.Message;
+import io.smainer.protocol.Messages;
+import io.smainer.protocol.NodeCapabilities;
+import io.smainer.protocol.ProtocolCodec;
+import io.smainer.protocol.ProtocolException;
+import io.smainer.protocol.SettlementMode;
+import io.smainer.provider.internal.Backoff;
+import io.smainer.provider.internal.RelayerUris;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A provider node an application embeds to sell compute: it connects to a relayer over WebSocket (the
+ * JDK's {@code java.net.http} client), logs in with a SNIP-12 signature over the relayer's challenge,
+ * heartbeats, accepts tasks up to its concurrency, runs them on its {@link JobRunner}s, signs the receipt
+ * the escrow contract checks (h1 for flat settlement, h2 over the effort cost), and reports failures.
+ * When the connection drops it reconnects with exponential backoff and jitter; reports the relayer has
+ * not acknowledged are kept and sent again after the next login, so a completed task is never lost to a
+ * reconnect.
+ *
+ * <pre>{@code
+ * try (ProviderNode node = ProviderNode.builder()
+ *         .relayer("ws://relayer.example:8000/api/v1/ws")
+ *         .account(myAddress, myKeyPair)
+ *         .runner(myJobRunner)
+ *         .concurrency(4)
+ *         .listener(event -> System.out.println(event))
+ *         .build()) {
+ *     node.start();
+ *     // ... serve until the application stops
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. All protocol work happens on one thread the node owns; {@link ProviderListener}s are
+ * called on it. {@link #close()} is idempotent: it stops taking tasks, lets running ones finish within
+ * the close grace, hands back the rest to the relayer as retryable failures, and closes the connection.
+ * The node does not close the runners it was given.
+ */
+public final class ProviderNode implements AutoCloseable {
+    /** Tasks run at once unless set: one. */
+    public static final int DEFAULT_CONCURRENCY = 1;
+    /** The display name unless set. */
+    public static final String DEFAULT_NAME = "smainer-node";
+    /** Time allowed to open the WebSocket. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Time allowed from an open socket to an acknowledged login. */
+    public static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(15);
+    /** The first reconnect wait's upper bound. */
+    public static final Duration DEFAULT_RECONNECT_MIN_DELAY = Duration.ofMillis(500);
+    /** The longest reconnect wait. */
+    public static final Duration DEFAULT_RECONNECT_MAX_DELAY = Duration.ofSeconds(30);
+    /** How long {@link #close()} lets running tasks finish before handing them back. */
+    public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(30);
+    /** After handing tasks back on close, how long to wait for the relayer's acknowledgements. */
+    public static final Duration HAND_BACK_WAIT = Duration.ofSeconds(2);
+    /** Heartbeat period when the relayer's login ack names none. */
+    public static final int DEFAULT_HEARTBEAT_SECONDS = 30;
+    /** Heartbeats without any traffic from the relayer after which the connection is taken as dead. */
+    public static final int SILENT_HEARTBEATS_LIMIT = 3;
+    /**
+     * The job parameter naming the tier whose multiplier prices an effort-settled task ({@code basic},
+     * {@code pro} or {@code premium}); absent means basic.
+     */
+    public static final String TIER_PARAM = "tier";
+
+    /** Where a node is. */
+    public enum State {
+        /** Built, not started. */
+        CREATED,
+        /** Opening the WebSocket. */
+        CONNECTING,
+        /** Connected, logging in. */
+        LOGGING_IN,
+        /** Logged in, taking tasks. */
+        READY,
+        /** Disconnected, waiting to try again. */
+        WAITING_TO_RECONNECT,
+        /** Closing: finishing or handing back tasks. */
+        CLOSING,
+        /** Closed. */
+        CLOSED
+    }
+
+    private static final System.Logger LOG = System.getLogger(ProviderNode.class.getName());
+
+    private final URI relayerUri;
+    private final ContractAddress address;
+    private final KeyPair keyPair;
+    private final List<JobRunner> runners;
+    private final int concurrency;
+    private final NodeCapabilities capabilities;
+    private final ProviderListener listener;
+    private final Clock clock;
+    private final StarkCrypto crypto;
+    private final Duration connectTimeout;
+    private final Duration loginTimeout;
+    private final Backoff backoff;
+    private final Duration closeGrace;
+    private final HttpClient http;
+    private final ProtocolCodec codec = ProtocolCodec.create();
+    private final ScheduledThreadPoolExecutor loop;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile Thread loopThread;
+    private volatile ProviderStatus status;
+
+    // ---- state below is touched only on the loop thread ----
+    private Connection current;
+    private long generation;
+    private int attempt;
+    private ScheduledFuture<?> reconnectTimer;
+    private final Map<String, Running> running = new LinkedHashMap<>();
+    /** Reports (task_completed / task_failed) by message id, kept until the relayer acks them. */
+    private final Map<String, Report> pending = new LinkedHashMap<>();
+    private boolean closing;
+    private long closeDeadlineNanos;
+    private boolean handedBack;
+    private int handedBackCount;
+    private State state = State.CREATED;
+    private String nodeId;
+    private String lastError;
+    private long accepted;
+    private long completedCount;
+    private long failedCount;
+    private long refusedCount;
+    private long revokedCount;
+    private long logins;
+
+    private ProviderNode(Builder b) {
+        this.relayerUri = b.relayerUri;
+        this.address = b.address;
+        this.keyPair = b.keyPair;
+        this.runners = List.copyOf(b.runners);
+        this.concurrency = b.concurrency;
+        this.listener = b.listener;
+        this.clock = b.clock;
+        this.crypto = b.crypto;
+        this.connectTimeout = b.connectTimeout;
+        this.loginTimeout = b.loginTimeout;
+        this.backoff = new Backoff(b.reconnectMinDelay, b.reconnectMaxDelay);
+        this.closeGrace = b.closeGrace;
+        Set<String> kinds = new LinkedHashSet<>();
+        for (JobRunner r : runners) {
+            kinds.addAll(r.kinds());
+        }
+        this.capabilities = new NodeCapabilities(b.name, List.copyOf(kinds), b.gpus, b.tier, concurrency);
+        this.http = b.httpClient != null ? b.httpClient
+                : HttpClient.newBuilder().connectTimeout(connectTimeout).build();
+        String threadName = "smainer-provider-" + b.name;
+        this.loop = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            loopThread = t;
+            return t;
+        });
+        this.loop.setRemoveOnCancelPolicy(true);
+        publish();
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts connecting in the background. Idempotent; returns at once.
+     *
+     * @return this node
+     * @throws IllegalStateException when the node was closed
+     */
+    public ProviderNode start() {
+        if (closeStarted.get()) {
+            throw new IllegalStateException("the provider node is closed");
+        }
+        if (started.compareAndSet(false, true)) {
+            post(this::connect);
+        }
+        return this;
+    }
+
+    /** @return the relayer's WebSocket address this node connects to */
+    public URI relayerUri() {
+        return relayerUri;
+    }
+
+    /** @return the account the node works for (the address its receipts name) */
+    public ContractAddress address() {
+        return address;
+    }
+
+    /** @return what the node tells the relayer it offers */
+    public NodeCapabilities capabilities() {
+        return capabilities;
+    }
+
+    /** @return a snapshot of the node's state and counters; callable from any thread */
+    public ProviderStatus status() {
+        return status;
+    }
+
+    /**
+     * Closes with the builder's close grace ({@link Builder#closeGrace(Duration)}). Idempotent; a second
+     * call waits for the first to finish. Called from a listener, it starts closing and returns at once.
+     */
+    @Override
+    public void close() {
+        close(closeGrace);
+    }
+
+    /**
+     * Stops taking tasks, lets running tasks finish and their reports be acknowledged within {@code grace},
+     * then hands back what still runs (reported as retryable failures), closes the connection and stops the
+     * node's thread. Idempotent; a second call waits for the first. Called from a listener (on the node's
+     * thread) it starts closing and returns at once.
+     *
+     * @param grace how long running tasks may still take; zero hands them back at once
+     */
+    public void close(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        Duration g = grace.isNegative() ? Duration.ZERO : grace;
+        if (closeStarted.compareAndSet(false, true)) {
+            if (!post(() -> beginClose(g))) {
+                closed.complete(null);
+            }
+        }
+        if (Thread.currentThread() == loopThread) {
+            return;
+        }
+        try {
+            closed.get(g.plus(HAND_BACK_WAIT).plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "provider node did not close in time; stopping its thread");
+        }
+        if (!closed.isDone()) {
+            loop.shutdownNow();
+            closed.complete(null);
+        }
+    }
+
+    // =====================================================================================
+    // loop-thread work
+    // =====================================================================================
+
+    private boolean post(Runnable task) {
+        try {
+            loop.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "provider node internal error", e);
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        try {
+            return loop.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "provider node internal error", e);
+                }
+            }, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    private void connect() {
+        reconnectTimer = null;
+        if (state == State.CLOSED) {
+            return;
+        }
+        Connection c = new Connection(++generation);
+        current = c;
+        setState(closing ? State.CLOSING : State.CONNECTING);
+        fire(new ProviderEvent.Connecting(relayerUri, attempt));
+        c.loginTimer = schedule(() -> {
+            if (current == c && !c.loggedIn) {
+                lost(c, "no login acknowledgement from " + relayerUri + " within "
+                        + connectTimeout.plus(loginTimeout).toSeconds() + " s");
+            }
+        }, connectTimeout.plus(loginTimeout));
+        try {
+            http.newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(relayerUri, c)
+                    .whenComplete((ws, err) -> {
+                        if (err != null) {
+                            post(() -> lost(c, describe(err)));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            lost(c, describe(e));
+        }
+    }
+
+    private String describe(Throwable err) {
+        Throwable e = err;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof WebSocketHandshakeException h) {
+            return "relayer " + relayerUri + " refused the WebSocket upgrade (HTTP " + h.getResponse().statusCode() + ")";
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "timed out connecting to " + relayerUri;
+        }
+        if (e instanceof ConnectException) {
+            return "cannot connect to " + relayerUri + " (" + (e.getMessage() == null ? "connection refused" : e.getMessage())
+                    + ")";
+        }
+        return "connection to " + relayerUri + " failed: " + e;
+    }
+
+    private void opened(Connection c) {
+        if (current != c) {
+            c.ws.abort();
+            return;
+        }
+        setState(closing ? State.CLOSING : State.LOGGING_IN);
+    }
+
+    /** The connection ended; clean up and, unless the node is done, try again later. */
+    private void lost(Connection c, String reason) {
+        if (current != c) {
+            return;
+        }
+        current = null;
+        cancel(c.loginTimer);
+        cancel(c.heartbeat);
+        if (c.ws != null) {
+            c.ws.abort();
+        }
+        lastError = reason;
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (closing && handedBack) {
+            fire(new ProviderEvent.Disconnected(reason, Duration.ZERO));
+            finishClose();
+            return;
+        }
+        Duration wait = backoff.delay(attempt, bound -> ThreadLocalRandom.current().nextLong(bound));
+        attempt = Math.min(attempt + 1, 1_000);
+        setState(closing ? State.CLOSING : State.WAITING_TO_RECONNECT);
+        fire(new ProviderEvent.Disconnected(reason, wait));
+        reconnectTimer = schedule(this::connect, wait);
+    }
+
+    private void received(Connection c, String text) {
+        if (current != c) {
+            return;
+        }
+        Message m;
+        try {
+            m = codec.decode(text);
+        } catch (ProtocolException e) {
+            send(c, new Messages.ErrorMessage(Messages.newId(), "", "invalid_message",
+                    e.getMessage().length() > 4000 ? e.getMessage().substring(0, 4000) : e.getMessage(),
+                    Optional.of(e.field())));
+            return;
+        }
+        if (m instanceof Messages.Challenge ch) {
+            onChallenge(c, ch);
+        } else if (m instanceof Messages.Ack ack) {
+            onAck(c, ack);
+        } else if (m instanceof Messages.ErrorMessage err) {
+            onError(c, err);
+        } else if (m instanceof Messages.Ping ping) {
+            send(c, new Messages.Pong(Messages.newId(), ping.id()));
+        } else if (m instanceof Messages.Pong) {
+            // liveness only; any inbound message refreshes it
+            return;
+        } else if (!c.loggedIn) {
+            send(c, new Messages.ErrorMessage(Messages.newId(), m.id(), "not_logged_in",
+                    "expected a challenge or an ack before " + m.type(), Optional.of("type")));
+        } else if (m instanceof Messages.TaskAssigned t) {
+            onAssigned(c, t);
+        } else if (m instanceof Messages.TaskRevoked r) {
+            onRevoked(r);
+        } else {
+            send(c, new Messages.ErrorMessage(Messages.newId(), m.id(), "unexpected_message",
+                    "a provider node does not accept " + m.type(), Optional.of("type")));
+        }
+    }
+
+    private void onChallenge(Connection c, Messages.Challenge ch) {
+        if (c.loggedIn) {
+            return;
+        }
+        ChainId chainId;
+        try {
+            chainId = new ChainId(ch.chainId());
+        } catch (InvalidFieldException e) {
+            lost(c, "relayer sent a bad chain id: " + e.getMessage());
+            return;
+        }
+        Felt hash = Snip12.loginHash(Snip12.Domain.smainer(chainId), address, ch.nonce(), ch.expiresAt());
+        Signature sig = crypto.sign(keyPair.privateKey(), hash);
+        Messages.NodeRegister reg = new Messages.NodeRegister(Messages.newId(), address, ch.nonce(), ch.expiresAt(), sig,
+                capabilities);
+        c.registerId = reg.id();
+        send(c, reg);
+    }
+
+    private void onAck(Connection c, Messages.Ack ack) {
+        if (!c.loggedIn && ack.refId().equals(c.registerId)) {
+            c.loggedIn = true;
+            cancel(c.loginTimer);
+            attempt = 0;
+            logins++;
+            nodeId = ack.nodeId();
+            lastError = null;
+            int hb = ack.heartbeatSeconds() > 0 ? ack.heartbeatSeconds() : DEFAULT_HEARTBEAT_SECONDS;
+            c.heartbeatSeconds = hb;
+            c.heartbeat = scheduleHeartbeat(c, hb);
+            setState(closing ? State.CLOSING : State.READY);
+            List<Report> again = new ArrayList<>(pending.values());
+            for (Report r : again) {
+                send(c, r.message);
+            }
+            fire(new ProviderEvent.LoggedIn(nodeId, hb, again.size()));
+            maybeFinishClose();
+            return;
+        }
+        Report r = pending.remove(ack.refId());
+        if (r != null) {
+            publish();
+            fire(new ProviderEvent.ReportAcknowledged(r.taskId));
+            maybeFinishClose();
+        }
+    }
+
+    private void onError(Connection c, Messages.ErrorMessage err) {
+        if (!c.loggedIn) {
+            fire(new ProviderEvent.LoginRefused(err.code(), err.message()));
+            lost(c, "login refused by " + relayerUri + ": " + err.code() + ": " + err.message());
+            return;
+        }
+        Report r = pending.remove(err.refId());
+        if (r != null) {
+            publish();
+            fire(new ProviderEvent.ReportRejected(r.taskId, err.code(), err.message()));
+            maybeFinishClose();
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "relayer error {0}: {1} (ref {2})", err.code(), err.message(),
+                    err.refId());
+        }
+    }
+
+    private ScheduledFuture<?> scheduleHeartbeat(Connection c, int seconds) {
+        try {
+            return loop.scheduleAtFixedRate(() -> {
+                try {
+                    heartbeat(c);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "provider node internal error", e);
+                }
+            }, seconds, seconds, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    private void heartbeat(Connection c) {
+        if (current != c) {
+            return;
+        }
+        long silentNanos = System.nanoTime() - c.lastInboundNanos;
+        long limit = TimeUnit.SECONDS.toNanos((long) c.heartbeatSeconds * SILENT_HEARTBEATS_LIMIT);
+        if (silentNanos > limit) {
+            lost(c, "no traffic from " + relayerUri + " for " + TimeUnit.NANOSECONDS.toSeconds(silentNanos) + " s");
+            return;
+        }
+        send(c, new Messages.NodeHeartbeat(Messages.newId(), running.size(), concurrency));
+        if (c.sendChain == null) {
+            return;
+        }
+        c.sendChain = c.sendChain.thenCompose(ws -> ws.sendPing(ByteBuffer.allocate(0)));
+        watch(c);
+    }
+
+    private void onAssigned(Connection c, Messages.TaskAssigned t) {
+        String taskId = t.taskId();
+        if (running.containsKey(taskId)) {
+            send(c, new Messages.TaskAccepted(Messages.newId(), taskId));
+            return;
+        }
+        for (Report r : pending.values()) {
+            if (r.taskId.equals(taskId)) {
+                send(c, r.message);
+                return;
+            }
+        }
+        String kind = t.job().kind();
+        JobRunner runner = runners.stream().filter(r -> r.kinds().contains(kind)).findFirst().orElse(null);
+        String refusal = null;
+        if (closing) {
+            refusal = "node is shutting down";
+        } else if (runner == null) {
+            refusal = "this node does not run job kind '" + kind + "' (it runs " + capabilities.jobKinds() + ")";
+        } else if (running.size() >= concurrency) {
+            refusal = "at capacity (" + running.size() + " of " + concurrency + " tasks running)";
+        } else if (clock.millis() >= t.deadlineMillis()) {
+            refusal = "the task's deadline had passed when it arrived";
+        }
+        if (refusal != null) {
+            refusedCount++;
+            fire(new ProviderEvent.TaskRefused(taskId, refusal));
+            report(new Messages.TaskFailed(Messages.newId(), taskId, refusal, true), taskId);
+            return;
+        }
+        CompletableFuture<JobResult> future;
+        try {
+            future = runner.submit(t.job());
+        } catch (RuntimeException e) {
+            refusedCount++;
+            String reason = "runner " + runner.name() + " refused the job: " + e.getMessage();
+            fire(new ProviderEvent.TaskRefused(taskId, reason));
+            report(new Messages.TaskFailed(Messages.newId(), taskId, truncate(reason), !(e instanceof InvalidFieldException)),
+                    taskId);
+            return;
+        }
+        Running r = new Running(t, future);
+        running.put(taskId, r);
+        accepted++;
+        send(c, new Messages.TaskAccepted(Messages.newId(), taskId));
+        r.deadlineTimer = schedule(() -> onDeadline(r), Duration.ofMillis(Math.max(0, t.deadlineMillis() - clock.millis())));
+        publish();
+        fire(new ProviderEvent.TaskStarted(taskId, kind, runner.name()));
+        future.whenComplete((result, err) -> post(() -> finished(r, result, err)));
+    }
+
+    private void onDeadline(Running r) {
+        if (running.get(r.task.taskId()) != r) {
+            return;
+        }
+        running.remove(r.task.taskId());
+        r.future.cancel(true);
+        fail(r.task.taskId(), "the task's deadline passed before the run finished", true);
+    }
+
+    private void onRevoked(Messages.TaskRevoked revoked) {
+        String taskId = revoked.taskId();
+        Running r = running.remove(taskId);
+        boolean dropped = pending.values().removeIf(p -> p.taskId.equals(taskId));
+        if (r != null) {
+            cancel(r.deadlineTimer);
+            r.future.cancel(true);
+        }
+        if (r != null || dropped) {
+            revokedCount++;
+            publish();
+            fire(new ProviderEvent.TaskRevoked(taskId, revoked.reason()));
+            maybeFinishClose();
+        }
+    }
+
+    private void finished(Running r, JobResult result, Throwable err) {
+        String taskId = r.task.taskId();
+        if (running.get(taskId) != r) {
+            return; // revoked, past its deadline or handed back
+        }
+        running.remove(taskId);
+        cancel(r.deadlineTimer);
+        if (err != null) {
+            Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            if (e instanceof JobException je) {
+                fail(taskId, je.getMessage(), je.retryable());
+            } else if (e instanceof CancellationException) {
+                fail(taskId, "the run was cancelled", true);
+            } else if (e instanceof InvalidFieldException ife) {
+                fail(taskId, "bad job input: " + ife.getMessage(), false);
+            } else {
+                fail(taskId, "the run failed: " + e, false);
+            }
+            return;
+        }
+        Messages.TaskCompleted done;
+        try {
+            done = receipt(r.task, result);
+        } catch (RuntimeException e) {
+            fail(taskId, "could not sign the receipt: " + e.getMessage(), true);
+            return;
+        }
+        completedCount++;
+        report(done, taskId);
+        fire(new ProviderEvent.TaskCompleted(taskId, done.resultHash(), done.actualCost(), result.ran()));
+    }
+
+    /**
+     * Builds the signed completion: h1 for flat settlement; for effort settlement the cost from the run's
+     * effort metrics (or its run time when it reported none) and h2 over it.
+     */
+    private Messages.TaskCompleted receipt(Messages.TaskAssigned task, JobResult result) {
+        byte[] output = result.output();
+        Felt resultHash = Receipts.resultHash(output);
+        if (task.settlement() == SettlementMode.FLAT) {
+            Felt h1 = Receipts.flatHash(crypto, task.escrowId(), address, resultHash);
+            return new Messages.TaskCompleted(Messages.newId(), task.taskId(), output, resultHash,
+                    crypto.sign(keyPair.privateKey(), h1), result.effort(), Optional.empty());
+        }
+        EffortMetrics metrics = result.effort().orElseGet(() -> new EffortMetrics(0, 0,
+                Math.min(EffortPricing.MAX_GPU_MILLIS, result.ran().toMillis()), 0));
+        TokenAmount cost = effortCost(task, metrics);
+        Felt h2 = Receipts.effortHash(crypto, task.escrowId(), address, resultHash, cost);
+        return new Messages.TaskCompleted(Messages.newId(), task.taskId(), output, resultHash,
+                crypto.sign(keyPair.privateKey(), h2), Optional.of(metrics), Optional.of(cost));
+    }
+
+    /**
+     * The actual cost of an effort-settled task: {@link EffortPricing#actualCost} at the base price, the
+     * multiplier of the job's {@link #TIER_PARAM} (basic when absent), the metrics' effort score, clamped
+     * to the escrowed amount.
+     *
+     * @param task the assignment
+     * @param metrics what the run consumed
+     * @return the cost the h2 receipt commits to
+     */
+    static TokenAmount effortCost(Messages.TaskAssigned task, EffortMetrics metrics) {
+        String tierName = task.job().params().get(TIER_PARAM);
+        Tier tier = tierName == null ? Tier.BASIC : Tier.parse(tierName);
+        BasisPoints multiplier = tier.defaultMultiplier();
+        return EffortPricing.actualCost(EffortPricing.BASE_PRICE, multiplier, metrics.effortScore(), task.escrowAmount());
+    }
+
+    private void fail(String taskId, String reason, boolean retryable) {
+        failedCount++;
+        report(new Messages.TaskFailed(Messages.newId(), taskId, truncate(reason), retryable), taskId);
+        fire(new ProviderEvent.TaskFailed(taskId, reason, retryable));
+    }
+
+    private static String truncate(String s) {
+        String text = s == null || s.isBlank() ? "unknown failure" : s;
+        return text.length() <= 1024 ? text : text.substring(0, 1021) + "...";
+    }
+
+    /** Queues a report until the relayer acks it, and sends it now when logged in. */
+    private void report(Message message, String taskId) {
+        pending.put(message.id(), new Report(taskId, message));
+        publish();
+        Connection c = current;
+        if (c != null && c.loggedIn) {
+            send(c, message);
+        }
+        maybeFinishClose();
+    }
+
+    private void send(Connection c, Message m) {
+        if (c.sendChain == null) {
+            return;
+        }
+        String json = codec.encode(m);
+        c.sendChain = c.sendChain.thenCompose(ws -> ws.sendText(json, true));
+        watch(c);
+    }
+
+    private void watch(Connection c) {
+        c.sendChain.whenComplete((ws, err) -> {
+            if (err != null) {
+                post(() -> lost(c, "sending to " + relayerUri + " failed: " + describe(err)));
+            }
+        });
+    }
+
+    // ---- closing ----
+
+    private void beginClose(Duration grace) {
+        closing = true;
+        closeDeadlineNanos = System.nanoTime() + grace.toNanos();
+        if (state == State.CREATED) {
+            finishClose();
+            return;
+        }
+        setState(State.CLOSING);
+        schedule(this::handBack, grace);
+        maybeFinishClose();
+    }
+
+    private void maybeFinishClose() {
+        if (!closing || state == State.CLOSED) {
+            return;
+        }
+        if (running.isEmpty() && pending.isEmpty()) {
+            finishClose();
+        }
+    }
+
+    /** The grace is over: report every running task as a retryable failure, then wait briefly for acks. */
+    private void handBack() {
+        if (state == State.CLOSED || handedBack) {
+            return;
+        }
+        handedBack = true;
+        for (Running r : new ArrayList<>(running.values())) {
+            running.remove(r.task.taskId());
+            cancel(r.deadlineTimer);
+            r.future.cancel(true);
+            handedBackCount++;
+            fail(r.task.taskId(), "the node shut down before the task finished; handed back", true);
+        }
+        Connection c = current;
+        if (c == null || !c.loggedIn || pending.isEmpty()) {
+            finishClose();
+            return;
+        }
+        schedule(this::finishClose, HAND_BACK_WAIT);
+    }
+
+    private void finishClose() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        cancel(reconnectTimer);
+        Connection c = current;
+        current = null;
+        CompletableFuture<?> goodbye = CompletableFuture.completedFuture(null);
+        if (c != null) {
+            cancel(c.heartbeat);
+            cancel(c.loginTimer);
+            if (c.sendChain != null) {
+                goodbye = c.sendChain.thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "provider node closing"))
+                        .orTimeout(1, TimeUnit.SECONDS)
+                        .whenComplete((ws, err) -> c.ws.abort());
+            }
+        }
+        int undelivered = pending.size();
+        setState(State.CLOSED);
+        fire(new ProviderEvent.Closed(handedBackCount, undelivered));
+        goodbye.handle((x, err) -> null).thenRun(() -> {
+            closed.complete(null);
+            loop.shutdown();
+        });
+    }
+
+    // ---- bookkeeping ----
+
+    private void setState(State s) {
+        state = s;
+        publish();
+    }
+
+    private void publish() {
+        status = new ProviderStatus(state, Optional.ofNullable(nodeId), running.size(), concurrency, accepted,
+                completedCount, failedCount, refusedCount, revokedCount, pending.size(), logins,
+                Optional.ofNullable(lastError));
+    }
+
+    private void fire(ProviderEvent e) {
+        publish();
+        try {
+            listener.onEvent(e);
+        } catch (RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "provider listener threw on " + e, ex);
+        }
+    }
+
+    private record Report(String taskId, Message message) {
+    }
+
+    private static final class Running {
+        final Messages.TaskAssigned task;
+        final CompletableFuture<JobResult> future;
+        ScheduledFuture<?> deadlineTimer;
+
+        Running(Messages.TaskAssigned task, CompletableFuture<JobResult> future) {
+            this.task = task;
+            this.future = future;
+        }
+    }
+
+    /** One WebSocket connection attempt; its callbacks hop onto the loop thread. */
+    private final class Connection implements WebSocket.Listener {
+        final long id;
+        volatile WebSocket ws;
+        volatile long lastInboundNanos = System.nanoTime();
+        private final StringBuilder partial = new StringBuilder();
+        // loop-thread only
+        CompletableFuture<WebSocket> sendChain;
+        String registerId = "";
+        boolean loggedIn;
+        int heartbeatSeconds = DEFAULT_HEARTBEAT_SECONDS;
+        ScheduledFuture<?> loginTimer;
+        ScheduledFuture<?> heartbeat;
+
+        Connection(long id) {
+            this.id = id;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            ws = webSocket;
+            lastInboundNanos = System.nanoTime();
+            post(() -> {
+                sendChain = CompletableFuture.completedFuture(webSocket);
+                opened(this);
+            });
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            lastInboundNanos = System.nanoTime();
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                post(() -> received(this, text));
+            } else if (partial.length() > codec.maxChars()) {
+                partial.setLength(0);
+                post(() -> lost(this, "relayer sent a message over " + codec.maxChars() + " characters"));
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            lastInboundNanos = System.nanoTime();
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+            lastInboundNanos = System.nanoTime();
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            lastInboundNanos = System.nanoTime();
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            post(() -> lost(this, "relayer closed the connection (" + statusCode
+                    + (reason == null || reason.isEmpty() ? "" : ": " + reason) + ")"));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            post(() -> lost(this, "connection to " + relayerUri + " broke: " + error));
+        }
+    }
+
+    /** Builds a {@link ProviderNode}. Not thread-safe; build once. */
+    public static final class Builder {
+        private URI relayerUri;
+        private ContractAddress address;
+        private KeyPair keyPair;
+        private final List<JobRunner> runners = new ArrayList<>();
+        private int concurrency = DEFAULT_CONCURRENCY;
+        private String name = DEFAULT_NAME;
+        private Tier tier = Tier.BASIC;
+        private List<NodeCapabilities.GpuInfo> gpus = List.of();
+        private ProviderListener listener = ProviderListener.NONE;
+        private Clock clock = Clock.systemUTC();
+        private StarkCrypto crypto = StarkCrypto.defaultCrypto();
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration loginTimeout = DEFAULT_LOGIN_TIMEOUT;
+        private Duration reconnectMinDelay = DEFAULT_RECONNECT_MIN_DELAY;
+        private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX_DELAY;
+        private Duration closeGrace = DEFAULT_CLOSE_GRACE;
+        private HttpClient httpClient;
+
+        private Builder() {
+        }
+
+        /**
+         * @param url the relayer: {@code ws://host:port/api/v1/ws}, or {@code http://host:port} (the
+         *     WebSocket path is added); {@code wss}/{@code https} for TLS
+         * @return this builder
+         * @throws InvalidFieldException ({@code relayer_url}) naming the address when it is not one
+         */
+        public Builder relayer(String url) {
+            this.relayerUri = RelayerUris.webSocketUri("relayer_url", url);
+            return this;
+        }
+
+        /**
+         * @param uri the relayer, as for {@link #relayer(String)}
+         * @return this builder
+         */
+        public Builder relayer(URI uri) {
+            return relayer(Objects.requireNonNull(uri, "uri").toString());
+        }
+
+        /**
+         * @param address the provider's account address: the one registered on-chain and named in receipts
+         * @param keyPair the key whose public half is published on-chain for the address
+         * @return this builder
+         */
+        public Builder account(ContractAddress address, KeyPair keyPair) {
+            this.address = Objects.requireNonNull(address, "address");
+            this.keyPair = Objects.requireNonNull(keyPair, "keyPair");
+            return this;
+        }
+
+        /**
+         * Adds a job runner. Tasks go to the first runner, in the order added, that runs their kind. The
+         * node does not close the runner.
+         *
+         * @param runner a runner
+         * @return this builder
+         */
+        public Builder runner(JobRunner runner) {
+            runners.add(Objects.requireNonNull(runner, "runner"));
+            return this;
+        }
+
+        /**
+         * @param concurrency tasks run at once, in {@code [1, 1024]}; more assignments are refused
+         *     (reported as retryable failures)
+         * @return this builder
+         */
+        public Builder concurrency(int concurrency) {
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /**
+         * @param name a display name the relayer shows, at most 128 characters
+         * @return this builder
+         */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * @param tier the highest tier this node qualifies for
+         * @return this builder
+         */
+        public Builder tier(Tier tier) {
+            this.tier = Objects.requireNonNull(tier, "tier");
+            return this;
+        }
+
+        /**
+         * @param gpus the node's GPUs, advertised in its capabilities
+         * @return this builder
+         */
+        public Builder gpus(List<NodeCapabilities.GpuInfo> gpus) {
+            this.gpus = List.copyOf(gpus);
+            return this;
+        }
+
+        /**
+         * @param listener receives the node's events on its thread
+         * @return this builder
+         */
+        public Builder listener(ProviderListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * @param clock the time source for deadlines (epoch millis from the relayer)
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param crypto the Stark-curve implementation that signs logins and receipts
+         * @return this builder
+         */
+        public Builder crypto(StarkCrypto crypto) {
+            this.crypto = Objects.requireNonNull(crypto, "crypto");
+            return this;
+        }
+
+        /**
+         * @param timeout time allowed to open the WebSocket
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * @param timeout time allowed from an open socket to an acknowledged login
+         * @return this builder
+         */
+        public Builder loginTimeout(Duration timeout) {
+            this.loginTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Reconnect waits grow from {@code min} and double up to {@code max}; each is a random time between
+         * half the bound and the bound.
+         *
+         * @param min the first wait's upper bound
+         * @param max the largest wait
+         * @return this builder
+         */
+        public Builder reconnectDelay(Duration min, Duration max) {
+            this.reconnectMinDelay = Objects.requireNonNull(min, "min");
+            this.reconnectMaxDelay = Objects.requireNonNull(max, "max");
+            return this;
+        }
+
+        /**
+         * @param grace how long {@link ProviderNode#close()} lets running tasks finish before handing them back
+         * @return this builder
+         */
+        public Builder closeGrace(Duration grace) {
+            this.closeGrace = Objects.requireNonNull(grace, "grace");
+            return this;
+        }
+
+        /**
+         * @param client the HTTP client that opens the WebSocket (for TLS or proxy settings); by default a
+         *     fresh one
+         * @return this builder
+         */
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * @return the node, not yet started
+         * @throws InvalidFieldException naming the first missing or bad setting
+         */
+        public ProviderNode build() {
+            if (relayerUri == null) {
+                throw new InvalidFieldException("relayer_url", "a relayer address (builder.relayer(...))", null);
+            }
+            if (address == null || keyPair == null) {
+                throw new InvalidFieldException("account", "an account address and its key pair (builder.account(...))",
+                        null);
+            }
+            if (runners.isEmpty()) {
+                throw new InvalidFieldException("runners", "at least one job runner (builder.runner(...))", null);
+            }
+            if (concurrency < 1 || concurrency > 1024) {
+                throw new InvalidFieldException("concurrency", "an integer in [1, 1024]", concurrency);
+            }
+            positive("connect_timeout", connectTimeout);
+            positive("login_timeout", loginTimeout);
+            if (closeGrace.isNegative()) {
+                throw new InvalidFieldException("close_grace", "zero or a positive duration", closeGrace);
+            }
+            new Backoff(reconnectMinDelay, reconnectMaxDelay);
+            return new ProviderNode(this);
+        }
+
+        private static void positive(String field, Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new InvalidFieldException(field, "a positive duration", d);
+            }
+        }
+    }
+}
