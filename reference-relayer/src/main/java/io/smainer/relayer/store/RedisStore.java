@@ -1,0 +1,508 @@
+package io.smainer.relayer.store;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.smainer.chain.Felt;
+import io.smainer.chain.U256;
+import io.smainer.internal.Require;
+import io.smainer.protocol.TaskStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link RelayerStore} on Redis (through Lettuce): state survives a relayer restart, and relayers
+ * that share one Redis share tasks, nodes, nonces, leases and signals. Every write is one Lua script,
+ * so it is atomic on the server: the escrow key and the task are created together, a compare-and-set
+ * moves the task and its status and node indexes in one step, a nonce or a lease is checked and taken
+ * in one step.
+ *
+ * <p>Layout, under a key prefix ({@link #DEFAULT_PREFIX}): {@code t:<id>} a hash (version, status,
+ * in-flight node, sequence, JSON); {@code e:<escrow>} the escrow's task id; {@code s:<STATUS>} a sorted
+ * set of task ids by sequence; {@code n:<node>} the ids in flight on a node; {@code all} every task by
+ * sequence; {@code seq} the counter; {@code nodes} a hash of node JSON; {@code nonce:<scope>|<nonce>}
+ * and {@code lease:<name>} with an expiry; signals go on the channel {@code signals}.
+ *
+ * <p>Time: nonce and lease expiries are compared with the injected {@link Clock}, so relayers sharing a
+ * Redis need clocks in step (NTP) to well within a lease's time to live. Redis's own key expiry only
+ * collects what is past its time. The scripts build key names at run time, so this store needs a
+ * single Redis (standalone or Sentinel-managed), not Redis Cluster.
+ *
+ * <p>Thread-safe: one multiplexed connection for commands, one for signals. {@link #close()} is
+ * idempotent. A Redis error surfaces as Lettuce's unchecked {@code RedisException}.
+ */
+public final class RedisStore implements RelayerStore {
+    /** The key prefix when none is configured. */
+    public static final String DEFAULT_PREFIX = "smainer:";
+    /** How long one Redis command may take. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
+
+    private static final String CREATE = """
+            local p, id = ARGV[1], ARGV[2]
+            local ek = p .. 'e:' .. ARGV[3]
+            local existing = redis.call('GET', ek)
+            if existing then
+              return {0, redis.call('HGET', p .. 't:' .. existing, 'j') or ''}
+            end
+            local tk = p .. 't:' .. id
+            if redis.call('EXISTS', tk) == 1 then return {-1, ''} end
+            redis.call('SET', ek, id)
+            redis.call('HSET', tk, 'v', '0', 's', 'PENDING', 'n', '', 'q', ARGV[5], 'j', ARGV[4])
+            redis.call('ZADD', p .. 's:PENDING', ARGV[5], id)
+            redis.call('ZADD', p .. 'all', ARGV[5], id)
+            return {1, ''}
+            """;
+
+    private static final String REPLACE = """
+            local p, id = ARGV[1], ARGV[2]
+            local tk = p .. 't:' .. id
+            local cur = redis.call('HMGET', tk, 'v', 's', 'n')
+            if not cur[1] or cur[1] ~= ARGV[3] then return 0 end
+            redis.call('ZREM', p .. 's:' .. cur[2], id)
+            if cur[3] and cur[3] ~= '' then redis.call('SREM', p .. 'n:' .. cur[3], id) end
+            redis.call('HSET', tk, 'v', ARGV[4], 's', ARGV[5], 'n', ARGV[6], 'j', ARGV[8])
+            redis.call('ZADD', p .. 's:' .. ARGV[5], ARGV[7], id)
+            if ARGV[6] ~= '' then redis.call('SADD', p .. 'n:' .. ARGV[6], id) end
+            return 1
+            """;
+
+    private static final String BY_ESCROW = """
+            local id = redis.call('GET', ARGV[1] .. 'e:' .. ARGV[2])
+            if not id then return false end
+            return redis.call('HGET', ARGV[1] .. 't:' .. id, 'j')
+            """;
+
+    /** ARGV: prefix, status key suffix, exclusive lower sequence, max. */
+    private static final String BY_STATUS = """
+            local p = ARGV[1]
+            local ids = redis.call('ZRANGEBYSCORE', p .. 's:' .. ARGV[2], '(' .. ARGV[3], '+inf', 'LIMIT', 0, tonumber(ARGV[4]))
+            local out = {}
+            for i, id in ipairs(ids) do
+              local j = redis.call('HGET', p .. 't:' .. id, 'j')
+              if j then out[#out + 1] = j end
+            end
+            return out
+            """;
+
+    private static final String ON_NODE = """
+            local p = ARGV[1]
+            local ids = redis.call('SMEMBERS', p .. 'n:' .. ARGV[2])
+            local out = {}
+            for i, id in ipairs(ids) do
+              local j = redis.call('HGET', p .. 't:' .. id, 'j')
+              if j then out[#out + 1] = j end
+            end
+            return out
+            """;
+
+    private static final String RECENT = """
+            local p = ARGV[1]
+            local ids = redis.call('ZREVRANGE', p .. 'all', 0, tonumber(ARGV[2]) - 1)
+            local out = {}
+            for i, id in ipairs(ids) do
+              local j = redis.call('HGET', p .. 't:' .. id, 'j')
+              if j then out[#out + 1] = j end
+            end
+            return out
+            """;
+
+    /** ARGV: prefix, then every status name. */
+    private static final String COUNTS = """
+            local out = {}
+            for i = 2, #ARGV do out[#out + 1] = redis.call('ZCARD', ARGV[1] .. 's:' .. ARGV[i]) end
+            return out
+            """;
+
+    /** ARGV: key, now millis, expires-at millis. Refused while a stored expiry is not before now. */
+    private static final String NONCE = """
+            local e = redis.call('GET', ARGV[1])
+            local now = tonumber(ARGV[2])
+            if e and tonumber(e) >= now then return 0 end
+            local keep = tonumber(ARGV[3]) - now
+            if keep < 1 then keep = 1 end
+            redis.call('SET', ARGV[1], ARGV[3], 'PX', keep + 1000)
+            return 1
+            """;
+
+    /** ARGV: key, owner, now millis, ttl millis. Taken when free, expired or already ours. */
+    private static final String LEASE = """
+            local cur = redis.call('HMGET', ARGV[1], 'o', 'e')
+            local now, ttl = tonumber(ARGV[3]), tonumber(ARGV[4])
+            if cur[1] and cur[1] ~= ARGV[2] and tonumber(cur[2]) >= now then return 0 end
+            redis.call('HSET', ARGV[1], 'o', ARGV[2], 'e', tostring(now + ttl))
+            redis.call('PEXPIRE', ARGV[1], ttl + 1000)
+            return 1
+            """;
+
+    private static final String RELEASE = """
+            if redis.call('HGET', ARGV[1], 'o') == ARGV[2] then redis.call('DEL', ARGV[1]) return 1 end
+            return 0
+            """;
+
+    private final Clock clock;
+    private final String prefix;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final RedisCommands<String, String> redis;
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final String channel;
+    private final Map<String, String> shas = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<Consumer<Signal>> listeners = new CopyOnWriteArrayList<>();
+    private final Object closeLock = new Object();
+    private volatile boolean closed;
+
+    private RedisStore(Builder b) {
+        this.clock = Require.present("clock", b.clock);
+        this.prefix = Require.text("prefix", b.prefix, 128);
+        RedisURI uri = RedisURI.create(Require.text("redis_uri", b.uri, 1024));
+        uri.setTimeout(Require.present("command_timeout", b.commandTimeout));
+        this.client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder().autoReconnect(true)
+                .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout)).build());
+        StatefulRedisConnection<String, String> c = null;
+        StatefulRedisPubSubConnection<String, String> ps = null;
+        try {
+            c = client.connect();
+            ps = client.connectPubSub();
+            this.channel = prefix + "signals";
+            ps.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String ch, String message) {
+                    if (channel.equals(ch)) {
+                        deliver(message);
+                    }
+                }
+            });
+            ps.sync().subscribe(channel);
+        } catch (RuntimeException e) {
+            if (ps != null) {
+                ps.close();
+            }
+            if (c != null) {
+                c.close();
+            }
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            throw e;
+        }
+        this.connection = c;
+        this.redis = c.sync();
+        this.pubSub = ps;
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- tasks ----
+
+    @Override
+    public CreateResult create(TaskRecord task) {
+        if (task.version() != 0 || task.status() != TaskStatus.PENDING) {
+            throw new IllegalArgumentException("a new task is PENDING at version 0: " + task.id());
+        }
+        long seq = redis.incr(prefix + "seq");
+        TaskRecord stored = task.withSeq(seq);
+        List<Object> r = script(CREATE, ScriptOutputType.MULTI, prefix, task.id(), escrowKey(task.escrowId()),
+                StoreCodec.taskToJson(stored), Long.toString(seq));
+        long code = (Long) r.get(0);
+        if (code == 1) {
+            return new Created(stored);
+        }
+        if (code == 0) {
+            return new Duplicate(StoreCodec.taskFromJson(text(r.get(1))));
+        }
+        throw new IllegalArgumentException("task id already used: " + task.id());
+    }
+
+    @Override
+    public Optional<TaskRecord> task(String id) {
+        String json = redis.hget(prefix + "t:" + id, "j");
+        return json == null ? Optional.empty() : Optional.of(StoreCodec.taskFromJson(json));
+    }
+
+    @Override
+    public Optional<TaskRecord> taskByEscrow(U256 escrowId) {
+        Object json = script(BY_ESCROW, ScriptOutputType.VALUE, prefix, escrowKey(escrowId));
+        return json == null ? Optional.empty() : Optional.of(StoreCodec.taskFromJson(text(json)));
+    }
+
+    @Override
+    public boolean replace(TaskRecord current, TaskRecord next) {
+        if (!current.id().equals(next.id()) || next.version() != current.version() + 1 || next.seq() != current.seq()) {
+            throw new IllegalArgumentException("replace needs the same task at the next version: " + current.id() + " v"
+                    + current.version() + " -> " + next.id() + " v" + next.version());
+        }
+        boolean inFlight = next.status() == TaskStatus.ASSIGNED || next.status() == TaskStatus.RUNNING;
+        String node = inFlight ? next.nodeId().orElse("") : "";
+        Long done = script(REPLACE, ScriptOutputType.INTEGER, prefix, next.id(), Long.toString(current.version()),
+                Long.toString(next.version()), next.status().name(), node, Long.toString(next.seq()),
+                StoreCodec.taskToJson(next));
+        return done == 1L;
+    }
+
+    @Override
+    public List<TaskRecord> tasksByStatus(TaskStatus status, long afterSeq, int max) {
+        if (max <= 0) {
+            return List.of();
+        }
+        return tasks(script(BY_STATUS, ScriptOutputType.MULTI, prefix, status.name(), Long.toString(afterSeq),
+                Integer.toString(max)));
+    }
+
+    @Override
+    public List<TaskRecord> tasksOnNode(String nodeId) {
+        List<TaskRecord> out = new ArrayList<>();
+        for (TaskRecord t : tasks(script(ON_NODE, ScriptOutputType.MULTI, prefix, nodeId))) {
+            if ((t.status() == TaskStatus.ASSIGNED || t.status() == TaskStatus.RUNNING)
+                    && t.nodeId().equals(Optional.of(nodeId))) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<TaskRecord> recentTasks(int max) {
+        if (max <= 0) {
+            return List.of();
+        }
+        return tasks(script(RECENT, ScriptOutputType.MULTI, prefix, Integer.toString(max)));
+    }
+
+    @Override
+    public Map<TaskStatus, Long> countByStatus() {
+        TaskStatus[] all = TaskStatus.values();
+        String[] args = new String[all.length + 1];
+        args[0] = prefix;
+        for (int i = 0; i < all.length; i++) {
+            args[i + 1] = all[i].name();
+        }
+        List<Object> counts = script(COUNTS, ScriptOutputType.MULTI, args);
+        Map<TaskStatus, Long> out = new EnumMap<>(TaskStatus.class);
+        for (int i = 0; i < all.length; i++) {
+            out.put(all[i], (Long) counts.get(i));
+        }
+        return out;
+    }
+
+    // ---- nonces, nodes, leases ----
+
+    @Override
+    public boolean useNonce(String scope, Felt nonce, Instant expiresAt) {
+        Long ok = script(NONCE, ScriptOutputType.INTEGER, prefix + "nonce:" + scope + "|" + nonce.hex(),
+                Long.toString(clock.millis()), Long.toString(expiresAt.toEpochMilli()));
+        return ok == 1L;
+    }
+
+    @Override
+    public void putNode(NodeRecord node) {
+        redis.hset(prefix + "nodes", node.nodeId(), StoreCodec.nodeToJson(node));
+    }
+
+    @Override
+    public Optional<NodeRecord> node(String nodeId) {
+        String json = redis.hget(prefix + "nodes", nodeId);
+        return json == null ? Optional.empty() : Optional.of(StoreCodec.nodeFromJson(json));
+    }
+
+    @Override
+    public List<NodeRecord> nodes() {
+        Map<String, String> all = new TreeMap<>(redis.hgetall(prefix + "nodes"));
+        List<NodeRecord> out = new ArrayList<>(all.size());
+        for (String json : all.values()) {
+            out.add(StoreCodec.nodeFromJson(json));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean acquireLease(String name, String owner, Duration ttl) {
+        long millis = Math.max(1, ttl.toMillis());
+        Long ok = script(LEASE, ScriptOutputType.INTEGER, prefix + "lease:" + name, owner, Long.toString(clock.millis()),
+                Long.toString(millis));
+        return ok == 1L;
+    }
+
+    @Override
+    public void releaseLease(String name, String owner) {
+        if (closed) {
+            return;
+        }
+        script(RELEASE, ScriptOutputType.INTEGER, prefix + "lease:" + name, owner);
+    }
+
+    // ---- signals ----
+
+    @Override
+    public void publish(Signal signal) {
+        if (closed) {
+            return;
+        }
+        redis.publish(channel, signal.status().name() + " " + signal.taskId());
+    }
+
+    private void deliver(String message) {
+        int space = message.indexOf(' ');
+        Signal s;
+        try {
+            s = new Signal(message.substring(space + 1), TaskStatus.valueOf(message.substring(0, space)));
+        } catch (RuntimeException e) {
+            LOG.warn("ignoring a malformed signal on {}: {}", channel, e.toString());
+            return;
+        }
+        for (Consumer<Signal> l : listeners) {
+            try {
+                l.accept(s);
+            } catch (RuntimeException e) {
+                LOG.warn("a signal listener failed on {}", s, e);
+            }
+        }
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<Signal> listener) {
+        Require.present("listener", listener);
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Deletes every key under this store's prefix (tests, or an operator starting over). Never call it
+     * on a Redis a running relayer uses.
+     */
+    public void wipe() {
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(prefix + "*").limit(500);
+        do {
+            io.lettuce.core.KeyScanCursor<String> page = redis.scan(cursor, args);
+            if (!page.getKeys().isEmpty()) {
+                redis.del(page.getKeys().toArray(new String[0]));
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+    }
+
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        listeners.clear();
+        try {
+            pubSub.close();
+            connection.close();
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    // ---- helpers ----
+
+    private static String escrowKey(U256 escrowId) {
+        return escrowId.value().toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T script(String body, ScriptOutputType type, String... args) {
+        String sha = shas.computeIfAbsent(body, redis::scriptLoad);
+        try {
+            return (T) redis.evalsha(sha, type, new String[0], args);
+        } catch (RedisNoScriptException e) {
+            // the server restarted or flushed its scripts: load again once
+            sha = redis.scriptLoad(body);
+            shas.put(body, sha);
+            return (T) redis.evalsha(sha, type, new String[0], args);
+        }
+    }
+
+    private static List<TaskRecord> tasks(List<Object> jsons) {
+        List<TaskRecord> out = new ArrayList<>(jsons.size());
+        for (Object j : jsons) {
+            out.add(StoreCodec.taskFromJson(text(j)));
+        }
+        return out;
+    }
+
+    private static String text(Object o) {
+        if (o instanceof byte[] b) {
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return String.valueOf(o);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisStore[prefix=" + prefix + "]";
+    }
+
+    /** Builds a {@link RedisStore}. */
+    public static final class Builder {
+        private String uri;
+        private String prefix = DEFAULT_PREFIX;
+        private Clock clock = Clock.systemUTC();
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+
+        private Builder() {
+        }
+
+        /**
+         * @param v the server, e.g. {@code redis://127.0.0.1:6379/0} (a password goes in the URI, never in a log)
+         * @return this
+         */
+        public Builder uri(String v) {
+            this.uri = v;
+            return this;
+        }
+
+        /** @param v the key prefix (relayers that share state use the same one) @return this */
+        public Builder prefix(String v) {
+            this.prefix = v;
+            return this;
+        }
+
+        /** @param v the time nonces and leases expire by @return this */
+        public Builder clock(Clock v) {
+            this.clock = v;
+            return this;
+        }
+
+        /** @param v how long one command may take @return this */
+        public Builder commandTimeout(Duration v) {
+            this.commandTimeout = v;
+            return this;
+        }
+
+        /**
+         * Connects and subscribes to the signal channel.
+         *
+         * @return the store
+         */
+        public RedisStore build() {
+            return new RedisStore(this);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.smainer.relayer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code redis-server} process for tests: a free loopback port, no persistence, a temporary
+ * working directory, ready once it answers PING, killed and cleaned up by {@link #close()}.
+ */
+public final class RedisServer implements AutoCloseable {
+    private static final Duration START_DEADLINE = Duration.ofSeconds(15);
+
+    private final Process process;
+    private final Path dir;
+    private final int port;
+
+    private RedisServer(Process process, Path dir, int port) {
+        this.process = process;
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /**
+     * @return the {@code redis-server} executable on the PATH, if there is one
+     */
+    public static Optional<Path> executable() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            Path p = Path.of(d, "redis-server");
+            if (Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Starts a server on a free loopback port and waits until it answers PING.
+     *
+     * @return the running server
+     * @throws IOException when it cannot start or does not answer in time
+     */
+    public static RedisServer start() throws IOException {
+        Path exe = executable().orElseThrow(() -> new IOException("redis-server is not on the PATH"));
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int port = freePort();
+            Path dir = Files.createTempDirectory("redis-test-");
+            Process p = new ProcessBuilder(exe.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+            RedisServer server = new RedisServer(p, dir, port);
+            try {
+                server.awaitPing(START_DEADLINE);
+                return server;
+            } catch (IOException e) {
+                last = e;
+                server.close();
+            }
+        }
+        throw last;
+    }
+
+    /** @return the port it listens on (127.0.0.1) */
+    public int port() {
+        return port;
+    }
+
+    /** @return a Lettuce URI for it */
+    public String uri() {
+        return "redis://127.0.0.1:" + port + "/0";
+    }
+
+    /** @return true while the process runs */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    private void awaitPing(Duration deadline) throws IOException {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                throw new IOException("redis-server exited: " + log());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                s.setSoTimeout(1000);
+                OutputStream out = s.getOutputStream();
+                out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                InputStream in = s.getInputStream();
+                byte[] buf = new byte[7];
+                int n = in.readNBytes(buf, 0, 7);
+                if (n == 7 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG\r\n")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        throw new IOException("redis-server on port " + port + " did not answer PING within " + deadline + ": " + log());
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("redis.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}
