@@ -52,12 +52,16 @@ import java.util.function.Function;
  * @param effortBase the base price of effort pricing
  * @param webhookAttempts deliveries tried per webhook
  * @param webhookBackoff the first retry delay (doubling after)
+ * @param redisUri the Redis that holds the state ({@code redis://host:port/db}, a password in the URI is a
+ *     secret and masked); empty for the in-memory store (one relayer, nothing survives a restart)
+ * @param redisPrefix the key prefix in Redis; relayers that share tasks use the same one
  */
 public record RelayerConfig(String name, String host, int port, ChainId chainId, Set<ContractAddress> allowedTokens,
         Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts, Duration deadlineGrace,
         int batchSize, Duration batchDelay, int maxBodyBytes, int maxFrameBytes, int ratePerSecond, int rateBurst,
         Map<String, String> apiKeys, Map<String, String> webhookSecrets, Map<ContractAddress, Felt> demanderKeys,
-        Map<String, TokenAmount> minBase, TokenAmount effortBase, int webhookAttempts, Duration webhookBackoff) {
+        Map<String, TokenAmount> minBase, TokenAmount effortBase, int webhookAttempts, Duration webhookBackoff,
+        Optional<String> redisUri, String redisPrefix) {
 
     /** The deployed relayer's port. */
     public static final int DEFAULT_PORT = 8000;
@@ -73,6 +77,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         webhookSecrets = Map.copyOf(webhookSecrets);
         demanderKeys = Map.copyOf(demanderKeys);
         minBase = Map.copyOf(minBase);
+        redisUri = redisUri == null ? Optional.empty() : redisUri;
     }
 
     /** @return the defaults, no file, no environment */
@@ -126,7 +131,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             "heartbeat_seconds", "offline_after_seconds", "challenge_seconds", "max_attempts", "deadline_grace_seconds",
             "settlement.batch_size", "settlement.max_delay_millis", "limits.max_body_bytes", "limits.max_frame_bytes",
             "limits.rate_per_second", "limits.rate_burst", "api_keys", "webhook_secrets", "demander_keys", "price.min_base",
-            "price.effort_base", "webhook.max_attempts", "webhook.initial_backoff_millis");
+            "price.effort_base", "webhook.max_attempts", "webhook.initial_backoff_millis", "redis.uri", "redis.prefix");
     /** Environment spelling (dots as underscores) to the key. */
     private static final Map<String, String> KEYS = new TreeMap<>();
 
@@ -200,11 +205,27 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 v -> TokenAmount.parseBaseUnits("price.effort_base", v));
         int hookAttempts = r.get("webhook.max_attempts", 6, v -> intIn(v, 1, 50));
         Duration hookBackoff = Duration.ofMillis(r.get("webhook.initial_backoff_millis", 1000, v -> intIn(v, 1, 3_600_000)));
+        Optional<String> redisUri = r.get("redis.uri", Optional.empty(), v -> {
+            if (v.isBlank()) {
+                return Optional.empty();
+            }
+            if (!v.matches("rediss?://\\S+")) {
+                throw new IllegalArgumentException("a redis:// or rediss:// URI");
+            }
+            return Optional.of(v);
+        });
+        String redisPrefix = r.get("redis.prefix", "smainer:", v -> {
+            if (!v.matches("[A-Za-z0-9_.:-]{1,64}")) {
+                throw new IllegalArgumentException("1 to 64 letters, digits, '.', '_', ':' or '-'");
+            }
+            return v;
+        });
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new RelayerConfig(name, host, port, chainId, tokens, heartbeat, offline, challenge, attempts, grace, batch,
-                delay, body, frame, rate, burst, apiKeys, secrets, demanders, minBase, effortBase, hookAttempts, hookBackoff);
+                delay, body, frame, rate, burst, apiKeys, secrets, demanders, minBase, effortBase, hookAttempts, hookBackoff,
+                redisUri, redisPrefix);
     }
 
     private static int intIn(String v, int min, int max) {
@@ -253,7 +274,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             try {
                 return parse.apply(v);
             } catch (RuntimeException e) {
-                String shown = key.equals("api_keys") || key.equals("webhook_secrets") ? "(hidden)" : "'" + v + "'";
+                String shown = key.equals("api_keys") || key.equals("webhook_secrets") || key.equals("redis.uri") ? "(hidden)"
+                        : "'" + v + "'";
                 problems.add(key + ": expected " + e.getMessage() + ", got " + shown);
                 return fallback;
             }
@@ -280,7 +302,13 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 + ", api_keys=" + masked(apiKeys) + ", webhook_secrets=" + masked(webhookSecrets) + ", demander_keys="
                 + demanderKeys.size() + " accounts, price.min_base=" + minBase + ", price.effort_base=" + effortBase
                 + ", webhook.max_attempts=" + webhookAttempts + ", webhook.initial_backoff=" + webhookBackoff.toMillis()
-                + "ms]";
+                + "ms, redis.uri=" + redisUri.map(RelayerConfig::maskUri).orElse("(none: in-memory store)")
+                + ", redis.prefix=" + redisPrefix + "]";
+    }
+
+    /** Hides a password in {@code redis://user:password@host}. */
+    private static String maskUri(String uri) {
+        return uri.replaceFirst("//([^@/]*:)?[^@/]*@", "//****@");
     }
 
     private static String masked(Map<String, String> secrets) {

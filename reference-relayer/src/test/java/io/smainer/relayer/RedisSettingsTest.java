@@ -1,0 +1,43 @@
+package io.smainer.relayer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The Redis settings of {@link RelayerConfig}. */
+class RedisSettingsTest {
+    @Test
+    void usesTheMemoryStoreUnlessARedisUriIsGiven() {
+        RelayerConfig c = RelayerConfig.defaults();
+        assertThat(c.redisUri()).isEmpty();
+        assertThat(c.redisPrefix()).isEqualTo("smainer:");
+        assertThat(c.toString()).contains("redis.uri=(none: in-memory store)");
+    }
+
+    @Test
+    void readsTheUriAndPrefixFromTheEnvironment() {
+        RelayerConfig c = RelayerConfig.load(Optional.empty(),
+                Map.of("SMAINER_REDIS_URI", "redis://127.0.0.1:6380/2", "SMAINER_REDIS_PREFIX", "eu-1:"));
+        assertThat(c.redisUri()).contains("redis://127.0.0.1:6380/2");
+        assertThat(c.redisPrefix()).isEqualTo("eu-1:");
+    }
+
+    @Test
+    void masksARedisPasswordInItsDescription() {
+        RelayerConfig c = RelayerConfig.load(Map.of("redis.uri", "redis://default:hunter2-secret@10.0.0.5:6379/0"));
+        assertThat(c.redisUri()).contains("redis://default:hunter2-secret@10.0.0.5:6379/0");
+        assertThat(c.toString()).contains("redis.uri=redis://****@10.0.0.5:6379/0").doesNotContain("hunter2");
+    }
+
+    @Test
+    void refusesAUriThatIsNotRedisWithoutEchoingIt() {
+        assertThatThrownBy(() -> RelayerConfig.load(Map.of("redis.uri", "http://user:pw-secret@host", "redis.prefix", "a b")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("redis.uri: expected a redis:// or rediss:// URI, got (hidden)")
+                .hasMessageContaining("redis.prefix")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("pw-secret"));
+    }
+}
