@@ -1,0 +1,171 @@
+package io.smainer.relayer.settlement;
+
+import io.smainer.InvalidFieldException;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
+import io.smainer.crypto.Receipts;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.Escrow;
+import io.smainer.fee.EffortPricing;
+import io.smainer.internal.Require;
+import io.smainer.protocol.EffortMetrics;
+import io.smainer.protocol.Messages;
+import io.smainer.protocol.SettlementMode;
+import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.scheduling.Scheduler;
+import io.smainer.relayer.store.Completion;
+import io.smainer.relayer.store.RelayerStore;
+import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.TaskRecord;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Records a provider's {@code task_completed}: the result hash is recomputed, the kind's result checker
+ * runs, an effort cost must be what the relayer's pricing gives for the reported metrics, and the
+ * receipt (h1, or h2 over the cost) must verify against the key the provider registered on-chain. Then
+ * the task is stored COMPLETED (compare-and-set: a replay records nothing twice), the node's slot is
+ * freed and a COMPLETED signal hands the task to the settler. Thread-safe.
+ */
+public final class CompletionHandler {
+    /** What {@link #complete} did. */
+    public enum Outcome {
+        /** Checked and stored COMPLETED now. */
+        RECORDED,
+        /** Already recorded with this result: a replay, acknowledged again, nothing paid twice. */
+        DUPLICATE
+    }
+
+    private final RelayerStore store;
+    private final StarkCrypto crypto;
+    private final Escrow escrow;
+    private final ResultCheckers checkers;
+    private final TokenAmount effortBase;
+    private final Scheduler scheduler;
+    private final Clock clock;
+
+    /**
+     * @param store the store
+     * @param crypto signature checks
+     * @param escrow to re-read a provider's on-chain key when a receipt does not verify with the cached one
+     * @param checkers result checkers by kind
+     * @param effortBase the base price of effort pricing
+     * @param scheduler told when a node's slot frees or its result fails
+     * @param clock time
+     */
+    public CompletionHandler(RelayerStore store, StarkCrypto crypto, Escrow escrow, ResultCheckers checkers,
+            TokenAmount effortBase, Scheduler scheduler, Clock clock) {
+        this.store = Require.present("store", store);
+        this.crypto = Require.present("crypto", crypto);
+        this.escrow = Require.present("escrow", escrow);
+        this.checkers = Require.present("checkers", checkers);
+        this.effortBase = Require.present("effort_base", effortBase);
+        this.scheduler = Require.present("scheduler", scheduler);
+        this.clock = Require.present("clock", clock);
+    }
+
+    /**
+     * @param nodeId the node that sent it
+     * @param provider the node's account (logged in, checked on-chain)
+     * @param providerKey the key registered on-chain for it, read at login
+     * @param msg the completion
+     * @return what happened
+     * @throws ReceiptRejectedException when it does not check out (the attempt counts as failed)
+     * @throws TaskNotAssignedException when the task is not this node's to complete
+     */
+    public Outcome complete(String nodeId, ContractAddress provider, Felt providerKey, Messages.TaskCompleted msg) {
+        for (int tries = 0; tries < 8; tries++) {
+            TaskRecord t = store.task(msg.taskId()).orElseThrow(() -> new TaskNotAssignedException(msg.taskId(),
+                    "task_id: expected a task of this relayer, got " + msg.taskId()));
+            if (t.status() == TaskStatus.COMPLETED || t.status() == TaskStatus.SETTLED) {
+                Completion c = t.completion().orElseThrow();
+                if (c.provider().equals(provider) && c.resultHash().equals(msg.resultHash())) {
+                    return Outcome.DUPLICATE;
+                }
+                throw new TaskNotAssignedException(t.id(), "task_id: " + t.id() + " was completed by another node");
+            }
+            boolean mine = t.nodeId().equals(Optional.of(nodeId)) && (t.status() == TaskStatus.ASSIGNED
+                    || t.status() == TaskStatus.RUNNING || t.status() == TaskStatus.PENDING);
+            if (!mine) {
+                throw new TaskNotAssignedException(t.id(), "task_id: expected a task assigned to node " + nodeId + ", got "
+                        + t.id() + " (" + t.status() + ")");
+            }
+            Completion done;
+            try {
+                done = verify(t, provider, providerKey, msg);
+            } catch (ReceiptRejectedException e) {
+                if (t.status() != TaskStatus.PENDING) {
+                    scheduler.failed(nodeId, t.id(), "its result was refused: " + e.getMessage(), true);
+                }
+                throw e;
+            }
+            TaskRecord next = t.completed(done, clock.millis());
+            if (store.replace(t, next)) {
+                if (t.status() != TaskStatus.PENDING) {
+                    scheduler.released(nodeId, t.id());
+                }
+                store.publish(new Signal(t.id(), TaskStatus.COMPLETED)); // the settling relayer queues it
+                return Outcome.RECORDED;
+            }
+        }
+        throw new IllegalStateException("task " + msg.taskId() + " kept changing while its completion was recorded");
+    }
+
+    /**
+     * Checks a completion against a task without storing anything.
+     *
+     * @param t the task
+     * @param provider the provider
+     * @param providerKey its on-chain key
+     * @param msg the completion
+     * @return the completion to store
+     * @throws ReceiptRejectedException when it does not check out
+     */
+    public Completion verify(TaskRecord t, ContractAddress provider, Felt providerKey, Messages.TaskCompleted msg) {
+        Felt computed = Receipts.resultHash(msg.result());
+        if (!computed.equals(msg.resultHash())) {
+            throw new ReceiptRejectedException("result_hash", "result_hash: expected " + computed.hex()
+                    + " (SHA-256 of the result mod P), got " + msg.resultHash().hex());
+        }
+        checkers.forKind(t.job().kind()).ifPresent(c -> c.check(t.job(), msg.result()));
+        Felt hash;
+        Optional<TokenAmount> cost = Optional.empty();
+        Optional<Integer> score = Optional.empty();
+        if (t.settlement() == SettlementMode.FLAT) {
+            if (msg.actualCost().isPresent()) {
+                throw new ReceiptRejectedException("actual_cost", "actual_cost: expected none for flat settlement, got "
+                        + msg.actualCost().get());
+            }
+            hash = Receipts.flatHash(crypto, t.escrowId(), provider, msg.resultHash());
+        } else {
+            EffortMetrics metrics = msg.effort().orElseThrow(() -> new ReceiptRejectedException("effort",
+                    "effort: expected the run's metrics for effort settlement, got nothing"));
+            int s;
+            TokenAmount expected;
+            try {
+                s = metrics.effortScore();
+                expected = EffortPricing.actualCost(effortBase, t.tierMultiplier(), s, t.escrowAmount());
+            } catch (InvalidFieldException e) {
+                throw new ReceiptRejectedException(e.field(), e.getMessage());
+            }
+            TokenAmount sent = msg.actualCost().orElseThrow(() -> new ReceiptRejectedException("actual_cost",
+                    "actual_cost: expected " + expected + " for effort settlement, got nothing"));
+            if (!sent.equals(expected)) {
+                throw new ReceiptRejectedException("actual_cost", "actual_cost: expected " + expected
+                        + " (effort score " + s + " at base " + effortBase + "), got " + sent);
+            }
+            hash = Receipts.effortHash(crypto, t.escrowId(), provider, msg.resultHash(), sent);
+            cost = Optional.of(sent);
+            score = Optional.of(s);
+        }
+        if (!crypto.verify(providerKey, hash, msg.signature())) {
+            Optional<Felt> current = escrow.providerPublicKey(provider);
+            if (current.isEmpty() || current.get().equals(providerKey) || !crypto.verify(current.get(), hash, msg.signature())) {
+                throw new ReceiptRejectedException("signature", "signature: expected a receipt signed with the key registered"
+                        + " on-chain for " + provider.hex() + ", got one that does not verify");
+            }
+        }
+        return new Completion(provider, msg.result(), msg.resultHash(), msg.signature(), cost, score, clock.millis());
+    }
+}

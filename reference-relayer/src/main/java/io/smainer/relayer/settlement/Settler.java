@@ -1,0 +1,419 @@
+package io.smainer.relayer.settlement;
+
+import io.smainer.chain.Felt;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.EscrowRevertedException;
+import io.smainer.escrow.EscrowStatus;
+import io.smainer.escrow.EscrowTask;
+import io.smainer.escrow.Settlement;
+import io.smainer.escrow.TxResult;
+import io.smainer.internal.Require;
+import io.smainer.protocol.SettlementMode;
+import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.store.Completion;
+import io.smainer.relayer.store.RelayerStore;
+import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.TaskRecord;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles COMPLETED tasks in batches, one {@link Escrow#settleBatch} (one multicall) per batch; a batch
+ * closes when it holds {@code batchSize} tasks or its oldest task waited {@code maxDelay}. A task is
+ * SETTLED only once the transaction is accepted; only then is its result released.
+ *
+ * <p>Never pays twice: each task is marked {@code settling} before its batch is sent, and a task so
+ * marked (after a restart or a chain error whose outcome is unknown) is looked up on chain before it
+ * is sent again. A batch that reverts is split: tasks the chain shows SETTLED are marked so, CANCELLED
+ * ones fail, and the rest are retried in halves until the bad settlement is alone; it fails with the
+ * contract's reason, and the demander is told to cancel for a refund.
+ *
+ * <p>Runs on one thread of its own. Among relayers sharing a store, only the holder of the
+ * {@value #LEASE} lease settles.
+ */
+public final class Settler implements AutoCloseable {
+    /** The most settlements in one transaction. */
+    public static final int DEFAULT_BATCH_SIZE = 50;
+    /** The longest a completed task waits for its batch. */
+    public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(2);
+    /** The store lease that elects the settling relayer. */
+    public static final String LEASE = "settlement-leader";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Settler.class);
+    private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
+
+    private final Escrow escrow;
+    private final RelayerStore store;
+    private final Clock clock;
+    private final int batchSize;
+    private final Duration maxDelay;
+    private final String owner;
+    private final Consumer<TaskRecord> onSettled;
+    private final Consumer<TaskRecord> onFailed;
+    private final ScheduledExecutorService executor;
+    private final Object lock = new Object();
+    private final Set<String> queue = new LinkedHashSet<>();
+    private final AutoCloseable subscription;
+    private ScheduledFuture<?> timer;
+    private boolean flushQueued;
+    private Duration retryDelay = Duration.ofMillis(250);
+    private volatile boolean closed;
+    private final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder reverts = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder settled = new java.util.concurrent.atomic.LongAdder();
+
+    private Settler(Builder b) {
+        this.escrow = Require.present("escrow", b.escrow);
+        this.store = Require.present("store", b.store);
+        this.clock = Require.present("clock", b.clock);
+        this.batchSize = (int) Require.range("batch_size", b.batchSize, 1, 10_000);
+        this.maxDelay = Require.present("max_delay", b.maxDelay);
+        this.owner = Require.text("owner", b.owner, 64);
+        this.onSettled = Require.present("on_settled", b.onSettled);
+        this.onFailed = Require.present("on_failed", b.onFailed);
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "settler");
+            t.setDaemon(true);
+            return t;
+        });
+        this.subscription = store.subscribe(s -> {
+            if (s.status() == TaskStatus.COMPLETED) {
+                enqueue(s.taskId());
+            }
+        });
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Queues a COMPLETED task for the next batch. Idempotent.
+     *
+     * @param taskId the task
+     */
+    public void enqueue(String taskId) {
+        if (closed) {
+            return;
+        }
+        synchronized (lock) {
+            if (!queue.add(taskId)) {
+                return;
+            }
+            if (queue.size() >= batchSize) {
+                flushSoon();
+            } else if (timer == null && !flushQueued) {
+                timer = executor.schedule(this::flush, maxDelay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void flushSoon() {
+        if (!flushQueued) {
+            flushQueued = true;
+            executor.execute(this::flush);
+        }
+    }
+
+    /** Queues every COMPLETED task in the store (after a restart, or on becoming the leader). */
+    public void recover() {
+        long after = 0;
+        List<TaskRecord> page;
+        do {
+            page = store.tasksByStatus(TaskStatus.COMPLETED, after, 500);
+            for (TaskRecord t : page) {
+                after = t.seq();
+                enqueue(t.id());
+            }
+        } while (page.size() == 500);
+    }
+
+    /** @return batches sent */
+    public long batchesSent() {
+        return batches.sum();
+    }
+
+    /** @return batches the contract reverted */
+    public long batchesReverted() {
+        return reverts.sum();
+    }
+
+    /** @return tasks settled */
+    public long tasksSettled() {
+        return settled.sum();
+    }
+
+    private void flush() {
+        List<String> ids;
+        synchronized (lock) {
+            flushQueued = false;
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+            ids = new ArrayList<>(queue);
+            queue.clear();
+        }
+        if (closed || ids.isEmpty()) {
+            return;
+        }
+        Duration ttl = maxDelay.multipliedBy(5).compareTo(Duration.ofSeconds(30)) > 0 ? maxDelay.multipliedBy(5)
+                : Duration.ofSeconds(30);
+        if (!store.acquireLease(LEASE, owner, ttl)) {
+            LOG.debug("not the settlement leader; {} tasks left to the leader", ids.size());
+            return;
+        }
+        for (int i = 0; i < ids.size(); i += batchSize) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + batchSize));
+            try {
+                settleIds(chunk);
+            } catch (RuntimeException e) {
+                LOG.warn("settlement of {} tasks failed, retrying in {} ms: {}", chunk.size(), retryDelay.toMillis(),
+                        e.toString());
+                retryLater(chunk);
+            }
+        }
+    }
+
+    private void retryLater(List<String> ids) {
+        List<String> copy = List.copyOf(ids);
+        Duration delay = retryDelay;
+        retryDelay = retryDelay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : retryDelay.multipliedBy(2);
+        executor.schedule(() -> copy.forEach(this::enqueue), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void settleIds(List<String> ids) {
+        List<TaskRecord> toSend = new ArrayList<>();
+        for (String id : ids) {
+            Optional<TaskRecord> found = store.task(id);
+            if (found.isEmpty() || found.get().status() != TaskStatus.COMPLETED) {
+                continue;
+            }
+            TaskRecord t = found.get();
+            if (t.settling()) {
+                // it was sent before and the outcome is unknown: the chain decides
+                EscrowStatus onChain = chainStatus(t);
+                if (onChain == EscrowStatus.SETTLED) {
+                    markSettled(t, Optional.empty());
+                    continue;
+                }
+                if (onChain != EscrowStatus.CREATED) {
+                    markFailed(t, "the escrow is " + onChain + " on chain and can no longer be settled");
+                    continue;
+                }
+                toSend.add(t);
+            } else {
+                TaskRecord marked = t.settlingSent(clock.millis());
+                if (store.replace(t, marked)) {
+                    toSend.add(marked);
+                }
+            }
+        }
+        if (!toSend.isEmpty()) {
+            send(toSend);
+        }
+    }
+
+    private void send(List<TaskRecord> batch) {
+        List<Settlement> calls = new ArrayList<>(batch.size());
+        for (TaskRecord t : batch) {
+            calls.add(settlementOf(t));
+        }
+        TxResult tx;
+        try {
+            tx = escrow.settleBatch(calls);
+        } catch (EscrowRevertedException e) {
+            reverts.increment();
+            LOG.warn("settlement batch of {} reverted: {}", batch.size(), e.reason());
+            isolate(batch, e.reason());
+            return;
+        }
+        batches.increment();
+        retryDelay = Duration.ofMillis(250);
+        for (TaskRecord t : batch) {
+            markSettled(t, Optional.of(tx.hash()));
+        }
+        LOG.debug("settled {} tasks in {}", batch.size(), tx.hash());
+    }
+
+    /** Finds the settlement(s) that made a batch revert; settles the rest. */
+    private void isolate(List<TaskRecord> batch, String reason) {
+        List<TaskRecord> still = new ArrayList<>();
+        for (TaskRecord t : batch) {
+            EscrowStatus onChain = chainStatus(t);
+            if (onChain == EscrowStatus.SETTLED) {
+                markSettled(t, Optional.empty());
+            } else if (onChain != EscrowStatus.CREATED) {
+                markFailed(t, "the escrow is " + onChain + " on chain and can no longer be settled");
+            } else {
+                still.add(t);
+            }
+        }
+        if (still.isEmpty()) {
+            return;
+        }
+        if (still.size() < batch.size()) {
+            send(still);
+        } else if (still.size() == 1) {
+            markFailed(still.get(0), "settlement reverted: " + reason);
+        } else {
+            int half = still.size() / 2;
+            send(new ArrayList<>(still.subList(0, half)));
+            send(new ArrayList<>(still.subList(half, still.size())));
+        }
+    }
+
+    private EscrowStatus chainStatus(TaskRecord t) {
+        return escrow.getTask(t.escrowId()).map(EscrowTask::status).orElse(EscrowStatus.CANCELLED);
+    }
+
+    /**
+     * @param t a COMPLETED task
+     * @return the settlement call for it
+     */
+    public static Settlement settlementOf(TaskRecord t) {
+        Completion c = t.completion().orElseThrow();
+        if (t.settlement() == SettlementMode.FLAT) {
+            return new Settlement.Flat(t.escrowId(), c.provider(), c.resultHash(), c.signature());
+        }
+        return new Settlement.Effort(t.escrowId(), c.provider(), c.resultHash(), c.actualCost().orElseThrow(),
+                c.effortScore().orElseThrow(), c.signature());
+    }
+
+    private void markSettled(TaskRecord read, Optional<Felt> tx) {
+        TaskRecord t = read;
+        for (int i = 0; i < 8; i++) {
+            if (t.status() != TaskStatus.COMPLETED) {
+                return;
+            }
+            TaskRecord next = t.settled(tx, clock.millis());
+            if (store.replace(t, next)) {
+                settled.increment();
+                store.publish(new Signal(t.id(), TaskStatus.SETTLED));
+                onSettled.accept(next);
+                return;
+            }
+            t = store.task(t.id()).orElseThrow();
+        }
+    }
+
+    private void markFailed(TaskRecord read, String why) {
+        TaskRecord t = read;
+        for (int i = 0; i < 8; i++) {
+            if (t.status() != TaskStatus.COMPLETED) {
+                return;
+            }
+            TaskRecord next = t.failed(why + "; cancel escrow " + t.escrowId() + " (cancel_task) for a full refund",
+                    clock.millis());
+            if (store.replace(t, next)) {
+                LOG.warn("task {} could not be settled: {}", t.id(), why);
+                store.publish(new Signal(t.id(), TaskStatus.FAILED));
+                onFailed.accept(next);
+                return;
+            }
+            t = store.task(t.id()).orElseThrow();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            LOG.debug("unsubscribe failed", e);
+        }
+        executor.shutdown();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        store.releaseLease(LEASE, owner);
+    }
+
+    /** Builds a {@link Settler}. */
+    public static final class Builder {
+        private Escrow escrow;
+        private RelayerStore store;
+        private Clock clock = Clock.systemUTC();
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private Duration maxDelay = DEFAULT_MAX_DELAY;
+        private String owner = "relayer";
+        private Consumer<TaskRecord> onSettled = t -> { };
+        private Consumer<TaskRecord> onFailed = t -> { };
+
+        private Builder() {
+        }
+
+        /** @param v the escrow, as the relayer account @return this */
+        public Builder escrow(Escrow v) {
+            this.escrow = v;
+            return this;
+        }
+
+        /** @param v the store @return this */
+        public Builder store(RelayerStore v) {
+            this.store = v;
+            return this;
+        }
+
+        /** @param v time @return this */
+        public Builder clock(Clock v) {
+            this.clock = v;
+            return this;
+        }
+
+        /** @param v settlements per transaction @return this */
+        public Builder batchSize(int v) {
+            this.batchSize = v;
+            return this;
+        }
+
+        /** @param v the longest wait for a batch @return this */
+        public Builder maxDelay(Duration v) {
+            this.maxDelay = v;
+            return this;
+        }
+
+        /** @param v this relayer's name, the lease owner @return this */
+        public Builder owner(String v) {
+            this.owner = v;
+            return this;
+        }
+
+        /** @param v told when a task is SETTLED (release, webhook) @return this */
+        public Builder onSettled(Consumer<TaskRecord> v) {
+            this.onSettled = v;
+            return this;
+        }
+
+        /** @param v told when a completed task cannot be settled @return this */
+        public Builder onFailed(Consumer<TaskRecord> v) {
+            this.onFailed = v;
+            return this;
+        }
+
+        /** @return the settler */
+        public Settler build() {
+            return new Settler(this);
+        }
+    }
+}
