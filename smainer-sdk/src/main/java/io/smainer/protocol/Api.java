@@ -73,6 +73,13 @@ public final class Api {
     public record TaskView(String taskId, TaskStatus status, U256 escrowId, ContractAddress demander, String kind,
             Optional<String> nodeId, int attempts, Optional<Felt> resultHash, Optional<Felt> settlementTx,
             Optional<String> error, long createdAtMillis, long updatedAtMillis) {
+        /** Reads an absent optional field (left out on the wire) as empty. */
+        public TaskView {
+            nodeId = Require.optional("node_id", nodeId);
+            resultHash = Require.optional("result_hash", resultHash);
+            settlementTx = Require.optional("settlement_tx", settlementTx);
+            error = Require.optional("error", error);
+        }
     }
 
     /**
@@ -135,6 +142,10 @@ public final class Api {
      * @param field the bad field, when one is to blame
      */
     public record ErrorBody(String error, String message, Optional<String> field) {
+        /** Reads an absent field (left out on the wire) as empty. */
+        public ErrorBody {
+            field = Require.optional("field", field);
+        }
     }
 
     /**

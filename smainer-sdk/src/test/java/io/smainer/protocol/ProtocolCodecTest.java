@@ -141,4 +141,14 @@ class ProtocolCodecTest {
         assertThat(new JobSpec("matmul-f32", Map.of("n", "2"), new byte[] {1, 2, 4}, 60_000, 1 << 20).contentHash()).isNotEqualTo(h);
         assertThat(new JobSpec("matmul-f32", Map.of("n", "2"), new byte[] {1, 2, 3}, 60_001, 1 << 20).contentHash()).isNotEqualTo(h);
     }
+
+    @org.junit.jupiter.api.Test
+    void readsOptionalFieldsLeftOutOfARestBodyAsEmpty() {
+        Api.ErrorBody e = CODEC.fromJson("{\"error\":\"not_found\",\"message\":\"no task\"}", Api.ErrorBody.class);
+        org.assertj.core.api.Assertions.assertThat(e.field()).isEmpty();
+        Api.TaskView v = new Api.TaskView("t1", TaskStatus.PENDING, io.smainer.chain.U256.of(1),
+                io.smainer.chain.ContractAddress.of(2), "echo", java.util.Optional.empty(), 0, java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.empty(), 1, 2);
+        org.assertj.core.api.Assertions.assertThat(CODEC.fromJson(CODEC.toJson(v), Api.TaskView.class)).isEqualTo(v);
+    }
 }

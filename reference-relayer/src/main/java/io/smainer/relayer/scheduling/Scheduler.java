@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A node fits a task when it runs the job's kind, serves the task's tier or a higher one, and (when
  * the job names a memory need) has a GPU with that much memory. Among fitting nodes with a free slot,
- * the least loaded wins, then the fastest (moving average of its completion times); a retried task goes
- * to another node than the one that just failed it when one fits. A task whose node
+ * the least loaded wins, then the fastest (moving average of its completion times). A retried task never goes
+ * back to the node that just failed it (lost it, timed out, or sent a result that did not check out); it
+ * waits for another node. A task whose node
  * is lost, fails or times out goes back to the queue, at most {@code maxAttempts} assignments in all;
  * after the last it is FAILED with a message telling the demander to cancel the escrow for a refund.
  *
@@ -383,22 +384,16 @@ public final class Scheduler implements AutoCloseable {
     private Node pick(TaskRecord t) {
         Node best = null;
         double bestLoad = 0;
-        boolean bestTriedBefore = false;
         String lastTried = t.attempts() > 0 ? t.nodeId().orElse("") : "";
         for (Node n : nodes.values()) {
             int cap = n.caps().maxConcurrent();
-            if (n.running >= cap || !fits(n.caps(), t)) {
+            if (n.running >= cap || !fits(n.caps(), t) || n.id().equals(lastTried)) {
                 continue;
             }
-            boolean triedBefore = n.id().equals(lastTried);
             double load = (double) n.running / cap;
-            boolean better = best == null
-                    || (triedBefore != bestTriedBefore ? !triedBefore
-                    : load < bestLoad || (load == bestLoad && faster(n, best)));
-            if (better) {
+            if (best == null || load < bestLoad || (load == bestLoad && faster(n, best))) {
                 best = n;
                 bestLoad = load;
-                bestTriedBefore = triedBefore;
             }
         }
         return best;

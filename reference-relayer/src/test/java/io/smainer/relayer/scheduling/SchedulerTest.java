@@ -262,4 +262,17 @@ class SchedulerTest {
         assertThat(task(t).status()).isEqualTo(TaskStatus.PENDING);
         assertThat(task(t).error().orElseThrow()).contains("not connected");
     }
+
+    @Test
+    void aRetriedTaskWaitsForAnotherNodeThanTheOneThatFailedIt() {
+        RecordingChannel a = new RecordingChannel("a", caps(Tier.BASIC, 4, 0, "echo"));
+        scheduler.nodeOnline(a);
+        String t = submit();
+        scheduler.failed("a", t, "bad receipt", true);
+        assertThat(task(t).status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(a.assigned()).containsExactly(t);
+        RecordingChannel b = new RecordingChannel("b", caps(Tier.BASIC, 4, 0, "echo"));
+        scheduler.nodeOnline(b);
+        assertThat(b.assigned()).containsExactly(t);
+    }
 }

@@ -1,0 +1,345 @@
+package io.smainer.relayer;
+
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.Escrow;
+import io.smainer.internal.Require;
+import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.http.ApiHandler;
+import io.smainer.relayer.intake.AccountKeys;
+import io.smainer.relayer.intake.TaskIntake;
+import io.smainer.relayer.scheduling.Deadlines;
+import io.smainer.relayer.scheduling.Scheduler;
+import io.smainer.relayer.scheduling.TaskNotices;
+import io.smainer.relayer.settlement.CompletionHandler;
+import io.smainer.relayer.settlement.ResultCheckers;
+import io.smainer.relayer.settlement.Settler;
+import io.smainer.relayer.settlement.Webhooks;
+import io.smainer.relayer.store.MemoryStore;
+import io.smainer.relayer.store.RelayerStore;
+import io.smainer.relayer.store.TaskRecord;
+import io.smainer.relayer.ws.ProviderGateway;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference relayer: REST under {@code /api/v1} and the provider WebSocket at {@code /api/v1/ws} on
+ * one Jetty port, the event-driven scheduler, completion checks, batched settlement and webhooks, over
+ * one {@link RelayerStore}. Build with {@link #builder()}, {@link #start()}, read {@link #port()},
+ * {@link #close()} (idempotent).
+ *
+ * <pre>{@code
+ * try (Relayer relayer = Relayer.builder().config(config).escrow(ledger.client(relayerAccount)).build().start()) {
+ *     System.out.println("listening on " + relayer.port());
+ * }
+ * }</pre>
+ */
+public final class Relayer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Relayer.class);
+
+    private final RelayerConfig config;
+    private final Escrow escrow;
+    private final RelayerStore store;
+    private final boolean ownsStore;
+    private final Clock clock;
+    private final StarkCrypto crypto;
+    private final AccountKeys accountKeys;
+    private final ResultCheckers checkers;
+    private final Metrics metrics = new Metrics();
+    private Server server;
+    private ServerConnector connector;
+    private Scheduler scheduler;
+    private Settler settler;
+    private Webhooks webhooks;
+    private ProviderGateway gateway;
+    private ApiHandler api;
+    private ScheduledExecutorService timers;
+    private boolean started;
+    private boolean closed;
+
+    private Relayer(Builder b) {
+        this.config = Require.present("config", b.config);
+        this.escrow = Require.present("escrow", b.escrow);
+        this.store = b.store == null ? MemoryStore.create(b.clock) : b.store;
+        this.ownsStore = b.store == null;
+        this.clock = b.clock;
+        this.crypto = b.crypto;
+        this.accountKeys = b.accountKeys == null ? AccountKeys.of(config.demanderKeys()) : b.accountKeys;
+        this.checkers = b.checkers;
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds the port and starts everything; recovers in-flight and completed tasks from the store.
+     *
+     * @return this
+     * @throws IllegalStateException when it cannot bind
+     */
+    public synchronized Relayer start() {
+        if (started) {
+            return this;
+        }
+        started = true;
+        LOG.info("starting with {}", config);
+        timers = Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, "relayer-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        webhooks = new Webhooks(config.webhookSecrets(), config.webhookAttempts(), config.webhookBackoff(), clock);
+        scheduler = Scheduler.builder().store(store).deadlines(Deadlines.on(timers, clock)).maxAttempts(config.maxAttempts())
+                .offlineAfter(config.offlineAfter()).deadlineGrace(config.deadlineGrace()).relayerName(config.name())
+                .notices(new TaskNotices() {
+                    @Override
+                    public void failed(TaskRecord t) {
+                        metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
+                        webhooks.notify(t);
+                    }
+
+                    @Override
+                    public void assigned(TaskRecord t) {
+                        metrics.counter("smainer_tasks_assigned_total", "Assignments made.", "").increment();
+                    }
+
+                    @Override
+                    public void requeued(TaskRecord t) {
+                        metrics.counter("smainer_tasks_requeued_total", "Tasks sent back to the queue.", "").increment();
+                    }
+                }).build();
+        settler = Settler.builder().escrow(escrow).store(store).clock(clock).batchSize(config.batchSize())
+                .maxDelay(config.batchDelay()).owner(config.name()).onSettled(webhooks::notify).onFailed(t -> {
+                    metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
+                    webhooks.notify(t);
+                }).build();
+        CompletionHandler completions = new CompletionHandler(store, crypto, escrow, checkers, config.effortBase(), scheduler,
+                clock);
+        gateway = new ProviderGateway(escrow, crypto, scheduler, completions, config.maxFrameBytes(), clock,
+                config.chainId(), config.name(), config.heartbeat(), config.challengeTtl(), metrics);
+        TaskIntake intake = new TaskIntake(escrow, store, crypto, accountKeys, config.chainId(), config.allowedTokens(),
+                config::minBaseFor, config.webhookSecrets(), clock);
+        metrics.gauge("smainer_settlement_batches_total", "Settlement transactions sent.", "", settler::batchesSent);
+        metrics.gauge("smainer_settlement_reverts_total", "Settlement batches the contract reverted.", "",
+                settler::batchesReverted);
+        metrics.gauge("smainer_tasks_settled_total", "Tasks settled on chain.", "", settler::tasksSettled);
+        metrics.gauge("smainer_webhooks_delivered_total", "Webhooks answered 2xx.", "", webhooks::delivered);
+        metrics.gauge("smainer_webhook_failures_total", "Webhook attempts that failed.", "", webhooks::failures);
+        for (TaskStatus s : TaskStatus.values()) {
+            metrics.gauge("smainer_tasks", "Tasks by status.", "status=\"" + s.name().toLowerCase() + "\"",
+                    () -> store.countByStatus().get(s));
+        }
+        api = new ApiHandler(config, store, intake, scheduler, escrow, metrics, clock, timers,
+                Map.of("settlement_batches", settler::batchesSent, "settlement_reverts", settler::batchesReverted,
+                        "webhooks_delivered", webhooks::delivered));
+
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("relayer-http");
+        server = new Server(threads);
+        connector = new ServerConnector(server);
+        connector.setHost(config.host());
+        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, c -> {
+            c.setMaxTextMessageSize(config.maxFrameBytes());
+            c.setMaxBinaryMessageSize(1024);
+            c.setIdleTimeout(config.offlineAfter().plus(Duration.ofSeconds(30)));
+            c.addMapping(ApiHandler.BASE + "/ws", (rq, rs, cb) -> gateway.newSocket(Request.getRemoteAddr(rq)));
+        });
+        ws.setHandler(api);
+        server.setHandler(ws);
+        server.addConnector(connector);
+        bind();
+        try {
+            server.start();
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("the relayer could not start: " + e.getMessage(), e);
+        }
+        scheduler.recover();
+        settler.recover();
+        LOG.info("relayer {} listening on {}:{} (REST {}, WebSocket {}/ws)", config.name(), config.host(), port(),
+                ApiHandler.BASE, ApiHandler.BASE);
+        return this;
+    }
+
+    private void bind() {
+        connector.setPort(config.port());
+        try {
+            connector.open();
+        } catch (IOException e) {
+            if (config.port() == RelayerConfig.DEFAULT_PORT && isBind(e)) {
+                LOG.warn("port {} is taken; trying {}", RelayerConfig.DEFAULT_PORT, RelayerConfig.FALLBACK_PORT);
+                connector.setPort(RelayerConfig.FALLBACK_PORT);
+                try {
+                    connector.open();
+                    return;
+                } catch (IOException e2) {
+                    close();
+                    throw new IllegalStateException("ports " + RelayerConfig.DEFAULT_PORT + " and "
+                            + RelayerConfig.FALLBACK_PORT + " are both taken", e2);
+                }
+            }
+            close();
+            throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the port it listens on */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** @return {@code http://host:port} for clients on this machine */
+    public URI uri() {
+        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    /** @return the store */
+    public RelayerStore store() {
+        return store;
+    }
+
+    /** @return the counters */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** @return the settings */
+    public RelayerConfig config() {
+        return config;
+    }
+
+    /** @return settlement counters */
+    public Optional<Settler> settler() {
+        return Optional.ofNullable(settler);
+    }
+
+    /** Stops serving, closes provider connections, finishes the settlement in flight. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (gateway != null) {
+            gateway.closeAll();
+        }
+        if (api != null) {
+            api.close();
+        }
+        if (server != null) {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                LOG.warn("stopping Jetty failed", e);
+            }
+        }
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        if (settler != null) {
+            settler.close();
+        }
+        if (webhooks != null) {
+            webhooks.close();
+        }
+        if (timers != null) {
+            timers.shutdownNow();
+            try {
+                timers.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (ownsStore) {
+            store.close();
+        }
+        LOG.info("relayer {} stopped", config.name());
+    }
+
+    /** Builds a {@link Relayer}. */
+    public static final class Builder {
+        private RelayerConfig config = RelayerConfig.defaults();
+        private Escrow escrow;
+        private RelayerStore store;
+        private Clock clock = Clock.systemUTC();
+        private StarkCrypto crypto = StarkCrypto.defaultCrypto();
+        private AccountKeys accountKeys;
+        private ResultCheckers checkers = ResultCheckers.NONE;
+
+        private Builder() {
+        }
+
+        /** @param v settings @return this */
+        public Builder config(RelayerConfig v) {
+            this.config = v;
+            return this;
+        }
+
+        /** @param v the escrow, acting as the relayer's account (it settles) @return this */
+        public Builder escrow(Escrow v) {
+            this.escrow = v;
+            return this;
+        }
+
+        /** @param v the store (default: a new {@link MemoryStore}, closed with the relayer) @return this */
+        public Builder store(RelayerStore v) {
+            this.store = v;
+            return this;
+        }
+
+        /** @param v time @return this */
+        public Builder clock(Clock v) {
+            this.clock = v;
+            return this;
+        }
+
+        /** @param v signature checks @return this */
+        public Builder crypto(StarkCrypto v) {
+            this.crypto = v;
+            return this;
+        }
+
+        /** @param v demander keys (default: the configured {@code demander_keys}) @return this */
+        public Builder accountKeys(AccountKeys v) {
+            this.accountKeys = v;
+            return this;
+        }
+
+        /** @param v result checkers by job kind @return this */
+        public Builder resultCheckers(ResultCheckers v) {
+            this.checkers = v;
+            return this;
+        }
+
+        /** @return the relayer, not started */
+        public Relayer build() {
+            return new Relayer(this);
+        }
+    }
+}

@@ -1,0 +1,405 @@
+package io.smainer.relayer.http;
+
+import io.smainer.InvalidFieldException;
+import io.smainer.chain.TokenAmount;
+import io.smainer.escrow.Escrow;
+import io.smainer.fee.BasisPoints;
+import io.smainer.fee.FeeMath;
+import io.smainer.fee.Quote;
+import io.smainer.fee.Tier;
+import io.smainer.protocol.Api;
+import io.smainer.protocol.ProtocolCodec;
+import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.Metrics;
+import io.smainer.relayer.RelayerConfig;
+import io.smainer.relayer.intake.TaskIntake;
+import io.smainer.relayer.scheduling.Scheduler;
+import io.smainer.relayer.store.NodeRecord;
+import io.smainer.relayer.store.RelayerStore;
+import io.smainer.relayer.store.TaskRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API under {@code /api/v1} (see {@code docs/openapi.yaml}). Every error goes through
+ * {@link ErrorTable}. Requests count against a rate limit per API client (or demander address for
+ * {@code POST /tasks}, or remote address); bodies above the limit are refused with 413.
+ */
+public final class ApiHandler extends Handler.Abstract {
+    /** The API's base path. */
+    public static final String BASE = "/api/v1";
+    /** The longest a {@code GET /tasks/{id}?wait_ms=} waits. */
+    public static final long MAX_WAIT_MILLIS = 60_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    private static final ProtocolCodec CODEC = ProtocolCodec.create();
+
+    private final RelayerConfig config;
+    private final RelayerStore store;
+    private final TaskIntake intake;
+    private final Scheduler scheduler;
+    private final Escrow escrow;
+    private final Metrics metrics;
+    private final Clock clock;
+    private final RateLimiter limiter;
+    private final TaskWaiters waiters;
+    private final ScheduledExecutorService timers;
+    private final Map<String, LongSupplier> statsSources;
+    private final long startedMillis;
+    private final Map<Tier, Map.Entry<BasisPoints, Long>> multipliers = new ConcurrentHashMap<>();
+
+    /**
+     * @param config settings (limits, API keys)
+     * @param store the store
+     * @param intake task intake
+     * @param scheduler for live node data
+     * @param escrow for the tier multipliers in force
+     * @param metrics counters
+     * @param clock time
+     * @param timers for long-poll timeouts
+     * @param statsSources extra counters for {@code /stats}: settlement_batches, settlement_reverts, webhooks_delivered
+     */
+    public ApiHandler(RelayerConfig config, RelayerStore store, TaskIntake intake, Scheduler scheduler, Escrow escrow,
+            Metrics metrics, Clock clock, ScheduledExecutorService timers, Map<String, LongSupplier> statsSources) {
+        this.config = config;
+        this.store = store;
+        this.intake = intake;
+        this.scheduler = scheduler;
+        this.escrow = escrow;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.timers = timers;
+        this.statsSources = Map.copyOf(statsSources);
+        this.limiter = new RateLimiter(config.ratePerSecond(), config.rateBurst(), clock);
+        this.waiters = new TaskWaiters(store);
+        this.startedMillis = clock.millis();
+    }
+
+    @Override
+    public boolean handle(Request req, Response res, Callback cb) {
+        String path = Request.getPathInContext(req);
+        if (!path.startsWith(BASE + "/") || path.equals(BASE + "/ws")) {
+            return false;
+        }
+        String route = path.substring(BASE.length());
+        String method = req.getMethod();
+        try {
+            Optional<String> client = apiClient(req);
+            if (!route.equals("/tasks") || !method.equals("POST")) {
+                limit(client.map(c -> "key:" + c).orElse("ip:" + Request.getRemoteAddr(req)));
+            }
+            return route(req, res, cb, route, method, client);
+        } catch (Throwable e) {
+            return error(res, cb, e, method + " " + route);
+        }
+    }
+
+    private boolean route(Request req, Response res, Callback cb, String route, String method, Optional<String> client)
+            throws IOException {
+        String[] parts = route.substring(1).split("/", -1);
+        switch (parts[0]) {
+            case "health" -> {
+                only(method, "GET");
+                return json(res, cb, 200, new Views.Health("ok", config.name(), config.chainId().name()));
+            }
+            case "stats" -> {
+                only(method, "GET");
+                return json(res, cb, 200, stats());
+            }
+            case "metrics" -> {
+                only(method, "GET");
+                res.setStatus(200);
+                res.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                Content.Sink.write(res, true, metrics.render(), cb);
+                count(200);
+                return true;
+            }
+            case "fees" -> {
+                if (parts.length == 2 && parts[1].equals("quote")) {
+                    only(method, "GET");
+                    return json(res, cb, 200, quote(Request.extractQueryParameters(req)));
+                }
+            }
+            case "tasks" -> {
+                if (parts.length == 1) {
+                    if (method.equals("POST")) {
+                        return submit(req, res, cb, client);
+                    }
+                    only(method, "GET", "POST");
+                    int limit = intParam(Request.extractQueryParameters(req), "limit", 50, 1, 500);
+                    List<Api.TaskView> items = new ArrayList<>();
+                    for (TaskRecord t : store.recentTasks(limit)) {
+                        items.add(Views.task(t));
+                    }
+                    return json(res, cb, 200, new Api.Page<>(items));
+                }
+                if (parts.length == 2) {
+                    only(method, "GET");
+                    return getTask(req, res, cb, parts[1]);
+                }
+                if (parts.length == 3 && parts[2].equals("result")) {
+                    only(method, "GET");
+                    return result(res, cb, parts[1]);
+                }
+            }
+            case "nodes" -> {
+                only(method, "GET");
+                if (parts.length == 1) {
+                    List<Api.NodeView> items = new ArrayList<>();
+                    for (NodeRecord n : store.nodes()) {
+                        items.add(Views.node(n, scheduler.lastSeen(n.nodeId())));
+                    }
+                    return json(res, cb, 200, new Api.Page<>(items));
+                }
+                if (parts.length == 2 && parts[1].equals("summary")) {
+                    return json(res, cb, 200, summary());
+                }
+                if (parts.length == 2) {
+                    NodeRecord n = store.node(parts[1]).orElseThrow(() -> new HttpExceptions.NotFound("no node " + parts[1]));
+                    return json(res, cb, 200, Views.node(n, scheduler.lastSeen(n.nodeId())));
+                }
+            }
+            default -> {
+            }
+        }
+        throw new HttpExceptions.NotFound("no route " + method + " " + BASE + route);
+    }
+
+    private boolean submit(Request req, Response res, Callback cb, Optional<String> client) throws IOException {
+        if (!config.apiKeys().isEmpty() && client.isEmpty()) {
+            throw new HttpExceptions.Unauthorized("an API key (Authorization: Bearer <key> or X-Api-Key) is required");
+        }
+        String body = readBody(req);
+        Api.SubmitTask task = CODEC.fromJson(body, Api.SubmitTask.class);
+        limit(client.map(c -> "key:" + c).orElse("addr:" + task.demander().hex()));
+        TaskIntake.Outcome out = intake.submit(task, client);
+        if (out.created()) {
+            metrics.counter("smainer_tasks_submitted_total", "Tasks accepted by POST /tasks.", "").increment();
+        }
+        return json(res, cb, out.created() ? 201 : 200, new Api.TaskCreated(out.task().id(), out.task().status()));
+    }
+
+    private boolean getTask(Request req, Response res, Callback cb, String id) {
+        TaskRecord t = store.task(id).orElseThrow(() -> new HttpExceptions.NotFound("no task " + id));
+        long wait = intParam(Request.extractQueryParameters(req), "wait_ms", 0, 0, (int) MAX_WAIT_MILLIS);
+        if (wait == 0 || t.status().isTerminal()) {
+            return json(res, cb, 200, Views.task(t));
+        }
+        AtomicBoolean answered = new AtomicBoolean();
+        Runnable[] wake = new Runnable[1];
+        wake[0] = () -> {
+            if (answered.compareAndSet(false, true)) {
+                waiters.remove(id, wake[0]);
+                json(res, cb, 200, Views.task(store.task(id).orElse(t)));
+            }
+        };
+        waiters.add(id, wake[0]);
+        timers.schedule(wake[0], wait, TimeUnit.MILLISECONDS);
+        if (store.task(id).map(x -> x.status().isTerminal()).orElse(false)) {
+            wake[0].run();
+        }
+        return true;
+    }
+
+    private boolean result(Response res, Callback cb, String id) {
+        TaskRecord t = store.task(id).orElseThrow(() -> new HttpExceptions.NotFound("no task " + id));
+        if (t.status() != TaskStatus.SETTLED) {
+            throw new HttpExceptions.ResultNotReady("the result of task " + id + " is released once it is settled; it is "
+                    + t.status().name().toLowerCase(Locale.ROOT) + t.error().map(e -> " (" + e + ")").orElse(""));
+        }
+        var c = t.completion().orElseThrow();
+        return json(res, cb, 200, new Api.TaskResult(t.id(), c.result(), c.resultHash(),
+                t.settlementTx().orElse(io.smainer.chain.Felt.ZERO)));
+    }
+
+    private Api.QuoteView quote(Fields q) {
+        String amount = q.getValue("amount");
+        if (amount == null) {
+            throw new InvalidFieldException("amount", "a decimal string of base units", null);
+        }
+        TokenAmount base = TokenAmount.parseBaseUnits("amount", amount);
+        String tierName = q.getValue("tier");
+        Tier tier = tierName == null ? Tier.BASIC : Tier.parse(tierName);
+        Quote quote = FeeMath.quote(base, tier, multiplier(tier));
+        return new Api.QuoteView(quote.base().toString(), tier.wireName(), quote.escrow().toString(),
+                quote.provider().toString(), quote.gasSubsidy().toString(), quote.treasury().toString());
+    }
+
+    private BasisPoints multiplier(Tier tier) {
+        long now = clock.millis();
+        Map.Entry<BasisPoints, Long> cached = multipliers.get(tier);
+        if (cached != null && now - cached.getValue() < 60_000) {
+            return cached.getKey();
+        }
+        BasisPoints m = escrow.tierMultiplier(tier);
+        multipliers.put(tier, Map.entry(m, now));
+        return m;
+    }
+
+    private Views.Stats stats() {
+        Map<TaskStatus, Long> counts = store.countByStatus();
+        Map<String, Long> tasks = new LinkedHashMap<>();
+        counts.forEach((s, n) -> tasks.put(s.name().toLowerCase(Locale.ROOT), n));
+        List<NodeRecord> nodes = store.nodes();
+        long online = nodes.stream().filter(NodeRecord::online).count();
+        return new Views.Stats(config.name(), tasks, online, nodes.size(), stat("settlement_batches"),
+                stat("settlement_reverts"), stat("webhooks_delivered"), (clock.millis() - startedMillis) / 1000);
+    }
+
+    private long stat(String name) {
+        LongSupplier s = statsSources.get(name);
+        return s == null ? 0 : s.getAsLong();
+    }
+
+    private Api.NodeSummary summary() {
+        int total = 0;
+        int online = 0;
+        int gpus = 0;
+        int capacity = 0;
+        int running = 0;
+        for (NodeRecord n : store.nodes()) {
+            total++;
+            if (n.online()) {
+                online++;
+                gpus += n.capabilities().gpus().size();
+                capacity += n.capabilities().maxConcurrent();
+                running += n.running();
+            }
+        }
+        return new Api.NodeSummary(total, online, gpus, capacity, running);
+    }
+
+    // ---- plumbing ----
+
+    private Optional<String> apiClient(Request req) {
+        String key = req.getHeaders().get("X-Api-Key");
+        String auth = req.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (key == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            key = auth.substring(7).trim();
+        }
+        if (key == null) {
+            return Optional.empty();
+        }
+        byte[] presented = key.getBytes(StandardCharsets.UTF_8);
+        String found = null;
+        for (Map.Entry<String, String> e : config.apiKeys().entrySet()) {
+            if (MessageDigest.isEqual(presented, e.getValue().getBytes(StandardCharsets.UTF_8))) {
+                found = e.getKey();
+            }
+        }
+        if (found == null) {
+            throw new HttpExceptions.Unauthorized("the API key is not known to this relayer");
+        }
+        return Optional.of(found);
+    }
+
+    private void limit(String key) {
+        Optional<Duration> wait = limiter.acquire(key);
+        if (wait.isPresent()) {
+            throw new HttpExceptions.RateLimited("more than " + config.ratePerSecond() + " requests a second (burst "
+                    + config.rateBurst() + ") for " + key.substring(0, key.indexOf(':')), wait.get());
+        }
+    }
+
+    private String readBody(Request req) throws IOException {
+        long declared = req.getLength();
+        int max = config.maxBodyBytes();
+        if (declared > max) {
+            throw new HttpExceptions.PayloadTooLarge("the body may be at most " + max + " bytes, got " + declared);
+        }
+        try (InputStream in = Content.Source.asInputStream(req)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
+            byte[] buf = new byte[16384];
+            int n;
+            while ((n = in.read(buf)) >= 0) {
+                out.write(buf, 0, n);
+                if (out.size() > max) {
+                    throw new HttpExceptions.PayloadTooLarge("the body may be at most " + max + " bytes");
+                }
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void only(String method, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(method)) {
+                return;
+            }
+        }
+        throw new HttpExceptions.MethodNotAllowed("allowed: " + String.join(", ", allowed) + "; got " + method);
+    }
+
+    private static int intParam(Fields q, String name, int fallback, int min, int max) {
+        String v = q.getValue(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int i = Integer.parseInt(v);
+            if (i >= min && i <= max) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new InvalidFieldException(name, "an integer in [" + min + ", " + max + "]", v);
+    }
+
+    private boolean json(Response res, Callback cb, int status, Object body) {
+        res.setStatus(status);
+        res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        Content.Sink.write(res, true, CODEC.toJson(body), cb);
+        count(status);
+        return true;
+    }
+
+    private boolean error(Response res, Callback cb, Throwable e, String what) {
+        ErrorTable.Problem p = ErrorTable.of(e);
+        if (!p.expected()) {
+            LOG.warn("{} failed", what, e);
+        }
+        p.retryAfter().ifPresent(d -> res.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(Math.max(1, d.toSeconds()))));
+        return json(res, cb, p.status(), p.body());
+    }
+
+    private void count(int status) {
+        metrics.counter("smainer_http_responses_total", "HTTP responses by status class.", "code=\"" + status / 100 + "xx\"")
+                .increment();
+    }
+
+    /** Wakes every long-poll. */
+    public void close() {
+        waiters.close();
+    }
+
+    static Map<TaskStatus, Long> emptyCounts() {
+        return new EnumMap<>(TaskStatus.class);
+    }
+}

@@ -1,0 +1,83 @@
+package io.smainer.relayer.http;
+
+import io.smainer.InvalidFieldException;
+import io.smainer.escrow.ChainException;
+import io.smainer.escrow.EscrowRevertedException;
+import io.smainer.protocol.Api;
+import io.smainer.relayer.intake.EscrowRejectedException;
+import io.smainer.relayer.intake.RequestRejectedException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The one place where an exception becomes an HTTP status and an {@link Api.ErrorBody}
+ * ({@code {"error", "message", "field"}}). Unknown exceptions are 500 with no detail (they are logged).
+ */
+public final class ErrorTable {
+    private ErrorTable() {
+    }
+
+    /**
+     * An answer to an error.
+     *
+     * @param status the HTTP status
+     * @param body the JSON body
+     * @param retryAfter a {@code Retry-After} to send, if any
+     * @param expected false for a bug or outage that should be logged with its stack
+     */
+    public record Problem(int status, Api.ErrorBody body, Optional<Duration> retryAfter, boolean expected) {
+    }
+
+    /**
+     * @param e what went wrong
+     * @return the status and body
+     */
+    public static Problem of(Throwable e) {
+        if (e instanceof RequestRejectedException r) {
+            return switch (r.reason()) {
+                case UNKNOWN_ACCOUNT -> problem(401, "unknown_account", r.getMessage(), r.field());
+                case BAD_SIGNATURE -> problem(401, "invalid_signature", r.getMessage(), r.field());
+                case EXPIRED -> problem(400, "expired", r.getMessage(), r.field());
+                case REPLAYED -> problem(409, "nonce_replayed", r.getMessage(), r.field());
+            };
+        }
+        if (e instanceof EscrowRejectedException x) {
+            return problem(402, "escrow_rejected", x.getMessage(), x.field());
+        }
+        if (e instanceof InvalidFieldException f) {
+            return problem(400, "invalid_field", f.getMessage(), f.field());
+        }
+        if (e instanceof HttpExceptions.NotFound) {
+            return problem(404, "not_found", e.getMessage(), null);
+        }
+        if (e instanceof HttpExceptions.ResultNotReady) {
+            return problem(409, "result_not_ready", e.getMessage(), null);
+        }
+        if (e instanceof HttpExceptions.Unauthorized) {
+            return problem(401, "unauthorized", e.getMessage(), "authorization");
+        }
+        if (e instanceof HttpExceptions.RateLimited r) {
+            return new Problem(429, new Api.ErrorBody("rate_limited", r.getMessage(), Optional.empty()),
+                    Optional.of(r.retryAfter()), true);
+        }
+        if (e instanceof HttpExceptions.PayloadTooLarge) {
+            return problem(413, "payload_too_large", e.getMessage(), "payload");
+        }
+        if (e instanceof HttpExceptions.MethodNotAllowed) {
+            return problem(405, "method_not_allowed", e.getMessage(), null);
+        }
+        if (e instanceof EscrowRevertedException x) {
+            return new Problem(502, new Api.ErrorBody("chain_reverted", x.getMessage(), Optional.empty()), Optional.empty(),
+                    false);
+        }
+        if (e instanceof ChainException) {
+            return new Problem(503, new Api.ErrorBody("chain_unavailable", "the chain could not be read; try again",
+                    Optional.empty()), Optional.of(Duration.ofSeconds(5)), false);
+        }
+        return new Problem(500, new Api.ErrorBody("internal", "internal error", Optional.empty()), Optional.empty(), false);
+    }
+
+    private static Problem problem(int status, String code, String message, String field) {
+        return new Problem(status, new Api.ErrorBody(code, message, Optional.ofNullable(field)), Optional.empty(), true);
+    }
+}

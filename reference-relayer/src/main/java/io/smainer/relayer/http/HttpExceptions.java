@@ -1,0 +1,80 @@
+package io.smainer.relayer.http;
+
+import io.smainer.SmainerException;
+import java.time.Duration;
+
+/** The failures only the HTTP layer raises; {@link ErrorTable} maps each to its status. */
+public final class HttpExceptions {
+    private HttpExceptions() {
+    }
+
+    /** No such route, task or node (404). */
+    public static final class NotFound extends SmainerException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message what was looked for */
+        public NotFound(String message) {
+            super(message);
+        }
+    }
+
+    /** The task's result is not released yet: it is released once settled (409). */
+    public static final class ResultNotReady extends SmainerException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message where the task is */
+        public ResultNotReady(String message) {
+            super(message);
+        }
+    }
+
+    /** A missing or wrong API key (401). */
+    public static final class Unauthorized extends SmainerException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message what was expected */
+        public Unauthorized(String message) {
+            super(message);
+        }
+    }
+
+    /** Too many requests for one API client, address or remote address (429). */
+    public static final class RateLimited extends SmainerException {
+        private static final long serialVersionUID = 1L;
+        private final Duration retryAfter;
+
+        /**
+         * @param message whose limit
+         * @param retryAfter when to try again
+         */
+        public RateLimited(String message, Duration retryAfter) {
+            super(message);
+            this.retryAfter = retryAfter;
+        }
+
+        /** @return when to try again */
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+
+    /** The body is larger than the limit (413). */
+    public static final class PayloadTooLarge extends SmainerException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message the limit and the size */
+        public PayloadTooLarge(String message) {
+            super(message);
+        }
+    }
+
+    /** The route exists but not for this method (405). */
+    public static final class MethodNotAllowed extends SmainerException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message the methods allowed */
+        public MethodNotAllowed(String message) {
+            super(message);
+        }
+    }
+}

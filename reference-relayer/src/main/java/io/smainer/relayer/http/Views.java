@@ -1,0 +1,62 @@
+package io.smainer.relayer.http;
+
+import io.smainer.protocol.Api;
+import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.store.Completion;
+import io.smainer.relayer.store.NodeRecord;
+import io.smainer.relayer.store.TaskRecord;
+import java.util.Map;
+import java.util.Optional;
+
+/** Stored records to REST views. */
+public final class Views {
+    private Views() {
+    }
+
+    /**
+     * {@code GET /stats}.
+     *
+     * @param relayer the relayer's name
+     * @param tasks tasks by status (lower-case)
+     * @param nodesOnline nodes online
+     * @param nodesTotal nodes known
+     * @param settlementBatches settlement transactions sent
+     * @param settlementReverts batches reverted
+     * @param webhooksDelivered webhooks answered 2xx
+     * @param uptimeSeconds since start
+     */
+    public record Stats(String relayer, Map<String, Long> tasks, long nodesOnline, long nodesTotal, long settlementBatches,
+            long settlementReverts, long webhooksDelivered, long uptimeSeconds) {
+    }
+
+    /**
+     * {@code GET /health}.
+     *
+     * @param status {@code ok}
+     * @param relayer the relayer's name
+     * @param chainId the chain it settles on
+     */
+    public record Health(String status, String relayer, String chainId) {
+    }
+
+    /**
+     * @param t a task
+     * @return its view; the result hash shows once settled, with the result
+     */
+    public static Api.TaskView task(TaskRecord t) {
+        boolean released = t.status() == TaskStatus.SETTLED;
+        return new Api.TaskView(t.id(), t.status(), t.escrowId(), t.demander(), t.job().kind(), t.nodeId(), t.attempts(),
+                released ? t.completion().map(Completion::resultHash) : Optional.empty(), t.settlementTx(), t.error(),
+                t.createdAtMillis(), t.updatedAtMillis());
+    }
+
+    /**
+     * @param n a node
+     * @param lastSeen its last-seen time when connected here
+     * @return its view
+     */
+    public static Api.NodeView node(NodeRecord n, Optional<Long> lastSeen) {
+        return new Api.NodeView(n.nodeId(), n.address(), n.online(), n.capabilities(), n.running(), n.completed(),
+                lastSeen.orElse(n.lastSeenMillis()));
+    }
+}

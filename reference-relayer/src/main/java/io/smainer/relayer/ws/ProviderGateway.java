@@ -1,0 +1,81 @@
+package io.smainer.relayer.ws;
+
+import io.smainer.chain.ChainId;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.Escrow;
+import io.smainer.internal.Require;
+import io.smainer.protocol.ProtocolCodec;
+import io.smainer.relayer.Metrics;
+import io.smainer.relayer.scheduling.Scheduler;
+import io.smainer.relayer.settlement.CompletionHandler;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The provider side of the relayer: creates one {@link ProviderSocket} per WebSocket connection and
+ * holds what they share (the login checks, the scheduler, completion handling). Thread-safe.
+ */
+public final class ProviderGateway {
+    final Escrow escrow;
+    final StarkCrypto crypto;
+    final Scheduler scheduler;
+    final CompletionHandler completions;
+    final ProtocolCodec codec;
+    final Clock clock;
+    final ChainId chainId;
+    final String relayerName;
+    final int heartbeatSeconds;
+    final Duration challengeTtl;
+    final Metrics metrics;
+    final SecureRandom random = new SecureRandom();
+    final Set<ProviderSocket> open = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param escrow registry reads (node status, on-chain provider keys)
+     * @param crypto signature checks
+     * @param scheduler where logged-in nodes go
+     * @param completions records completions
+     * @param maxFrameChars the largest message accepted
+     * @param clock time
+     * @param chainId the chain (in the login domain)
+     * @param relayerName this relayer's name (in the challenge)
+     * @param heartbeat the heartbeat interval announced at login
+     * @param challengeTtl how long a challenge is valid
+     * @param metrics counters
+     */
+    public ProviderGateway(Escrow escrow, StarkCrypto crypto, Scheduler scheduler, CompletionHandler completions,
+            int maxFrameChars, Clock clock, ChainId chainId, String relayerName, Duration heartbeat, Duration challengeTtl,
+            Metrics metrics) {
+        this.escrow = Require.present("escrow", escrow);
+        this.crypto = Require.present("crypto", crypto);
+        this.scheduler = Require.present("scheduler", scheduler);
+        this.completions = Require.present("completions", completions);
+        this.codec = ProtocolCodec.withMaxSize(maxFrameChars);
+        this.clock = Require.present("clock", clock);
+        this.chainId = Require.present("chain_id", chainId);
+        this.relayerName = Require.text("relayer", relayerName, 31);
+        this.heartbeatSeconds = (int) heartbeat.toSeconds();
+        this.challengeTtl = challengeTtl;
+        this.metrics = metrics;
+        metrics.gauge("smainer_ws_connections", "Open provider WebSocket connections.", "", () -> open.size());
+        metrics.gauge("smainer_nodes_online", "Provider nodes logged in to this relayer.", "", scheduler::onlineCount);
+    }
+
+    /**
+     * @param remote the peer's address, for logs
+     * @return the endpoint for a new connection
+     */
+    public ProviderSocket newSocket(String remote) {
+        return new ProviderSocket(this, remote);
+    }
+
+    /** Closes every open connection (at shutdown). */
+    public void closeAll() {
+        for (ProviderSocket s : open) {
+            s.close("relayer shutting down");
+        }
+    }
+}

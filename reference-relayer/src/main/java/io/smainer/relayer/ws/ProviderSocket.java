@@ -1,0 +1,223 @@
+package io.smainer.relayer.ws;
+
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.crypto.Snip12;
+import io.smainer.escrow.NodeStatus;
+import io.smainer.protocol.Message;
+import io.smainer.protocol.Messages;
+import io.smainer.protocol.NodeCapabilities;
+import io.smainer.protocol.ProtocolException;
+import io.smainer.relayer.scheduling.NodeChannel;
+import io.smainer.relayer.settlement.CompletionHandler;
+import io.smainer.relayer.settlement.ReceiptRejectedException;
+import io.smainer.relayer.settlement.TaskNotAssignedException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One provider connection. The relayer speaks first with a {@code challenge}; the provider logs in with
+ * {@code node_register}, signed (SNIP-12) with the key it registered on-chain, and its node must be
+ * active on-chain. Until then only {@code node_register} and {@code ping} are accepted. A malformed
+ * message is answered with {@code error} and closes this connection only.
+ */
+public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding implements NodeChannel {
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderSocket.class);
+
+    private final ProviderGateway g;
+    private final String remote;
+    private final Object sendLock = new Object();
+    private volatile Messages.Challenge challenge;
+    private volatile Login login;
+
+    private record Login(String nodeId, ContractAddress address, Felt publicKey, NodeCapabilities capabilities) {
+    }
+
+    ProviderSocket(ProviderGateway gateway, String remote) {
+        this.g = gateway;
+        this.remote = remote;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+        super.onWebSocketOpen(session);
+        g.open.add(this);
+        Felt nonce = new Felt(new BigInteger(248, g.random));
+        long expires = g.clock.instant().plus(g.challengeTtl).getEpochSecond();
+        challenge = new Messages.Challenge(Messages.newId(), nonce, expires, g.chainId.name(), g.relayerName);
+        send(challenge);
+    }
+
+    @Override
+    public void onWebSocketText(String text) {
+        Message m;
+        try {
+            m = g.codec.decode(text);
+        } catch (ProtocolException e) {
+            g.metrics.counter("smainer_ws_malformed_total", "Malformed WebSocket messages (each closed its connection).", "")
+                    .increment();
+            refuse("", "invalid_message", e.getMessage(), Optional.of(e.field()), true);
+            return;
+        }
+        g.metrics.counter("smainer_ws_messages_total", "WebSocket messages received by type.", "type=\"" + m.type() + "\"")
+                .increment();
+        Login who = login;
+        if (who != null) {
+            g.scheduler.nodeSeen(who.nodeId());
+        }
+        try {
+            if (m instanceof Messages.Ping p) {
+                send(new Messages.Pong(Messages.newId(), p.id()));
+            } else if (m instanceof Messages.NodeRegister r) {
+                login(r);
+            } else if (who == null) {
+                refuse(m.id(), "not_logged_in", "expected node_register first, got " + m.type(), Optional.of("type"), true);
+            } else if (m instanceof Messages.NodeHeartbeat || m instanceof Messages.Pong || m instanceof Messages.Ack) {
+                // liveness already noted
+            } else if (m instanceof Messages.TaskAccepted a) {
+                g.scheduler.accepted(who.nodeId(), a.taskId());
+            } else if (m instanceof Messages.TaskCompleted c) {
+                completed(who, c);
+            } else if (m instanceof Messages.TaskFailed f) {
+                g.scheduler.failed(who.nodeId(), f.taskId(), f.reason(), f.retryable());
+                send(new Messages.Ack(Messages.newId(), f.id(), "", 0));
+            } else if (m instanceof Messages.ErrorMessage e) {
+                LOG.info("node {} reported an error about {}: {} {}", who.nodeId(), e.refId(), e.code(), e.message());
+            } else {
+                refuse(m.id(), "unexpected_message", "a provider does not send " + m.type(), Optional.of("type"), false);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("node {} message {} failed", who == null ? remote : who.nodeId(), m.type(), e);
+            refuse(m.id(), "internal", "the relayer could not handle " + m.type() + "; send it again later", Optional.empty(),
+                    false);
+        }
+    }
+
+    private void login(Messages.NodeRegister r) {
+        Messages.Challenge c = challenge;
+        challenge = null; // one attempt per challenge
+        if (login != null) {
+            refuse(r.id(), "already_logged_in", "this connection is logged in as " + login.nodeId(), Optional.empty(), false);
+            return;
+        }
+        if (c == null || !c.nonce().equals(r.nonce()) || c.expiresAt() != r.expiresAt()) {
+            refuse(r.id(), "invalid_challenge", "nonce: expected the nonce and expiry of this connection's challenge",
+                    Optional.of("nonce"), true);
+            return;
+        }
+        if (g.clock.instant().getEpochSecond() > r.expiresAt()) {
+            refuse(r.id(), "challenge_expired", "expires_at: the challenge expired at " + r.expiresAt(),
+                    Optional.of("expires_at"), true);
+            return;
+        }
+        NodeStatus status = g.escrow.nodeStatus(r.address());
+        if (status != NodeStatus.ACTIVE) {
+            refuse(r.id(), "node_not_active", "address: expected a node ACTIVE on-chain, got " + status,
+                    Optional.of("address"), true);
+            return;
+        }
+        Optional<Felt> key = g.escrow.providerPublicKey(r.address());
+        if (key.isEmpty()) {
+            refuse(r.id(), "public_key_not_set", "address: no public key is registered on-chain for " + r.address().hex(),
+                    Optional.of("address"), true);
+            return;
+        }
+        Felt hash = Snip12.loginHash(Snip12.Domain.smainer(g.chainId), r.address(), r.nonce(), r.expiresAt());
+        if (!g.crypto.verify(key.get(), hash, r.signature())) {
+            refuse(r.id(), "invalid_signature", "signature: expected the login signed with the key registered on-chain",
+                    Optional.of("signature"), true);
+            return;
+        }
+        Login l = new Login(r.address().hex(), r.address(), key.get(), r.capabilities());
+        login = l;
+        send(new Messages.Ack(Messages.newId(), r.id(), l.nodeId(), g.heartbeatSeconds));
+        LOG.info("node {} logged in from {}: {} kinds {}, tier {}, {} at once", l.nodeId(), remote,
+                r.capabilities().name(), r.capabilities().jobKinds(), r.capabilities().tier().wireName(),
+                r.capabilities().maxConcurrent());
+        g.scheduler.nodeOnline(this);
+    }
+
+    private void completed(Login who, Messages.TaskCompleted c) {
+        try {
+            CompletionHandler.Outcome out = g.completions.complete(who.nodeId(), who.address(), who.publicKey(), c);
+            g.metrics.counter("smainer_completions_total", "Completions received.", "outcome=\"" + out.name().toLowerCase()
+                    + "\"").increment();
+            send(new Messages.Ack(Messages.newId(), c.id(), "", 0));
+        } catch (ReceiptRejectedException e) {
+            g.metrics.counter("smainer_completions_total", "Completions received.", "outcome=\"rejected\"").increment();
+            refuse(c.id(), "receipt_rejected", e.getMessage(), Optional.of(e.field()), false);
+        } catch (TaskNotAssignedException e) {
+            refuse(c.id(), "task_not_assigned", e.getMessage(), Optional.of("task_id"), false);
+        }
+    }
+
+    private void refuse(String refId, String code, String message, Optional<String> field, boolean close) {
+        send(new Messages.ErrorMessage(Messages.newId(), refId, code, message.length() > 4000 ? message.substring(0, 4000)
+                : message, field));
+        if (close) {
+            close(code);
+        }
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        g.open.remove(this);
+        Login l = login;
+        if (l != null) {
+            g.scheduler.nodeClosed(this, "connection closed (" + statusCode + (reason == null ? "" : " " + reason) + ")");
+        }
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        LOG.debug("connection {} error: {}", remote, cause.toString());
+    }
+
+    // ---- NodeChannel ----
+
+    @Override
+    public String nodeId() {
+        return login.nodeId();
+    }
+
+    @Override
+    public ContractAddress address() {
+        return login.address();
+    }
+
+    @Override
+    public NodeCapabilities capabilities() {
+        return login.capabilities();
+    }
+
+    @Override
+    public void send(Message message) {
+        Session s = getSession();
+        if (s == null || !s.isOpen()) {
+            return;
+        }
+        String json = g.codec.encode(message);
+        synchronized (sendLock) {
+            s.sendText(json, Callback.from(() -> { }, err -> {
+                LOG.debug("send to {} failed: {}", remote, err.toString());
+                s.close(StatusCode.SERVER_ERROR, "send failed", Callback.NOOP);
+            }));
+        }
+    }
+
+    @Override
+    public void close(String reason) {
+        Session s = getSession();
+        if (s != null && s.isOpen()) {
+            byte[] b = reason.getBytes(StandardCharsets.UTF_8);
+            String r = b.length <= 120 ? reason : new String(b, 0, 120, StandardCharsets.UTF_8);
+            s.close(StatusCode.POLICY_VIOLATION, r, Callback.NOOP);
+        }
+    }
+}

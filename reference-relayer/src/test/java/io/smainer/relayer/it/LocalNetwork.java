@@ -1,0 +1,96 @@
+package io.smainer.relayer.it;
+
+import io.smainer.chain.ChainId;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.TokenAmount;
+import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.Ledger;
+import io.smainer.fee.Tier;
+import io.smainer.protocol.NodeCapabilities;
+import io.smainer.relayer.Relayer;
+import io.smainer.relayer.RelayerConfig;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * A whole local network in one JVM for ITs: the in-process ledger, a relayer on port 0, a demander with
+ * a funded account and registered key, and providers registered on-chain with their keys.
+ */
+final class LocalNetwork implements AutoCloseable {
+    static final ContractAddress OWNER = ContractAddress.of(0x1001);
+    static final ContractAddress RELAYER = ContractAddress.of(0x1002);
+    static final ContractAddress TREASURY = ContractAddress.of(0x1003);
+    static final ContractAddress DEMANDER = ContractAddress.of(0x2001);
+    static final TokenAmount MINTED = TokenAmount.parseStrk("1000000");
+
+    final StarkCrypto crypto = StarkCrypto.defaultCrypto();
+    final SecureRandom random = new SecureRandom();
+    final Ledger ledger = Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(TREASURY).build();
+    final KeyPair demanderKey = KeyPair.generate(random, crypto);
+    final Escrow demander = ledger.client(DEMANDER);
+    final Relayer relayer;
+    final HttpClient http = new HttpClient();
+    final WebSocketClient ws;
+    final List<TestProvider> providers = new ArrayList<>();
+
+    LocalNetwork(Map<String, String> settings) throws Exception {
+        ledger.mint(DEMANDER, MINTED);
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("host", "127.0.0.1");
+        s.put("port", "0");
+        s.put("demander_keys", DEMANDER.hex() + ":" + demanderKey.publicKey().hex());
+        s.put("settlement.max_delay_millis", "20");
+        s.put("limits.rate_per_second", "100000");
+        s.put("limits.rate_burst", "100000");
+        s.putAll(settings);
+        relayer = Relayer.builder().config(RelayerConfig.load(s)).escrow(ledger.client(RELAYER)).crypto(crypto).build()
+                .start();
+        http.start();
+        ws = new WebSocketClient(http);
+        ws.start();
+    }
+
+    URI wsUri() {
+        return URI.create("ws://127.0.0.1:" + relayer.port() + "/api/v1/ws");
+    }
+
+    /** Registers a provider on-chain with a fresh key, without connecting it. */
+    TestProvider provider(int n, NodeCapabilities caps, TestProvider.Behaviour behaviour) {
+        ContractAddress address = ContractAddress.of(0x3000 + n);
+        KeyPair key = KeyPair.generate(random, crypto);
+        Escrow own = ledger.client(address);
+        own.registerNode();
+        own.setProviderPublicKey(key.publicKey());
+        TestProvider p = new TestProvider(address, key, ChainId.LOCAL, caps, own, crypto, behaviour);
+        providers.add(p);
+        return p;
+    }
+
+    TestProvider online(int n, NodeCapabilities caps, TestProvider.Behaviour behaviour) throws Exception {
+        TestProvider p = provider(n, caps, behaviour).connect(ws, wsUri());
+        p.awaitLogin();
+        return p;
+    }
+
+    static NodeCapabilities caps(int concurrency) {
+        return new NodeCapabilities("test-node", List.of("echo"), List.of(), Tier.PREMIUM, concurrency);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (TestProvider p : providers) {
+            p.close();
+        }
+        relayer.close();
+        ws.stop();
+        http.stop();
+    }
+}

@@ -1,0 +1,419 @@
+package io.smainer.relayer.it;
+
+import static io.smainer.relayer.it.LocalNetwork.caps;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import io.smainer.chain.ChainId;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
+import io.smainer.chain.U256;
+import io.smainer.client.RelayerApiException;
+import io.smainer.client.SmainerClient;
+import io.smainer.client.TaskFailedException;
+import io.smainer.client.WebhookSignature;
+import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.Snip12;
+import io.smainer.escrow.CreatedTask;
+import io.smainer.escrow.EscrowStatus;
+import io.smainer.fee.FeeMath;
+import io.smainer.fee.Tier;
+import io.smainer.protocol.Api;
+import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.Messages;
+import io.smainer.protocol.ProtocolCodec;
+import io.smainer.protocol.SettlementMode;
+import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.Await;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A real relayer on port 0, real WebSocket providers, real signatures, the in-process ledger. */
+class RelayerIT {
+    private static final ProtocolCodec CODEC = ProtocolCodec.create();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private LocalNetwork net;
+
+    private LocalNetwork start(Map<String, String> settings) throws Exception {
+        net = new LocalNetwork(settings);
+        return net;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    private SmainerClient client() {
+        return SmainerClient.builder().relayer(net.relayer.uri()).escrow(net.demander).keyPair(net.demanderKey)
+                .chainId(ChainId.LOCAL).build();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(net.relayer.uri().resolve("/api/v1" + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(net.relayer.uri().resolve("/api/v1" + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JobSpec echo(String text) {
+        return JobSpec.of("echo", Map.of(), text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void servesHealthStatsQuoteAndMetricsOnOnePort() throws Exception {
+        start(Map.of());
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+        assertThat(get("/health").body()).contains("\"status\":\"ok\"");
+        assertThat(get("/stats").body()).contains("\"pending\":0");
+        HttpResponse<String> q = get("/fees/quote?amount=1000000000000000001&tier=pro");
+        assertThat(q.statusCode()).isEqualTo(200);
+        Api.QuoteView view = CODEC.fromJson(q.body(), Api.QuoteView.class);
+        var expected = FeeMath.quote(TokenAmount.ofBaseUnits(new java.math.BigInteger("1000000000000000001")), Tier.PRO);
+        assertThat(view).isEqualTo(new Api.QuoteView("1000000000000000001", "pro", expected.escrow().toString(),
+                expected.provider().toString(), expected.gasSubsidy().toString(), expected.treasury().toString()));
+        HttpResponse<String> bad = get("/fees/quote?amount=1.5&tier=pro");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(CODEC.fromJson(bad.body(), Api.ErrorBody.class).field()).contains("amount");
+        assertThat(get("/fees/quote?amount=10&tier=gold").body()).contains("\"field\":\"tier\"");
+        HttpResponse<String> metrics = get("/metrics");
+        assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(metrics.body()).contains("# TYPE smainer_tasks gauge").contains("smainer_tasks{status=\"pending\"} 0");
+        assertThat(get("/nope").statusCode()).isEqualTo(404);
+        assertThat(get("/tasks/unknown").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void runsATaskEndToEndAndReleasesTheResultOnlyOnceSettled() throws Exception {
+        start(Map.of("settlement.max_delay_millis", "1500"));
+        TestProvider p = net.online(1, caps(2), TestProvider.Behaviour.HONEST);
+        SmainerClient client = client();
+        JobSpec job = echo("hello relayer");
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        Api.TaskCreated created = client.submit(funded.taskId(), job);
+        assertThat(created.status()).isEqualTo(TaskStatus.PENDING);
+        Await.until(Duration.ofSeconds(10), () -> client.task(created.taskId()).status() == TaskStatus.COMPLETED);
+        HttpResponse<String> early = get("/tasks/" + created.taskId() + "/result");
+        assertThat(early.statusCode()).isEqualTo(409);
+        assertThat(early.body()).contains("result_not_ready");
+        assertThat(client.task(created.taskId()).resultHash()).isEmpty();
+        Api.TaskResult result = client.awaitResult(created.taskId(), Duration.ofSeconds(20));
+        assertThat(new String(result.result(), StandardCharsets.UTF_8)).isEqualTo("hello relayer");
+        assertThat(net.demander.getTask(funded.taskId()).orElseThrow().status()).isEqualTo(EscrowStatus.SETTLED);
+        var split = FeeMath.flatSplit(funded.escrowed());
+        assertThat(net.ledger.balanceOf(p.address)).isEqualTo(split.providerTotal());
+        assertThat(net.ledger.balanceOf(LocalNetwork.TREASURY)).isEqualTo(split.treasury());
+        Api.TaskView view = client.task(created.taskId());
+        assertThat(view.settlementTx()).isPresent();
+        assertThat(view.nodeId()).contains(p.address.hex());
+        assertThat(get("/nodes").body()).contains(p.address.hex());
+        assertThat(get("/nodes/summary").body()).contains("\"online\":1");
+    }
+
+    @Test
+    void refusesBadRequestsNamingTheField() throws Exception {
+        start(Map.of());
+        SmainerClient client = client();
+        JobSpec job = echo("x");
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+
+        // a signature by another key
+        SmainerClient impostor = SmainerClient.builder().relayer(net.relayer.uri()).escrow(net.demander)
+                .keyPair(KeyPair.generate(net.random, net.crypto)).chainId(ChainId.LOCAL).build();
+        assertThatThrownBy(() -> impostor.submit(funded.taskId(), job)).isInstanceOfSatisfying(RelayerApiException.class,
+                e -> {
+                    assertThat(e.status()).isEqualTo(401);
+                    assertThat(e.body().field()).contains("signature");
+                });
+        // an escrow that does not exist, and one that is too small
+        assertThatThrownBy(() -> client.submit(U256.of(999_999), job)).isInstanceOfSatisfying(RelayerApiException.class,
+                e -> assertThat(e.status()).isEqualTo(402));
+        CreatedTask small = client.createEscrow(TokenAmount.ofBaseUnits(1000), Tier.BASIC, job);
+        assertThatThrownBy(() -> client.submit(small.taskId(), job)).isInstanceOfSatisfying(RelayerApiException.class,
+                e -> {
+                    assertThat(e.status()).isEqualTo(402);
+                    assertThat(e.body().message()).contains("at least");
+                });
+        // an escrow created by someone else
+        ContractAddress other = ContractAddress.of(0x2002);
+        net.ledger.mint(other, TokenAmount.parseStrk("10"));
+        CreatedTask theirs = net.ledger.client(other).createTask(net.ledger.token(), TokenAmount.parseStrk("0.2"),
+                Tier.BASIC, job.contentHash());
+        assertThatThrownBy(() -> client.submit(theirs.taskId(), job)).isInstanceOfSatisfying(RelayerApiException.class,
+                e -> {
+                    assertThat(e.status()).isEqualTo(402);
+                    assertThat(e.body().field()).contains("demander");
+                });
+        // accepted once; the same request again is idempotent; another job on the escrow is refused
+        Api.TaskCreated first = client.submit(funded.taskId(), job);
+        Api.TaskCreated again = client.submit(funded.taskId(), job);
+        assertThat(again.taskId()).isEqualTo(first.taskId());
+        assertThatThrownBy(() -> client.submit(funded.taskId(), echo("another job")))
+                .isInstanceOfSatisfying(RelayerApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(402);
+                    assertThat(e.body().message()).contains(first.taskId());
+                });
+        // a replayed nonce on a fresh escrow
+        CreatedTask fresh = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        long exp = Instant.now().getEpochSecond() + 60;
+        Felt nonce = Felt.of(42);
+        String body1 = signed(fresh.taskId(), job, nonce, exp);
+        CreatedTask fresh2 = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        assertThat(post("/tasks", body1).statusCode()).isEqualTo(201);
+        HttpResponse<String> replay = post("/tasks", signed(fresh2.taskId(), job, nonce, exp));
+        assertThat(replay.statusCode()).isEqualTo(409);
+        assertThat(replay.body()).contains("\"field\":\"nonce\"");
+        // expired
+        HttpResponse<String> expired = post("/tasks", signed(fresh2.taskId(), job, Felt.of(43), exp - 3600));
+        assertThat(expired.statusCode()).isEqualTo(400);
+        assertThat(expired.body()).contains("\"field\":\"expires_at\"");
+        // malformed
+        HttpResponse<String> malformed = post("/tasks", "{\"escrow_id\":\"abc\"}");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("\"field\":\"escrow_id\"");
+        assertThat(post("/tasks", "not json").body()).contains("\"field\":\"payload\"");
+        // too large
+        HttpResponse<String> huge = post("/tasks", "x".repeat(9 << 20));
+        assertThat(huge.statusCode()).isEqualTo(413);
+    }
+
+    private String signed(U256 escrowId, JobSpec job, Felt nonce, long expiresAt) {
+        Felt hash = Snip12.requestHash(Snip12.Domain.smainer(ChainId.LOCAL), LocalNetwork.DEMANDER, escrowId,
+                job.contentHash(), nonce, expiresAt);
+        return CODEC.toJson(new Api.SubmitTask(escrowId, job, SettlementMode.FLAT, LocalNetwork.DEMANDER, nonce, expiresAt,
+                net.crypto.sign(net.demanderKey.privateKey(), hash), Optional.empty()));
+    }
+
+    @Test
+    void limitsTheRateOfOneClient() throws Exception {
+        start(Map.of("limits.rate_per_second", "1", "limits.rate_burst", "3"));
+        int limited = 0;
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> r = get("/health");
+            if (r.statusCode() == 429) {
+                limited++;
+                assertThat(r.headers().firstValue("Retry-After")).isPresent();
+                assertThat(r.body()).contains("rate_limited");
+            }
+        }
+        assertThat(limited).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void refusesALoginNotSignedWithTheKeyRegisteredOnChain() throws Exception {
+        start(Map.of());
+        TestProvider p = net.provider(1, caps(1), TestProvider.Behaviour.HONEST).connectQuiet(net.ws, net.wsUri());
+        Await.until(Duration.ofSeconds(5), () -> p.challenge().isPresent());
+        Messages.Challenge c = p.challenge().orElseThrow();
+        assertThat(c.chainId()).isEqualTo(ChainId.LOCAL.name());
+        p.send(p.register(c, KeyPair.generate(net.random, net.crypto)));
+        Await.until(Duration.ofSeconds(5), () -> p.closed.isDone());
+        assertThat(p.received).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(Messages.ErrorMessage.class,
+                e -> assertThat(e.code()).isEqualTo("invalid_signature")));
+        assertThat(net.relayer.store().nodes()).isEmpty();
+    }
+
+    @Test
+    void refusesALoginOfANodeThatIsNotActiveOnChain() throws Exception {
+        start(Map.of());
+        TestProvider p = net.provider(1, caps(1), TestProvider.Behaviour.HONEST);
+        net.ledger.client(p.address).deactivateNode();
+        p.connect(net.ws, net.wsUri());
+        assertThatThrownBy(p::awaitLogin).hasMessageContaining("node_not_active");
+    }
+
+    @Test
+    void aMalformedFrameClosesOnlyItsOwnConnection() throws Exception {
+        start(Map.of());
+        TestProvider good = net.online(1, caps(1), TestProvider.Behaviour.HONEST);
+        TestProvider bad = net.online(2, caps(1), TestProvider.Behaviour.HONEST);
+        bad.sendRaw("{\"v\":1,\"type\":\"node_heartbeat\",\"id\":\"x\",\"running\":\"lots\"}");
+        Await.until(Duration.ofSeconds(5), () -> bad.closed.isDone());
+        assertThat(bad.received).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(Messages.ErrorMessage.class,
+                e -> assertThat(e.field()).contains("running")));
+        good.send(new Messages.Ping("p1"));
+        Await.until(Duration.ofSeconds(5), () -> good.received.stream().anyMatch(m -> m instanceof Messages.Pong));
+        assertThat(good.isOpen()).isTrue();
+    }
+
+    @Test
+    void aReceiptThatDoesNotVerifyIsRefusedAndTheTaskGoesToAnotherNode() throws Exception {
+        start(Map.of());
+        TestProvider cheat = net.online(1, caps(1), TestProvider.Behaviour.BAD_RECEIPT);
+        SmainerClient client = client();
+        JobSpec job = echo("check me");
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        Api.TaskCreated t = client.submit(funded.taskId(), job);
+        Await.until(Duration.ofSeconds(5), () -> cheat.received.stream().anyMatch(m -> m instanceof Messages.ErrorMessage e
+                && e.code().equals("receipt_rejected")));
+        TestProvider honest = net.online(2, caps(1), TestProvider.Behaviour.HONEST);
+        Api.TaskResult result = client.awaitResult(t.taskId(), Duration.ofSeconds(20));
+        assertThat(result.result()).isEqualTo(job.payload());
+        assertThat(net.ledger.balanceOf(cheat.address)).isEqualTo(TokenAmount.ZERO);
+        assertThat(net.ledger.balanceOf(honest.address)).isEqualTo(FeeMath.flatSplit(funded.escrowed()).providerTotal());
+    }
+
+    @Test
+    void afterTheLastAttemptTheDemanderIsToldToCancelAndCanTakeTheEscrowBack() throws Exception {
+        start(Map.of("max_attempts", "2"));
+        net.online(1, caps(1), TestProvider.Behaviour.FAIL);
+        net.online(2, caps(1), TestProvider.Behaviour.FAIL);
+        SmainerClient client = client();
+        JobSpec job = echo("doomed");
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        TokenAmount before = net.ledger.balanceOf(LocalNetwork.DEMANDER);
+        Api.TaskCreated t = client.submit(funded.taskId(), job);
+        assertThatThrownBy(() -> client.awaitResult(t.taskId(), Duration.ofSeconds(20)))
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> {
+                    assertThat(e.escrowId()).isEqualTo(funded.taskId());
+                    assertThat(e.getMessage()).contains("cancel_task").contains("refund");
+                });
+        assertThat(client.task(t.taskId()).attempts()).isEqualTo(2);
+        net.demander.cancelTask(funded.taskId());
+        assertThat(net.ledger.balanceOf(LocalNetwork.DEMANDER)).isEqualTo(before.plus(funded.escrowed()));
+    }
+
+    @Test
+    void aReplayedCompletionIsAcknowledgedAgainAndPaidOnce() throws Exception {
+        start(Map.of());
+        TestProvider p = net.online(1, caps(1), TestProvider.Behaviour.SILENT);
+        SmainerClient client = client();
+        JobSpec job = echo("once");
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        Api.TaskCreated t = client.submit(funded.taskId(), job);
+        Await.until(Duration.ofSeconds(5), () -> !p.assigned.isEmpty());
+        Messages.TaskCompleted done = p.completion(p.assigned.get(0), job.payload(), p.key);
+        p.send(done);
+        p.send(done);
+        client.awaitResult(t.taskId(), Duration.ofSeconds(20));
+        p.send(done);
+        Await.until(Duration.ofSeconds(5), () -> p.acked.containsKey(done.id()));
+        assertThat(p.received.stream().filter(m -> m instanceof Messages.Ack a && a.refId().equals(done.id())).count())
+                .isEqualTo(3);
+        assertThat(net.ledger.balanceOf(p.address)).isEqualTo(FeeMath.flatSplit(funded.escrowed()).providerTotal());
+        assertThat(net.relayer.settler().orElseThrow().tasksSettled()).isEqualTo(1);
+    }
+
+    @Test
+    void sendsASignedWebhookOnceSettled() throws Exception {
+        String secret = "a-webhook-secret-of-the-demander";
+        HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        List<String[]> got = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        hook.createContext("/hook", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            // the first delivery fails: the relayer retries
+            int status = calls.incrementAndGet() == 1 ? 503 : 204;
+            if (status == 204) {
+                got.add(new String[] {ex.getRequestHeaders().getFirst(WebhookSignature.TIMESTAMP_HEADER), body,
+                        ex.getRequestHeaders().getFirst(WebhookSignature.SIGNATURE_HEADER)});
+            }
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+        });
+        hook.start();
+        try {
+            start(Map.of("webhook_secrets", LocalNetwork.DEMANDER.hex() + ":" + secret,
+                    "webhook.initial_backoff_millis", "50"));
+            net.online(1, caps(1), TestProvider.Behaviour.HONEST);
+            SmainerClient client = client();
+            JobSpec job = echo("hooked");
+            CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+            String url = "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook";
+            Api.TaskCreated t = client.submit(funded.taskId(), job, SettlementMode.FLAT, Optional.of(url));
+            Await.until(Duration.ofSeconds(10), () -> got.size() == 1);
+            String[] d = got.get(0);
+            assertThat(WebhookSignature.verify(secret, d[0], d[1], d[2], Instant.now(), WebhookSignature.DEFAULT_WINDOW))
+                    .isTrue();
+            assertThat(WebhookSignature.verify("another-secret-entirely", d[0], d[1], d[2], Instant.now(),
+                    WebhookSignature.DEFAULT_WINDOW)).isFalse();
+            assertThat(d[1]).contains("\"event\":\"task.settled\"").contains(t.taskId())
+                    .contains(java.util.Base64.getEncoder().encodeToString(job.payload()));
+            assertThat(calls.get()).isEqualTo(2);
+        } finally {
+            hook.stop(0);
+        }
+    }
+
+    @Test
+    void aWebhookNeedsASecretForItsClient() throws Exception {
+        start(Map.of());
+        SmainerClient client = client();
+        JobSpec job = echo("x");
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        assertThatThrownBy(() -> client.submit(funded.taskId(), job, SettlementMode.FLAT, Optional.of("http://127.0.0.1:9/h")))
+                .isInstanceOfSatisfying(RelayerApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.body().field()).contains("webhook_url");
+                });
+    }
+
+    @Test
+    void requiresAnApiKeyWhenTheOperatorConfiguredSome() throws Exception {
+        start(Map.of("api_keys", "ops:0123456789abcdef0123"));
+        SmainerClient anonymous = client();
+        JobSpec job = echo("x");
+        CreatedTask funded = anonymous.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        assertThatThrownBy(() -> anonymous.submit(funded.taskId(), job)).isInstanceOfSatisfying(RelayerApiException.class,
+                e -> assertThat(e.status()).isEqualTo(401));
+        SmainerClient keyed = SmainerClient.builder().relayer(net.relayer.uri()).escrow(net.demander)
+                .keyPair(net.demanderKey).chainId(ChainId.LOCAL).apiKey("0123456789abcdef0123").build();
+        assertThat(keyed.submit(funded.taskId(), job).status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(keyed.toString()).doesNotContain("0123456789abcdef0123");
+    }
+
+    @Test
+    void fallsBackToPort8001WhenThePortIsTaken() throws Exception {
+        // only meaningful where 8000 is free or taken by us; skip quietly otherwise
+        try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+            try {
+                taken.bind(new InetSocketAddress("127.0.0.1", 8000));
+            } catch (java.io.IOException e) {
+                org.junit.jupiter.api.Assumptions.assumeTrue(false, "port 8000 is in use by someone else");
+            }
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.bind(new InetSocketAddress("127.0.0.1", 8001));
+            } catch (java.io.IOException e) {
+                org.junit.jupiter.api.Assumptions.assumeTrue(false, "port 8001 is in use");
+            }
+            start(Map.of("port", "8000"));
+            assertThat(net.relayer.port()).isEqualTo(8001);
+        }
+    }
+
+    @Test
+    void longPollsUntilTheTaskIsSettled() throws Exception {
+        start(Map.of());
+        SmainerClient client = client();
+        JobSpec job = echo("wait for it");
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        Api.TaskCreated t = client.submit(funded.taskId(), job);
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> poll = http.sendAsync(HttpRequest.newBuilder(
+                URI.create(net.relayer.uri() + "/api/v1/tasks/" + t.taskId() + "?wait_ms=20000")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(poll).isNotDone();
+        net.online(1, caps(1), TestProvider.Behaviour.HONEST);
+        HttpResponse<String> r = poll.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(CODEC.fromJson(r.body(), Api.TaskView.class).status()).isEqualTo(TaskStatus.SETTLED);
+    }
+}

@@ -1,0 +1,188 @@
+package io.smainer.relayer.it;
+
+import io.smainer.chain.ChainId;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
+import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.Receipts;
+import io.smainer.crypto.Signature;
+import io.smainer.crypto.Snip12;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.EscrowTask;
+import io.smainer.fee.EffortPricing;
+import io.smainer.protocol.EffortMetrics;
+import io.smainer.protocol.Message;
+import io.smainer.protocol.Messages;
+import io.smainer.protocol.NodeCapabilities;
+import io.smainer.protocol.ProtocolCodec;
+import io.smainer.protocol.SettlementMode;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * A provider for tests, over a real WebSocket (Jetty's client) with real Stark signatures: logs in by
+ * the challenge, runs {@code echo} jobs (the result is the payload) and signs receipts h1 or h2. What it
+ * does with each task is up to its {@link Behaviour}.
+ */
+public final class TestProvider implements AutoCloseable {
+    private static final ProtocolCodec CODEC = ProtocolCodec.create();
+
+    /** What to do with an assigned task. */
+    public enum Behaviour {
+        /** Run it and send a valid completion. */
+        HONEST,
+        /** Send a completion whose receipt is signed with the wrong key. */
+        BAD_RECEIPT,
+        /** Report a retryable failure. */
+        FAIL,
+        /** Accept it and never answer. */
+        SILENT
+    }
+
+    final ContractAddress address;
+    final KeyPair key;
+    private final ChainId chainId;
+    private final NodeCapabilities caps;
+    private final Escrow chain;
+    private final StarkCrypto crypto;
+    volatile Function<Messages.TaskAssigned, Behaviour> behaviour;
+    final List<Messages.TaskAssigned> assigned = new CopyOnWriteArrayList<>();
+    final List<Message> received = new CopyOnWriteArrayList<>();
+    final Map<String, String> acked = new ConcurrentHashMap<>();
+    final CompletableFuture<Messages.Ack> login = new CompletableFuture<>();
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile Session session;
+    private volatile boolean sendOnChallenge = true;
+
+    TestProvider(ContractAddress address, KeyPair key, ChainId chainId, NodeCapabilities caps, Escrow chain,
+            StarkCrypto crypto, Behaviour behaviour) {
+        this.address = address;
+        this.key = key;
+        this.chainId = chainId;
+        this.caps = caps;
+        this.chain = chain;
+        this.crypto = crypto;
+        this.behaviour = t -> behaviour;
+    }
+
+    TestProvider connect(WebSocketClient client, URI ws) throws Exception {
+        session = client.connect(new Listener(), ws).get(10, TimeUnit.SECONDS);
+        return this;
+    }
+
+    /** Connects without logging in: the test drives the conversation with {@link #sendRaw}. */
+    TestProvider connectQuiet(WebSocketClient client, URI ws) throws Exception {
+        sendOnChallenge = false;
+        return connect(client, ws);
+    }
+
+    Messages.Ack awaitLogin() throws Exception {
+        return login.get(10, TimeUnit.SECONDS);
+    }
+
+    void sendRaw(String text) {
+        session.sendText(text, Callback.NOOP);
+    }
+
+    void send(Message m) {
+        sendRaw(CODEC.encode(m));
+    }
+
+    Optional<Messages.Challenge> challenge() {
+        return received.stream().filter(m -> m instanceof Messages.Challenge).map(m -> (Messages.Challenge) m).findFirst();
+    }
+
+    Messages.NodeRegister register(Messages.Challenge c, KeyPair signer) {
+        Felt hash = Snip12.loginHash(Snip12.Domain.smainer(chainId), address, c.nonce(), c.expiresAt());
+        return new Messages.NodeRegister(Messages.newId(), address, c.nonce(), c.expiresAt(),
+                crypto.sign(signer.privateKey(), hash), caps);
+    }
+
+    Messages.TaskCompleted completion(Messages.TaskAssigned t, byte[] result, KeyPair signer) {
+        Felt resultHash = Receipts.resultHash(result);
+        if (t.settlement() == SettlementMode.FLAT) {
+            Signature sig = crypto.sign(signer.privateKey(), Receipts.flatHash(crypto, t.escrowId(), address, resultHash));
+            return new Messages.TaskCompleted(Messages.newId(), t.taskId(), result, resultHash, sig, Optional.empty(),
+                    Optional.empty());
+        }
+        EffortMetrics metrics = new EffortMetrics(result.length * 3L, result.length * 7L, 1_500, 7);
+        EscrowTask onChain = chain.getTask(t.escrowId()).orElseThrow();
+        TokenAmount cost = EffortPricing.actualCost(EffortPricing.BASE_PRICE, onChain.tierMultiplier(),
+                metrics.effortScore(), t.escrowAmount());
+        Signature sig = crypto.sign(signer.privateKey(), Receipts.effortHash(crypto, t.escrowId(), address, resultHash, cost));
+        return new Messages.TaskCompleted(Messages.newId(), t.taskId(), result, resultHash, sig, Optional.of(metrics),
+                Optional.of(cost));
+    }
+
+    boolean isOpen() {
+        Session s = session;
+        return s != null && s.isOpen();
+    }
+
+    @Override
+    public void close() {
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            s.close();
+        }
+    }
+
+    public final class Listener extends Session.Listener.AbstractAutoDemanding {
+        @Override
+        public void onWebSocketOpen(Session s) {
+            super.onWebSocketOpen(s);
+            session = s;
+        }
+
+        @Override
+        public void onWebSocketText(String text) {
+            Message m = CODEC.decode(text);
+            received.add(m);
+            if (m instanceof Messages.Challenge c && sendOnChallenge) {
+                send(register(c, key));
+            } else if (m instanceof Messages.Ack a) {
+                if (!a.nodeId().isEmpty()) {
+                    login.complete(a);
+                } else {
+                    acked.put(a.refId(), a.id());
+                }
+            } else if (m instanceof Messages.ErrorMessage e && !login.isDone()) {
+                login.completeExceptionally(new IllegalStateException(e.code() + ": " + e.message()));
+            } else if (m instanceof Messages.TaskAssigned t) {
+                assigned.add(t);
+                handle(t);
+            } else if (m instanceof Messages.Ping p) {
+                send(new Messages.Pong(Messages.newId(), p.id()));
+            }
+        }
+
+        private void handle(Messages.TaskAssigned t) {
+            send(new Messages.TaskAccepted(Messages.newId(), t.taskId()));
+            switch (behaviour.apply(t)) {
+                case HONEST -> send(completion(t, t.job().payload(), key));
+                case BAD_RECEIPT -> send(completion(t, t.job().payload(), KeyPair.generate(new java.security.SecureRandom(),
+                        crypto)));
+                case FAIL -> send(new Messages.TaskFailed(Messages.newId(), t.taskId(), "simulated failure", true));
+                case SILENT -> {
+                }
+            }
+        }
+
+        @Override
+        public void onWebSocketClose(int statusCode, String reason) {
+            closed.complete(statusCode);
+        }
+    }
+}

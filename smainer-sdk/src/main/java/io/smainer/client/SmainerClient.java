@@ -1,0 +1,356 @@
+package io.smainer.client;
+
+import io.smainer.InvalidFieldException;
+import io.smainer.SmainerException;
+import io.smainer.chain.ChainId;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
+import io.smainer.chain.U256;
+import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.Signature;
+import io.smainer.crypto.Snip12;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.CreatedTask;
+import io.smainer.escrow.Escrow;
+import io.smainer.fee.Tier;
+import io.smainer.internal.Require;
+import io.smainer.protocol.Api;
+import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.ProtocolCodec;
+import io.smainer.protocol.ProtocolException;
+import io.smainer.protocol.SettlementMode;
+import io.smainer.protocol.TaskStatus;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What a demander calls: a quote, an escrow, a signed task submission, the task's status, and its result
+ * once settled. Immutable and thread-safe; built with {@link #builder()}. Uses the JDK's HTTP client
+ * only.
+ *
+ * <pre>{@code
+ * try (SmainerClient client = SmainerClient.builder().relayer(URI.create("http://127.0.0.1:8000"))
+ *         .escrow(escrow).keyPair(keys).chainId(ChainId.LOCAL).build()) {
+ *     JobSpec job = JobSpec.of("echo", Map.of(), "hello".getBytes(UTF_8));
+ *     CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.1"), Tier.BASIC, job);
+ *     Api.TaskCreated task = client.submit(funded.taskId(), job);
+ *     Api.TaskResult result = client.awaitResult(task.taskId(), Duration.ofMinutes(5));
+ * }
+ * }</pre>
+ *
+ * <p>A request is signed (SNIP-12, domain {@code Smainer}/{@code 1}/chain id) over the escrow id, the
+ * job's content hash, a fresh random nonce and an expiry; the relayer checks the signer is the escrow's
+ * creator. The result is released only after the relayer's settlement is confirmed on chain.
+ */
+public final class SmainerClient implements AutoCloseable {
+    /** How long a signed request stays valid. */
+    public static final Duration DEFAULT_REQUEST_VALIDITY = Duration.ofMinutes(5);
+    /** The longest one HTTP call may take (long polls add their wait). */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** The longest one long poll asks the relayer to wait. */
+    public static final Duration LONG_POLL = Duration.ofSeconds(25);
+
+    private static final ProtocolCodec CODEC = ProtocolCodec.create();
+
+    private final URI base;
+    private final Escrow escrow;
+    private final KeyPair keyPair;
+    private final Snip12.Domain domain;
+    private final Clock clock;
+    private final StarkCrypto crypto;
+    private final HttpClient http;
+    private final Optional<String> apiKey;
+    private final Duration validity;
+    private final Duration timeout;
+    private final SecureRandom random = new SecureRandom();
+
+    private SmainerClient(Builder b) {
+        URI relayer = Require.present("relayer", b.relayer);
+        String s = relayer.toString();
+        this.base = URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/api/v1");
+        this.escrow = Require.present("escrow", b.escrow);
+        this.keyPair = Require.present("key_pair", b.keyPair);
+        this.domain = Snip12.Domain.smainer(Require.present("chain_id", b.chainId));
+        this.clock = Require.present("clock", b.clock);
+        this.crypto = Require.present("crypto", b.crypto);
+        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.apiKey = Require.optional("api_key", b.apiKey);
+        this.validity = Require.present("request_validity", b.validity);
+        this.timeout = Require.present("timeout", b.timeout);
+    }
+
+    /** @return a builder; relayer, escrow, key pair and chain id are required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Asks the relayer what a task costs: the escrow to lock and how a flat settlement splits it, at the
+     * multipliers in force on chain.
+     *
+     * @param base the base price
+     * @param tier the tier
+     * @return the quote, amounts as decimal strings of base units
+     */
+    public Api.QuoteView quote(TokenAmount base, Tier tier) {
+        return get("/fees/quote?amount=" + base + "&tier=" + tier.wireName(), Api.QuoteView.class, timeout);
+    }
+
+    /**
+     * Funds an escrow for a job: ERC-20 {@code approve} and {@code create_tiered_task} in one multicall,
+     * committing to the job's content hash. The demander pays the tier-adjusted amount.
+     *
+     * @param base the base price
+     * @param tier the tier
+     * @param job the job it pays for
+     * @return the on-chain task id (the escrow id) and the amount locked
+     */
+    public CreatedTask createEscrow(TokenAmount base, Tier tier, JobSpec job) {
+        return escrow.createTask(escrow.token(), base, tier, job.contentHash());
+    }
+
+    /**
+     * Submits a job against a funded escrow, flat settlement, no webhook.
+     *
+     * @param escrowId the escrow's on-chain id
+     * @param job the job
+     * @return the relayer's task id
+     * @throws RelayerApiException when refused (402: the escrow does not check out; 4xx: bad input)
+     */
+    public Api.TaskCreated submit(U256 escrowId, JobSpec job) {
+        return submit(escrowId, job, SettlementMode.FLAT, Optional.empty());
+    }
+
+    /**
+     * Submits a job against a funded escrow, signed by this client's key.
+     *
+     * @param escrowId the escrow's on-chain id
+     * @param job the job
+     * @param settlement flat, or effort (the unused part of the escrow is refunded)
+     * @param webhookUrl where the relayer POSTs the result once settled (needs a webhook secret set up
+     *        with the relayer's operator)
+     * @return the relayer's task id
+     * @throws RelayerApiException when refused
+     */
+    public Api.TaskCreated submit(U256 escrowId, JobSpec job, SettlementMode settlement, Optional<String> webhookUrl) {
+        Felt nonce = new Felt(new BigInteger(248, random));
+        long expiresAt = clock.instant().plus(validity).getEpochSecond();
+        Felt hash = Snip12.requestHash(domain, escrow.caller(), escrowId, job.contentHash(), nonce, expiresAt);
+        Signature sig = crypto.sign(keyPair.privateKey(), hash);
+        Api.SubmitTask body = new Api.SubmitTask(escrowId, job, settlement, escrow.caller(), nonce, expiresAt, sig,
+                webhookUrl);
+        HttpRequest.Builder req = request("/tasks", timeout).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(CODEC.toJson(body)));
+        return send(req.build(), Api.TaskCreated.class);
+    }
+
+    /**
+     * @param taskId the relayer's task id
+     * @return where it is
+     */
+    public Api.TaskView task(String taskId) {
+        return get("/tasks/" + encode(taskId), Api.TaskView.class, timeout);
+    }
+
+    /**
+     * Waits, by long polling, until the task is settled, then fetches its result.
+     *
+     * @param taskId the relayer's task id
+     * @param wait the longest to wait
+     * @return the result, released after the settlement was confirmed
+     * @throws TaskFailedException when the task failed (cancel the escrow for a refund)
+     * @throws SmainerException when it is not settled within {@code wait}
+     */
+    public Api.TaskResult awaitResult(String taskId, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+            long poll = Math.min(left, LONG_POLL.toMillis());
+            Api.TaskView v = get("/tasks/" + encode(taskId) + "?wait_ms=" + poll, Api.TaskView.class,
+                    timeout.plusMillis(poll));
+            if (v.status() == TaskStatus.SETTLED) {
+                return get("/tasks/" + encode(taskId) + "/result", Api.TaskResult.class, timeout);
+            }
+            if (v.status() == TaskStatus.FAILED) {
+                throw new TaskFailedException(taskId, v.escrowId(), v.error().orElse("no reason given"));
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new SmainerException("task " + taskId + " not settled within " + wait + "; it is " + v.status());
+            }
+        }
+    }
+
+    private <T> T get(String path, Class<T> type, Duration callTimeout) {
+        return send(request(path, callTimeout).GET().build(), type);
+    }
+
+    private HttpRequest.Builder request(String path, Duration callTimeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(callTimeout)
+                .header("Accept", "application/json");
+        apiKey.ifPresent(k -> b.header("Authorization", "Bearer " + k));
+        return b;
+    }
+
+    private <T> T send(HttpRequest req, Class<T> type) {
+        HttpResponse<String> res;
+        try {
+            res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new SmainerException("relayer " + base + " could not be reached: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SmainerException("interrupted while calling the relayer", e);
+        }
+        if (res.statusCode() / 100 != 2) {
+            Api.ErrorBody err;
+            try {
+                err = CODEC.fromJson(res.body(), Api.ErrorBody.class);
+            } catch (ProtocolException e) {
+                err = new Api.ErrorBody("http_" + res.statusCode(), res.body(), Optional.empty());
+            }
+            throw new RelayerApiException(res.statusCode(), err);
+        }
+        return CODEC.fromJson(res.body(), type);
+    }
+
+    private static String encode(String s) {
+        if (s == null || s.isBlank()) {
+            throw new InvalidFieldException("task_id", "non-empty text", s);
+        }
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Releases nothing the caller did not give it: the escrow stays open (it is the caller's). Idempotent. */
+    @Override
+    public void close() {
+        // the JDK HttpClient needs no closing on Java 17; the escrow belongs to the caller
+    }
+
+    @Override
+    public String toString() {
+        return "SmainerClient[relayer=" + base + ", account=" + escrow.caller() + ", apiKey=" + apiKey.map(k -> "****")
+                .orElse("(none)") + "]";
+    }
+
+    /** Builds a {@link SmainerClient}. */
+    public static final class Builder {
+        private URI relayer;
+        private Escrow escrow;
+        private KeyPair keyPair;
+        private ChainId chainId;
+        private Clock clock = Clock.systemUTC();
+        private StarkCrypto crypto = StarkCrypto.defaultCrypto();
+        private HttpClient http;
+        private Optional<String> apiKey = Optional.empty();
+        private Duration validity = DEFAULT_REQUEST_VALIDITY;
+        private Duration timeout = DEFAULT_TIMEOUT;
+
+        private Builder() {
+        }
+
+        /**
+         * @param relayer the relayer's base URL, e.g. {@code http://127.0.0.1:8000}
+         * @return this
+         */
+        public Builder relayer(URI relayer) {
+            this.relayer = relayer;
+            return this;
+        }
+
+        /**
+         * @param escrow the escrow as the demander's account (it funds escrows; its caller signs requests)
+         * @return this
+         */
+        public Builder escrow(Escrow escrow) {
+            this.escrow = escrow;
+            return this;
+        }
+
+        /**
+         * @param keyPair the demander's Stark key, whose public key the relayer knows for the account
+         * @return this
+         */
+        public Builder keyPair(KeyPair keyPair) {
+            this.keyPair = keyPair;
+            return this;
+        }
+
+        /**
+         * @param chainId the chain the relayer settles on (part of the signed domain)
+         * @return this
+         */
+        public Builder chainId(ChainId chainId) {
+            this.chainId = chainId;
+            return this;
+        }
+
+        /**
+         * @param clock the time request expiries are set by
+         * @return this
+         */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * @param crypto the signing implementation
+         * @return this
+         */
+        public Builder crypto(StarkCrypto crypto) {
+            this.crypto = crypto;
+            return this;
+        }
+
+        /**
+         * @param http a JDK HTTP client to share (default: a new one)
+         * @return this
+         */
+        public Builder httpClient(HttpClient http) {
+            this.http = http;
+            return this;
+        }
+
+        /**
+         * @param apiKey the operator-issued API key, when the relayer requires one
+         * @return this
+         */
+        public Builder apiKey(String apiKey) {
+            this.apiKey = Optional.of(Require.text("api_key", apiKey, 512));
+            return this;
+        }
+
+        /**
+         * @param validity how long a signed request stays valid (default 5 minutes)
+         * @return this
+         */
+        public Builder requestValidity(Duration validity) {
+            this.validity = validity;
+            return this;
+        }
+
+        /**
+         * @param timeout the longest one HTTP call may take (default 30 s)
+         * @return this
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** @return the client */
+        public SmainerClient build() {
+            return new SmainerClient(this);
+        }
+    }
+}
