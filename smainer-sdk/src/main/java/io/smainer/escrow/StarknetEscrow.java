@@ -225,7 +225,8 @@ public final class StarknetEscrow implements Escrow {
                 problems.add("fee_multiplier: expected a number in [1, 10], got " + feeMultiplier);
             }
             if (!problems.isEmpty()) {
-                throw new InvalidFieldException("starknet_escrow", "valid settings", String.join("; ", problems));
+                throw new InvalidFieldException("starknet_escrow", "valid settings (" + String.join("; ", problems) + ")",
+                        problems.size() + " invalid settings");
             }
             return new StarknetEscrow(new StarknetSession(rpcUrl.toString(), account, privateKey, contract, token, chainId,
                     crypto, receiptTimeout, pollInterval, requestTimeout, feeMultiplier));

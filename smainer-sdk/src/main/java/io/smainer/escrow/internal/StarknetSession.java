@@ -178,6 +178,8 @@ public final class StarknetSession extends CallEscrow {
                 throw new ChainException(0, "the Starknet node could not be reached: " + e.getMessage(), e);
             }
             throw e;
+        } catch (Exception e) { // Kotlin code throws checked I/O exceptions undeclared
+            throw new ChainException(0, "the Starknet node could not be reached: " + e, e);
         }
     }
 

@@ -77,6 +77,8 @@ public final class StarknetTestNode implements AutoCloseable {
     private final Ledger ledger;
     private final StarkCrypto crypto;
     private final int pendingPolls;
+    private final boolean autoMine;
+    private final List<Invoke> mempool = new ArrayList<>(); // guarded by submit
     private final Server server;
     private final ServerConnector connector;
     private final Map<ContractAddress, Felt> accountKeys = new ConcurrentHashMap<>();
@@ -89,6 +91,7 @@ public final class StarknetTestNode implements AutoCloseable {
         this.ledger = b.ledger;
         this.crypto = b.crypto;
         this.pendingPolls = b.pendingPolls;
+        this.autoMine = b.autoMine;
         this.server = new Server();
         this.connector = new ServerConnector(server);
         connector.setHost(b.host);
@@ -107,6 +110,7 @@ public final class StarknetTestNode implements AutoCloseable {
         private Ledger ledger;
         private StarkCrypto crypto = StarkCrypto.defaultCrypto();
         private int pendingPolls;
+        private boolean autoMine = true;
         private String host = "127.0.0.1";
         private int port;
 
@@ -137,6 +141,16 @@ public final class StarknetTestNode implements AutoCloseable {
          */
         public Builder pendingPolls(int polls) {
             this.pendingPolls = polls;
+            return this;
+        }
+
+        /**
+         * @param autoMine true (default): a transaction runs as soon as it is received; false: it waits in a
+         *     mempool until {@link StarknetTestNode#mine()} (receipts answer "not found" meanwhile)
+         * @return this
+         */
+        public Builder autoMine(boolean autoMine) {
+            this.autoMine = autoMine;
             return this;
         }
 
@@ -215,6 +229,40 @@ public final class StarknetTestNode implements AutoCloseable {
         Map<String, Integer> out = new java.util.TreeMap<>();
         calls.forEach((k, v) -> out.put(k, v.get()));
         return out;
+    }
+
+    /**
+     * Runs every transaction waiting in the mempool, in the order received (only with {@code autoMine(false)}).
+     *
+     * @return how many ran
+     */
+    public int mine() {
+        submit.lock();
+        try {
+            for (Invoke tx : mempool) {
+                ledger.execute(tx.sender(), tx.calls(), Optional.of(tx.hash()));
+            }
+            int n = mempool.size();
+            mempool.clear();
+            return n;
+        } finally {
+            submit.unlock();
+        }
+    }
+
+    /** @return how many transactions wait in the mempool */
+    public int pendingCount() {
+        submit.lock();
+        try {
+            return mempool.size();
+        } finally {
+            submit.unlock();
+        }
+    }
+
+    private Felt expectedNonce(ContractAddress sender) {
+        BigInteger queued = BigInteger.valueOf(mempool.stream().filter(t -> t.sender().equals(sender)).count());
+        return Felt.of(ledger.nonce(sender).value().add(queued));
     }
 
     @Override
@@ -485,18 +533,22 @@ public final class StarknetTestNode implements AutoCloseable {
         validate(tx);
         submit.lock();
         try {
-            Felt expected = ledger.nonce(tx.sender());
+            Felt expected = expectedNonce(tx.sender());
             if (!tx.nonce().equals(expected)) {
                 throw new RpcError(52, "Invalid transaction nonce", new JsonPrimitive("Account nonce: " + expected.hex()
                         + "; got: " + tx.nonce().hex()));
             }
-            if (ledger.transaction(tx.hash()).isPresent()) {
+            if (ledger.transaction(tx.hash()).isPresent() || mempool.stream().anyMatch(t -> t.hash().equals(tx.hash()))) {
                 throw new RpcError(59, "A transaction with the same hash already exists in the mempool", null);
             }
             if (pendingPolls > 0) {
                 notYetVisible.put(tx.hash(), new AtomicInteger(pendingPolls));
             }
-            ledger.execute(tx.sender(), tx.calls(), Optional.of(tx.hash()));
+            if (autoMine) {
+                ledger.execute(tx.sender(), tx.calls(), Optional.of(tx.hash()));
+            } else {
+                mempool.add(tx);
+            }
         } finally {
             submit.unlock();
         }
