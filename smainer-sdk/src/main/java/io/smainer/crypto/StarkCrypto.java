@@ -55,6 +55,18 @@ public interface StarkCrypto {
         return io.smainer.crypto.internal.Implementations.fast();
     }
 
+    /**
+     * Picks an implementation by name, for configuration files and command lines.
+     *
+     * @param name {@code fast} (the SDK's own) or {@code starknet-jvm} (starknet-jvm's native routines),
+     *     case and surrounding blanks ignored
+     * @return that implementation
+     * @throws io.smainer.InvalidFieldException for any other name (field {@code crypto})
+     */
+    static StarkCrypto named(String name) {
+        return io.smainer.crypto.internal.Implementations.named(name);
+    }
+
     /** @return the implementation the SDK uses unless told otherwise: {@link #fast()} */
     static StarkCrypto defaultCrypto() {
         return fast();
