@@ -298,11 +298,183 @@ final class StarkField {
     }
 
     /**
-     * @param r the result
+     * Montgomery squaring: the ten distinct limb products, doubled, then the same four reduction rounds.
+     *
+     * @param r the result, {@code a^2 / R mod p}
      * @param a the element
      */
     static void sqr(long[] r, long[] a) {
-        mul(r, a, a);
+        final long a0 = a[0];
+        final long a1 = a[1];
+        final long a2 = a[2];
+        final long a3 = a[3];
+        long lo;
+        long hi;
+        long s;
+        long c;
+        // cross products a_i a_j (i < j) into c1..c6
+        lo = a0 * a1;
+        hi = umulhi(a0, a1);
+        long c1 = lo;
+        c = hi;
+        lo = a0 * a2;
+        hi = umulhi(a0, a2);
+        long c2 = lo + c;
+        hi += ult(c2, c) ? 1 : 0;
+        c = hi;
+        lo = a0 * a3;
+        hi = umulhi(a0, a3);
+        long c3 = lo + c;
+        hi += ult(c3, c) ? 1 : 0;
+        long c4 = hi;
+
+        lo = a1 * a2;
+        hi = umulhi(a1, a2);
+        s = c3 + lo;
+        hi += ult(s, lo) ? 1 : 0;
+        c3 = s;
+        c = hi;
+        lo = a1 * a3;
+        hi = umulhi(a1, a3);
+        s = c4 + lo;
+        hi += ult(s, lo) ? 1 : 0;
+        s += c;
+        hi += ult(s, c) ? 1 : 0;
+        c4 = s;
+        long c5 = hi;
+
+        lo = a2 * a3;
+        hi = umulhi(a2, a3);
+        s = c5 + lo;
+        hi += ult(s, lo) ? 1 : 0;
+        c5 = s;
+        long c6 = hi;
+
+        // double them
+        long c7 = c6 >>> 63;
+        c6 = (c6 << 1) | (c5 >>> 63);
+        c5 = (c5 << 1) | (c4 >>> 63);
+        c4 = (c4 << 1) | (c3 >>> 63);
+        c3 = (c3 << 1) | (c2 >>> 63);
+        c2 = (c2 << 1) | (c1 >>> 63);
+        c1 <<= 1;
+
+        // add the squares a_i^2 at word 2i
+        long t0 = a0 * a0;
+        hi = umulhi(a0, a0);
+        s = c1 + hi;
+        c = ult(s, hi) ? 1 : 0;
+        long t1 = s;
+        lo = a1 * a1;
+        hi = umulhi(a1, a1);
+        s = c2 + lo;
+        long cc = ult(s, lo) ? 1 : 0;
+        s += c;
+        cc += ult(s, c) ? 1 : 0;
+        long t2 = s;
+        s = c3 + hi;
+        c = ult(s, hi) ? 1 : 0;
+        s += cc;
+        c += ult(s, cc) ? 1 : 0;
+        long t3 = s;
+        lo = a2 * a2;
+        hi = umulhi(a2, a2);
+        s = c4 + lo;
+        cc = ult(s, lo) ? 1 : 0;
+        s += c;
+        cc += ult(s, c) ? 1 : 0;
+        long t4 = s;
+        s = c5 + hi;
+        c = ult(s, hi) ? 1 : 0;
+        s += cc;
+        c += ult(s, cc) ? 1 : 0;
+        long t5 = s;
+        lo = a3 * a3;
+        hi = umulhi(a3, a3);
+        s = c6 + lo;
+        cc = ult(s, lo) ? 1 : 0;
+        s += c;
+        cc += ult(s, c) ? 1 : 0;
+        long t6 = s;
+        long t7 = c7 + hi + cc; // a^2 < 2^504: no carry out
+
+        // Montgomery reduction, four rounds of t += m p 2^(64 i) with m = -t_i; the carry out of word
+        // i + 4 waits in 'pend' for the next round, which adds into that word anyway.
+        long pend = 0;
+        long m;
+        // round 0
+        m = -t0;
+        c = t0 != 0 ? 1 : 0;
+        t1 += c;
+        c = ult(t1, c) ? 1 : 0;
+        t2 += c;
+        c = ult(t2, c) ? 1 : 0;
+        lo = m * P3;
+        hi = Math.multiplyHigh(m, P3) + ((m >> 63) & P3);
+        s = t3 + lo;
+        hi += ult(s, lo) ? 1 : 0;
+        s += c;
+        hi += ult(s, c) ? 1 : 0;
+        t3 = s;
+        s = t4 + hi;
+        pend = ult(s, hi) ? 1 : 0;
+        t4 = s;
+        // round 1
+        m = -t1;
+        c = t1 != 0 ? 1 : 0;
+        t2 += c;
+        c = ult(t2, c) ? 1 : 0;
+        t3 += c;
+        c = ult(t3, c) ? 1 : 0;
+        lo = m * P3;
+        hi = Math.multiplyHigh(m, P3) + ((m >> 63) & P3);
+        s = t4 + lo;
+        hi += ult(s, lo) ? 1 : 0;
+        s += c;
+        hi += ult(s, c) ? 1 : 0;
+        t4 = s;
+        s = t5 + hi;
+        c = ult(s, hi) ? 1 : 0;
+        s += pend;
+        c += ult(s, pend) ? 1 : 0;
+        t5 = s;
+        pend = c;
+        // round 2
+        m = -t2;
+        c = t2 != 0 ? 1 : 0;
+        t3 += c;
+        c = ult(t3, c) ? 1 : 0;
+        t4 += c;
+        c = ult(t4, c) ? 1 : 0;
+        lo = m * P3;
+        hi = Math.multiplyHigh(m, P3) + ((m >> 63) & P3);
+        s = t5 + lo;
+        hi += ult(s, lo) ? 1 : 0;
+        s += c;
+        hi += ult(s, c) ? 1 : 0;
+        t5 = s;
+        s = t6 + hi;
+        c = ult(s, hi) ? 1 : 0;
+        s += pend;
+        c += ult(s, pend) ? 1 : 0;
+        t6 = s;
+        pend = c;
+        // round 3
+        m = -t3;
+        c = t3 != 0 ? 1 : 0;
+        t4 += c;
+        c = ult(t4, c) ? 1 : 0;
+        t5 += c;
+        c = ult(t5, c) ? 1 : 0;
+        lo = m * P3;
+        hi = Math.multiplyHigh(m, P3) + ((m >> 63) & P3);
+        s = t6 + lo;
+        hi += ult(s, lo) ? 1 : 0;
+        s += c;
+        hi += ult(s, c) ? 1 : 0;
+        t6 = s;
+        t7 += hi + pend; // the result is below 2p: nothing carries out of word 7
+        reduceOnce(r, t4, t5, t6, t7);
     }
 
     /** r = t mod p for t < 2p. */
