@@ -15,8 +15,10 @@ import io.smainer.relayer.settlement.ResultCheckers;
 import io.smainer.relayer.settlement.Settler;
 import io.smainer.relayer.settlement.Webhooks;
 import io.smainer.relayer.store.MemoryStore;
+import io.smainer.relayer.store.RedisStore;
 import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.relayer.web.DashboardHandler;
 import io.smainer.relayer.ws.ProviderGateway;
 import java.io.IOException;
 import java.net.BindException;
@@ -28,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -74,7 +77,9 @@ public final class Relayer implements AutoCloseable {
     private Relayer(Builder b) {
         this.config = Require.present("config", b.config);
         this.escrow = Require.present("escrow", b.escrow);
-        this.store = b.store == null ? MemoryStore.create(b.clock) : b.store;
+        this.store = b.store != null ? b.store : config.redisUri()
+                .<RelayerStore>map(uri -> RedisStore.builder().uri(uri).prefix(config.redisPrefix()).clock(b.clock).build())
+                .orElseGet(() -> MemoryStore.create(b.clock));
         this.ownsStore = b.store == null;
         this.clock = b.clock;
         this.crypto = b.crypto;
@@ -125,7 +130,7 @@ public final class Relayer implements AutoCloseable {
                     }
                 }).build();
         settler = Settler.builder().escrow(escrow).store(store).clock(clock).batchSize(config.batchSize())
-                .maxDelay(config.batchDelay()).owner(config.name()).onSettled(webhooks::notify).onFailed(t -> {
+                .maxDelay(config.batchDelay()).leaseTtl(config.leaseTtl()).owner(config.name()).onSettled(webhooks::notify).onFailed(t -> {
                     metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
                     webhooks.notify(t);
                 }).build();
@@ -160,7 +165,7 @@ public final class Relayer implements AutoCloseable {
             c.setIdleTimeout(config.offlineAfter().plus(Duration.ofSeconds(30)));
             c.addMapping(ApiHandler.BASE + "/ws", (rq, rs, cb) -> gateway.newSocket(Request.getRemoteAddr(rq)));
         });
-        ws.setHandler(api);
+        ws.setHandler(new Handler.Sequence(api, new DashboardHandler()));
         server.setHandler(ws);
         server.addConnector(connector);
         bind();
@@ -307,7 +312,11 @@ public final class Relayer implements AutoCloseable {
             return this;
         }
 
-        /** @param v the store (default: a new {@link MemoryStore}, closed with the relayer) @return this */
+        /**
+         * @param v the store (default: a new {@link RedisStore} when {@code redis.uri} is set, else a new
+         *     {@link MemoryStore}; either is closed with the relayer)
+         * @return this
+         */
         public Builder store(RelayerStore v) {
             this.store = v;
             return this;

@@ -55,13 +55,15 @@ import java.util.function.Function;
  * @param redisUri the Redis that holds the state ({@code redis://host:port/db}, a password in the URI is a
  *     secret and masked); empty for the in-memory store (one relayer, nothing survives a restart)
  * @param redisPrefix the key prefix in Redis; relayers that share tasks use the same one
+ * @param leaseTtl how long the settlement leader's lease holds without renewal (a dead leader is replaced
+ *     within about this long; it must exceed the slowest settlement transaction)
  */
 public record RelayerConfig(String name, String host, int port, ChainId chainId, Set<ContractAddress> allowedTokens,
         Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts, Duration deadlineGrace,
         int batchSize, Duration batchDelay, int maxBodyBytes, int maxFrameBytes, int ratePerSecond, int rateBurst,
         Map<String, String> apiKeys, Map<String, String> webhookSecrets, Map<ContractAddress, Felt> demanderKeys,
         Map<String, TokenAmount> minBase, TokenAmount effortBase, int webhookAttempts, Duration webhookBackoff,
-        Optional<String> redisUri, String redisPrefix) {
+        Optional<String> redisUri, String redisPrefix, Duration leaseTtl) {
 
     /** The deployed relayer's port. */
     public static final int DEFAULT_PORT = 8000;
@@ -131,7 +133,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             "heartbeat_seconds", "offline_after_seconds", "challenge_seconds", "max_attempts", "deadline_grace_seconds",
             "settlement.batch_size", "settlement.max_delay_millis", "limits.max_body_bytes", "limits.max_frame_bytes",
             "limits.rate_per_second", "limits.rate_burst", "api_keys", "webhook_secrets", "demander_keys", "price.min_base",
-            "price.effort_base", "webhook.max_attempts", "webhook.initial_backoff_millis", "redis.uri", "redis.prefix");
+            "price.effort_base", "webhook.max_attempts", "webhook.initial_backoff_millis", "redis.uri", "redis.prefix",
+            "settlement.lease_millis");
     /** Environment spelling (dots as underscores) to the key. */
     private static final Map<String, String> KEYS = new TreeMap<>();
 
@@ -220,12 +223,13 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             }
             return v;
         });
+        Duration leaseTtl = Duration.ofMillis(r.get("settlement.lease_millis", 30_000, v -> intIn(v, 300, 3_600_000)));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new RelayerConfig(name, host, port, chainId, tokens, heartbeat, offline, challenge, attempts, grace, batch,
                 delay, body, frame, rate, burst, apiKeys, secrets, demanders, minBase, effortBase, hookAttempts, hookBackoff,
-                redisUri, redisPrefix);
+                redisUri, redisPrefix, leaseTtl);
     }
 
     private static int intIn(String v, int min, int max) {
@@ -303,7 +307,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 + demanderKeys.size() + " accounts, price.min_base=" + minBase + ", price.effort_base=" + effortBase
                 + ", webhook.max_attempts=" + webhookAttempts + ", webhook.initial_backoff=" + webhookBackoff.toMillis()
                 + "ms, redis.uri=" + redisUri.map(RelayerConfig::maskUri).orElse("(none: in-memory store)")
-                + ", redis.prefix=" + redisPrefix + "]";
+                + ", redis.prefix=" + redisPrefix + ", settlement.lease=" + leaseTtl.toMillis() + "ms]";
     }
 
     /** Hides a password in {@code redis://user:password@host}. */

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * contract's reason, and the demander is told to cancel for a refund.
  *
  * <p>Runs on one thread of its own. Among relayers sharing a store, only the holder of the
- * {@value #LEASE} lease settles.
+ * {@value #LEASE} lease settles. Every settler tries to take or renew the lease every third of its time
+ * to live; the one that becomes leader queues every COMPLETED task in the store, so when a leader dies
+ * the next one settles what it left within about one time to live.
  */
 public final class Settler implements AutoCloseable {
     /** The most settlements in one transaction. */
@@ -51,6 +53,8 @@ public final class Settler implements AutoCloseable {
     public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(2);
     /** The store lease that elects the settling relayer. */
     public static final String LEASE = "settlement-leader";
+    /** How long the leader's lease holds without renewal, unless set. */
+    public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
 
     private static final Logger LOG = LoggerFactory.getLogger(Settler.class);
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
@@ -71,6 +75,8 @@ public final class Settler implements AutoCloseable {
     private boolean flushQueued;
     private Duration retryDelay = Duration.ofMillis(250);
     private volatile boolean closed;
+    private final Duration leaseTtl;
+    private volatile boolean leader;
     private final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder reverts = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder settled = new java.util.concurrent.atomic.LongAdder();
@@ -94,6 +100,45 @@ public final class Settler implements AutoCloseable {
                 enqueue(s.taskId());
             }
         });
+        this.leaseTtl = Require.present("lease_ttl", b.leaseTtl);
+        if (leaseTtl.toMillis() < 3) {
+            throw new io.smainer.InvalidFieldException("lease_ttl", "at least 3 ms", leaseTtl.toMillis() + " ms");
+        }
+        long period = leaseTtl.toMillis() / 3;
+        executor.scheduleWithFixedDelay(this::lead, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Takes or renews the settlement lease. On becoming leader, queues every COMPLETED task (what a dead
+     * leader left). Runs on the settler's thread.
+     *
+     * @return true when this settler is the leader now
+     */
+    private boolean lead() {
+        if (closed) {
+            return false;
+        }
+        boolean now;
+        try {
+            now = store.acquireLease(LEASE, owner, leaseTtl);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot reach the store to renew the settlement lease: {}", e.toString());
+            now = false;
+        }
+        boolean was = leader;
+        leader = now;
+        if (now && !was) {
+            LOG.info("{} is the settlement leader", owner);
+            recover();
+        } else if (!now && was) {
+            LOG.info("{} is no longer the settlement leader", owner);
+        }
+        return now;
+    }
+
+    /** @return true when this settler held the settlement lease at its last try */
+    public boolean isLeader() {
+        return leader;
     }
 
     /** @return a builder */
@@ -171,9 +216,7 @@ public final class Settler implements AutoCloseable {
         if (closed || ids.isEmpty()) {
             return;
         }
-        Duration ttl = maxDelay.multipliedBy(5).compareTo(Duration.ofSeconds(30)) > 0 ? maxDelay.multipliedBy(5)
-                : Duration.ofSeconds(30);
-        if (!store.acquireLease(LEASE, owner, ttl)) {
+        if (!lead()) {
             LOG.debug("not the settlement leader; {} tasks left to the leader", ids.size());
             return;
         }
@@ -359,8 +402,19 @@ public final class Settler implements AutoCloseable {
         private String owner = "relayer";
         private Consumer<TaskRecord> onSettled = t -> { };
         private Consumer<TaskRecord> onFailed = t -> { };
+        private Duration leaseTtl = DEFAULT_LEASE_TTL;
 
         private Builder() {
+        }
+
+        /**
+         * @param v how long the settlement lease holds without renewal: longer than the slowest settlement
+         *     transaction, short enough that a dead leader is replaced soon
+         * @return this
+         */
+        public Builder leaseTtl(Duration v) {
+            this.leaseTtl = v;
+            return this;
         }
 
         /** @param v the escrow, as the relayer account @return this */

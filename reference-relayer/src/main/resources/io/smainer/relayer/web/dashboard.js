@@ -108,7 +108,7 @@
       var caps = n.capabilities || {};
       var tr = el('tr');
       tr.dataset.nodeId = n.node_id;
-      tr.appendChild(el('td', n.node_id));
+      var id = el('td', short(n.node_id)); id.title = n.node_id; tr.appendChild(id);
       var addr = el('td', short(n.address)); addr.title = n.address; tr.appendChild(addr);
       tr.appendChild(el('td', n.online ? 'online' : 'offline', n.online ? 'online' : 'offline'));
       tr.appendChild(el('td', caps.tier));
@@ -136,7 +136,7 @@
       if (t.error) { st.title = t.error; }
       tr.appendChild(st);
       tr.appendChild(el('td', t.kind));
-      tr.appendChild(el('td', t.node_id || '–'));
+      var node = el('td', t.node_id ? short(t.node_id) : '–'); node.title = t.node_id || ''; tr.appendChild(node);
       tr.appendChild(el('td', t.attempts, 'num'));
       tr.appendChild(el('td', ago(t.updated_at_millis)));
       body.appendChild(tr);
