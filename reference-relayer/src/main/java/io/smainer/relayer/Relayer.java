@@ -295,7 +295,7 @@ public final class Relayer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private StarkCrypto crypto = StarkCrypto.defaultCrypto();
         private AccountKeys accountKeys;
-        private ResultCheckers checkers = ResultCheckers.NONE;
+        private ResultCheckers checkers = ResultCheckers.standard();
 
         private Builder() {
         }
@@ -340,7 +340,7 @@ public final class Relayer implements AutoCloseable {
             return this;
         }
 
-        /** @param v result checkers by job kind @return this */
+        /** @param v result checkers by job kind (default: {@link ResultCheckers#standard()}) @return this */
         public Builder resultCheckers(ResultCheckers v) {
             this.checkers = v;
             return this;

@@ -31,6 +31,39 @@ public final class ResultCheckers {
     }
 
     /**
+     * The checks that cost the relayer much less than the job: Freivalds' check for
+     * {@value io.smainer.job.Jobs#MATMUL_F32} (O(n^2) against the job's O(n^3)). Other kinds are checked
+     * by result hash and receipt; recomputing them would cost the relayer as much as the provider.
+     *
+     * @return the registry
+     */
+    public static ResultCheckers standard() {
+        return of(List.of(adapt(io.smainer.job.Jobs.MATMUL_F32, io.smainer.job.Freivalds.create())));
+    }
+
+    /**
+     * @param kind the job kind
+     * @param check a check from {@code io.smainer.job}
+     * @return it as a relayer result checker: a failing verdict refuses the result
+     */
+    public static ResultChecker adapt(String kind, io.smainer.job.ResultCheck check) {
+        return new ResultChecker() {
+            @Override
+            public String kind() {
+                return kind;
+            }
+
+            @Override
+            public void check(io.smainer.protocol.JobSpec job, byte[] result) {
+                io.smainer.job.CheckResult verdict = check.check(job, result);
+                if (!verdict.passed()) {
+                    throw new ReceiptRejectedException("result", "result: " + kind + " check failed: " + verdict.detail());
+                }
+            }
+        };
+    }
+
+    /**
      * @param kind a job kind
      * @return its checker
      */

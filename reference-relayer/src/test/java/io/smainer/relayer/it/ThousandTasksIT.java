@@ -1,0 +1,204 @@
+package io.smainer.relayer.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smainer.chain.ChainId;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.TokenAmount;
+import io.smainer.chain.U256;
+import io.smainer.client.SmainerClient;
+import io.smainer.crypto.KeyPair;
+import io.smainer.escrow.CreatedTask;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.EscrowEvent;
+import io.smainer.escrow.EventCursor;
+import io.smainer.escrow.EventPage;
+import io.smainer.fee.EffortSplit;
+import io.smainer.fee.FeeMath;
+import io.smainer.fee.FlatSplit;
+import io.smainer.fee.Tier;
+import io.smainer.job.JavaJobRunner;
+import io.smainer.job.Jobs;
+import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.SettlementMode;
+import io.smainer.protocol.TaskStatus;
+import io.smainer.provider.ProviderNode;
+import io.smainer.relayer.Await;
+import io.smainer.relayer.store.Completion;
+import io.smainer.relayer.store.TaskRecord;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The issue's headline: a relayer, three providers (the SDK's {@link ProviderNode} on the Java job
+ * runner) and a demander in one JVM on the in-process ledger. 1,000 tasks of mixed kinds, tiers, odd
+ * amounts and both settlement modes complete; every settlement on chain matches the fee math to the
+ * base unit; the balances reconcile.
+ */
+class ThousandTasksIT {
+    private static final int TASKS = 1000;
+
+    @Test
+    void aThousandTasksSettleExactlyAndTheBooksBalance() throws Exception {
+        try (LocalNetwork net = new LocalNetwork(Map.of("settlement.max_delay_millis", "100"))) {
+            List<ProviderNode> nodes = new ArrayList<>();
+            List<JavaJobRunner> runners = new ArrayList<>();
+            List<ContractAddress> providers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ContractAddress address = ContractAddress.of(0x4000 + i);
+                KeyPair key = KeyPair.generate(net.random, net.crypto);
+                Escrow own = net.ledger.client(address);
+                own.registerNode();
+                own.setProviderPublicKey(key.publicKey());
+                JavaJobRunner runner = JavaJobRunner.builder().computeThreads(1).workerThreads(2).build();
+                runners.add(runner);
+                providers.add(address);
+                nodes.add(ProviderNode.builder().relayer(net.wsUri()).account(address, key).runner(runner).concurrency(8)
+                        .tier(Tier.PREMIUM).crypto(net.crypto).build().start());
+            }
+            Await.until(Duration.ofSeconds(20), () -> net.relayer.store().nodes().stream().filter(n -> n.online()).count() == 3,
+                    () -> "3 providers online, got " + net.relayer.store().nodes());
+
+            SmainerClient client = SmainerClient.builder().relayer(net.relayer.uri()).escrow(net.demander)
+                    .keyPair(net.demanderKey).chainId(ChainId.LOCAL).build();
+            Random rnd = new Random(7);
+            Tier[] tiers = Tier.values();
+            List<Future<String>> submitted = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < TASKS; i++) {
+                Tier tier = tiers[i % 3];
+                SettlementMode mode = i % 5 == 0 ? SettlementMode.EFFORT : SettlementMode.FLAT;
+                // 0.1 STRK and up, with odd base units so that every rounding path is taken
+                TokenAmount base = TokenAmount.ofBaseUnits(new BigInteger("100000000000000000")
+                        .add(BigInteger.valueOf(rnd.nextInt(1_000_000_007))));
+                JobSpec job = job(i, rnd, tier);
+                submitted.add(pool.submit(() -> {
+                    CreatedTask funded = client.createEscrow(base, tier, job);
+                    return client.submit(funded.taskId(), job, mode, java.util.Optional.empty()).taskId();
+                }));
+            }
+            List<String> ids = new ArrayList<>();
+            for (Future<String> f : submitted) {
+                ids.add(f.get());
+            }
+            pool.shutdown();
+            Await.until(Duration.ofSeconds(180), () -> net.relayer.store().countByStatus().get(TaskStatus.SETTLED) == TASKS,
+                    () -> "all settled: " + net.relayer.store().countByStatus());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("ThousandTasksIT: %d tasks submitted and settled in %.1f s (%.0f tasks/s), %d settlement "
+                    + "transactions%n", TASKS, seconds, TASKS / seconds, net.relayer.settler().orElseThrow().batchesSent());
+
+            // every settlement on chain matches the fee math to the base unit
+            Map<U256, EscrowEvent.TaskSettled> settledOnChain = new HashMap<>();
+            Map<U256, EscrowEvent.TaskCreated> createdOnChain = new HashMap<>();
+            EventCursor cursor = EventCursor.START;
+            while (true) {
+                EventPage page = net.demander.events(cursor, 500);
+                for (EscrowEvent e : page.events()) {
+                    if (e instanceof EscrowEvent.TaskSettled s) {
+                        assertThat(settledOnChain.put(s.taskId(), s)).as("settled once: %s", s.taskId()).isNull();
+                    } else if (e instanceof EscrowEvent.TaskCreated c) {
+                        createdOnChain.put(c.taskId(), c);
+                    }
+                }
+                if (page.events().isEmpty()) {
+                    break;
+                }
+                cursor = page.next();
+            }
+            assertThat(settledOnChain).hasSize(TASKS);
+            BigInteger providerTotal = BigInteger.ZERO;
+            BigInteger treasuryTotal = BigInteger.ZERO;
+            BigInteger escrowTotal = BigInteger.ZERO;
+            BigInteger refundTotal = BigInteger.ZERO;
+            Map<ContractAddress, BigInteger> perProvider = new LinkedHashMap<>();
+            int effort = 0;
+            for (String id : ids) {
+                TaskRecord t = net.relayer.store().task(id).orElseThrow();
+                assertThat(t.status()).isEqualTo(TaskStatus.SETTLED);
+                Completion c = t.completion().orElseThrow();
+                EscrowEvent.TaskSettled s = settledOnChain.get(t.escrowId());
+                assertThat(s.provider()).isEqualTo(c.provider());
+                assertThat(createdOnChain.get(t.escrowId()).amount()).isEqualTo(t.escrowAmount());
+                TokenAmount provider;
+                TokenAmount treasury;
+                TokenAmount refund;
+                if (t.settlement() == SettlementMode.FLAT) {
+                    FlatSplit split = FeeMath.flatSplit(t.escrowAmount());
+                    provider = split.providerTotal();
+                    treasury = split.treasury();
+                    refund = TokenAmount.ZERO;
+                } else {
+                    effort++;
+                    EffortSplit split = FeeMath.effortSplit(t.escrowAmount(), c.actualCost().orElseThrow());
+                    provider = split.provider();
+                    treasury = split.treasury();
+                    refund = split.refund();
+                }
+                assertThat(s.providerAmount()).as("provider amount of %s", id).isEqualTo(provider);
+                assertThat(s.treasuryAmount()).as("treasury amount of %s", id).isEqualTo(treasury);
+                assertThat(s.refund()).as("refund of %s", id).isEqualTo(refund);
+                assertThat(s.affiliateAmount()).isEqualTo(TokenAmount.ZERO);
+                providerTotal = providerTotal.add(provider.baseUnits());
+                treasuryTotal = treasuryTotal.add(treasury.baseUnits());
+                escrowTotal = escrowTotal.add(t.escrowAmount().baseUnits());
+                refundTotal = refundTotal.add(refund.baseUnits());
+                perProvider.merge(c.provider(), provider.baseUnits(), BigInteger::add);
+            }
+            assertThat(effort).isEqualTo(TASKS / 5);
+            // the balances reconcile
+            for (ContractAddress p : providers) {
+                assertThat(net.ledger.balanceOf(p).baseUnits()).isEqualTo(perProvider.getOrDefault(p, BigInteger.ZERO));
+            }
+            assertThat(perProvider.keySet()).as("every provider worked").containsExactlyInAnyOrderElementsOf(providers);
+            assertThat(net.ledger.balanceOf(LocalNetwork.TREASURY).baseUnits()).isEqualTo(treasuryTotal);
+            assertThat(net.ledger.balanceOf(LocalNetwork.DEMANDER).baseUnits())
+                    .isEqualTo(LocalNetwork.MINTED.baseUnits().subtract(escrowTotal).add(refundTotal));
+            assertThat(net.ledger.balanceOf(net.ledger.contract())).isEqualTo(TokenAmount.ZERO);
+            assertThat(providerTotal.add(treasuryTotal).add(refundTotal)).isEqualTo(escrowTotal);
+            assertThat(net.relayer.settler().orElseThrow().batchesSent()).isLessThan(TASKS);
+
+            for (ProviderNode n : nodes) {
+                n.close(Duration.ofSeconds(2));
+            }
+            runners.forEach(JavaJobRunner::close);
+        }
+    }
+
+    private static JobSpec job(int i, Random rnd, Tier tier) {
+        JobSpec base;
+        if (i % 2 == 0) {
+            int n = 4 + rnd.nextInt(5);
+            float[] a = new float[n * n];
+            float[] b = new float[n * n];
+            for (int k = 0; k < a.length; k++) {
+                a[k] = rnd.nextFloat();
+                b[k] = rnd.nextFloat();
+            }
+            base = Jobs.matmul(n, a, b);
+        } else {
+            int n = 16 + rnd.nextInt(64);
+            float[] x = new float[n];
+            float[] y = new float[n];
+            for (int k = 0; k < n; k++) {
+                x[k] = rnd.nextFloat();
+                y[k] = rnd.nextFloat();
+            }
+            base = Jobs.saxpy(rnd.nextFloat(), x, y);
+        }
+        Map<String, String> params = new LinkedHashMap<>(base.params());
+        params.put(ProviderNode.TIER_PARAM, tier.wireName());
+        return new JobSpec(base.kind(), params, base.payload(), base.timeoutMillis(), base.maxMemoryBytes());
+    }
+}
