@@ -1,0 +1,175 @@
+package io.smainer.relayer.settlement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
+import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.Receipts;
+import io.smainer.crypto.Signature;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.CreatedTask;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.EscrowStatus;
+import io.smainer.escrow.Ledger;
+import io.smainer.fee.FeeMath;
+import io.smainer.fee.Tier;
+import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.SettlementMode;
+import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.Await;
+import io.smainer.relayer.store.Completion;
+import io.smainer.relayer.store.MemoryStore;
+import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.TaskRecord;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The settler on the in-process ledger and the memory store: no server. */
+class SettlerTest {
+    private static final ContractAddress RELAYER = ContractAddress.of(0x52);
+    private static final ContractAddress TREASURY = ContractAddress.of(0x53);
+    private static final ContractAddress DEMANDER = ContractAddress.of(0x54);
+    private static final ContractAddress PROVIDER = ContractAddress.of(0x55);
+
+    private final StarkCrypto crypto = StarkCrypto.defaultCrypto();
+    private final Ledger ledger = Ledger.builder().owner(ContractAddress.of(0x51)).relayer(RELAYER).treasury(TREASURY).build();
+    private final KeyPair providerKey = KeyPair.generate(new SecureRandom(), crypto);
+    private final MemoryStore store = MemoryStore.create(Clock.systemUTC());
+    private final List<TaskRecord> settled = new CopyOnWriteArrayList<>();
+    private final List<TaskRecord> failed = new CopyOnWriteArrayList<>();
+    private Settler settler;
+    private int n;
+
+    SettlerTest() {
+        ledger.mint(DEMANDER, TokenAmount.parseStrk("1000"));
+        Escrow p = ledger.client(PROVIDER);
+        p.registerNode();
+        p.setProviderPublicKey(providerKey.publicKey());
+    }
+
+    private Settler settler(int batch, Duration delay) {
+        settler = Settler.builder().escrow(ledger.client(RELAYER)).store(store).batchSize(batch).maxDelay(delay)
+                .onSettled(settled::add).onFailed(failed::add).build();
+        return settler;
+    }
+
+    @AfterEach
+    void close() {
+        if (settler != null) {
+            settler.close();
+        }
+    }
+
+    /** A COMPLETED task on a fresh escrow, with a valid receipt unless told otherwise. */
+    private TaskRecord completed(boolean validReceipt) {
+        n++;
+        JobSpec job = JobSpec.of("echo", Map.of(), new byte[] {(byte) n});
+        CreatedTask escrow = ledger.client(DEMANDER).createTask(ledger.token(), TokenAmount.parseStrk("0.1"), Tier.BASIC,
+                job.contentHash());
+        byte[] result = job.payload();
+        Felt hash = Receipts.resultHash(result);
+        Felt h1 = Receipts.flatHash(crypto, escrow.taskId(), PROVIDER, hash);
+        Signature sig = crypto.sign(validReceipt ? providerKey.privateKey()
+                : KeyPair.generate(new SecureRandom(), crypto).privateKey(), h1);
+        TaskRecord t = store.create(TaskRecord.pending("t" + n, escrow.taskId(), DEMANDER, job, SettlementMode.FLAT,
+                escrow.escrowed(), TokenAmount.parseStrk("0.1"), Tier.BASIC.defaultMultiplier(), Tier.BASIC, Optional.empty(),
+                Optional.empty(), 1)).task();
+        TaskRecord a = t.assigned("node", 100, 2);
+        store.replace(t, a);
+        TaskRecord c = a.completed(new Completion(PROVIDER, result, hash, sig, Optional.empty(), Optional.empty(), 3), 3);
+        store.replace(a, c);
+        return c;
+    }
+
+    private TaskStatus status(TaskRecord t) {
+        return store.task(t.id()).orElseThrow().status();
+    }
+
+    @Test
+    void settlesABatchInOneTransactionAndOnlyThenMarksItSettled() {
+        settler(10, Duration.ofSeconds(60));
+        List<TaskRecord> tasks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            tasks.add(completed(true));
+            assertThat(status(tasks.get(i))).isEqualTo(TaskStatus.COMPLETED);
+            store.publish(new Signal(tasks.get(i).id(), TaskStatus.COMPLETED));
+        }
+        Await.until(Duration.ofSeconds(10), () -> settled.size() == 10);
+        assertThat(settler.batchesSent()).isEqualTo(1);
+        assertThat(tasks).allSatisfy(t -> {
+            assertThat(status(t)).isEqualTo(TaskStatus.SETTLED);
+            assertThat(ledger.client(RELAYER).getTask(t.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.SETTLED);
+        });
+        assertThat(store.task(tasks.get(0).id()).orElseThrow().settlementTx()).isPresent();
+        assertThat(ledger.balanceOf(PROVIDER)).isEqualTo(TokenAmount.ofBaseUnits(
+                FeeMath.flatSplit(tasks.get(0).escrowAmount()).providerTotal().baseUnits().multiply(java.math.BigInteger.TEN)));
+    }
+
+    @Test
+    void aPartialBatchLeavesAfterTheMaximumDelay() {
+        settler(50, Duration.ofMillis(100));
+        TaskRecord t = completed(true);
+        settler.enqueue(t.id());
+        Await.until(Duration.ofSeconds(10), () -> status(t) == TaskStatus.SETTLED);
+        assertThat(settler.batchesSent()).isEqualTo(1);
+    }
+
+    @Test
+    void aRevertedBatchIsSplitTheBadSettlementFailsAndTheRestAreSettled() {
+        settler(8, Duration.ofSeconds(60));
+        List<TaskRecord> good = new ArrayList<>();
+        TaskRecord bad = null;
+        for (int i = 0; i < 8; i++) {
+            TaskRecord t = completed(i != 5);
+            if (i == 5) {
+                bad = t;
+            } else {
+                good.add(t);
+            }
+            settler.enqueue(t.id());
+        }
+        TaskRecord culprit = bad;
+        Await.until(Duration.ofSeconds(10), () -> settled.size() == 7 && failed.size() == 1);
+        assertThat(settler.batchesReverted()).isGreaterThanOrEqualTo(1);
+        assertThat(good).allSatisfy(t -> assertThat(status(t)).isEqualTo(TaskStatus.SETTLED));
+        TaskRecord f = store.task(culprit.id()).orElseThrow();
+        assertThat(f.status()).isEqualTo(TaskStatus.FAILED);
+        assertThat(f.error().orElseThrow()).contains("Invalid signature").contains("cancel_task");
+        assertThat(ledger.client(RELAYER).getTask(culprit.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.CREATED);
+    }
+
+    @Test
+    void aTaskSentBeforeARestartIsLookedUpOnChainAndNeverPaidTwice() {
+        TaskRecord t = completed(true);
+        TaskRecord sent = t.settlingSent(4);
+        store.replace(t, sent);
+        // the previous process sent the settlement, which landed, then died before recording it
+        ledger.client(RELAYER).settleBatch(List.of(Settler.settlementOf(sent)));
+        TokenAmount paid = ledger.balanceOf(PROVIDER);
+        settler(10, Duration.ofMillis(10)).recover();
+        Await.until(Duration.ofSeconds(10), () -> status(t) == TaskStatus.SETTLED);
+        assertThat(ledger.balanceOf(PROVIDER)).isEqualTo(paid);
+        assertThat(settler.batchesSent()).isZero();
+        assertThat(settler.batchesReverted()).isZero();
+    }
+
+    @Test
+    void aTaskWhoseEscrowWasCancelledFails() {
+        TaskRecord t = completed(true);
+        ledger.client(DEMANDER).cancelTask(t.escrowId());
+        settler(10, Duration.ofMillis(10)).enqueue(t.id());
+        Await.until(Duration.ofSeconds(10), () -> status(t) == TaskStatus.FAILED);
+        assertThat(store.task(t.id()).orElseThrow().error().orElseThrow()).contains("CANCELLED");
+        assertThat(ledger.balanceOf(PROVIDER)).isEqualTo(TokenAmount.ZERO);
+    }
+}
