@@ -296,7 +296,7 @@ public final class LedgerMachine {
             BigInteger amount = a.u256();
             a.end();
             put(allowances, new Allowance(caller, spender), amount);
-            emit(token, Abi.APPROVAL_EVENT, List.of(), cat(List.of(caller.felt(), spender.felt()), u256(amount)));
+            emit(token, Abi.APPROVAL_EVENT, List.of(caller.felt(), spender.felt()), u256(amount));
             return List.of(Felt.ONE);
         }
         if (is(sel, Abi.TRANSFER)) {
@@ -342,7 +342,7 @@ public final class LedgerMachine {
         }
         put(balances, from, fromBalance.subtract(amount));
         put(balances, to, balance(to).add(amount));
-        emit(token, Abi.TRANSFER_EVENT, List.of(), cat(List.of(from.felt(), to.felt()), u256(amount)));
+        emit(token, Abi.TRANSFER_EVENT, List.of(from.felt(), to.felt()), u256(amount));
     }
 
     /** A transfer the escrow contract makes from its own balance. */

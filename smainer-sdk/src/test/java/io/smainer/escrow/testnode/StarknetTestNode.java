@@ -85,6 +85,7 @@ public final class StarknetTestNode implements AutoCloseable {
     private final Map<Felt, AtomicInteger> notYetVisible = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final ReentrantLock submit = new ReentrantLock();
+    private final java.util.Queue<Observed> observed = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     private StarknetTestNode(Builder b) {
@@ -222,6 +223,21 @@ public final class StarknetTestNode implements AutoCloseable {
     public int callCount(String method) {
         AtomicInteger n = calls.get(method);
         return n == null ? 0 : n.get();
+    }
+
+    /**
+     * A contract call the node saw: inside a received invoke, or a {@code starknet_call}.
+     *
+     * @param call the call
+     * @param view true for {@code starknet_call}
+     * @param resultFelts how many felts a view returned (-1 for invokes and reverted views)
+     */
+    public record Observed(ContractCall call, boolean view, int resultFelts) {
+    }
+
+    /** @return every contract call seen so far, in order */
+    public List<Observed> observedCalls() {
+        return List.copyOf(observed);
     }
 
     /** @return every method called so far and how often */
@@ -392,8 +408,11 @@ public final class StarknetTestNode implements AutoCloseable {
         ContractCall c = new ContractCall(address(rq.get("contract_address")), felt(rq.get("entry_point_selector")),
                 felts(rq.getAsJsonArray("calldata")));
         try {
-            return hexArray(ledger.call(c));
+            List<Felt> result = ledger.call(c);
+            observed.add(new Observed(c, true, result.size()));
+            return hexArray(result);
         } catch (EscrowRevertedException e) {
+            observed.add(new Observed(c, true, -1));
             JsonObject data = new JsonObject();
             data.addProperty("revert_error", "Execution failed. Failure reason:\n" + RevertReasons.encode(e.reason())
                     + ".\n");
@@ -531,6 +550,7 @@ public final class StarknetTestNode implements AutoCloseable {
             throw new RpcError(61, "The transaction version is not supported", new JsonPrimitive("query version"));
         }
         validate(tx);
+        tx.calls().forEach(c -> observed.add(new Observed(c, false, -1)));
         submit.lock();
         try {
             Felt expected = expectedNonce(tx.sender());
