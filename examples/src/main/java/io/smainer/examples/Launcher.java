@@ -27,6 +27,10 @@ public final class Launcher {
         try {
             switch (command) {
                 case "quote" -> QuoteExample.print(io.smainer.chain.TokenAmount.parseStrk(rest.length > 0 ? rest[0] : "0.1"), out);
+                case "demo" -> {
+                    return io.smainer.examples.demo.LocalDemo.run(io.smainer.examples.demo.LocalDemo.Options.parse(rest), out)
+                            .reconciled() ? 0 : 1;
+                }
                 case "help", "-h", "--help" -> help(out);
                 default -> {
                     err.println("smainer: unknown command '" + command + "'");
@@ -35,8 +39,11 @@ public final class Launcher {
                 }
             }
             return 0;
-        } catch (io.smainer.SmainerException e) {
+        } catch (io.smainer.SmainerException | IllegalArgumentException e) {
             err.println("smainer " + command + ": " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("smainer " + command + " failed: " + e);
             return 1;
         }
     }

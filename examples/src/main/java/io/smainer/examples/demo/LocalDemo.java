@@ -1,0 +1,385 @@
+package io.smainer.examples.demo;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.smainer.chain.ChainId;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.TokenAmount;
+import io.smainer.chain.U256;
+import io.smainer.client.SmainerClient;
+import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.CreatedTask;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.EscrowEvent;
+import io.smainer.escrow.EventCursor;
+import io.smainer.escrow.EventPage;
+import io.smainer.escrow.Ledger;
+import io.smainer.fee.Tier;
+import io.smainer.job.CheckResult;
+import io.smainer.job.JobRunner;
+import io.smainer.job.ResultChecks;
+import io.smainer.protocol.Api;
+import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.SettlementMode;
+import io.smainer.provider.ProviderNode;
+import io.smainer.relayer.Relayer;
+import io.smainer.relayer.RelayerConfig;
+import java.io.PrintStream;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ./smainer demo}: a whole Smainer network in one process on embedded defaults. An in-process
+ * ledger plays the chain, the reference relayer runs on a loopback port with the in-memory store,
+ * several providers (the SDK's {@link ProviderNode}) run jobs on the GPU runner where there is a GPU
+ * and on the Java runner otherwise, and a demander funds an escrow for each task, submits it, waits for
+ * the result and checks it itself. It ends with a table: per job kind the count, latency and fees, and
+ * final balances that must reconcile to the base unit.
+ */
+public final class LocalDemo {
+    static final ContractAddress OWNER = ContractAddress.of(0x1001);
+    static final ContractAddress RELAYER = ContractAddress.of(0x1002);
+    static final ContractAddress TREASURY = ContractAddress.of(0x1003);
+    static final ContractAddress DEMANDER = ContractAddress.of(0xD0);
+    static final TokenAmount MINTED = TokenAmount.parseStrk("1000");
+    static final Duration RESULT_WAIT = Duration.ofSeconds(120);
+
+    private LocalDemo() {
+    }
+
+    /**
+     * The demo's knobs.
+     *
+     * @param providers provider nodes to start
+     * @param tasks tasks to run
+     * @param seed random seed of the task mix
+     */
+    public record Options(int providers, int tasks, long seed) {
+        /** Default: 3 providers, 120 tasks. */
+        public static final Options DEFAULT = new Options(3, 120, 42);
+
+        /** Validates the ranges. */
+        public Options {
+            if (providers < 1 || providers > 64) {
+                throw new IllegalArgumentException("--providers: expected 1 to 64, got " + providers);
+            }
+            if (tasks < 1 || tasks > 100_000) {
+                throw new IllegalArgumentException("--tasks: expected 1 to 100000, got " + tasks);
+            }
+        }
+
+        /**
+         * @param args {@code --providers N}, {@code --tasks N}, {@code --seed N}
+         * @return the options
+         */
+        public static Options parse(String[] args) {
+            int providers = DEFAULT.providers;
+            int tasks = DEFAULT.tasks;
+            long seed = DEFAULT.seed;
+            for (int i = 0; i < args.length; i++) {
+                String name = args[i];
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(name + ": expected a value after it");
+                }
+                String value = args[++i];
+                try {
+                    switch (name) {
+                        case "--providers" -> providers = Integer.parseInt(value);
+                        case "--tasks" -> tasks = Integer.parseInt(value);
+                        case "--seed" -> seed = Long.parseLong(value);
+                        default -> throw new IllegalArgumentException("unknown option " + name
+                                + " (expected --providers, --tasks or --seed)");
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(name + ": expected a whole number, got '" + value + "'");
+                }
+            }
+            return new Options(providers, tasks, seed);
+        }
+    }
+
+    /**
+     * @param args see {@link Options#parse(String[])}
+     * @throws Exception when the network cannot start
+     */
+    public static void main(String[] args) throws Exception {
+        System.exit(run(Options.parse(args), System.out).reconciled() ? 0 : 1);
+    }
+
+    /**
+     * Runs the demo and prints its progress and report.
+     *
+     * @param options the knobs
+     * @param out where to print
+     * @return what happened
+     * @throws Exception when the network cannot start
+     */
+    public static DemoReport run(Options options, PrintStream out) throws Exception {
+        quietLogs();
+        StarkCrypto crypto = StarkCrypto.defaultCrypto();
+        SecureRandom secure = new SecureRandom();
+        Ledger ledger = Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(TREASURY).crypto(crypto).build();
+        ledger.mint(DEMANDER, MINTED);
+        KeyPair demanderKey = KeyPair.generate(secure, crypto);
+        Escrow demanderEscrow = ledger.client(DEMANDER);
+
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("host", "127.0.0.1");
+        settings.put("port", "0");
+        settings.put("demander_keys", DEMANDER.hex() + ":" + demanderKey.publicKey().hex());
+        settings.put("settlement.max_delay_millis", "50");
+        settings.put("limits.rate_per_second", "100000");
+        settings.put("limits.rate_burst", "100000");
+        Runners runners = Runners.detect();
+        out.println("Smainer local network");
+        out.println("  chain     in-process ledger (" + ledger.chainId() + "), " + MINTED.toStrkString() + " minted to the demander");
+        out.println("  runner    " + runners.description());
+
+        List<ProviderNode> nodes = new ArrayList<>();
+        List<JobRunner> jobRunners = new ArrayList<>();
+        List<ContractAddress> providers = new ArrayList<>();
+        Tier[] providerTiers = {Tier.PREMIUM, Tier.PRO, Tier.BASIC};
+        try (Relayer relayer = Relayer.builder().config(RelayerConfig.load(settings)).escrow(ledger.client(RELAYER))
+                .crypto(crypto).build().start()) {
+            out.println("  relayer   " + relayer.uri() + " (dashboard at /), in-memory store");
+            for (int i = 0; i < options.providers(); i++) {
+                ContractAddress address = ContractAddress.of(0xA0 + i);
+                KeyPair key = KeyPair.generate(secure, crypto);
+                Escrow own = ledger.client(address);
+                own.registerNode();
+                own.setProviderPublicKey(key.publicKey());
+                JobRunner runner = runners.create(i);
+                jobRunners.add(runner);
+                providers.add(address);
+                Tier tier = providerTiers[i % providerTiers.length];
+                nodes.add(ProviderNode.builder().relayer(URI(relayer)).account(address, key).runner(runner).concurrency(4)
+                        .tier(tier).name("provider-" + (i + 1)).crypto(crypto).build().start());
+            }
+            awaitOnline(relayer, options.providers());
+            out.println("  providers " + options.providers() + " online, registered on-chain with their keys"
+                    + " (tiers: premium, pro, basic, ...)");
+            out.println();
+
+            List<TaskOutcome> outcomes = runTasks(options, relayer, demanderEscrow, demanderKey, crypto, out);
+            for (ProviderNode n : nodes) {
+                n.close(Duration.ofSeconds(2));
+            }
+            DemoReport report = DemoReport.build(outcomes, settlements(demanderEscrow), ledger, DEMANDER, TREASURY, providers,
+                    MINTED);
+            report.print(out);
+            return report;
+        } finally {
+            jobRunners.forEach(JobRunner::close);
+        }
+    }
+
+    private static java.net.URI URI(Relayer relayer) {
+        return java.net.URI.create("ws://127.0.0.1:" + relayer.port() + "/api/v1/ws");
+    }
+
+    private static List<TaskOutcome> runTasks(Options options, Relayer relayer, Escrow demanderEscrow, KeyPair demanderKey,
+            StarkCrypto crypto, PrintStream out) throws Exception {
+        Random random = new Random(options.seed());
+        List<TaskMix.Planned> plan = new ArrayList<>();
+        for (int i = 0; i < options.tasks(); i++) {
+            plan.add(TaskMix.next(i, random));
+        }
+        Progress progress = new Progress(out, options.tasks());
+        List<TaskOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try (SmainerClient client = SmainerClient.builder().relayer(relayer.uri()).escrow(demanderEscrow)
+                .keyPair(demanderKey).chainId(ChainId.LOCAL).crypto(crypto).build()) {
+            progress.start();
+            List<Future<?>> futures = new ArrayList<>();
+            for (TaskMix.Planned p : plan) {
+                futures.add(pool.submit(() -> {
+                    outcomes.add(runOne(client, p));
+                    progress.done();
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+            progress.stop();
+        }
+        return outcomes;
+    }
+
+    private static TaskOutcome runOne(SmainerClient client, TaskMix.Planned p) {
+        long t0 = System.nanoTime();
+        try {
+            CreatedTask funded = client.createEscrow(p.base(), p.tier(), p.job());
+            Api.TaskCreated created = client.submit(funded.taskId(), p.job(), p.settlement(), java.util.Optional.empty());
+            Api.TaskResult result = client.awaitResult(created.taskId(), RESULT_WAIT);
+            long nanos = System.nanoTime() - t0;
+            CheckResult check = ResultChecks.forKind(p.job().kind())
+                    .map(c -> c.check(p.job(), result.result()))
+                    .orElse(CheckResult.pass("no independent check for this kind"));
+            return new TaskOutcome(p.job().kind(), p.tier(), p.settlement(), funded.taskId(), funded.escrowed(), nanos,
+                    check.passed(), check.passed() ? "" : check.detail());
+        } catch (RuntimeException e) {
+            return TaskOutcome.failed(p.job().kind(), p.tier(), p.settlement(), System.nanoTime() - t0, e.getMessage());
+        }
+    }
+
+    private static Map<U256, EscrowEvent.TaskSettled> settlements(Escrow escrow) {
+        Map<U256, EscrowEvent.TaskSettled> settled = new LinkedHashMap<>();
+        EventCursor cursor = EventCursor.START;
+        while (true) {
+            EventPage page = escrow.events(cursor, 1000);
+            for (EscrowEvent e : page.events()) {
+                if (e instanceof EscrowEvent.TaskSettled s) {
+                    settled.put(s.taskId(), s);
+                }
+            }
+            if (page.events().isEmpty()) {
+                return settled;
+            }
+            cursor = page.next();
+        }
+    }
+
+    private static void awaitOnline(Relayer relayer, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (relayer.store().nodes().stream().filter(n -> n.online()).count() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("expected " + expected + " providers online within 30 s, got "
+                        + relayer.store().nodes().stream().filter(n -> n.online()).count());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static void quietLogs() {
+        // The demo prints its own report; the apps' INFO logs would bury it. Warnings still show.
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            for (Logger logger : context.getLoggerList()) {
+                if (logger.getLevel() != null && !logger.getLevel().isGreaterOrEqual(Level.WARN)) {
+                    logger.setLevel(Level.WARN);
+                }
+            }
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+        }
+    }
+
+    /**
+     * One task as the demander saw it.
+     *
+     * @param kind job kind
+     * @param tier tier
+     * @param settlement flat or effort
+     * @param escrowId the on-chain task id, when funded
+     * @param escrowed what the demander locked
+     * @param nanos submit to verified result
+     * @param ok result received and its check passed
+     * @param error why not
+     */
+    record TaskOutcome(String kind, Tier tier, SettlementMode settlement, U256 escrowId, TokenAmount escrowed, long nanos,
+            boolean ok, String error) {
+        static TaskOutcome failed(String kind, Tier tier, SettlementMode settlement, long nanos, String error) {
+            return new TaskOutcome(kind, tier, settlement, null, TokenAmount.ZERO, nanos, false, error);
+        }
+    }
+
+    /** The task mix: every standard kind, every tier, one in five settled by effort. */
+    static final class TaskMix {
+        private TaskMix() {
+        }
+
+        record Planned(JobSpec job, Tier tier, SettlementMode settlement, TokenAmount base) {
+        }
+
+        static Planned next(int i, Random random) {
+            Tier tier = Tier.values()[i % 3];
+            JobSpec job = DemoJobs.forIndex(i, random);
+            Map<String, String> params = new LinkedHashMap<>(job.params());
+            params.put(ProviderNode.TIER_PARAM, tier.wireName());
+            job = new JobSpec(job.kind(), params, job.payload(), job.timeoutMillis(), job.maxMemoryBytes());
+            // 0.1 STRK and up, with odd base units so every rounding path is taken
+            TokenAmount base = TokenAmount.ofBaseUnits(new BigInteger("100000000000000000")
+                    .add(BigInteger.valueOf(random.nextInt(1_000_000_007))));
+            return new Planned(job, tier, i % 5 == 4 ? SettlementMode.EFFORT : SettlementMode.FLAT, base);
+        }
+    }
+
+    /** Progress on one line: a bar, a count and the elapsed time. */
+    static final class Progress {
+        private final PrintStream out;
+        private final int total;
+        private final AtomicInteger done = new AtomicInteger();
+        private final boolean tty = System.console() != null;
+        private final long t0 = System.nanoTime();
+        private volatile Thread printer;
+        private int lastPrinted = -1;
+
+        Progress(PrintStream out, int total) {
+            this.out = out;
+            this.total = total;
+        }
+
+        void start() {
+            printer = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    print(false);
+                    try {
+                        Thread.sleep(tty ? 100 : 1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "demo-progress");
+            printer.setDaemon(true);
+            printer.start();
+        }
+
+        void done() {
+            done.incrementAndGet();
+        }
+
+        void stop() {
+            Thread p = printer;
+            if (p != null) {
+                p.interrupt();
+            }
+            print(true);
+            out.println();
+        }
+
+        private synchronized void print(boolean last) {
+            int n = done.get();
+            if (!tty && !last && (n == lastPrinted || n * 10 / total == lastPrinted * 10 / total && lastPrinted >= 0)) {
+                return;
+            }
+            lastPrinted = n;
+            int width = 30;
+            int filled = (int) ((long) n * width / total);
+            String bar = "#".repeat(filled) + ".".repeat(width - filled);
+            String line = String.format("  tasks [%s] %d/%d settled and verified  %.1f s", bar, n, total,
+                    (System.nanoTime() - t0) / 1e9);
+            if (tty) {
+                out.print("\r" + line);
+            } else {
+                out.println(line);
+            }
+            out.flush();
+        }
+    }
+}
