@@ -48,9 +48,9 @@ public final class EscrowBenchmark {
                 + System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), CRYPTO.name());
         for (int round = 0; round < 2; round++) {
             System.out.println(round == 0 ? "-- warm-up round (discarded) --" : "-- measured round --");
-            ledger(round == 0 ? 500 : 3_000);
-            concurrentCreates(round == 0 ? 200 : 2_000);
-            starknet(round == 0 ? 20 : 150);
+            ledger(5_000);
+            concurrentCreates(4_000);
+            starknet(round == 0 ? 100 : 150);
         }
     }
 
