@@ -5,15 +5,22 @@ import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
+import io.smainer.crypto.internal.FastPoseidon;
 import io.smainer.crypto.internal.Felts;
 import io.smainer.internal.Require;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SNIP-12 (revision 1) typed data for the messages only this protocol defines: the provider's login
  * challenge and the demander's task request. Each is bound to a domain (name, version, chain id), the
  * signer's address, a nonce and an expiry, so a signature cannot be replayed on another chain, by
- * another account, or after it expires. Hashes are computed by starknet-jvm's {@code TypedData}, so
- * wallets that speak SNIP-12 produce the same hash.
+ * another account, or after it expires. The hashes are SNIP-12's, so wallets that speak SNIP-12 produce
+ * the same hash for the same typed data.
  */
 public final class Snip12 {
     private Snip12() {
@@ -43,6 +50,19 @@ public final class Snip12 {
         }
     }
 
+    private static final String DOMAIN_TYPE = "\"StarknetDomain\":[{\"name\":\"name\",\"type\":\"shortstring\"},"
+            + "{\"name\":\"version\",\"type\":\"shortstring\"},{\"name\":\"chainId\",\"type\":\"shortstring\"},"
+            + "{\"name\":\"revision\",\"type\":\"shortstring\"}]";
+    private static final String LOGIN_TYPE = "\"SmainerLogin\":[{\"name\":\"provider\",\"type\":\"ContractAddress\"},"
+            + "{\"name\":\"nonce\",\"type\":\"felt\"},{\"name\":\"expires_at\",\"type\":\"timestamp\"}]";
+    private static final String REQUEST_TYPE = "\"SmainerTaskRequest\":[{\"name\":\"escrow_id\",\"type\":\"felt\"},"
+            + "{\"name\":\"job_hash\",\"type\":\"felt\"},{\"name\":\"nonce\",\"type\":\"felt\"},"
+            + "{\"name\":\"expires_at\",\"type\":\"timestamp\"}]";
+    private static final Felt STARKNET_MESSAGE = Felt.fromShortString("StarkNet Message");
+    private static final Felt LOGIN_TYPE_HASH = typeHash(LOGIN_TYPE, "SmainerLogin");
+    private static final Felt REQUEST_TYPE_HASH = typeHash(REQUEST_TYPE, "SmainerTaskRequest");
+    private static final Map<Domain, Felt> DOMAIN_HASHES = new ConcurrentHashMap<>();
+
     /**
      * The hash a provider signs to log in: {@code SmainerLogin(provider, nonce, expires_at)}.
      *
@@ -53,11 +73,7 @@ public final class Snip12 {
      * @return the message hash
      */
     public static Felt loginHash(Domain domain, ContractAddress provider, Felt nonce, long expiresAt) {
-        String message = "{\"provider\":\"" + provider.hex() + "\",\"nonce\":\"" + nonce.hex()
-                + "\",\"expires_at\":\"" + expiresAt + "\"}";
-        String types = "\"SmainerLogin\":[{\"name\":\"provider\",\"type\":\"ContractAddress\"},"
-                + "{\"name\":\"nonce\",\"type\":\"felt\"},{\"name\":\"expires_at\",\"type\":\"timestamp\"}]";
-        return hash(domain, "SmainerLogin", types, message, provider);
+        return messageHash(domain, provider, LOGIN_TYPE_HASH, provider.felt(), nonce, timestamp(expiresAt));
     }
 
     /**
@@ -74,22 +90,47 @@ public final class Snip12 {
      */
     public static Felt requestHash(Domain domain, ContractAddress demander, U256 escrowId, Felt jobHash, Felt nonce,
             long expiresAt) {
-        String message = "{\"escrow_id\":\"" + escrowId.toFelt().hex() + "\",\"job_hash\":\"" + jobHash.hex()
-                + "\",\"nonce\":\"" + nonce.hex() + "\",\"expires_at\":\"" + expiresAt + "\"}";
-        String types = "\"SmainerTaskRequest\":[{\"name\":\"escrow_id\",\"type\":\"felt\"},"
-                + "{\"name\":\"job_hash\",\"type\":\"felt\"},{\"name\":\"nonce\",\"type\":\"felt\"},"
-                + "{\"name\":\"expires_at\",\"type\":\"timestamp\"}]";
-        return hash(domain, "SmainerTaskRequest", types, message, demander);
+        return messageHash(domain, demander, REQUEST_TYPE_HASH, escrowId.toFelt(), jobHash, nonce, timestamp(expiresAt));
     }
 
-    private static Felt hash(Domain domain, String primaryType, String types, String message, ContractAddress account) {
-        String json = "{\"types\":{\"StarknetDomain\":[{\"name\":\"name\",\"type\":\"shortstring\"},"
-                + "{\"name\":\"version\",\"type\":\"shortstring\"},{\"name\":\"chainId\",\"type\":\"shortstring\"},"
-                + "{\"name\":\"revision\",\"type\":\"shortstring\"}]," + types + "},"
-                + "\"primaryType\":\"" + primaryType + "\","
-                + "\"domain\":{\"name\":\"" + domain.name() + "\",\"version\":\"" + domain.version()
-                + "\",\"chainId\":\"" + domain.chainId().name() + "\",\"revision\":\"1\"},"
-                + "\"message\":" + message + "}";
-        return Felts.fromSn(TypedData.fromJsonString(json).getMessageHash(Felts.toSn(account.felt())));
+    /**
+     * The SNIP-12 revision 1 message hash,
+     * {@code poseidon("StarkNet Message", domain_hash, account, poseidon(type_hash, fields...))}. Type hashes
+     * and each domain's hash are computed once by starknet-jvm's {@code TypedData} and cached; a message then
+     * costs two Poseidon sponges on the SDK's own Poseidon ({@code FastPoseidon}). {@code Snip12Test} checks it against the full {@code TypedData} computation.
+     */
+    private static Felt messageHash(Domain domain, ContractAddress account, Felt typeHash, Felt... fields) {
+        List<Felt> struct = new ArrayList<>(fields.length + 1);
+        struct.add(typeHash);
+        struct.addAll(Arrays.asList(fields));
+        Felt structHash = FastPoseidon.hashMany(struct);
+        return FastPoseidon.hashMany(List.of(STARKNET_MESSAGE, domainHash(domain), account.felt(), structHash));
+    }
+
+    private static Felt domainHash(Domain domain) {
+        return DOMAIN_HASHES.computeIfAbsent(domain, d -> {
+            String json = "{\"types\":{" + DOMAIN_TYPE + "},\"primaryType\":\"StarknetDomain\",\"domain\":"
+                    + domainJson(d) + ",\"message\":" + domainJson(d) + "}";
+            return Felts.fromSn(TypedData.fromJsonString(json).getStructHash("StarknetDomain", domainJson(d)));
+        });
+    }
+
+    private static String domainJson(Domain d) {
+        return "{\"name\":\"" + d.name() + "\",\"version\":\"" + d.version() + "\",\"chainId\":\""
+                + d.chainId().name() + "\",\"revision\":\"1\"}";
+    }
+
+    private static Felt typeHash(String types, String primaryType) {
+        String json = "{\"types\":{" + DOMAIN_TYPE + "," + types + "},\"primaryType\":\"" + primaryType
+                + "\",\"domain\":{\"name\":\"x\",\"version\":\"1\",\"chainId\":\"x\",\"revision\":\"1\"},"
+                + "\"message\":{}}";
+        return Felts.fromSn(TypedData.fromJsonString(json).getTypeHash(primaryType));
+    }
+
+    private static Felt timestamp(long epochSeconds) {
+        if (epochSeconds < 0) {
+            throw new io.smainer.InvalidFieldException("expires_at", "epoch seconds, not negative", epochSeconds);
+        }
+        return Felt.of(epochSeconds);
     }
 }
