@@ -1,20 +1,14 @@
 package io.smainer.examples.demo;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import io.smainer.chain.ChainId;
-import io.smainer.chain.ContractAddress;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
 import io.smainer.client.SmainerClient;
-import io.smainer.crypto.KeyPair;
-import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EventCursor;
 import io.smainer.escrow.EventPage;
-import io.smainer.escrow.Ledger;
+import io.smainer.examples.LocalNetwork;
 import io.smainer.fee.Tier;
 import io.smainer.job.CheckResult;
 import io.smainer.job.JobRunner;
@@ -23,11 +17,8 @@ import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.provider.ProviderNode;
-import io.smainer.relayer.Relayer;
-import io.smainer.relayer.RelayerConfig;
 import java.io.PrintStream;
 import java.math.BigInteger;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code ./smainer demo}: a whole Smainer network in one process on embedded defaults. An in-process
@@ -51,10 +41,6 @@ import org.slf4j.LoggerFactory;
  * final balances that must reconcile to the base unit.
  */
 public final class LocalDemo {
-    static final ContractAddress OWNER = ContractAddress.of(0x1001);
-    static final ContractAddress RELAYER = ContractAddress.of(0x1002);
-    static final ContractAddress TREASURY = ContractAddress.of(0x1003);
-    static final ContractAddress DEMANDER = ContractAddress.of(0xD0);
     static final TokenAmount MINTED = TokenAmount.parseStrk("1000");
     static final Duration RESULT_WAIT = Duration.ofSeconds(120);
 
@@ -129,57 +115,31 @@ public final class LocalDemo {
      * @throws Exception when the network cannot start
      */
     public static DemoReport run(Options options, PrintStream out) throws Exception {
-        quietLogs();
-        StarkCrypto crypto = StarkCrypto.defaultCrypto();
-        SecureRandom secure = new SecureRandom();
-        Ledger ledger = Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(TREASURY).crypto(crypto).build();
-        ledger.mint(DEMANDER, MINTED);
-        KeyPair demanderKey = KeyPair.generate(secure, crypto);
-        Escrow demanderEscrow = ledger.client(DEMANDER);
-
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("host", "127.0.0.1");
-        settings.put("port", "0");
-        settings.put("demander_keys", DEMANDER.hex() + ":" + demanderKey.publicKey().hex());
-        settings.put("settlement.max_delay_millis", "50");
-        settings.put("limits.rate_per_second", "100000");
-        settings.put("limits.rate_burst", "100000");
         Runners runners = Runners.detect();
-        out.println("Smainer local network");
-        out.println("  chain     in-process ledger (" + ledger.chainId() + "), " + MINTED.toStrkString() + " minted to the demander");
-        out.println("  runner    " + runners.description());
-
-        List<ProviderNode> nodes = new ArrayList<>();
         List<JobRunner> jobRunners = new ArrayList<>();
-        List<ContractAddress> providers = new ArrayList<>();
         Tier[] providerTiers = {Tier.PREMIUM, Tier.PRO, Tier.BASIC};
-        try (Relayer relayer = Relayer.builder().config(RelayerConfig.load(settings)).escrow(ledger.client(RELAYER))
-                .crypto(crypto).build().start()) {
-            out.println("  relayer   " + relayer.uri() + " (dashboard at /), in-memory store");
+        try (LocalNetwork net = LocalNetwork.builder().demanderFunds(MINTED).build()) {
+            out.println("Smainer local network");
+            out.println("  chain     in-process ledger (" + net.chainId() + "), " + MINTED.toStrkString() + " minted to the demander");
+            out.println("  runner    " + runners.description());
+            out.println("  relayer   " + net.relayerUri() + " (dashboard at /), in-memory store");
+            List<ProviderNode> nodes = new ArrayList<>();
             for (int i = 0; i < options.providers(); i++) {
-                ContractAddress address = ContractAddress.of(0xA0 + i);
-                KeyPair key = KeyPair.generate(secure, crypto);
-                Escrow own = ledger.client(address);
-                own.registerNode();
-                own.setProviderPublicKey(key.publicKey());
                 JobRunner runner = runners.create(i);
                 jobRunners.add(runner);
-                providers.add(address);
-                Tier tier = providerTiers[i % providerTiers.length];
-                nodes.add(ProviderNode.builder().relayer(URI(relayer)).account(address, key).runner(runner).concurrency(4)
-                        .tier(tier).name("provider-" + (i + 1)).crypto(crypto).build().start());
+                nodes.add(net.startProvider("provider-" + (i + 1), providerTiers[i % providerTiers.length], runner, 4));
             }
-            awaitOnline(relayer, options.providers());
             out.println("  providers " + options.providers() + " online, registered on-chain with their keys"
                     + " (tiers: premium, pro, basic, ...)");
             out.println();
 
-            List<TaskOutcome> outcomes = runTasks(options, relayer, demanderEscrow, demanderKey, crypto, out);
+            List<TaskOutcome> outcomes = runTasks(options, net, out);
             for (ProviderNode n : nodes) {
                 n.close(Duration.ofSeconds(2));
             }
-            DemoReport report = DemoReport.build(outcomes, settlements(demanderEscrow), ledger, DEMANDER, TREASURY, providers,
-                    MINTED);
+            Escrow demanderEscrow = net.demanderEscrow();
+            DemoReport report = DemoReport.build(outcomes, settlements(demanderEscrow), net.ledger(), LocalNetwork.DEMANDER,
+                    LocalNetwork.TREASURY, net.providerAddresses(), MINTED);
             report.print(out);
             return report;
         } finally {
@@ -187,12 +147,7 @@ public final class LocalDemo {
         }
     }
 
-    private static java.net.URI URI(Relayer relayer) {
-        return java.net.URI.create("ws://127.0.0.1:" + relayer.port() + "/api/v1/ws");
-    }
-
-    private static List<TaskOutcome> runTasks(Options options, Relayer relayer, Escrow demanderEscrow, KeyPair demanderKey,
-            StarkCrypto crypto, PrintStream out) throws Exception {
+    private static List<TaskOutcome> runTasks(Options options, LocalNetwork net, PrintStream out) throws Exception {
         Random random = new Random(options.seed());
         List<TaskMix.Planned> plan = new ArrayList<>();
         for (int i = 0; i < options.tasks(); i++) {
@@ -201,8 +156,7 @@ public final class LocalDemo {
         Progress progress = new Progress(out, options.tasks());
         List<TaskOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(16);
-        try (SmainerClient client = SmainerClient.builder().relayer(relayer.uri()).escrow(demanderEscrow)
-                .keyPair(demanderKey).chainId(ChainId.LOCAL).crypto(crypto).build()) {
+        try (SmainerClient client = net.demanderClient()) {
             progress.start();
             List<Future<?>> futures = new ArrayList<>();
             for (TaskMix.Planned p : plan) {
@@ -254,29 +208,6 @@ public final class LocalDemo {
                 return settled;
             }
             cursor = page.next();
-        }
-    }
-
-    private static void awaitOnline(Relayer relayer, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (relayer.store().nodes().stream().filter(n -> n.online()).count() < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("expected " + expected + " providers online within 30 s, got "
-                        + relayer.store().nodes().stream().filter(n -> n.online()).count());
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static void quietLogs() {
-        // The demo prints its own report; the apps' INFO logs would bury it. Warnings still show.
-        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
-            for (Logger logger : context.getLoggerList()) {
-                if (logger.getLevel() != null && !logger.getLevel().isGreaterOrEqual(Level.WARN)) {
-                    logger.setLevel(Level.WARN);
-                }
-            }
-            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
         }
     }
 
