@@ -105,6 +105,28 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
+     * Waits until any output line so far, taken or not, matches.
+     *
+     * @param timeout the most to wait
+     * @param match the line wanted
+     * @return the first matching line of all its output
+     * @throws AssertionError when none comes in time
+     */
+    public String awaitOutput(Duration timeout, Predicate<String> match) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<String> found = output().stream().filter(match).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError(label + ": no matching line within " + timeout + "; last output: " + tail());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
+    /**
      * @param key a {@code key=value} token
      * @param line an output line with such tokens
      * @return the value

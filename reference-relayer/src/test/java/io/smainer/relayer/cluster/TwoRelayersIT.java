@@ -58,7 +58,7 @@ class TwoRelayersIT {
         // A settles only in big, late batches, so it still holds completed tasks when it dies
         ChildJvm a = cluster.relayer("relayer-a", portA, List.of("settlement.max_delay_millis=600000",
                 "settlement.batch_size=1000"));
-        a.awaitLine(Duration.ofSeconds(10), l -> l.contains("relayer-a is the settlement leader"));
+        a.awaitOutput(Duration.ofSeconds(10), l -> l.contains("relayer-a is the settlement leader"));
         ChildJvm b = cluster.relayer("relayer-b", portB);
         ProviderNode provider = cluster.provider(1, portB, 2, Duration.ofMillis(50));
         Await.until(Duration.ofSeconds(20), () -> provider.status().state() == ProviderNode.State.READY);
@@ -88,7 +88,7 @@ class TwoRelayersIT {
         assertThat(b.output()).noneMatch(l -> l.contains("relayer-b is the settlement leader"));
 
         a.kill();
-        b.awaitLine(Duration.ofSeconds(15), l -> l.contains("relayer-b is the settlement leader"));
+        b.awaitOutput(Duration.ofSeconds(15), l -> l.contains("relayer-b is the settlement leader"));
 
         SmainerClient toB = cluster.client(portB);
         List<String> all = new ArrayList<>(first);
