@@ -250,7 +250,8 @@ public final class Ledger {
             private static final int CHUNK = 256;
             private List<ChainEvent> buffer = List.of();
             private int at;
-            private int skip;
+            private long from = fromBlock;
+            private int skip; // events of block `from` already read
             private boolean done;
 
             @Override
@@ -261,10 +262,15 @@ public final class Ledger {
                 if (done) {
                     return false;
                 }
-                buffer = events(fromBlock, Long.MAX_VALUE, Optional.of(contract), List.of(), skip, CHUNK);
-                skip += buffer.size();
+                buffer = events(from, Long.MAX_VALUE, Optional.of(contract), List.of(), skip, CHUNK);
                 at = 0;
                 done = buffer.size() < CHUNK;
+                if (!buffer.isEmpty()) {
+                    long last = buffer.get(buffer.size() - 1).block();
+                    int inLast = (int) buffer.stream().filter(e -> e.block() == last).count();
+                    skip = last == from ? skip + inLast : inLast;
+                    from = last;
+                }
                 return !buffer.isEmpty();
             }
 

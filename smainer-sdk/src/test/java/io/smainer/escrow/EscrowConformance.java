@@ -544,6 +544,34 @@ public abstract class EscrowConformance {
         assertThat(rest.events()).containsExactlyElementsOf(all.subList(4, all.size()));
     }
 
+    @Test
+    void eventsPageThroughABlockWithMoreEventsThanOneReadTakes() {
+        registerProvider(PROVIDER, PROVIDER_KEY);
+        List<Settlement> batch = new ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            CreatedTask t = create(DEMANDER, units(1_000 + i), Tier.BASIC);
+            batch.add(flat(t.taskId(), PROVIDER, Felt.of(i), PROVIDER_KEY));
+        }
+        as(RELAYER).settleBatch(batch); // 270 contract events in one block
+
+        List<EscrowEvent> all = new ArrayList<>();
+        EventCursor cursor = EventCursor.START;
+        for (int guard = 0; guard < 100; guard++) {
+            EventPage page = as(RELAYER).events(cursor, 37);
+            if (page.events().isEmpty()) {
+                break;
+            }
+            all.addAll(page.events());
+            cursor = page.next();
+        }
+
+        assertThat(all).hasSize(1 + 90 + 90);
+        assertThat(all).extracting(EscrowEvent::cursor).isSorted().doesNotHaveDuplicates();
+        List<U256> settled = all.stream().filter(e -> e instanceof EscrowEvent.TaskSettled)
+                .map(e -> ((EscrowEvent.TaskSettled) e).taskId()).toList();
+        assertThat(settled).containsExactlyElementsOf(batch.stream().map(Settlement::taskId).toList());
+    }
+
     /** Decodes a raw contract event for assertions. */
     static final class EscrowEventsView {
         private EscrowEventsView() {

@@ -643,11 +643,13 @@ public final class StarknetTestNode implements AutoCloseable {
         if (chunk < 1 || chunk > 1024) {
             throw new RpcError(31, "Requested page size is too big", null);
         }
-        int skip = 0;
+        int skip = 0; // the token is "block:events of that block already returned"
         if (filter.has("continuation_token") && !filter.get("continuation_token").isJsonNull()) {
             try {
-                skip = Integer.parseInt(filter.get("continuation_token").getAsString());
-            } catch (NumberFormatException e) {
+                String[] t = filter.get("continuation_token").getAsString().split(":");
+                from = Math.max(from, Long.parseLong(t[0]));
+                skip = Integer.parseInt(t[1]);
+            } catch (RuntimeException e) {
                 throw new RpcError(33, "The supplied continuation token is invalid or unknown", null);
             }
         }
@@ -669,7 +671,9 @@ public final class StarknetTestNode implements AutoCloseable {
         JsonObject out = new JsonObject();
         out.add("events", events);
         if (page.size() > chunk) {
-            out.addProperty("continuation_token", String.valueOf(skip + chunk));
+            long last = page.get(chunk - 1).block();
+            int inLast = (int) page.subList(0, chunk).stream().filter(e -> e.block() == last).count();
+            out.addProperty("continuation_token", last + ":" + (last == from ? skip + inLast : inLast));
         }
         return out;
     }
