@@ -249,7 +249,9 @@ public final class StarknetSession extends CallEscrow {
                         nextNonce = null; // another sender used it: ask the node and try once more
                         continue;
                     }
-                    nextNonce = null;
+                    if (e.getCode() != TRANSACTION_EXECUTION_ERROR && e.getCode() != CONTRACT_ERROR) {
+                        nextNonce = null; // unknown whether it was used: ask the node next time
+                    }
                     throw failure(e, context);
                 } catch (RuntimeException e) {
                     nextNonce = null;
