@@ -40,9 +40,7 @@ public final class Launcher {
             }),
             new Example("submit-task", SubmitTaskExample.class,
                     "fund an escrow, submit a matmul, await the result, check it with Freivalds, see the payout",
-                    (args, out, err) -> {
-                        return SubmitTaskExample.run(out).check().passed() ? 0 : 1;
-                    }),
+                    (args, out, err) -> SubmitTaskExample.run(args, System.getenv(), out, err)),
             new Example("embed-provider", EmbedProviderExample.class,
                     "embed a provider node in ten lines and serve tasks from a relayer", (args, out, err) -> {
                         int tasks = EmbedProviderExample.parseTasks(args);

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.client.SmainerClient;
 import io.smainer.crypto.KeyPair;
@@ -96,7 +97,9 @@ public final class LocalNetwork implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("host", "127.0.0.1");
         settings.put("port", "0");
-        settings.put("demander_keys", DEMANDER.hex() + ":" + demanderKey.publicKey().hex());
+        StringBuilder keys = new StringBuilder(DEMANDER.hex() + ":" + demanderKey.publicKey().hex());
+        b.otherDemanders.forEach((address, key) -> keys.append(',').append(address.hex()).append(':').append(key.hex()));
+        settings.put("demander_keys", keys.toString());
         settings.put("settlement.max_delay_millis", "50");
         settings.put("limits.rate_per_second", "100000");
         settings.put("limits.rate_burst", "100000");
@@ -273,8 +276,22 @@ public final class LocalNetwork implements AutoCloseable {
         private ResultCheckers checkers = ResultCheckers.standard();
         private StarkCrypto crypto = StarkCrypto.defaultCrypto();
         private final Map<String, String> relayerSettings = new LinkedHashMap<>();
+        private final Map<ContractAddress, Felt> otherDemanders = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Lets another account submit tasks: the relayer learns its request key. (It still has to fund its
+         * escrows on {@link #ledger()}, e.g. through a Starknet JSON-RPC node in front of it.)
+         *
+         * @param address the demander's account
+         * @param publicKey the public key its task requests are signed with
+         * @return this
+         */
+        public Builder demander(ContractAddress address, Felt publicKey) {
+            otherDemanders.put(address, publicKey);
+            return this;
         }
 
         /**

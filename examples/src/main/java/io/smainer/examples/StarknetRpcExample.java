@@ -77,71 +77,127 @@ public final class StarknetRpcExample {
      * @return 0 when everything was read, 2 when the environment is missing or bad, 1 when the node failed
      */
     public static int run(Map<String, String> env, PrintStream out, PrintStream err) {
-        // 1. The settings. Collect every problem at once, and never echo the private key.
+        // 1. The settings, all problems at once; the private key is never echoed.
         List<String> problems = new ArrayList<>();
-        Optional<URI> rpcUrl = setting(env, RPC_URL, problems, URI::create, "an http(s) URL");
-        Optional<ContractAddress> account = setting(env, ACCOUNT_ADDRESS, problems, ContractAddress::parse,
-                "a 0x-prefixed account address");
-        Optional<Felt> privateKey = secret(env, problems);
-        Optional<ContractAddress> contract = Optional.ofNullable(env.get(CONTRACT)).filter(s -> !s.isBlank())
-                .flatMap(s -> parse(CONTRACT, s, ContractAddress::parse, "a 0x-prefixed contract address", problems));
-        if (!problems.isEmpty()) {
-            err.println("starknet-rpc: this example talks to a real Starknet node; set these environment variables:");
-            err.println("  " + RPC_URL + "            the node's JSON-RPC URL, e.g. https://starknet-mainnet.example/rpc/v0_10");
-            err.println("  " + ACCOUNT_ADDRESS + "    your account contract's address (0x...)");
-            err.println("  " + PRIVATE_KEY + "        its private key (0x...); read from the environment, never printed");
-            err.println("  " + CONTRACT + "           optional: the SmainerContract (default " + StarknetEscrow.DEFAULT_CONTRACT.hex()
-                    + ", mainnet)");
-            err.println("What is wrong now:");
-            problems.forEach(p -> err.println("  - " + p));
+        Optional<Settings> settings = Settings.read(env, problems);
+        if (settings.isEmpty()) {
+            printWhatToSet("starknet-rpc", problems, err);
             return 2;
         }
-
+        Settings s = settings.get();
         try {
-            // 2. The chain id, straight from the node (starknet_chainId). The client below checks it again.
-            ChainId chainId = readChainId(rpcUrl.get());
-            out.println("node      " + rpcUrl.get() + " is on chain " + chainId);
-            if (contract.isEmpty() && !chainId.equals(ChainId.MAINNET)) {
+            // 2. The chain id, straight from the node (starknet_chainId). The client checks it again.
+            ChainId chainId = readChainId(s.rpcUrl());
+            out.println("node      " + s.rpcUrl() + " is on chain " + chainId);
+            if (s.contract().isEmpty() && !chainId.equals(ChainId.MAINNET)) {
                 out.println("          (no " + CONTRACT + " set: using mainnet's contract address on " + chainId + ")");
             }
-
-            // 3. The escrow client: one account, one contract, the chain it must be on.
-            try (StarknetEscrow escrow = StarknetEscrow.builder()
-                    .rpcUrl(rpcUrl.get())
-                    .account(account.get())
-                    .privateKey(privateKey.get())
-                    .contract(contract.orElse(StarknetEscrow.DEFAULT_CONTRACT))
-                    .chainId(chainId)
-                    .build()) {
-                out.println("contract  " + escrow.contract().hex() + (escrow.isPaused() ? " (PAUSED)" : ""));
-
-                // 4. Reads: how many tasks the contract has seen, and the latest one (ids start at 1).
-                U256 count = escrow.taskCount();
-                out.println("tasks     " + count + " created so far");
-                if (count.value().signum() > 0) {
-                    Optional<EscrowTask> latest = escrow.getTask(count);
-                    latest.ifPresent(t -> out.println("latest    task " + t.id() + ": " + t.status() + ", "
-                            + t.amount().toStrkString() + " escrowed by " + t.creator().hex() + " at tier "
-                            + t.requiredTier().wireName() + " (base " + t.baseReward().toStrkString() + ")"));
-                }
-                out.println("account   " + account.get().hex() + ": " + escrow.balanceOf(account.get()).toStrkString()
-                        + ", registry status " + escrow.nodeStatus(account.get()));
-
-                // 5. Quotes at the multipliers in force on chain (the owner may change them).
-                out.println("quote     a base price of " + BASE_PRICE.toStrkString() + ":");
-                for (Tier tier : Tier.values()) {
-                    BasisPoints multiplier = escrow.tierMultiplier(tier);
-                    Quote q = FeeMath.quote(BASE_PRICE, tier, multiplier);
-                    out.printf("          %-8s x%-6s escrow %-14s provider %-14s treasury %s%n", tier.wireName(),
-                            multiplier.value() / 10_000.0, q.escrow().toStrkString(), q.provider().toStrkString(),
-                            q.treasury().toStrkString());
-                }
+            // 3. The escrow client (see connect below): the account, the contract, the chain.
+            try (StarknetEscrow escrow = connect(s, chainId)) {
+                readContract(s, escrow, out);
             }
             return 0;
         } catch (SmainerException e) {
             err.println("starknet-rpc: " + e.getMessage());
             return 1;
         }
+    }
+
+    private static void readContract(Settings s, StarknetEscrow escrow, PrintStream out) {
+        out.println("contract  " + escrow.contract().hex() + (escrow.isPaused() ? " (PAUSED)" : ""));
+
+        // 4. Reads: how many tasks the contract has seen, and the latest one (ids start at 1).
+        U256 count = escrow.taskCount();
+        out.println("tasks     " + count + " created so far");
+        if (count.value().signum() > 0) {
+            Optional<EscrowTask> latest = escrow.getTask(count);
+            latest.ifPresent(t -> out.println("latest    task " + t.id() + ": " + t.status() + ", "
+                    + t.amount().toStrkString() + " escrowed by " + t.creator().hex() + " at tier "
+                    + t.requiredTier().wireName() + " (base " + t.baseReward().toStrkString() + ")"));
+        }
+        out.println("account   " + s.account().hex() + ": " + escrow.balanceOf(s.account()).toStrkString()
+                + ", registry status " + escrow.nodeStatus(s.account()));
+
+        // 5. Quotes at the multipliers in force on chain (the owner may change them).
+        out.println("quote     a base price of " + BASE_PRICE.toStrkString() + ":");
+        for (Tier tier : Tier.values()) {
+            BasisPoints multiplier = escrow.tierMultiplier(tier);
+            Quote q = FeeMath.quote(BASE_PRICE, tier, multiplier);
+            out.printf("          %-8s x%-6s escrow %-14s provider %-14s treasury %s%n", tier.wireName(),
+                    multiplier.value() / 10_000.0, q.escrow().toStrkString(), q.provider().toStrkString(),
+                    q.treasury().toStrkString());
+        }
+    }
+
+    /**
+     * The settings this example (and {@code submit-task --relayer}) reads from the environment.
+     *
+     * @param rpcUrl the node's JSON-RPC endpoint
+     * @param account the account contract
+     * @param privateKey its signing key; {@link #toString()} hides it
+     * @param contract the SmainerContract, when not mainnet's
+     */
+    public record Settings(URI rpcUrl, ContractAddress account, Felt privateKey, Optional<ContractAddress> contract) {
+        /**
+         * @param env the environment
+         * @param problems where to add what is missing or malformed
+         * @return the settings, when nothing was wrong
+         */
+        public static Optional<Settings> read(Map<String, String> env, List<String> problems) {
+            int before = problems.size();
+            Optional<URI> rpcUrl = setting(env, RPC_URL, problems, URI::create, "an http(s) URL");
+            Optional<ContractAddress> account = setting(env, ACCOUNT_ADDRESS, problems, ContractAddress::parse,
+                    "a 0x-prefixed account address");
+            Optional<Felt> privateKey = secret(env, problems);
+            Optional<ContractAddress> contract = Optional.ofNullable(env.get(CONTRACT)).filter(v -> !v.isBlank())
+                    .flatMap(v -> parse(CONTRACT, v, ContractAddress::parse, "a 0x-prefixed contract address", problems));
+            if (problems.size() > before) {
+                return Optional.empty();
+            }
+            return Optional.of(new Settings(rpcUrl.orElseThrow(), account.orElseThrow(), privateKey.orElseThrow(), contract));
+        }
+
+        @Override
+        public String toString() {
+            return "Settings[rpcUrl=" + rpcUrl + ", account=" + account.hex() + ", privateKey=(hidden), contract="
+                    + contract.map(ContractAddress::hex).orElse("(mainnet's)") + "]";
+        }
+    }
+
+    /**
+     * Says which variables to set and what is wrong with them now.
+     *
+     * @param who the example, for the first line
+     * @param problems what {@link Settings#read} found
+     * @param err where to print
+     */
+    public static void printWhatToSet(String who, List<String> problems, PrintStream err) {
+        err.println(who + ": this example talks to a real Starknet node; set these environment variables:");
+        err.println("  " + RPC_URL + "            the node's JSON-RPC URL, e.g. https://starknet-mainnet.example/rpc/v0_10");
+        err.println("  " + ACCOUNT_ADDRESS + "    your account contract's address (0x...)");
+        err.println("  " + PRIVATE_KEY + "        its private key (0x...); read from the environment, never printed");
+        err.println("  " + CONTRACT + "           optional: the SmainerContract (default " + StarknetEscrow.DEFAULT_CONTRACT.hex()
+                + ", mainnet)");
+        err.println("What is wrong now:");
+        problems.forEach(p -> err.println("  - " + p));
+    }
+
+    /**
+     * Builds the escrow client: one account, one contract, the chain the node must be on.
+     *
+     * @param s the settings
+     * @param chainId the chain, as {@link #readChainId} read it
+     * @return the client, acting as the settings' account
+     * @throws SmainerException when the node cannot be reached, is on another chain, or a setting is refused
+     */
+    public static StarknetEscrow connect(Settings s, ChainId chainId) {
+        return StarknetEscrow.builder()
+                .rpcUrl(s.rpcUrl())
+                .account(s.account())
+                .privateKey(s.privateKey())
+                .contract(s.contract().orElse(StarknetEscrow.DEFAULT_CONTRACT))
+                .chainId(chainId)
+                .build();
     }
 
     /**

@@ -1,13 +1,17 @@
 package io.smainer.examples;
 
+import io.smainer.chain.ChainId;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
 import io.smainer.client.SmainerClient;
+import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EventCursor;
 import io.smainer.escrow.EventPage;
+import io.smainer.escrow.StarknetEscrow;
 import io.smainer.fee.Tier;
 import io.smainer.job.CheckResult;
 import io.smainer.job.Freivalds;
@@ -15,14 +19,21 @@ import io.smainer.job.Jobs;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
 /**
  * Example: pay for a task, submit it, wait for the result and check it yourself.
  *
- * <pre>./smainer example submit-task</pre>
+ * <pre>
+ * ./smainer example submit-task                        # on a local network in this process
+ * ./smainer example submit-task --relayer https://...  # on Starknet, through a running relayer (spends STRK)
+ * </pre>
  *
  * <p>This is the demander's side of Smainer, start to finish:
  * <ol>
@@ -40,8 +51,11 @@ import java.util.Random;
  * <p>Everything runs in this process on a {@link LocalNetwork}: an in-process ledger stands in for
  * Starknet, the reference relayer listens on a loopback port and two provider nodes run jobs on the pure
  * Java runner. Against a real network only the two objects at the top change: the {@link SmainerClient}
- * points at the relayer's URL and pays through a {@link io.smainer.escrow.StarknetEscrow} (see
- * {@link StarknetRpcExample}) instead of the ledger. The rest of {@link #submitAndCheck} stays as it is.
+ * points at the relayer's URL and pays through a {@link StarknetEscrow} instead of the ledger. That is
+ * what {@code --relayer URL} does ({@link #runOnStarknet}), with the account from the same environment
+ * variables as {@link StarknetRpcExample} ({@code SMAINER_RPC_URL}, {@code SMAINER_ACCOUNT_ADDRESS},
+ * {@code SMAINER_PRIVATE_KEY}, optionally {@code SMAINER_CONTRACT}); the relayer must settle on that chain
+ * and know the account's public key ({@code demander_keys}). {@link #submitAndCheck} is the same for both.
  */
 public final class SubmitTaskExample {
     /** The base price we offer: 0.1 STRK, the relayer's default minimum for any job kind. */
@@ -59,7 +73,59 @@ public final class SubmitTaskExample {
      * @throws Exception when the local network cannot start
      */
     public static void main(String[] args) throws Exception {
-        run(System.out);
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    /**
+     * @param args nothing, or {@code --relayer URL}
+     * @param env the environment, read only with {@code --relayer}
+     * @param out where to print
+     * @param err where to print what is wrong
+     * @return 0 when the result passed its check, 1 when not, 2 when the settings are missing or bad
+     * @throws Exception when the local network cannot start
+     */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 0) {
+            return run(out).check().passed() ? 0 : 1;
+        }
+        if (args.length != 2 || !args[0].equals("--relayer") || !args[1].matches("https?://\\S+")) {
+            throw new IllegalArgumentException("expected no arguments, or --relayer http(s)://HOST:PORT, got "
+                    + String.join(" ", args));
+        }
+        return runOnStarknet(URI.create(args[1]), env, out, err);
+    }
+
+    /**
+     * Buys the same matrix product through a running relayer, paying on Starknet.
+     *
+     * @param relayer the relayer, {@code http(s)://host:port}
+     * @param env the account's settings (see {@link StarknetRpcExample.Settings})
+     * @param out where to print
+     * @param err where to print what is wrong
+     * @return 0 when the result passed its check, 1 when not, 2 when the settings are missing or bad
+     */
+    public static int runOnStarknet(URI relayer, Map<String, String> env, PrintStream out, PrintStream err) {
+        List<String> problems = new ArrayList<>();
+        Optional<StarknetRpcExample.Settings> settings = StarknetRpcExample.Settings.read(env, problems);
+        if (settings.isEmpty()) {
+            StarknetRpcExample.printWhatToSet("submit-task --relayer", problems, err);
+            return 2;
+        }
+        StarknetRpcExample.Settings s = settings.get();
+        ChainId chainId = StarknetRpcExample.readChainId(s.rpcUrl());
+        out.println("Submit a task through " + relayer + ", paying on " + chainId + " from " + s.account().hex());
+        out.println();
+        // The same client as on the local network; only the escrow and the key change. Here the request
+        // key is the account's own key: the relayer must list its public key in demander_keys.
+        try (StarknetEscrow escrow = StarknetRpcExample.connect(s, chainId);
+                SmainerClient client = SmainerClient.builder()
+                        .relayer(relayer)
+                        .escrow(escrow)
+                        .keyPair(KeyPair.fromPrivateKey(s.privateKey(), StarkCrypto.defaultCrypto()))
+                        .chainId(chainId)
+                        .build()) {
+            return submitAndCheck(client, escrow, out).check().passed() ? 0 : 1;
+        }
     }
 
     /**
