@@ -206,6 +206,18 @@ public final class ProviderNode implements AutoCloseable {
         publish();
     }
 
+    /**
+     * The WebSocket address a relayer setting means: {@code ws://}, {@code wss://}, {@code http://} and
+     * {@code https://} are accepted, and an address without a path gets {@code /api/v1/ws}.
+     *
+     * @param url what an operator typed
+     * @return the WebSocket address
+     * @throws InvalidFieldException ({@code relayer_url}) naming the address when it is not one
+     */
+    public static URI relayerWebSocketUri(String url) {
+        return RelayerUris.webSocketUri("relayer_url", url);
+    }
+
     /** @return a builder */
     public static Builder builder() {
         return new Builder();

@@ -1,0 +1,539 @@
+package io.smainer.provider.app;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.smainer.InvalidFieldException;
+import io.smainer.SmainerException;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.EscrowRevertedException;
+import io.smainer.escrow.NodeStatus;
+import io.smainer.escrow.TxResult;
+import io.smainer.fee.Tier;
+import io.smainer.protocol.NodeCapabilities.GpuInfo;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference provider's command line: {@code init}, {@code detect}, {@code register}, {@code run},
+ * {@code status} and {@code help}. Everything it touches from outside (streams, environment, home
+ * directory, passphrase prompt, GPU discovery, runners, shutdown hook) comes in through the constructor, so
+ * tests run it in-process. Exit codes: 0 done, 1 failed (the message says why), 2 bad usage.
+ */
+public final class ProviderCli {
+    /** Exit code: done. */
+    public static final int OK = 0;
+    /** Exit code: failed; the message says why. */
+    public static final int FAILED = 1;
+    /** Exit code: the command line was wrong. */
+    public static final int USAGE = 2;
+    /** The {@code nvidia-smi} command unless {@code --nvidia-smi} names another. */
+    public static final String DEFAULT_NVIDIA_SMI = "nvidia-smi";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderCli.class);
+
+    /** Reads a passphrase without echo. */
+    @FunctionalInterface
+    public interface Prompt {
+        /** A prompt for when there is no terminal. */
+        Prompt NONE = text -> Optional.empty();
+
+        /**
+         * @param text what to ask
+         * @return the answer, or empty when no one can be asked (no terminal)
+         */
+        Optional<char[]> readPassword(String text);
+    }
+
+    /** Opens the escrow client that {@code register} uses. */
+    @FunctionalInterface
+    public interface EscrowOpener {
+        /**
+         * @param config the settings (RPC URL or local ledger file)
+         * @param account the unlocked keystore
+         * @return the client and what to do after the writes (e.g. save the local ledger)
+         */
+        Connection open(ProviderConfig config, Keystore.Unlocked account);
+
+        /**
+         * An open escrow client.
+         *
+         * @param escrow the client, acting as the provider's account
+         * @param where a description for messages, e.g. the ledger file
+         * @param commit run after successful writes
+         */
+        record Connection(Escrow escrow, String where, Runnable commit) {
+        }
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+    private final Path home;
+    private final Prompt prompt;
+    private final GpuDiscovery discovery;
+    private final JobRunners.Factory runners;
+    private final EscrowOpener escrows;
+    private final Consumer<Runnable> shutdownHooks;
+    private final StarkCrypto crypto;
+    private final Clock clock;
+    private volatile ProviderDaemon daemon;
+
+    /**
+     * @param out standard output
+     * @param err standard error
+     * @param env the environment
+     * @param home the user's home directory
+     * @param prompt asks for passphrases
+     * @param discovery finds GPUs
+     * @param runners builds the job runners for {@code run}
+     * @param escrows opens the escrow client for {@code register}
+     * @param shutdownHooks registers what runs on SIGTERM
+     * @param crypto signs
+     * @param clock time
+     */
+    public ProviderCli(PrintStream out, PrintStream err, Map<String, String> env, Path home, Prompt prompt,
+            GpuDiscovery discovery, JobRunners.Factory runners, EscrowOpener escrows, Consumer<Runnable> shutdownHooks,
+            StarkCrypto crypto, Clock clock) {
+        this.out = out;
+        this.err = err;
+        this.env = Map.copyOf(env);
+        this.home = home;
+        this.prompt = prompt;
+        this.discovery = discovery;
+        this.runners = runners;
+        this.escrows = escrows;
+        this.shutdownHooks = shutdownHooks;
+        this.crypto = crypto;
+        this.clock = clock;
+    }
+
+    /** @return the daemon {@code run} started, while it runs (for tests and the shutdown hook) */
+    public Optional<ProviderDaemon> daemon() {
+        return Optional.ofNullable(daemon);
+    }
+
+    /**
+     * Runs one command.
+     *
+     * @param args the command line
+     * @return the exit code
+     */
+    public int run(String... args) {
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        Optional<Path> configFile = Optional.empty();
+        while (!rest.isEmpty() && rest.get(0).startsWith("-")) {
+            String a = rest.remove(0);
+            if (a.equals("-h") || a.equals("--help")) {
+                out.print(Help.MAIN);
+                return OK;
+            } else if (a.equals("--config") && !rest.isEmpty()) {
+                configFile = Optional.of(Path.of(rest.remove(0)));
+            } else if (a.startsWith("--config=")) {
+                configFile = Optional.of(Path.of(a.substring("--config=".length())));
+            } else {
+                err.println("provider: unknown option '" + a + "'");
+                err.print(Help.MAIN);
+                return USAGE;
+            }
+        }
+        if (rest.isEmpty()) {
+            out.print(Help.MAIN);
+            return OK;
+        }
+        String command = rest.remove(0);
+        if (command.equals("help")) {
+            if (rest.isEmpty()) {
+                out.print(Help.MAIN);
+                return OK;
+            }
+            Optional<String> text = Help.of(rest.get(0));
+            if (text.isEmpty()) {
+                err.println("provider help: no command '" + rest.get(0) + "' (commands: " + Help.COMMANDS + ")");
+                return USAGE;
+            }
+            out.print(text.get());
+            return OK;
+        }
+        Optional<String> help = Help.of(command);
+        if (help.isEmpty()) {
+            err.println("provider: unknown command '" + command + "' (commands: " + Help.COMMANDS + ")");
+            err.println("Run 'provider help' for usage.");
+            return USAGE;
+        }
+        if (rest.contains("-h") || rest.contains("--help")) {
+            out.print(help.get());
+            return OK;
+        }
+        Options opts;
+        try {
+            opts = Options.parse(command, rest);
+        } catch (IllegalArgumentException e) {
+            err.println("provider " + command + ": " + e.getMessage());
+            err.print(help.get());
+            return USAGE;
+        }
+        try {
+            return switch (command) {
+                case "init" -> init(load(configFile, opts), opts);
+                case "detect" -> detect(opts);
+                case "register" -> register(load(configFile, opts));
+                case "run" -> runNode(load(configFile, opts));
+                case "status" -> status(configFile, opts);
+                default -> throw new IllegalStateException(command);
+            };
+        } catch (ConfigException e) {
+            err.println("provider " + command + ": " + e.getMessage());
+            return FAILED;
+        } catch (Keystore.KeystoreException e) {
+            err.println("provider " + command + ": " + e.getMessage());
+            return FAILED;
+        } catch (SmainerException e) {
+            err.println("provider " + command + ": " + e.getMessage());
+            return FAILED;
+        } catch (Exception e) {
+            err.println("provider " + command + ": " + e.getMessage());
+            LOG.debug("provider {} failed", command, e);
+            return FAILED;
+        }
+    }
+
+    private ProviderConfig load(Optional<Path> file, Options opts) {
+        Map<String, String> merged = new LinkedHashMap<>(env);
+        for (Map.Entry<String, String> e : opts.settings.entrySet()) {
+            merged.put(ProviderConfig.ENV_PREFIX + e.getKey().replace('.', '_').toUpperCase(Locale.ROOT), e.getValue());
+        }
+        return ProviderConfig.load(file, merged, home);
+    }
+
+    // ------------------------------------------------------------------ init
+
+    private int init(ProviderConfig config, Options opts) {
+        Path file = config.keystore();
+        if (java.nio.file.Files.exists(file)) {
+            err.println("provider init: keystore " + file + " already exists; it was left as it is."
+                    + " Use --keystore FILE for another one.");
+            return FAILED;
+        }
+        char[] pass = newPassphrase();
+        try {
+            KeyPair keys = KeyPair.generate(new SecureRandom(), crypto);
+            ContractAddress address;
+            boolean derived = false;
+            if (opts.extra.containsKey("address")) {
+                try {
+                    address = ContractAddress.parse(opts.extra.get("address"));
+                } catch (InvalidFieldException e) {
+                    err.println("provider init: --address: expected a 0x-prefixed hex account address, got '"
+                            + opts.extra.get("address") + "'");
+                    return USAGE;
+                }
+            } else {
+                address = new ContractAddress(keys.publicKey());
+                derived = true;
+            }
+            Keystore.create(file, address, keys, pass, Keystore.DEFAULT_ITERATIONS, new SecureRandom());
+            out.println("Created keystore " + file + " (readable by you only: permissions 0600).");
+            out.println("  address     " + address.hex());
+            out.println("  public key  " + keys.publicKey().hex());
+            if (derived) {
+                out.println("No --address given: the public key doubles as the address, which suits the local network."
+                        + " On Starknet, run init again with --address <your account contract>.");
+            }
+            out.println("The private key is encrypted (PBKDF2-HMAC-SHA256, " + Keystore.DEFAULT_ITERATIONS
+                    + " iterations, AES-256-GCM); keep the passphrase: without it the key is lost.");
+            out.println("Next: 'provider register' publishes the key on-chain, then 'provider run'.");
+            return OK;
+        } finally {
+            Arrays.fill(pass, '\0');
+        }
+    }
+
+    private char[] newPassphrase() {
+        String fromEnv = env.get(ProviderConfig.PASSPHRASE_ENV);
+        if (fromEnv != null) {
+            if (fromEnv.length() < Keystore.MIN_PASSPHRASE_LENGTH) {
+                throw new Keystore.KeystoreException(ProviderConfig.PASSPHRASE_ENV + " is too short: a passphrase needs at least "
+                        + Keystore.MIN_PASSPHRASE_LENGTH + " characters");
+            }
+            return fromEnv.toCharArray();
+        }
+        char[] first = prompt.readPassword("New keystore passphrase (at least " + Keystore.MIN_PASSPHRASE_LENGTH
+                + " characters): ").orElseThrow(ProviderCli::noPassphrase);
+        if (first.length < Keystore.MIN_PASSPHRASE_LENGTH) {
+            Arrays.fill(first, '\0');
+            throw new Keystore.KeystoreException("the passphrase must have at least " + Keystore.MIN_PASSPHRASE_LENGTH
+                    + " characters");
+        }
+        char[] second = prompt.readPassword("Repeat the passphrase: ").orElseThrow(ProviderCli::noPassphrase);
+        try {
+            if (!Arrays.equals(first, second)) {
+                Arrays.fill(first, '\0');
+                throw new Keystore.KeystoreException("the two passphrases differ; nothing was written");
+            }
+            return first;
+        } finally {
+            Arrays.fill(second, '\0');
+        }
+    }
+
+    private Keystore.Unlocked unlock(ProviderConfig config) {
+        Keystore.PublicPart pub = Keystore.peek(config.keystore());
+        String fromEnv = env.get(ProviderConfig.PASSPHRASE_ENV);
+        char[] pass = fromEnv != null ? fromEnv.toCharArray()
+                : prompt.readPassword("Passphrase for keystore " + config.keystore() + " (" + pub.address().hex() + "): ")
+                        .orElseThrow(ProviderCli::noPassphrase);
+        try {
+            return Keystore.open(config.keystore(), pass, crypto);
+        } finally {
+            Arrays.fill(pass, '\0');
+        }
+    }
+
+    private static Keystore.KeystoreException noPassphrase() {
+        return new Keystore.KeystoreException("no keystore passphrase: set " + ProviderConfig.PASSPHRASE_ENV
+                + " or run this in a terminal to be asked");
+    }
+
+    // ------------------------------------------------------------------ detect
+
+    private int detect(Options opts) {
+        Hardware hw = Hardware.detect(discovery, opts.extra.getOrDefault("nvidia-smi", DEFAULT_NVIDIA_SMI));
+        out.println("CPU      " + hw.cpuCores() + " cores");
+        out.println("Memory   " + (hw.memoryBytes() > 0 ? gib(hw.memoryBytes()) : "unknown"));
+        if (hw.hasGpu()) {
+            for (int i = 0; i < hw.gpus().size(); i++) {
+                GpuInfo g = hw.gpus().get(i);
+                out.println("GPU " + i + "    " + g.name() + ", " + gib(g.memoryBytes()) + ", compute capability "
+                        + g.computeCapability() + " (found by " + hw.gpuSource() + ")");
+            }
+            out.println("Runner   gpu (the CUDA runner; the Java runner takes the kinds it lacks)");
+        } else {
+            out.println("GPU      none usable: " + hw.noGpuReason().orElse("none found"));
+            out.println("Runner   java: without a GPU, 'provider run' serves jobs on the pure-Java runner (CPU)");
+        }
+        Tier tier = hw.qualifyingTier();
+        out.println("Tier     " + tier.wireName() + " (" + tierWhy(tier) + ")");
+        return OK;
+    }
+
+    private static String tierWhy(Tier tier) {
+        return switch (tier) {
+            case PREMIUM -> "a GPU with at least " + (Hardware.PREMIUM_GPU_MEMORY_BYTES >> 30) + " GiB";
+            case PRO -> "a GPU with at least " + (Hardware.PRO_GPU_MEMORY_BYTES >> 30) + " GiB; premium needs "
+                    + (Hardware.PREMIUM_GPU_MEMORY_BYTES >> 30) + " GiB";
+            case BASIC -> "pro needs a GPU with at least " + (Hardware.PRO_GPU_MEMORY_BYTES >> 30) + " GiB";
+        };
+    }
+
+    private static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    }
+
+    // ------------------------------------------------------------------ register
+
+    private int register(ProviderConfig config) {
+        Keystore.Unlocked account = unlock(config);
+        EscrowOpener.Connection c = escrows.open(config, account);
+        try (Escrow escrow = c.escrow()) {
+            ContractAddress me = account.address();
+            out.println("Registering " + me.hex() + " on " + c.where());
+            NodeStatus status = escrow.nodeStatus(me);
+            switch (status) {
+                case SUSPENDED -> {
+                    err.println("provider register: node " + me.hex() + " is suspended by the contract owner;"
+                            + " it cannot publish a key or be paid");
+                    return FAILED;
+                }
+                case INACTIVE -> {
+                    TxResult tx = escrow.registerNode();
+                    out.println("  register_node            tx " + tx.hash().hex() + " (block " + tx.blockNumber() + ")");
+                }
+                case ACTIVE -> out.println("  register_node            already active");
+                default -> throw new IllegalStateException(status.name());
+            }
+            Optional<Felt> published = escrow.providerPublicKey(me);
+            if (published.isPresent() && published.get().equals(account.keys().publicKey())) {
+                out.println("  set_provider_public_key  already " + published.get().hex());
+            } else {
+                TxResult tx = escrow.setProviderPublicKey(account.keys().publicKey());
+                out.println("  set_provider_public_key  tx " + tx.hash().hex() + " (block " + tx.blockNumber() + ")"
+                        + (published.isPresent() ? ", replacing " + published.get().hex() : ""));
+            }
+            c.commit().run();
+            out.println("Node " + escrow.nodeStatus(me).name().toLowerCase(Locale.ROOT) + ", key "
+                    + escrow.providerPublicKey(me).map(Felt::hex).orElse("(none)")
+                    + ". Receipts signed with this key will settle. Next: 'provider run'.");
+            return OK;
+        } catch (EscrowRevertedException e) {
+            err.println("provider register: the contract refused: " + e.getMessage());
+            return FAILED;
+        }
+    }
+
+    // ------------------------------------------------------------------ run
+
+    private int runNode(ProviderConfig config) throws Exception {
+        LOG.info("effective configuration:\n  {}", config.describe().replace("\n", "\n  "));
+        Keystore.Unlocked account = unlock(config);
+        LOG.info("keystore {} unlocked: provider {} with public key {}", config.keystore(), account.address().hex(),
+                account.keys().publicKey().hex());
+        Hardware hw = Hardware.detect(discovery, DEFAULT_NVIDIA_SMI);
+        JobRunners.Chosen chosen = runners.create(config, hw);
+        Tier tier = config.tier().orElse(hw.qualifyingTier());
+        int concurrency = config.concurrency().orElse(Math.max(1, hw.gpus().size()));
+        if (!hw.hasGpu()) {
+            LOG.info("no usable GPU ({}); jobs run on the Java runner", hw.noGpuReason().orElse("none found"));
+        }
+        ProviderDaemon d = ProviderDaemon.start(config, account, chosen.runners(), chosen.name(),
+                chosen.usesGpu() ? hw.gpus() : List.of(), tier, concurrency, crypto, clock);
+        daemon = d;
+        shutdownHooks.accept(d::close);
+        out.println("Provider running (status: http://" + config.statusHost() + ":" + d.statusPort()
+                + "/status). Stop it with Ctrl-C or SIGTERM.");
+        while (!d.awaitClosed(Duration.ofSeconds(1))) {
+            // the shutdown hook closes the daemon
+        }
+        return OK;
+    }
+
+    // ------------------------------------------------------------------ status
+
+    private int status(Optional<Path> file, Options opts) throws InterruptedException {
+        String base;
+        if (opts.extra.containsKey("url")) {
+            base = opts.extra.get("url");
+        } else {
+            base = load(file, opts).statusUrl();
+        }
+        URI uri;
+        try {
+            uri = URI.create(base.endsWith("/") ? base + "status" : base + "/status");
+            if (uri.getHost() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                throw new IllegalArgumentException();
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("provider status: --url: expected an http(s) URL such as http://127.0.0.1:"
+                    + ProviderConfig.DEFAULT_STATUS_PORT + ", got '" + base + "'");
+            return USAGE;
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        HttpResponse<String> res;
+        try {
+            res = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            err.println("provider status: nothing answers at " + base + " (connection refused). Is 'provider run' running,"
+                    + " and on this status.port?");
+            return FAILED;
+        } catch (HttpTimeoutException e) {
+            err.println("provider status: " + base + " did not answer within 5 s");
+            return FAILED;
+        } catch (java.io.IOException e) {
+            err.println("provider status: cannot reach " + base + ": " + e.getMessage());
+            return FAILED;
+        }
+        if (res.statusCode() != 200) {
+            err.println("provider status: " + uri + " answered HTTP " + res.statusCode() + "; is that a Smainer provider?");
+            return FAILED;
+        }
+        JsonObject s;
+        try {
+            s = JsonParser.parseString(res.body()).getAsJsonObject();
+        } catch (RuntimeException e) {
+            err.println("provider status: " + uri + " did not answer with a provider status");
+            return FAILED;
+        }
+        String state = str(s, "state");
+        out.println("Provider " + str(s, "name") + ": " + state + (str(s, "node_id").isEmpty() ? ""
+                : " (node " + str(s, "node_id") + ")"));
+        out.println("  relayer    " + str(s, "relayer"));
+        out.println("  address    " + str(s, "address"));
+        out.println("  runner     " + str(s, "runner") + ", tier " + str(s, "tier") + ", kinds " + s.get("job_kinds"));
+        out.println("  tasks      " + str(s, "running") + " running of " + str(s, "capacity") + "; " + str(s, "completed")
+                + " completed, " + str(s, "failed") + " failed, " + str(s, "refused") + " refused, " + str(s, "revoked")
+                + " revoked");
+        out.println("  reports    " + str(s, "pending_reports") + " awaiting the relayer's ack; " + str(s, "logins")
+                + " login(s)");
+        if (!str(s, "last_error").isEmpty()) {
+            out.println("  last error " + str(s, "last_error"));
+        }
+        return state.equals("ready") ? OK : FAILED;
+    }
+
+    private static String str(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? "" : e.isJsonPrimitive() ? e.getAsString() : e.toString();
+    }
+
+    // ------------------------------------------------------------------ options
+
+    /** A command's options: settings flags (any setting, as {@code --status-port 0}) and its own extras. */
+    static final class Options {
+        final Map<String, String> settings = new LinkedHashMap<>();
+        final Map<String, String> extra = new LinkedHashMap<>();
+
+        static Options parse(String command, List<String> args) {
+            Map<String, String> flags = new LinkedHashMap<>();
+            for (String k : ProviderConfig.KNOWN) {
+                flags.put(k.replace('.', '-').replace('_', '-'), k);
+            }
+            List<String> extras = switch (command) {
+                case "init" -> List.of("address");
+                case "detect" -> List.of("nvidia-smi");
+                case "status" -> List.of("url");
+                default -> List.of();
+            };
+            boolean takesSettings = !command.equals("detect");
+            Options o = new Options();
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                if (!a.startsWith("--")) {
+                    throw new IllegalArgumentException("unexpected argument '" + a + "'");
+                }
+                String name = a.substring(2);
+                String value;
+                int eq = name.indexOf('=');
+                if (eq >= 0) {
+                    value = name.substring(eq + 1);
+                    name = name.substring(0, eq);
+                } else if (i + 1 < args.size()) {
+                    value = args.get(++i);
+                } else {
+                    throw new IllegalArgumentException("option --" + name + " needs a value");
+                }
+                if (extras.contains(name)) {
+                    o.extra.put(name, value);
+                } else if (takesSettings && flags.containsKey(name)) {
+                    o.settings.put(flags.get(name), value);
+                } else {
+                    throw new IllegalArgumentException("unknown option --" + name);
+                }
+            }
+            return o;
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package io.smainer.provider.app;
+
+import io.smainer.chain.ChainId;
+import io.smainer.chain.ContractAddress;
+import io.smainer.fee.Tier;
+import io.smainer.provider.ProviderNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * The reference provider's settings: defaults, then an optional properties file, then {@code SMAINER_*}
+ * environment variables (the key upper-cased, dots to underscores: {@code status.port} is
+ * {@code SMAINER_STATUS_PORT}). Validated once; every problem is reported together. The keystore
+ * passphrase is no setting: it comes from {@value #PASSPHRASE_ENV} or a prompt, never from a file and
+ * never a default. {@link #toString()} masks what may carry a secret (an RPC URL's path and query).
+ *
+ * @param relayerUrl the relayer's WebSocket address
+ * @param keystore the encrypted key file
+ * @param name the node's display name
+ * @param concurrency tasks run at once; empty: one per GPU, or one without a GPU
+ * @param runner which job runner to use
+ * @param tier the tier to advertise; empty: the tier the hardware qualifies for
+ * @param statusHost the interface the local status endpoint binds
+ * @param statusPort its port; 0 picks one
+ * @param ollamaUrl an Ollama-compatible endpoint to serve {@code llm-generate} jobs with, if any
+ * @param ollamaTimeout how long one generation may take
+ * @param chainId the chain (for the local ledger)
+ * @param ledgerFile the local network's ledger state, used when no RPC URL is set
+ * @param rpcUrl a Starknet JSON-RPC endpoint, if registering on a real network
+ * @param contract the escrow contract's address
+ * @param closeGrace how long shutdown lets running tasks finish before handing them back
+ * @param reconnectMaxDelay the longest wait between reconnect tries
+ */
+public record ProviderConfig(URI relayerUrl, Path keystore, String name, OptionalInt concurrency, RunnerChoice runner,
+        Optional<Tier> tier, String statusHost, int statusPort, Optional<URI> ollamaUrl, Duration ollamaTimeout,
+        ChainId chainId, Path ledgerFile, Optional<URI> rpcUrl, ContractAddress contract, Duration closeGrace,
+        Duration reconnectMaxDelay) {
+
+    /** Prefix of the environment variables read. */
+    public static final String ENV_PREFIX = "SMAINER_";
+    /** The environment variable naming a properties file. */
+    public static final String CONFIG_ENV = "SMAINER_CONFIG";
+    /** The environment variable holding the keystore passphrase (not a setting; never logged). */
+    public static final String PASSPHRASE_ENV = "SMAINER_KEYSTORE_PASSPHRASE";
+    /** Where a relayer runs unless told otherwise. */
+    public static final String DEFAULT_RELAYER_URL = "ws://127.0.0.1:8000/api/v1/ws";
+    /** The local status endpoint's port unless told otherwise. */
+    public static final int DEFAULT_STATUS_PORT = 9470;
+
+    /** Which job runner {@code run} uses. */
+    public enum RunnerChoice {
+        /** The GPU runner when a GPU is usable, else the Java runner. */
+        AUTO,
+        /** The pure-Java runner. */
+        JAVA,
+        /** The GPU runner; refuse to start without a usable GPU. */
+        GPU
+    }
+
+    /** Every setting, in the order {@code help} lists them. */
+    public static final List<String> KNOWN = List.of("relayer_url", "keystore", "name", "concurrency", "runner", "tier",
+            "status.host", "status.port", "ollama.url", "ollama.timeout_seconds", "chain_id", "ledger_file", "rpc_url",
+            "contract_address", "close_grace_seconds", "reconnect.max_delay_seconds");
+
+    /**
+     * Reads the optional file, then the environment, and validates.
+     *
+     * @param file a properties file, if any (else {@value #CONFIG_ENV} names one)
+     * @param env the environment; only {@code SMAINER_*} entries are read
+     * @param home the user's home directory, for the default keystore and ledger paths
+     * @return the config
+     * @throws ConfigException listing every problem
+     */
+    public static ProviderConfig load(Optional<Path> file, Map<String, String> env, Path home) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        Optional<Path> source = file.isPresent() ? file
+                : Optional.ofNullable(env.get(CONFIG_ENV)).filter(s -> !s.isBlank()).map(Path::of);
+        if (source.isPresent()) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(source.get())) {
+                p.load(in);
+                for (String k : p.stringPropertyNames()) {
+                    settings.put(k.trim().toLowerCase(Locale.ROOT), p.getProperty(k).trim());
+                }
+            } catch (IOException e) {
+                problems.add("config file " + source.get() + ": cannot be read (" + e + ")");
+            }
+        }
+        Map<String, String> envKeys = new LinkedHashMap<>();
+        for (String k : KNOWN) {
+            envKeys.put(k.replace('.', '_'), k);
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith(ENV_PREFIX) && !k.equals(CONFIG_ENV) && !k.equals(PASSPHRASE_ENV)) {
+                String key = k.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
+                if (envKeys.containsKey(key)) {
+                    settings.put(envKeys.get(key), e.getValue().trim());
+                }
+                // other SMAINER_* variables belong to the relayer or the examples; they are not ours to refuse
+            }
+        }
+        return parse(settings, problems, home);
+    }
+
+    /**
+     * Validates settings given as {@code key=value} (the properties file's keys), with no file or environment.
+     *
+     * @param settings the settings
+     * @param home the user's home directory
+     * @return the config
+     * @throws ConfigException listing every problem
+     */
+    public static ProviderConfig of(Map<String, String> settings, Path home) {
+        return parse(new LinkedHashMap<>(settings), new ArrayList<>(), home);
+    }
+
+    private static ProviderConfig parse(Map<String, String> s, List<String> problems, Path home) {
+        for (String k : s.keySet()) {
+            if (!KNOWN.contains(k)) {
+                problems.add(k + ": unknown setting (known: " + String.join(", ", KNOWN) + ")");
+            }
+        }
+        Path smainerHome = home.resolve(".smainer");
+        Reader r = new Reader(s, problems);
+        URI relayer = r.get("relayer_url", ProviderNode.relayerWebSocketUri(DEFAULT_RELAYER_URL),
+                ProviderNode::relayerWebSocketUri);
+        Path keystore = r.get("keystore", smainerHome.resolve("provider.keystore"), Path::of);
+        String name = r.get("name", "smainer-provider", v -> {
+            if (!v.matches("[A-Za-z0-9_.-]{1,64}")) {
+                throw new IllegalArgumentException("1 to 64 letters, digits, '.', '_' or '-'");
+            }
+            return v;
+        });
+        OptionalInt concurrency = r.get("concurrency", OptionalInt.empty(),
+                v -> v.equalsIgnoreCase("auto") ? OptionalInt.empty() : OptionalInt.of(intIn(v, 1, 1024)));
+        RunnerChoice runner = r.get("runner", RunnerChoice.AUTO, v -> {
+            try {
+                return RunnerChoice.valueOf(v.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("auto, java or gpu");
+            }
+        });
+        Optional<Tier> tier = r.get("tier", Optional.empty(), v -> {
+            if (v.equalsIgnoreCase("auto")) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Tier.parse(v));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("auto, basic, pro or premium");
+            }
+        });
+        String statusHost = r.get("status.host", "127.0.0.1", v -> {
+            if (v.isBlank() || v.contains("/") || v.contains(" ")) {
+                throw new IllegalArgumentException("a host name or IP address");
+            }
+            return v;
+        });
+        int statusPort = r.get("status.port", DEFAULT_STATUS_PORT, v -> intIn(v, 0, 65535));
+        Optional<URI> ollama = r.get("ollama.url", Optional.empty(), v -> v.isBlank() ? Optional.empty()
+                : Optional.of(httpUri(v, "an http(s) URL of an Ollama-compatible server, e.g. http://127.0.0.1:11434")));
+        Duration ollamaTimeout = Duration.ofSeconds(r.get("ollama.timeout_seconds", 300, v -> intIn(v, 1, 3600)));
+        ChainId chainId = r.get("chain_id", ChainId.LOCAL, ChainId::new);
+        Path ledger = r.get("ledger_file", smainerHome.resolve("local-ledger.json"), Path::of);
+        Optional<URI> rpc = r.get("rpc_url", Optional.empty(), v -> v.isBlank() ? Optional.empty()
+                : Optional.of(httpUri(v, "an http(s) URL of a Starknet JSON-RPC endpoint")));
+        ContractAddress contract = r.get("contract_address", ContractAddress.SMAINER_MAINNET, ContractAddress::parse);
+        Duration grace = Duration.ofSeconds(r.get("close_grace_seconds", 30, v -> intIn(v, 0, 3600)));
+        Duration reconnect = Duration.ofSeconds(r.get("reconnect.max_delay_seconds", 30, v -> intIn(v, 1, 3600)));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new ProviderConfig(relayer, keystore, name, concurrency, runner, tier, statusHost, statusPort, ollama,
+                ollamaTimeout, chainId, ledger, rpc, contract, grace, reconnect);
+    }
+
+    private static URI httpUri(String v, String expected) {
+        try {
+            URI u = new URI(v.trim());
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
+                throw new IllegalArgumentException(expected);
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(expected);
+        }
+    }
+
+    private static int intIn(String v, int min, int max) {
+        int i;
+        try {
+            i = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
+        }
+        if (i < min || i > max) {
+            throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
+        }
+        return i;
+    }
+
+    /** @return the local status endpoint's base URL */
+    public String statusUrl() {
+        String host = statusHost.equals("0.0.0.0") ? "127.0.0.1" : statusHost;
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + statusPort;
+    }
+
+    /** @return the settings with secrets masked, one {@code key=value} per line (for the start-up log) */
+    public String describe() {
+        return String.join("\n", List.of(
+                "relayer_url=" + relayerUrl,
+                "keystore=" + keystore,
+                "name=" + name,
+                "concurrency=" + (concurrency.isPresent() ? String.valueOf(concurrency.getAsInt()) : "auto"),
+                "runner=" + runner.name().toLowerCase(Locale.ROOT),
+                "tier=" + tier.map(Tier::wireName).orElse("auto"),
+                "status.host=" + statusHost,
+                "status.port=" + statusPort,
+                "ollama.url=" + ollamaUrl.map(ProviderConfig::mask).orElse("(off)"),
+                "ollama.timeout_seconds=" + ollamaTimeout.toSeconds(),
+                "chain_id=" + chainId,
+                "ledger_file=" + ledgerFile,
+                "rpc_url=" + rpcUrl.map(ProviderConfig::mask).orElse("(none: local ledger)"),
+                "contract_address=" + contract.hex(),
+                "close_grace_seconds=" + closeGrace.toSeconds(),
+                "reconnect.max_delay_seconds=" + reconnectMaxDelay.toSeconds(),
+                "keystore passphrase=(from " + PASSPHRASE_ENV + " or a prompt; never shown)"));
+    }
+
+    /** Hides a URL's user info, path and query: RPC providers put API keys there. */
+    static String mask(URI u) {
+        boolean hidden = u.getRawUserInfo() != null || (u.getRawPath() != null && u.getRawPath().length() > 1)
+                || u.getRawQuery() != null;
+        return u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "") + (hidden ? "/****" : "");
+    }
+
+    @Override
+    public String toString() {
+        return "ProviderConfig[" + describe().replace("\n", ", ") + "]";
+    }
+
+    /** Reads one setting, recording a problem instead of throwing. */
+    private static final class Reader {
+        private final Map<String, String> s;
+        private final List<String> problems;
+
+        Reader(Map<String, String> s, List<String> problems) {
+            this.s = s;
+            this.problems = problems;
+        }
+
+        <T> T get(String key, T fallback, Function<String, T> parse) {
+            String v = s.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return parse.apply(v);
+            } catch (io.smainer.InvalidFieldException e) {
+                problems.add(key + ": expected " + e.expected() + ", got '" + shown(key, v) + "'");
+                return fallback;
+            } catch (RuntimeException e) {
+                problems.add(key + ": expected " + e.getMessage() + ", got '" + shown(key, v) + "'");
+                return fallback;
+            }
+        }
+
+        private static String shown(String key, String v) {
+            if (key.equals("rpc_url") || key.equals("ollama.url")) {
+                try {
+                    return mask(new URI(v));
+                } catch (URISyntaxException | RuntimeException e) {
+                    return "(unparseable URL)";
+                }
+            }
+            return v;
+        }
+    }
+}
