@@ -17,7 +17,7 @@ final class Help {
               status.host, status.port     the local status endpoint (default 127.0.0.1:9470; port 0 picks one)
               ollama.url                   serve llm-generate jobs with this Ollama-compatible server
               ollama.timeout_seconds       the longest one generation may take (default 300)
-              chain_id                     the local network's chain id (default SMAINER_LOCAL)
+              chain_id                     the chain (default SMAINER_LOCAL; SN_MAIN when rpc_url is set)
               ledger_file                  the local network's ledger state (default ~/.smainer/local-ledger.json)
               rpc_url                      a Starknet JSON-RPC endpoint; when set, register acts on that network
               contract_address             the escrow contract (default the mainnet SmainerContract)

@@ -38,7 +38,7 @@ import java.util.function.Function;
  * @param statusPort its port; 0 picks one
  * @param ollamaUrl an Ollama-compatible endpoint to serve {@code llm-generate} jobs with, if any
  * @param ollamaTimeout how long one generation may take
- * @param chainId the chain (for the local ledger)
+ * @param chainId the chain: {@code SMAINER_LOCAL} for the local ledger, {@code SN_MAIN} by default with an RPC URL
  * @param ledgerFile the local network's ledger state, used when no RPC URL is set
  * @param rpcUrl a Starknet JSON-RPC endpoint, if registering on a real network
  * @param contract the escrow contract's address
@@ -176,10 +176,10 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
         Optional<URI> ollama = r.get("ollama.url", Optional.empty(), v -> v.isBlank() ? Optional.empty()
                 : Optional.of(httpUri(v, "an http(s) URL of an Ollama-compatible server, e.g. http://127.0.0.1:11434")));
         Duration ollamaTimeout = Duration.ofSeconds(r.get("ollama.timeout_seconds", 300, v -> intIn(v, 1, 3600)));
-        ChainId chainId = r.get("chain_id", ChainId.LOCAL, ChainId::new);
-        Path ledger = r.get("ledger_file", smainerHome.resolve("local-ledger.json"), Path::of);
         Optional<URI> rpc = r.get("rpc_url", Optional.empty(), v -> v.isBlank() ? Optional.empty()
                 : Optional.of(httpUri(v, "an http(s) URL of a Starknet JSON-RPC endpoint")));
+        ChainId chainId = r.get("chain_id", rpc.isPresent() ? ChainId.MAINNET : ChainId.LOCAL, ChainId::new);
+        Path ledger = r.get("ledger_file", smainerHome.resolve("local-ledger.json"), Path::of);
         ContractAddress contract = r.get("contract_address", ContractAddress.SMAINER_MAINNET, ContractAddress::parse);
         Duration grace = Duration.ofSeconds(r.get("close_grace_seconds", 30, v -> intIn(v, 0, 3600)));
         Duration reconnect = Duration.ofSeconds(r.get("reconnect.max_delay_seconds", 30, v -> intIn(v, 1, 3600)));

@@ -1,0 +1,36 @@
+package io.smainer.provider.app;
+
+import io.smainer.SmainerException;
+import io.smainer.escrow.Ledger;
+import java.nio.file.Files;
+
+/** Opens the escrow client {@code register} uses: the local network's ledger file, or Starknet by RPC. */
+public final class Escrows {
+    private Escrows() {
+    }
+
+    /**
+     * @param config the settings
+     * @param account the unlocked keystore
+     * @return the client
+     * @throws SmainerException when the ledger file is missing or the RPC endpoint cannot be used
+     */
+    public static ProviderCli.EscrowOpener.Connection open(ProviderConfig config, Keystore.Unlocked account) {
+        if (config.rpcUrl().isPresent()) {
+            return starknet(config, account);
+        }
+        if (!Files.exists(config.ledgerFile())) {
+            throw new SmainerException("the local network's ledger file " + config.ledgerFile() + " does not exist."
+                    + " Start the local network first (./smainer demo, or the relayer with the same ledger_file),"
+                    + " or set rpc_url (SMAINER_RPC_URL) to register on Starknet.");
+        }
+        Ledger ledger = Ledger.load(config.ledgerFile());
+        return new ProviderCli.EscrowOpener.Connection(ledger.client(account.address()),
+                "the local ledger " + config.ledgerFile() + " (chain " + ledger.chainId() + ")",
+                () -> ledger.save(config.ledgerFile()));
+    }
+
+    private static ProviderCli.EscrowOpener.Connection starknet(ProviderConfig config, Keystore.Unlocked account) {
+        throw new SmainerException("rpc_url is set, but this build has no Starknet escrow client yet");
+    }
+}
