@@ -13,7 +13,9 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.EffortPricing;
 import io.smainer.fee.Tier;
+import io.smainer.job.JavaJobRunner;
 import io.smainer.job.JobException;
+import io.smainer.job.JobHandler;
 import io.smainer.job.JobResult;
 import io.smainer.job.JobRunner;
 import io.smainer.protocol.EffortMetrics;
@@ -70,7 +72,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * try (ProviderNode node = ProviderNode.builder()
  *         .relayer("ws://relayer.example:8000/api/v1/ws")
  *         .account(myAddress, myKeyPair)
- *         .runner(myJobRunner)
+ *         .runner(myJobRunner)              // and/or .handler(myJobHandler)
  *         .concurrency(4)
  *         .listener(event -> System.out.println(event))
  *         .build()) {
@@ -82,7 +84,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe. All protocol work happens on one thread the node owns; {@link ProviderListener}s are
  * called on it. {@link #close()} is idempotent: it stops taking tasks, lets running ones finish within
  * the close grace, hands back the rest to the relayer as retryable failures, and closes the connection.
- * The node does not close the runners it was given.
+ * The node does not close the runners it was given; it closes the runner it builds for its handlers.
  */
 public final class ProviderNode implements AutoCloseable {
     /** Tasks run at once unless set: one. */
@@ -135,6 +137,7 @@ public final class ProviderNode implements AutoCloseable {
     private final ContractAddress address;
     private final KeyPair keyPair;
     private final List<JobRunner> runners;
+    private final List<JobRunner> ownedRunners;
     private final int concurrency;
     private final NodeCapabilities capabilities;
     private final ProviderListener listener;
@@ -179,7 +182,18 @@ public final class ProviderNode implements AutoCloseable {
         this.relayerUri = b.relayerUri;
         this.address = b.address;
         this.keyPair = b.keyPair;
-        this.runners = List.copyOf(b.runners);
+        List<JobRunner> all = new ArrayList<>(b.runners);
+        if (!b.handlers.isEmpty()) {
+            JavaJobRunner.Builder jb = JavaJobRunner.builder().standardKinds(false).name("handlers")
+                    .workerThreads(Math.min(256, b.concurrency)).queueCapacity(Math.max(1, b.concurrency)).clock(b.clock);
+            b.handlers.forEach(jb::handler);
+            JavaJobRunner own = jb.build();
+            all.add(0, own);
+            this.ownedRunners = List.of(own);
+        } else {
+            this.ownedRunners = List.of();
+        }
+        this.runners = List.copyOf(all);
         this.concurrency = b.concurrency;
         this.listener = b.listener;
         this.clock = b.clock;
@@ -799,6 +813,13 @@ public final class ProviderNode implements AutoCloseable {
         int undelivered = pending.size();
         setState(State.CLOSED);
         fire(new ProviderEvent.Closed(handedBackCount, undelivered));
+        for (JobRunner r : ownedRunners) {
+            try {
+                r.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing runner " + r.name() + " failed", e);
+            }
+        }
         goodbye.handle((x, err) -> null).thenRun(() -> {
             closed.complete(null);
             loop.shutdown();
@@ -926,6 +947,7 @@ public final class ProviderNode implements AutoCloseable {
         private ContractAddress address;
         private KeyPair keyPair;
         private final List<JobRunner> runners = new ArrayList<>();
+        private final List<JobHandler> handlers = new ArrayList<>();
         private int concurrency = DEFAULT_CONCURRENCY;
         private String name = DEFAULT_NAME;
         private Tier tier = Tier.BASIC;
@@ -982,6 +1004,19 @@ public final class ProviderNode implements AutoCloseable {
          */
         public Builder runner(JobRunner runner) {
             runners.add(Objects.requireNonNull(runner, "runner"));
+            return this;
+        }
+
+        /**
+         * Adds a handler for a workload of one's own. The node runs its handlers on a {@link JavaJobRunner} of
+         * its own (one worker per task it runs at once), which it closes on {@link ProviderNode#close()};
+         * handlers come before the runners added with {@link #runner(JobRunner)}.
+         *
+         * @param handler a job handler; its kind must be unique among the handlers
+         * @return this builder
+         */
+        public Builder handler(JobHandler handler) {
+            handlers.add(Objects.requireNonNull(handler, "handler"));
             return this;
         }
 
@@ -1112,8 +1147,9 @@ public final class ProviderNode implements AutoCloseable {
                 throw new InvalidFieldException("account", "an account address and its key pair (builder.account(...))",
                         null);
             }
-            if (runners.isEmpty()) {
-                throw new InvalidFieldException("runners", "at least one job runner (builder.runner(...))", null);
+            if (runners.isEmpty() && handlers.isEmpty()) {
+                throw new InvalidFieldException("runners",
+                        "at least one job runner or handler (builder.runner(...) or builder.handler(...))", null);
             }
             if (concurrency < 1 || concurrency > 1024) {
                 throw new InvalidFieldException("concurrency", "an integer in [1, 1024]", concurrency);

@@ -1,0 +1,87 @@
+package io.smainer.provider.app;
+
+import io.smainer.SmainerException;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.job.JavaJobRunner;
+import io.smainer.job.JobRunner;
+import io.smainer.provider.OllamaHandler;
+import java.io.Console;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The reference provider's entry point: builds the CLI with the real world (standard streams, the
+ * environment, the terminal, the GPU module, a JVM shutdown hook for SIGTERM) and runs one command.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    /**
+     * @param args the command line; {@code provider help} explains it
+     */
+    public static void main(String[] args) {
+        Console console = System.console();
+        ProviderCli.Prompt prompt = console == null ? ProviderCli.Prompt.NONE
+                : text -> Optional.ofNullable(console.readPassword("%s", text));
+        ProviderCli cli = new ProviderCli(System.out, System.err, System.getenv(), Path.of(System.getProperty("user.home")),
+                prompt, gpuDiscovery(), Main::runners, Escrows::open,
+                hook -> Runtime.getRuntime().addShutdownHook(new Thread(hook, "provider-shutdown")),
+                StarkCrypto.defaultCrypto(), Clock.systemUTC());
+        int code = cli.run(args);
+        if (cli.daemon().isEmpty()) {
+            System.exit(code);
+        }
+        // 'run' returns once the shutdown hook has closed the daemon; the JVM is already exiting.
+    }
+
+    /** @return how this build finds GPUs */
+    static GpuDiscovery gpuDiscovery() {
+        return new GpuDiscovery() {
+            @Override
+            public String name() {
+                return "CUDA driver";
+            }
+
+            @Override
+            public Found discover() {
+                return new Found(List.of(), Optional.of("this build has no CUDA discovery; asking nvidia-smi"));
+            }
+        };
+    }
+
+    /**
+     * The runners {@code run} serves with: the GPU runner when wanted and usable, an Ollama runner for
+     * {@code llm-generate} when {@code ollama.url} is set, and the pure-Java runner for the portable kinds.
+     *
+     * @param config the settings
+     * @param hw the hardware found
+     * @return the runners
+     * @throws SmainerException when {@code runner=gpu} and no GPU is usable
+     */
+    static JobRunners.Chosen runners(ProviderConfig config, Hardware hw) {
+        if (config.runner() == ProviderConfig.RunnerChoice.GPU && !hw.hasGpu()) {
+            throw new SmainerException("runner=gpu, but no GPU is usable here (" + hw.noGpuReason().orElse("none found")
+                    + "). Set runner=auto or runner=java to serve on the CPU.");
+        }
+        int workers = config.concurrency().orElse(Math.max(1, hw.gpus().size()));
+        List<JobRunner> runners = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        if (config.ollamaUrl().isPresent()) {
+            OllamaHandler ollama = OllamaHandler.builder().url(config.ollamaUrl().get().toString())
+                    .requestTimeout(config.ollamaTimeout()).build();
+            // its own runner: generations wait on another server and must not hold the compute workers
+            runners.add(JavaJobRunner.builder().name("ollama").standardKinds(false).handler(ollama).workerThreads(workers)
+                    .queueCapacity(workers).device("ollama " + ProviderConfig.mask(config.ollamaUrl().get())).build());
+            names.add("ollama");
+        }
+        int computeThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        runners.add(JavaJobRunner.builder().workerThreads(workers).computeThreads(computeThreads).queueCapacity(workers)
+                .build());
+        names.add("java");
+        return new JobRunners.Chosen(runners, String.join(" + ", names), false);
+    }
+}
