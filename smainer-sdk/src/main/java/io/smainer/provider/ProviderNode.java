@@ -10,6 +10,9 @@ import io.smainer.crypto.Receipts;
 import io.smainer.crypto.Signature;
 import io.smainer.crypto.Snip12;
 import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.EscrowStatus;
+import io.smainer.escrow.EscrowTask;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.EffortPricing;
 import io.smainer.fee.Tier;
@@ -49,6 +52,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -147,6 +152,9 @@ public final class ProviderNode implements AutoCloseable {
     private final Duration loginTimeout;
     private final Backoff backoff;
     private final Duration closeGrace;
+    private final Escrow escrow;
+    private final ExecutorService escrowReads;
+    private final TokenAmount effortBasePrice;
     private final HttpClient http;
     private final ProtocolCodec codec = ProtocolCodec.create();
     private final ScheduledThreadPoolExecutor loop;
@@ -202,6 +210,13 @@ public final class ProviderNode implements AutoCloseable {
         this.loginTimeout = b.loginTimeout;
         this.backoff = new Backoff(b.reconnectMinDelay, b.reconnectMaxDelay);
         this.closeGrace = b.closeGrace;
+        this.escrow = b.escrow;
+        this.effortBasePrice = b.effortBasePrice;
+        this.escrowReads = escrow == null ? null : Executors.newFixedThreadPool(Math.min(4, b.concurrency), r -> {
+            Thread t = new Thread(r, "smainer-provider-escrow");
+            t.setDaemon(true);
+            return t;
+        });
         Set<String> kinds = new LinkedHashSet<>();
         for (JobRunner r : runners) {
             kinds.addAll(r.kinds());
@@ -596,25 +611,73 @@ public final class ProviderNode implements AutoCloseable {
             report(new Messages.TaskFailed(Messages.newId(), taskId, refusal, true), taskId);
             return;
         }
-        CompletableFuture<JobResult> future;
-        try {
-            future = runner.submit(t.job());
-        } catch (RuntimeException e) {
-            refusedCount++;
-            String reason = "runner " + runner.name() + " refused the job: " + e.getMessage();
-            fire(new ProviderEvent.TaskRefused(taskId, reason));
-            report(new Messages.TaskFailed(Messages.newId(), taskId, truncate(reason), !(e instanceof InvalidFieldException)),
-                    taskId);
-            return;
-        }
-        Running r = new Running(t, future);
+        Running r = new Running(t, runner);
         running.put(taskId, r);
         accepted++;
         send(c, new Messages.TaskAccepted(Messages.newId(), taskId));
         r.deadlineTimer = schedule(() -> onDeadline(r), Duration.ofMillis(Math.max(0, t.deadlineMillis() - clock.millis())));
         publish();
         fire(new ProviderEvent.TaskStarted(taskId, kind, runner.name()));
+        if (escrow == null) {
+            startRun(r, multiplierFromParams(t));
+            return;
+        }
+        CompletableFuture.supplyAsync(() -> escrow.getTask(t.escrowId()), escrowReads)
+                .whenComplete((onChain, err) -> post(() -> escrowChecked(r, onChain, err)));
+    }
+
+    /** The escrow was read: run the task only when it is funded and open, priced at its on-chain multiplier. */
+    private void escrowChecked(Running r, Optional<EscrowTask> onChain, Throwable err) {
+        String taskId = r.task.taskId();
+        if (running.get(taskId) != r) {
+            return;
+        }
+        String problem = null;
+        boolean retryable = false;
+        if (err != null) {
+            Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            problem = "could not read escrow " + r.task.escrowId() + ": " + e.getMessage();
+            retryable = true;
+        } else if (onChain.isEmpty()) {
+            problem = "escrow " + r.task.escrowId() + " does not exist on-chain";
+        } else if (onChain.get().status() != EscrowStatus.CREATED) {
+            problem = "escrow " + r.task.escrowId() + " is " + onChain.get().status().name().toLowerCase(java.util.Locale.ROOT)
+                    + ", not open for work";
+        }
+        if (problem != null) {
+            running.remove(taskId);
+            cancel(r.deadlineTimer);
+            fail(taskId, problem, retryable);
+            return;
+        }
+        startRun(r, onChain.get().tierMultiplier());
+    }
+
+    private void startRun(Running r, BasisPoints multiplier) {
+        String taskId = r.task.taskId();
+        r.multiplier = multiplier;
+        CompletableFuture<JobResult> future;
+        try {
+            future = r.runner.submit(r.task.job());
+        } catch (RuntimeException e) {
+            running.remove(taskId);
+            cancel(r.deadlineTimer);
+            fail(taskId, "runner " + r.runner.name() + " refused the job: " + e.getMessage(),
+                    !(e instanceof InvalidFieldException));
+            return;
+        }
+        r.future = future;
         future.whenComplete((result, err) -> post(() -> finished(r, result, err)));
+    }
+
+    /** The multiplier of the job's {@link #TIER_PARAM}, basic when absent or unreadable. */
+    private static BasisPoints multiplierFromParams(Messages.TaskAssigned t) {
+        String tierName = t.job().params().get(TIER_PARAM);
+        try {
+            return (tierName == null ? Tier.BASIC : Tier.parse(tierName)).defaultMultiplier();
+        } catch (InvalidFieldException e) {
+            return Tier.BASIC.defaultMultiplier();
+        }
     }
 
     private void onDeadline(Running r) {
@@ -622,7 +685,7 @@ public final class ProviderNode implements AutoCloseable {
             return;
         }
         running.remove(r.task.taskId());
-        r.future.cancel(true);
+        r.cancelRun();
         fail(r.task.taskId(), "the task's deadline passed before the run finished", true);
     }
 
@@ -632,7 +695,7 @@ public final class ProviderNode implements AutoCloseable {
         boolean dropped = pending.values().removeIf(p -> p.taskId.equals(taskId));
         if (r != null) {
             cancel(r.deadlineTimer);
-            r.future.cancel(true);
+            r.cancelRun();
         }
         if (r != null || dropped) {
             revokedCount++;
@@ -664,7 +727,7 @@ public final class ProviderNode implements AutoCloseable {
         }
         Messages.TaskCompleted done;
         try {
-            done = receipt(r.task, result);
+            done = receipt(r.task, r.multiplier, result);
         } catch (RuntimeException e) {
             fail(taskId, "could not sign the receipt: " + e.getMessage(), true);
             return;
@@ -678,7 +741,7 @@ public final class ProviderNode implements AutoCloseable {
      * Builds the signed completion: h1 for flat settlement; for effort settlement the cost from the run's
      * effort metrics (or its run time when it reported none) and h2 over it.
      */
-    private Messages.TaskCompleted receipt(Messages.TaskAssigned task, JobResult result) {
+    private Messages.TaskCompleted receipt(Messages.TaskAssigned task, BasisPoints multiplier, JobResult result) {
         byte[] output = result.output();
         Felt resultHash = Receipts.resultHash(output);
         if (task.settlement() == SettlementMode.FLAT) {
@@ -688,26 +751,10 @@ public final class ProviderNode implements AutoCloseable {
         }
         EffortMetrics metrics = result.effort().orElseGet(() -> new EffortMetrics(0, 0,
                 Math.min(EffortPricing.MAX_GPU_MILLIS, result.ran().toMillis()), 0));
-        TokenAmount cost = effortCost(task, metrics);
+        TokenAmount cost = EffortPricing.actualCost(effortBasePrice, multiplier, metrics.effortScore(), task.escrowAmount());
         Felt h2 = Receipts.effortHash(crypto, task.escrowId(), address, resultHash, cost);
         return new Messages.TaskCompleted(Messages.newId(), task.taskId(), output, resultHash,
                 crypto.sign(keyPair.privateKey(), h2), Optional.of(metrics), Optional.of(cost));
-    }
-
-    /**
-     * The actual cost of an effort-settled task: {@link EffortPricing#actualCost} at the base price, the
-     * multiplier of the job's {@link #TIER_PARAM} (basic when absent), the metrics' effort score, clamped
-     * to the escrowed amount.
-     *
-     * @param task the assignment
-     * @param metrics what the run consumed
-     * @return the cost the h2 receipt commits to
-     */
-    static TokenAmount effortCost(Messages.TaskAssigned task, EffortMetrics metrics) {
-        String tierName = task.job().params().get(TIER_PARAM);
-        Tier tier = tierName == null ? Tier.BASIC : Tier.parse(tierName);
-        BasisPoints multiplier = tier.defaultMultiplier();
-        return EffortPricing.actualCost(EffortPricing.BASE_PRICE, multiplier, metrics.effortScore(), task.escrowAmount());
     }
 
     private void fail(String taskId, String reason, boolean retryable) {
@@ -781,7 +828,7 @@ public final class ProviderNode implements AutoCloseable {
         for (Running r : new ArrayList<>(running.values())) {
             running.remove(r.task.taskId());
             cancel(r.deadlineTimer);
-            r.future.cancel(true);
+            r.cancelRun();
             handedBackCount++;
             fail(r.task.taskId(), "the node shut down before the task finished; handed back", true);
         }
@@ -813,6 +860,9 @@ public final class ProviderNode implements AutoCloseable {
         int undelivered = pending.size();
         setState(State.CLOSED);
         fire(new ProviderEvent.Closed(handedBackCount, undelivered));
+        if (escrowReads != null) {
+            escrowReads.shutdownNow();
+        }
         for (JobRunner r : ownedRunners) {
             try {
                 r.close();
@@ -851,14 +901,23 @@ public final class ProviderNode implements AutoCloseable {
     private record Report(String taskId, Message message) {
     }
 
+    /** A task the node accepted; loop-thread only. */
     private static final class Running {
         final Messages.TaskAssigned task;
-        final CompletableFuture<JobResult> future;
+        final JobRunner runner;
+        BasisPoints multiplier = Tier.BASIC.defaultMultiplier();
+        CompletableFuture<JobResult> future;
         ScheduledFuture<?> deadlineTimer;
 
-        Running(Messages.TaskAssigned task, CompletableFuture<JobResult> future) {
+        Running(Messages.TaskAssigned task, JobRunner runner) {
             this.task = task;
-            this.future = future;
+            this.runner = runner;
+        }
+
+        void cancelRun() {
+            if (future != null) {
+                future.cancel(true);
+            }
         }
     }
 
@@ -960,6 +1019,8 @@ public final class ProviderNode implements AutoCloseable {
         private Duration reconnectMinDelay = DEFAULT_RECONNECT_MIN_DELAY;
         private Duration reconnectMaxDelay = DEFAULT_RECONNECT_MAX_DELAY;
         private Duration closeGrace = DEFAULT_CLOSE_GRACE;
+        private Escrow escrow;
+        private TokenAmount effortBasePrice = EffortPricing.BASE_PRICE;
         private HttpClient httpClient;
 
         private Builder() {
@@ -1122,6 +1183,31 @@ public final class ProviderNode implements AutoCloseable {
          */
         public Builder closeGrace(Duration grace) {
             this.closeGrace = Objects.requireNonNull(grace, "grace");
+            return this;
+        }
+
+        /**
+         * Lets the node read the escrow contract (it never writes through it): before running a task it checks
+         * that the task's escrow exists and is open (status CREATED), refusing unfunded or settled work, and it
+         * prices effort receipts with the escrow's on-chain tier multiplier, as the relayer does. Without it the
+         * node trusts the assignment and takes the multiplier from the job's {@value #TIER_PARAM} parameter
+         * (basic when absent).
+         *
+         * @param escrow a client of the escrow contract, e.g. the in-process ledger's or the Starknet one
+         * @return this builder
+         */
+        public Builder escrow(Escrow escrow) {
+            this.escrow = Objects.requireNonNull(escrow, "escrow");
+            return this;
+        }
+
+        /**
+         * @param base the base price of effort pricing; must match the relayer's ({@code price.effort_base});
+         *     default {@link EffortPricing#BASE_PRICE}
+         * @return this builder
+         */
+        public Builder effortBasePrice(TokenAmount base) {
+            this.effortBasePrice = Objects.requireNonNull(base, "base");
             return this;
         }
 

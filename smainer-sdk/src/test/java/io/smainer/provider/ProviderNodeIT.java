@@ -10,6 +10,9 @@ import io.smainer.chain.U256;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Receipts;
 import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.CreatedTask;
+import io.smainer.escrow.Ledger;
+import io.smainer.fee.Tier;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.Messages;
 import io.smainer.protocol.SettlementMode;
@@ -146,6 +149,33 @@ class ProviderNodeIT {
         assertThat(done.actualCost()).contains(TokenAmount.parseStrk("0.5"));
         Felt h2 = Receipts.effortHash(CRYPTO, U256.of(8), ADDRESS, done.resultHash(), TokenAmount.parseStrk("0.5"));
         assertThat(CRYPTO.verify(KEYS.publicKey(), h2, done.signature())).isTrue();
+    }
+
+    @Test
+    void withAnEscrowItRefusesUnfundedWorkAndPricesEffortAtTheEscrowsOnChainTier() throws Exception {
+        Ledger ledger = Ledger.builder().owner(ContractAddress.of(1)).relayer(ContractAddress.of(2))
+                .treasury(ContractAddress.of(3)).build();
+        ContractAddress demander = ContractAddress.of(0xd);
+        ledger.mint(demander, TokenAmount.parseStrk("100"));
+        Map<String, String> params = Map.of("in", "1000", "out", "512", "gpu_ms", "20000", "params_b", "8");
+        JobSpec job = job("effort", params, "answer");
+        CreatedTask pro = ledger.client(demander).createTask(ledger.token(), TokenAmount.parseStrk("2"), Tier.PRO,
+                job.contentHash());
+        started(node().escrow(ledger.client(ADDRESS)));
+
+        relayer.send(task("t-none", 999, job, SettlementMode.EFFORT, TokenAmount.parseStrk("5")));
+        Messages.TaskFailed unfunded = relayer.await(Messages.TaskFailed.class, WAIT);
+        relayer.send(new Messages.TaskAssigned(Messages.newId(), "t-pro", pro.taskId(), job, SettlementMode.EFFORT,
+                pro.escrowed(), System.currentTimeMillis() + 60_000));
+        Messages.TaskCompleted done = relayer.await(Messages.TaskCompleted.class, WAIT);
+
+        assertThat(unfunded.taskId()).isEqualTo("t-none");
+        assertThat(unfunded.retryable()).isFalse();
+        assertThat(unfunded.reason()).contains("escrow 999 does not exist on-chain");
+        // no tier parameter: the 2.2x comes from the escrow; score 46000 -> 0.1 * 2.2 * 4.6 = 1.012 STRK
+        assertThat(done.actualCost()).contains(TokenAmount.parseStrk("1.012"));
+        assertThat(CRYPTO.verify(KEYS.publicKey(), Receipts.effortHash(CRYPTO, pro.taskId(), ADDRESS, done.resultHash(),
+                TokenAmount.parseStrk("1.012")), done.signature())).isTrue();
     }
 
     @Test
