@@ -64,7 +64,7 @@ class ProviderNodeRelayerIT {
     private final SecureRandom random = new SecureRandom();
     private final Ledger ledger = Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(TREASURY).build();
     private final KeyPair demanderKey = KeyPair.generate(random, crypto);
-    private final MemoryStore store = new MemoryStore();
+    private final MemoryStore store = MemoryStore.create(java.time.Clock.systemUTC());
     private final List<ProviderNode> nodes = new ArrayList<>();
     private final List<ProviderEvent> events = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> gate = new CompletableFuture<>();
