@@ -1,5 +1,13 @@
 package io.smainer.escrow.testnode;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -39,18 +47,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 
 /**
  * A <b>test double of a Starknet node</b>: a Starknet JSON-RPC server (the RPC 0.10 methods starknet-jvm
- * 0.18.0 uses) on a real Jetty, whose chain is an in-process {@link Ledger}. <b>It is not Starknet</b>: no
+ * 0.18.0 uses) on the JDK's built-in HTTP server, whose chain is an in-process {@link Ledger}. <b>It is not Starknet</b>: no
  * Cairo runs, there is no sequencer, no mempool, no fee market, no L1; every transaction is executed at
  * once in a block of its own and charged no fee; account contracts are not deployed, their public keys are
  * registered with {@link #addAccount}. What it does check as Starknet would:
@@ -79,8 +79,8 @@ public final class StarknetTestNode implements AutoCloseable {
     private final int pendingPolls;
     private final boolean autoMine;
     private final List<Invoke> mempool = new ArrayList<>(); // guarded by submit
-    private final Server server;
-    private final ServerConnector connector;
+    private final HttpServer server;
+    private final ExecutorService executor;
     private final Map<ContractAddress, Felt> accountKeys = new ConcurrentHashMap<>();
     private final Map<Felt, AtomicInteger> notYetVisible = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
@@ -93,12 +93,18 @@ public final class StarknetTestNode implements AutoCloseable {
         this.crypto = b.crypto;
         this.pendingPolls = b.pendingPolls;
         this.autoMine = b.autoMine;
-        this.server = new Server();
-        this.connector = new ServerConnector(server);
-        connector.setHost(b.host);
-        connector.setPort(b.port);
-        server.addConnector(connector);
-        server.setHandler(new RpcHandler());
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
+        } catch (IOException e) {
+            throw new IllegalStateException("the test node could not listen on " + b.host + ":" + b.port + ": " + e.getMessage(), e);
+        }
+        this.executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "starknet-test-node");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
     }
 
     /** @return a builder; the ledger is required */
@@ -179,12 +185,7 @@ public final class StarknetTestNode implements AutoCloseable {
                 throw new IllegalStateException("a ledger is required");
             }
             StarknetTestNode node = new StarknetTestNode(this);
-            try {
-                node.server.start();
-            } catch (Exception e) {
-                node.close();
-                throw new IllegalStateException("the test node did not start", e);
-            }
+            node.server.start();
             return node;
         }
     }
@@ -203,12 +204,12 @@ public final class StarknetTestNode implements AutoCloseable {
 
     /** @return the JSON-RPC URL */
     public URI url() {
-        return URI.create("http://" + connector.getHost() + ":" + connector.getLocalPort() + "/rpc");
+        return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/rpc");
     }
 
     /** @return the bound port */
     public int port() {
-        return connector.getLocalPort();
+        return server.getAddress().getPort();
     }
 
     /** @return the ledger behind the node */
@@ -287,11 +288,8 @@ public final class StarknetTestNode implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            server.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("the test node did not stop", e);
-        }
+        server.stop(0);
+        executor.shutdownNow();
     }
 
     @Override
@@ -314,10 +312,9 @@ public final class StarknetTestNode implements AutoCloseable {
         }
     }
 
-    private final class RpcHandler extends Handler.Abstract {
-        @Override
-        public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            String body = Content.Source.asString(request, StandardCharsets.UTF_8);
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             JsonElement answer;
             try {
                 JsonElement parsed = JsonParser.parseString(body);
@@ -331,10 +328,12 @@ public final class StarknetTestNode implements AutoCloseable {
             } catch (JsonParseException | IllegalStateException e) {
                 answer = error(JsonNull.INSTANCE, new RpcError(-32700, "Parse error", null));
             }
-            response.setStatus(200);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            Content.Sink.write(response, true, GSON.toJson(answer), callback);
-            return true;
+            byte[] bytes = GSON.toJson(answer).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
         }
     }
 
