@@ -2,6 +2,8 @@ package io.smainer.provider.app;
 
 import io.smainer.SmainerException;
 import io.smainer.escrow.Ledger;
+import io.smainer.escrow.StarknetEscrow;
+import java.net.URI;
 import java.nio.file.Files;
 
 /** Opens the escrow client {@code register} uses: the local network's ledger file, or Starknet by RPC. */
@@ -30,7 +32,20 @@ public final class Escrows {
                 () -> ledger.save(config.ledgerFile()));
     }
 
+    /**
+     * The Starknet client, acting as the keystore's account: the keystore's key must be the account contract's
+     * signer (it also signs the receipts, as the key published with {@code set_provider_public_key}).
+     */
     private static ProviderCli.EscrowOpener.Connection starknet(ProviderConfig config, Keystore.Unlocked account) {
-        throw new SmainerException("rpc_url is set, but this build has no Starknet escrow client yet");
+        URI rpc = config.rpcUrl().orElseThrow();
+        StarknetEscrow escrow = StarknetEscrow.builder()
+                .rpcUrl(rpc)
+                .account(account.address())
+                .privateKey(account.keys().privateKey())
+                .contract(config.contract())
+                .chainId(config.chainId())
+                .build();
+        return new ProviderCli.EscrowOpener.Connection(escrow, "Starknet " + config.chainId() + " through "
+                + ProviderConfig.mask(rpc) + " (contract " + config.contract().hex() + ")", () -> { });
     }
 }

@@ -52,9 +52,9 @@ final class Help {
             """;
 
     static final String INIT = """
-            Usage: provider init [--keystore FILE] [--address 0x...]
+            Usage: provider init [--keystore FILE] [--address 0x...] [--import yes]
 
-            Creates a new Stark key and writes it to an encrypted keystore file, readable by you only
+            Creates a new Stark key (or imports yours) and writes it to an encrypted keystore file, readable by you only
             (permissions 0600). The private key is sealed with AES-256-GCM under a key derived from your
             passphrase (PBKDF2-HMAC-SHA256, 600000 iterations); it is never written in plain text. An
             existing keystore is never overwritten.
@@ -63,6 +63,8 @@ final class Help {
               --keystore FILE   where to write it (default ~/.smainer/provider.keystore)
               --address 0x...   your Starknet account's address; without it the public key doubles as
                                 the address, which suits the local network
+              --import yes      keep your account's existing key instead of a new one: it is read from
+                                SMAINER_IMPORT_PRIVATE_KEY or asked for (never from the command line)
 
             The passphrase comes from SMAINER_KEYSTORE_PASSPHRASE, or you are asked twice. Keep it: without
             it the key cannot be recovered.
@@ -86,7 +88,8 @@ final class Help {
             Registers the node on the escrow contract (register_node) and publishes its public key
             (set_provider_public_key), so that the relayer accepts its login and its receipts settle.
             Steps already done are skipped. Without rpc_url it acts on the local network's ledger file;
-            with rpc_url, on that Starknet network, from the keystore's account.
+            with rpc_url, on that Starknet network (chain_id, contract_address), sent from the keystore's
+            account: create the keystore with 'init --address <your account> --import yes'.
 
             """ + SETTINGS;
 

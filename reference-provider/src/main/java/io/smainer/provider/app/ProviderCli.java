@@ -50,6 +50,8 @@ public final class ProviderCli {
     public static final int FAILED = 1;
     /** Exit code: the command line was wrong. */
     public static final int USAGE = 2;
+    /** The environment variable {@code init --import yes} reads the private key from. */
+    public static final String IMPORT_KEY_ENV = "SMAINER_IMPORT_PRIVATE_KEY";
     /** The {@code nvidia-smi} command unless {@code --nvidia-smi} names another. */
     public static final String DEFAULT_NVIDIA_SMI = "nvidia-smi";
 
@@ -238,9 +240,17 @@ public final class ProviderCli {
                     + " Use --keystore FILE for another one.");
             return FAILED;
         }
+        Optional<KeyPair> imported = Optional.empty();
+        if (opts.extra.containsKey("import")) {
+            if (!opts.extra.get("import").equals("yes")) {
+                err.println("provider init: --import: expected 'yes', got '" + opts.extra.get("import") + "'");
+                return USAGE;
+            }
+            imported = Optional.of(importedKey());
+        }
         char[] pass = newPassphrase();
         try {
-            KeyPair keys = KeyPair.generate(new SecureRandom(), crypto);
+            KeyPair keys = imported.orElseGet(() -> KeyPair.generate(new SecureRandom(), crypto));
             ContractAddress address;
             boolean derived = false;
             if (opts.extra.containsKey("address")) {
@@ -269,6 +279,24 @@ public final class ProviderCli {
             return OK;
         } finally {
             Arrays.fill(pass, '\0');
+        }
+    }
+
+    /** The key to import: from {@value #IMPORT_KEY_ENV} or a prompt, never from the command line. */
+    private KeyPair importedKey() {
+        String text = env.get(IMPORT_KEY_ENV);
+        if (text == null) {
+            char[] typed = prompt.readPassword("Your account's private key (0x hex): ")
+                    .orElseThrow(() -> new Keystore.KeystoreException("no key to import: set " + IMPORT_KEY_ENV
+                            + " or run this in a terminal to be asked"));
+            text = new String(typed);
+            Arrays.fill(typed, '\0');
+        }
+        try {
+            return KeyPair.fromPrivateKey(Felt.parse(text.trim()), crypto);
+        } catch (InvalidFieldException e) {
+            throw new Keystore.KeystoreException("the key to import is not a Stark private key (expected 0x hex in [1, n)); "
+                    + "nothing was written");
         }
     }
 
@@ -502,7 +530,7 @@ public final class ProviderCli {
                 flags.put(k.replace('.', '-').replace('_', '-'), k);
             }
             List<String> extras = switch (command) {
-                case "init" -> List.of("address");
+                case "init" -> List.of("address", "import");
                 case "detect" -> List.of("nvidia-smi");
                 case "status" -> List.of("url");
                 default -> List.of();
