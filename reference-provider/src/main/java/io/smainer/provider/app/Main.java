@@ -17,6 +17,8 @@ import java.util.Optional;
  * environment, the terminal, the GPU module, a JVM shutdown hook for SIGTERM) and runs one command.
  */
 public final class Main {
+    private static final String LOGBACK_CONFIG = "logback.configurationFile";
+
     private Main() {
     }
 
@@ -24,6 +26,10 @@ public final class Main {
      * @param args the command line; {@code provider help} explains it
      */
     public static void main(String[] args) {
+        // A name of its own: a classpath that also holds the relayer would otherwise find two logback.xml files.
+        if (System.getProperty(LOGBACK_CONFIG) == null) {
+            System.setProperty(LOGBACK_CONFIG, "io/smainer/provider/app/logback-provider.xml");
+        }
         Console console = System.console();
         ProviderCli.Prompt prompt = console == null ? ProviderCli.Prompt.NONE
                 : text -> Optional.ofNullable(console.readPassword("%s", text));
