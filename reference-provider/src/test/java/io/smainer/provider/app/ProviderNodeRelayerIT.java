@@ -16,6 +16,7 @@ import io.smainer.escrow.EscrowStatus;
 import io.smainer.escrow.EventCursor;
 import io.smainer.escrow.EventPage;
 import io.smainer.escrow.Ledger;
+import io.smainer.fee.EffortSplit;
 import io.smainer.fee.FeeMath;
 import io.smainer.fee.FlatSplit;
 import io.smainer.fee.Tier;
@@ -25,7 +26,9 @@ import io.smainer.job.JobHandler;
 import io.smainer.job.JobOutput;
 import io.smainer.job.Jobs;
 import io.smainer.protocol.Api;
+import io.smainer.protocol.EffortMetrics;
 import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.SettlementMode;
 import io.smainer.provider.ProviderEvent;
 import io.smainer.provider.ProviderNode;
 import io.smainer.relayer.Relayer;
@@ -40,6 +43,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -118,8 +122,10 @@ class ProviderNodeRelayerIT {
                 .account(address, key)
                 .runner(JavaJobRunner.builder().workerThreads(concurrency).computeThreads(1).build())
                 .handler(new HeldJob(gate))
+                .handler(new MeteredJob())
                 .escrow(own)
                 .concurrency(concurrency)
+                .tier(Tier.PREMIUM)
                 .name("it-provider-" + n)
                 .reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(400))
                 .closeGrace(Duration.ofSeconds(2))
@@ -185,6 +191,28 @@ class ProviderNodeRelayerIT {
         assertThat(ledger.balanceOf(node.address())).isEqualTo(expected);
         assertThat(node.status().completed()).isEqualTo(6);
         assertThat(node.status().pendingReports()).isZero();
+    }
+
+    @Test
+    void anEffortTaskSettlesAtTheCostTheNodeSignedAtTheEscrowsTier() throws Exception {
+        ProviderNode node = provider(1, 1);
+        await("node logged in", () -> node.status().state() == ProviderNode.State.READY);
+        // 1000 input tokens, 512 output, 20 s of GPU, an 8B model: score 46000; at pro (2.2x) 0.1 * 2.2 * 4.6 STRK
+        JobSpec job = JobSpec.of(MeteredJob.KIND, Map.of("in", "1000", "out", "512", "gpu_ms", "20000", "params_b", "8"),
+                "metered".getBytes(StandardCharsets.UTF_8));
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("2"), Tier.PRO, job);
+        TokenAmount demanderBefore = ledger.balanceOf(DEMANDER);
+
+        Api.TaskCreated created = client.submit(funded.taskId(), job, SettlementMode.EFFORT, Optional.empty());
+        Api.TaskResult result = client.awaitResult(created.taskId(), WAIT);
+
+        TokenAmount cost = TokenAmount.parseStrk("1.012");
+        EffortSplit split = FeeMath.effortSplit(funded.escrowed(), cost);
+        assertThat(new String(result.result(), StandardCharsets.UTF_8)).isEqualTo("metered");
+        assertThat(ledger.balanceOf(node.address())).isEqualTo(split.provider());
+        assertThat(ledger.balanceOf(DEMANDER)).isEqualTo(demanderBefore.plus(split.refund()));
+        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ProviderEvent.TaskCompleted.class,
+                c -> assertThat(c.actualCost()).contains(cost)));
     }
 
     @Test
@@ -256,6 +284,23 @@ class ProviderNodeRelayerIT {
                 }
                 cursor = page.next();
             }
+        }
+    }
+
+    /** A job of our own that reports the effort metrics its parameters name, as an inference server would. */
+    static final class MeteredJob implements JobHandler {
+        static final String KIND = "metered";
+
+        @Override
+        public String kind() {
+            return KIND;
+        }
+
+        @Override
+        public JobOutput run(JobSpec spec, JobContext context) {
+            EffortMetrics m = new EffortMetrics(Long.parseLong(spec.param("in")), Long.parseLong(spec.param("out")),
+                    Long.parseLong(spec.param("gpu_ms")), Long.parseLong(spec.param("params_b")));
+            return new JobOutput(spec.payload().clone(), Optional.of(m), Optional.empty());
         }
     }
 
