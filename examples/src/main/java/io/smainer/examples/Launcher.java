@@ -84,6 +84,9 @@ public final class Launcher {
                 case "example" -> {
                     return example(rest, out, err);
                 }
+                case "submit" -> {
+                    return SubmitCommand.run(rest, out);
+                }
                 case "help", "-h", "--help" -> help(out);
                 default -> {
                     err.println("smainer: unknown command '" + command + "'");
@@ -157,7 +160,8 @@ public final class Launcher {
                   demo       run a local Smainer network (relayer, providers, a demander) and print a report
                   relayer    run the reference relayer: ./smainer relayer [config.properties]
                   provider   the reference provider CLI (init, detect, register, run, status)
-                  submit     submit a task to a running relayer and wait for its result
+                  submit     submit a task to a local network started by './smainer relayer' and wait for
+                             its checked result: ./smainer submit [--kind matmul|sha256] [--tier pro] [--amount 0.1]
                   quote      print a fee quote: ./smainer quote <base price in STRK>
                   example    run an example: ./smainer example <name> [arguments]
                   help       this text

@@ -57,18 +57,26 @@ import java.util.function.Function;
  * @param redisPrefix the key prefix in Redis; relayers that share tasks use the same one
  * @param leaseTtl how long the settlement leader's lease holds without renewal (a dead leader is replaced
  *     within about this long; it must exceed the slowest settlement transaction)
+ * @param localChainPort with the local network's in-process ledger ({@link Main}): the loopback port on which
+ *     the ledger is served as a Starknet JSON-RPC node for other processes (providers, demanders), -1 for none
+ * @param localAccountsFile with the local chain: where the local network's development accounts (addresses
+ *     and private keys, like a devnet's predeployed accounts) are written, owner-only
  */
 public record RelayerConfig(String name, String host, int port, ChainId chainId, Set<ContractAddress> allowedTokens,
         Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts, Duration deadlineGrace,
         int batchSize, Duration batchDelay, int maxBodyBytes, int maxFrameBytes, int ratePerSecond, int rateBurst,
         Map<String, String> apiKeys, Map<String, String> webhookSecrets, Map<ContractAddress, Felt> demanderKeys,
         Map<String, TokenAmount> minBase, TokenAmount effortBase, int webhookAttempts, Duration webhookBackoff,
-        Optional<String> redisUri, String redisPrefix, Duration leaseTtl) {
+        Optional<String> redisUri, String redisPrefix, Duration leaseTtl, int localChainPort, Path localAccountsFile) {
 
     /** The deployed relayer's port. */
     public static final int DEFAULT_PORT = 8000;
     /** Where an operator moves it when 8000 is taken. */
     public static final int FALLBACK_PORT = 8001;
+    /** The local chain's default port (starknet-devnet's). */
+    public static final int DEFAULT_LOCAL_CHAIN_PORT = 5050;
+    /** Where the local network's development accounts are written by default. */
+    public static final Path DEFAULT_LOCAL_ACCOUNTS_FILE = Path.of(".smainer-local", "accounts.json");
     /** Prefix of the environment variables read. */
     public static final String ENV_PREFIX = "SMAINER_";
 
@@ -134,7 +142,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             "settlement.batch_size", "settlement.max_delay_millis", "limits.max_body_bytes", "limits.max_frame_bytes",
             "limits.rate_per_second", "limits.rate_burst", "api_keys", "webhook_secrets", "demander_keys", "price.min_base",
             "price.effort_base", "webhook.max_attempts", "webhook.initial_backoff_millis", "redis.uri", "redis.prefix",
-            "settlement.lease_millis");
+            "settlement.lease_millis", "local_chain.port", "local_chain.accounts_file");
     /** Environment spelling (dots as underscores) to the key. */
     private static final Map<String, String> KEYS = new TreeMap<>();
 
@@ -224,12 +232,19 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             return v;
         });
         Duration leaseTtl = Duration.ofMillis(r.get("settlement.lease_millis", 30_000, v -> intIn(v, 300, 3_600_000)));
+        int localChainPort = r.get("local_chain.port", DEFAULT_LOCAL_CHAIN_PORT, v -> intIn(v, -1, 65535));
+        Path accountsFile = r.get("local_chain.accounts_file", DEFAULT_LOCAL_ACCOUNTS_FILE, v -> {
+            if (v.isBlank()) {
+                throw new IllegalArgumentException("a file path");
+            }
+            return Path.of(v);
+        });
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new RelayerConfig(name, host, port, chainId, tokens, heartbeat, offline, challenge, attempts, grace, batch,
                 delay, body, frame, rate, burst, apiKeys, secrets, demanders, minBase, effortBase, hookAttempts, hookBackoff,
-                redisUri, redisPrefix, leaseTtl);
+                redisUri, redisPrefix, leaseTtl, localChainPort, accountsFile);
     }
 
     private static int intIn(String v, int min, int max) {
@@ -307,7 +322,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 + demanderKeys.size() + " accounts, price.min_base=" + minBase + ", price.effort_base=" + effortBase
                 + ", webhook.max_attempts=" + webhookAttempts + ", webhook.initial_backoff=" + webhookBackoff.toMillis()
                 + "ms, redis.uri=" + redisUri.map(RelayerConfig::maskUri).orElse("(none: in-memory store)")
-                + ", redis.prefix=" + redisPrefix + ", settlement.lease=" + leaseTtl.toMillis() + "ms]";
+                + ", redis.prefix=" + redisPrefix + ", settlement.lease=" + leaseTtl.toMillis() + "ms, local_chain.port=" + localChainPort
+                + ", local_chain.accounts_file=" + localAccountsFile + "]";
     }
 
     /** Hides a password in {@code redis://user:password@host}. */

@@ -1,0 +1,171 @@
+package io.smainer.examples;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.smainer.InvalidFieldException;
+import io.smainer.chain.ChainId;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
+import io.smainer.client.SmainerClient;
+import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.CreatedTask;
+import io.smainer.escrow.StarknetEscrow;
+import io.smainer.fee.Quote;
+import io.smainer.fee.FeeMath;
+import io.smainer.fee.Tier;
+import io.smainer.job.CheckResult;
+import io.smainer.job.Jobs;
+import io.smainer.job.ResultChecks;
+import io.smainer.protocol.Api;
+import io.smainer.protocol.JobSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+
+/**
+ * {@code ./smainer submit}: a demander in its own process. It reads the local network's development
+ * accounts that {@code ./smainer relayer} wrote, funds an escrow on the chain over Starknet JSON-RPC
+ * (approve and create_tiered_task in one multicall), submits a signed task to the relayer, waits for the
+ * result (released only after settlement) and checks it itself.
+ *
+ * <pre>
+ * ./smainer relayer                 # terminal 1: relayer + local chain + development accounts
+ * ./smainer provider ...            # terminal 2: a provider (see examples/README.md)
+ * ./smainer submit --kind matmul --n 64 --tier pro --amount 0.1
+ * </pre>
+ */
+public final class SubmitCommand {
+    /** Where {@code ./smainer relayer} writes the development accounts by default. */
+    public static final Path DEFAULT_ACCOUNTS = Path.of(".smainer-local", "accounts.json");
+
+    private SubmitCommand() {
+    }
+
+    /**
+     * @param args {@code --accounts FILE --kind matmul|sha256 --n N --tier T --amount STRK --wait SECONDS}
+     * @param out where to print
+     * @return the exit code
+     */
+    public static int run(String[] args, PrintStream out) {
+        Path accounts = DEFAULT_ACCOUNTS;
+        String kind = "matmul";
+        int n = 64;
+        Tier tier = Tier.BASIC;
+        TokenAmount base = TokenAmount.parseStrk("0.1");
+        Duration wait = Duration.ofSeconds(120);
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(name + ": expected a value after it");
+            }
+            String v = args[++i];
+            switch (name) {
+                case "--accounts" -> accounts = Path.of(v);
+                case "--kind" -> kind = v;
+                case "--n" -> n = positive(name, v);
+                case "--tier" -> tier = Tier.parse(v);
+                case "--amount" -> base = TokenAmount.parseStrk(v);
+                case "--wait" -> wait = Duration.ofSeconds(positive(name, v));
+                default -> throw new IllegalArgumentException("unknown option " + name
+                        + " (expected --accounts, --kind, --n, --tier, --amount or --wait)");
+            }
+        }
+        JsonObject file = readAccounts(accounts);
+        JsonObject demander = demanderOf(file, accounts);
+        ContractAddress address = ContractAddress.parse(demander.get("address").getAsString());
+        Felt privateKey = Felt.parse(demander.get("private_key").getAsString());
+        StarkCrypto crypto = StarkCrypto.defaultCrypto();
+        ChainId chainId = new ChainId(file.get("chain_id").getAsString());
+        JobSpec job = job(kind, n);
+        Quote quote = FeeMath.quote(base, tier);
+        out.printf("submitting %s (%d bytes of input) at tier %s: escrow %s (provider %s, treasury %s)%n", job.kind(),
+                job.payload().length, tier.wireName(), quote.escrow().toStrkString(), quote.provider().toStrkString(),
+                quote.treasury().toStrkString());
+        try (StarknetEscrow escrow = StarknetEscrow.builder().rpcUrl(file.get("rpc_url").getAsString()).account(address)
+                .privateKey(privateKey).contract(ContractAddress.parse(file.get("escrow_contract").getAsString()))
+                .token(ContractAddress.parse(file.get("token").getAsString())).chainId(chainId).crypto(crypto).build();
+                SmainerClient client = SmainerClient.builder().relayer(URI.create(file.get("relayer_url").getAsString()))
+                        .escrow(escrow).keyPair(KeyPair.fromPrivateKey(privateKey, crypto)).chainId(chainId).crypto(crypto)
+                        .build()) {
+            long t0 = System.nanoTime();
+            CreatedTask funded = client.createEscrow(base, tier, job);
+            out.printf("  escrow %s funded with %s (tx %s)%n", funded.taskId(), funded.escrowed().toStrkString(),
+                    funded.tx().hash());
+            Api.TaskCreated created = client.submit(funded.taskId(), job);
+            out.printf("  task %s accepted by the relayer; waiting for the result (released after settlement) ...%n",
+                    created.taskId());
+            Api.TaskResult result = client.awaitResult(created.taskId(), wait);
+            CheckResult check = ResultChecks.forKind(job.kind()).map(c -> c.check(job, result.result()))
+                    .orElse(CheckResult.pass("no independent check for this kind"));
+            out.printf("  result: %d bytes, hash %s, settled in tx %s, %.0f ms after funding%n", result.result().length,
+                    result.resultHash(), result.settlementTx(), (System.nanoTime() - t0) / 1e6);
+            out.printf("  check: %s (%s)%n", check.passed() ? "passed" : "FAILED", check.detail());
+            out.printf("  demander balance now %s%n", escrow.balanceOf(address).toStrkString());
+            return check.passed() ? 0 : 1;
+        }
+    }
+
+    private static JobSpec job(String kind, int n) {
+        Random random = new Random();
+        switch (kind) {
+            case "matmul" -> {
+                float[] a = new float[n * n];
+                float[] b = new float[n * n];
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = random.nextFloat();
+                    b[i] = random.nextFloat();
+                }
+                return Jobs.matmul(n, a, b);
+            }
+            case "sha256" -> {
+                java.util.List<byte[]> messages = new java.util.ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    messages.add(("message " + i).getBytes(StandardCharsets.UTF_8));
+                }
+                return Jobs.sha256Batch(messages);
+            }
+            default -> throw new InvalidFieldException("--kind", "matmul or sha256", kind);
+        }
+    }
+
+    private static JsonObject readAccounts(Path accounts) {
+        try {
+            JsonElement e = JsonParser.parseString(Files.readString(accounts, StandardCharsets.UTF_8));
+            return e.getAsJsonObject();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--accounts: cannot read " + accounts.toAbsolutePath() + " (" + e.getMessage()
+                    + "); start a local network first with './smainer relayer', which writes it");
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--accounts: " + accounts + " is not a local network accounts file");
+        }
+    }
+
+    private static JsonObject demanderOf(JsonObject file, Path accounts) {
+        for (JsonElement a : file.getAsJsonArray("accounts")) {
+            if ("demander".equals(a.getAsJsonObject().get("role").getAsString())) {
+                return a.getAsJsonObject();
+            }
+        }
+        throw new IllegalArgumentException("--accounts: " + accounts + " lists no demander account");
+    }
+
+    private static int positive(String name, String v) {
+        try {
+            int i = Integer.parseInt(v);
+            if (i > 0) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + ": expected a positive whole number, got '" + v + "'");
+    }
+}
