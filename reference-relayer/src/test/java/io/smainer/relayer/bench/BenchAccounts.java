@@ -1,0 +1,74 @@
+package io.smainer.relayer.bench;
+
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.protocol.JobSpec;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+
+/**
+ * The load benchmark's accounts, the same in every process: keys derived from a fixed seed (benchmark
+ * keys, never real ones), addresses from indexes, the i-th task's job.
+ */
+final class BenchAccounts {
+    static final ContractAddress OWNER = ContractAddress.of(0x1001);
+    static final ContractAddress RELAYER = ContractAddress.of(0x1002);
+    static final ContractAddress TREASURY = ContractAddress.of(0x1003);
+    private static final String SEED = "smainer-load-bench";
+
+    private BenchAccounts() {
+    }
+
+    static ContractAddress provider(int i) {
+        return ContractAddress.of(0x500000L + i);
+    }
+
+    static ContractAddress demander(int i) {
+        return ContractAddress.of(0x600000L + i);
+    }
+
+    static KeyPair providerKey(int i, StarkCrypto crypto) {
+        return key("provider", i, crypto);
+    }
+
+    static KeyPair demanderKey(int i, StarkCrypto crypto) {
+        return key("demander", i, crypto);
+    }
+
+    private static KeyPair key(String role, int i, StarkCrypto crypto) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest((SEED + "/" + role + "/" + i).getBytes(StandardCharsets.UTF_8));
+            BigInteger k = new BigInteger(1, h).mod(KeyPair.CURVE_ORDER.subtract(BigInteger.ONE)).add(BigInteger.ONE);
+            return KeyPair.fromPrivateKey(Felt.of(k), crypto);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The i-th task's job: an echo of a few bytes; escrow {@code i + 1} pays for it. */
+    static JobSpec job(int i) {
+        return new JobSpec("echo", Map.of(), ("task " + i).getBytes(StandardCharsets.UTF_8), 30_000, 0);
+    }
+
+    /** @return the task index an echo payload names */
+    static int index(byte[] payload) {
+        return Integer.parseInt(new String(payload, 5, payload.length - 5, StandardCharsets.US_ASCII));
+    }
+
+    /** @return this process's CPU time so far, in seconds */
+    static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
+    /** @return epoch microseconds from the wall clock, comparable across processes on one machine */
+    static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+}

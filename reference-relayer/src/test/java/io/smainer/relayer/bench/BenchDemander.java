@@ -1,0 +1,130 @@
+package io.smainer.relayer.bench;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.smainer.chain.ChainId;
+import io.smainer.chain.Felt;
+import io.smainer.chain.U256;
+import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.Signature;
+import io.smainer.crypto.Snip12;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.protocol.Api;
+import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.ProtocolCodec;
+import io.smainer.protocol.SettlementMode;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The load benchmark's demanders: signs one SNIP-12 request per escrow (before the clock starts: a
+ * demander signs on its own machine), then submits them all over HTTP with a bounded number in flight,
+ * noting when each was sent, and polls {@code /stats} until every task is settled. Prints
+ * {@code DEMAND ...} with the times; writes {@code index sentMicros} lines to the output file.
+ */
+public final class BenchDemander {
+    private BenchDemander() {
+    }
+
+    /**
+     * @param args relayer port, task count, demander count, requests in flight, output file
+     * @throws Exception on failure
+     */
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        int tasks = Integer.parseInt(args[1]);
+        int demanders = Integer.parseInt(args[2]);
+        int inFlight = Integer.parseInt(args[3]);
+        Path out = Path.of(args[4]);
+        StarkCrypto crypto = StarkCrypto.defaultCrypto();
+        ProtocolCodec codec = ProtocolCodec.create();
+        SecureRandom random = new SecureRandom();
+        Snip12.Domain domain = Snip12.Domain.smainer(ChainId.LOCAL);
+        KeyPair[] keys = new KeyPair[demanders];
+        for (int d = 0; d < demanders; d++) {
+            keys[d] = BenchAccounts.demanderKey(d, crypto);
+        }
+        String[] bodies = new String[tasks];
+        long expiresAt = Instant.now().plusSeconds(600).getEpochSecond();
+        for (int i = 0; i < tasks; i++) {
+            int d = i % demanders;
+            JobSpec job = BenchAccounts.job(i);
+            U256 escrowId = U256.of(i + 1L);
+            Felt nonce = new Felt(new BigInteger(248, random));
+            Felt hash = Snip12.requestHash(domain, BenchAccounts.demander(d), escrowId, job.contentHash(), nonce, expiresAt);
+            Signature sig = crypto.sign(keys[d].privateKey(), hash);
+            bodies[i] = codec.toJson(new Api.SubmitTask(escrowId, job, SettlementMode.FLAT, BenchAccounts.demander(d), nonce,
+                    expiresAt, sig, Optional.empty()));
+        }
+        System.out.println("DEMAND signed=" + tasks + String.format(" cpu_s=%.1f", BenchAccounts.cpuSeconds()));
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        URI submit = URI.create("http://127.0.0.1:" + port + "/api/v1/tasks");
+        URI stats = URI.create("http://127.0.0.1:" + port + "/api/v1/stats");
+        AtomicLongArray sent = new AtomicLongArray(tasks);
+        AtomicInteger refused = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        Semaphore window = new Semaphore(inFlight);
+        long start = System.nanoTime();
+        for (int i = 0; i < tasks; i++) {
+            window.acquire();
+            int index = i;
+            sent.set(i, BenchAccounts.nowMicros());
+            http.sendAsync(HttpRequest.newBuilder(submit).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(bodies[i])).build(),
+                    HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+                        if (e != null || r.statusCode() / 100 != 2) {
+                            if (refused.incrementAndGet() <= 5) {
+                                System.out.println("refused task " + index + ": " + (e != null ? e : r.statusCode() + " "
+                                        + r.body()));
+                            }
+                        }
+                        done.incrementAndGet();
+                        window.release();
+                    });
+        }
+        window.acquire(inFlight);
+        long submitted = System.nanoTime();
+        long completedAt = 0;
+        long settledAt = 0;
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject t = JsonParser.parseString(http.send(HttpRequest.newBuilder(stats).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).getAsJsonObject().getAsJsonObject("tasks");
+            long settled = t.get("settled").getAsLong();
+            long completed = t.get("completed").getAsLong() + settled;
+            long now = System.nanoTime();
+            if (completedAt == 0 && completed >= tasks - refused.get()) {
+                completedAt = now;
+            }
+            if (settled >= tasks - refused.get()) {
+                settledAt = now;
+                break;
+            }
+            Thread.sleep(5);
+        }
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
+            for (int i = 0; i < tasks; i++) {
+                w.println(i + " " + sent.get(i));
+            }
+        }
+        System.out.printf("DEMAND tasks=%d refused=%d submit_s=%.3f completed_s=%.3f settled_s=%.3f cpu_s=%.1f%n", tasks,
+                refused.get(),
+                (submitted - start) / 1e9, completedAt == 0 ? -1 : (completedAt - start) / 1e9,
+                settledAt == 0 ? -1 : (settledAt - start) / 1e9, BenchAccounts.cpuSeconds());
+        System.exit(0);
+    }
+}

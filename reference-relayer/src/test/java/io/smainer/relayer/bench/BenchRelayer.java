@@ -1,0 +1,126 @@
+package io.smainer.relayer.bench;
+
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.TokenAmount;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.Ledger;
+import io.smainer.fee.FeeMath;
+import io.smainer.fee.Tier;
+import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.Relayer;
+import io.smainer.relayer.RelayerConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The load benchmark's relayer process: an in-process ledger standing for the chain (providers
+ * registered with their keys, demanders funded, {@code tasks} escrows created in order so escrow
+ * {@code i + 1} pays for task {@code i}), and a relayer on it with signature checks on. Prints
+ * {@code READY port=N}; on standard input {@code HEAP} prints the heap used after a GC, {@code STOP}
+ * prints the final counts and whether the balances reconcile, then exits. Stops by itself after 15
+ * minutes.
+ */
+public final class BenchRelayer {
+    private BenchRelayer() {
+    }
+
+    /**
+     * @param args tasks, providers, demanders, port, then optional {@code key=value} relayer settings
+     * @throws Exception on failure
+     */
+    public static void main(String[] args) throws Exception {
+        int tasks = Integer.parseInt(args[0]);
+        int providers = Integer.parseInt(args[1]);
+        int demanders = Integer.parseInt(args[2]);
+        int port = Integer.parseInt(args[3]);
+        StarkCrypto crypto = StarkCrypto.defaultCrypto();
+        Ledger ledger = Ledger.builder().owner(BenchAccounts.OWNER).relayer(BenchAccounts.RELAYER)
+                .treasury(BenchAccounts.TREASURY).crypto(crypto).build();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < providers; i++) {
+            Escrow own = ledger.client(BenchAccounts.provider(i));
+            own.registerNode();
+            own.setProviderPublicKey(BenchAccounts.providerKey(i, crypto).publicKey());
+        }
+        StringBuilder demanderKeys = new StringBuilder();
+        TokenAmount base = TokenAmount.parseStrk("0.1");
+        for (int d = 0; d < demanders; d++) {
+            ledger.mint(BenchAccounts.demander(d), TokenAmount.ofBaseUnits(base.baseUnits().multiply(
+                    BigInteger.valueOf(tasks / demanders + 1))));
+            demanderKeys.append(d == 0 ? "" : ",").append(BenchAccounts.demander(d).hex()).append(':')
+                    .append(BenchAccounts.demanderKey(d, crypto).publicKey().hex());
+        }
+        Escrow[] clients = new Escrow[demanders];
+        for (int d = 0; d < demanders; d++) {
+            clients[d] = ledger.client(BenchAccounts.demander(d));
+        }
+        for (int i = 0; i < tasks; i++) {
+            Escrow c = clients[i % demanders];
+            var created = c.createTask(c.token(), base, Tier.BASIC, BenchAccounts.job(i).contentHash());
+            if (!created.taskId().value().equals(BigInteger.valueOf(i + 1L))) {
+                throw new IllegalStateException("escrow ids must run 1..N in order, got " + created.taskId());
+            }
+        }
+        System.out.printf("chain set up: %d providers, %d demanders, %d escrows in %d ms%n", providers, demanders, tasks,
+                (System.nanoTime() - t0) / 1_000_000);
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("name", "bench-relayer");
+        s.put("host", "127.0.0.1");
+        s.put("port", Integer.toString(port));
+        s.put("demander_keys", demanderKeys.toString());
+        s.put("limits.rate_per_second", "1000000");
+        s.put("limits.rate_burst", "1000000");
+        s.put("settlement.batch_size", "200");
+        s.put("settlement.max_delay_millis", "200");
+        for (int i = 4; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            s.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
+        Relayer relayer = Relayer.builder().config(RelayerConfig.load(s)).escrow(ledger.client(BenchAccounts.RELAYER))
+                .crypto(crypto).build().start();
+        System.out.println("READY port=" + relayer.port() + String.format(" cpu_s=%.1f", BenchAccounts.cpuSeconds()));
+        Thread stopper = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.trim().equals("HEAP")) {
+                        System.gc();
+                        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+                        System.out.printf("HEAP used_mib=%d committed_mib=%d max_mib=%d ws_connections=%d%n",
+                                heap.getUsed() >> 20, heap.getCommitted() >> 20, heap.getMax() >> 20,
+                                relayer.metrics().value("smainer_ws_connections", ""));
+                    } else if (line.trim().equals("STOP")) {
+                        break;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // stdin gone
+            }
+            Map<TaskStatus, Long> counts = relayer.store().countByStatus();
+            long settled = counts.get(TaskStatus.SETTLED);
+            TokenAmount perTask = FeeMath.flatSplit(FeeMath.quote(base, Tier.BASIC).escrow()).treasury();
+            boolean reconciled = ledger.balanceOf(BenchAccounts.TREASURY).baseUnits()
+                    .equals(perTask.baseUnits().multiply(BigInteger.valueOf(settled)));
+            System.out.println("FINAL " + counts + " batches=" + relayer.settler().map(x -> x.batchesSent()).orElse(0L)
+                    + " treasury_reconciles=" + reconciled + String.format(" cpu_s=%.1f", BenchAccounts.cpuSeconds()));
+            relayer.close();
+            System.exit(0);
+        }, "stopper");
+        stopper.setDaemon(true);
+        stopper.start();
+        stopper.join(900_000);
+        relayer.close();
+        System.exit(0);
+    }
+
+    static ContractAddress relayerAccount() {
+        return BenchAccounts.RELAYER;
+    }
+}

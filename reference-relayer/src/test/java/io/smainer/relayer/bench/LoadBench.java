@@ -1,0 +1,181 @@
+package io.smainer.relayer.bench;
+
+import io.smainer.relayer.ChildJvm;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The relayer load benchmark, in separate processes on loopback: one relayer (signature checks on,
+ * in-process ledger as the chain, {@code -Xmx1g}), one process of simulated providers on WebSocket, and
+ * a demander load generator. Prints end-to-end tasks per second and the submit-to-assign latency
+ * (demander send to provider job start, wall clock). With {@code connections=N} it instead holds N
+ * provider WebSockets on one relayer and prints its heap. Every process stops by itself.
+ *
+ * <pre>
+ * mvn -B -q -pl smainer-sdk,reference-relayer -am -DskipTests test-compile exec:exec@load-bench
+ * java -cp ... io.smainer.relayer.bench.LoadBench tasks=20000 providers=100 concurrency=8 demanders=10 in_flight=64
+ * java -cp ... io.smainer.relayer.bench.LoadBench connections=10000
+ * </pre>
+ */
+public final class LoadBench {
+    private LoadBench() {
+    }
+
+    /**
+     * @param args {@code key=value}: tasks, providers, concurrency, demanders, in_flight, jfr (a file for
+     *     the relayer's flight recording), relayer (extra relayer settings, {@code ;}-separated), connections
+     * @throws Exception on failure
+     */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new HashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            o.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        if (o.containsKey("connections")) {
+            connections(Integer.parseInt(o.get("connections")), o);
+        } else {
+            load(o);
+        }
+        System.exit(0);
+    }
+
+    private static List<String> relayerJvm(Map<String, String> o) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-Xms1g", "-XX:+UseParallelGC"));
+        if (o.containsKey("jfr")) {
+            jvm.add("-XX:StartFlightRecording=filename=" + o.get("jfr") + ",settings=profile,dumponexit=true");
+        }
+        return jvm;
+    }
+
+    private static List<String> relayerSettings(Map<String, String> o) {
+        return o.containsKey("relayer") ? Arrays.asList(o.get("relayer").split(";")) : List.of();
+    }
+
+    private static void load(Map<String, String> o) throws Exception {
+        int tasks = Integer.parseInt(o.getOrDefault("tasks", "20000"));
+        int providers = Integer.parseInt(o.getOrDefault("providers", "100"));
+        int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "8"));
+        int demanders = Integer.parseInt(o.getOrDefault("demanders", "10"));
+        int inFlight = Integer.parseInt(o.getOrDefault("in_flight", "64"));
+        Path dir = Files.createTempDirectory("load-bench-");
+        Path sentFile = dir.resolve("sent.txt");
+        Path startedFile = dir.resolve("started.txt");
+        List<String> relayerArgs = new ArrayList<>(List.of(Integer.toString(tasks), Integer.toString(providers),
+                Integer.toString(demanders), "0"));
+        relayerArgs.addAll(relayerSettings(o));
+        try (ChildJvm relayer = ChildJvm.start("relayer", relayerJvm(o), BenchRelayer.class, relayerArgs, System.out)) {
+            String port = ChildJvm.field(relayer.awaitLine(Duration.ofMinutes(3), l -> l.startsWith("READY")), "port")
+                    .orElseThrow();
+            try (ChildJvm provs = ChildJvm.start("providers", List.of("-Xmx512m"), BenchProviders.class,
+                    List.of(port, Integer.toString(providers), Integer.toString(concurrency), Integer.toString(tasks),
+                            startedFile.toString()), System.out)) {
+                provs.awaitLine(Duration.ofMinutes(2), l -> l.startsWith("PROVIDERS READY"));
+                try (ChildJvm demand = ChildJvm.start("demander", List.of("-Xmx512m"), BenchDemander.class,
+                        List.of(port, Integer.toString(tasks), Integer.toString(demanders), Integer.toString(inFlight),
+                                sentFile.toString()), System.out)) {
+                    String result = demand.awaitLine(Duration.ofMinutes(8), l -> l.startsWith("DEMAND tasks="));
+                    demand.awaitExit(Duration.ofSeconds(30));
+                    relayer.send("HEAP");
+                    relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("HEAP"));
+                    provs.send("STOP");
+                    provs.awaitExit(Duration.ofSeconds(30));
+                    relayer.send("STOP");
+                    relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("FINAL"));
+                    relayer.awaitExit(Duration.ofSeconds(30));
+                    report(tasks, providers, concurrency, demanders, inFlight, result, sentFile, startedFile);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(sentFile);
+            Files.deleteIfExists(startedFile);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** The machine's load average, to judge how much else ran beside the benchmark. */
+    static String loadAverage() {
+        try {
+            String[] p = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return p[0] + " " + p[1] + " " + p[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static long[] times(Path file, int n) throws IOException {
+        long[] t = new long[n];
+        for (String line : Files.readAllLines(file)) {
+            String[] p = line.split(" ");
+            t[Integer.parseInt(p[0])] = Long.parseLong(p[1]);
+        }
+        return t;
+    }
+
+    private static void report(int tasks, int providers, int concurrency, int demanders, int inFlight, String result,
+            Path sentFile, Path startedFile) throws IOException {
+        long[] sent = times(sentFile, tasks);
+        long[] started = times(startedFile, tasks);
+        long[] lat = new long[tasks];
+        int n = 0;
+        for (int i = 0; i < tasks; i++) {
+            if (sent[i] > 0 && started[i] > 0) {
+                lat[n++] = started[i] - sent[i];
+            }
+        }
+        Arrays.sort(lat, 0, n);
+        double completed = Double.parseDouble(ChildJvm.field(result, "completed_s").orElse("-1"));
+        double settled = Double.parseDouble(ChildJvm.field(result, "settled_s").orElse("-1"));
+        double submit = Double.parseDouble(ChildJvm.field(result, "submit_s").orElse("-1"));
+        System.out.println();
+        System.out.printf("LOAD tasks=%d providers=%d concurrency=%d demanders=%d in_flight=%d cores=%d loadavg(1,5,15 min)=%s%n",
+                tasks, providers, concurrency, demanders, inFlight, Runtime.getRuntime().availableProcessors(), loadAverage());
+        System.out.printf("  submitted in %.2f s: %.0f tasks/s accepted%n", submit, tasks / submit);
+        System.out.printf("  all completed after %.2f s: %.0f tasks/s end to end (signatures checked)%n", completed,
+                tasks / completed);
+        System.out.printf("  all settled after %.2f s: %.0f tasks/s end to end including settlement%n", settled,
+                tasks / settled);
+        if (n > 0) {
+            System.out.printf("  submit-to-assign latency over %d tasks: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    n, lat[n / 2] / 1e3, lat[(int) (n * 0.9)] / 1e3, lat[(int) Math.min(n - 1, n * 0.99)] / 1e3,
+                    lat[n - 1] / 1e3);
+        }
+    }
+
+    private static void connections(int count, Map<String, String> o) throws Exception {
+        List<String> relayerArgs = new ArrayList<>(List.of("0", Integer.toString(count), "1", "0",
+                "heartbeat_seconds=30", "offline_after_seconds=90"));
+        relayerArgs.addAll(relayerSettings(o));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+        if (o.containsKey("jfr")) {
+            jvm.add("-XX:StartFlightRecording=filename=" + o.get("jfr") + ",settings=profile,dumponexit=true");
+        }
+        try (ChildJvm relayer = ChildJvm.start("relayer", jvm, BenchRelayer.class, relayerArgs, System.out)) {
+            String port = ChildJvm.field(relayer.awaitLine(Duration.ofMinutes(5), l -> l.startsWith("READY")), "port")
+                    .orElseThrow();
+            try (ChildJvm conns = ChildJvm.start("connections", List.of("-Xmx1g"), BenchConnections.class,
+                    List.of(port, Integer.toString(count)), System.out)) {
+                String in = conns.awaitLine(Duration.ofMinutes(4), l -> l.startsWith("CONNECTIONS logged_in="));
+                int hold = Integer.parseInt(o.getOrDefault("hold_s", "40"));
+                Thread.sleep(hold * 1000L); // past at least one heartbeat round (30 s) before the heap is read
+                relayer.send("HEAP");
+                String heap = relayer.awaitLine(Duration.ofSeconds(60), l -> l.startsWith("HEAP"));
+                conns.send("STOP");
+                String still = conns.awaitLine(Duration.ofSeconds(60), l -> l.startsWith("CONNECTIONS still_open="));
+                relayer.send("STOP");
+                relayer.awaitExit(Duration.ofSeconds(60));
+                System.out.println();
+ System.out.println("loadavg(1,5,15 min)=" + loadAverage());
+                System.out.println("CONNECTIONS on one relayer (-Xmx1g): " + in.substring("CONNECTIONS ".length()) + "; "
+                        + heap + "; after " + hold + " s held, " + still.substring("CONNECTIONS ".length()));
+            }
+        }
+    }
+}
