@@ -237,6 +237,16 @@ public final class Jobs {
 
     /**
      * @param spec a {@value #SAXPY_F32} spec
+     * @return its scalar {@code a}, without decoding the vectors
+     * @throws InvalidFieldException naming the bad field
+     */
+    public static float saxpyScalar(JobSpec spec) {
+        saxpyLength(spec);
+        return floatParam(spec, "a");
+    }
+
+    /**
+     * @param spec a {@value #SAXPY_F32} spec
      * @return its scalar and vectors
      * @throws InvalidFieldException naming the bad field
      */

@@ -34,6 +34,7 @@ public abstract class JobRunnerContract {
     /** How long a test waits for a result before calling the runner stuck. */
     protected static final Duration WAIT = Duration.ofSeconds(60);
 
+    private static JobSpec slowMatmul;
     private JobRunner shared;
 
     /**
@@ -48,12 +49,17 @@ public abstract class JobRunnerContract {
 
     /**
      * @param timeoutMillis the spec's time limit
-     * @return a job that takes this runner well over 50 ms
+     * @return a job long enough for this runner that several can be queued before the first one ends
+     *     (tens of milliseconds at least); the default is a 1024^3 product, built once
      */
     protected JobSpec slowJob(long timeoutMillis) {
-        int n = 1024;
-        JobSpec s = Jobs.matmul(n, ReferenceMath.randomFloats(n * n, 1), ReferenceMath.randomFloats(n * n, 2));
-        return new JobSpec(s.kind(), s.params(), s.payload(), timeoutMillis, 0);
+        synchronized (JobRunnerContract.class) {
+            if (slowMatmul == null) {
+                int n = 1024;
+                slowMatmul = Jobs.matmul(n, ReferenceMath.randomFloats(n * n, 1), ReferenceMath.randomFloats(n * n, 2));
+            }
+        }
+        return new JobSpec(slowMatmul.kind(), slowMatmul.params(), slowMatmul.payload(), timeoutMillis, 0);
     }
 
     @BeforeAll
