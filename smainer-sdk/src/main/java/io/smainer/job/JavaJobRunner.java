@@ -62,6 +62,7 @@ public final class JavaJobRunner implements JobRunner {
     private final Set<Task> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object lifecycle = new Object();
 
     private JavaJobRunner(Builder b) {
         this.name = b.name;
@@ -169,8 +170,10 @@ public final class JavaJobRunner implements JobRunner {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        synchronized (lifecycle) {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
         }
         List<Runnable> queued = workers.shutdownNow();
         for (Runnable r : queued) {
@@ -231,22 +234,48 @@ public final class JavaJobRunner implements JobRunner {
 
         @Override
         public void run() {
+            try {
+                runTask();
+            } catch (Throwable t) {
+                // never leave a future behind: whatever went wrong here fails the job
+                fail(new JobException(spec.kind(), JobException.Reason.FAILED, "runner error: " + t, true, t));
+            }
+        }
+
+        private void runTask() {
             if (future.isDone()) {
                 return;
+            }
+            // Either close() sees this task in `running` and stops it, or this task sees `closed`.
+            synchronized (lifecycle) {
+                if (closed.get()) {
+                    fail(new JobException(spec.kind(), JobException.Reason.REJECTED,
+                            "runner " + name + " closed before the job ran", true, null));
+                    return;
+                }
+                running.add(this);
             }
             Instant started = clock.instant();
             Instant deadline = started.plusMillis(spec.timeoutMillis());
             RunContext ctx = new RunContext(spec.kind(), clock, deadline, computeThreads, compute);
             synchronized (this) {
                 if (future.isDone()) {
+                    running.remove(this);
                     return;
                 }
                 thread = Thread.currentThread();
                 context = ctx;
-                running.add(this);
-                timeout = timer.schedule(() -> fail(new JobException(spec.kind(), JobException.Reason.TIMED_OUT,
-                        "ran past its limit of " + spec.timeoutMillis() + " ms", true, null)),
-                        Math.max(0, Duration.between(clock.instant(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+                try {
+                    timeout = timer.schedule(() -> fail(new JobException(spec.kind(), JobException.Reason.TIMED_OUT,
+                            "ran past its limit of " + spec.timeoutMillis() + " ms", true, null)),
+                            Math.max(0, Duration.between(clock.instant(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    thread = null;
+                    running.remove(this);
+                    fail(new JobException(spec.kind(), JobException.Reason.CANCELLED,
+                            "runner " + name + " closed while the job started", true, e));
+                    return;
+                }
             }
             JobResult result = null;
             Throwable failure = null;
@@ -263,7 +292,9 @@ public final class JavaJobRunner implements JobRunner {
             } finally {
                 synchronized (this) {
                     thread = null;
-                    timeout.cancel(false);
+                    if (timeout != null) {
+                        timeout.cancel(false);
+                    }
                     running.remove(this);
                 }
                 Thread.interrupted();

@@ -351,4 +351,44 @@ class JavaJobRunnerTest {
                     .havingCause().isInstanceOf(JobException.class).withMessageContaining("per-job limit");
         }
     }
+
+    @Test
+    void closeCompletesEveryFutureEvenWhenItRacesWithJobsStarting() throws Exception {
+        JobHandler brief = new JobHandler() {
+            @Override
+            public String kind() {
+                return "brief";
+            }
+
+            @Override
+            public JobOutput run(JobSpec spec, JobContext context) {
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(spec.param("ms")));
+                while (System.nanoTime() < until) {
+                    context.checkActive();
+                    Thread.onSpinWait();
+                }
+                return JobOutput.of(new byte[0]);
+            }
+        };
+        for (int round = 0; round < 200; round++) {
+            java.util.List<CompletableFuture<JobResult>> futures = new java.util.ArrayList<>();
+            JavaJobRunner r = JavaJobRunner.builder().handler(brief).workerThreads(2).queueCapacity(8).build();
+            for (int i = 0; i < 6; i++) {
+                futures.add(r.submit(JobSpec.of("brief", Map.of("ms", Integer.toString(i % 3)), new byte[0])));
+            }
+            if (round % 2 == 0) {
+                Thread.yield();
+            }
+            r.close();
+            for (CompletableFuture<JobResult> f : futures) {
+                Throwable outcome = f.handle((x, e) -> e).get(10, TimeUnit.SECONDS);
+                if (outcome != null) {
+                    Throwable cause = outcome instanceof java.util.concurrent.CompletionException ? outcome.getCause() : outcome;
+                    assertThat(cause).as("round %d", round).isInstanceOf(JobException.class);
+                    assertThat(((JobException) cause).reason()).isIn(JobException.Reason.REJECTED,
+                            JobException.Reason.CANCELLED);
+                }
+            }
+        }
+    }
 }
