@@ -39,16 +39,16 @@ public final class RunnerBenchmark {
         List<Integer> javaSizes = List.of(256, 512, 1024, 2048);
         List<Integer> gpuSizes = List.of(256, 512, 1024, 2048, 4096, 8192);
         int reps = 5;
-        boolean java = true;
-        boolean gpu = true;
+        boolean runJava = true;
+        boolean runGpu = true;
         boolean freivalds = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--java" -> javaSizes = sizes(args[++i]);
                 case "--gpu" -> gpuSizes = sizes(args[++i]);
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
-                case "--no-java" -> java = false;
-                case "--no-gpu" -> gpu = false;
+                case "--no-java" -> runJava = false;
+                case "--no-gpu" -> runGpu = false;
                 case "--freivalds" -> freivalds = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -61,14 +61,14 @@ public final class RunnerBenchmark {
         }
         System.out.printf(Locale.ROOT, "JVM %s, %d cores, max heap %d MiB, load average %s%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, load);
-        if (java) {
+        if (runJava) {
             try (JavaJobRunner r = JavaJobRunner.builder().maxJobMemoryBytes(Long.MAX_VALUE).build()) {
                 System.out.println();
                 System.out.println("Java runner (" + r.device() + "):");
                 table(r, javaSizes, reps, freivalds);
             }
         }
-        if (gpu) {
+        if (runGpu) {
             CudaDiscovery d = CudaDiscovery.discover();
             System.out.println();
             if (!d.isAvailable()) {
