@@ -3,6 +3,9 @@ package io.smainer.provider.app;
 import io.smainer.SmainerException;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.job.JavaJobRunner;
+import io.smainer.gpu.CudaDiscovery;
+import io.smainer.gpu.CudaJobRunner;
+import io.smainer.gpu.GpuUnavailableException;
 import io.smainer.job.JobRunner;
 import io.smainer.provider.OllamaHandler;
 import java.io.Console;
@@ -11,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * The reference provider's entry point: builds the CLI with the real world (standard streams, the
@@ -44,7 +48,7 @@ public final class Main {
         // 'run' returns once the shutdown hook has closed the daemon; the JVM is already exiting.
     }
 
-    /** @return how this build finds GPUs */
+    /** @return GPUs as the CUDA driver reports them (smainer-gpu's discovery; never throws) */
     static GpuDiscovery gpuDiscovery() {
         return new GpuDiscovery() {
             @Override
@@ -54,7 +58,8 @@ public final class Main {
 
             @Override
             public Found discover() {
-                return new Found(List.of(), Optional.of("this build has no CUDA discovery; asking nvidia-smi"));
+                CudaDiscovery d = CudaDiscovery.discover();
+                return new Found(d.gpuInfos(), d.unavailableReason());
             }
         };
     }
@@ -76,6 +81,22 @@ public final class Main {
         int workers = config.concurrency().orElse(Math.max(1, hw.gpus().size()));
         List<JobRunner> runners = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        boolean gpu = false;
+        if (config.runner() != ProviderConfig.RunnerChoice.JAVA && hw.hasGpu()) {
+            try {
+                CudaJobRunner cuda = CudaJobRunner.builder().build();
+                runners.add(cuda);
+                names.add(cuda.name());
+                gpu = true;
+            } catch (GpuUnavailableException e) {
+                if (config.runner() == ProviderConfig.RunnerChoice.GPU) {
+                    throw new SmainerException("runner=gpu, but the CUDA runner cannot start: " + e.getMessage()
+                            + ". Set runner=auto or runner=java to serve on the CPU.");
+                }
+                LoggerFactory.getLogger(Main.class).warn("{} found a GPU, but the CUDA runner cannot start ({}); "
+                        + "jobs run on the Java runner", hw.gpuSource(), e.getMessage());
+            }
+        }
         if (config.ollamaUrl().isPresent()) {
             OllamaHandler ollama = OllamaHandler.builder().url(config.ollamaUrl().get().toString())
                     .requestTimeout(config.ollamaTimeout()).build();
@@ -84,10 +105,11 @@ public final class Main {
                     .queueCapacity(workers).device("ollama " + ProviderConfig.mask(config.ollamaUrl().get())).build());
             names.add("ollama");
         }
+        // the portable kinds on the CPU: everything without a GPU, and what the GPU runner lacks with one
         int computeThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
         runners.add(JavaJobRunner.builder().workerThreads(workers).computeThreads(computeThreads).queueCapacity(workers)
                 .build());
         names.add("java");
-        return new JobRunners.Chosen(runners, String.join(" + ", names), false);
+        return new JobRunners.Chosen(runners, String.join(" + ", names), gpu);
     }
 }

@@ -431,7 +431,8 @@ public final class ProviderCli {
                 account.keys().publicKey().hex());
         Hardware hw = Hardware.detect(discovery, DEFAULT_NVIDIA_SMI);
         JobRunners.Chosen chosen = runners.create(config, hw);
-        Tier tier = config.tier().orElse(hw.qualifyingTier());
+        // the hardware's tier only when its GPU serves; a node on the Java runner is basic unless told otherwise
+        Tier tier = config.tier().orElse(chosen.usesGpu() ? hw.qualifyingTier() : Tier.BASIC);
         int concurrency = config.concurrency().orElse(Math.max(1, hw.gpus().size()));
         if (!hw.hasGpu()) {
             LOG.info("no usable GPU ({}); jobs run on the Java runner", hw.noGpuReason().orElse("none found"));
