@@ -2,16 +2,12 @@ package io.smainer.examples;
 
 import io.smainer.examples.demo.LocalDemo;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /** The {@code ./smainer} launcher's Java side: one command per app, and {@code example <name>} per example. */
 public final class Launcher {
-    /** The reference provider CLI's main class, run by {@code ./smainer provider}. */
-    static final String PROVIDER_MAIN = "io.smainer.provider.app.Main";
-
     private Launcher() {
     }
 
@@ -78,9 +74,7 @@ public final class Launcher {
                     return LocalDemo.run(LocalDemo.Options.parse(rest), out).reconciled() ? 0 : 1;
                 }
                 case "relayer" -> io.smainer.relayer.Main.main(rest);
-                case "provider" -> {
-                    return provider(rest, err);
-                }
+                case "provider" -> io.smainer.provider.app.Main.main(rest);
                 case "example" -> {
                     return example(rest, out, err);
                 }
@@ -125,25 +119,6 @@ public final class Launcher {
             return 2;
         }
         return example.get().main().run(Arrays.copyOfRange(args, 1, args.length), out, err);
-    }
-
-    /** The reference provider CLI lives in reference-provider; its main is looked up, not linked, until it lands. */
-    private static int provider(String[] args, PrintStream err) throws Exception {
-        Class<?> main;
-        try {
-            main = Class.forName(PROVIDER_MAIN);
-        } catch (ClassNotFoundException e) {
-            err.println("smainer provider: the reference provider CLI is not available yet in this build ("
-                    + PROVIDER_MAIN + " is not on the classpath). Meanwhile ./smainer example embed-provider shows a"
-                    + " provider node at work.");
-            return 1;
-        }
-        try {
-            main.getMethod("main", String[].class).invoke(null, (Object) args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
-        return 0;
     }
 
     private static void listExamples(PrintStream out) {

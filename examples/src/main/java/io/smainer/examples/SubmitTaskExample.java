@@ -60,8 +60,11 @@ import java.util.Random;
 public final class SubmitTaskExample {
     /** The base price we offer: 0.1 STRK, the relayer's default minimum for any job kind. */
     static final TokenAmount BASE_PRICE = TokenAmount.parseStrk("0.1");
-    /** The tier we ask for: "pro" multiplies the base price by 2.2. */
-    static final Tier TIER = Tier.PRO;
+    /**
+     * The tier we ask for. A node serves its own tier and those below it, so every node serves "basic"
+     * (multiplier 1.0); "pro" (2.2) and "premium" (3.5) need nodes with bigger GPUs and cost more.
+     */
+    static final Tier TIER = Tier.BASIC;
     /** The matrices are N x N. */
     static final int N = 128;
 

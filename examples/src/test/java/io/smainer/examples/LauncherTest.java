@@ -49,21 +49,4 @@ class LauncherTest {
             assertThat(java.nio.file.Path.of("src/main/java", e.source().getName().replace('.', '/') + ".java")).exists();
         }
     }
-
-    @Test
-    void providerSaysClearlyWhenTheProviderCliIsNotInTheBuild() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(!onClasspath(Launcher.PROVIDER_MAIN),
-                "the provider CLI is in this build; its own tests cover it");
-        assertThat(run("provider", "help")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("the reference provider CLI is not available yet");
-    }
-
-    private static boolean onClasspath(String name) {
-        try {
-            Class.forName(name);
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
 }

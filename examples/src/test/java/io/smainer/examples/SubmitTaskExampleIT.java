@@ -32,8 +32,8 @@ class SubmitTaskExampleIT {
         assertThat(outcome.settled().treasuryAmount()).isEqualTo(quote.treasury());
         assertThat(outcome.demanderBalance())
                 .isEqualTo(LocalNetwork.DEFAULT_DEMANDER_FUNDS.minus(quote.escrow()));
-        assertThat(out).contains("escrow 0.22 STRK").contains("Freivalds: PASSED, 20 rounds passed")
-                .contains("the demander now holds " + TokenAmount.parseStrk("999.78").toStrkString());
+        assertThat(out).contains("escrow 0.1 STRK").contains("Freivalds: PASSED, 20 rounds passed")
+                .contains("the demander now holds " + TokenAmount.parseStrk("999.9").toStrkString());
     }
 
     @Test
@@ -55,10 +55,10 @@ class SubmitTaskExampleIT {
                             "SMAINER_PRIVATE_KEY", key.hex()),
                     new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
-            assertThat(net.ledger().balanceOf(account)).isEqualTo(TokenAmount.parseStrk("4.78"));
+            assertThat(net.ledger().balanceOf(account)).isEqualTo(TokenAmount.parseStrk("4.9"));
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("paying on SMAINER_LOCAL from " + account.hex())
-                .contains("Freivalds: PASSED").contains("the demander now holds 4.78 STRK").doesNotContain(key.hex());
+                .contains("Freivalds: PASSED").contains("the demander now holds 4.9 STRK").doesNotContain(key.hex());
     }
 
     @Test
