@@ -280,10 +280,10 @@ public final class CudaHandlers {
             CUdeviceptr lengths = memory.alloc(4L * count);
             CUdeviceptr out = memory.alloc(32L * count);
             upload(data, spec.payload(), 0, spec.payload().length);
-            ByteBuffer off = ByteBuffer.allocate(8 * count).order(ByteOrder.nativeOrder());
+            ByteBuffer off = ByteBuffer.allocate(8 * count).order(ByteOrder.LITTLE_ENDIAN);
             off.asLongBuffer().put(layout.offsets());
             upload(offsets, off.array(), 0, 8L * count);
-            ByteBuffer len = ByteBuffer.allocate(4 * count).order(ByteOrder.nativeOrder());
+            ByteBuffer len = ByteBuffer.allocate(4 * count).order(ByteOrder.LITTLE_ENDIAN);
             len.asIntBuffer().put(layout.lengths());
             upload(lengths, len.array(), 0, 4L * count);
             context.checkActive();

@@ -113,8 +113,10 @@ public final class PtxSandboxMain {
         }
         CUdevice dev = new CUdevice();
         check(JCudaDriver.cuDeviceGet(dev, ordinal), "cuDeviceGet");
+        // This process's own primary context: the provider's contexts live in another process.
         CUcontext ctx = new CUcontext();
-        check(JCudaDriver.cuCtxCreate(ctx, 0, dev), "cuCtxCreate");
+        check(JCudaDriver.cuDevicePrimaryCtxRetain(ctx, dev), "cuDevicePrimaryCtxRetain");
+        check(JCudaDriver.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
         check(JCudaDriver.cuCtxSetLimit(CUlimit.CU_LIMIT_MALLOC_HEAP_SIZE, DEVICE_HEAP_BYTES), "cuCtxSetLimit(heap)");
         CUmodule module = new CUmodule();
         byte[] text = k.module().getBytes(java.nio.charset.StandardCharsets.UTF_8);
