@@ -47,6 +47,9 @@ public final class Launcher {
                         CustomJobHandlerExample.run(out);
                         return 0;
                     }),
+            new Example("ptx-kernel", PtxKernelExample.class,
+                    "run your own PTX kernel (a vector add) on the GPU runner; says why not where there is no GPU",
+                    (args, out, err) -> PtxKernelExample.run(out).mismatches() == 0 ? 0 : 1),
             new Example("starknet-rpc", StarknetRpcExample.class,
                     "read the deployed contract through a real Starknet RPC (set SMAINER_RPC_URL, ...)",
                     (args, out, err) -> StarknetRpcExample.run(System.getenv(), out, err)));
