@@ -76,6 +76,10 @@ public final class Jobs {
                 throw new InvalidFieldException("payload", "at most " + MAX_PAYLOAD_BYTES + " bytes for A and B",
                         bytes + " bytes for m=" + m + ", k=" + k + ", n=" + n);
             }
+            if (4L * m * n > MAX_PAYLOAD_BYTES) {
+                throw new InvalidFieldException("params.n", "m*n*4 (the output C) at most " + MAX_PAYLOAD_BYTES + " bytes",
+                        4L * m * n + " bytes for m=" + m + ", n=" + n);
+            }
         }
 
         /** @return bytes of A and B in the payload */

@@ -36,8 +36,11 @@ class JobsTest {
         assertThatThrownBy(() -> Jobs.matmulShape(JobSpec.of("matmul-f32", Map.of("m", "2", "k", "2", "n", "2"), new byte[31])))
                 .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("payload"))
                 .hasMessageContaining("32 bytes");
-        assertThatThrownBy(() -> new Jobs.MatmulShape(65_536, 65_536, 1))
+        assertThatThrownBy(() -> new Jobs.MatmulShape(65_536, 65_536, 65_536))
                 .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("payload"));
+        assertThatThrownBy(() -> new Jobs.MatmulShape(65_536, 1, 65_536))
+                .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("params.n"))
+                .hasMessageContaining("output C");
         assertThatThrownBy(() -> Jobs.matmulShape(Jobs.saxpy(1, new float[0], new float[0])))
                 .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("kind"));
     }
