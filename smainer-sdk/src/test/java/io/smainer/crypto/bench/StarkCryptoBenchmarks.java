@@ -33,10 +33,10 @@ public final class StarkCryptoBenchmarks {
                 .include(StarkCryptoBenchmark.class.getName() + "\\.")
                 .forks(1)
                 .threads(1)
-                .warmupIterations(quick ? 1 : 3)
+                .warmupIterations(quick ? 1 : 4)
                 .warmupTime(TimeValue.seconds(quick ? 1 : 3))
-                .measurementIterations(quick ? 2 : 5)
-                .measurementTime(TimeValue.seconds(quick ? 1 : 4))
+                .measurementIterations(quick ? 2 : 6)
+                .measurementTime(TimeValue.seconds(quick ? 1 : 3))
                 .build();
         Collection<RunResult> results = new Runner(options).run();
 
