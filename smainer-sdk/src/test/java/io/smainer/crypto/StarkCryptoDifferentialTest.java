@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code smainer.crypto.differential.cases} (default 10,000): random keys, hashes and felt pairs;
  *       public key and Pedersen compared, the fast signature verified by both, and a tampered variant
  *       judged the same by both;</li>
- *   <li>{@code smainer.crypto.differential.signatures} (default 2,000; starknet-jvm signs in about
- *       66 ms, so 10,000 take about 5.5 minutes on two cores): signatures compared byte for byte, and
+ *   <li>{@code smainer.crypto.differential.signatures} (default 2,000, about 100 s on a quiet 2-core
+ *       machine; starknet-jvm signs in 66 to 86 ms, so 10,000 take about 7 minutes): signatures
+ *       compared byte for byte, and
  *       the oracle's verified by the fast implementation;</li>
  *   <li>{@code smainer.crypto.differential.seed}: the random seed (printed with the results).</li>
  * </ul>
