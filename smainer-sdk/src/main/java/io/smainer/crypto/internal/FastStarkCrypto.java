@@ -39,9 +39,10 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
  * {@code [1, 2^251)}, as crypto-cpp requires.
  *
  * <p>Side channels: the generator table is read under masks for secret scalars (key derivation and the
- * nonce), so no memory address depends on a secret; zero digits, the exceptional-case branches of the
- * group law, the BigInteger arithmetic mod n and the JIT are not constant-time. starknet-jvm's
- * crypto-cpp (double-and-add branching on every key bit) is not constant-time either.
+ * nonce), so no memory address depends on a secret; the digit recoding, zero digits, the
+ * exceptional-case branches of the group law, the BigInteger arithmetic mod n and the JIT are not
+ * constant-time. starknet-jvm's crypto-cpp (double-and-add branching on every key bit) is not
+ * constant-time either.
  */
 public final class FastStarkCrypto implements StarkCrypto {
     /** The one instance; its tables are built on first use and shared. */
