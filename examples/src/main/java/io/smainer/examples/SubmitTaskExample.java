@@ -10,7 +10,6 @@ import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EventCursor;
-import io.smainer.escrow.EventPage;
 import io.smainer.escrow.StarknetEscrow;
 import io.smainer.fee.Tier;
 import io.smainer.job.CheckResult;
@@ -234,19 +233,10 @@ public final class SubmitTaskExample {
 
     /** Reads the chain's events from the start and returns the settlement of one task, if there is one. */
     static Optional<EscrowEvent.TaskSettled> settlementOf(Escrow escrow, U256 taskId) {
-        EventCursor cursor = EventCursor.START;
-        while (true) {
-            EventPage page = escrow.events(cursor, 1000);
-            for (EscrowEvent e : page.events()) {
-                if (e instanceof EscrowEvent.TaskSettled s && s.taskId().equals(taskId)) {
-                    return Optional.of(s);
-                }
-            }
-            if (page.events().isEmpty()) {
-                return Optional.empty();
-            }
-            cursor = page.next();
-        }
+        return escrow.eventsAfter(EventCursor.START).stream()
+                .filter(e -> e instanceof EscrowEvent.TaskSettled s && s.taskId().equals(taskId))
+                .map(EscrowEvent.TaskSettled.class::cast)
+                .findFirst();
     }
 
     private static float[] randomMatrix(Random random) {

@@ -6,6 +6,7 @@ import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.Tier;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +17,9 @@ import java.util.Optional;
  * {@link EscrowRevertedException} with the contract's reason.
  */
 public interface Escrow extends AutoCloseable {
+    /** Page size {@link #eventsAfter} reads with. */
+    int EVENT_PAGE = 1000;
+
     /** @return the account this client acts for */
     ContractAddress caller();
 
@@ -128,6 +132,25 @@ public interface Escrow extends AutoCloseable {
      * @return the events and the cursor to resume from
      */
     EventPage events(EventCursor after, int max);
+
+    /**
+     * Reads every event after a cursor, oldest first, page by page through {@link #events}.
+     *
+     * @param after where to start; {@link EventCursor#START} for the beginning
+     * @return the events
+     */
+    default List<EscrowEvent> eventsAfter(EventCursor after) {
+        List<EscrowEvent> all = new ArrayList<>();
+        EventCursor cursor = after;
+        while (true) {
+            EventPage page = events(cursor, EVENT_PAGE);
+            if (page.events().isEmpty() || page.next().compareTo(cursor) <= 0) {
+                return all;
+            }
+            all.addAll(page.events());
+            cursor = page.next();
+        }
+    }
 
     @Override
     void close();

@@ -566,6 +566,8 @@ public abstract class EscrowConformance {
         }
 
         assertThat(all).hasSize(1 + 90 + 90);
+        assertThat(as(RELAYER).eventsAfter(EventCursor.START)).isEqualTo(all);
+        assertThat(as(RELAYER).eventsAfter(all.get(99).cursor())).isEqualTo(all.subList(100, all.size()));
         assertThat(all).extracting(EscrowEvent::cursor).isSorted().doesNotHaveDuplicates();
         List<U256> settled = all.stream().filter(e -> e instanceof EscrowEvent.TaskSettled)
                 .map(e -> ((EscrowEvent.TaskSettled) e).taskId()).toList();

@@ -481,23 +481,14 @@ class LedgerRandomizedTest {
     private void checkNoTaskPaidTwiceInTheEvents() {
         Set<U256> paid = new HashSet<>();
         Set<U256> cancelled = new HashSet<>();
-        EventCursor cursor = EventCursor.START;
-        Escrow reader = as(STRANGER);
-        while (true) {
-            EventPage page = reader.events(cursor, 1_000);
-            if (page.events().isEmpty()) {
-                break;
+        for (EscrowEvent e : as(STRANGER).eventsAfter(EventCursor.START)) {
+            if (e instanceof EscrowEvent.TaskSettled s) {
+                assertThat(paid.add(s.taskId())).as("task " + s.taskId() + " paid once").isTrue();
+                assertThat(cancelled).doesNotContain(s.taskId());
+            } else if (e instanceof EscrowEvent.TaskCancelled c) {
+                assertThat(cancelled.add(c.taskId())).isTrue();
+                assertThat(paid).doesNotContain(c.taskId());
             }
-            for (EscrowEvent e : page.events()) {
-                if (e instanceof EscrowEvent.TaskSettled s) {
-                    assertThat(paid.add(s.taskId())).as("task " + s.taskId() + " paid once").isTrue();
-                    assertThat(cancelled).doesNotContain(s.taskId());
-                } else if (e instanceof EscrowEvent.TaskCancelled c) {
-                    assertThat(cancelled.add(c.taskId())).isTrue();
-                    assertThat(paid).doesNotContain(c.taskId());
-                }
-            }
-            cursor = page.next();
         }
         assertThat(paid).isEqualTo(model.paid);
     }

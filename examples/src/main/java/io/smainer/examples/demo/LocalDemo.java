@@ -7,7 +7,6 @@ import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EventCursor;
-import io.smainer.escrow.EventPage;
 import io.smainer.examples.LocalNetwork;
 import io.smainer.fee.Tier;
 import io.smainer.job.CheckResult;
@@ -196,19 +195,12 @@ public final class LocalDemo {
 
     private static Map<U256, EscrowEvent.TaskSettled> settlements(Escrow escrow) {
         Map<U256, EscrowEvent.TaskSettled> settled = new LinkedHashMap<>();
-        EventCursor cursor = EventCursor.START;
-        while (true) {
-            EventPage page = escrow.events(cursor, 1000);
-            for (EscrowEvent e : page.events()) {
-                if (e instanceof EscrowEvent.TaskSettled s) {
-                    settled.put(s.taskId(), s);
-                }
+        for (EscrowEvent e : escrow.eventsAfter(EventCursor.START)) {
+            if (e instanceof EscrowEvent.TaskSettled s) {
+                settled.put(s.taskId(), s);
             }
-            if (page.events().isEmpty()) {
-                return settled;
-            }
-            cursor = page.next();
         }
+        return settled;
     }
 
     /**

@@ -14,7 +14,6 @@ import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EscrowStatus;
 import io.smainer.escrow.EventCursor;
-import io.smainer.escrow.EventPage;
 import io.smainer.escrow.Ledger;
 import io.smainer.fee.EffortSplit;
 import io.smainer.fee.FeeMath;
@@ -273,17 +272,8 @@ class ProviderNodeRelayerIT {
     }
 
     private List<EscrowEvent> allEvents() {
-        List<EscrowEvent> all = new ArrayList<>();
         try (Escrow reader = ledger.client(OWNER)) {
-            EventCursor cursor = EventCursor.START;
-            while (true) {
-                EventPage page = reader.events(cursor, 500);
-                all.addAll(page.events());
-                if (page.events().isEmpty()) {
-                    return all;
-                }
-                cursor = page.next();
-            }
+            return reader.eventsAfter(EventCursor.START);
         }
     }
 

@@ -13,7 +13,6 @@ import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EscrowStatus;
 import io.smainer.escrow.EventCursor;
-import io.smainer.escrow.EventPage;
 import io.smainer.escrow.Ledger;
 import io.smainer.fee.FeeMath;
 import io.smainer.fee.FlatSplit;
@@ -165,24 +164,16 @@ final class Cluster implements AutoCloseable {
             escrowed = escrowed.add(t.escrowAmount().baseUnits());
         }
         Map<U256, Integer> settlements = new HashMap<>();
-        EventCursor cursor = EventCursor.START;
-        while (true) {
-            EventPage page = demander.events(cursor, 500);
-            for (EscrowEvent ev : page.events()) {
-                if (ev instanceof EscrowEvent.TaskSettled done) {
-                    settlements.merge(done.taskId(), 1, Integer::sum);
-                    TaskRecord t = view.task(tasksByEscrow.get(done.taskId())).orElseThrow();
-                    FlatSplit split = FeeMath.flatSplit(t.escrowAmount());
-                    assertThat(done.provider()).isEqualTo(t.completion().orElseThrow().provider());
-                    assertThat(done.providerAmount()).isEqualTo(split.providerTotal());
-                    assertThat(done.treasuryAmount()).isEqualTo(split.treasury());
-                    assertThat(done.refund()).isEqualTo(TokenAmount.ZERO);
-                }
+        for (EscrowEvent ev : demander.eventsAfter(EventCursor.START)) {
+            if (ev instanceof EscrowEvent.TaskSettled done) {
+                settlements.merge(done.taskId(), 1, Integer::sum);
+                TaskRecord t = view.task(tasksByEscrow.get(done.taskId())).orElseThrow();
+                FlatSplit split = FeeMath.flatSplit(t.escrowAmount());
+                assertThat(done.provider()).isEqualTo(t.completion().orElseThrow().provider());
+                assertThat(done.providerAmount()).isEqualTo(split.providerTotal());
+                assertThat(done.treasuryAmount()).isEqualTo(split.treasury());
+                assertThat(done.refund()).isEqualTo(TokenAmount.ZERO);
             }
-            if (page.events().isEmpty() || page.next().equals(cursor)) {
-                break;
-            }
-            cursor = page.next();
         }
         assertThat(settlements).hasSize(tasksByEscrow.size());
         assertThat(settlements.values()).allMatch(n -> n == 1);

@@ -12,7 +12,6 @@ import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EventCursor;
-import io.smainer.escrow.EventPage;
 import io.smainer.fee.EffortSplit;
 import io.smainer.fee.FeeMath;
 import io.smainer.fee.FlatSplit;
@@ -102,20 +101,12 @@ class ThousandTasksIT {
             // every settlement on chain matches the fee math to the base unit
             Map<U256, EscrowEvent.TaskSettled> settledOnChain = new HashMap<>();
             Map<U256, EscrowEvent.TaskCreated> createdOnChain = new HashMap<>();
-            EventCursor cursor = EventCursor.START;
-            while (true) {
-                EventPage page = net.demander.events(cursor, 500);
-                for (EscrowEvent e : page.events()) {
-                    if (e instanceof EscrowEvent.TaskSettled s) {
-                        assertThat(settledOnChain.put(s.taskId(), s)).as("settled once: %s", s.taskId()).isNull();
-                    } else if (e instanceof EscrowEvent.TaskCreated c) {
-                        createdOnChain.put(c.taskId(), c);
-                    }
+            for (EscrowEvent e : net.demander.eventsAfter(EventCursor.START)) {
+                if (e instanceof EscrowEvent.TaskSettled s) {
+                    assertThat(settledOnChain.put(s.taskId(), s)).as("settled once: %s", s.taskId()).isNull();
+                } else if (e instanceof EscrowEvent.TaskCreated c) {
+                    createdOnChain.put(c.taskId(), c);
                 }
-                if (page.events().isEmpty()) {
-                    break;
-                }
-                cursor = page.next();
             }
             assertThat(settledOnChain).hasSize(TASKS);
             BigInteger providerTotal = BigInteger.ZERO;
