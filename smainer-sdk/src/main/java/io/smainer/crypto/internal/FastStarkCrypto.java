@@ -45,8 +45,11 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
  * constant-time either.
  */
 public final class FastStarkCrypto implements StarkCrypto {
-    /** The one instance; its tables are built on first use and shared. */
-    public static final FastStarkCrypto INSTANCE = new FastStarkCrypto();
+    /**
+     * The one instance; its tables are built on first use and shared. It keeps per-key verify tables
+     * for up to {@code smainer.crypto.keyTables} keys (system property, default 256; 0 turns them off).
+     */
+    public static final FastStarkCrypto INSTANCE = new FastStarkCrypto(KeyTables.configuredCapacity());
 
     static final BigInteger N = KeyPair.CURVE_ORDER;
     static final BigInteger BOUND = BigInteger.ONE.shiftLeft(251);
@@ -81,7 +84,25 @@ public final class FastStarkCrypto implements StarkCrypto {
         }
     }
 
-    private FastStarkCrypto() {
+    private final KeyTables keyTables;
+
+    private FastStarkCrypto(int keyTableCapacity) {
+        this.keyTables = new KeyTables(keyTableCapacity);
+    }
+
+    /**
+     * An instance with its own per-key verify tables (for tests and benchmarks comparing the two paths).
+     *
+     * @param keyTableCapacity the most keys that keep a table; 0 keeps none
+     * @return the instance
+     */
+    static FastStarkCrypto withKeyTables(int keyTableCapacity) {
+        return new FastStarkCrypto(keyTableCapacity);
+    }
+
+    /** @return how many keys have a verify table now */
+    int keyTablesInUse() {
+        return keyTables.size();
     }
 
     /** The generator's table, built when a key is first derived, a hash signed or a signature checked. */
@@ -156,26 +177,40 @@ public final class FastStarkCrypto implements StarkCrypto {
         if (!inSignatureRange(z) || !inSignatureRange(r) || !inSignatureRange(w)) {
             return false;
         }
-        // The public key must be the x of a curve point: c = x^3 + x + b must be a square.
-        long[] qx = StarkField.fromBigInteger(publicKey.value());
-        long[] c = new long[4];
-        StarkField.sqr(c, qx);
-        StarkField.add(c, c, StarkField.ONE);
-        StarkField.mul(c, c, qx);
-        StarkField.add(c, c, BETA_M);
-        if (!StarkField.isNonZeroSquare(c)) {
-            return false; // (c = 0 would need a point of order 2; the curve's order is prime)
+        BigInteger key = publicKey.value();
+        KeyTables.Entry table = keyTables.find(key);
+        long[] c;
+        long[] qx = null;
+        if (table != null) {
+            c = table.c(); // the key was checked when its table was built
+        } else {
+            // The public key must be the x of a curve point: c = x^3 + x + b must be a square.
+            qx = StarkField.fromBigInteger(key);
+            c = new long[4];
+            StarkField.sqr(c, qx);
+            StarkField.add(c, c, StarkField.ONE);
+            StarkField.mul(c, c, qx);
+            StarkField.add(c, c, BETA_M);
+            if (!StarkField.isNonZeroSquare(c)) {
+                return false; // (c = 0 would need a point of order 2; the curve's order is prime)
+            }
+            table = keyTables.sighted(key, qx, c);
         }
         BigInteger u1 = z.multiply(w).mod(N);
         BigInteger u2 = r.multiply(w).mod(N);
 
         JacobianPoint p1 = generatorMultiple(u1, false);
         // u2 * Q on y^2 = x^3 + c^2 x + c^3 b, which holds (c x, c^2) and maps x' -> x'/c onto the curve.
-        long[] a2 = new long[4];
-        StarkField.sqr(a2, c);
-        long[] tx = new long[4];
-        StarkField.mul(tx, c, qx);
-        JacobianPoint p2 = variableMultiple(tx, a2, a2, u2);
+        JacobianPoint p2;
+        if (table != null) {
+            p2 = table.multiple(u2);
+        } else {
+            long[] a2 = new long[4];
+            StarkField.sqr(a2, c);
+            long[] tx = new long[4];
+            StarkField.mul(tx, c, qx);
+            p2 = variableMultiple(tx, a2, a2, u2);
+        }
         if (p1.isInfinity() || p2.isInfinity()) {
             return false; // crypto-cpp refuses a zero product; u1 and u2 are in [1, n), so it cannot happen
         }

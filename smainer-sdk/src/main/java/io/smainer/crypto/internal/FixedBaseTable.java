@@ -3,42 +3,66 @@ package io.smainer.crypto.internal;
 import java.math.BigInteger;
 
 /**
- * Precomputed multiples of one fixed point, for scalar multiplication by signed 8-bit windows: entry
- * {@code (i, j)} is {@code j * 256^i * B} for {@code j} in {@code [1, 128]}, in affine coordinates
- * (Montgomery form), so {@code k * B} costs one mixed addition per window and no doubling. Built once,
- * then read-only and shared by all threads. Not API.
+ * Precomputed multiples of one fixed point, for scalar multiplication by signed windows of {@code w}
+ * bits: entry {@code (i, j)} is {@code j * 2^(w*i) * B} for {@code j} in {@code [1, 2^(w-1)]}, in affine
+ * coordinates (Montgomery form), so {@code k * B} costs one mixed addition per window and no doubling.
+ * The generator and Pedersen tables use 8-bit windows (256 KiB for 252 bits); the per-key tables of
+ * {@link KeyTables} use 5-bit windows (51 KiB). Built once, then read-only and shared by all threads.
+ * Not API.
  */
 final class FixedBaseTable {
-    /** Entries per window: digits are in {@code [-128, 128]}. */
-    static final int ENTRIES = 128;
+    /** The window width of the generator and Pedersen tables. */
+    static final int WIDE = 8;
     private static final int POINT = 8; // longs per affine point: x[4], y[4]
 
+    private final int width;
+    private final int entries;
     private final int windows;
+    private final long[] a;
     private final long[] table;
 
     /**
+     * An 8-bit-window table on the Stark curve.
+     *
      * @param x the point's affine x
      * @param y the point's affine y
      * @param bits the largest scalar length this table serves
      */
     FixedBaseTable(BigInteger x, BigInteger y, int bits) {
-        this.windows = windowsFor(bits);
-        this.table = new long[windows * ENTRIES * POINT];
-        JacobianPoint[] points = new JacobianPoint[windows * ENTRIES];
+        this(StarkField.fromBigInteger(x), StarkField.fromBigInteger(y), null, bits, WIDE);
+    }
+
+    /**
+     * @param x the point's affine x (Montgomery form)
+     * @param y the point's affine y (Montgomery form)
+     * @param a the curve's {@code a} (Montgomery form), or null for the Stark curve's 1
+     * @param bits the largest scalar length this table serves
+     * @param width the window width in bits, 2 to 8
+     */
+    FixedBaseTable(long[] x, long[] y, long[] a, int bits, int width) {
+        if (width < 2 || width > WIDE) {
+            throw new IllegalArgumentException("window width must be 2 to 8 bits, got " + width);
+        }
+        this.width = width;
+        this.entries = 1 << (width - 1);
+        this.windows = windowsFor(bits, width);
+        this.a = a == null ? null : a.clone();
+        this.table = new long[windows * entries * POINT];
+        JacobianPoint[] points = new JacobianPoint[windows * entries];
         JacobianPoint base = new JacobianPoint();
-        base.setAffine(StarkField.fromBigInteger(x), StarkField.fromBigInteger(y));
+        base.setAffine(x, y);
         for (int w = 0; w < windows; w++) {
             JacobianPoint acc = new JacobianPoint();
             acc.copyFrom(base);
-            points[w * ENTRIES] = acc;
-            for (int j = 1; j < ENTRIES; j++) {
+            points[w * entries] = acc;
+            for (int j = 1; j < entries; j++) {
                 JacobianPoint next = new JacobianPoint();
-                next.copyFrom(points[w * ENTRIES + j - 1]);
-                next.addPoint(base, null);
-                points[w * ENTRIES + j] = next;
+                next.copyFrom(points[w * entries + j - 1]);
+                next.addPoint(base, this.a);
+                points[w * entries + j] = next;
             }
-            for (int d = 0; d < 8; d++) {
-                base.twice(null);
+            for (int d = 0; d < width; d++) {
+                base.twice(this.a);
             }
         }
         normalize(points);
@@ -49,7 +73,21 @@ final class FixedBaseTable {
      * @return the number of signed 8-bit digits a scalar of that length needs (one more for the carry)
      */
     static int windowsFor(int bits) {
-        return (bits + 1 + 7) / 8;
+        return windowsFor(bits, WIDE);
+    }
+
+    /**
+     * @param bits a scalar length
+     * @param width the window width
+     * @return the number of signed digits a scalar of that length needs (room for the last carry)
+     */
+    static int windowsFor(int bits, int width) {
+        return (bits + 1 + width - 1) / width;
+    }
+
+    /** @return the table's size in bytes (its entries only) */
+    long bytes() {
+        return (long) table.length * Long.BYTES;
     }
 
     /** Batch affine conversion (Montgomery's trick: one inversion for all points). */
@@ -84,6 +122,11 @@ final class FixedBaseTable {
         return windows;
     }
 
+    /** @return the window width in bits */
+    int width() {
+        return width;
+    }
+
     /**
      * Recodes {@code bits} bits of a scalar, starting at bit {@code from}, into signed 8-bit digits in
      * {@code [-128, 127]} (least significant first), so that the scalar is {@code sum d_i * 256^i}.
@@ -94,19 +137,35 @@ final class FixedBaseTable {
      * @return the digits, {@link #windowsFor(int)} of them
      */
     static int[] recode(long[] words, int from, int bits) {
-        int n = windowsFor(bits);
+        return recode(words, from, bits, WIDE);
+    }
+
+    /**
+     * Recodes {@code bits} bits of a scalar, starting at bit {@code from}, into signed {@code width}-bit
+     * digits in {@code [-2^(width-1), 2^(width-1))} (least significant first), so that the scalar is
+     * {@code sum d_i * 2^(width*i)}.
+     *
+     * @param words the scalar's little-endian 64-bit limbs
+     * @param from the first bit
+     * @param bits how many bits
+     * @param width the window width
+     * @return the digits, {@link #windowsFor(int, int)} of them
+     */
+    static int[] recode(long[] words, int from, int bits, int width) {
+        int n = windowsFor(bits, width);
+        int half = 1 << (width - 1);
         int[] digits = new int[n];
         int carry = 0;
         for (int i = 0; i < n; i++) {
-            int lo = i * 8;
+            int lo = i * width;
             int v = 0;
-            for (int b = 0; b < 8 && lo + b < bits; b++) {
+            for (int b = 0; b < width && lo + b < bits; b++) {
                 int bit = from + lo + b;
                 v |= (int) ((words[bit >>> 6] >>> (bit & 63)) & 1) << b;
             }
             v += carry;
-            if (v >= 128) {
-                v -= 256;
+            if (v >= half) {
+                v -= half << 1;
                 carry = 1;
             } else {
                 carry = 0;
@@ -117,10 +176,11 @@ final class FixedBaseTable {
     }
 
     /**
-     * Adds {@code sum d_i * 256^i * B} to {@code acc}, reading each entry directly (for public scalars).
+     * Adds {@code sum d_i * 2^(w*i) * B} to {@code acc}, reading each entry directly (for public
+     * scalars).
      *
      * @param acc the accumulator
-     * @param digits signed digits from {@link #recode}
+     * @param digits signed digits of this table's width, from {@link #recode}
      */
     void addMultiple(JacobianPoint acc, int[] digits) {
         long[] px = new long[4];
@@ -130,13 +190,13 @@ final class FixedBaseTable {
             if (d == 0) {
                 continue;
             }
-            int at = (i * ENTRIES + Math.abs(d) - 1) * POINT;
+            int at = (i * entries + Math.abs(d) - 1) * POINT;
             System.arraycopy(table, at, px, 0, 4);
             System.arraycopy(table, at + 4, py, 0, 4);
             if (d < 0) {
                 StarkField.neg(py, py);
             }
-            acc.addAffine(px, py, null);
+            acc.addAffine(px, py, a);
         }
     }
 
@@ -164,8 +224,8 @@ final class FixedBaseTable {
             long y1 = 0;
             long y2 = 0;
             long y3 = 0;
-            int base = i * ENTRIES * POINT;
-            for (int j = 1; j <= ENTRIES; j++) {
+            int base = i * entries * POINT;
+            for (int j = 1; j <= entries; j++) {
                 long mask = ((j ^ abs) - 1) >> 31; // all ones when j == abs
                 int at = base + (j - 1) * POINT;
                 x0 |= table[at] & mask;
@@ -193,7 +253,7 @@ final class FixedBaseTable {
             for (int k = 0; k < 4; k++) {
                 py[k] = (py[k] & ~neg) | (ny[k] & neg);
             }
-            acc.addAffine(px, py, null);
+            acc.addAffine(px, py, a);
         }
     }
 }

@@ -39,6 +39,19 @@ public final class StarkCryptoBenchmarks {
                 .measurementTime(TimeValue.seconds(quick ? 1 : 3))
                 .build();
         Collection<RunResult> results = new Runner(options).run();
+        // The same verify on the fast implementation with its per-key tables off: a key seen for the first time.
+        Options coldKeys = new OptionsBuilder()
+                .include(StarkCryptoBenchmark.class.getName() + "\\.verify$")
+                .param("implementation", "fast")
+                .jvmArgsAppend("-Dsmainer.crypto.keyTables=0")
+                .forks(1)
+                .threads(1)
+                .warmupIterations(quick ? 1 : 4)
+                .warmupTime(TimeValue.seconds(quick ? 1 : 3))
+                .measurementIterations(quick ? 2 : 6)
+                .measurementTime(TimeValue.seconds(quick ? 1 : 3))
+                .build();
+        RunResult cold = new Runner(coldKeys).runSingle();
 
         Map<String, double[]> byOperation = new LinkedHashMap<>(); // operation -> {fast, starknet-jvm, fastErr, jvmErr}
         for (RunResult result : results) {
@@ -57,7 +70,12 @@ public final class StarkCryptoBenchmarks {
         System.out.println("|---|---:|---:|---:|");
         for (Map.Entry<String, double[]> e : byOperation.entrySet()) {
             double[] r = e.getValue();
-            System.out.printf("| %s | %.2f ± %.2f | %.1f ± %.1f | %.0fx |%n", e.getKey(), r[0], r[2], r[1], r[3], r[1] / r[0]);
+            String operation = "verify".equals(e.getKey()) ? "verify (a key seen before: its table)" : e.getKey();
+            System.out.printf("| %s | %.2f ± %.2f | %.1f ± %.1f | %.0fx |%n", operation, r[0], r[2], r[1], r[3], r[1] / r[0]);
         }
+        double[] jvmVerify = byOperation.getOrDefault("verify", new double[4]);
+        System.out.printf("| verify (a new key: no table) | %.2f ± %.2f | %.1f ± %.1f | %.0fx |%n",
+                cold.getPrimaryResult().getScore(), cold.getPrimaryResult().getScoreError(), jvmVerify[1], jvmVerify[3],
+                jvmVerify[1] / cold.getPrimaryResult().getScore());
     }
 }
