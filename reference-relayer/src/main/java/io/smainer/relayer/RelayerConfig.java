@@ -4,30 +4,29 @@ import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
+import io.smainer.config.ConfigException;
+import io.smainer.config.Settings;
 import io.smainer.fee.EffortPricing;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
  * The relayer's settings. Built from defaults, then an optional properties file, then {@code SMAINER_*}
  * environment variables (the key upper-cased, dots to underscores: {@code settlement.batch_size} is
- * {@code SMAINER_SETTLEMENT_BATCH_SIZE}); validated once, every problem reported together. There is no
- * default secret: API keys and webhook secrets exist only when configured, and {@link #toString()}
- * masks them.
+ * {@code SMAINER_SETTLEMENT_BATCH_SIZE}), read by the SDK's shared {@link Settings} reader (the one the
+ * reference provider uses); validated once, every problem reported together. There is no default secret:
+ * API keys and webhook secrets exist only when configured, and {@link #toString()} masks them; the
+ * settlement account's keystore passphrase is no setting at all ({@value Settings#PASSPHRASE_ENV} or a
+ * prompt, see {@link Main}).
  *
  * @param name this relayer's name (in the login challenge, logs and node records)
  * @param host the interface to bind
@@ -61,13 +60,22 @@ import java.util.function.Function;
  *     the ledger is served as a Starknet JSON-RPC node for other processes (providers, demanders), -1 for none
  * @param localAccountsFile with the local chain: where the local network's development accounts (addresses
  *     and private keys, like a devnet's predeployed accounts) are written, owner-only
+ * @param chain what the relayer settles on: the local network's in-process ledger, or Starknet
+ * @param rpcUrl with {@link ChainMode#STARKNET}: the Starknet JSON-RPC endpoint (required there)
+ * @param contract with {@link ChainMode#STARKNET}: the escrow contract (SmainerContract) address
+ * @param keystore with {@link ChainMode#STARKNET}: the encrypted keystore of the settlement account (required
+ *     there); the account must be the contract's relayer
+ * @param receiptTimeout with {@link ChainMode#STARKNET}: how long a settlement waits for its receipt
+ * @param pollInterval with {@link ChainMode#STARKNET}: how often it asks for the receipt
  */
 public record RelayerConfig(String name, String host, int port, ChainId chainId, Set<ContractAddress> allowedTokens,
         Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts, Duration deadlineGrace,
         int batchSize, Duration batchDelay, int maxBodyBytes, int maxFrameBytes, int ratePerSecond, int rateBurst,
         Map<String, String> apiKeys, Map<String, String> webhookSecrets, Map<ContractAddress, Felt> demanderKeys,
         Map<String, TokenAmount> minBase, TokenAmount effortBase, int webhookAttempts, Duration webhookBackoff,
-        Optional<String> redisUri, String redisPrefix, Duration leaseTtl, int localChainPort, Path localAccountsFile) {
+        Optional<String> redisUri, String redisPrefix, Duration leaseTtl, int localChainPort, Path localAccountsFile,
+        ChainMode chain, Optional<URI> rpcUrl, ContractAddress contract, Optional<Path> keystore, Duration receiptTimeout,
+        Duration pollInterval) {
 
     /** The deployed relayer's port. */
     public static final int DEFAULT_PORT = 8000;
@@ -78,7 +86,18 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
     /** Where the local network's development accounts are written by default. */
     public static final Path DEFAULT_LOCAL_ACCOUNTS_FILE = Path.of(".smainer-local", "accounts.json");
     /** Prefix of the environment variables read. */
-    public static final String ENV_PREFIX = "SMAINER_";
+    public static final String ENV_PREFIX = Settings.ENV_PREFIX;
+
+    /** What the relayer settles on. */
+    public enum ChainMode {
+        /**
+         * The local network: an in-process ledger, served to other processes as a local Starknet JSON-RPC test
+         * node with development accounts (demonstrations, the dashboard, {@code ./smainer submit}).
+         */
+        LOCAL,
+        /** Starknet through a JSON-RPC endpoint, settling from an account whose key is in a keystore. */
+        STARKNET
+    }
 
     /** Copies the collections. */
     public RelayerConfig {
@@ -88,6 +107,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         demanderKeys = Map.copyOf(demanderKeys);
         minBase = Map.copyOf(minBase);
         redisUri = redisUri == null ? Optional.empty() : redisUri;
+        rpcUrl = rpcUrl == null ? Optional.empty() : rpcUrl;
+        keystore = keystore == null ? Optional.empty() : keystore;
     }
 
     /** @return the defaults, no file, no environment */
@@ -98,32 +119,14 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
     /**
      * Reads the optional file, then the environment, and validates.
      *
-     * @param file a properties file, if any
-     * @param env the environment (only {@code SMAINER_*} entries are read)
+     * @param file a properties file, if any (else {@value Settings#CONFIG_ENV} names one)
+     * @param env the environment; only {@code SMAINER_*} entries that name a setting are read (others belong
+     *     to the provider or the examples, and {@value Settings#PASSPHRASE_ENV} is no setting)
      * @return the config
      * @throws ConfigException listing every problem
      */
     public static RelayerConfig load(Optional<Path> file, Map<String, String> env) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        List<String> problems = new ArrayList<>();
-        if (file.isPresent()) {
-            Properties p = new Properties();
-            try (InputStream in = Files.newInputStream(file.get())) {
-                p.load(in);
-                for (String k : p.stringPropertyNames()) {
-                    settings.put(k.trim().toLowerCase(Locale.ROOT), p.getProperty(k).trim());
-                }
-            } catch (IOException e) {
-                problems.add("config file " + file.get() + ": cannot be read (" + e.getMessage() + ")");
-            }
-        }
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            if (e.getKey().startsWith(ENV_PREFIX) && !e.getKey().equals("SMAINER_CONFIG")) {
-                String key = e.getKey().substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
-                settings.put(KEYS.getOrDefault(key, key), e.getValue().trim());
-            }
-        }
-        return parse(settings, problems);
+        return parse(SCHEMA.load(file, env));
     }
 
     /**
@@ -134,7 +137,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
      * @throws ConfigException listing every problem
      */
     public static RelayerConfig load(Map<String, String> settings) {
-        return parse(new LinkedHashMap<>(settings), new ArrayList<>());
+        return parse(SCHEMA.read(settings));
     }
 
     private static final List<String> KNOWN = List.of("name", "host", "port", "chain_id", "allowed_tokens",
@@ -142,23 +145,20 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             "settlement.batch_size", "settlement.max_delay_millis", "limits.max_body_bytes", "limits.max_frame_bytes",
             "limits.rate_per_second", "limits.rate_burst", "api_keys", "webhook_secrets", "demander_keys", "price.min_base",
             "price.effort_base", "webhook.max_attempts", "webhook.initial_backoff_millis", "redis.uri", "redis.prefix",
-            "settlement.lease_millis", "local_chain.port", "local_chain.accounts_file");
-    /** Environment spelling (dots as underscores) to the key. */
-    private static final Map<String, String> KEYS = new TreeMap<>();
+            "settlement.lease_millis", "local_chain.port", "local_chain.accounts_file", "chain", "rpc_url",
+            "contract_address", "keystore", "starknet.receipt_timeout_seconds", "starknet.poll_millis");
+    /** Settings named by a prefix: {@code price.min_base.<kind>}. */
+    private static final String MIN_BASE_PREFIX = "price.min_base.";
+    /** The schema: every setting, the environment's spelling, and which values are never echoed. */
+    private static final Settings SCHEMA = Settings.builder().keys(KNOWN).prefix(MIN_BASE_PREFIX)
+            .hidden("api_keys", "webhook_secrets", "redis.uri").masked("rpc_url", Settings::maskUrl).build();
 
-    static {
-        for (String k : KNOWN) {
-            KEYS.put(k.replace('.', '_'), k);
-        }
+    /** @return every setting, in the order {@code --help} lists them */
+    public static List<String> settings() {
+        return KNOWN;
     }
 
-    private static RelayerConfig parse(Map<String, String> s, List<String> problems) {
-        for (String k : s.keySet()) {
-            if (!KNOWN.contains(k) && !k.startsWith("price.min_base.")) {
-                problems.add(k + ": unknown setting (known: " + String.join(", ", KNOWN) + ")");
-            }
-        }
-        Reader r = new Reader(s, problems);
+    private static RelayerConfig parse(Settings.Reader r) {
         String name = r.get("name", "relayer-1", v -> {
             if (!v.matches("[A-Za-z0-9_.-]{1,31}")) {
                 throw new IllegalArgumentException("1 to 31 letters, digits, '.', '_' or '-'");
@@ -166,7 +166,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             return v;
         });
         String host = r.get("host", "0.0.0.0", v -> v);
-        int port = r.get("port", DEFAULT_PORT, v -> intIn(v, 0, 65535));
+        int port = r.get("port", DEFAULT_PORT, Settings.intIn(0, 65535));
         ChainId chainId = r.get("chain_id", ChainId.LOCAL, ChainId::new);
         Set<ContractAddress> tokens = r.get("allowed_tokens", Set.of(ContractAddress.STRK_TOKEN), v -> {
             Set<ContractAddress> out = new LinkedHashSet<>();
@@ -175,21 +175,21 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             }
             return out;
         });
-        Duration heartbeat = Duration.ofSeconds(r.get("heartbeat_seconds", 30, v -> intIn(v, 1, 3600)));
-        Duration offline = Duration.ofSeconds(r.get("offline_after_seconds", 90, v -> intIn(v, 2, 86_400)));
+        Duration heartbeat = Duration.ofSeconds(r.get("heartbeat_seconds", 30, Settings.intIn(1, 3600)));
+        Duration offline = Duration.ofSeconds(r.get("offline_after_seconds", 90, Settings.intIn(2, 86_400)));
         if (offline.compareTo(heartbeat) <= 0) {
-            problems.add("offline_after_seconds: expected more than heartbeat_seconds (" + heartbeat.toSeconds() + "), got "
+            r.problem("offline_after_seconds: expected more than heartbeat_seconds (" + heartbeat.toSeconds() + "), got "
                     + offline.toSeconds());
         }
-        Duration challenge = Duration.ofSeconds(r.get("challenge_seconds", 60, v -> intIn(v, 5, 3600)));
-        int attempts = r.get("max_attempts", 3, v -> intIn(v, 1, 100));
-        Duration grace = Duration.ofSeconds(r.get("deadline_grace_seconds", 10, v -> intIn(v, 0, 3600)));
-        int batch = r.get("settlement.batch_size", 50, v -> intIn(v, 1, 1000));
-        Duration delay = Duration.ofMillis(r.get("settlement.max_delay_millis", 2000, v -> intIn(v, 0, 600_000)));
-        int body = r.get("limits.max_body_bytes", 8 << 20, v -> intIn(v, 1024, 1 << 30));
-        int frame = r.get("limits.max_frame_bytes", 16 << 20, v -> intIn(v, 1024, 1 << 30));
-        int rate = r.get("limits.rate_per_second", 200, v -> intIn(v, 1, 1_000_000));
-        int burst = r.get("limits.rate_burst", 400, v -> intIn(v, 1, 10_000_000));
+        Duration challenge = Duration.ofSeconds(r.get("challenge_seconds", 60, Settings.intIn(5, 3600)));
+        int attempts = r.get("max_attempts", 3, Settings.intIn(1, 100));
+        Duration grace = Duration.ofSeconds(r.get("deadline_grace_seconds", 10, Settings.intIn(0, 3600)));
+        int batch = r.get("settlement.batch_size", 50, Settings.intIn(1, 1000));
+        Duration delay = Duration.ofMillis(r.get("settlement.max_delay_millis", 2000, Settings.intIn(0, 600_000)));
+        int body = r.get("limits.max_body_bytes", 8 << 20, Settings.intIn(1024, 1 << 30));
+        int frame = r.get("limits.max_frame_bytes", 16 << 20, Settings.intIn(1024, 1 << 30));
+        int rate = r.get("limits.rate_per_second", 200, Settings.intIn(1, 1_000_000));
+        int burst = r.get("limits.rate_burst", 400, Settings.intIn(1, 10_000_000));
         Map<String, String> apiKeys = r.get("api_keys", Map.of(), v -> pairs(v, k -> k, key -> {
             if (key.length() < 16) {
                 throw new IllegalArgumentException("API keys of at least 16 characters");
@@ -206,16 +206,16 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 v -> pairs(v, ContractAddress::parse, Felt::parse));
         Map<String, TokenAmount> minBase = new LinkedHashMap<>();
         minBase.put("*", r.get("price.min_base", EffortPricing.BASE_PRICE, v -> TokenAmount.parseBaseUnits("price.min_base", v)));
-        for (String k : s.keySet()) {
-            if (k.startsWith("price.min_base.")) {
-                String kind = k.substring("price.min_base.".length());
+        for (String k : r.given()) {
+            if (k.startsWith(MIN_BASE_PREFIX)) {
+                String kind = k.substring(MIN_BASE_PREFIX.length());
                 minBase.put(kind, r.get(k, EffortPricing.BASE_PRICE, v -> TokenAmount.parseBaseUnits(k, v)));
             }
         }
         TokenAmount effortBase = r.get("price.effort_base", EffortPricing.BASE_PRICE,
                 v -> TokenAmount.parseBaseUnits("price.effort_base", v));
-        int hookAttempts = r.get("webhook.max_attempts", 6, v -> intIn(v, 1, 50));
-        Duration hookBackoff = Duration.ofMillis(r.get("webhook.initial_backoff_millis", 1000, v -> intIn(v, 1, 3_600_000)));
+        int hookAttempts = r.get("webhook.max_attempts", 6, Settings.intIn(1, 50));
+        Duration hookBackoff = Duration.ofMillis(r.get("webhook.initial_backoff_millis", 1000, Settings.intIn(1, 3_600_000)));
         Optional<String> redisUri = r.get("redis.uri", Optional.empty(), v -> {
             if (v.isBlank()) {
                 return Optional.empty();
@@ -231,33 +231,43 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             }
             return v;
         });
-        Duration leaseTtl = Duration.ofMillis(r.get("settlement.lease_millis", 30_000, v -> intIn(v, 300, 3_600_000)));
-        int localChainPort = r.get("local_chain.port", DEFAULT_LOCAL_CHAIN_PORT, v -> intIn(v, -1, 65535));
+        Duration leaseTtl = Duration.ofMillis(r.get("settlement.lease_millis", 30_000, Settings.intIn(300, 3_600_000)));
+        int localChainPort = r.get("local_chain.port", DEFAULT_LOCAL_CHAIN_PORT, Settings.intIn(-1, 65535));
         Path accountsFile = r.get("local_chain.accounts_file", DEFAULT_LOCAL_ACCOUNTS_FILE, v -> {
             if (v.isBlank()) {
                 throw new IllegalArgumentException("a file path");
             }
             return Path.of(v);
         });
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
+        ChainMode chain = r.get("chain", ChainMode.LOCAL, Settings.oneOf(ChainMode.class));
+        boolean starknet = chain == ChainMode.STARKNET;
+        Optional<URI> rpcUrl = r.get("rpc_url", Optional.empty(), v -> v.isBlank() ? Optional.empty()
+                : Optional.of(Settings.httpUrl("an http(s) URL of a Starknet JSON-RPC endpoint").apply(v)));
+        ContractAddress contract = r.get("contract_address", ContractAddress.SMAINER_MAINNET, ContractAddress::parse);
+        Optional<Path> keystore = r.get("keystore", Optional.empty(), v -> v.isBlank() ? Optional.empty() : Optional.of(Path.of(v)));
+        Duration receiptTimeout = Duration.ofSeconds(r.get("starknet.receipt_timeout_seconds", 180, Settings.intIn(1, 3600)));
+        Duration pollInterval = Duration.ofMillis(r.get("starknet.poll_millis", 2000, Settings.intIn(10, 60_000)));
+        if (starknet) {
+            if (!r.has("chain_id")) {
+                chainId = ChainId.MAINNET;
+            }
+            if (rpcUrl.isEmpty() && !r.has("rpc_url")) {
+                r.problem("rpc_url: expected an http(s) URL of a Starknet JSON-RPC endpoint with chain=starknet, got nothing");
+            }
+            if (keystore.isEmpty()) {
+                r.problem("keystore: expected the settlement account's keystore file with chain=starknet (create one with "
+                        + "'relayer keystore'), got nothing");
+            }
+            if (receiptTimeout.compareTo(pollInterval) <= 0) {
+                r.problem("starknet.receipt_timeout_seconds: expected more than starknet.poll_millis ("
+                        + pollInterval.toMillis() + " ms), got " + receiptTimeout.toSeconds());
+            }
         }
+        r.done();
         return new RelayerConfig(name, host, port, chainId, tokens, heartbeat, offline, challenge, attempts, grace, batch,
                 delay, body, frame, rate, burst, apiKeys, secrets, demanders, minBase, effortBase, hookAttempts, hookBackoff,
-                redisUri, redisPrefix, leaseTtl, localChainPort, accountsFile);
-    }
-
-    private static int intIn(String v, int min, int max) {
-        int i;
-        try {
-            i = Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
-        }
-        if (i < min || i > max) {
-            throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
-        }
-        return i;
+                redisUri, redisPrefix, leaseTtl, localChainPort, accountsFile, chain, rpcUrl, contract, keystore,
+                receiptTimeout, pollInterval);
     }
 
     private static <K, V> Map<K, V> pairs(String v, Function<String, K> key, Function<String, V> value) {
@@ -273,32 +283,6 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             out.put(key.apply(pair.substring(0, at).trim()), value.apply(pair.substring(at + 1).trim()));
         }
         return out;
-    }
-
-    /** Reads one setting, recording a problem instead of throwing. */
-    private static final class Reader {
-        private final Map<String, String> s;
-        private final List<String> problems;
-
-        Reader(Map<String, String> s, List<String> problems) {
-            this.s = s;
-            this.problems = problems;
-        }
-
-        <T> T get(String key, T fallback, Function<String, T> parse) {
-            String v = s.get(key);
-            if (v == null) {
-                return fallback;
-            }
-            try {
-                return parse.apply(v);
-            } catch (RuntimeException e) {
-                String shown = key.equals("api_keys") || key.equals("webhook_secrets") || key.equals("redis.uri") ? "(hidden)"
-                        : "'" + v + "'";
-                problems.add(key + ": expected " + e.getMessage() + ", got " + shown);
-                return fallback;
-            }
-        }
     }
 
     /**
@@ -323,7 +307,12 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 + ", webhook.max_attempts=" + webhookAttempts + ", webhook.initial_backoff=" + webhookBackoff.toMillis()
                 + "ms, redis.uri=" + redisUri.map(RelayerConfig::maskUri).orElse("(none: in-memory store)")
                 + ", redis.prefix=" + redisPrefix + ", settlement.lease=" + leaseTtl.toMillis() + "ms, local_chain.port=" + localChainPort
-                + ", local_chain.accounts_file=" + localAccountsFile + "]";
+                + ", local_chain.accounts_file=" + localAccountsFile + ", chain=" + chain.name().toLowerCase(Locale.ROOT)
+                + (chain == ChainMode.STARKNET ? ", rpc_url=" + rpcUrl.map(Settings::maskUrl).orElse("(none)")
+                        + ", contract_address=" + contract.hex() + ", keystore=" + keystore.map(Path::toString).orElse("(none)")
+                        + " (passphrase from " + Settings.PASSPHRASE_ENV + " or a prompt; never shown)"
+                        + ", starknet.receipt_timeout=" + receiptTimeout.toSeconds() + "s, starknet.poll=" + pollInterval.toMillis()
+                        + "ms" : "") + "]";
     }
 
     /** Hides a password in {@code redis://user:password@host}. */

@@ -3,6 +3,7 @@ package io.smainer.relayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smainer.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

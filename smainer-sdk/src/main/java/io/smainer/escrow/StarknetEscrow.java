@@ -305,6 +305,18 @@ public final class StarknetEscrow implements Escrow {
         return session.balanceOf(account);
     }
 
+    /**
+     * The account the contract lets settle, read from the chain ({@code get_relayer}); a relayer checks at
+     * start that it is its own {@link #caller()}.
+     *
+     * @return the contract's relayer
+     * @throws ChainException when the node cannot be reached
+     * @throws EscrowRevertedException when the view reverts (e.g. no SmainerContract at {@link #contract()})
+     */
+    public ContractAddress relayer() {
+        return session.relayer();
+    }
+
     @Override
     public boolean isPaused() {
         return session.isPaused();

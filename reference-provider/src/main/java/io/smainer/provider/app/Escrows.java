@@ -1,6 +1,7 @@
 package io.smainer.provider.app;
 
 import io.smainer.SmainerException;
+import io.smainer.crypto.Keystore;
 import io.smainer.escrow.Ledger;
 import io.smainer.escrow.StarknetEscrow;
 import java.net.URI;

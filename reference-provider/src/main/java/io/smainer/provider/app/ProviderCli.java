@@ -7,7 +7,9 @@ import io.smainer.InvalidFieldException;
 import io.smainer.SmainerException;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
+import io.smainer.config.ConfigException;
 import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowRevertedException;
@@ -211,7 +213,11 @@ public final class ProviderCli {
             err.println("provider " + command + ": " + e.getMessage());
             return FAILED;
         } catch (Keystore.KeystoreException e) {
-            err.println("provider " + command + ": " + e.getMessage());
+            err.println("provider " + command + ": " + e.getMessage() + switch (e.problem()) {
+                case MISSING -> "; create one with 'provider init'";
+                case EXISTS -> " (use --keystore FILE for another one)";
+                default -> "";
+            });
             return FAILED;
         } catch (SmainerException e) {
             err.println("provider " + command + ": " + e.getMessage());
@@ -287,7 +293,7 @@ public final class ProviderCli {
         String text = env.get(IMPORT_KEY_ENV);
         if (text == null) {
             char[] typed = prompt.readPassword("Your account's private key (0x hex): ")
-                    .orElseThrow(() -> new Keystore.KeystoreException("no key to import: set " + IMPORT_KEY_ENV
+                    .orElseThrow(() -> new SmainerException("no key to import: set " + IMPORT_KEY_ENV
                             + " or run this in a terminal to be asked"));
             text = new String(typed);
             Arrays.fill(typed, '\0');
@@ -295,7 +301,7 @@ public final class ProviderCli {
         try {
             return KeyPair.fromPrivateKey(Felt.parse(text.trim()), crypto);
         } catch (InvalidFieldException e) {
-            throw new Keystore.KeystoreException("the key to import is not a Stark private key (expected 0x hex in [1, n)); "
+            throw new SmainerException("the key to import is not a Stark private key (expected 0x hex in [1, n)); "
                     + "nothing was written");
         }
     }
@@ -304,7 +310,7 @@ public final class ProviderCli {
         String fromEnv = env.get(ProviderConfig.PASSPHRASE_ENV);
         if (fromEnv != null) {
             if (fromEnv.length() < Keystore.MIN_PASSPHRASE_LENGTH) {
-                throw new Keystore.KeystoreException(ProviderConfig.PASSPHRASE_ENV + " is too short: a passphrase needs at least "
+                throw new SmainerException(ProviderConfig.PASSPHRASE_ENV + " is too short: a passphrase needs at least "
                         + Keystore.MIN_PASSPHRASE_LENGTH + " characters");
             }
             return fromEnv.toCharArray();
@@ -313,14 +319,14 @@ public final class ProviderCli {
                 + " characters): ").orElseThrow(ProviderCli::noPassphrase);
         if (first.length < Keystore.MIN_PASSPHRASE_LENGTH) {
             Arrays.fill(first, '\0');
-            throw new Keystore.KeystoreException("the passphrase must have at least " + Keystore.MIN_PASSPHRASE_LENGTH
+            throw new SmainerException("the passphrase must have at least " + Keystore.MIN_PASSPHRASE_LENGTH
                     + " characters");
         }
         char[] second = prompt.readPassword("Repeat the passphrase: ").orElseThrow(ProviderCli::noPassphrase);
         try {
             if (!Arrays.equals(first, second)) {
                 Arrays.fill(first, '\0');
-                throw new Keystore.KeystoreException("the two passphrases differ; nothing was written");
+                throw new SmainerException("the two passphrases differ; nothing was written");
             }
             return first;
         } finally {
@@ -341,8 +347,8 @@ public final class ProviderCli {
         }
     }
 
-    private static Keystore.KeystoreException noPassphrase() {
-        return new Keystore.KeystoreException("no keystore passphrase: set " + ProviderConfig.PASSPHRASE_ENV
+    private static SmainerException noPassphrase() {
+        return new SmainerException("no keystore passphrase: set " + ProviderConfig.PASSPHRASE_ENV
                 + " or run this in a terminal to be asked");
     }
 

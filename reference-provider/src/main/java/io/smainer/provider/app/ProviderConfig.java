@@ -2,24 +2,18 @@ package io.smainer.provider.app;
 
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
+import io.smainer.config.ConfigException;
+import io.smainer.config.Settings;
 import io.smainer.fee.Tier;
 import io.smainer.provider.ProviderNode;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Properties;
-import java.util.function.Function;
 
 /**
  * The reference provider's settings: defaults, then an optional properties file, then {@code SMAINER_*}
@@ -51,11 +45,11 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
         Duration reconnectMaxDelay) {
 
     /** Prefix of the environment variables read. */
-    public static final String ENV_PREFIX = "SMAINER_";
+    public static final String ENV_PREFIX = Settings.ENV_PREFIX;
     /** The environment variable naming a properties file. */
-    public static final String CONFIG_ENV = "SMAINER_CONFIG";
+    public static final String CONFIG_ENV = Settings.CONFIG_ENV;
     /** The environment variable holding the keystore passphrase (not a setting; never logged). */
-    public static final String PASSPHRASE_ENV = "SMAINER_KEYSTORE_PASSPHRASE";
+    public static final String PASSPHRASE_ENV = Settings.PASSPHRASE_ENV;
     /** Where a relayer runs unless told otherwise. */
     public static final String DEFAULT_RELAYER_URL = "ws://127.0.0.1:8000/api/v1/ws";
     /** The local status endpoint's port unless told otherwise. */
@@ -76,46 +70,22 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
             "status.host", "status.port", "ollama.url", "ollama.timeout_seconds", "chain_id", "ledger_file", "rpc_url",
             "contract_address", "close_grace_seconds", "reconnect.max_delay_seconds");
 
+    /** The schema: every setting, the environment's spelling, and how a bad value is shown. */
+    private static final Settings SCHEMA = Settings.builder().keys(KNOWN)
+            .masked("rpc_url", Settings::maskUrl).masked("ollama.url", Settings::maskUrl).build();
+
     /**
      * Reads the optional file, then the environment, and validates.
      *
      * @param file a properties file, if any (else {@value #CONFIG_ENV} names one)
-     * @param env the environment; only {@code SMAINER_*} entries are read
+     * @param env the environment; only {@code SMAINER_*} entries that name a setting are read (others belong
+     *     to the relayer or the examples, and {@value #PASSPHRASE_ENV} is no setting)
      * @param home the user's home directory, for the default keystore and ledger paths
      * @return the config
      * @throws ConfigException listing every problem
      */
     public static ProviderConfig load(Optional<Path> file, Map<String, String> env, Path home) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        List<String> problems = new ArrayList<>();
-        Optional<Path> source = file.isPresent() ? file
-                : Optional.ofNullable(env.get(CONFIG_ENV)).filter(s -> !s.isBlank()).map(Path::of);
-        if (source.isPresent()) {
-            Properties p = new Properties();
-            try (InputStream in = Files.newInputStream(source.get())) {
-                p.load(in);
-                for (String k : p.stringPropertyNames()) {
-                    settings.put(k.trim().toLowerCase(Locale.ROOT), p.getProperty(k).trim());
-                }
-            } catch (IOException e) {
-                problems.add("config file " + source.get() + ": cannot be read (" + e + ")");
-            }
-        }
-        Map<String, String> envKeys = new LinkedHashMap<>();
-        for (String k : KNOWN) {
-            envKeys.put(k.replace('.', '_'), k);
-        }
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            String k = e.getKey();
-            if (k.startsWith(ENV_PREFIX) && !k.equals(CONFIG_ENV) && !k.equals(PASSPHRASE_ENV)) {
-                String key = k.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
-                if (envKeys.containsKey(key)) {
-                    settings.put(envKeys.get(key), e.getValue().trim());
-                }
-                // other SMAINER_* variables belong to the relayer or the examples; they are not ours to refuse
-            }
-        }
-        return parse(settings, problems, home);
+        return parse(SCHEMA.load(file, env), home);
     }
 
     /**
@@ -127,17 +97,11 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
      * @throws ConfigException listing every problem
      */
     public static ProviderConfig of(Map<String, String> settings, Path home) {
-        return parse(new LinkedHashMap<>(settings), new ArrayList<>(), home);
+        return parse(SCHEMA.read(settings), home);
     }
 
-    private static ProviderConfig parse(Map<String, String> s, List<String> problems, Path home) {
-        for (String k : s.keySet()) {
-            if (!KNOWN.contains(k)) {
-                problems.add(k + ": unknown setting (known: " + String.join(", ", KNOWN) + ")");
-            }
-        }
+    private static ProviderConfig parse(Settings.Reader r, Path home) {
         Path smainerHome = home.resolve(".smainer");
-        Reader r = new Reader(s, problems);
         URI relayer = r.get("relayer_url", ProviderNode.relayerWebSocketUri(DEFAULT_RELAYER_URL),
                 ProviderNode::relayerWebSocketUri);
         Path keystore = r.get("keystore", smainerHome.resolve("provider.keystore"), Path::of);
@@ -148,14 +112,8 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
             return v;
         });
         OptionalInt concurrency = r.get("concurrency", OptionalInt.empty(),
-                v -> v.equalsIgnoreCase("auto") ? OptionalInt.empty() : OptionalInt.of(intIn(v, 1, 1024)));
-        RunnerChoice runner = r.get("runner", RunnerChoice.AUTO, v -> {
-            try {
-                return RunnerChoice.valueOf(v.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("auto, java or gpu");
-            }
-        });
+                v -> v.equalsIgnoreCase("auto") ? OptionalInt.empty() : OptionalInt.of(Settings.intIn(1, 1024).apply(v)));
+        RunnerChoice runner = r.get("runner", RunnerChoice.AUTO, Settings.oneOf(RunnerChoice.class));
         Optional<Tier> tier = r.get("tier", Optional.empty(), v -> {
             if (v.equalsIgnoreCase("auto")) {
                 return Optional.empty();
@@ -172,48 +130,20 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
             }
             return v;
         });
-        int statusPort = r.get("status.port", DEFAULT_STATUS_PORT, v -> intIn(v, 0, 65535));
+        int statusPort = r.get("status.port", DEFAULT_STATUS_PORT, Settings.intIn(0, 65535));
         Optional<URI> ollama = r.get("ollama.url", Optional.empty(), v -> v.isBlank() ? Optional.empty()
-                : Optional.of(httpUri(v, "an http(s) URL of an Ollama-compatible server, e.g. http://127.0.0.1:11434")));
-        Duration ollamaTimeout = Duration.ofSeconds(r.get("ollama.timeout_seconds", 300, v -> intIn(v, 1, 3600)));
+                : Optional.of(Settings.httpUrl("an http(s) URL of an Ollama-compatible server, e.g. http://127.0.0.1:11434").apply(v)));
+        Duration ollamaTimeout = Duration.ofSeconds(r.get("ollama.timeout_seconds", 300, Settings.intIn(1, 3600)));
         Optional<URI> rpc = r.get("rpc_url", Optional.empty(), v -> v.isBlank() ? Optional.empty()
-                : Optional.of(httpUri(v, "an http(s) URL of a Starknet JSON-RPC endpoint")));
+                : Optional.of(Settings.httpUrl("an http(s) URL of a Starknet JSON-RPC endpoint").apply(v)));
         ChainId chainId = r.get("chain_id", rpc.isPresent() ? ChainId.MAINNET : ChainId.LOCAL, ChainId::new);
         Path ledger = r.get("ledger_file", smainerHome.resolve("local-ledger.json"), Path::of);
         ContractAddress contract = r.get("contract_address", ContractAddress.SMAINER_MAINNET, ContractAddress::parse);
-        Duration grace = Duration.ofSeconds(r.get("close_grace_seconds", 30, v -> intIn(v, 0, 3600)));
-        Duration reconnect = Duration.ofSeconds(r.get("reconnect.max_delay_seconds", 30, v -> intIn(v, 1, 3600)));
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
+        Duration grace = Duration.ofSeconds(r.get("close_grace_seconds", 30, Settings.intIn(0, 3600)));
+        Duration reconnect = Duration.ofSeconds(r.get("reconnect.max_delay_seconds", 30, Settings.intIn(1, 3600)));
+        r.done();
         return new ProviderConfig(relayer, keystore, name, concurrency, runner, tier, statusHost, statusPort, ollama,
                 ollamaTimeout, chainId, ledger, rpc, contract, grace, reconnect);
-    }
-
-    private static URI httpUri(String v, String expected) {
-        try {
-            URI u = new URI(v.trim());
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
-                throw new IllegalArgumentException(expected);
-            }
-            return u;
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(expected);
-        }
-    }
-
-    private static int intIn(String v, int min, int max) {
-        int i;
-        try {
-            i = Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
-        }
-        if (i < min || i > max) {
-            throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
-        }
-        return i;
     }
 
     /** @return the local status endpoint's base URL */
@@ -246,51 +176,11 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
 
     /** Hides a URL's user info, path and query: RPC providers put API keys there. */
     static String mask(URI u) {
-        boolean hidden = u.getRawUserInfo() != null || (u.getRawPath() != null && u.getRawPath().length() > 1)
-                || u.getRawQuery() != null;
-        return u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "") + (hidden ? "/****" : "");
+        return Settings.maskUrl(u);
     }
 
     @Override
     public String toString() {
         return "ProviderConfig[" + describe().replace("\n", ", ") + "]";
-    }
-
-    /** Reads one setting, recording a problem instead of throwing. */
-    private static final class Reader {
-        private final Map<String, String> s;
-        private final List<String> problems;
-
-        Reader(Map<String, String> s, List<String> problems) {
-            this.s = s;
-            this.problems = problems;
-        }
-
-        <T> T get(String key, T fallback, Function<String, T> parse) {
-            String v = s.get(key);
-            if (v == null) {
-                return fallback;
-            }
-            try {
-                return parse.apply(v);
-            } catch (io.smainer.InvalidFieldException e) {
-                problems.add(key + ": expected " + e.expected() + ", got '" + shown(key, v) + "'");
-                return fallback;
-            } catch (RuntimeException e) {
-                problems.add(key + ": expected " + e.getMessage() + ", got '" + shown(key, v) + "'");
-                return fallback;
-            }
-        }
-
-        private static String shown(String key, String v) {
-            if (key.equals("rpc_url") || key.equals("ollama.url")) {
-                try {
-                    return mask(new URI(v));
-                } catch (URISyntaxException | RuntimeException e) {
-                    return "(unparseable URL)";
-                }
-            }
-            return v;
-        }
     }
 }

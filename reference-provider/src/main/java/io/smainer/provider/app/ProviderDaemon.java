@@ -1,5 +1,6 @@
 package io.smainer.provider.app;
 
+import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.fee.Tier;
 import io.smainer.job.JobRunner;

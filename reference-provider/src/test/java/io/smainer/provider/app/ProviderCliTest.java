@@ -3,6 +3,7 @@ package io.smainer.provider.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smainer.chain.ContractAddress;
+import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.Ledger;

@@ -3,6 +3,7 @@ package io.smainer.provider.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smainer.config.ConfigException;
 import io.smainer.fee.Tier;
 import java.net.URI;
 import java.nio.file.Files;

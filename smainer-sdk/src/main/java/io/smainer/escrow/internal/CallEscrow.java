@@ -212,6 +212,16 @@ public abstract class CallEscrow implements Escrow {
         return amount(r, 0);
     }
 
+    /**
+     * @return the one account the contract lets settle ({@code get_relayer})
+     * @throws io.smainer.escrow.EscrowRevertedException when the view reverts
+     */
+    public ContractAddress relayer() {
+        List<Felt> r = view(ContractCall.of(contract, Abi.GET_RELAYER, List.of()));
+        expect(Abi.GET_RELAYER, r, 1);
+        return new ContractAddress(r.get(0));
+    }
+
     @Override
     public boolean isPaused() {
         List<Felt> r = view(ContractCall.of(contract, Abi.IS_PAUSED, List.of()));

@@ -1,12 +1,10 @@
-package io.smainer.provider.app;
+package io.smainer.crypto;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
-import io.smainer.crypto.KeyPair;
-import io.smainer.crypto.StarkCrypto;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -33,13 +31,15 @@ import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The provider's signing key, encrypted in a file. Never a plaintext key: the private key is sealed with
+ * An account's signing key (a provider's, a relayer's), encrypted in a file. Never a plaintext key: the private key is sealed with
  * AES-256-GCM under a key derived from a passphrase by PBKDF2-HMAC-SHA256 ({@value #DEFAULT_ITERATIONS}
  * iterations, a random 16-byte salt). The file's other fields (version, address, public key, KDF
  * parameters) are the cipher's associated data, so changing any of them breaks decryption. A separate
  * HMAC check value, derived from the same passphrase, tells a wrong passphrase apart from a modified file.
  * Files are written atomically with permissions {@code 0600} and refused when group or others can read
- * them. JDK only.
+ * them. JDK and Gson only; the passphrase is a {@code char[]} the caller obtains (the SDK reads no
+ * environment and prompts no one). Each {@link KeystoreException} says which {@link Problem} it is, so an
+ * application can name the setting to fix.
  *
  * <pre>{@code
  * {"version":1, "address":"0x…", "public_key":"0x…", "kdf":"PBKDF2-HMAC-SHA256", "iterations":600000,
@@ -65,7 +65,7 @@ public final class Keystore {
     /**
      * What a keystore holds once opened.
      *
-     * @param address the provider's account address
+     * @param address the account's address
      * @param keys the key pair
      */
     public record Unlocked(ContractAddress address, KeyPair keys) {
@@ -75,15 +75,46 @@ public final class Keystore {
         }
     }
 
+    /** What kind of trouble a {@link KeystoreException} reports. */
+    public enum Problem {
+        /** No file at the path. */
+        MISSING,
+        /** The file exists but could not be read or written (I/O). */
+        UNREADABLE,
+        /** Group or others may read the file. */
+        EXPOSED,
+        /** Not a keystore, an unknown version, or bad parameters. */
+        DAMAGED,
+        /** The passphrase does not open it. */
+        WRONG_PASSPHRASE,
+        /** It was changed after it was written (integrity check failed). */
+        MODIFIED,
+        /** A new keystore would overwrite a file. */
+        EXISTS,
+        /** A new keystore's passphrase or parameters are too weak. */
+        WEAK
+    }
+
     /**
-     * A keystore could not be written or opened: names the file and says what to do.
+     * A keystore could not be written or opened: names the file and says what is wrong.
      */
     public static final class KeystoreException extends io.smainer.SmainerException {
         private static final long serialVersionUID = 1L;
 
-        /** @param message what went wrong and what to do */
-        public KeystoreException(String message) {
+        private final Problem problem;
+
+        /**
+         * @param problem the kind of trouble
+         * @param message what went wrong and what to do
+         */
+        public KeystoreException(Problem problem, String message) {
             super(message);
+            this.problem = problem;
+        }
+
+        /** @return the kind of trouble */
+        public Problem problem() {
+            return problem;
         }
     }
 
@@ -91,7 +122,7 @@ public final class Keystore {
      * Writes a new keystore, refusing to overwrite one.
      *
      * @param file where
-     * @param address the provider's account address
+     * @param address the account's address
      * @param keys the key pair to seal
      * @param passphrase the passphrase, at least {@value #MIN_PASSPHRASE_LENGTH} characters; not cleared
      * @param iterations PBKDF2 iterations, at least {@value #MIN_ITERATIONS}
@@ -101,13 +132,13 @@ public final class Keystore {
     public static void create(Path file, ContractAddress address, KeyPair keys, char[] passphrase, int iterations,
             SecureRandom random) {
         if (passphrase == null || passphrase.length < MIN_PASSPHRASE_LENGTH) {
-            throw new KeystoreException("the passphrase must have at least " + MIN_PASSPHRASE_LENGTH + " characters");
+            throw new KeystoreException(Problem.WEAK, "the passphrase must have at least " + MIN_PASSPHRASE_LENGTH + " characters");
         }
         if (iterations < MIN_ITERATIONS) {
-            throw new KeystoreException("iterations: expected at least " + MIN_ITERATIONS + ", got " + iterations);
+            throw new KeystoreException(Problem.WEAK, "iterations: expected at least " + MIN_ITERATIONS + ", got " + iterations);
         }
         if (Files.exists(file)) {
-            throw new KeystoreException("keystore " + file + " already exists; move it away or choose another --keystore");
+            throw new KeystoreException(Problem.EXISTS, "keystore " + file + " already exists; move it away or choose another file");
         }
         byte[] salt = new byte[16];
         byte[] iv = new byte[12];
@@ -154,9 +185,9 @@ public final class Keystore {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new KeystoreException("no keystore at " + file + "; create one with 'provider init'");
+            throw new KeystoreException(Problem.MISSING, "no keystore at " + file);
         } catch (IOException e) {
-            throw new KeystoreException("cannot read keystore " + file + ": " + e.getMessage());
+            throw new KeystoreException(Problem.UNREADABLE, "cannot read keystore " + file + ": " + e.getMessage());
         }
         checkPermissions(file);
         JsonObject json;
@@ -171,7 +202,7 @@ public final class Keystore {
             json = JsonParser.parseString(text).getAsJsonObject();
             if (json.get("version").getAsInt() != VERSION || !KDF.equals(json.get("kdf").getAsString())
                     || !CIPHER.equals(json.get("cipher").getAsString())) {
-                throw new KeystoreException("keystore " + file + " is of an unknown version or scheme");
+                throw new KeystoreException(Problem.DAMAGED, "keystore " + file + " is of an unknown version or scheme");
             }
             address = ContractAddress.parse(json.get("address").getAsString());
             publicKey = Felt.parse(json.get("public_key").getAsString());
@@ -184,32 +215,32 @@ public final class Keystore {
             throw e;
         } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException
                 | IllegalArgumentException | io.smainer.SmainerException e) {
-            throw new KeystoreException("keystore " + file + " is damaged (not a Smainer keystore: " + e.getMessage() + ")");
+            throw new KeystoreException(Problem.DAMAGED, "keystore " + file + " is damaged (not a Smainer keystore: " + e.getMessage() + ")");
         }
         if (iterations < MIN_ITERATIONS || salt.length != 16 || iv.length != 12) {
-            throw new KeystoreException("keystore " + file + " is damaged (bad KDF or cipher parameters)");
+            throw new KeystoreException(Problem.DAMAGED, "keystore " + file + " is damaged (bad KDF or cipher parameters)");
         }
         byte[] derived = derive(passphrase, salt, iterations);
         byte[] secret = null;
         try {
             if (!MessageDigest.isEqual(check(derived), check)) {
-                throw new KeystoreException("wrong passphrase for keystore " + file);
+                throw new KeystoreException(Problem.WRONG_PASSPHRASE, "wrong passphrase for keystore " + file);
             }
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(derived, 0, 32, "AES"), new GCMParameterSpec(128, iv));
             c.updateAAD(aad(json));
             secret = c.doFinal(sealed);
         } catch (AEADBadTagException e) {
-            throw new KeystoreException("keystore " + file + " was modified after it was written (integrity check failed)");
+            throw new KeystoreException(Problem.MODIFIED, "keystore " + file + " was modified after it was written (integrity check failed)");
         } catch (GeneralSecurityException e) {
-            throw new KeystoreException("keystore " + file + " is damaged: " + e.getMessage());
+            throw new KeystoreException(Problem.DAMAGED, "keystore " + file + " is damaged: " + e.getMessage());
         } finally {
             Arrays.fill(derived, (byte) 0);
         }
         try {
             KeyPair keys = KeyPair.fromPrivateKey(new Felt(new BigInteger(1, secret)), crypto);
             if (!keys.publicKey().equals(publicKey)) {
-                throw new KeystoreException("keystore " + file + " was modified: its public key does not match its key");
+                throw new KeystoreException(Problem.MODIFIED, "keystore " + file + " was modified: its public key does not match its key");
             }
             return new Unlocked(address, keys);
         } finally {
@@ -230,16 +261,16 @@ public final class Keystore {
             return new PublicPart(ContractAddress.parse(json.get("address").getAsString()),
                     Felt.parse(json.get("public_key").getAsString()));
         } catch (NoSuchFileException e) {
-            throw new KeystoreException("no keystore at " + file + "; create one with 'provider init'");
+            throw new KeystoreException(Problem.MISSING, "no keystore at " + file);
         } catch (IOException | RuntimeException e) {
-            throw new KeystoreException("keystore " + file + " cannot be read: " + e.getMessage());
+            throw new KeystoreException(Problem.DAMAGED, "keystore " + file + " cannot be read: " + e.getMessage());
         }
     }
 
     /**
      * A keystore's unencrypted fields.
      *
-     * @param address the provider's account address
+     * @param address the account's address
      * @param publicKey the public key
      */
     public record PublicPart(ContractAddress address, Felt publicKey) {
@@ -250,14 +281,14 @@ public final class Keystore {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             for (PosixFilePermission p : perms) {
                 if (!OWNER_ONLY.contains(p) && p != PosixFilePermission.OWNER_EXECUTE) {
-                    throw new KeystoreException("keystore " + file + " is readable by others (permissions "
+                    throw new KeystoreException(Problem.EXPOSED, "keystore " + file + " is readable by others (permissions "
                             + PosixFilePermissions.toString(perms) + "); run: chmod 600 " + file);
                 }
             }
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system (Windows): its ACLs are the user's to set
         } catch (IOException e) {
-            throw new KeystoreException("cannot read the permissions of keystore " + file + ": " + e.getMessage());
+            throw new KeystoreException(Problem.UNREADABLE, "cannot read the permissions of keystore " + file + ": " + e.getMessage());
         }
     }
 
@@ -278,12 +309,12 @@ public final class Keystore {
                 Files.move(tmp, file);
             }
             if (Files.isSymbolicLink(file)) {
-                throw new KeystoreException("keystore " + file + " is a symbolic link");
+                throw new KeystoreException(Problem.DAMAGED, "keystore " + file + " is a symbolic link");
             }
         } catch (FileAlreadyExistsException e) {
-            throw new KeystoreException("keystore " + file + " already exists; move it away or choose another --keystore");
+            throw new KeystoreException(Problem.EXISTS, "keystore " + file + " already exists; move it away or choose another file");
         } catch (IOException e) {
-            throw new KeystoreException("cannot write keystore " + file + ": " + e.getMessage());
+            throw new KeystoreException(Problem.UNREADABLE, "cannot write keystore " + file + ": " + e.getMessage());
         } finally {
             if (tmp != null) {
                 try {

@@ -1,4 +1,4 @@
-package io.smainer.provider.app;
+package io.smainer.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.smainer.chain.ContractAddress;
-import io.smainer.crypto.KeyPair;
-import io.smainer.crypto.StarkCrypto;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +70,9 @@ class KeystoreTest {
 
         assertThatThrownBy(() -> Keystore.open(file, "wrong horse battery".toCharArray(), CRYPTO))
                 .isInstanceOf(Keystore.KeystoreException.class)
-                .hasMessage("wrong passphrase for keystore " + file);
+                .hasMessage("wrong passphrase for keystore " + file)
+                .satisfies(e -> assertThat(((Keystore.KeystoreException) e).problem())
+                        .isEqualTo(Keystore.Problem.WRONG_PASSPHRASE));
     }
 
     @Test
@@ -131,7 +131,8 @@ class KeystoreTest {
     void namesTheFileWhenItIsMissingOrNotAKeystore() throws Exception {
         Path missing = dir.resolve("none.keystore");
         assertThatThrownBy(() -> Keystore.open(missing, PASS, CRYPTO))
-                .hasMessage("no keystore at " + missing + "; create one with 'provider init'");
+                .hasMessage("no keystore at " + missing)
+                .satisfies(e -> assertThat(((Keystore.KeystoreException) e).problem()).isEqualTo(Keystore.Problem.MISSING));
 
         Path junk = dir.resolve("junk.keystore");
         Files.writeString(junk, "{\"hello\":1}");

@@ -1,0 +1,141 @@
+package io.smainer.relayer;
+
+import io.smainer.SmainerException;
+import io.smainer.chain.ContractAddress;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.Ledger;
+import io.smainer.relayer.intake.AccountKeys;
+import io.smainer.relayer.store.MemoryStore;
+import io.smainer.relayer.store.RedisStore;
+import io.smainer.relayer.store.RelayerStore;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference relayer as {@link Main} runs it, built from its settings: the store (Redis when
+ * {@code redis.uri} is set, else memory) and the chain. With {@code chain=local}: the local network's
+ * in-process ledger, served to other processes as a local Starknet JSON-RPC test node with development
+ * accounts written to an owner-only file (unless {@code local_chain.port} is -1). With
+ * {@code chain=starknet}: the SDK's Starknet client as the settlement account from the keystore, after the
+ * checks of {@link StarknetChain}; no local chain and no accounts file.
+ */
+public final class RelayerApp implements AutoCloseable {
+    /** The relayer account of the local network. */
+    public static final ContractAddress LOCAL_RELAYER = ContractAddress.of(0x5e1a7e5);
+    private static final Logger LOG = LoggerFactory.getLogger(RelayerApp.class);
+
+    private final Relayer relayer;
+    private final RelayerStore store;
+    private final Escrow escrow;
+    private final Optional<LocalChain> localChain;
+    private boolean closed;
+
+    private RelayerApp(Relayer relayer, RelayerStore store, Escrow escrow, Optional<LocalChain> localChain) {
+        this.relayer = relayer;
+        this.store = store;
+        this.escrow = escrow;
+        this.localChain = localChain;
+    }
+
+    /**
+     * Builds and starts everything.
+     *
+     * @param config the settings
+     * @param env the environment (the keystore passphrase with {@code chain=starknet})
+     * @param prompt asks for the keystore passphrase when the environment has none; empty when no one can be asked
+     * @param clock time
+     * @return the running relayer
+     * @throws SmainerException naming the setting to fix when it cannot start
+     */
+    public static RelayerApp start(RelayerConfig config, Map<String, String> env, Function<String, Optional<char[]>> prompt,
+            Clock clock) {
+        StarkCrypto crypto = StarkCrypto.defaultCrypto();
+        Escrow escrow;
+        Optional<LocalChain> chain = Optional.empty();
+        AccountKeys keys = AccountKeys.of(config.demanderKeys());
+        if (config.chain() == RelayerConfig.ChainMode.STARKNET) {
+            if (config.localChainPort() != RelayerConfig.DEFAULT_LOCAL_CHAIN_PORT) {
+                LOG.info("chain=starknet: local_chain.port is not used");
+            }
+            escrow = StarknetChain.connect(config, env, prompt, crypto);
+        } else {
+            if (config.rpcUrl().isPresent() || config.keystore().isPresent()) {
+                LOG.warn("chain=local: rpc_url and keystore are not used; set chain=starknet to settle on Starknet");
+            }
+            Ledger ledger = Ledger.builder().owner(ContractAddress.of(0x0a11)).relayer(LOCAL_RELAYER)
+                    .treasury(ContractAddress.of(0x7ea5)).clock(clock).build();
+            escrow = ledger.client(LOCAL_RELAYER);
+            if (config.localChainPort() >= 0) {
+                try {
+                    chain = Optional.of(LocalChain.start(ledger, config.localChainPort(), crypto));
+                } catch (RuntimeException e) {
+                    throw new SmainerException("local_chain.port: could not serve the local chain on 127.0.0.1:"
+                            + config.localChainPort() + " (" + e.getMessage() + "); set local_chain.port to another port, "
+                            + "or -1 for none");
+                }
+                keys = keys.or(AccountKeys.of(chain.get().demanderKeys()));
+            }
+        }
+        RelayerStore store = null;
+        Relayer relayer = null;
+        try {
+            store = config.redisUri().isPresent()
+                    ? RedisStore.builder().uri(config.redisUri().get()).prefix(config.redisPrefix()).clock(clock).build()
+                    : MemoryStore.create(clock);
+            relayer = Relayer.builder().config(config).escrow(escrow).store(store).clock(clock).crypto(crypto)
+                    .accountKeys(keys).build();
+            relayer.start();
+        } catch (RuntimeException e) {
+            if (relayer != null) {
+                relayer.close();
+            }
+            if (store != null) {
+                store.close();
+            }
+            escrow.close();
+            chain.ifPresent(LocalChain::close);
+            throw e;
+        }
+        if (chain.isPresent()) {
+            chain.get().writeAccounts(config.localAccountsFile(), LOCAL_RELAYER, relayer.uri());
+            LOG.info("local chain (a Starknet JSON-RPC test double over the in-process ledger) at {}; development "
+                    + "accounts (1 demander, {} providers) written to {} (owner-only)", chain.get().rpcUrl(),
+                    LocalChain.PROVIDER_ACCOUNTS, config.localAccountsFile().toAbsolutePath());
+        }
+        return new RelayerApp(relayer, store, escrow, chain);
+    }
+
+    /** @return the relayer */
+    public Relayer relayer() {
+        return relayer;
+    }
+
+    /** @return where it listens */
+    public URI uri() {
+        return relayer.uri();
+    }
+
+    /** @return the local chain, with {@code chain=local} and a {@code local_chain.port} other than -1 */
+    public Optional<LocalChain> localChain() {
+        return localChain;
+    }
+
+    /** Stops the relayer, then the chain client, the local chain and the store. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        relayer.close();
+        escrow.close();
+        localChain.ifPresent(LocalChain::close);
+        store.close();
+    }
+}

@@ -1,0 +1,426 @@
+package io.smainer.config;
+
+import io.smainer.InvalidFieldException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * An application's settings schema and reader, shared by the reference relayer and provider. Settings are
+ * {@code key=value} with lower-case keys ({@code settlement.batch_size}). They are layered: the caller's
+ * defaults, then an optional properties file (named by the caller, else by {@value #CONFIG_ENV}), then
+ * {@code SMAINER_*} environment variables (the key upper-cased, dots to underscores:
+ * {@code settlement.batch_size} is {@code SMAINER_SETTLEMENT_BATCH_SIZE}), then whatever the caller puts on
+ * top (command-line flags). The environment is a map the application passes in ({@code System.getenv()});
+ * the SDK never reads the process environment itself.
+ *
+ * <p>A file key that names no setting is a problem; an environment variable that names none is ignored
+ * (it may belong to another program of the same family, or be a secret that is no setting, such as a
+ * keystore passphrase). Every problem is collected and reported at once by {@link Reader#done()} as a
+ * {@link ConfigException}, each naming the setting, what was expected and what came; values of settings
+ * declared {@linkplain Builder#hidden hidden} are never echoed, and those with a
+ * {@linkplain Builder#masked mask} are shown masked.
+ *
+ * <pre>{@code
+ * static final Settings SCHEMA = Settings.builder().keys(List.of("port", "api_keys")).hidden("api_keys").build();
+ * Settings.Reader r = SCHEMA.load(Optional.empty(), System.getenv());
+ * int port = r.get("port", 8000, Settings.intIn(0, 65535));
+ * r.done(); // throws ConfigException listing every problem
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe; a {@link Reader} is for one thread and one parse.
+ */
+public final class Settings {
+    /** Prefix of the environment variables read. */
+    public static final String ENV_PREFIX = "SMAINER_";
+    /** The environment variable naming a properties file when the caller names none. */
+    public static final String CONFIG_ENV = "SMAINER_CONFIG";
+    /**
+     * The environment variable the reference apps read a keystore passphrase from. It is no setting: never
+     * in a file, never defaulted, never logged; without it they prompt on the terminal.
+     */
+    public static final String PASSPHRASE_ENV = "SMAINER_KEYSTORE_PASSPHRASE";
+
+    private final List<String> keys;
+    private final List<String> prefixes;
+    private final Set<String> hidden;
+    private final Map<String, UnaryOperator<String>> masks;
+
+    private Settings(Builder b) {
+        this.keys = List.copyOf(b.keys);
+        this.prefixes = List.copyOf(b.prefixes);
+        this.hidden = Set.copyOf(b.hidden);
+        this.masks = Map.copyOf(b.masks);
+    }
+
+    /** @return a builder; at least one key */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link Settings} schema. */
+    public static final class Builder {
+        private final Set<String> keys = new LinkedHashSet<>();
+        private final Set<String> prefixes = new LinkedHashSet<>();
+        private final Set<String> hidden = new LinkedHashSet<>();
+        private final Map<String, UnaryOperator<String>> masks = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * @param keys the settings known, in the order help lists them (lower case, dots between parts)
+         * @return this
+         */
+        public Builder keys(List<String> keys) {
+            for (String k : keys) {
+                this.keys.add(checkKey(k));
+            }
+            return this;
+        }
+
+        /**
+         * @param prefix a family of settings named by a prefix, e.g. {@code price.min_base.} for
+         *     {@code price.min_base.matmul}; its environment spelling is {@code SMAINER_PRICE_MIN_BASE_MATMUL}
+         * @return this
+         */
+        public Builder prefix(String prefix) {
+            this.prefixes.add(checkKey(prefix));
+            return this;
+        }
+
+        /**
+         * @param keys settings whose values are secrets: never shown in problems ({@code (hidden)})
+         * @return this
+         */
+        public Builder hidden(String... keys) {
+            this.hidden.addAll(List.of(keys));
+            return this;
+        }
+
+        /**
+         * @param key a setting whose value may carry a secret in part (an RPC URL's path)
+         * @param mask turns a value into what may be shown; it should not throw
+         * @return this
+         */
+        public Builder masked(String key, UnaryOperator<String> mask) {
+            this.masks.put(key, mask);
+            return this;
+        }
+
+        /** @return the schema */
+        public Settings build() {
+            if (keys.isEmpty()) {
+                throw new InvalidFieldException("keys", "at least one setting", "none");
+            }
+            return new Settings(this);
+        }
+
+        private static String checkKey(String k) {
+            if (k == null || !k.matches("[a-z0-9_.]+")) {
+                throw new InvalidFieldException("key", "lower-case letters, digits, '_' and '.'", k);
+            }
+            return k;
+        }
+    }
+
+    /** @return the settings known, in the order given */
+    public List<String> keys() {
+        return keys;
+    }
+
+    /**
+     * @param key a setting
+     * @return its environment variable, e.g. {@code SMAINER_SETTLEMENT_BATCH_SIZE}
+     */
+    public static String envName(String key) {
+        return ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * Reads the properties file (the one given, else the one {@value #CONFIG_ENV} names, else none), then the
+     * environment's {@code SMAINER_*} variables that name a setting.
+     *
+     * @param file a properties file, if any
+     * @param env the environment, e.g. {@code System.getenv()}; other variables are ignored
+     * @return a reader over the merged settings, with any problem so far (an unreadable file, unknown keys)
+     */
+    public Reader load(Optional<Path> file, Map<String, String> env) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        Optional<Path> source = file.isPresent() ? file
+                : Optional.ofNullable(env.get(CONFIG_ENV)).filter(s -> !s.isBlank()).map(Path::of);
+        if (source.isPresent()) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(source.get())) {
+                p.load(in);
+                for (String k : p.stringPropertyNames()) {
+                    settings.put(k.trim().toLowerCase(Locale.ROOT), p.getProperty(k).trim());
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                problems.add("config file " + source.get() + ": cannot be read (" + e + ")");
+            }
+        }
+        settings.putAll(fromEnvironment(env));
+        return new Reader(this, settings, problems);
+    }
+
+    /**
+     * Reads settings given as {@code key=value} (the properties file's keys), with no file or environment.
+     *
+     * @param settings the settings
+     * @return a reader, with any unknown keys as problems
+     */
+    public Reader read(Map<String, String> settings) {
+        return new Reader(this, new LinkedHashMap<>(settings), new ArrayList<>());
+    }
+
+    /**
+     * @param env the environment
+     * @return the settings its {@code SMAINER_*} variables name, by key
+     */
+    public Map<String, String> fromEnvironment(Map<String, String> env) {
+        Map<String, String> byEnv = new LinkedHashMap<>();
+        for (String k : keys) {
+            byEnv.put(envName(k), k);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith(ENV_PREFIX) || name.equals(CONFIG_ENV)) {
+                continue;
+            }
+            String key = byEnv.get(name);
+            if (key == null) {
+                for (String p : prefixes) {
+                    String envPrefix = envName(p);
+                    if (name.startsWith(envPrefix) && name.length() > envPrefix.length()) {
+                        key = p + name.substring(envPrefix.length()).toLowerCase(Locale.ROOT);
+                        break;
+                    }
+                }
+            }
+            if (key != null) {
+                out.put(key, e.getValue().trim());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param key a setting
+     * @param value its value
+     * @return how a problem may show the value: {@code (hidden)}, masked, or quoted
+     */
+    public String shown(String key, String value) {
+        if (hidden.contains(key)) {
+            return "(hidden)";
+        }
+        UnaryOperator<String> mask = masks.get(key);
+        if (mask != null) {
+            try {
+                return "'" + mask.apply(value) + "'";
+            } catch (RuntimeException e) {
+                return "(unparseable, hidden)";
+            }
+        }
+        return "'" + value + "'";
+    }
+
+    private boolean known(String key) {
+        if (keys.contains(key)) {
+            return true;
+        }
+        for (String p : prefixes) {
+            if (key.startsWith(p) && key.length() > p.length()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ value parsers
+
+    /**
+     * @param min the least value
+     * @param max the greatest value
+     * @return a parser of an integer in {@code [min, max]}
+     */
+    public static Function<String, Integer> intIn(int min, int max) {
+        return v -> {
+            int i;
+            try {
+                i = Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
+            }
+            if (i < min || i > max) {
+                throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
+            }
+            return i;
+        };
+    }
+
+    /**
+     * @param expected what to say was expected when the value is not an http(s) URL with a host
+     * @return a parser of an http or https URL
+     */
+    public static Function<String, URI> httpUrl(String expected) {
+        return v -> {
+            try {
+                URI u = new URI(v.trim());
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+                if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
+                    throw new IllegalArgumentException(expected);
+                }
+                return u;
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(expected);
+            }
+        };
+    }
+
+    /**
+     * @param <E> the enum
+     * @param type the enum's class; its constants are matched case-insensitively
+     * @return a parser of one of its constants, expecting their lower-case names
+     */
+    public static <E extends Enum<E>> Function<String, E> oneOf(Class<E> type) {
+        return v -> {
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equalsIgnoreCase(v.trim())) {
+                    return e;
+                }
+            }
+            List<String> names = new ArrayList<>();
+            for (E e : type.getEnumConstants()) {
+                names.add(e.name().toLowerCase(Locale.ROOT));
+            }
+            String last = names.remove(names.size() - 1);
+            throw new IllegalArgumentException(names.isEmpty() ? last : String.join(", ", names) + " or " + last);
+        };
+    }
+
+    /**
+     * Masks a URL for display: keeps the scheme, host and port, hides user info, path and query (RPC
+     * providers put API keys there).
+     *
+     * @param u the URL
+     * @return e.g. {@code https://rpc.example.com/****}
+     */
+    public static String maskUrl(URI u) {
+        boolean hidden = u.getRawUserInfo() != null || (u.getRawPath() != null && u.getRawPath().length() > 1)
+                || u.getRawQuery() != null;
+        return u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "") + (hidden ? "/****" : "");
+    }
+
+    /**
+     * {@link #maskUrl(URI)} for text that may not parse.
+     *
+     * @param url the URL's text
+     * @return it masked, or {@code (unparseable URL)}
+     */
+    public static String maskUrl(String url) {
+        try {
+            URI u = new URI(url.trim());
+            return u.getScheme() == null || u.getHost() == null ? "(unparseable URL)" : maskUrl(u);
+        } catch (URISyntaxException e) {
+            return "(unparseable URL)";
+        }
+    }
+
+    /**
+     * Reads typed values from merged settings, recording a problem for each bad one instead of throwing, so
+     * that {@link #done()} reports them all. For one parse on one thread.
+     */
+    public static final class Reader {
+        private final Settings schema;
+        private final Map<String, String> values;
+        private final List<String> problems;
+
+        private Reader(Settings schema, Map<String, String> values, List<String> problems) {
+            this.schema = schema;
+            this.values = values;
+            this.problems = problems;
+            for (String k : values.keySet()) {
+                if (!schema.known(k)) {
+                    problems.add(k + ": unknown setting (known: " + String.join(", ", schema.keys) + ")");
+                }
+            }
+        }
+
+        /**
+         * Reads one setting. A parser says what it expected by throwing {@link InvalidFieldException} (its
+         * {@code expected()} is used) or another runtime exception (its message is used).
+         *
+         * @param <T> the value's type
+         * @param key the setting
+         * @param fallback the default, also returned when the value is bad
+         * @param parse turns the text into the value
+         * @return the value
+         */
+        public <T> T get(String key, T fallback, Function<String, T> parse) {
+            String v = values.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            try {
+                return parse.apply(v);
+            } catch (InvalidFieldException e) {
+                problems.add(key + ": expected " + e.expected() + ", got " + schema.shown(key, v));
+            } catch (RuntimeException e) {
+                problems.add(key + ": expected " + e.getMessage() + ", got " + schema.shown(key, v));
+            }
+            return fallback;
+        }
+
+        /**
+         * @param key a setting
+         * @return whether it was given (by file or environment)
+         */
+        public boolean has(String key) {
+            return values.containsKey(key);
+        }
+
+        /** @return the keys given, in the order read */
+        public Set<String> given() {
+            return Collections.unmodifiableSet(values.keySet());
+        }
+
+        /**
+         * Records a problem that spans settings.
+         *
+         * @param problem names the setting(s), what was expected and what came
+         */
+        public void problem(String problem) {
+            problems.add(problem);
+        }
+
+        /** @return the problems recorded so far */
+        public List<String> problems() {
+            return List.copyOf(problems);
+        }
+
+        /** @throws ConfigException listing every problem, when there is any */
+        public void done() {
+            if (!problems.isEmpty()) {
+                throw new ConfigException(problems);
+            }
+        }
+    }
+}
