@@ -3,6 +3,8 @@ package io.smainer.relayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smainer.chain.ChainId;
+import io.smainer.chain.TokenAmount;
 import io.smainer.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,5 +54,58 @@ class ConfigTest {
                 "ops:fedcba9876543210fedcba"));
         assertThat(c.toString()).contains("ops:****").doesNotContain("0123456789abcdef0123")
                 .doesNotContain("fedcba9876543210fedcba");
+    }
+
+    @Test
+    void settlesOnTheLocalLedgerUnlessToldOtherwise() {
+        RelayerConfig c = RelayerConfig.defaults();
+        assertThat(c.chain()).isEqualTo(RelayerConfig.ChainMode.LOCAL);
+        assertThat(c.chainId()).isEqualTo(ChainId.LOCAL);
+        assertThat(c.rpcUrl()).isEmpty();
+        assertThat(c.keystore()).isEmpty();
+        assertThat(c.toString()).contains("chain=local").doesNotContain("rpc_url");
+    }
+
+    @Test
+    void starknetModeNeedsAnRpcUrlAndAKeystoreAndNamesBoth() {
+        assertThatThrownBy(() -> RelayerConfig.load(Map.of("chain", "starknet")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "rpc_url: expected an http(s) URL of a Starknet JSON-RPC endpoint with chain=starknet, got nothing",
+                        "keystore: expected the settlement account's keystore file with chain=starknet (create one with "
+                                + "'relayer keystore'), got nothing"));
+    }
+
+    @Test
+    void refusesAnUnknownChainModeAndABadRpcUrlWithoutEchoingItsPath() {
+        assertThatThrownBy(() -> RelayerConfig.load(Map.of("chain", "devnet", "rpc_url", "ftp://rpc.example/k3y-s3cr3t",
+                "contract_address", "0xZZ", "starknet.poll_millis", "1")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).contains("chain: expected local or starknet, got 'devnet'",
+                            "rpc_url: expected an http(s) URL of a Starknet JSON-RPC endpoint, got 'ftp://rpc.example/****'",
+                            "starknet.poll_millis: expected an integer in [10, 60000], got '1'");
+                    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("contract_address: expected ")
+                            .endsWith("got '0xZZ'"));
+                    assertThat(e.getMessage()).doesNotContain("k3y-s3cr3t");
+                });
+    }
+
+    @Test
+    void readsStarknetModeFromTheEnvironmentExpectingMainnetAndNeverTakesThePassphraseAsASetting() {
+        RelayerConfig c = RelayerConfig.load(Optional.empty(), Map.of("SMAINER_CHAIN", "starknet",
+                "SMAINER_RPC_URL", "https://rpc.example.com/v0_10/k3y-s3cr3t", "SMAINER_KEYSTORE", "/etc/smainer/relayer.keystore",
+                "SMAINER_KEYSTORE_PASSPHRASE", "hunter22hunter", "SMAINER_PRICE_MIN_BASE_MATMUL", "7"));
+        assertThat(c.chain()).isEqualTo(RelayerConfig.ChainMode.STARKNET);
+        assertThat(c.chainId()).isEqualTo(ChainId.MAINNET);
+        assertThat(c.keystore()).contains(Path.of("/etc/smainer/relayer.keystore"));
+        assertThat(c.minBaseFor("matmul")).isEqualTo(TokenAmount.ofBaseUnits(7));
+        assertThat(c.toString()).contains("chain=starknet", "rpc_url=https://rpc.example.com/****", "SMAINER_KEYSTORE_PASSPHRASE")
+                .doesNotContain("k3y-s3cr3t").doesNotContain("hunter22hunter");
+    }
+
+    @Test
+    void aStarknetChainIdGivenIsKept() {
+        RelayerConfig c = RelayerConfig.load(Map.of("chain", "starknet", "rpc_url", "http://127.0.0.1:5050/rpc",
+                "keystore", "r.keystore", "chain_id", "SN_SEPOLIA"));
+        assertThat(c.chainId()).isEqualTo(ChainId.SEPOLIA);
     }
 }
