@@ -54,7 +54,8 @@ public record ContractAddress(Felt felt) implements Comparable<ContractAddress> 
 
     /** @return the address as 64 hex digits with a {@code 0x} prefix, the form block explorers show */
     public String hex() {
-        return String.format("0x%064x", felt.value());
+        String digits = felt.value().toString(16);
+        return "0x" + "0".repeat(64 - digits.length()) + digits;
     }
 
     @Override

@@ -61,7 +61,8 @@ public final class Snip12 {
     private static final Felt STARKNET_MESSAGE = Felt.fromShortString("StarkNet Message");
     private static final Felt LOGIN_TYPE_HASH = typeHash(LOGIN_TYPE, "SmainerLogin");
     private static final Felt REQUEST_TYPE_HASH = typeHash(REQUEST_TYPE, "SmainerTaskRequest");
-    private static final Map<Domain, Felt> DOMAIN_HASHES = new ConcurrentHashMap<>();
+    /** Per domain, the Poseidon sponge after "StarkNet Message" and the domain's hash, which every message starts with. */
+    private static final Map<Domain, FastPoseidon.Prefix> DOMAIN_PREFIXES = new ConcurrentHashMap<>();
 
     /**
      * The hash a provider signs to log in: {@code SmainerLogin(provider, nonce, expires_at)}.
@@ -104,15 +105,15 @@ public final class Snip12 {
         struct.add(typeHash);
         struct.addAll(Arrays.asList(fields));
         Felt structHash = FastPoseidon.hashMany(struct);
-        return FastPoseidon.hashMany(List.of(STARKNET_MESSAGE, domainHash(domain), account.felt(), structHash));
+        FastPoseidon.Prefix prefix = DOMAIN_PREFIXES.computeIfAbsent(domain,
+                d -> FastPoseidon.prefix(STARKNET_MESSAGE, domainHash(d)));
+        return FastPoseidon.hashMany(prefix, List.of(account.felt(), structHash));
     }
 
-    private static Felt domainHash(Domain domain) {
-        return DOMAIN_HASHES.computeIfAbsent(domain, d -> {
-            String json = "{\"types\":{" + DOMAIN_TYPE + "},\"primaryType\":\"StarknetDomain\",\"domain\":"
-                    + domainJson(d) + ",\"message\":" + domainJson(d) + "}";
-            return Felts.fromSn(TypedData.fromJsonString(json).getStructHash("StarknetDomain", domainJson(d)));
-        });
+    private static Felt domainHash(Domain d) {
+        String json = "{\"types\":{" + DOMAIN_TYPE + "},\"primaryType\":\"StarknetDomain\",\"domain\":"
+                + domainJson(d) + ",\"message\":" + domainJson(d) + "}";
+        return Felts.fromSn(TypedData.fromJsonString(json).getStructHash("StarknetDomain", domainJson(d)));
     }
 
     private static String domainJson(Domain d) {

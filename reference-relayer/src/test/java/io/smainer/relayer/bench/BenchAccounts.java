@@ -66,6 +66,20 @@ final class BenchAccounts {
                 .getProcessCpuTime() / 1e9;
     }
 
+    /**
+     * @return {@code sys_s=...}: this process's CPU time in the kernel so far (Linux {@code /proc/self/stat};
+     *     the rest of {@link #cpuSeconds()} is user time), or an empty string elsewhere
+     */
+    static String systemCpu() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return String.format(" sys_s=%.2f", Long.parseLong(f[12]) / 100.0); // stime, in clock ticks (USER_HZ 100)
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     /** @return epoch microseconds from the wall clock, comparable across processes on one machine */
     static long nowMicros() {
         java.time.Instant now = java.time.Instant.now();

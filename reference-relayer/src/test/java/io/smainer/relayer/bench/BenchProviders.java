@@ -75,7 +75,8 @@ public final class BenchProviders {
             }
             Thread.sleep(50);
         }
-        System.out.println("PROVIDERS READY count=" + count + String.format(" cpu_s=%.1f", BenchAccounts.cpuSeconds()));
+        System.out.println("PROVIDERS READY count=" + count + String.format(" cpu_s=%.2f", BenchAccounts.cpuSeconds())
+                + BenchAccounts.systemCpu());
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null && !line.trim().equals("STOP")) {
@@ -88,7 +89,8 @@ public final class BenchProviders {
             }
         }
         long accepted = nodes.stream().mapToLong(n -> n.status().accepted()).sum();
-        System.out.println("PROVIDERS DONE accepted=" + accepted + String.format(" cpu_s=%.1f", BenchAccounts.cpuSeconds()));
+        System.out.println("PROVIDERS DONE accepted=" + accepted + String.format(" cpu_s=%.2f", BenchAccounts.cpuSeconds())
+                + BenchAccounts.systemCpu());
         System.exit(0); // the connections just drop: the run is over
     }
 }

@@ -14,10 +14,14 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The load benchmark's relayer process: an in-process ledger standing for the chain (providers
@@ -83,9 +87,11 @@ public final class BenchRelayer {
             int eq = args[i].indexOf('=');
             s.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
-        Relayer relayer = Relayer.builder().config(RelayerConfig.load(s)).escrow(ledger.client(BenchAccounts.RELAYER))
-                .crypto(crypto).build().start();
-        System.out.println("READY port=" + relayer.port() + String.format(" cpu_s=%.1f", BenchAccounts.cpuSeconds()));
+        ChainCpu chainCpu = new ChainCpu();
+        Relayer relayer = Relayer.builder().config(RelayerConfig.load(s))
+                .escrow(chainCpu.measure(ledger.client(BenchAccounts.RELAYER))).crypto(crypto).build().start();
+        System.out.println("READY port=" + relayer.port() + String.format(" cpu_s=%.2f", BenchAccounts.cpuSeconds())
+                + BenchAccounts.systemCpu());
         Thread stopper = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 String line;
@@ -109,7 +115,8 @@ public final class BenchRelayer {
             boolean reconciled = ledger.balanceOf(BenchAccounts.TREASURY).baseUnits()
                     .equals(perTask.baseUnits().multiply(BigInteger.valueOf(settled)));
             System.out.println("FINAL " + counts + " batches=" + relayer.settler().map(x -> x.batchesSent()).orElse(0L)
-                    + " treasury_reconciles=" + reconciled + String.format(" cpu_s=%.1f", BenchAccounts.cpuSeconds()));
+                    + " treasury_reconciles=" + reconciled + String.format(" cpu_s=%.2f chain_cpu_s=%.2f",
+                    BenchAccounts.cpuSeconds(), chainCpu.seconds()) + BenchAccounts.systemCpu());
             relayer.close();
             System.exit(0);
         }, "stopper");
@@ -118,6 +125,36 @@ public final class BenchRelayer {
         stopper.join(900_000);
         relayer.close();
         System.exit(0);
+    }
+
+    /**
+     * The CPU time the relayer's calls into the in-process ledger take (the chain's work, which in a real
+     * deployment runs on Starknet, not on the relayer's cores), summed over the calling threads.
+     */
+    static final class ChainCpu {
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private final LongAdder nanos = new LongAdder();
+
+        Escrow measure(Escrow escrow) {
+            return (Escrow) Proxy.newProxyInstance(Escrow.class.getClassLoader(), new Class<?>[] {Escrow.class},
+                    (proxy, method, args) -> {
+                        if (method.getDeclaringClass() == Object.class) {
+                            return method.invoke(escrow, args);
+                        }
+                        long before = threads.getCurrentThreadCpuTime();
+                        try {
+                            return method.invoke(escrow, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        } finally {
+                            nanos.add(threads.getCurrentThreadCpuTime() - before);
+                        }
+                    });
+        }
+
+        double seconds() {
+            return nanos.sum() / 1e9;
+        }
     }
 
     static ContractAddress relayerAccount() {

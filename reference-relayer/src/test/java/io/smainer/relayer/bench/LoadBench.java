@@ -30,7 +30,7 @@ public final class LoadBench {
 
     /**
      * @param args {@code key=value}: tasks, providers, concurrency, demanders, in_flight, jfr (a file for
-     *     the relayer's flight recording), relayer (extra relayer settings, {@code ;}-separated), connections
+     *     the relayer's flight recording; jfr_providers and jfr_demander for the other two), relayer (extra relayer settings, {@code ;}-separated), connections
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
@@ -50,7 +50,21 @@ public final class LoadBench {
     private static List<String> relayerJvm(Map<String, String> o) {
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-Xms1g", "-XX:+UseParallelGC"));
         if (o.containsKey("jfr")) {
-            jvm.add("-XX:StartFlightRecording=filename=" + o.get("jfr") + ",settings=profile,dumponexit=true");
+            jvm.add(jfr(o.get("jfr")));
+        }
+        return jvm;
+    }
+
+    /** A flight recording to a file, with JFR's profile settings or the {@code .jfc} named by {@code -Djfr.settings}. */
+    private static String jfr(String file) {
+        return "-XX:StartFlightRecording=filename=" + file + ",settings=" + System.getProperty("jfr.settings", "profile")
+                + ",dumponexit=true";
+    }
+
+    private static List<String> harnessJvm(Map<String, String> o, String jfrKey) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
+        if (o.containsKey(jfrKey)) {
+            jvm.add(jfr(o.get(jfrKey)));
         }
         return jvm;
     }
@@ -72,25 +86,34 @@ public final class LoadBench {
                 Integer.toString(demanders), "0"));
         relayerArgs.addAll(relayerSettings(o));
         try (ChildJvm relayer = ChildJvm.start("relayer", relayerJvm(o), BenchRelayer.class, relayerArgs, System.out)) {
-            String port = ChildJvm.field(relayer.awaitLine(Duration.ofMinutes(3), l -> l.startsWith("READY")), "port")
-                    .orElseThrow();
-            try (ChildJvm provs = ChildJvm.start("providers", List.of("-Xmx512m"), BenchProviders.class,
+            String relayerReady = relayer.awaitLine(Duration.ofMinutes(3), l -> l.startsWith("READY"));
+            String port = ChildJvm.field(relayerReady, "port").orElseThrow();
+            try (ChildJvm provs = ChildJvm.start("providers", harnessJvm(o, "jfr_providers"), BenchProviders.class,
                     List.of(port, Integer.toString(providers), Integer.toString(concurrency), Integer.toString(tasks),
                             startedFile.toString()), System.out)) {
-                provs.awaitLine(Duration.ofMinutes(2), l -> l.startsWith("PROVIDERS READY"));
-                try (ChildJvm demand = ChildJvm.start("demander", List.of("-Xmx512m"), BenchDemander.class,
+                String providersReady = provs.awaitLine(Duration.ofMinutes(2), l -> l.startsWith("PROVIDERS READY"));
+                try (ChildJvm demand = ChildJvm.start("demander", harnessJvm(o, "jfr_demander"), BenchDemander.class,
                         List.of(port, Integer.toString(tasks), Integer.toString(demanders), Integer.toString(inFlight),
                                 sentFile.toString()), System.out)) {
+                    String signed = demand.awaitLine(Duration.ofMinutes(3), l -> l.startsWith("DEMAND signed="));
                     String result = demand.awaitLine(Duration.ofMinutes(8), l -> l.startsWith("DEMAND tasks="));
                     demand.awaitExit(Duration.ofSeconds(30));
                     relayer.send("HEAP");
                     relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("HEAP"));
                     provs.send("STOP");
+                    String providersDone = provs.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("PROVIDERS DONE"));
                     provs.awaitExit(Duration.ofSeconds(30));
                     relayer.send("STOP");
-                    relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("FINAL"));
+                    String relayerFinal = relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("FINAL"));
                     relayer.awaitExit(Duration.ofSeconds(30));
                     report(tasks, providers, concurrency, demanders, inFlight, result, sentFile, startedFile);
+                    double relayerCpu = cpu(relayerFinal) - cpu(relayerReady);
+                    double chainCpu = Double.parseDouble(ChildJvm.field(relayerFinal, "chain_cpu_s").orElse("0"));
+                    cpuReport(tasks, relayerCpu - chainCpu, chainCpu, cpu(providersDone) - cpu(providersReady),
+                            cpu(result) - cpu(signed));
+                    System.out.printf("  of which in the kernel (ms per task): relayer %.3f, providers %.3f, demander %.3f%n",
+                            (sys(relayerFinal) - sys(relayerReady)) * 1e3 / tasks,
+                            (sys(providersDone) - sys(providersReady)) * 1e3 / tasks, (sys(result) - sys(signed)) * 1e3 / tasks);
                 }
             }
         } finally {
@@ -98,6 +121,28 @@ public final class LoadBench {
             Files.deleteIfExists(startedFile);
             Files.deleteIfExists(dir);
         }
+    }
+
+    private static double sys(String line) {
+        return Double.parseDouble(ChildJvm.field(line, "sys_s").orElse("0"));
+    }
+
+    private static double cpu(String line) {
+        return Double.parseDouble(ChildJvm.field(line, "cpu_s").orElse("0"));
+    }
+
+    /**
+     * CPU per task of each process over the run (each process's own CPU-time counter; the relayer's calls
+     * into the in-process ledger measured per thread), and what the relayer's share alone implies.
+     */
+    private static void cpuReport(int tasks, double relayer, double chain, double providers, double demander) {
+        double perTask = 1e3 / tasks;
+        double total = relayer + chain + providers + demander;
+        System.out.printf("  CPU per task (ms): relayer %.3f, in-process chain (ledger) %.3f, providers %.3f, demander %.3f;"
+                + " all %.3f%n", relayer * perTask, chain * perTask, providers * perTask, demander * perTask, total * perTask);
+        System.out.printf("  derived, not measured: the relayer's own CPU per task would let %d cores carry about %.0f"
+                + " tasks/s if the chain, providers and demanders ran elsewhere%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().availableProcessors() * tasks / relayer);
     }
 
     /** The machine's load average, to judge how much else ran beside the benchmark. */
@@ -155,7 +200,7 @@ public final class LoadBench {
         relayerArgs.addAll(relayerSettings(o));
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
         if (o.containsKey("jfr")) {
-            jvm.add("-XX:StartFlightRecording=filename=" + o.get("jfr") + ",settings=profile,dumponexit=true");
+            jvm.add(jfr(o.get("jfr")));
         }
         try (ChildJvm relayer = ChildJvm.start("relayer", jvm, BenchRelayer.class, relayerArgs, System.out)) {
             String port = ChildJvm.field(relayer.awaitLine(Duration.ofMinutes(5), l -> l.startsWith("READY")), "port")

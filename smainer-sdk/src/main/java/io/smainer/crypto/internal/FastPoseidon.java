@@ -47,6 +47,10 @@ public final class FastPoseidon {
      */
     public static Felt hashMany(List<Felt> values) {
         long[][] s = {StarkField.create(), StarkField.create(), StarkField.create()};
+        return absorb(s, values);
+    }
+
+    private static Felt absorb(long[][] s, List<Felt> values) {
         int n = values.size();
         int i = 0;
         for (; i + 1 < n; i += 2) {
@@ -62,6 +66,43 @@ public final class FastPoseidon {
         }
         permute(s);
         return out(s[0]);
+    }
+
+
+    /**
+     * The sponge after absorbing one fixed pair, for {@link #hashMany(Prefix, List)} calls that all start
+     * with it (a SNIP-12 message starts with "StarkNet Message" and the domain's hash).
+     */
+    public static final class Prefix {
+        private final long[][] state;
+
+        private Prefix(long[][] state) {
+            this.state = state;
+        }
+    }
+
+    /**
+     * @param first the first value hashed
+     * @param second the second
+     * @return the sponge after absorbing them
+     */
+    public static Prefix prefix(Felt first, Felt second) {
+        long[][] s = {mont(first), mont(second), StarkField.create()};
+        permute(s);
+        return new Prefix(s);
+    }
+
+    /**
+     * {@code hashMany} of the prefix's two values followed by {@code rest}, without hashing the prefix
+     * again.
+     *
+     * @param prefix the absorbed first pair
+     * @param rest the values after it
+     * @return {@code poseidon_hash_many(first, second, rest...)}
+     */
+    public static Felt hashMany(Prefix prefix, List<Felt> rest) {
+        long[][] s = {prefix.state[0].clone(), prefix.state[1].clone(), prefix.state[2].clone()};
+        return absorb(s, rest);
     }
 
     private static void permute(long[][] s) {

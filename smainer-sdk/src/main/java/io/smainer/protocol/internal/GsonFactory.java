@@ -108,18 +108,28 @@ public final class GsonFactory {
 
         @Override
         public T read(JsonReader in) throws IOException {
-            String path = in.getPath().replaceFirst("^\\$\\.?", "");
             if (in.peek() != JsonToken.STRING) {
-                throw new ProtocolException(path.isEmpty() ? what : path, "a JSON string (" + what + ")", in.peek().toString());
+                String field = field(in.getPath());
+                throw new ProtocolException(field.isEmpty() ? what : field, "a JSON string (" + what + ")", in.peek().toString());
             }
             String s = in.nextString();
             try {
                 return read.apply(s);
             } catch (InvalidFieldException e) {
-                throw new ProtocolException(path.isEmpty() ? e.field() : path, e.expected(), s);
+                String field = field(in.getPreviousPath());
+                throw new ProtocolException(field.isEmpty() ? e.field() : field, e.expected(), s);
             } catch (IllegalArgumentException e) {
-                throw new ProtocolException(path.isEmpty() ? what : path, "a valid " + what, s);
+                String field = field(in.getPreviousPath());
+                throw new ProtocolException(field.isEmpty() ? what : field, "a valid " + what, s);
             }
+        }
+
+        /** A JSON path as a field name: {@code $.a.b} is {@code a.b}, the root {@code $} is empty. */
+        private static String field(String jsonPath) {
+            if (jsonPath.startsWith("$.")) {
+                return jsonPath.substring(2);
+            }
+            return jsonPath.startsWith("$") ? jsonPath.substring(1) : jsonPath;
         }
     }
 

@@ -46,6 +46,29 @@ class FastPoseidonTest {
         }
     }
 
+    @Test
+    void aPrefixedHashManyEqualsHashingThePrefixAgainForEveryLengthUpToSeven() {
+        Random random = new Random(5);
+        for (int n = 0; n <= 7; n++) {
+            for (int trial = 0; trial < 20; trial++) {
+                Felt first = random(random);
+                Felt second = random(random);
+                List<Felt> rest = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    rest.add(random(random));
+                }
+                List<Felt> all = new ArrayList<>(List.of(first, second));
+                all.addAll(rest);
+                List<com.swmansion.starknet.data.types.Felt> sn = all.stream().map(Felts::toSn).toList();
+                FastPoseidon.Prefix prefix = FastPoseidon.prefix(first, second);
+                assertThat(FastPoseidon.hashMany(prefix, rest)).as("prefixed poseidon_many of 2 + %d", n)
+                        .isEqualTo(Felts.fromSn(Poseidon.poseidonHash(sn)));
+                // the prefix is not changed by use
+                assertThat(FastPoseidon.hashMany(prefix, rest)).isEqualTo(FastPoseidon.hashMany(all));
+            }
+        }
+    }
+
     private static Felt oracle(Felt a, Felt b) {
         return Felts.fromSn(Poseidon.poseidonHash(Felts.toSn(a), Felts.toSn(b)));
     }
