@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -63,6 +64,11 @@ public final class Scheduler implements AutoCloseable {
     private final TaskNotices notices;
     private final String relayerName;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+    /**
+     * The connected nodes with a free slot, least loaded first, then fastest: the first that fits a task
+     * is the one to give it to. Serial executor only; a node leaves it before its load or speed changes.
+     */
+    private final TreeSet<Node> withRoom = new TreeSet<>(Scheduler::byPreference);
     private final Map<String, Deadlines.Handle> taskDeadlines = new HashMap<>();
     private final AtomicBoolean dispatchQueued = new AtomicBoolean();
     private final AutoCloseable subscription;
@@ -166,6 +172,7 @@ public final class Scheduler implements AutoCloseable {
             Node n;
             if (old != null && old.channel != channel) {
                 cancel(old.liveness);
+                withRoom.remove(old);
                 n = new Node(channel, now, old.startedAt);
                 n.running = old.running;
                 n.completed = old.completed;
@@ -183,6 +190,7 @@ public final class Scheduler implements AutoCloseable {
                 }
             }
             nodes.put(n.id(), n);
+            index(n);
             armLiveness(n);
             saveNode(n, true);
             LOG.info("node {} online ({} running, capacity {})", n.id(), n.running, n.caps().maxConcurrent());
@@ -215,6 +223,7 @@ public final class Scheduler implements AutoCloseable {
             if (n == null || n.channel != channel) {
                 return;
             }
+            withRoom.remove(n);
             nodes.remove(n.id());
             cancel(n.liveness);
             for (TaskRecord t : store.tasksOnNode(n.id())) {
@@ -267,9 +276,11 @@ public final class Scheduler implements AutoCloseable {
             if (n != null) {
                 Long started = n.startedAt.remove(taskId);
                 if (started != null) {
+                    withRoom.remove(n);
                     n.running = Math.max(0, n.running - 1);
                     long ran = Math.max(0, clock.millis() - started);
                     n.ewmaMillis = n.ewmaMillis < 0 ? ran : 0.8 * n.ewmaMillis + 0.2 * ran;
+                    index(n);
                 }
                 n.completed++;
                 saveNode(n, true);
@@ -362,12 +373,24 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private boolean anyFree() {
-        for (Node n : nodes.values()) {
-            if (n.running < n.caps().maxConcurrent()) {
-                return true;
-            }
+        return !withRoom.isEmpty();
+    }
+
+    /** Puts a connected node with a free slot in {@link #withRoom}; call after changing its load or speed. */
+    private void index(Node n) {
+        if (n.running < n.caps().maxConcurrent() && nodes.get(n.id()) == n) {
+            withRoom.add(n);
         }
-        return false;
+    }
+
+    /** Less loaded first (running / capacity), then faster (a node with no history counts as fastest), then by id. */
+    private static int byPreference(Node a, Node b) {
+        int load = Long.compare((long) a.running * b.caps().maxConcurrent(), (long) b.running * a.caps().maxConcurrent());
+        if (load != 0) {
+            return load;
+        }
+        int speed = Double.compare(Math.max(0, a.ewmaMillis), Math.max(0, b.ewmaMillis));
+        return speed != 0 ? speed : a.id().compareTo(b.id());
     }
 
     /**
@@ -381,28 +404,15 @@ public final class Scheduler implements AutoCloseable {
                 && (job.maxMemoryBytes() == 0 || caps.largestGpuMemoryBytes() >= job.maxMemoryBytes());
     }
 
+    /** The most preferred node with room that fits the task and did not just fail it, or null. */
     private Node pick(TaskRecord t) {
-        Node best = null;
-        double bestLoad = 0;
         String lastTried = t.attempts() > 0 ? t.nodeId().orElse("") : "";
-        for (Node n : nodes.values()) {
-            int cap = n.caps().maxConcurrent();
-            if (n.running >= cap || !fits(n.caps(), t) || n.id().equals(lastTried)) {
-                continue;
-            }
-            double load = (double) n.running / cap;
-            if (best == null || load < bestLoad || (load == bestLoad && faster(n, best))) {
-                best = n;
-                bestLoad = load;
+        for (Node n : withRoom) {
+            if (fits(n.caps(), t) && !n.id().equals(lastTried)) {
+                return n;
             }
         }
-        return best;
-    }
-
-    private static boolean faster(Node a, Node b) {
-        double ea = a.ewmaMillis < 0 ? 0 : a.ewmaMillis;
-        double eb = b.ewmaMillis < 0 ? 0 : b.ewmaMillis;
-        return ea < eb;
+        return null;
     }
 
     private void assign(TaskRecord t, Node n) {
@@ -412,7 +422,9 @@ public final class Scheduler implements AutoCloseable {
         if (!store.replace(t, next)) {
             return;
         }
+        withRoom.remove(n);
         n.running++;
+        index(n);
         n.startedAt.put(t.id(), now);
         armDeadline(t.id(), next.attempts(), deadline);
         saveNode(n, true);
@@ -460,7 +472,9 @@ public final class Scheduler implements AutoCloseable {
 
     private void free(Node n, String taskId) {
         if (n.startedAt.remove(taskId) != null) {
+            withRoom.remove(n);
             n.running = Math.max(0, n.running - 1);
+            index(n);
             saveNode(n, true);
         }
     }

@@ -126,6 +126,39 @@ class SchedulerTest {
     }
 
     @Test
+    void spreadsByLoadRatioOverManyNodesOfUnequalCapacityAndRefillsTheOneThatFreesASlot() {
+        List<RecordingChannel> small = new java.util.ArrayList<>();
+        List<RecordingChannel> large = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            small.add(new RecordingChannel(String.format("s%02d", i), caps(Tier.BASIC, 1, 0, "echo")));
+            large.add(new RecordingChannel(String.format("l%02d", i), caps(Tier.BASIC, 4, 0, "echo")));
+        }
+        small.forEach(scheduler::nodeOnline);
+        large.forEach(scheduler::nodeOnline);
+        // 80 tasks: every node at load 0 takes one first (small ones are then full, large ones at 1/4)
+        for (int i = 0; i < 80; i++) {
+            submit();
+        }
+        assertThat(small).allSatisfy(n -> assertThat(n.assigned()).hasSize(1));
+        assertThat(large).allSatisfy(n -> assertThat(n.assigned()).hasSize(1));
+        // 120 more fill the large ones to their capacity of 4, and one more waits
+        for (int i = 0; i < 120; i++) {
+            submit();
+        }
+        String waiting = submit();
+        assertThat(large).allSatisfy(n -> assertThat(n.assigned()).hasSize(4));
+        assertThat(task(waiting).status()).isEqualTo(TaskStatus.PENDING);
+        // the node that frees a slot gets the waiting task, and nothing else moves: 200 assignments plus that one
+        RecordingChannel freed = small.get(17);
+        String done = freed.assigned().get(0);
+        complete(done);
+        scheduler.released(freed.nodeId(), done);
+        assertThat(freed.assigned()).containsExactly(done, waiting);
+        assertThat(small.stream().mapToInt(n -> n.assigned().size()).sum() + large.stream().mapToInt(n -> n.assigned().size()).sum())
+                .isEqualTo(201);
+    }
+
+    @Test
     void neverGivesANodeMoreThanItsConcurrency() {
         RecordingChannel n = new RecordingChannel("n", caps(Tier.BASIC, 2, 0, "echo"));
         scheduler.nodeOnline(n);
