@@ -6,6 +6,7 @@ import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -23,34 +24,24 @@ public final class StarkCryptoBenchmarks {
     private StarkCryptoBenchmarks() {
     }
 
+    /** One fork, one thread; full: 4 x 3 s warm-up and 6 x 3 s measured; quick: 1 x 1 s and 2 x 1 s. */
+    private static ChainedOptionsBuilder timing(boolean quick) {
+        return new OptionsBuilder().forks(1).threads(1)
+                .warmupIterations(quick ? 1 : 4).warmupTime(TimeValue.seconds(quick ? 1 : 3))
+                .measurementIterations(quick ? 2 : 6).measurementTime(TimeValue.seconds(quick ? 1 : 3));
+    }
+
     /**
      * @param args {@code full} (default) or {@code quick}
      * @throws RunnerException when JMH fails
      */
     public static void main(String[] args) throws RunnerException {
         boolean quick = args.length > 0 && "quick".equals(args[0]);
-        Options options = new OptionsBuilder()
-                .include(StarkCryptoBenchmark.class.getName() + "\\.")
-                .forks(1)
-                .threads(1)
-                .warmupIterations(quick ? 1 : 4)
-                .warmupTime(TimeValue.seconds(quick ? 1 : 3))
-                .measurementIterations(quick ? 2 : 6)
-                .measurementTime(TimeValue.seconds(quick ? 1 : 3))
-                .build();
+        Options options = timing(quick).include(StarkCryptoBenchmark.class.getName() + "\\.").build();
         Collection<RunResult> results = new Runner(options).run();
         // The same verify on the fast implementation with its per-key tables off: a key seen for the first time.
-        Options coldKeys = new OptionsBuilder()
-                .include(StarkCryptoBenchmark.class.getName() + "\\.verify$")
-                .param("implementation", "fast")
-                .jvmArgsAppend("-Dsmainer.crypto.keyTables=0")
-                .forks(1)
-                .threads(1)
-                .warmupIterations(quick ? 1 : 4)
-                .warmupTime(TimeValue.seconds(quick ? 1 : 3))
-                .measurementIterations(quick ? 2 : 6)
-                .measurementTime(TimeValue.seconds(quick ? 1 : 3))
-                .build();
+        Options coldKeys = timing(quick).include(StarkCryptoBenchmark.class.getName() + "\\.verify$")
+                .param("implementation", "fast").jvmArgsAppend("-Dsmainer.crypto.keyTables=0").build();
         RunResult cold = new Runner(coldKeys).runSingle();
 
         Map<String, double[]> byOperation = new LinkedHashMap<>(); // operation -> {fast, starknet-jvm, fastErr, jvmErr}
