@@ -31,6 +31,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The load benchmark's demanders: signs one SNIP-12 request per escrow (before the clock starts: a
@@ -52,6 +53,7 @@ public final class BenchDemander {
         int demanders = Integer.parseInt(args[2]);
         int inFlight = Integer.parseInt(args[3]);
         Path out = Path.of(args[4]);
+        double rate = args.length > 5 ? Double.parseDouble(args[5]) : 0; // tasks/s; 0: as fast as the window allows
         StarkCrypto crypto = StarkCrypto.defaultCrypto();
         ProtocolCodec codec = ProtocolCodec.create();
         SecureRandom random = new SecureRandom();
@@ -87,11 +89,22 @@ public final class BenchDemander {
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
         Semaphore window = new Semaphore(inFlight);
+        long startMicros = BenchAccounts.nowMicros();
         long start = System.nanoTime();
         for (int i = 0; i < tasks; i++) {
+            long due = 0;
+            if (rate > 0) {
+                // open loop: task i is due at start + i / rate, and its latency counts from then even when the
+                // generator falls behind (no coordinated omission)
+                due = start + (long) (i * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
             window.acquire();
             int index = i;
-            sent.set(i, BenchAccounts.nowMicros());
+            sent.set(i, rate > 0 ? startMicros + (due - start) / 1_000 : BenchAccounts.nowMicros());
             http.POST(submit).body(new StringRequestContent("application/json", bodies[i], StandardCharsets.UTF_8))
                     .timeout(30, TimeUnit.SECONDS).send(new BufferingResponseListener() {
                         @Override

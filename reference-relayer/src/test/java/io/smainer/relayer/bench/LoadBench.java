@@ -29,7 +29,8 @@ public final class LoadBench {
     }
 
     /**
-     * @param args {@code key=value}: tasks, providers, concurrency, demanders, in_flight, jfr (a file for
+     * @param args {@code key=value}: tasks, providers, concurrency, demanders, in_flight, rate (tasks/s, open loop: each
+     *     task's latency counts from when it was due), gc (the relayer's collector: g1, parallel or z), jfr (a file for
      *     the relayer's flight recording; jfr_providers and jfr_demander for the other two), relayer (extra relayer settings, {@code ;}-separated), connections
      * @throws Exception on failure
      */
@@ -48,7 +49,7 @@ public final class LoadBench {
     }
 
     private static List<String> relayerJvm(Map<String, String> o) {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-Xms1g", "-XX:+UseParallelGC"));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-Xms1g", gcFlag(o.getOrDefault("gc", "g1"))));
         if (o.containsKey("jfr")) {
             jvm.add(jfr(o.get("jfr")));
         }
@@ -69,11 +70,28 @@ public final class LoadBench {
         return jvm;
     }
 
+    /** The relayer's collector: {@code g1} (the JVM's default on a server-class machine), {@code parallel} or {@code z}. */
+    private static String gcFlag(String gc) {
+        switch (gc) {
+            case "g1":
+                return "-XX:+UseG1GC";
+            case "parallel":
+                return "-XX:+UseParallelGC";
+            case "z":
+                return "-XX:+UseZGC";
+            default:
+                throw new IllegalArgumentException("gc: expected g1, parallel or z, got '" + gc + "'");
+        }
+    }
+
     private static List<String> relayerSettings(Map<String, String> o) {
         return o.containsKey("relayer") ? Arrays.asList(o.get("relayer").split(";")) : List.of();
     }
 
     private static void load(Map<String, String> o) throws Exception {
+        if (o.containsKey("rate") && !o.containsKey("in_flight")) {
+            o.put("in_flight", "512"); // with a fixed rate the window is only a safety cap
+        }
         int tasks = Integer.parseInt(o.getOrDefault("tasks", "20000"));
         int providers = Integer.parseInt(o.getOrDefault("providers", "100"));
         int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "8"));
@@ -94,7 +112,7 @@ public final class LoadBench {
                 String providersReady = provs.awaitLine(Duration.ofMinutes(2), l -> l.startsWith("PROVIDERS READY"));
                 try (ChildJvm demand = ChildJvm.start("demander", harnessJvm(o, "jfr_demander"), BenchDemander.class,
                         List.of(port, Integer.toString(tasks), Integer.toString(demanders), Integer.toString(inFlight),
-                                sentFile.toString()), System.out)) {
+                                sentFile.toString(), o.getOrDefault("rate", "0")), System.out)) {
                     String signed = demand.awaitLine(Duration.ofMinutes(3), l -> l.startsWith("DEMAND signed="));
                     String result = demand.awaitLine(Duration.ofMinutes(8), l -> l.startsWith("DEMAND tasks="));
                     demand.awaitExit(Duration.ofSeconds(30));
@@ -106,7 +124,8 @@ public final class LoadBench {
                     relayer.send("STOP");
                     String relayerFinal = relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("FINAL"));
                     relayer.awaitExit(Duration.ofSeconds(30));
-                    report(tasks, providers, concurrency, demanders, inFlight, result, sentFile, startedFile);
+                    report(tasks, providers, concurrency, demanders, inFlight, o.getOrDefault("rate", "max"), result, sentFile,
+                            startedFile);
                     double relayerCpu = cpu(relayerFinal) - cpu(relayerReady);
                     double chainCpu = Double.parseDouble(ChildJvm.field(relayerFinal, "chain_cpu_s").orElse("0"));
                     cpuReport(tasks, relayerCpu - chainCpu, chainCpu, cpu(providersDone) - cpu(providersReady),
@@ -164,8 +183,8 @@ public final class LoadBench {
         return t;
     }
 
-    private static void report(int tasks, int providers, int concurrency, int demanders, int inFlight, String result,
-            Path sentFile, Path startedFile) throws IOException {
+    private static void report(int tasks, int providers, int concurrency, int demanders, int inFlight, String rate,
+            String result, Path sentFile, Path startedFile) throws IOException {
         long[] sent = times(sentFile, tasks);
         long[] started = times(startedFile, tasks);
         long[] lat = new long[tasks];
@@ -180,8 +199,9 @@ public final class LoadBench {
         double settled = Double.parseDouble(ChildJvm.field(result, "settled_s").orElse("-1"));
         double submit = Double.parseDouble(ChildJvm.field(result, "submit_s").orElse("-1"));
         System.out.println();
-        System.out.printf("LOAD tasks=%d providers=%d concurrency=%d demanders=%d in_flight=%d cores=%d loadavg(1,5,15 min)=%s%n",
-                tasks, providers, concurrency, demanders, inFlight, Runtime.getRuntime().availableProcessors(), loadAverage());
+        System.out.printf("LOAD tasks=%d providers=%d concurrency=%d demanders=%d in_flight=%d rate=%s cores=%d"
+                + " loadavg(1,5,15 min)=%s%n", tasks, providers, concurrency, demanders, inFlight, rate,
+                Runtime.getRuntime().availableProcessors(), loadAverage());
         System.out.printf("  submitted in %.2f s: %.0f tasks/s accepted%n", submit, tasks / submit);
         System.out.printf("  all completed after %.2f s: %.0f tasks/s end to end (signatures checked)%n", completed,
                 tasks / completed);
