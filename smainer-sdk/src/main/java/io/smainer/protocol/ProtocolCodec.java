@@ -54,14 +54,17 @@ public final class ProtocolCodec {
      * @return its JSON, with {@code v}, {@code type} and {@code id} first
      */
     public String encode(Message message) {
-        JsonObject body = gson.toJsonTree(message).getAsJsonObject();
-        JsonObject out = new JsonObject();
-        out.addProperty("v", Message.VERSION);
-        out.addProperty("type", message.type());
-        for (var e : body.entrySet()) {
-            out.add(e.getKey(), e.getValue());
+        // The record's own JSON object, with v and type spliced in front (no message has a field of either name;
+        // wire types are snake_case words, nothing to escape).
+        String body = gson.toJson(message);
+        StringBuilder out = new StringBuilder(body.length() + 48).append("{\"v\":").append(Message.VERSION)
+                .append(",\"type\":\"").append(message.type()).append('"');
+        if (body.length() > 2) {
+            out.append(',').append(body, 1, body.length());
+        } else {
+            out.append('}');
         }
-        return gson.toJson(out);
+        return out.toString();
     }
 
     /**
