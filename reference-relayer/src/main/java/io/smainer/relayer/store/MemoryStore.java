@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +31,8 @@ public final class MemoryStore implements RelayerStore {
     private final Map<String, TaskRecord> tasks = new ConcurrentHashMap<>();
     private final Map<U256, String> byEscrow = new ConcurrentHashMap<>();
     private final Map<TaskStatus, ConcurrentSkipListMap<Long, String>> byStatus = new EnumMap<>(TaskStatus.class);
+    /** Tasks per status, kept beside {@link #byStatus} (whose size() walks every entry). */
+    private final Map<TaskStatus, LongAdder> counts = new EnumMap<>(TaskStatus.class);
     private final Map<String, Map<String, Boolean>> byNode = new HashMap<>();
     private final TreeMap<Long, String> bySeq = new TreeMap<>();
     private final Map<String, Instant> nonces = new HashMap<>();
@@ -45,6 +48,7 @@ public final class MemoryStore implements RelayerStore {
         this.clock = clock;
         for (TaskStatus s : TaskStatus.values()) {
             byStatus.put(s, new ConcurrentSkipListMap<>());
+            counts.put(s, new LongAdder());
         }
     }
 
@@ -108,7 +112,9 @@ public final class MemoryStore implements RelayerStore {
 
     private void index(TaskRecord before, TaskRecord after) {
         if (before != null) {
-            byStatus.get(before.status()).remove(before.seq());
+            if (byStatus.get(before.status()).remove(before.seq()) != null) {
+                counts.get(before.status()).decrement();
+            }
             before.nodeId().ifPresent(n -> {
                 Map<String, Boolean> on = byNode.get(n);
                 if (on != null) {
@@ -119,7 +125,9 @@ public final class MemoryStore implements RelayerStore {
                 }
             });
         }
-        byStatus.get(after.status()).put(after.seq(), after.id());
+        if (byStatus.get(after.status()).put(after.seq(), after.id()) == null) {
+            counts.get(after.status()).increment();
+        }
         if (after.status() == TaskStatus.ASSIGNED || after.status() == TaskStatus.RUNNING) {
             after.nodeId().ifPresent(n -> byNode.computeIfAbsent(n, k -> new java.util.LinkedHashMap<>()).put(after.id(), true));
         }
@@ -180,7 +188,7 @@ public final class MemoryStore implements RelayerStore {
     public Map<TaskStatus, Long> countByStatus() {
         Map<TaskStatus, Long> out = new EnumMap<>(TaskStatus.class);
         for (TaskStatus s : TaskStatus.values()) {
-            out.put(s, (long) byStatus.get(s).size());
+            out.put(s, counts.get(s).sum());
         }
         return out;
     }
