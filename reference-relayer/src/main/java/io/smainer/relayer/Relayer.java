@@ -112,6 +112,7 @@ public final class Relayer implements AutoCloseable {
         webhooks = new Webhooks(config.webhookSecrets(), config.webhookAttempts(), config.webhookBackoff(), clock);
         scheduler = Scheduler.builder().store(store).deadlines(Deadlines.on(timers, clock)).maxAttempts(config.maxAttempts())
                 .offlineAfter(config.offlineAfter()).deadlineGrace(config.deadlineGrace()).relayerName(config.name())
+                .effortBase(config.effortBase())
                 .notices(new TaskNotices() {
                     @Override
                     public void failed(TaskRecord t) {

@@ -1,10 +1,13 @@
 package io.smainer.protocol;
 
+import io.smainer.InvalidFieldException;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
 import io.smainer.crypto.Signature;
+import io.smainer.fee.BasisPoints;
+import io.smainer.fee.FeeSchedule;
 import io.smainer.internal.Require;
 import java.util.Arrays;
 import java.util.Optional;
@@ -105,6 +108,11 @@ public final class Messages {
     /**
      * Relayer to provider: run this task, then send {@link TaskCompleted} or {@link TaskFailed}.
      *
+     * <p>For effort settlement the relayer also says how it will price the receipt, so the provider signs
+     * the same {@code actual_cost}: {@code effort_base_price} (base units) and {@code tier_multiplier}
+     * (basis points, the escrow's on-chain multiplier). Both are optional on the wire (a relayer older than
+     * these fields leaves them out), come together, and only with {@code settlement: "effort"}.
+     *
      * @param id message id
      * @param taskId the relayer's task id
      * @param escrowId the on-chain escrow task id the receipt commits to
@@ -112,9 +120,14 @@ public final class Messages {
      * @param settlement how it is paid; with {@link SettlementMode#EFFORT} the receipt is h2
      * @param escrowAmount the escrowed amount (the most an effort cost may be)
      * @param deadlineMillis epoch millis by which the result must arrive
+     * @param effortBasePrice for effort settlement: the base price the relayer settles with (its
+     *     {@code price.effort_base}); positive
+     * @param tierMultiplier for effort settlement: the tier multiplier the relayer settles with, in
+     *     {@code [10000, 100000]} basis points
      */
     public record TaskAssigned(String id, String taskId, U256 escrowId, JobSpec job, SettlementMode settlement,
-            TokenAmount escrowAmount, long deadlineMillis) implements Message {
+            TokenAmount escrowAmount, long deadlineMillis, Optional<TokenAmount> effortBasePrice,
+            Optional<BasisPoints> tierMultiplier) implements Message {
         /** Validates every field. */
         public TaskAssigned {
             checkId(id);
@@ -124,6 +137,65 @@ public final class Messages {
             Require.present("settlement", settlement);
             Require.present("escrow_amount", escrowAmount);
             Require.range("deadline_millis", deadlineMillis, 1, Long.MAX_VALUE);
+            effortBasePrice = Require.optional("effort_base_price", effortBasePrice);
+            tierMultiplier = Require.optional("tier_multiplier", tierMultiplier);
+            if (effortBasePrice.isPresent() && effortBasePrice.get().isZero()) {
+                throw new InvalidFieldException("effort_base_price", "a positive amount of base units",
+                        effortBasePrice.get());
+            }
+            if (tierMultiplier.isPresent() && (tierMultiplier.get().value() < FeeSchedule.MIN_TIER_MULTIPLIER
+                    || tierMultiplier.get().value() > FeeSchedule.MAX_TIER_MULTIPLIER)) {
+                throw new InvalidFieldException("tier_multiplier", "basis points in [" + FeeSchedule.MIN_TIER_MULTIPLIER
+                        + ", " + FeeSchedule.MAX_TIER_MULTIPLIER + "]", tierMultiplier.get().value());
+            }
+            if (effortBasePrice.isPresent() != tierMultiplier.isPresent()) {
+                String missing = effortBasePrice.isPresent() ? "tier_multiplier" : "effort_base_price";
+                throw new InvalidFieldException(missing, "present together with "
+                        + (effortBasePrice.isPresent() ? "effort_base_price" : "tier_multiplier"), null);
+            }
+            if (effortBasePrice.isPresent() && settlement != SettlementMode.EFFORT) {
+                throw new InvalidFieldException("effort_base_price", "absent unless settlement is effort", settlement);
+            }
+        }
+
+        /**
+         * An assignment without effort pricing: flat settlement, or the form of a relayer that predates the
+         * pricing fields.
+         *
+         * @param id message id
+         * @param taskId the relayer's task id
+         * @param escrowId the on-chain escrow task id
+         * @param job the work
+         * @param settlement how it is paid
+         * @param escrowAmount the escrowed amount
+         * @param deadlineMillis epoch millis by which the result must arrive
+         */
+        public TaskAssigned(String id, String taskId, U256 escrowId, JobSpec job, SettlementMode settlement,
+                TokenAmount escrowAmount, long deadlineMillis) {
+            this(id, taskId, escrowId, job, settlement, escrowAmount, deadlineMillis, Optional.empty(), Optional.empty());
+        }
+
+        /**
+         * @return the base price and multiplier the relayer will settle with, when it sent them (effort
+         *     settlement from a relayer that has these fields)
+         */
+        public Optional<EffortPrice> effortPrice() {
+            return effortBasePrice.map(base -> new EffortPrice(base, tierMultiplier.orElseThrow()));
+        }
+    }
+
+    /**
+     * How a relayer prices an effort-settled task: {@code actual_cost = EffortPricing.actualCost(basePrice,
+     * tierMultiplier, effort score, escrow)}.
+     *
+     * @param basePrice the base price, positive
+     * @param tierMultiplier the tier multiplier
+     */
+    public record EffortPrice(TokenAmount basePrice, BasisPoints tierMultiplier) {
+        /** Validates every field. */
+        public EffortPrice {
+            Require.present("effort_base_price", basePrice);
+            Require.present("tier_multiplier", tierMultiplier);
         }
     }
 

@@ -117,6 +117,8 @@ public final class ProviderNode implements AutoCloseable {
      * {@code pro} or {@code premium}); absent means basic.
      */
     public static final String TIER_PARAM = "tier";
+    /** The lowest effort base price accepted from a relayer unless set: any positive price. */
+    public static final TokenAmount DEFAULT_MIN_EFFORT_BASE_PRICE = TokenAmount.ZERO;
 
     /** Where a node is. */
     public enum State {
@@ -155,6 +157,7 @@ public final class ProviderNode implements AutoCloseable {
     private final Escrow escrow;
     private final ExecutorService escrowReads;
     private final TokenAmount effortBasePrice;
+    private final TokenAmount minEffortBasePrice;
     private final HttpClient http;
     private final ProtocolCodec codec = ProtocolCodec.create();
     private final ScheduledThreadPoolExecutor loop;
@@ -212,6 +215,7 @@ public final class ProviderNode implements AutoCloseable {
         this.closeGrace = b.closeGrace;
         this.escrow = b.escrow;
         this.effortBasePrice = b.effortBasePrice;
+        this.minEffortBasePrice = b.minEffortBasePrice;
         this.escrowReads = escrow == null ? null : Executors.newFixedThreadPool(Math.min(4, b.concurrency), r -> {
             Thread t = new Thread(r, "smainer-provider-escrow");
             t.setDaemon(true);
@@ -604,6 +608,10 @@ public final class ProviderNode implements AutoCloseable {
             refusal = "at capacity (" + running.size() + " of " + concurrency + " tasks running)";
         } else if (clock.millis() >= t.deadlineMillis()) {
             refusal = "the task's deadline had passed when it arrived";
+        } else if (t.settlement() == SettlementMode.EFFORT && t.effortBasePrice().isPresent()
+                && t.effortBasePrice().get().compareTo(minEffortBasePrice) < 0) {
+            refusal = "effort base price " + t.effortBasePrice().get() + " base units is below this node's minimum of "
+                    + minEffortBasePrice + " base units";
         }
         if (refusal != null) {
             refusedCount++;
@@ -619,7 +627,7 @@ public final class ProviderNode implements AutoCloseable {
         publish();
         fire(new ProviderEvent.TaskStarted(taskId, kind, runner.name()));
         if (escrow == null) {
-            startRun(r, multiplierFromParams(t));
+            startRun(r, t.tierMultiplier().orElseGet(() -> multiplierFromParams(t)));
             return;
         }
         CompletableFuture.supplyAsync(() -> escrow.getTask(t.escrowId()), escrowReads)
@@ -643,6 +651,11 @@ public final class ProviderNode implements AutoCloseable {
         } else if (onChain.get().status() != EscrowStatus.CREATED) {
             problem = "escrow " + r.task.escrowId() + " is " + onChain.get().status().name().toLowerCase(java.util.Locale.ROOT)
                     + ", not open for work";
+        } else if (r.task.settlement() == SettlementMode.EFFORT && r.task.tierMultiplier().isPresent()
+                && !r.task.tierMultiplier().get().equals(onChain.get().tierMultiplier())) {
+            problem = "the relayer's tier multiplier " + r.task.tierMultiplier().get().value() + " bps does not match escrow "
+                    + r.task.escrowId() + "'s on-chain multiplier " + onChain.get().tierMultiplier().value()
+                    + " bps; refusing to sign a receipt the contract's books would not match";
         }
         if (problem != null) {
             running.remove(taskId);
@@ -751,7 +764,9 @@ public final class ProviderNode implements AutoCloseable {
         }
         EffortMetrics metrics = result.effort().orElseGet(() -> new EffortMetrics(0, 0,
                 Math.min(EffortPricing.MAX_GPU_MILLIS, result.ran().toMillis()), 0));
-        TokenAmount cost = EffortPricing.actualCost(effortBasePrice, multiplier, metrics.effortScore(), task.escrowAmount());
+        // the relayer's base price when the assignment carries it, else this node's setting (older relayers)
+        TokenAmount base = task.effortBasePrice().orElse(effortBasePrice);
+        TokenAmount cost = EffortPricing.actualCost(base, multiplier, metrics.effortScore(), task.escrowAmount());
         Felt h2 = Receipts.effortHash(crypto, task.escrowId(), address, resultHash, cost);
         return new Messages.TaskCompleted(Messages.newId(), task.taskId(), output, resultHash,
                 crypto.sign(keyPair.privateKey(), h2), Optional.of(metrics), Optional.of(cost));
@@ -1021,6 +1036,7 @@ public final class ProviderNode implements AutoCloseable {
         private Duration closeGrace = DEFAULT_CLOSE_GRACE;
         private Escrow escrow;
         private TokenAmount effortBasePrice = EffortPricing.BASE_PRICE;
+        private TokenAmount minEffortBasePrice = DEFAULT_MIN_EFFORT_BASE_PRICE;
         private HttpClient httpClient;
 
         private Builder() {
@@ -1189,9 +1205,11 @@ public final class ProviderNode implements AutoCloseable {
         /**
          * Lets the node read the escrow contract (it never writes through it): before running a task it checks
          * that the task's escrow exists and is open (status CREATED), refusing unfunded or settled work, and it
-         * prices effort receipts with the escrow's on-chain tier multiplier, as the relayer does. Without it the
-         * node trusts the assignment and takes the multiplier from the job's {@value #TIER_PARAM} parameter
-         * (basic when absent).
+         * prices effort receipts with the escrow's on-chain tier multiplier, as the relayer does. When the
+         * assignment names a tier multiplier ({@code tier_multiplier}) that differs from the escrow's, the node
+         * refuses the task ({@code task_failed}, not retryable, saying both). Without an escrow client the node
+         * trusts the assignment: its {@code tier_multiplier}, or, from a relayer that sends none, the job's
+         * {@value #TIER_PARAM} parameter (basic when absent).
          *
          * @param escrow a client of the escrow contract, e.g. the in-process ledger's or the Starknet one
          * @return this builder
@@ -1202,12 +1220,28 @@ public final class ProviderNode implements AutoCloseable {
         }
 
         /**
-         * @param base the base price of effort pricing; must match the relayer's ({@code price.effort_base});
-         *     default {@link EffortPricing#BASE_PRICE}
+         * The fallback base price of effort pricing, for assignments from a relayer that predates the
+         * {@code effort_base_price} field: then it must match that relayer's {@code price.effort_base}.
+         * Assignments that carry the field are priced with it (bounded below by
+         * {@link #minEffortBasePrice(TokenAmount)}), and this setting is not used.
+         *
+         * @param base the base price; default {@link EffortPricing#BASE_PRICE}
          * @return this builder
          */
         public Builder effortBasePrice(TokenAmount base) {
             this.effortBasePrice = Objects.requireNonNull(base, "base");
+            return this;
+        }
+
+        /**
+         * The lowest effort base price this node works for. An effort task whose assignment names a lower
+         * {@code effort_base_price} is refused ({@code task_failed}, retryable: another node may take it).
+         *
+         * @param min the minimum, in base units; default {@link #DEFAULT_MIN_EFFORT_BASE_PRICE} (any price)
+         * @return this builder
+         */
+        public Builder minEffortBasePrice(TokenAmount min) {
+            this.minEffortBasePrice = Objects.requireNonNull(min, "min");
             return this;
         }
 

@@ -8,6 +8,7 @@ import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
 import io.smainer.crypto.Signature;
+import io.smainer.fee.BasisPoints;
 import io.smainer.fee.Tier;
 import java.math.BigInteger;
 import java.util.List;
@@ -33,6 +34,9 @@ class ProtocolCodecTest {
                 new Messages.NodeHeartbeat("h1", 1, 4),
                 new Messages.TaskAssigned("t1", "task-9", U256.of(9), JOB, SettlementMode.EFFORT,
                         TokenAmount.parseStrk("2.2"), 1_800_000_000_000L),
+                new Messages.TaskAssigned("t1b", "task-9", U256.of(9), JOB, SettlementMode.EFFORT,
+                        TokenAmount.parseStrk("2.2"), 1_800_000_000_000L, Optional.of(TokenAmount.parseStrk("0.25")),
+                        Optional.of(BasisPoints.of(35_000))),
                 new Messages.TaskAccepted("t2", "task-9"),
                 new Messages.TaskCompleted("t3", "task-9", new byte[] {9, 8}, Felt.of(5), SIG,
                         Optional.of(new EffortMetrics(100, 200, 3_000, 7)), Optional.of(TokenAmount.parseStrk("0.4"))),
@@ -150,5 +154,69 @@ class ProtocolCodecTest {
                 io.smainer.chain.ContractAddress.of(2), "echo", java.util.Optional.empty(), 0, java.util.Optional.empty(),
                 java.util.Optional.empty(), java.util.Optional.empty(), 1, 2);
         org.assertj.core.api.Assertions.assertThat(CODEC.fromJson(CODEC.toJson(v), Api.TaskView.class)).isEqualTo(v);
+    }
+
+    private static final String ASSIGNED = "{\"v\":1,\"type\":\"task_assigned\",\"id\":\"a9\",\"task_id\":\"t-9\","
+            + "\"escrow_id\":\"9\",\"job\":{\"kind\":\"echo\",\"params\":{},\"payload\":\"AQ==\",\"timeout_millis\":1000,"
+            + "\"max_memory_bytes\":0},\"settlement\":\"effort\",\"escrow_amount\":\"1000\",\"deadline_millis\":5";
+
+    @Test
+    void writesEffortPricingAsBaseUnitsAndBasisPoints() {
+        String json = CODEC.encode(new Messages.TaskAssigned("t1", "task-9", U256.of(9), JOB, SettlementMode.EFFORT,
+                TokenAmount.parseStrk("2.2"), 5, Optional.of(TokenAmount.parseStrk("0.25")), Optional.of(BasisPoints.of(22_000))));
+        assertThat(json).endsWith("\"deadline_millis\":5,\"effort_base_price\":\"250000000000000000\",\"tier_multiplier\":22000}");
+        Messages.TaskAssigned back = (Messages.TaskAssigned) CODEC.decode(json);
+        assertThat(back.effortPrice()).contains(new Messages.EffortPrice(TokenAmount.parseStrk("0.25"), BasisPoints.of(22_000)));
+    }
+
+    @Test
+    void readsAnAssignmentFromARelayerWithoutEffortPricingAsHavingNone() {
+        Messages.TaskAssigned t = (Messages.TaskAssigned) CODEC.decode(ASSIGNED + "}");
+        assertThat(t.effortBasePrice()).isEmpty();
+        assertThat(t.tierMultiplier()).isEmpty();
+        assertThat(t.effortPrice()).isEmpty();
+        assertThat(CODEC.encode(t)).isEqualTo(ASSIGNED + "}");
+    }
+
+    @Test
+    void namesABadEffortBasePrice() {
+        for (String bad : List.of("\"0\"", "\"-5\"", "\"0.1\"", "\"abc\"", "100")) {
+            assertThatThrownBy(() -> CODEC.decode(ASSIGNED + ",\"effort_base_price\":" + bad + ",\"tier_multiplier\":22000}"))
+                    .as(bad).isInstanceOf(ProtocolException.class)
+                    .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("effort_base_price"));
+        }
+    }
+
+    @Test
+    void namesABadTierMultiplier() {
+        for (String bad : List.of("9999", "100001", "-1", "22000.5", "\"22000\"", "true", "{\"value\":\"x\"}", "1e12")) {
+            assertThatThrownBy(() -> CODEC.decode(ASSIGNED + ",\"effort_base_price\":\"100\",\"tier_multiplier\":" + bad + "}"))
+                    .as(bad).isInstanceOf(ProtocolException.class)
+                    .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("tier_multiplier"));
+        }
+    }
+
+    @Test
+    void refusesHalfOfTheEffortPricing() {
+        assertThatThrownBy(() -> CODEC.decode(ASSIGNED + ",\"effort_base_price\":\"100\"}"))
+                .isInstanceOf(ProtocolException.class)
+                .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("tier_multiplier"));
+        assertThatThrownBy(() -> CODEC.decode(ASSIGNED + ",\"tier_multiplier\":22000}"))
+                .isInstanceOf(ProtocolException.class)
+                .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("effort_base_price"));
+    }
+
+    @Test
+    void refusesEffortPricingOnAFlatTask() {
+        String flat = ASSIGNED.replace("\"settlement\":\"effort\"", "\"settlement\":\"flat\"");
+        assertThatThrownBy(() -> CODEC.decode(flat + ",\"effort_base_price\":\"100\",\"tier_multiplier\":22000}"))
+                .isInstanceOf(ProtocolException.class)
+                .satisfies(e -> assertThat(((ProtocolException) e).field()).isEqualTo("effort_base_price"));
+    }
+
+    @Test
+    void readsBasisPointsInTheObjectFormThatOlderStoredRecordsUse() {
+        assertThat(CODEC.fromJson("{\"value\":22000}", BasisPoints.class)).isEqualTo(BasisPoints.of(22_000));
+        assertThat(CODEC.toJson(BasisPoints.of(22_000))).isEqualTo("22000");
     }
 }

@@ -12,6 +12,8 @@ import io.smainer.crypto.Receipts;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Ledger;
+import io.smainer.fee.BasisPoints;
+import io.smainer.fee.EffortPricing;
 import io.smainer.fee.Tier;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.Messages;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -176,6 +179,77 @@ class ProviderNodeIT {
         assertThat(done.actualCost()).contains(TokenAmount.parseStrk("1.012"));
         assertThat(CRYPTO.verify(KEYS.publicKey(), Receipts.effortHash(CRYPTO, pro.taskId(), ADDRESS, done.resultHash(),
                 TokenAmount.parseStrk("1.012")), done.signature())).isTrue();
+    }
+
+    @Test
+    void pricesAnEffortReceiptWithTheAssignmentsBasePriceAndMultiplierOverItsOwnSettings() throws Exception {
+        // the node's own fallback settings say 0.1 STRK and (tier param) basic; the relayer says 0.25 STRK at 3.5x
+        started(node().effortBasePrice(TokenAmount.parseStrk("0.1")));
+        Map<String, String> params = Map.of("in", "1000", "out", "512", "gpu_ms", "20000", "params_b", "8", "tier", "basic");
+        relayer.send(new Messages.TaskAssigned(Messages.newId(), "t-p", U256.of(11), job("effort", params, "p"),
+                SettlementMode.EFFORT, TokenAmount.parseStrk("10"), System.currentTimeMillis() + 60_000,
+                Optional.of(TokenAmount.parseStrk("0.25")), Optional.of(BasisPoints.of(35_000))));
+
+        Messages.TaskCompleted done = relayer.await(Messages.TaskCompleted.class, WAIT);
+
+        // score 46000: 0.25 * 3.5 * 4.6 = 4.025 STRK
+        TokenAmount expected = EffortPricing.actualCost(TokenAmount.parseStrk("0.25"), BasisPoints.of(35_000), 46_000,
+                TokenAmount.parseStrk("10"));
+        assertThat(expected).isEqualTo(TokenAmount.parseStrk("4.025"));
+        assertThat(done.actualCost()).contains(expected);
+        assertThat(CRYPTO.verify(KEYS.publicKey(), Receipts.effortHash(CRYPTO, U256.of(11), ADDRESS, done.resultHash(),
+                expected), done.signature())).isTrue();
+    }
+
+    @Test
+    void refusesAnEffortTaskPricedBelowItsMinimumBasePrice() throws Exception {
+        started(node().minEffortBasePrice(TokenAmount.parseStrk("0.05")));
+        Map<String, String> params = Map.of("in", "1", "out", "1", "gpu_ms", "1", "params_b", "1");
+        relayer.send(new Messages.TaskAssigned(Messages.newId(), "t-cheap", U256.of(12), job("effort", params, "c"),
+                SettlementMode.EFFORT, TokenAmount.ONE_STRK, System.currentTimeMillis() + 60_000,
+                Optional.of(TokenAmount.parseStrk("0.04")), Optional.of(BasisPoints.of(10_000))));
+        Messages.TaskFailed refused = relayer.await(Messages.TaskFailed.class, WAIT);
+        relayer.send(new Messages.TaskAssigned(Messages.newId(), "t-fair", U256.of(13), job("effort", params, "f"),
+                SettlementMode.EFFORT, TokenAmount.ONE_STRK, System.currentTimeMillis() + 60_000,
+                Optional.of(TokenAmount.parseStrk("0.05")), Optional.of(BasisPoints.of(10_000))));
+        Messages.TaskCompleted fair = relayer.await(Messages.TaskCompleted.class, WAIT);
+
+        assertThat(refused.taskId()).isEqualTo("t-cheap");
+        assertThat(refused.retryable()).isTrue();
+        assertThat(refused.reason()).contains("effort base price 40000000000000000 base units is below this node's minimum"
+                + " of 50000000000000000");
+        assertThat(fair.taskId()).isEqualTo("t-fair");
+        // score clamped up to 10000: 0.05 * 1.0 * 1.0
+        assertThat(fair.actualCost()).contains(TokenAmount.parseStrk("0.05"));
+    }
+
+    @Test
+    void withAnEscrowItRefusesARelayersTierMultiplierThatDiffersFromTheEscrows() throws Exception {
+        Ledger ledger = Ledger.builder().owner(ContractAddress.of(1)).relayer(ContractAddress.of(2))
+                .treasury(ContractAddress.of(3)).build();
+        ContractAddress demander = ContractAddress.of(0xd);
+        ledger.mint(demander, TokenAmount.parseStrk("100"));
+        JobSpec job = job("effort", Map.of("in", "1000", "out", "512", "gpu_ms", "20000", "params_b", "8"), "answer");
+        CreatedTask pro = ledger.client(demander).createTask(ledger.token(), TokenAmount.parseStrk("2"), Tier.PRO,
+                job.contentHash());
+        started(node().escrow(ledger.client(ADDRESS)));
+
+        // the escrow is pro (22000 bps); this relayer claims premium
+        relayer.send(new Messages.TaskAssigned(Messages.newId(), "t-lie", pro.taskId(), job, SettlementMode.EFFORT,
+                pro.escrowed(), System.currentTimeMillis() + 60_000, Optional.of(TokenAmount.parseStrk("0.1")),
+                Optional.of(BasisPoints.of(35_000))));
+        Messages.TaskFailed refused = relayer.await(Messages.TaskFailed.class, WAIT);
+        relayer.send(new Messages.TaskAssigned(Messages.newId(), "t-true", pro.taskId(), job, SettlementMode.EFFORT,
+                pro.escrowed(), System.currentTimeMillis() + 60_000, Optional.of(TokenAmount.parseStrk("0.1")),
+                Optional.of(BasisPoints.of(22_000))));
+        Messages.TaskCompleted done = relayer.await(Messages.TaskCompleted.class, WAIT);
+
+        assertThat(refused.taskId()).isEqualTo("t-lie");
+        assertThat(refused.retryable()).isFalse();
+        assertThat(refused.reason()).contains("tier multiplier 35000 bps does not match escrow " + pro.taskId()
+                + "'s on-chain multiplier 22000 bps");
+        assertThat(done.taskId()).isEqualTo("t-true");
+        assertThat(done.actualCost()).contains(TokenAmount.parseStrk("1.012"));
     }
 
     @Test

@@ -443,8 +443,11 @@ public final class ProviderCli {
         if (!hw.hasGpu()) {
             LOG.info("no usable GPU ({}); jobs run on the Java runner", hw.noGpuReason().orElse("none found"));
         }
+        // with rpc_url the node reads escrows live before running tasks; the local ledger file is only a snapshot
+        Optional<Escrow> chain = config.rpcUrl().isPresent() ? Optional.of(escrows.open(config, account).escrow())
+                : Optional.empty();
         ProviderDaemon d = ProviderDaemon.start(config, account, chosen.runners(), chosen.name(),
-                chosen.usesGpu() ? hw.gpus() : List.of(), tier, concurrency, crypto, clock);
+                chosen.usesGpu() ? hw.gpus() : List.of(), tier, concurrency, crypto, clock, chain);
         daemon = d;
         shutdownHooks.accept(d::close);
         out.println("Provider running (status: http://" + config.statusHost() + ":" + d.statusPort()

@@ -2,6 +2,7 @@ package io.smainer.provider.app;
 
 import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.Escrow;
 import io.smainer.fee.Tier;
 import io.smainer.job.JobRunner;
 import io.smainer.protocol.NodeCapabilities.GpuInfo;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,11 +33,14 @@ public final class ProviderDaemon implements AutoCloseable {
     private final List<JobRunner> runners;
     private final StatusServer status;
     private final Duration closeGrace;
+    private final Optional<Escrow> escrow;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch done = new CountDownLatch(1);
 
-    private ProviderDaemon(ProviderNode node, List<JobRunner> runners, StatusServer status, Duration closeGrace) {
+    private ProviderDaemon(ProviderNode node, List<JobRunner> runners, StatusServer status, Duration closeGrace,
+            Optional<Escrow> escrow) {
         this.node = node;
+        this.escrow = escrow;
         this.runners = runners;
         this.status = status;
         this.closeGrace = closeGrace;
@@ -53,12 +58,15 @@ public final class ProviderDaemon implements AutoCloseable {
      * @param concurrency tasks run at once
      * @param crypto signs logins and receipts
      * @param clock deadlines
+     * @param escrow a live client of the escrow contract (Starknet JSON-RPC): the node checks each task's escrow
+     *     before running it and refuses a relayer's tier multiplier that differs from the escrow's; the daemon
+     *     closes it. Empty: the node trusts the relayer's assignment.
      * @return the running daemon
      * @throws Exception when the status port cannot be bound
      */
     public static ProviderDaemon start(ProviderConfig config, Keystore.Unlocked account, List<JobRunner> runners,
-            String runnerName, List<GpuInfo> gpus, Tier tier, int concurrency, StarkCrypto crypto, Clock clock)
-            throws Exception {
+            String runnerName, List<GpuInfo> gpus, Tier tier, int concurrency, StarkCrypto crypto, Clock clock,
+            Optional<Escrow> escrow) throws Exception {
         ProviderNode.Builder b = ProviderNode.builder()
                 .relayer(config.relayerUrl())
                 .account(account.address(), account.keys())
@@ -73,6 +81,7 @@ public final class ProviderDaemon implements AutoCloseable {
                         max(ProviderNode.DEFAULT_RECONNECT_MIN_DELAY, config.reconnectMaxDelay()))
                 .listener(ProviderDaemon::log);
         runners.forEach(b::runner);
+        escrow.ifPresent(b::escrow);
         ProviderNode node = b.build();
         StatusServer server;
         try {
@@ -84,6 +93,7 @@ public final class ProviderDaemon implements AutoCloseable {
         } catch (Exception e) {
             node.close(Duration.ZERO);
             runners.forEach(JobRunner::close);
+            escrow.ifPresent(Escrow::close);
             throw new java.io.IOException("cannot open the status endpoint on " + config.statusHost() + ":"
                     + config.statusPort() + " (" + e.getMessage() + "); set status.port (SMAINER_STATUS_PORT) to a free port"
                     + " or 0", e);
@@ -91,8 +101,14 @@ public final class ProviderDaemon implements AutoCloseable {
         LOG.info("status endpoint on http://{}:{} (/health, /status, /metrics)", config.statusHost(), server.port());
         LOG.info("provider {} ({}) serving {} on {} runner, tier {}, {} task(s) at once", config.name(),
                 account.address().hex(), node.capabilities().jobKinds(), runnerName, tier.wireName(), concurrency);
+        if (escrow.isPresent()) {
+            LOG.info("escrows are checked on-chain before each task runs (open, and the relayer's tier multiplier)");
+        } else {
+            LOG.info("no rpc_url: escrows are not checked on-chain; effort receipts are priced as the relayer's"
+                    + " assignment says");
+        }
         node.start();
-        return new ProviderDaemon(node, List.copyOf(runners), server, config.closeGrace());
+        return new ProviderDaemon(node, List.copyOf(runners), server, config.closeGrace(), escrow);
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -146,6 +162,13 @@ public final class ProviderDaemon implements AutoCloseable {
                 }
             }
             status.close();
+            escrow.ifPresent(e -> {
+                try {
+                    e.close();
+                } catch (RuntimeException ex) {
+                    LOG.warn("closing the escrow client failed: {}", ex.toString());
+                }
+            });
             ProviderStatus s = node.status();
             LOG.info("stopped: {} completed, {} failed, {} refused, {} reports undelivered", s.completed(), s.failed(),
                     s.refused(), s.pendingReports());

@@ -15,6 +15,8 @@ import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EscrowStatus;
 import io.smainer.escrow.EventCursor;
 import io.smainer.escrow.Ledger;
+import io.smainer.fee.BasisPoints;
+import io.smainer.fee.EffortPricing;
 import io.smainer.fee.EffortSplit;
 import io.smainer.fee.FeeMath;
 import io.smainer.fee.FlatSplit;
@@ -33,6 +35,7 @@ import io.smainer.provider.ProviderNode;
 import io.smainer.relayer.Relayer;
 import io.smainer.relayer.RelayerConfig;
 import io.smainer.relayer.store.MemoryStore;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -62,6 +65,8 @@ class ProviderNodeRelayerIT {
     private static final ContractAddress TREASURY = ContractAddress.of(0x1003);
     private static final ContractAddress DEMANDER = ContractAddress.of(0x2001);
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** The relayer's {@code price.effort_base}: not the deployed 0.1 STRK, and not a round number. */
+    static final TokenAmount EFFORT_BASE = TokenAmount.ofBaseUnits(123_456_789_123_456_789L);
 
     private final StarkCrypto crypto = StarkCrypto.defaultCrypto();
     private final SecureRandom random = new SecureRandom();
@@ -105,32 +110,42 @@ class ProviderNodeRelayerIT {
         s.put("settlement.max_delay_millis", "20");
         s.put("limits.rate_per_second", "100000");
         s.put("limits.rate_burst", "100000");
+        s.put("price.effort_base", EFFORT_BASE.toString());
         return Relayer.builder().config(RelayerConfig.load(s)).escrow(ledger.client(RELAYER)).store(store).crypto(crypto)
                 .build().start();
     }
 
     /** A provider registered on-chain with a fresh key, serving the portable kinds and {@code held} jobs. */
     private ProviderNode provider(int n, int concurrency) {
+        return provider(n, concurrency, true);
+    }
+
+    /**
+     * @param withEscrow whether the node reads escrows on-chain; without, it knows the effort pricing only from
+     *     the relayer's assignment (its own base price setting is left at the deployed default)
+     */
+    private ProviderNode provider(int n, int concurrency, boolean withEscrow) {
         ContractAddress address = ContractAddress.of(0x3000 + n);
         KeyPair key = KeyPair.generate(random, crypto);
         Escrow own = ledger.client(address);
         own.registerNode();
         own.setProviderPublicKey(key.publicKey());
-        ProviderNode node = ProviderNode.builder()
+        ProviderNode.Builder b = ProviderNode.builder()
                 .relayer(relayer.uri())
                 .account(address, key)
                 .runner(JavaJobRunner.builder().workerThreads(concurrency).computeThreads(1).build())
                 .handler(new HeldJob(gate))
                 .handler(new MeteredJob())
-                .escrow(own)
                 .concurrency(concurrency)
                 .tier(Tier.PREMIUM)
                 .name("it-provider-" + n)
                 .reconnectDelay(Duration.ofMillis(50), Duration.ofMillis(400))
                 .closeGrace(Duration.ofSeconds(2))
-                .listener(events::add)
-                .build()
-                .start();
+                .listener(events::add);
+        if (withEscrow) {
+            b.escrow(own);
+        }
+        ProviderNode node = b.build().start();
         nodes.add(node);
         return node;
     }
@@ -196,7 +211,7 @@ class ProviderNodeRelayerIT {
     void anEffortTaskSettlesAtTheCostTheNodeSignedAtTheEscrowsTier() throws Exception {
         ProviderNode node = provider(1, 1);
         await("node logged in", () -> node.status().state() == ProviderNode.State.READY);
-        // 1000 input tokens, 512 output, 20 s of GPU, an 8B model: score 46000; at pro (2.2x) 0.1 * 2.2 * 4.6 STRK
+        // 1000 input tokens, 512 output, 20 s of GPU, an 8B model: score 46000; at pro (2.2x) base * 2.2 * 4.6
         JobSpec job = JobSpec.of(MeteredJob.KIND, Map.of("in", "1000", "out", "512", "gpu_ms", "20000", "params_b", "8"),
                 "metered".getBytes(StandardCharsets.UTF_8));
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("2"), Tier.PRO, job);
@@ -205,13 +220,52 @@ class ProviderNodeRelayerIT {
         Api.TaskCreated created = client.submit(funded.taskId(), job, SettlementMode.EFFORT, Optional.empty());
         Api.TaskResult result = client.awaitResult(created.taskId(), WAIT);
 
-        TokenAmount cost = TokenAmount.parseStrk("1.012");
+        TokenAmount cost = EffortPricing.actualCost(EFFORT_BASE, Tier.PRO.defaultMultiplier(), 46_000, funded.escrowed());
+        assertThat(cost).isEqualTo(TokenAmount.ofBaseUnits(new BigInteger("1249382705929382704")));
         EffortSplit split = FeeMath.effortSplit(funded.escrowed(), cost);
         assertThat(new String(result.result(), StandardCharsets.UTF_8)).isEqualTo("metered");
         assertThat(ledger.balanceOf(node.address())).isEqualTo(split.provider());
         assertThat(ledger.balanceOf(DEMANDER)).isEqualTo(demanderBefore.plus(split.refund()));
         assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ProviderEvent.TaskCompleted.class,
                 c -> assertThat(c.actualCost()).contains(cost)));
+    }
+
+    @Test
+    void proAndPremiumEffortTasksSettleAtTheRelayersPricingOnANodeThatLearnsItFromTheAssignment() throws Exception {
+        ProviderNode node = provider(1, 2, false);
+        await("node logged in", () -> node.status().state() == ProviderNode.State.READY);
+        // 1234 input tokens, 777 output, 12.345 s of GPU, a 13B model: score 37020 + 15175 + 2469 + 4000 = 58664
+        Map<String, String> metrics = Map.of("in", "1234", "out", "777", "gpu_ms", "12345", "params_b", "13");
+        JobSpec proJob = JobSpec.of(MeteredJob.KIND, metrics, "pro".getBytes(StandardCharsets.UTF_8));
+        JobSpec premiumJob = JobSpec.of(MeteredJob.KIND, metrics, "premium".getBytes(StandardCharsets.UTF_8));
+        CreatedTask pro = client.createEscrow(TokenAmount.parseStrk("2"), Tier.PRO, proJob);
+        CreatedTask premium = client.createEscrow(TokenAmount.parseStrk("2"), Tier.PREMIUM, premiumJob);
+        TokenAmount demanderBefore = ledger.balanceOf(DEMANDER);
+        TokenAmount treasuryBefore = ledger.balanceOf(TREASURY);
+
+        String proTask = client.submit(pro.taskId(), proJob, SettlementMode.EFFORT, Optional.empty()).taskId();
+        String premiumTask = client.submit(premium.taskId(), premiumJob, SettlementMode.EFFORT, Optional.empty()).taskId();
+        client.awaitResult(proTask, WAIT);
+        client.awaitResult(premiumTask, WAIT);
+
+        assertThat(EffortPricing.effortScore(1234, 777, 12345, 13)).isEqualTo(58_664);
+        TokenAmount proCost = EffortPricing.actualCost(EFFORT_BASE, BasisPoints.of(22_000), 58_664, pro.escrowed());
+        TokenAmount premiumCost = EffortPricing.actualCost(EFFORT_BASE, BasisPoints.of(35_000), 58_664, premium.escrowed());
+        // floor(123456789123456789 * 22000 * 58664 / 10^8) and the same at 35000, in exact integer arithmetic
+        assertThat(proCost).isEqualTo(TokenAmount.ofBaseUnits(new BigInteger("1593343196970463195")));
+        assertThat(premiumCost).isEqualTo(TokenAmount.ofBaseUnits(new BigInteger("2534864176998464174")));
+        EffortSplit proSplit = FeeMath.effortSplit(pro.escrowed(), proCost);
+        EffortSplit premiumSplit = FeeMath.effortSplit(premium.escrowed(), premiumCost);
+        assertThat(ledger.balanceOf(node.address())).isEqualTo(proSplit.provider().plus(premiumSplit.provider()));
+        assertThat(ledger.balanceOf(TREASURY)).isEqualTo(treasuryBefore.plus(proSplit.treasury()).plus(premiumSplit.treasury()));
+        assertThat(ledger.balanceOf(DEMANDER)).isEqualTo(demanderBefore.plus(proSplit.refund()).plus(premiumSplit.refund()));
+        for (CreatedTask t : List.of(pro, premium)) {
+            assertThat(ledger.client(DEMANDER).getTask(t.taskId()).orElseThrow().status()).isEqualTo(EscrowStatus.SETTLED);
+        }
+        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ProviderEvent.TaskCompleted.class,
+                c -> assertThat(c.actualCost()).contains(proCost)));
+        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ProviderEvent.TaskCompleted.class,
+                c -> assertThat(c.actualCost()).contains(premiumCost)));
     }
 
     @Test

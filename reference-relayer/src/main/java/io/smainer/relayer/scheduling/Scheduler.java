@@ -1,9 +1,12 @@
 package io.smainer.relayer.scheduling;
 
+import io.smainer.chain.TokenAmount;
+import io.smainer.fee.EffortPricing;
 import io.smainer.internal.Require;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.Messages;
 import io.smainer.protocol.NodeCapabilities;
+import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.store.NodeRecord;
 import io.smainer.relayer.store.RelayerStore;
@@ -63,6 +66,7 @@ public final class Scheduler implements AutoCloseable {
     private final Duration grace;
     private final TaskNotices notices;
     private final String relayerName;
+    private final TokenAmount effortBase;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
     /**
      * The connected nodes with a free slot, least loaded first, then fastest: the first that fits a task
@@ -119,6 +123,10 @@ public final class Scheduler implements AutoCloseable {
         this.grace = Require.present("deadline_grace", b.grace);
         this.notices = Require.present("notices", b.notices);
         this.relayerName = Require.text("relayer", b.relayerName, 64);
+        this.effortBase = Require.present("effort_base", b.effortBase);
+        if (effortBase.isZero()) {
+            throw new io.smainer.InvalidFieldException("effort_base", "a positive price", effortBase);
+        }
         this.subscription = store.subscribe(s -> {
             if (s.status() == TaskStatus.PENDING) {
                 requestDispatch();
@@ -430,8 +438,18 @@ public final class Scheduler implements AutoCloseable {
         saveNode(n, true);
         store.publish(new Signal(t.id(), TaskStatus.ASSIGNED));
         notices.assigned(next);
-        n.channel.send(new Messages.TaskAssigned(Messages.newId(), t.id(), t.escrowId(), t.job(), t.settlement(),
-                t.escrowAmount(), deadline));
+        n.channel.send(assignment(t, deadline));
+    }
+
+    /**
+     * The {@code task_assigned} message; for effort settlement it carries the pricing the completion will be
+     * checked with: this relayer's base price and the escrow's on-chain multiplier (read at intake).
+     */
+    private Messages.TaskAssigned assignment(TaskRecord t, long deadline) {
+        boolean effort = t.settlement() == SettlementMode.EFFORT;
+        return new Messages.TaskAssigned(Messages.newId(), t.id(), t.escrowId(), t.job(), t.settlement(), t.escrowAmount(),
+                deadline, effort ? Optional.of(effortBase) : Optional.empty(),
+                effort ? Optional.of(t.tierMultiplier()) : Optional.empty());
     }
 
     private void armDeadline(String taskId, int attempt, long atMillis) {
@@ -566,6 +584,7 @@ public final class Scheduler implements AutoCloseable {
         private Duration grace = DEFAULT_DEADLINE_GRACE;
         private TaskNotices notices = TaskNotices.NONE;
         private String relayerName = "relayer";
+        private TokenAmount effortBase = EffortPricing.BASE_PRICE;
 
         private Builder() {
         }
@@ -609,6 +628,16 @@ public final class Scheduler implements AutoCloseable {
         /** @param v told about failures @return this */
         public Builder notices(TaskNotices v) {
             this.notices = v;
+            return this;
+        }
+
+        /**
+         * @param v the effort base price ({@code price.effort_base}) that assignments of effort tasks carry,
+         *     and completions are checked with; default {@link EffortPricing#BASE_PRICE}
+         * @return this
+         */
+        public Builder effortBase(TokenAmount v) {
+            this.effortBase = v;
             return this;
         }
 

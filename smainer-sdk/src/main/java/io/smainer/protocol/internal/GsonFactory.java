@@ -15,6 +15,7 @@ import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
+import io.smainer.fee.BasisPoints;
 import io.smainer.fee.Tier;
 import io.smainer.protocol.ProtocolException;
 import io.smainer.protocol.SettlementMode;
@@ -49,6 +50,7 @@ public final class GsonFactory {
                         m -> m.name().toLowerCase(Locale.ROOT), s -> SettlementMode.valueOf(s.toUpperCase(Locale.ROOT))).nullSafe())
                 .registerTypeAdapter(TaskStatus.class, new StringAdapter<>("status",
                         m -> m.name().toLowerCase(Locale.ROOT), s -> TaskStatus.valueOf(s.toUpperCase(Locale.ROOT))).nullSafe())
+                .registerTypeAdapter(BasisPoints.class, new BasisPointsAdapter().nullSafe())
                 .registerTypeAdapterFactory(new OptionalFactory())
                 .create();
     }
@@ -130,6 +132,54 @@ public final class GsonFactory {
                 return jsonPath.substring(2);
             }
             return jsonPath.startsWith("$") ? jsonPath.substring(1) : jsonPath;
+        }
+    }
+
+    /**
+     * Basis points as a JSON integer ({@code 22000}). Also reads the object form {@code {"value": 22000}}
+     * that records stored before this adapter existed were written in.
+     */
+    private static final class BasisPointsAdapter extends TypeAdapter<BasisPoints> {
+        @Override
+        public void write(JsonWriter out, BasisPoints value) throws IOException {
+            out.value(value.value());
+        }
+
+        @Override
+        public BasisPoints read(JsonReader in) throws IOException {
+            String path = in.getPath().replaceFirst("^\\$\\.?", "");
+            String field = path.isEmpty() ? "bps" : path;
+            JsonToken token = in.peek();
+            long value;
+            if (token == JsonToken.NUMBER) {
+                String text = in.nextString();
+                try {
+                    value = Long.parseLong(text);
+                } catch (NumberFormatException e) {
+                    throw new ProtocolException(field, "an integer number of basis points", text);
+                }
+            } else if (token == JsonToken.BEGIN_OBJECT) {
+                Long found = null;
+                in.beginObject();
+                while (in.hasNext()) {
+                    if (in.nextName().equals("value") && in.peek() == JsonToken.NUMBER) {
+                        found = in.nextLong();
+                    } else {
+                        in.skipValue();
+                    }
+                }
+                in.endObject();
+                if (found == null) {
+                    throw new ProtocolException(field, "an integer number of basis points", "an object without value");
+                }
+                value = found;
+            } else {
+                throw new ProtocolException(field, "an integer number of basis points", token.toString());
+            }
+            if (value < 0 || value > BasisPoints.MAX) {
+                throw new ProtocolException(field, "basis points in [0, " + BasisPoints.MAX + "]", Long.toString(value));
+            }
+            return BasisPoints.of((int) value);
         }
     }
 
