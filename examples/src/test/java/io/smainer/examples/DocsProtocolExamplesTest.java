@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smainer.chain.ChainId;
 import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
 import io.smainer.crypto.Receipts;
 import io.smainer.crypto.Snip12;
 import io.smainer.crypto.StarkCrypto;
+import io.smainer.fee.EffortPricing;
 import io.smainer.job.Jobs;
 import io.smainer.protocol.Message;
 import io.smainer.protocol.MessageType;
 import io.smainer.protocol.Messages;
 import io.smainer.protocol.ProtocolCodec;
+import io.smainer.protocol.SettlementMode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,9 +69,25 @@ class DocsProtocolExamplesTest {
 
     @Test
     void theAssignedJobIsAValidSha256BatchOfHelloAndWorld() throws IOException {
-        Messages.TaskAssigned assigned = only(Messages.TaskAssigned.class);
+        List<Messages.TaskAssigned> all = all(Messages.TaskAssigned.class);
+        assertThat(all).hasSize(2);
+        Messages.TaskAssigned assigned = all.get(0);
+        assertThat(assigned.settlement()).isEqualTo(SettlementMode.FLAT);
+        assertThat(assigned.effortPrice()).isEmpty();
         assertThat(Jobs.readSha256Batch(assigned.job()))
                 .containsExactly("hello".getBytes(StandardCharsets.US_ASCII), "world".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void theEffortAssignmentsPricingGivesTheCostItsCompletionSigns() throws IOException {
+        Messages.TaskAssigned assigned = all(Messages.TaskAssigned.class).get(1);
+        Messages.TaskCompleted done = all(Messages.TaskCompleted.class).get(1);
+        assertThat(assigned.settlement()).isEqualTo(SettlementMode.EFFORT);
+        assertThat(assigned.taskId()).isEqualTo(done.taskId());
+        Messages.EffortPrice price = assigned.effortPrice().orElseThrow();
+        TokenAmount cost = EffortPricing.actualCost(price.basePrice(), price.tierMultiplier(),
+                done.effort().orElseThrow().effortScore(), assigned.escrowAmount());
+        assertThat(done.actualCost()).contains(cost);
     }
 
     private <T extends Message> T only(Class<T> type) throws IOException {
