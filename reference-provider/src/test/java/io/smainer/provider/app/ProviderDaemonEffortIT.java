@@ -7,6 +7,7 @@ import io.smainer.chain.ContractAddress;
 import io.smainer.chain.TokenAmount;
 import io.smainer.client.SmainerClient;
 import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;

@@ -147,7 +147,7 @@ public final class GsonFactory {
 
         @Override
         public BasisPoints read(JsonReader in) throws IOException {
-            String path = in.getPath().replaceFirst("^\\$\\.?", "");
+            String path = StringAdapter.field(in.getPath());
             String field = path.isEmpty() ? "bps" : path;
             JsonToken token = in.peek();
             long value;
