@@ -137,6 +137,8 @@ public final class Launcher {
                 Commands:
                   demo       run a local Smainer network (relayer, providers, a demander) and print a report
                   relayer    run the reference relayer: ./smainer relayer [config.properties]
+                             (chain=local by default, or chain=starknet; ./smainer relayer --help for its
+                             settings, ./smainer relayer keystore for the keystore chain=starknet needs)
                   provider   the reference provider CLI (init, detect, register, run, status)
                   submit     submit a task to a local network started by './smainer relayer' and wait for
                              its checked result: ./smainer submit [--kind matmul|sha256] [--tier pro] [--amount 0.1]
