@@ -109,7 +109,8 @@ public final class Relayer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        webhooks = new Webhooks(config.webhookSecrets(), config.webhookAttempts(), config.webhookBackoff(), clock);
+        webhooks = new Webhooks(config.webhookSecrets(), config.webhookAttempts(), config.webhookBackoff(), clock, store,
+                config.name());
         scheduler = Scheduler.builder().store(store).deadlines(Deadlines.on(timers, clock)).maxAttempts(config.maxAttempts())
                 .offlineAfter(config.offlineAfter()).deadlineGrace(config.deadlineGrace()).relayerName(config.name())
                 .effortBase(config.effortBase())
@@ -178,6 +179,7 @@ public final class Relayer implements AutoCloseable {
         }
         scheduler.recover();
         settler.recover();
+        webhooks.start(); // resumes the webhooks a previous run left pending in the store
         LOG.info("relayer {} listening on {}:{} (REST {}, WebSocket {}/ws)", config.name(), config.host(), port(),
                 ApiHandler.BASE, ApiHandler.BASE);
         return this;

@@ -7,7 +7,9 @@ import io.smainer.internal.Require;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.intake.TaskIntake;
+import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.relayer.store.WebhookDelivery;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,9 +18,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +34,27 @@ import org.slf4j.LoggerFactory;
  * (HMAC-SHA256 over {@code "{timestamp}.{body}"} under the client's secret). A delivery that fails or
  * answers other than 2xx is retried with doubling delays, up to {@code maxAttempts}; each retry is
  * signed afresh. A task without a webhook, or whose client has no secret, gets none.
+ *
+ * <p>The retry schedule lives in the {@link RelayerStore}, not in memory: a webhook is added once per task,
+ * each attempt is claimed from the store with a lease before it is sent ({@link RelayerStore#claimWebhook}),
+ * and the outcome moves it on ({@link RelayerStore#retryWebhook}, {@link RelayerStore#finishWebhook}). On a
+ * Redis store a restarted relayer resumes the pending retries, and relayers sharing the store never send
+ * the same attempt twice. A relayer that dies in the middle of a delivery leaves its claim to run out
+ * ({@link #DEFAULT_CLAIM_LEASE}); that attempt then counts as failed and the next one is claimed by whoever
+ * polls first. Delivery is at least once: a receiver that answered 2xx to a relayer that died before
+ * recording it sees the webhook again (the body's {@code task_id} identifies it).
+ *
+ * <p>Due webhooks are polled every {@code pollInterval} (and at once after a notify, or when a retry this
+ * relayer scheduled comes due). {@link #start()} starts polling; {@link #close()} stops it (idempotent).
  */
 public final class Webhooks implements AutoCloseable {
+    /** How often the store is asked for due webhooks, besides the timers of this relayer's own retries. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    /** How long a claimed attempt is held: more than one delivery may take (5 s connect + 10 s answer). */
+    public static final Duration DEFAULT_CLAIM_LEASE = Duration.ofSeconds(30);
+    /** Due webhooks taken per poll. */
+    private static final int POLL_BATCH = 64;
+
     private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
     private static final ProtocolCodec CODEC = ProtocolCodec.create();
 
@@ -54,29 +78,71 @@ public final class Webhooks implements AutoCloseable {
     private final int maxAttempts;
     private final Duration backoff;
     private final Clock clock;
+    private final RelayerStore store;
+    private final String owner;
+    private final Duration pollInterval;
+    private final Duration claimLease;
     private final HttpClient http;
-    private final ScheduledExecutorService retries;
+    private final ScheduledExecutorService timer;
     private final LongAdder delivered = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean closed;
 
     /**
      * @param secrets client id to webhook secret
      * @param maxAttempts deliveries tried
      * @param backoff the first retry delay
-     * @param clock time (the signed timestamp)
+     * @param clock time (the signed timestamp, due times)
+     * @param store where pending webhooks and their claims live
+     * @param relayerName this relayer's name (claims are held by it, with a random suffix per instance)
      */
-    public Webhooks(Map<String, String> secrets, int maxAttempts, Duration backoff, Clock clock) {
+    public Webhooks(Map<String, String> secrets, int maxAttempts, Duration backoff, Clock clock, RelayerStore store,
+            String relayerName) {
+        this(secrets, maxAttempts, backoff, clock, store, relayerName, DEFAULT_POLL_INTERVAL, DEFAULT_CLAIM_LEASE);
+    }
+
+    /**
+     * @param secrets client id to webhook secret
+     * @param maxAttempts deliveries tried
+     * @param backoff the first retry delay
+     * @param clock time (the signed timestamp, due times)
+     * @param store where pending webhooks and their claims live
+     * @param relayerName this relayer's name
+     * @param pollInterval how often the store is asked for due webhooks
+     * @param claimLease how long a claimed attempt is held
+     */
+    public Webhooks(Map<String, String> secrets, int maxAttempts, Duration backoff, Clock clock, RelayerStore store,
+            String relayerName, Duration pollInterval, Duration claimLease) {
         this.secrets = Map.copyOf(secrets);
         this.maxAttempts = (int) Require.range("webhook.max_attempts", maxAttempts, 1, 100);
         this.backoff = Require.present("backoff", backoff);
         this.clock = Require.present("clock", clock);
+        this.store = Require.present("store", store);
+        this.owner = Require.text("relayer", relayerName, 64) + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.pollInterval = Require.present("poll_interval", pollInterval);
+        this.claimLease = Require.present("claim_lease", claimLease);
+        if (pollInterval.isNegative() || pollInterval.isZero() || claimLease.compareTo(Duration.ofSeconds(16)) < 0) {
+            throw new io.smainer.InvalidFieldException("claim_lease", "a positive poll interval and a lease of at least"
+                    + " 16 s (one delivery's connect and answer timeouts)", pollInterval + ", " + claimLease);
+        }
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "webhooks");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Starts polling the store for due webhooks (those a previous run left included). Idempotent. */
+    public void start() {
+        if (started.compareAndSet(false, true) && !closed) {
+            try {
+                timer.scheduleWithFixedDelay(this::poll, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                LOG.debug("webhooks closed before they started");
+            }
+        }
     }
 
     /** @return deliveries answered 2xx */
@@ -89,54 +155,127 @@ public final class Webhooks implements AutoCloseable {
         return failures.sum();
     }
 
+    /** @return who this instance's claims are held by */
+    public String owner() {
+        return owner;
+    }
+
     /**
+     * Schedules the task's webhook (once per task) and polls at once.
+     *
      * @param t a task that just became SETTLED or FAILED
      */
     public void notify(TaskRecord t) {
-        if (closed || t.webhookUrl().isEmpty()) {
+        if (closed || t.webhookUrl().isEmpty() || secretFor(t).isEmpty()) {
             return;
         }
-        String secret = secrets.get(TaskIntake.webhookClient(t.clientId(), t.demander()));
-        if (secret == null) {
-            return;
+        try {
+            if (store.addWebhook(t.id(), clock.instant())) {
+                pollSoon(0);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not schedule the webhook of task {}: {}", t.id(), e.toString());
         }
-        Body body = t.status() == TaskStatus.SETTLED
-                ? new Body("task.settled", t.id(), t.status(), t.escrowId(), t.completion().map(c -> c.result()),
-                        t.completion().map(c -> c.resultHash()), t.settlementTx(), Optional.empty())
-                : new Body("task.failed", t.id(), t.status(), t.escrowId(), Optional.empty(), Optional.empty(),
-                        Optional.empty(), t.error());
-        deliver(URI.create(t.webhookUrl().get()), secret, CODEC.toJson(body), 1, t.id());
     }
 
-    private void deliver(URI url, String secret, String json, int attempt, String taskId) {
+    private Optional<String> secretFor(TaskRecord t) {
+        return Optional.ofNullable(secrets.get(TaskIntake.webhookClient(t.clientId(), t.demander())));
+    }
+
+    private void pollSoon(long delayMillis) {
         if (closed) {
             return;
         }
+        try {
+            timer.schedule(this::poll, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("webhooks closed; poll dropped");
+        }
+    }
+
+    /** Claims what is due and sends it; runs on the webhook thread only. */
+    private void poll() {
+        if (closed) {
+            return;
+        }
+        try {
+            for (String taskId : store.dueWebhooks(POLL_BATCH)) {
+                if (closed) {
+                    return;
+                }
+                store.claimWebhook(taskId, owner, claimLease).ifPresent(this::deliver);
+            }
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.warn("polling due webhooks failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void deliver(WebhookDelivery claimed) {
+        Optional<TaskRecord> found = store.task(claimed.taskId());
+        Optional<String> secret = found.flatMap(this::secretFor);
+        if (found.isEmpty() || found.get().webhookUrl().isEmpty() || secret.isEmpty()) {
+            LOG.warn("webhook for task {} dropped: the task, its webhook URL or its client's secret is gone",
+                    claimed.taskId());
+            store.finishWebhook(claimed);
+            return;
+        }
+        if (claimed.attempt() > maxAttempts) {
+            LOG.warn("webhook for task {} given up after {} attempts", claimed.taskId(), maxAttempts);
+            store.finishWebhook(claimed);
+            return;
+        }
+        TaskRecord t = found.get();
+        URI url = URI.create(t.webhookUrl().get());
+        String json = CODEC.toJson(body(t));
         long ts = clock.instant().getEpochSecond();
         HttpRequest req = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(ts))
-                .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, ts, json))
+                .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret.get(), ts, json))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
-        http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((res, err) -> {
-            if (err == null && res.statusCode() / 100 == 2) {
+        http.sendAsync(req, HttpResponse.BodyHandlers.discarding())
+                .whenComplete((res, err) -> settled(claimed, url, res == null ? 0 : res.statusCode(), err));
+    }
+
+    private static Body body(TaskRecord t) {
+        return t.status() == TaskStatus.SETTLED
+                ? new Body("task.settled", t.id(), t.status(), t.escrowId(), t.completion().map(c -> c.result()),
+                        t.completion().map(c -> c.resultHash()), t.settlementTx(), Optional.empty())
+                : new Body("task.failed", t.id(), t.status(), t.escrowId(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), t.error());
+    }
+
+    /** One attempt's outcome, recorded in the store (on an HTTP client thread). */
+    private void settled(WebhookDelivery claimed, URI url, int status, Throwable err) {
+        try {
+            if (err == null && status / 100 == 2) {
                 delivered.increment();
+                if (!store.finishWebhook(claimed)) {
+                    LOG.warn("webhook for task {} delivered (attempt {}) after its claim ran out", claimed.taskId(),
+                            claimed.attempt());
+                }
                 return;
             }
             failures.increment();
-            String why = err != null ? err.toString() : "HTTP " + res.statusCode();
-            if (attempt >= maxAttempts) {
-                LOG.warn("webhook for task {} to {} given up after {} attempts: {}", taskId, url.getHost(), attempt, why);
+            String why = err != null ? err.toString() : "HTTP " + status;
+            if (claimed.attempt() >= maxAttempts) {
+                LOG.warn("webhook for task {} to {} given up after {} attempts: {}", claimed.taskId(), url.getHost(),
+                        claimed.attempt(), why);
+                store.finishWebhook(claimed);
                 return;
             }
-            long delay = backoff.toMillis() << Math.min(attempt - 1, 20);
-            LOG.debug("webhook for task {} failed ({}), retry {} in {} ms", taskId, why, attempt + 1, delay);
-            try {
-                retries.schedule(() -> deliver(url, secret, json, attempt + 1, taskId), delay, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                LOG.debug("webhooks closed; retry dropped");
+            long delay = backoff.toMillis() << Math.min(claimed.attempt() - 1, 20);
+            LOG.debug("webhook for task {} failed ({}), attempt {} in {} ms", claimed.taskId(), why, claimed.attempt() + 1,
+                    delay);
+            if (store.retryWebhook(claimed, clock.instant().plusMillis(delay))) {
+                pollSoon(delay);
             }
-        });
+        } catch (RuntimeException e) {
+            // the store is gone (closing): the claim runs out and the attempt is taken again, as after a crash
+            LOG.debug("recording the webhook attempt of task {} failed: {}", claimed.taskId(), e.toString());
+        }
     }
 
     @Override
@@ -145,6 +284,15 @@ public final class Webhooks implements AutoCloseable {
             return;
         }
         closed = true;
-        retries.shutdownNow();
+        // a poll in progress finishes its store command (an interrupted one may still have run on the server)
+        timer.shutdown();
+        try {
+            if (!timer.awaitTermination(2, TimeUnit.SECONDS)) {
+                timer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            timer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

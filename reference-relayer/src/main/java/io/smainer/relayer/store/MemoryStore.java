@@ -41,7 +41,17 @@ public final class MemoryStore implements RelayerStore {
     private final Map<String, NodeRecord> nodes = new ConcurrentSkipListMap<>();
     private final Map<String, Map.Entry<String, Instant>> leases = new HashMap<>();
     private final List<Consumer<Signal>> listeners = new CopyOnWriteArrayList<>();
+    /** Webhooks by task, touched under {@link #lock}; finished ones stay (a task gets one webhook, ever). */
+    private final Map<String, Hook> webhooks = new HashMap<>();
     private long seq;
+
+    /** A task's webhook. */
+    private static final class Hook {
+        int attempt = 1;
+        long due;
+        String owner = "";
+        boolean finished;
+    }
     private volatile boolean closed;
 
     private MemoryStore(Clock clock) {
@@ -249,6 +259,89 @@ public final class MemoryStore implements RelayerStore {
             if (held != null && held.getKey().equals(owner)) {
                 leases.remove(name);
             }
+        }
+    }
+
+    @Override
+    public boolean addWebhook(String taskId, Instant dueAt) {
+        synchronized (lock) {
+            if (webhooks.containsKey(taskId)) {
+                return false;
+            }
+            Hook h = new Hook();
+            h.due = dueAt.toEpochMilli();
+            webhooks.put(taskId, h);
+            return true;
+        }
+    }
+
+    @Override
+    public List<String> dueWebhooks(int max) {
+        long now = clock.millis();
+        synchronized (lock) {
+            return webhooks.entrySet().stream().filter(e -> !e.getValue().finished && e.getValue().due <= now)
+                    .sorted(Comparator.comparingLong((Map.Entry<String, Hook> e) -> e.getValue().due)
+                            .thenComparing(Map.Entry::getKey))
+                    .limit(Math.max(0, max)).map(Map.Entry::getKey).toList();
+        }
+    }
+
+    @Override
+    public Optional<WebhookDelivery> claimWebhook(String taskId, String owner, Duration lease) {
+        long now = clock.millis();
+        synchronized (lock) {
+            Hook h = webhooks.get(taskId);
+            if (h == null || h.finished || h.due > now) {
+                return Optional.empty();
+            }
+            if (!h.owner.isEmpty()) {
+                h.attempt++; // the previous holder's lease ran out: its attempt counts as made
+            }
+            h.owner = owner;
+            h.due = now + Math.max(1, lease.toMillis());
+            return Optional.of(new WebhookDelivery(taskId, h.attempt, owner));
+        }
+    }
+
+    @Override
+    public boolean retryWebhook(WebhookDelivery claimed, Instant dueAt) {
+        synchronized (lock) {
+            Hook h = held(claimed);
+            if (h == null) {
+                return false;
+            }
+            h.attempt++;
+            h.owner = "";
+            h.due = dueAt.toEpochMilli();
+            return true;
+        }
+    }
+
+    @Override
+    public boolean finishWebhook(WebhookDelivery claimed) {
+        synchronized (lock) {
+            Hook h = held(claimed);
+            if (h == null) {
+                return false;
+            }
+            h.owner = "";
+            h.finished = true;
+            return true;
+        }
+    }
+
+    private Hook held(WebhookDelivery claimed) {
+        Hook h = webhooks.get(claimed.taskId());
+        return h != null && !h.finished && h.attempt == claimed.attempt() && h.owner.equals(claimed.owner()) ? h : null;
+    }
+
+    @Override
+    public Optional<WebhookState> webhook(String taskId) {
+        synchronized (lock) {
+            Hook h = webhooks.get(taskId);
+            return h == null ? Optional.empty()
+                    : Optional.of(new WebhookState(h.attempt, h.due, h.owner.isEmpty() ? Optional.empty() : Optional.of(h.owner),
+                            h.finished));
         }
     }
 

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * in-flight node, sequence, JSON); {@code e:<escrow>} the escrow's task id; {@code s:<STATUS>} a sorted
  * set of task ids by sequence; {@code n:<node>} the ids in flight on a node; {@code all} every task by
  * sequence; {@code seq} the counter; {@code nodes} a hash of node JSON; {@code nonce:<scope>|<nonce>}
- * and {@code lease:<name>} with an expiry; signals go on the channel {@code signals}.
+ * and {@code lease:<name>} with an expiry; {@code w:<task>} a task's webhook (attempt, due time, claim owner,
+ * finished; kept {@link #WEBHOOK_RETENTION} once finished) and {@code wq} a sorted set of unfinished webhooks by
+ * due time; signals go on the channel {@code signals}.
  *
  * <p>Time: nonce and lease expiries are compared with the injected {@link Clock}, so relayers sharing a
  * Redis need clocks in step (NTP) to well within a lease's time to live. Redis's own key expiry only
@@ -54,6 +56,9 @@ public final class RedisStore implements RelayerStore {
     public static final String DEFAULT_PREFIX = "smainer:";
     /** How long one Redis command may take. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+
+    /** How long a finished webhook's record is kept (so the task is not notified twice meanwhile). */
+    public static final Duration WEBHOOK_RETENTION = Duration.ofDays(7);
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
 
@@ -157,6 +162,54 @@ public final class RedisStore implements RelayerStore {
     private static final String RELEASE = """
             if redis.call('HGET', ARGV[1], 'o') == ARGV[2] then redis.call('DEL', ARGV[1]) return 1 end
             return 0
+            """;
+
+    /** ARGV: prefix, task, due millis. Once per task. */
+    private static final String WH_ADD = """
+            local k = ARGV[1] .. 'w:' .. ARGV[2]
+            if redis.call('EXISTS', k) == 1 then return 0 end
+            redis.call('HSET', k, 'a', '1', 'd', ARGV[3], 'o', '', 'f', '0')
+            redis.call('ZADD', ARGV[1] .. 'wq', ARGV[3], ARGV[2])
+            return 1
+            """;
+
+    /**
+     * ARGV: prefix, task, owner, now millis, lease millis. Returns the attempt claimed, 0 when not due or held,
+     * -1 when finished or unknown. A claim whose lease ran out counts as an attempt made.
+     */
+    private static final String WH_CLAIM = """
+            local k = ARGV[1] .. 'w:' .. ARGV[2]
+            local h = redis.call('HMGET', k, 'a', 'd', 'o', 'f')
+            if not h[1] or h[4] == '1' then return -1 end
+            local now = tonumber(ARGV[4])
+            if tonumber(h[2]) > now then return 0 end
+            local a = tonumber(h[1])
+            if h[3] ~= '' then a = a + 1 end
+            local held = now + tonumber(ARGV[5])
+            redis.call('HSET', k, 'a', tostring(a), 'd', tostring(held), 'o', ARGV[3])
+            redis.call('ZADD', ARGV[1] .. 'wq', held, ARGV[2])
+            return a
+            """;
+
+    /** ARGV: prefix, task, owner, attempt, next due millis. Only the claim's holder moves it on. */
+    private static final String WH_RETRY = """
+            local k = ARGV[1] .. 'w:' .. ARGV[2]
+            local h = redis.call('HMGET', k, 'a', 'o', 'f')
+            if not h[1] or h[3] == '1' or h[1] ~= ARGV[4] or h[2] ~= ARGV[3] then return 0 end
+            redis.call('HSET', k, 'a', tostring(tonumber(ARGV[4]) + 1), 'd', ARGV[5], 'o', '')
+            redis.call('ZADD', ARGV[1] .. 'wq', ARGV[5], ARGV[2])
+            return 1
+            """;
+
+    /** ARGV: prefix, task, owner, attempt, retention millis. */
+    private static final String WH_FINISH = """
+            local k = ARGV[1] .. 'w:' .. ARGV[2]
+            local h = redis.call('HMGET', k, 'a', 'o', 'f')
+            if not h[1] or h[3] == '1' or h[1] ~= ARGV[4] or h[2] ~= ARGV[3] then return 0 end
+            redis.call('HSET', k, 'o', '', 'f', '1')
+            redis.call('ZREM', ARGV[1] .. 'wq', ARGV[2])
+            redis.call('PEXPIRE', k, tonumber(ARGV[5]))
+            return 1
             """;
 
     private final Clock clock;
@@ -350,6 +403,55 @@ public final class RedisStore implements RelayerStore {
             return;
         }
         script(RELEASE, ScriptOutputType.INTEGER, prefix + "lease:" + name, owner);
+    }
+
+    // ---- webhooks ----
+
+    @Override
+    public boolean addWebhook(String taskId, Instant dueAt) {
+        Long ok = script(WH_ADD, ScriptOutputType.INTEGER, prefix, taskId, Long.toString(dueAt.toEpochMilli()));
+        return ok == 1L;
+    }
+
+    @Override
+    public List<String> dueWebhooks(int max) {
+        if (max <= 0) {
+            return List.of();
+        }
+        return redis.zrangebyscore(prefix + "wq", io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, (double) clock.millis()),
+                io.lettuce.core.Limit.create(0, max));
+    }
+
+    @Override
+    public Optional<WebhookDelivery> claimWebhook(String taskId, String owner, Duration lease) {
+        Long attempt = script(WH_CLAIM, ScriptOutputType.INTEGER, prefix, taskId, Require.text("owner", owner, 128),
+                Long.toString(clock.millis()), Long.toString(Math.max(1, lease.toMillis())));
+        return attempt > 0 ? Optional.of(new WebhookDelivery(taskId, attempt.intValue(), owner)) : Optional.empty();
+    }
+
+    @Override
+    public boolean retryWebhook(WebhookDelivery claimed, Instant dueAt) {
+        Long ok = script(WH_RETRY, ScriptOutputType.INTEGER, prefix, claimed.taskId(), claimed.owner(),
+                Integer.toString(claimed.attempt()), Long.toString(dueAt.toEpochMilli()));
+        return ok == 1L;
+    }
+
+    @Override
+    public boolean finishWebhook(WebhookDelivery claimed) {
+        Long ok = script(WH_FINISH, ScriptOutputType.INTEGER, prefix, claimed.taskId(), claimed.owner(),
+                Integer.toString(claimed.attempt()), Long.toString(WEBHOOK_RETENTION.toMillis()));
+        return ok == 1L;
+    }
+
+    @Override
+    public Optional<WebhookState> webhook(String taskId) {
+        List<io.lettuce.core.KeyValue<String, String>> h = redis.hmget(prefix + "w:" + taskId, "a", "d", "o", "f");
+        if (!h.get(0).hasValue()) {
+            return Optional.empty();
+        }
+        String owner = h.get(2).getValueOrElse("");
+        return Optional.of(new WebhookState(Integer.parseInt(h.get(0).getValue()), Long.parseLong(h.get(1).getValue()),
+                owner.isEmpty() ? Optional.empty() : Optional.of(owner), "1".equals(h.get(3).getValueOrElse("0"))));
     }
 
     // ---- signals ----

@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  *       ({@link #tasksByStatus}, {@link #tasksOnNode}) change in the same step.</li>
  *   <li>{@link #useNonce}: set-if-absent with an expiry.</li>
  *   <li>{@link #acquireLease}: set-if-absent-or-mine with a time to live (the settlement leader).</li>
+ *   <li>{@link #addWebhook} / {@link #claimWebhook} / {@link #retryWebhook} / {@link #finishWebhook}: a
+ *       task's pending webhook (attempt number, next attempt time), claimed per attempt with a lease, so a
+ *       restarted relayer resumes the retries and two relayers never deliver the same attempt.</li>
  * </ul>
  *
  * Implementations are thread-safe; {@link #close()} is idempotent.
@@ -147,6 +150,71 @@ public interface RelayerStore extends AutoCloseable {
      * @param owner who holds it
      */
     void releaseLease(String name, String owner);
+
+    // ---- webhooks ----
+
+    /**
+     * Schedules the first attempt at a task's webhook, once: a task that already has one (pending,
+     * delivered or given up) gets no second.
+     *
+     * @param taskId the task
+     * @param dueAt when the first attempt may start
+     * @return true when scheduled now, false when the task already had a webhook
+     */
+    boolean addWebhook(String taskId, Instant dueAt);
+
+    /**
+     * @param max the most to return
+     * @return tasks whose webhook is due by the store's clock (scheduled and due, or claimed by a relayer
+     *     whose lease ran out), soonest first; {@link #claimWebhook} decides who takes each
+     */
+    List<String> dueWebhooks(int max);
+
+    /**
+     * Claims the due attempt at a task's webhook for {@code owner}, atomically: nobody else holds it, and
+     * it is due. A claim whose holder's lease ran out (it died mid-delivery) counts as a failed attempt: the
+     * next claim gets the next attempt number, so no attempt number is ever delivered twice.
+     *
+     * @param taskId the task
+     * @param owner who claims (a relayer's name)
+     * @param lease how long the claim holds: longer than one delivery may take
+     * @return the claimed attempt; empty when it is not due, held by another, finished or unknown
+     */
+    Optional<WebhookDelivery> claimWebhook(String taskId, String owner, Duration lease);
+
+    /**
+     * The claimed attempt failed: the next one is due at {@code dueAt} and free for anyone to claim.
+     *
+     * @param claimed what {@link #claimWebhook} returned
+     * @param dueAt when the next attempt may start
+     * @return false when the claim was no longer held (its lease ran out and another relayer took it)
+     */
+    boolean retryWebhook(WebhookDelivery claimed, Instant dueAt);
+
+    /**
+     * The claimed attempt was delivered, or was the last: the webhook is done and never delivered again.
+     *
+     * @param claimed what {@link #claimWebhook} returned
+     * @return false when the claim was no longer held
+     */
+    boolean finishWebhook(WebhookDelivery claimed);
+
+    /**
+     * @param taskId a task
+     * @return its webhook's state, for operators and tests
+     */
+    Optional<WebhookState> webhook(String taskId);
+
+    /**
+     * A task's webhook as stored.
+     *
+     * @param attempt the attempt due next, or being delivered, or the last one made once finished
+     * @param dueAtMillis when the next attempt may start (epoch millis), or when a claim's lease ends
+     * @param owner the relayer holding a claim; empty when none does
+     * @param finished true once delivered or given up
+     */
+    record WebhookState(int attempt, long dueAtMillis, Optional<String> owner, boolean finished) {
+    }
 
     /**
      * Tells every subscriber (in every relayer sharing this store) about a task.

@@ -210,4 +210,104 @@ public abstract class RelayerStoreContract {
         TaskRecord v2 = v1.completed(completion(), 3);
         assertThat(StoreCodec.taskFromJson(StoreCodec.taskToJson(v2))).isEqualTo(v2);
     }
+
+    // ---- webhooks ----
+
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    @Test
+    void schedulesATasksWebhookOnlyOnce() {
+        assertThat(store.addWebhook("t1", clock.instant())).isTrue();
+        assertThat(store.addWebhook("t1", clock.instant())).isFalse();
+        WebhookDelivery first = store.claimWebhook("t1", "a", LEASE).orElseThrow();
+        store.finishWebhook(first);
+        assertThat(store.addWebhook("t1", clock.instant())).as("after it was delivered").isFalse();
+        assertThat(store.webhook("t1")).hasValueSatisfying(w -> assertThat(w.finished()).isTrue());
+        assertThat(store.webhook("t2")).isEmpty();
+    }
+
+    @Test
+    void aWebhookIsClaimedOnlyOnceDueAndByOneHolder() {
+        store.addWebhook("t1", clock.instant().plusSeconds(5));
+        assertThat(store.dueWebhooks(10)).isEmpty();
+        assertThat(store.claimWebhook("t1", "a", LEASE)).as("not yet due").isEmpty();
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(store.dueWebhooks(10)).containsExactly("t1");
+
+        WebhookDelivery claimed = store.claimWebhook("t1", "a", LEASE).orElseThrow();
+
+        assertThat(claimed).isEqualTo(new WebhookDelivery("t1", 1, "a"));
+        assertThat(store.claimWebhook("t1", "b", LEASE)).as("held by a").isEmpty();
+        assertThat(store.claimWebhook("t1", "a", LEASE)).as("held, even by a").isEmpty();
+        assertThat(store.dueWebhooks(10)).as("a claimed webhook is not due").isEmpty();
+        assertThat(store.webhook("t1")).contains(new RelayerStore.WebhookState(1,
+                clock.instant().plus(LEASE).toEpochMilli(), Optional.of("a"), false));
+    }
+
+    @Test
+    void aFailedAttemptMakesTheNextOneDueLaterForAnyone() {
+        store.addWebhook("t1", clock.instant());
+        WebhookDelivery first = store.claimWebhook("t1", "a", LEASE).orElseThrow();
+
+        assertThat(store.retryWebhook(first, clock.instant().plusSeconds(2))).isTrue();
+
+        assertThat(store.retryWebhook(first, clock.instant().plusSeconds(2))).as("the claim is spent").isFalse();
+        assertThat(store.claimWebhook("t1", "b", LEASE)).as("not due yet").isEmpty();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(store.claimWebhook("t1", "b", LEASE)).contains(new WebhookDelivery("t1", 2, "b"));
+    }
+
+    @Test
+    void aFinishedWebhookIsNeverDueOrClaimedAgain() {
+        store.addWebhook("t1", clock.instant());
+        store.addWebhook("t2", clock.instant());
+        WebhookDelivery first = store.claimWebhook("t1", "a", LEASE).orElseThrow();
+
+        assertThat(store.finishWebhook(first)).isTrue();
+
+        assertThat(store.finishWebhook(first)).isFalse();
+        assertThat(store.retryWebhook(first, clock.instant())).isFalse();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(store.dueWebhooks(10)).containsExactly("t2");
+        assertThat(store.claimWebhook("t1", "b", LEASE)).isEmpty();
+    }
+
+    @Test
+    void aClaimWhoseLeaseRanOutIsTakenAsTheNextAttemptAndItsHolderCanNoLongerRecordIt() {
+        store.addWebhook("t1", clock.instant());
+        WebhookDelivery lost = store.claimWebhook("t1", "dead", LEASE).orElseThrow();
+        clock.advance(LEASE.plusMillis(1));
+        assertThat(store.dueWebhooks(10)).containsExactly("t1");
+
+        WebhookDelivery taken = store.claimWebhook("t1", "alive", LEASE).orElseThrow();
+
+        assertThat(taken).isEqualTo(new WebhookDelivery("t1", 2, "alive"));
+        assertThat(store.finishWebhook(lost)).isFalse();
+        assertThat(store.retryWebhook(lost, clock.instant())).isFalse();
+        assertThat(store.finishWebhook(taken)).isTrue();
+    }
+
+    @Test
+    void oneOfManyConcurrentWebhookClaimsWins() throws Exception {
+        store.addWebhook("t1", clock.instant());
+        int n = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicInteger won = new AtomicInteger();
+        List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String who = "relayer-" + i;
+            all.add(pool.submit(() -> {
+                go.await();
+                store.claimWebhook("t1", who, LEASE).ifPresent(d -> won.incrementAndGet());
+                return null;
+            }));
+        }
+        go.countDown();
+        for (var f : all) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(won.get()).isEqualTo(1);
+    }
 }
