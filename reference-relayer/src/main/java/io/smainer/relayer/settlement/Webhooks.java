@@ -19,9 +19,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -127,11 +127,14 @@ public final class Webhooks implements AutoCloseable {
                     + " 16 s (one delivery's connect and answer timeouts)", pollInterval + ", " + claimLease);
         }
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "webhooks");
-            t.setDaemon(true);
-            return t;
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "webhooks");
+            th.setDaemon(true);
+            return th;
         });
+        t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() waits only for a poll in progress
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
     }
 
     /** Starts polling the store for due webhooks (those a previous run left included). Idempotent. */
