@@ -123,7 +123,7 @@ class WebhookRetriesIT {
         settings.put("redis.uri", redis.uri());
         settings.put("redis.prefix", prefix);
         settings.put("webhook_secrets", LocalNetwork.DEMANDER.hex() + ":" + SECRET);
-        settings.put("webhook.initial_backoff_millis", "2000");
+        settings.put("webhook.initial_backoff_millis", "3000");
         settings.put("webhook.max_attempts", "5");
         LocalNetwork net = new LocalNetwork(settings);
         open.add(net);
@@ -139,7 +139,7 @@ class WebhookRetriesIT {
         RedisStore view = view(prefix);
         Await.until(Duration.ofSeconds(20), () -> got.size() == 1 && view.webhook(taskId)
                 .map(w -> w.attempt() == 2 && w.owner().isEmpty()).orElse(false), () -> "the first attempt failed: " + got);
-        net.relayer.close(); // stopped before the second attempt is due (2 s after the first)
+        net.relayer.close(); // stopped before the second attempt is due (3 s after the first)
         RelayerStore.WebhookState pending = view.webhook(taskId).orElseThrow();
         assertThat(got).hasSize(1);
         assertThat(pending.attempt()).isEqualTo(2);

@@ -2,12 +2,16 @@ package io.smainer.relayer.scheduling;
 
 import static io.smainer.relayer.scheduling.RecordingChannel.caps;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smainer.InvalidFieldException;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
+import io.smainer.fee.BasisPoints;
 import io.smainer.fee.Tier;
 import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.Messages;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.MutableClock;
@@ -75,6 +79,39 @@ class SchedulerTest {
         assertThat(task(t).nodeId()).contains("n1");
         assertThat(task(t).attempts()).isEqualTo(1);
         assertThat(task(t).deadlineMillis()).isEqualTo(clock.millis() + 60_000 + 10_000);
+    }
+
+    @Test
+    void anEffortAssignmentCarriesTheRelayersBasePriceAndTheEscrowsMultiplierAndAFlatOneNeither() {
+        scheduler.close();
+        TokenAmount base = TokenAmount.ofBaseUnits(123_456_789);
+        scheduler = Scheduler.builder().store(store).deadlines(deadlines).executor(Runnable::run).effortBase(base)
+                .notices(failed::add).build();
+        JobSpec job = new JobSpec("echo", Map.of(), new byte[0], 60_000, 0);
+        // the escrow's on-chain multiplier as read at intake: not the tier's default
+        store.create(TaskRecord.pending("effort", U256.of(501), ContractAddress.of(0xd), job, SettlementMode.EFFORT,
+                TokenAmount.ofBaseUnits(300), TokenAmount.ofBaseUnits(100), BasisPoints.of(30_000), Tier.PRO, Optional.empty(),
+                Optional.empty(), clock.millis()));
+        store.create(TaskRecord.pending("flat", U256.of(502), ContractAddress.of(0xd), job, SettlementMode.FLAT,
+                TokenAmount.ofBaseUnits(220), TokenAmount.ofBaseUnits(100), BasisPoints.of(22_000), Tier.PRO, Optional.empty(),
+                Optional.empty(), clock.millis()));
+        RecordingChannel n = new RecordingChannel("n", caps(Tier.PREMIUM, 2, 0, "echo"));
+
+        scheduler.nodeOnline(n);
+
+        Map<String, Messages.TaskAssigned> sent = new java.util.HashMap<>();
+        n.sent.stream().filter(m -> m instanceof Messages.TaskAssigned).map(m -> (Messages.TaskAssigned) m)
+                .forEach(a -> sent.put(a.taskId(), a));
+        assertThat(sent.keySet()).containsExactlyInAnyOrder("effort", "flat");
+        assertThat(sent.get("effort").effortPrice()).contains(new Messages.EffortPrice(base, BasisPoints.of(30_000)));
+        assertThat(sent.get("flat").effortBasePrice()).isEmpty();
+        assertThat(sent.get("flat").tierMultiplier()).isEmpty();
+    }
+
+    @Test
+    void refusesAZeroEffortBasePrice() {
+        assertThatThrownBy(() -> Scheduler.builder().store(store).deadlines(deadlines).executor(Runnable::run)
+                .effortBase(TokenAmount.ZERO).build()).isInstanceOf(InvalidFieldException.class).hasMessageContaining("effort_base");
     }
 
     @Test
