@@ -52,6 +52,10 @@ public final class Webhooks implements AutoCloseable {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     /** How long a claimed attempt is held: more than one delivery may take (5 s connect + 10 s answer). */
     public static final Duration DEFAULT_CLAIM_LEASE = Duration.ofSeconds(30);
+    /** On start, tasks that ended this recently without a webhook record get one (see {@link #start()}). */
+    public static final Duration CATCH_UP_WINDOW = Duration.ofHours(1);
+    /** The newest tasks looked at on start for {@link #CATCH_UP_WINDOW}. */
+    static final int CATCH_UP_TASKS = 2_000;
     /** Due webhooks taken per poll. */
     private static final int POLL_BATCH = 64;
 
@@ -137,10 +141,16 @@ public final class Webhooks implements AutoCloseable {
         this.timer = t;
     }
 
-    /** Starts polling the store for due webhooks (those a previous run left included). Idempotent. */
+    /**
+     * Starts polling the store for due webhooks (those a previous run left included). First it catches up:
+     * among the {@value #CATCH_UP_TASKS} newest tasks, one that became SETTLED or FAILED within
+     * {@link #CATCH_UP_WINDOW} and has no webhook record gets one (a relayer that died between settling a task
+     * and adding its webhook); a task that had one is not notified again. Idempotent.
+     */
     public void start() {
         if (started.compareAndSet(false, true) && !closed) {
             try {
+                timer.execute(this::catchUp);
                 timer.scheduleWithFixedDelay(this::poll, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 LOG.debug("webhooks closed before they started");
@@ -178,6 +188,27 @@ public final class Webhooks implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("could not schedule the webhook of task {}: {}", t.id(), e.toString());
+        }
+    }
+
+    private void catchUp() {
+        long since = clock.millis() - CATCH_UP_WINDOW.toMillis();
+        int added = 0;
+        try {
+            for (TaskRecord t : store.recentTasks(CATCH_UP_TASKS)) {
+                boolean ended = t.status() == TaskStatus.SETTLED || t.status() == TaskStatus.FAILED;
+                if (ended && t.updatedAtMillis() >= since && t.webhookUrl().isPresent() && secretFor(t).isPresent()
+                        && store.addWebhook(t.id(), clock.instant())) {
+                    added++;
+                }
+            }
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.warn("catching up on webhooks failed: {}", e.toString());
+            }
+        }
+        if (added > 0) {
+            LOG.info("{} webhook(s) of tasks that ended without one were scheduled", added);
         }
     }
 

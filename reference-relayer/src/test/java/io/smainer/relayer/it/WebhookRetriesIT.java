@@ -209,4 +209,41 @@ class WebhookRetriesIT {
         assertThat(first.delivered() + second.delivered()).isEqualTo(tasks);
         assertThat(first.failures() + second.failures()).isEqualTo(tasks);
     }
+
+    @Test
+    void aTaskThatEndedWithoutItsWebhookRecordGetsOneWhenARelayerStarts() throws Exception {
+        int[] port = new int[1];
+        List<Delivery> got = receiver(n -> false, port);
+        String prefix = "webhooks" + PREFIXES.incrementAndGet() + ":";
+        RedisStore store = view(prefix);
+        ContractAddress demander = ContractAddress.of(0xd1);
+        // as if a relayer died between recording the failure and adding the webhook
+        TaskRecord t = store.create(TaskRecord.pending("orphan", U256.of(77), demander,
+                JobSpec.of("echo", Map.of(), new byte[] {7}), SettlementMode.FLAT, TokenAmount.ofBaseUnits(1000),
+                TokenAmount.ofBaseUnits(1000), Tier.BASIC.defaultMultiplier(), Tier.BASIC,
+                Optional.of("http://127.0.0.1:" + port[0] + "/hook"), Optional.empty(), System.currentTimeMillis())).task();
+        assertThat(store.replace(t, t.failed("no node could run it", System.currentTimeMillis()))).isTrue();
+        assertThat(store.webhook("orphan")).isEmpty();
+
+        Webhooks restarted = new Webhooks(Map.of(demander.hex(), SECRET), 3, Duration.ofMillis(100), Clock.systemUTC(),
+                store, "relayer-c");
+        open.add(restarted);
+        restarted.start();
+        Await.until(Duration.ofSeconds(10), () -> store.webhook("orphan").map(RelayerStore.WebhookState::finished)
+                .orElse(false), () -> "the orphan's webhook finished: " + got);
+        Webhooks again = new Webhooks(Map.of(demander.hex(), SECRET), 3, Duration.ofMillis(100), Clock.systemUTC(),
+                store, "relayer-d");
+        open.add(again);
+        again.start();
+        again.notify(store.task("orphan").orElseThrow());
+
+        // the record is finished, so neither the second start's catch-up nor a notify adds another
+        assertThat(store.webhook("orphan")).contains(new RelayerStore.WebhookState(1,
+                store.webhook("orphan").orElseThrow().dueAtMillis(), Optional.empty(), true));
+        assertThat(store.addWebhook("orphan", Instant.now())).isFalse();
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0).signatureValid()).isTrue();
+        assertThat(got.get(0).body()).contains("\"event\":\"task.failed\"").contains("no node could run it");
+        assertThat(store.dueWebhooks(10)).isEmpty();
+    }
 }
