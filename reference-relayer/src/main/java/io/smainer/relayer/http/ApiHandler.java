@@ -334,8 +334,13 @@ public final class ApiHandler extends Handler.Abstract {
             throw new HttpExceptions.PayloadTooLarge("the body may be at most " + max + " bytes, got " + declared);
         }
         try (InputStream in = Content.Source.asInputStream(req)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 1024);
-            byte[] buf = new byte[16384];
+            if (declared >= 0) {
+                // Jetty holds the body to its Content-Length: read exactly that, with no scratch buffer
+                byte[] body = in.readNBytes((int) declared);
+                return new String(body, StandardCharsets.UTF_8);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+            byte[] buf = new byte[4096];
             int n;
             while ((n = in.read(buf)) >= 0) {
                 out.write(buf, 0, n);

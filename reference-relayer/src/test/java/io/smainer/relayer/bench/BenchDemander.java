@@ -17,6 +17,8 @@ import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.StringRequestContent;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.net.URI;
@@ -44,7 +46,8 @@ public final class BenchDemander {
     }
 
     /**
-     * @param args relayer port, task count, demander count, requests in flight, output file
+     * @param args relayer port, task count, demander count, requests in flight, output file, rate (tasks/s, 0 for
+     *     as fast as the window allows), warm-up tasks
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
@@ -54,6 +57,7 @@ public final class BenchDemander {
         int inFlight = Integer.parseInt(args[3]);
         Path out = Path.of(args[4]);
         double rate = args.length > 5 ? Double.parseDouble(args[5]) : 0; // tasks/s; 0: as fast as the window allows
+        int warmup = args.length > 6 ? Integer.parseInt(args[6]) : 0; // tasks sent first and not measured
         StarkCrypto crypto = StarkCrypto.defaultCrypto();
         ProtocolCodec codec = ProtocolCodec.create();
         SecureRandom random = new SecureRandom();
@@ -83,51 +87,34 @@ public final class BenchDemander {
         http.setMaxRequestsQueuedPerDestination(Math.max(1024, inFlight * 2));
         http.setConnectTimeout(10_000);
         http.start();
-        URI submit = URI.create("http://127.0.0.1:" + port + "/api/v1/tasks");
+        URI submitUri = URI.create("http://127.0.0.1:" + port + "/api/v1/tasks");
         URI stats = URI.create("http://127.0.0.1:" + port + "/api/v1/stats");
         AtomicLongArray sent = new AtomicLongArray(tasks);
         AtomicInteger refused = new AtomicInteger();
-        AtomicInteger done = new AtomicInteger();
         Semaphore window = new Semaphore(inFlight);
-        long startMicros = BenchAccounts.nowMicros();
-        long start = System.nanoTime();
-        for (int i = 0; i < tasks; i++) {
-            long due = 0;
-            if (rate > 0) {
-                // open loop: task i is due at start + i / rate, and its latency counts from then even when the
-                // generator falls behind (no coordinated omission)
-                due = start + (long) (i * 1e9 / rate);
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+        if (warmup > 0) {
+            // warm-up: the JIT compiles the hot paths and the key tables fill before anything is measured
+            submit(http, submitUri, bodies, 0, warmup, 0, window, sent, refused);
+            window.acquire(inFlight);
+            window.release(inFlight);
+            awaitStatus(http, stats, warmup, "completed", Duration.ofMinutes(3));
+            System.out.println("DEMAND warm tasks=" + warmup + String.format(" cpu_s=%.2f", BenchAccounts.cpuSeconds())
+                    + BenchAccounts.systemCpu());
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null && !line.trim().equals("GO")) {
+                // the benchmark takes every process's CPU counters, then says GO
             }
-            window.acquire();
-            int index = i;
-            sent.set(i, rate > 0 ? startMicros + (due - start) / 1_000 : BenchAccounts.nowMicros());
-            http.POST(submit).body(new StringRequestContent("application/json", bodies[i], StandardCharsets.UTF_8))
-                    .timeout(30, TimeUnit.SECONDS).send(new BufferingResponseListener() {
-                        @Override
-                        public void onComplete(Result r) {
-                            if (r.isFailed() || r.getResponse().getStatus() / 100 != 2) {
-                                if (refused.incrementAndGet() <= 5) {
-                                    System.out.println("refused task " + index + ": " + (r.isFailed() ? r.getFailure()
-                                            : r.getResponse().getStatus() + " " + getContentAsString()));
-                                }
-                            }
-                            done.incrementAndGet();
-                            window.release();
-                        }
-                    });
         }
+        long start = System.nanoTime();
+        submit(http, submitUri, bodies, warmup, tasks, rate, window, sent, refused);
         window.acquire(inFlight);
         long submitted = System.nanoTime();
         long completedAt = 0;
         long settledAt = 0;
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (System.nanoTime() < deadline) {
-            JsonObject t = JsonParser.parseString(http.GET(stats).getContentAsString()).getAsJsonObject()
-                    .getAsJsonObject("tasks");
+            JsonObject t = stats(http, stats);
             long settled = t.get("settled").getAsLong();
             long completed = t.get("completed").getAsLong() + settled;
             long now = System.nanoTime();
@@ -145,9 +132,63 @@ public final class BenchDemander {
                 w.println(i + " " + sent.get(i));
             }
         }
-        System.out.println(String.format("DEMAND tasks=%d refused=%d submit_s=%.3f completed_s=%.3f settled_s=%.3f cpu_s=%.2f",
-                tasks, refused.get(), (submitted - start) / 1e9, completedAt == 0 ? -1 : (completedAt - start) / 1e9,
+        System.out.println(String.format("DEMAND tasks=%d measured=%d refused=%d submit_s=%.3f completed_s=%.3f settled_s=%.3f"
+                + " cpu_s=%.2f", tasks, tasks - warmup, refused.get(), (submitted - start) / 1e9, completedAt == 0 ? -1 : (completedAt - start) / 1e9,
                 settledAt == 0 ? -1 : (settledAt - start) / 1e9, BenchAccounts.cpuSeconds()) + BenchAccounts.systemCpu());
         System.exit(0);
+    }
+
+    /**
+     * Sends bodies {@code [from, to)}, at most the window's permits in flight; with a rate, task i is due at
+     * the start plus {@code (i - from) / rate}, and its latency counts from then even when the generator falls
+     * behind (no coordinated omission).
+     */
+    private static void submit(HttpClient http, URI uri, String[] bodies, int from, int to, double rate, Semaphore window,
+            AtomicLongArray sent, AtomicInteger refused) throws InterruptedException {
+        long startMicros = BenchAccounts.nowMicros();
+        long start = System.nanoTime();
+        for (int i = from; i < to; i++) {
+            long due = 0;
+            if (rate > 0) {
+                due = start + (long) ((i - from) * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+            }
+            window.acquire();
+            int index = i;
+            sent.set(i, rate > 0 ? startMicros + (due - start) / 1_000 : BenchAccounts.nowMicros());
+            http.POST(uri).body(new StringRequestContent("application/json", bodies[i], StandardCharsets.UTF_8))
+                    .timeout(30, TimeUnit.SECONDS).send(new BufferingResponseListener() {
+                        @Override
+                        public void onComplete(Result r) {
+                            if (r.isFailed() || r.getResponse().getStatus() / 100 != 2) {
+                                if (refused.incrementAndGet() <= 5) {
+                                    System.out.println("refused task " + index + ": " + (r.isFailed() ? r.getFailure()
+                                            : r.getResponse().getStatus() + " " + getContentAsString()));
+                                }
+                            }
+                            window.release();
+                        }
+                    });
+        }
+    }
+
+    private static JsonObject stats(HttpClient http, URI stats) throws Exception {
+        return JsonParser.parseString(http.GET(stats).getContentAsString()).getAsJsonObject().getAsJsonObject("tasks");
+    }
+
+    /** Waits until at least {@code count} tasks are completed or settled. */
+    private static void awaitStatus(HttpClient http, URI stats, int count, String what, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject t = stats(http, stats);
+            if (t.get("completed").getAsLong() + t.get("settled").getAsLong() >= count) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException(count + " tasks not " + what + " within " + timeout);
     }
 }

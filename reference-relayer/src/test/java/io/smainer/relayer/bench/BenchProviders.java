@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * The load benchmark's providers: {@code count} SDK {@link ProviderNode}s in one process, each its own
  * WebSocket and account, sharing one HTTP client and one job runner. Each echo job notes when it
  * started (the task's assignment reached the provider). Prints {@code PROVIDERS READY} once all are
- * logged in; on {@code STOP} writes {@code index startMicros} lines to the output file and exits.
+ * logged in; on {@code CPU} prints its CPU time so far; on {@code STOP} writes {@code index startMicros} lines to the output file and exits.
  */
 public final class BenchProviders {
     private BenchProviders() {
@@ -80,7 +80,9 @@ public final class BenchProviders {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null && !line.trim().equals("STOP")) {
-                // wait
+                if (line.trim().equals("CPU")) {
+                    System.out.println(String.format("CPU cpu_s=%.2f", BenchAccounts.cpuSeconds()) + BenchAccounts.systemCpu());
+                }
             }
         }
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * The load benchmark's relayer process: an in-process ledger standing for the chain (providers
  * registered with their keys, demanders funded, {@code tasks} escrows created in order so escrow
  * {@code i + 1} pays for task {@code i}), and a relayer on it with signature checks on. Prints
- * {@code READY port=N}; on standard input {@code HEAP} prints the heap used after a GC, {@code STOP}
+ * {@code READY port=N}; on standard input {@code HEAP} prints the heap used after a GC, {@code CPU} the CPU
+ * time so far (process, in-process chain, kernel, threads), {@code STOP}
  * prints the final counts and whether the balances reconcile, then exits. Stops by itself after 15
  * minutes.
  */
@@ -102,6 +103,9 @@ public final class BenchRelayer {
                         System.out.printf("HEAP used_mib=%d committed_mib=%d max_mib=%d ws_connections=%d%n",
                                 heap.getUsed() >> 20, heap.getCommitted() >> 20, heap.getMax() >> 20,
                                 relayer.metrics().value("smainer_ws_connections", ""));
+                    } else if (line.trim().equals("CPU")) {
+                        System.out.println(String.format("CPU cpu_s=%.2f chain_cpu_s=%.2f", BenchAccounts.cpuSeconds(),
+                                chainCpu.seconds()) + BenchAccounts.systemCpu() + " " + threadCpu());
                     } else if (line.trim().equals("STOP")) {
                         break;
                     }
@@ -114,6 +118,7 @@ public final class BenchRelayer {
             TokenAmount perTask = FeeMath.flatSplit(FeeMath.quote(base, Tier.BASIC).escrow()).treasury();
             boolean reconciled = ledger.balanceOf(BenchAccounts.TREASURY).baseUnits()
                     .equals(perTask.baseUnits().multiply(BigInteger.valueOf(settled)));
+            System.out.println("THREADS " + threadCpu());
             System.out.println("FINAL " + counts + " batches=" + relayer.settler().map(x -> x.batchesSent()).orElse(0L)
                     + " treasury_reconciles=" + reconciled + String.format(" cpu_s=%.2f chain_cpu_s=%.2f",
                     BenchAccounts.cpuSeconds(), chainCpu.seconds()) + BenchAccounts.systemCpu());
@@ -155,6 +160,23 @@ public final class BenchRelayer {
         double seconds() {
             return nanos.sum() / 1e9;
         }
+    }
+
+    /** CPU seconds of the live threads, grouped by name with any trailing number dropped, largest first. */
+    static String threadCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Double> byGroup = new java.util.TreeMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
+            long nanos = threads.getThreadCpuTime(id);
+            if (info != null && nanos > 0) {
+                byGroup.merge(info.getThreadName().replaceAll("[-#]?\\d+$", ""), nanos / 1e9, Double::sum);
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        byGroup.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(12)
+                .forEach(e -> out.append(String.format("%s=%.2f ", e.getKey().replace(' ', '_'), e.getValue())));
+        return out.toString().trim();
     }
 
     static ContractAddress relayerAccount() {

@@ -97,6 +97,10 @@ public final class LoadBench {
         int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "8"));
         int demanders = Integer.parseInt(o.getOrDefault("demanders", "10"));
         int inFlight = Integer.parseInt(o.getOrDefault("in_flight", "64"));
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", Integer.toString(Math.min(2000, tasks / 10))));
+        if (warmup < 0 || warmup >= tasks) {
+            throw new IllegalArgumentException("warmup: expected 0 to tasks - 1 (" + (tasks - 1) + "), got " + warmup);
+        }
         Path dir = Files.createTempDirectory("load-bench-");
         Path sentFile = dir.resolve("sent.txt");
         Path startedFile = dir.resolve("started.txt");
@@ -112,8 +116,17 @@ public final class LoadBench {
                 String providersReady = provs.awaitLine(Duration.ofMinutes(2), l -> l.startsWith("PROVIDERS READY"));
                 try (ChildJvm demand = ChildJvm.start("demander", harnessJvm(o, "jfr_demander"), BenchDemander.class,
                         List.of(port, Integer.toString(tasks), Integer.toString(demanders), Integer.toString(inFlight),
-                                sentFile.toString(), o.getOrDefault("rate", "0")), System.out)) {
+                                sentFile.toString(), o.getOrDefault("rate", "0"), Integer.toString(warmup)), System.out)) {
                     String signed = demand.awaitLine(Duration.ofMinutes(3), l -> l.startsWith("DEMAND signed="));
+                    if (warmup > 0) {
+                        // the measured phase starts from here: take every process's CPU counters, then let it go
+                        signed = demand.awaitLine(Duration.ofMinutes(4), l -> l.startsWith("DEMAND warm"));
+                        relayer.send("CPU");
+                        relayerReady = relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("CPU"));
+                        provs.send("CPU");
+                        providersReady = provs.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("CPU"));
+                        demand.send("GO");
+                    }
                     String result = demand.awaitLine(Duration.ofMinutes(8), l -> l.startsWith("DEMAND tasks="));
                     demand.awaitExit(Duration.ofSeconds(30));
                     relayer.send("HEAP");
@@ -122,17 +135,23 @@ public final class LoadBench {
                     String providersDone = provs.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("PROVIDERS DONE"));
                     provs.awaitExit(Duration.ofSeconds(30));
                     relayer.send("STOP");
+                    String relayerThreads = relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("THREADS"));
                     String relayerFinal = relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("FINAL"));
                     relayer.awaitExit(Duration.ofSeconds(30));
-                    report(tasks, providers, concurrency, demanders, inFlight, o.getOrDefault("rate", "max"), result, sentFile,
-                            startedFile);
+                    int measured = tasks - warmup;
+                    report(tasks, warmup, providers, concurrency, demanders, inFlight, o.getOrDefault("rate", "max"), result,
+                            sentFile, startedFile);
                     double relayerCpu = cpu(relayerFinal) - cpu(relayerReady);
-                    double chainCpu = Double.parseDouble(ChildJvm.field(relayerFinal, "chain_cpu_s").orElse("0"));
-                    cpuReport(tasks, relayerCpu - chainCpu, chainCpu, cpu(providersDone) - cpu(providersReady),
+                    double chainCpu = chainCpu(relayerFinal) - chainCpu(relayerReady);
+                    cpuReport(measured, relayerCpu - chainCpu, chainCpu, cpu(providersDone) - cpu(providersReady),
                             cpu(result) - cpu(signed));
                     System.out.printf("  of which in the kernel (ms per task): relayer %.3f, providers %.3f, demander %.3f%n",
-                            (sys(relayerFinal) - sys(relayerReady)) * 1e3 / tasks,
-                            (sys(providersDone) - sys(providersReady)) * 1e3 / tasks, (sys(result) - sys(signed)) * 1e3 / tasks);
+                            (sys(relayerFinal) - sys(relayerReady)) * 1e3 / measured,
+                            (sys(providersDone) - sys(providersReady)) * 1e3 / measured,
+                            (sys(result) - sys(signed)) * 1e3 / measured);
+                    System.out.println("  relayer threads still alive, CPU ms per measured task: "
+                            + threadDeltas(relayerReady, relayerThreads, measured)
+                            + " (the rest of the relayer's CPU: JIT, GC, threads that ended)");
                 }
             }
         } finally {
@@ -140,6 +159,38 @@ public final class LoadBench {
             Files.deleteIfExists(startedFile);
             Files.deleteIfExists(dir);
         }
+    }
+
+    /** {@code name=seconds} tokens of two thread lines, as milliseconds per task between them. */
+    private static String threadDeltas(String before, String after, int tasks) {
+        Map<String, Double> start = new HashMap<>();
+        for (String token : before.split("\\s+")) {
+            int eq = token.lastIndexOf('=');
+            if (eq > 0) {
+                try {
+                    start.put(token.substring(0, eq), Double.parseDouble(token.substring(eq + 1)));
+                } catch (NumberFormatException e) {
+                    // not a thread's figure
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String token : after.substring("THREADS ".length()).split("\\s+")) {
+            int eq = token.lastIndexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            String name = token.substring(0, eq);
+            double ms = (Double.parseDouble(token.substring(eq + 1)) - start.getOrDefault(name, 0.0)) * 1e3 / tasks;
+            if (ms >= 0.005 && !name.contains("acceptor")) {
+                out.append(String.format("%s %.3f, ", name, ms));
+            }
+        }
+        return out.length() == 0 ? "(none)" : out.substring(0, out.length() - 2);
+    }
+
+    private static double chainCpu(String line) {
+        return Double.parseDouble(ChildJvm.field(line, "chain_cpu_s").orElse("0"));
     }
 
     private static double sys(String line) {
@@ -183,13 +234,13 @@ public final class LoadBench {
         return t;
     }
 
-    private static void report(int tasks, int providers, int concurrency, int demanders, int inFlight, String rate,
-            String result, Path sentFile, Path startedFile) throws IOException {
+    private static void report(int tasks, int warmup, int providers, int concurrency, int demanders, int inFlight,
+            String rate, String result, Path sentFile, Path startedFile) throws IOException {
         long[] sent = times(sentFile, tasks);
         long[] started = times(startedFile, tasks);
         long[] lat = new long[tasks];
         int n = 0;
-        for (int i = 0; i < tasks; i++) {
+        for (int i = warmup; i < tasks; i++) {
             if (sent[i] > 0 && started[i] > 0) {
                 lat[n++] = started[i] - sent[i];
             }
@@ -199,14 +250,15 @@ public final class LoadBench {
         double settled = Double.parseDouble(ChildJvm.field(result, "settled_s").orElse("-1"));
         double submit = Double.parseDouble(ChildJvm.field(result, "submit_s").orElse("-1"));
         System.out.println();
-        System.out.printf("LOAD tasks=%d providers=%d concurrency=%d demanders=%d in_flight=%d rate=%s cores=%d"
-                + " loadavg(1,5,15 min)=%s%n", tasks, providers, concurrency, demanders, inFlight, rate,
-                Runtime.getRuntime().availableProcessors(), loadAverage());
-        System.out.printf("  submitted in %.2f s: %.0f tasks/s accepted%n", submit, tasks / submit);
+        int measured = tasks - warmup;
+        System.out.printf("LOAD tasks=%d (warm-up %d, measured %d) providers=%d concurrency=%d demanders=%d in_flight=%d"
+                + " rate=%s cores=%d loadavg(1,5,15 min)=%s%n", tasks, warmup, measured, providers, concurrency, demanders,
+                inFlight, rate, Runtime.getRuntime().availableProcessors(), loadAverage());
+        System.out.printf("  submitted in %.2f s: %.0f tasks/s accepted%n", submit, measured / submit);
         System.out.printf("  all completed after %.2f s: %.0f tasks/s end to end (signatures checked)%n", completed,
-                tasks / completed);
+                measured / completed);
         System.out.printf("  all settled after %.2f s: %.0f tasks/s end to end including settlement%n", settled,
-                tasks / settled);
+                measured / settled);
         if (n > 0) {
             System.out.printf("  submit-to-assign latency over %d tasks: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                     n, lat[n / 2] / 1e3, lat[(int) (n * 0.9)] / 1e3, lat[(int) Math.min(n - 1, n * 0.99)] / 1e3,
