@@ -90,11 +90,12 @@ public final class BenchDemander {
         URI submitUri = URI.create("http://127.0.0.1:" + port + "/api/v1/tasks");
         URI stats = URI.create("http://127.0.0.1:" + port + "/api/v1/stats");
         AtomicLongArray sent = new AtomicLongArray(tasks);
+        AtomicLongArray answered = new AtomicLongArray(tasks);
         AtomicInteger refused = new AtomicInteger();
         Semaphore window = new Semaphore(inFlight);
         if (warmup > 0) {
             // warm-up: the JIT compiles the hot paths and the key tables fill before anything is measured
-            submit(http, submitUri, bodies, 0, warmup, 0, window, sent, refused);
+            submit(http, submitUri, bodies, 0, warmup, 0, window, sent, answered, refused);
             window.acquire(inFlight);
             window.release(inFlight);
             awaitStatus(http, stats, warmup, "completed", Duration.ofMinutes(3));
@@ -107,7 +108,7 @@ public final class BenchDemander {
             }
         }
         long start = System.nanoTime();
-        submit(http, submitUri, bodies, warmup, tasks, rate, window, sent, refused);
+        submit(http, submitUri, bodies, warmup, tasks, rate, window, sent, answered, refused);
         window.acquire(inFlight);
         long submitted = System.nanoTime();
         long completedAt = 0;
@@ -132,6 +133,18 @@ public final class BenchDemander {
                 w.println(i + " " + sent.get(i));
             }
         }
+        long[] rtt = new long[tasks - warmup];
+        int n = 0;
+        for (int i = warmup; i < tasks; i++) {
+            if (answered.get(i) > 0) {
+                rtt[n++] = answered.get(i) - sent.get(i);
+            }
+        }
+        java.util.Arrays.sort(rtt, 0, n);
+        if (n > 0) {
+            System.out.printf("DEMAND POST /tasks answered (from send or due time) p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n",
+                    rtt[n / 2] / 1e3, rtt[(int) (n * 0.9)] / 1e3, rtt[(int) Math.min(n - 1, n * 0.99)] / 1e3);
+        }
         System.out.println(String.format("DEMAND tasks=%d measured=%d refused=%d submit_s=%.3f completed_s=%.3f settled_s=%.3f"
                 + " cpu_s=%.2f", tasks, tasks - warmup, refused.get(), (submitted - start) / 1e9, completedAt == 0 ? -1 : (completedAt - start) / 1e9,
                 settledAt == 0 ? -1 : (settledAt - start) / 1e9, BenchAccounts.cpuSeconds()) + BenchAccounts.systemCpu());
@@ -144,7 +157,7 @@ public final class BenchDemander {
      * behind (no coordinated omission).
      */
     private static void submit(HttpClient http, URI uri, String[] bodies, int from, int to, double rate, Semaphore window,
-            AtomicLongArray sent, AtomicInteger refused) throws InterruptedException {
+            AtomicLongArray sent, AtomicLongArray answered, AtomicInteger refused) throws InterruptedException {
         long startMicros = BenchAccounts.nowMicros();
         long start = System.nanoTime();
         for (int i = from; i < to; i++) {
@@ -169,6 +182,7 @@ public final class BenchDemander {
                                             : r.getResponse().getStatus() + " " + getContentAsString()));
                                 }
                             }
+                            answered.set(index, BenchAccounts.nowMicros());
                             window.release();
                         }
                     });

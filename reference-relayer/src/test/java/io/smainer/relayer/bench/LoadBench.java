@@ -30,7 +30,8 @@ public final class LoadBench {
 
     /**
      * @param args {@code key=value}: tasks, providers, concurrency, demanders, in_flight, rate (tasks/s, open loop: each
-     *     task's latency counts from when it was due), gc (the relayer's collector: g1, parallel or z), jfr (a file for
+     *     task's latency counts from when it was due), gc (the relayer's collector: g1, parallel or z),
+     *     relayer_jvm (more JVM flags for the relayer, {@code ;}-separated), jfr (a file for
      *     the relayer's flight recording; jfr_providers and jfr_demander for the other two), relayer (extra relayer settings, {@code ;}-separated), connections
      * @throws Exception on failure
      */
@@ -50,6 +51,9 @@ public final class LoadBench {
 
     private static List<String> relayerJvm(Map<String, String> o) {
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-Xms1g", gcFlag(o.getOrDefault("gc", "g1"))));
+        if (o.containsKey("relayer_jvm")) {
+            jvm.addAll(Arrays.asList(o.get("relayer_jvm").split(";")));
+        }
         if (o.containsKey("jfr")) {
             jvm.add(jfr(o.get("jfr")));
         }
