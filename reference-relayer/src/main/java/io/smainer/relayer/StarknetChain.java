@@ -7,6 +7,7 @@ import io.smainer.config.Settings;
 import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.ChainException;
+import io.smainer.escrow.ChainMismatchException;
 import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.escrow.StarknetEscrow;
 import java.net.URI;
@@ -67,12 +68,11 @@ public final class StarknetChain {
                     .receiptTimeout(config.receiptTimeout()).pollInterval(config.pollInterval()).crypto(crypto).build();
         } catch (InvalidFieldException e) {
             throw new StartException("the Starknet settings are invalid: " + e.getMessage());
+        } catch (ChainMismatchException e) {
+            throw new StartException("chain_id: the node at rpc_url (" + where + ") is on chain " + e.actual()
+                    + ", not " + e.expected() + "; set chain_id to the chain you mean to settle on, or rpc_url to a node"
+                    + " of that chain");
         } catch (ChainException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("expected chain ")) {
-                throw new StartException("chain_id: the node at rpc_url (" + where + ") is on another chain: "
-                        + e.getMessage().replace(rpc.toString(), where) + "; set chain_id to the chain you mean to settle "
-                        + "on, or rpc_url to a node of that chain");
-            }
             throw new StartException("rpc_url: no Starknet JSON-RPC node answers at " + where + " ("
                     + String.valueOf(e.getMessage()).replace(rpc.toString(), where) + "); check rpc_url and that the node runs");
         }

@@ -249,7 +249,11 @@ class StarknetEscrowIT {
     void theChainIdIsCheckedAtStart() {
         node(true);
         assertThatThrownBy(() -> builder(DEMANDER, DEMANDER_KEY).chainId(ChainId.MAINNET).build())
-                .isInstanceOf(ChainException.class).hasMessageContaining("SN_MAIN").hasMessageContaining("SMAINER_LOCAL");
+                .isInstanceOfSatisfying(ChainMismatchException.class, e -> {
+                    assertThat(e.expected()).isEqualTo(ChainId.MAINNET);
+                    assertThat(e.actual()).isEqualTo(ledger.chainId());
+                })
+                .hasMessageContaining("SN_MAIN").hasMessageContaining("SMAINER_LOCAL");
     }
 
     @Test

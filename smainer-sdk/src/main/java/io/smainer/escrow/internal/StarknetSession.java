@@ -31,6 +31,7 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.crypto.internal.Felts;
 import io.smainer.escrow.ChainEvent;
 import io.smainer.escrow.ChainException;
+import io.smainer.escrow.ChainMismatchException;
 import io.smainer.escrow.ContractCall;
 import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.escrow.EventCursor;
@@ -111,8 +112,7 @@ public final class StarknetSession extends CallEscrow {
         }
         if (!actual.equals(expectedChain)) {
             close();
-            throw new ChainException(0, "expected chain " + expectedChain + " but the node at " + rpcUrl + " reports "
-                    + actual, null);
+            throw new ChainMismatchException(expectedChain, actual, rpcUrl);
         }
         this.account = new StandardAccount(Felts.toSn(address.felt()), new CryptoSigner(crypto, privateKey), provider,
                 new StarknetChainId(Felts.toSn(actual.felt())));
