@@ -5,7 +5,9 @@ import io.smainer.chain.ContractAddress;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.Ledger;
+import io.smainer.escrow.StarknetEscrow;
 import io.smainer.relayer.intake.AccountKeys;
+import io.smainer.relayer.intake.ChainAccountKeys;
 import io.smainer.relayer.store.MemoryStore;
 import io.smainer.relayer.store.RedisStore;
 import io.smainer.relayer.store.RelayerStore;
@@ -63,7 +65,10 @@ public final class RelayerApp implements AutoCloseable {
             if (config.localChainPort() != RelayerConfig.DEFAULT_LOCAL_CHAIN_PORT) {
                 LOG.info("chain=starknet: local_chain.port is not used");
             }
-            escrow = StarknetChain.connect(config, env, prompt, crypto);
+            StarknetEscrow starknet = StarknetChain.connect(config, env, prompt, crypto);
+            escrow = starknet;
+            // demanders listed in demander_keys first, then any standard account's own get_public_key
+            keys = keys.or(ChainAccountKeys.of(starknet::accountPublicKey, clock));
         } else {
             if (config.rpcUrl().isPresent() || config.keystore().isPresent()) {
                 LOG.warn("chain=local: rpc_url and keystore are not used; set chain=starknet to settle on Starknet");

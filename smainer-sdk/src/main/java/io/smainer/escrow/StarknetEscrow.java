@@ -317,6 +317,20 @@ public final class StarknetEscrow implements Escrow {
         return session.relayer();
     }
 
+    /**
+     * The Stark public key an account contract reports through {@code get_public_key}, as OpenZeppelin's and
+     * starknet-jvm's standard accounts do. An account decides for itself what a valid signature is; for these
+     * accounts it is an ECDSA signature by this key, which is what a relayer checks a demander's SNIP-12
+     * request against. Accounts of other kinds (multisig, other signers) answer nothing here.
+     *
+     * @param account an account contract
+     * @return its key, or empty when it has no {@code get_public_key}, reports zero, or is not deployed
+     * @throws ChainException when the chain cannot be read
+     */
+    public Optional<Felt> accountPublicKey(ContractAddress account) {
+        return session.accountPublicKey(account);
+    }
+
     @Override
     public boolean isPaused() {
         return session.isPaused();

@@ -166,6 +166,30 @@ class StarknetModeIT {
     }
 
     @Test
+    void aDemanderWithNoConfiguredKeyIsCheckedAgainstTheKeyItsAccountReports() throws Exception {
+        // no demander_keys: the relayer reads the key from the account contract (get_public_key)
+        Files.writeString(properties, Files.readString(properties).replaceAll("(?m)^demander_keys=.*\\n", ""));
+        KeyPair strangerKey = KeyPair.generate(random, crypto);
+        ContractAddress stranger = ContractAddress.of(0x2002);
+        try (StarknetEscrow demander = account(DEMANDER, demanderKey)) {
+            assertThat(demander.accountPublicKey(DEMANDER)).contains(demanderKey.publicKey());
+            assertThat(demander.accountPublicKey(stranger)).isEmpty(); // not deployed
+            try (RelayerApp app = start(env(PASSPHRASE));
+                    SmainerClient client = SmainerClient.builder().relayer(app.uri()).escrow(demander).keyPair(demanderKey)
+                            .chainId(ledger.chainId()).crypto(crypto).build();
+                    SmainerClient wrongKey = SmainerClient.builder().relayer(app.uri()).escrow(demander)
+                            .keyPair(strangerKey).chainId(ledger.chainId()).crypto(crypto).build()) {
+                JobSpec job = Jobs.sha256Batch(java.util.List.of("key from the account".getBytes(StandardCharsets.UTF_8)));
+                CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, job);
+                // signed by another key than the account reports: refused
+                assertThatThrownBy(() -> wrongKey.submit(funded.taskId(), job)).hasMessageContaining("signature");
+                Api.TaskCreated created = client.submit(funded.taskId(), job);
+                assertThat(created.status()).isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
+            }
+        }
+    }
+
+    @Test
     void refusesToStartWithAWrongPassphraseNamingTheVariable() {
         assertThatThrownBy(() -> start(env("not the passphrase")))
                 .isInstanceOf(SmainerException.class)

@@ -34,6 +34,8 @@ public final class Abi {
     // admin and views
     public static final String SET_RELAYER = "set_relayer";
     public static final String GET_RELAYER = "get_relayer";
+    /** An account contract's view of its Stark key (OpenZeppelin and starknet-jvm's standard accounts). */
+    public static final String GET_PUBLIC_KEY = "get_public_key";
     public static final String SET_TREASURY = "set_treasury";
     public static final String GET_TREASURY = "get_treasury";
     public static final String PAUSE = "pause";

@@ -30,6 +30,8 @@ import java.util.Optional;
  * encode calldata and decode results and events the same way, per the contract's ABI. Not API.
  */
 public abstract class CallEscrow implements Escrow {
+    /** The JSON-RPC error for an address with no contract. */
+    static final int CONTRACT_NOT_FOUND = 20;
     private final ContractAddress caller;
     private final ContractAddress contract;
     private final ContractAddress token;
@@ -220,6 +222,27 @@ public abstract class CallEscrow implements Escrow {
         List<Felt> r = view(ContractCall.of(contract, Abi.GET_RELAYER, List.of()));
         expect(Abi.GET_RELAYER, r, 1);
         return new ContractAddress(r.get(0));
+    }
+
+    /**
+     * @param account an account contract
+     * @return the Stark public key it reports through {@code get_public_key}, or empty when it has no such
+     *     entry point, reports zero, or is not deployed
+     * @throws io.smainer.escrow.ChainException when the chain cannot be read
+     */
+    public Optional<Felt> accountPublicKey(ContractAddress account) {
+        List<Felt> r;
+        try {
+            r = view(ContractCall.of(account, Abi.GET_PUBLIC_KEY, List.of()));
+        } catch (io.smainer.escrow.EscrowRevertedException e) {
+            return Optional.empty(); // no such entry point: the account keeps its key some other way
+        } catch (io.smainer.escrow.ChainException e) {
+            if (e.rpcCode() == CONTRACT_NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return r.size() == 1 && r.get(0).value().signum() != 0 ? Optional.of(r.get(0)) : Optional.empty();
     }
 
     @Override

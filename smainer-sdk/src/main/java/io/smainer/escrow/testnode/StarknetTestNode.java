@@ -414,6 +414,11 @@ public final class StarknetTestNode implements AutoCloseable {
     private JsonElement call(JsonObject rq) {
         ContractCall c = new ContractCall(address(rq.get("contract_address")), felt(rq.get("entry_point_selector")),
                 felts(rq.getAsJsonArray("calldata")));
+        Felt accountKey = accountKeys.get(c.to());
+        if (accountKey != null && c.selector().equals(Abi.selector(Abi.GET_PUBLIC_KEY)) && c.calldata().isEmpty()) {
+            observed.add(new Observed(c, true, 1));
+            return hexArray(List.of(accountKey)); // a standard account's view of its key
+        }
         try {
             List<Felt> result = ledger.call(c);
             observed.add(new Observed(c, true, result.size()));
