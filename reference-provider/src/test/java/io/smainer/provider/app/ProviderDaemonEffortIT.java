@@ -60,18 +60,7 @@ class ProviderDaemonEffortIT {
     private final AtomicReference<Runnable> sigterm = new AtomicReference<>();
 
     private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT + ": " + what);
-            }
-            try {
-                Thread.sleep(20); // polling interval of the wait
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+        Await.until(what, WAIT, condition);
     }
 
     private ProviderCli cli(ByteArrayOutputStream out) {
