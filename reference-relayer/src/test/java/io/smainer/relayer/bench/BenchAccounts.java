@@ -74,7 +74,29 @@ final class BenchAccounts {
         try {
             String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return String.format(" sys_s=%.2f", Long.parseLong(f[12]) / 100.0); // stime, in clock ticks (USER_HZ 100)
+            return String.format(" sys_s=%.2f", Long.parseLong(f[12]) / 100.0) // stime, in clock ticks (USER_HZ 100)
+                    + runQueueWait();
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /**
+     * @return {@code wait_s=...}: how long this process's live threads have waited, runnable, for a core
+     *     (Linux {@code /proc/self/task/N/schedstat}, second field), or an empty string elsewhere
+     */
+    static String runQueueWait() {
+        long nanos = 0;
+        try (java.util.stream.Stream<java.nio.file.Path> tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                try {
+                    String[] f = java.nio.file.Files.readString(t.resolve("schedstat")).trim().split(" ");
+                    nanos += Long.parseLong(f[1]);
+                } catch (java.io.IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+            return String.format(" wait_s=%.2f", nanos / 1e9);
         } catch (java.io.IOException | RuntimeException e) {
             return "";
         }

@@ -153,6 +153,10 @@ public final class LoadBench {
                             (sys(relayerFinal) - sys(relayerReady)) * 1e3 / measured,
                             (sys(providersDone) - sys(providersReady)) * 1e3 / measured,
                             (sys(result) - sys(signed)) * 1e3 / measured);
+                    System.out.printf("  waiting, runnable, for a core (live threads, ms per task): relayer %.3f, providers %.3f,"
+                            + " demander %.3f%n", (waited(relayerFinal) - waited(relayerReady)) * 1e3 / measured,
+                            (waited(providersDone) - waited(providersReady)) * 1e3 / measured,
+                            (waited(result) - waited(signed)) * 1e3 / measured);
                     System.out.println("  relayer threads still alive, CPU ms per measured task: "
                             + threadDeltas(relayerReady, relayerThreads, measured)
                             + " (the rest of the relayer's CPU: JIT, GC, threads that ended)");
@@ -195,6 +199,10 @@ public final class LoadBench {
 
     private static double chainCpu(String line) {
         return Double.parseDouble(ChildJvm.field(line, "chain_cpu_s").orElse("0"));
+    }
+
+    private static double waited(String line) {
+        return Double.parseDouble(ChildJvm.field(line, "wait_s").orElse("0"));
     }
 
     private static double sys(String line) {
