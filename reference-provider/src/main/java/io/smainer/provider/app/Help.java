@@ -23,6 +23,8 @@ final class Help {
               contract_address             the escrow contract (default the mainnet SmainerContract)
               close_grace_seconds          on shutdown, how long running tasks may finish (default 30)
               reconnect.max_delay_seconds  the longest wait between reconnect tries (default 30)
+              price.min_effort_base        refuse effort tasks whose base price is below this, in base units
+                                           (default 0: any price the relayer sets)
             Each setting is also a flag: --relayer-url URL, --status-port 0, --close-grace-seconds 5, ...
             The keystore passphrase comes from SMAINER_KEYSTORE_PASSPHRASE or a prompt; it is never a setting.
             """;

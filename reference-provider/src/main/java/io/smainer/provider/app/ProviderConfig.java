@@ -2,6 +2,7 @@ package io.smainer.provider.app;
 
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
+import io.smainer.chain.TokenAmount;
 import io.smainer.config.ConfigException;
 import io.smainer.config.Settings;
 import io.smainer.fee.Tier;
@@ -38,11 +39,13 @@ import java.util.OptionalInt;
  * @param contract the escrow contract's address
  * @param closeGrace how long shutdown lets running tasks finish before handing them back
  * @param reconnectMaxDelay the longest wait between reconnect tries
+ * @param minEffortBasePrice the lowest effort base price this node works for; an effort task priced below it
+ *     is refused (another node may take it); zero accepts any
  */
 public record ProviderConfig(URI relayerUrl, Path keystore, String name, OptionalInt concurrency, RunnerChoice runner,
         Optional<Tier> tier, String statusHost, int statusPort, Optional<URI> ollamaUrl, Duration ollamaTimeout,
         ChainId chainId, Path ledgerFile, Optional<URI> rpcUrl, ContractAddress contract, Duration closeGrace,
-        Duration reconnectMaxDelay) {
+        Duration reconnectMaxDelay, TokenAmount minEffortBasePrice) {
 
     /** Prefix of the environment variables read. */
     public static final String ENV_PREFIX = Settings.ENV_PREFIX;
@@ -68,7 +71,7 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
     /** Every setting, in the order {@code help} lists them. */
     public static final List<String> KNOWN = List.of("relayer_url", "keystore", "name", "concurrency", "runner", "tier",
             "status.host", "status.port", "ollama.url", "ollama.timeout_seconds", "chain_id", "ledger_file", "rpc_url",
-            "contract_address", "close_grace_seconds", "reconnect.max_delay_seconds");
+            "contract_address", "close_grace_seconds", "reconnect.max_delay_seconds", "price.min_effort_base");
 
     /** The schema: every setting, the environment's spelling, and how a bad value is shown. */
     private static final Settings SCHEMA = Settings.builder().keys(KNOWN)
@@ -141,9 +144,11 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
         ContractAddress contract = r.get("contract_address", ContractAddress.SMAINER_MAINNET, ContractAddress::parse);
         Duration grace = Duration.ofSeconds(r.get("close_grace_seconds", 30, Settings.intIn(0, 3600)));
         Duration reconnect = Duration.ofSeconds(r.get("reconnect.max_delay_seconds", 30, Settings.intIn(1, 3600)));
+        TokenAmount minEffortBase = r.get("price.min_effort_base", ProviderNode.DEFAULT_MIN_EFFORT_BASE_PRICE,
+                v -> TokenAmount.parseBaseUnits("price.min_effort_base", v));
         r.done();
         return new ProviderConfig(relayer, keystore, name, concurrency, runner, tier, statusHost, statusPort, ollama,
-                ollamaTimeout, chainId, ledger, rpc, contract, grace, reconnect);
+                ollamaTimeout, chainId, ledger, rpc, contract, grace, reconnect, minEffortBase);
     }
 
     /** @return the local status endpoint's base URL */
@@ -171,6 +176,7 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
                 "contract_address=" + contract.hex(),
                 "close_grace_seconds=" + closeGrace.toSeconds(),
                 "reconnect.max_delay_seconds=" + reconnectMaxDelay.toSeconds(),
+                "price.min_effort_base=" + minEffortBasePrice.baseUnits() + " (" + minEffortBasePrice.toStrkString() + ")",
                 "keystore passphrase=(from " + PASSPHRASE_ENV + " or a prompt; never shown)"));
     }
 

@@ -77,6 +77,7 @@ public final class ProviderDaemon implements AutoCloseable {
                 .crypto(crypto)
                 .clock(clock)
                 .closeGrace(config.closeGrace())
+                .minEffortBasePrice(config.minEffortBasePrice())
                 .reconnectDelay(ProviderNode.DEFAULT_RECONNECT_MIN_DELAY,
                         max(ProviderNode.DEFAULT_RECONNECT_MIN_DELAY, config.reconnectMaxDelay()))
                 .listener(ProviderDaemon::log);

@@ -30,6 +30,7 @@ class ProviderConfigTest {
         assertThat(c.concurrency()).isEmpty();
         assertThat(c.ollamaUrl()).isEmpty();
         assertThat(c.closeGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.minEffortBasePrice()).isEqualTo(io.smainer.chain.TokenAmount.ZERO);
         assertThat(c.describe()).contains("keystore passphrase=(from SMAINER_KEYSTORE_PASSPHRASE or a prompt; never shown)");
     }
 
@@ -45,6 +46,18 @@ class ProviderConfigTest {
         assertThat(c.name()).isEqualTo("from-file");
         assertThat(c.runner()).isEqualTo(ProviderConfig.RunnerChoice.JAVA);
         assertThat(c.tier()).contains(Tier.PRO);
+    }
+
+    @Test
+    void takesAMinimumEffortBasePriceInBaseUnitsAndNamesABadOne() {
+        ProviderConfig c = ProviderConfig.load(Optional.empty(), Map.of("SMAINER_PRICE_MIN_EFFORT_BASE", "50000000000000000"),
+                home);
+        assertThat(c.minEffortBasePrice()).isEqualTo(io.smainer.chain.TokenAmount.parseStrk("0.05"));
+        assertThat(c.describe()).contains("price.min_effort_base=50000000000000000 (0.05 STRK)");
+        assertThatThrownBy(() -> ProviderConfig.of(Map.of("price.min_effort_base", "0.05 STRK"), home))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("price.min_effort_base: expected")
+                .hasMessageContaining("got '0.05 STRK'");
     }
 
     @Test
