@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * What the Redis ITs share: a real {@code redis-server}, the in-process ledger served to relayer
@@ -63,6 +64,21 @@ final class Cluster implements AutoCloseable {
     final List<ProviderNode> providers = new ArrayList<>();
     final List<JavaJobRunner> runners = new ArrayList<>();
     final List<ChildJvm> relayers = new ArrayList<>();
+
+    /**
+     * A cluster for one test class, or the test skipped (with the reason printed) where redis-server is missing.
+     *
+     * @param test the test class's name, for the printed reason
+     * @return the cluster
+     * @throws Exception when Redis or the ledger bridge cannot start
+     */
+    static Cluster startOrSkip(String test) throws Exception {
+        if (RedisServer.executable().isEmpty()) {
+            System.out.println(test + " skipped: redis-server is not on the PATH (apt-get install redis-server)");
+        }
+        Assumptions.assumeTrue(RedisServer.executable().isPresent(), "redis-server is not on the PATH");
+        return new Cluster();
+    }
 
     Cluster() throws Exception {
         redis = RedisServer.start();

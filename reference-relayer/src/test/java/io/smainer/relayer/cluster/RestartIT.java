@@ -11,7 +11,6 @@ import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.Await;
 import io.smainer.relayer.ChildJvm;
-import io.smainer.relayer.RedisServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,11 +33,7 @@ class RestartIT {
 
     @BeforeEach
     void start() throws Exception {
-        if (RedisServer.executable().isEmpty()) {
-            System.out.println("RestartIT skipped: redis-server is not on the PATH (apt-get install redis-server)");
-        }
-        Assumptions.assumeTrue(RedisServer.executable().isPresent(), "redis-server is not on the PATH");
-        cluster = new Cluster();
+        cluster = Cluster.startOrSkip("RestartIT");
     }
 
     @AfterEach

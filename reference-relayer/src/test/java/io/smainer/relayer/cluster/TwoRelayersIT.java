@@ -13,7 +13,6 @@ import io.smainer.protocol.TaskStatus;
 import io.smainer.provider.ProviderNode;
 import io.smainer.relayer.Await;
 import io.smainer.relayer.ChildJvm;
-import io.smainer.relayer.RedisServer;
 import io.smainer.relayer.store.TaskRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,11 +35,7 @@ class TwoRelayersIT {
 
     @BeforeEach
     void start() throws Exception {
-        if (RedisServer.executable().isEmpty()) {
-            System.out.println("TwoRelayersIT skipped: redis-server is not on the PATH (apt-get install redis-server)");
-        }
-        Assumptions.assumeTrue(RedisServer.executable().isPresent(), "redis-server is not on the PATH");
-        cluster = new Cluster();
+        cluster = Cluster.startOrSkip("TwoRelayersIT");
     }
 
     @AfterEach
