@@ -13,6 +13,7 @@ import io.smainer.crypto.Receipts;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.testnode.StarknetTestNode;
 import io.smainer.fee.Tier;
+import io.smainer.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,15 +82,8 @@ class StarknetEscrowIT {
         provider.setProviderPublicKey(RECEIPT_KEY.publicKey());
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20 s");
-            }
-            Thread.onSpinWait();
-            Thread.sleep(1); // polling a condition with a deadline, not waiting a fixed time
-        }
+    private static void await(BooleanSupplier condition) {
+        Await.until(Duration.ofSeconds(20), condition);
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.smainer.protocol.EffortMetrics;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.Messages;
 import io.smainer.protocol.SettlementMode;
+import io.smainer.testing.Await;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -120,7 +121,7 @@ class OllamaHandlerIT {
     void cancellingARunFreesItsWorkerForTheNextJob() throws Exception {
         CompletableFuture<JobResult> slow = runner.submit(JobSpec.of(OllamaHandler.KIND,
                 Map.of("model", "slow", "prompt", "take your time"), new byte[0]));
-        Eventually.until(WAIT, "request reached the server", () -> !ollama.generateRequests.isEmpty());
+        Await.until(WAIT, () -> !ollama.generateRequests.isEmpty(), () -> "request reached the server");
 
         slow.cancel(true);
         JobResult next = generate(Map.of("model", "llama3.1:8b", "prompt", "next"), "");
@@ -139,7 +140,7 @@ class OllamaHandlerIT {
                         .handler(OllamaHandler.builder().url(ollama.url()).build()).build()) {
             node.start();
             relayer.await(Messages.NodeRegister.class, WAIT);
-            Eventually.until(WAIT, "logged in", () -> node.status().state() == ProviderNode.State.READY);
+            Await.until(WAIT, () -> node.status().state() == ProviderNode.State.READY, () -> "logged in");
             assertThat(node.capabilities().jobKinds()).containsExactly(OllamaHandler.KIND);
 
             relayer.send(new Messages.TaskAssigned(Messages.newId(), "llm-1", U256.of(12),

@@ -8,6 +8,7 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.Messages;
 import io.smainer.protocol.SettlementMode;
+import io.smainer.testing.Await;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -43,7 +44,7 @@ public final class ProviderNodeBenchmark {
                 ProviderNode node = ProviderNode.builder().relayer(relayer.url()).account(address, keys).runner(runner)
                         .concurrency(concurrency).crypto(crypto).build().start()) {
             relayer.await(Messages.NodeRegister.class, Duration.ofSeconds(30));
-            Eventually.until(Duration.ofSeconds(30), "logged in", () -> node.status().state() == ProviderNode.State.READY);
+            Await.until(Duration.ofSeconds(30), () -> node.status().state() == ProviderNode.State.READY, () -> "logged in");
             System.out.printf(Locale.ROOT, "provider node: %d echo tasks, %d at once, crypto %s, %d cores%n", tasks,
                     concurrency, crypto.name(), Runtime.getRuntime().availableProcessors());
             run(relayer, Math.max(200, tasks / 5), concurrency, "warm-up");

@@ -18,6 +18,7 @@ import io.smainer.fee.Tier;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.Messages;
 import io.smainer.protocol.SettlementMode;
+import io.smainer.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -78,7 +79,7 @@ class ProviderNodeIT {
         nodes.add(n);
         n.start();
         relayer.await(Messages.NodeRegister.class, WAIT);
-        Eventually.until(WAIT, "node logged in", () -> n.status().state() == ProviderNode.State.READY);
+        Await.until(WAIT, () -> n.status().state() == ProviderNode.State.READY, () -> "node logged in");
         return n;
     }
 
@@ -122,8 +123,8 @@ class ProviderNodeIT {
         assertThat(CRYPTO.verify(KEYS.publicKey(), h1, done.signature())).isTrue();
         assertThat(CRYPTO.verify(KEYS.publicKey(), Receipts.flatHash(CRYPTO, U256.of(42), ADDRESS, done.resultHash()),
                 done.signature())).isFalse();
-        Eventually.until(WAIT, "report acknowledged", () -> n.status().pendingReports() == 0
-                && n.status().completed() == 1);
+        Await.until(WAIT, () -> n.status().pendingReports() == 0
+                && n.status().completed() == 1, () -> "report acknowledged");
     }
 
     @Test
@@ -303,14 +304,14 @@ class ProviderNodeIT {
         relayer.await(Messages.TaskAccepted.class, m -> m.taskId().equals("t-r"), WAIT);
 
         relayer.send(new Messages.TaskRevoked(Messages.newId(), "t-r", "reassigned"));
-        Eventually.until(WAIT, "run cancelled", () -> runner.cancelled.get() == 1);
+        Await.until(WAIT, () -> runner.cancelled.get() == 1, () -> "run cancelled");
         runner.open("r");
         relayer.send(task("t-after", 2, job("echo", Map.of(), "z"), SettlementMode.FLAT, TokenAmount.ONE_STRK));
         relayer.await(Messages.TaskCompleted.class, m -> m.taskId().equals("t-after"), WAIT);
 
         assertThat(relayer.all).noneMatch(m -> m instanceof Messages.TaskCompleted c && c.taskId().equals("t-r"));
         assertThat(relayer.all).noneMatch(m -> m instanceof Messages.TaskFailed f && f.taskId().equals("t-r"));
-        Eventually.until(WAIT, "status caught up", () -> n.status().running() == 0 && n.status().completed() == 1);
+        Await.until(WAIT, () -> n.status().running() == 0 && n.status().completed() == 1, () -> "status caught up");
         assertThat(n.status().revoked()).isEqualTo(1);
     }
 
@@ -328,7 +329,7 @@ class ProviderNodeIT {
         assertThat(relayer.logins.get()).isEqualTo(2);
         assertThat(again).isEqualTo(first);
         relayer.send(new Messages.Ack(Messages.newId(), again.id(), "", 0));
-        Eventually.until(WAIT, "report acknowledged", () -> n.status().pendingReports() == 0);
+        Await.until(WAIT, () -> n.status().pendingReports() == 0, () -> "report acknowledged");
         assertThat(events).anySatisfy(e -> assertThat(e).isEqualTo(new ProviderEvent.ReportAcknowledged("t-u")));
     }
 
@@ -341,15 +342,15 @@ class ProviderNodeIT {
         int port = relayer.port();
 
         relayer.close();
-        Eventually.until(WAIT, "node noticed", () -> n.status().state() != ProviderNode.State.READY);
+        Await.until(WAIT, () -> n.status().state() != ProviderNode.State.READY, () -> "node noticed");
         runner.open("d");
-        Eventually.until(WAIT, "report queued", () -> n.status().pendingReports() == 1);
+        Await.until(WAIT, () -> n.status().pendingReports() == 1, () -> "report queued");
         relayer = new ScriptedRelayer(port, Map.of(ADDRESS, KEYS.publicKey()), 1);
 
         Messages.TaskCompleted done = relayer.await(Messages.TaskCompleted.class, WAIT);
         assertThat(done.taskId()).isEqualTo("t-d");
         assertThat(done.result()).isEqualTo("survives".getBytes(StandardCharsets.UTF_8));
-        Eventually.until(WAIT, "report acknowledged", () -> n.status().pendingReports() == 0);
+        Await.until(WAIT, () -> n.status().pendingReports() == 0, () -> "report acknowledged");
         assertThat(n.status().logins()).isEqualTo(2);
         assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOf(ProviderEvent.Disconnected.class));
     }
@@ -378,7 +379,7 @@ class ProviderNodeIT {
         relayer.await(Messages.TaskAccepted.class, m -> m.taskId().equals("t-g"), WAIT);
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> n.close(Duration.ofSeconds(20)));
-        Eventually.until(WAIT, "closing", () -> n.status().state() == ProviderNode.State.CLOSING);
+        Await.until(WAIT, () -> n.status().state() == ProviderNode.State.CLOSING, () -> "closing");
         relayer.send(task("t-late", 2, job("echo", Map.of(), "late"), SettlementMode.FLAT, TokenAmount.ONE_STRK));
         Messages.TaskFailed late = relayer.await(Messages.TaskFailed.class, WAIT);
         runner.open("g");
@@ -408,8 +409,8 @@ class ProviderNodeIT {
         nodes.add(n);
         n.start();
 
-        Eventually.until(WAIT, "login refused twice", () -> events.stream()
-                .filter(e -> e instanceof ProviderEvent.LoginRefused).count() >= 2);
+        Await.until(WAIT, () -> events.stream()
+                .filter(e -> e instanceof ProviderEvent.LoginRefused).count() >= 2, () -> "login refused twice");
         assertThat(n.status().lastError()).hasValueSatisfying(e -> assertThat(e).contains("login refused"));
         assertThat(n.status().logins()).isZero();
     }
@@ -422,7 +423,7 @@ class ProviderNodeIT {
         nodes.add(n);
         n.start();
 
-        Eventually.until(WAIT, "disconnected event", () -> events.stream().anyMatch(e -> e instanceof ProviderEvent.Disconnected));
+        Await.until(WAIT, () -> events.stream().anyMatch(e -> e instanceof ProviderEvent.Disconnected), () -> "disconnected event");
         ProviderEvent.Disconnected d = (ProviderEvent.Disconnected) events.stream()
                 .filter(e -> e instanceof ProviderEvent.Disconnected).findFirst().orElseThrow();
         assertThat(d.reason()).contains("ws://127.0.0.1:" + port + "/api/v1/ws");

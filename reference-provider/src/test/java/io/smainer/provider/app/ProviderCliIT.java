@@ -21,6 +21,7 @@ import io.smainer.protocol.JobSpec;
 import io.smainer.provider.ProviderNode;
 import io.smainer.relayer.Relayer;
 import io.smainer.relayer.RelayerConfig;
+import io.smainer.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -69,7 +70,7 @@ class ProviderCliIT {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        Await.until(what, WAIT, condition);
+        Await.until(WAIT, condition, () -> what);
     }
 
     @Test

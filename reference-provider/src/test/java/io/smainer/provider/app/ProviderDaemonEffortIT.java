@@ -24,6 +24,7 @@ import io.smainer.protocol.SettlementMode;
 import io.smainer.provider.ProviderNode;
 import io.smainer.relayer.Relayer;
 import io.smainer.relayer.RelayerConfig;
+import io.smainer.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ class ProviderDaemonEffortIT {
     private final AtomicReference<Runnable> sigterm = new AtomicReference<>();
 
     private static void await(String what, BooleanSupplier condition) {
-        Await.until(what, WAIT, condition);
+        Await.until(WAIT, condition, () -> what);
     }
 
     private ProviderCli cli(ByteArrayOutputStream out) {

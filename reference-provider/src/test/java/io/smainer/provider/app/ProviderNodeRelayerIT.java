@@ -35,6 +35,7 @@ import io.smainer.provider.ProviderNode;
 import io.smainer.relayer.Relayer;
 import io.smainer.relayer.RelayerConfig;
 import io.smainer.relayer.store.MemoryStore;
+import io.smainer.testing.Await;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -151,7 +152,7 @@ class ProviderNodeRelayerIT {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        Await.until(what, WAIT, condition);
+        Await.until(WAIT, condition, () -> what);
     }
 
     private record Submitted(String taskId, CreatedTask escrow, JobSpec job) {

@@ -9,7 +9,7 @@ import io.smainer.escrow.CreatedTask;
 import io.smainer.fee.Tier;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.TaskStatus;
-import io.smainer.relayer.Await;
+import io.smainer.testing.Await;
 import io.smainer.relayer.ChildJvm;
 import java.time.Duration;
 import java.util.List;

@@ -11,7 +11,7 @@ import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.provider.ProviderNode;
-import io.smainer.relayer.Await;
+import io.smainer.testing.Await;
 import io.smainer.relayer.ChildJvm;
 import io.smainer.relayer.store.TaskRecord;
 import java.nio.charset.StandardCharsets;

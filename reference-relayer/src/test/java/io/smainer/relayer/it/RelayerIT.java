@@ -26,7 +26,7 @@ import io.smainer.protocol.Messages;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
-import io.smainer.relayer.Await;
+import io.smainer.testing.Await;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

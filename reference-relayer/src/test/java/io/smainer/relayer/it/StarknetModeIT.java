@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smainer.SmainerException;
-import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.TokenAmount;
 import io.smainer.client.SmainerClient;
@@ -25,7 +24,7 @@ import io.smainer.job.Jobs;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import io.smainer.provider.ProviderNode;
-import io.smainer.relayer.Await;
+import io.smainer.testing.Await;
 import io.smainer.relayer.RelayerApp;
 import io.smainer.relayer.RelayerConfig;
 import java.net.ServerSocket;

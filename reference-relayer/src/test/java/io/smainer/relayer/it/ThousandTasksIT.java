@@ -22,7 +22,7 @@ import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.provider.ProviderNode;
-import io.smainer.relayer.Await;
+import io.smainer.testing.Await;
 import io.smainer.relayer.store.Completion;
 import io.smainer.relayer.store.TaskRecord;
 import java.math.BigInteger;

@@ -14,7 +14,7 @@ import io.smainer.escrow.CreatedTask;
 import io.smainer.fee.Tier;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.SettlementMode;
-import io.smainer.relayer.Await;
+import io.smainer.testing.Await;
 import io.smainer.relayer.RedisServer;
 import io.smainer.relayer.Relayer;
 import io.smainer.relayer.settlement.Webhooks;

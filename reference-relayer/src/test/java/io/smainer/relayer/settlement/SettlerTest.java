@@ -18,7 +18,7 @@ import io.smainer.fee.Tier;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
-import io.smainer.relayer.Await;
+import io.smainer.testing.Await;
 import io.smainer.relayer.store.Completion;
 import io.smainer.relayer.store.MemoryStore;
 import io.smainer.relayer.store.Signal;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smainer.chain.Felt;
 import io.smainer.protocol.TaskStatus;
-import io.smainer.relayer.Await;
+import io.smainer.testing.Await;
 import io.smainer.relayer.RedisServer;
 import java.time.Duration;
 import java.time.Instant;

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.smainer.relayer.Await;
+import io.smainer.testing.Await;
 import io.smainer.relayer.MutableClock;
 
 /**

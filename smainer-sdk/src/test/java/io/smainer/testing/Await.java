@@ -1,10 +1,13 @@
-package io.smainer.relayer;
+package io.smainer.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Waits for a condition with a deadline (tests never sleep for a fixed time to wait for something). */
+/**
+ * Waits for a condition with a deadline (tests never sleep for a fixed time to wait for something). In the
+ * SDK's test-jar, so every module's tests share it.
+ */
 public final class Await {
     private Await() {
     }
