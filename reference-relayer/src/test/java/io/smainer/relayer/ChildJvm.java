@@ -61,7 +61,24 @@ public final class ChildJvm implements AutoCloseable {
      */
     public static ChildJvm start(String label, List<String> jvmArgs, Class<?> mainClass, List<String> args, PrintStream echo)
             throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return start(label, List.of(), jvmArgs, mainClass, args, echo);
+    }
+
+    /**
+     * Starts {@code mainClass} with this JVM's class path under a launcher command.
+     *
+     * @param label a short name for its output
+     * @param launcher a command the JVM runs under, such as {@code taskset -c 0} (empty for none)
+     * @param jvmArgs options such as {@code -Xmx1g}
+     * @param mainClass the class with {@code main}
+     * @param args its arguments
+     * @param echo where its output is copied, prefixed with the label (null for nowhere)
+     * @return the running process
+     * @throws IOException when it cannot start
+     */
+    public static ChildJvm start(String label, List<String> launcher, List<String> jvmArgs, Class<?> mainClass,
+            List<String> args, PrintStream echo) throws IOException {
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");

@@ -31,8 +31,12 @@ public final class LoadBench {
     /**
      * @param args {@code key=value}: tasks, providers, concurrency, demanders, in_flight, rate (tasks/s, open loop: each
      *     task's latency counts from when it was due), gc (the relayer's collector: g1, parallel or z),
-     *     relayer_jvm (more JVM flags for the relayer, {@code ;}-separated), jfr (a file for
-     *     the relayer's flight recording; jfr_providers and jfr_demander for the other two), relayer (extra relayer settings, {@code ;}-separated), connections
+     *     relayer_jvm (more JVM flags for the relayer, {@code ;}-separated; providers_jvm and demander_jvm for the
+     *     other two), jfr (a file for
+     *     the relayer's flight recording; jfr_providers and jfr_demander for the other two), relayer (extra relayer settings, {@code ;}-separated),
+     *     pin ({@code RELAYER_CPUS/HARNESS_CPUS}, such as {@code 0/1}: the relayer's JVM starts under {@code taskset} on
+     *     the first CPU list, the providers' and the demander's on the second, so the relayer's own capacity is
+     *     measured rather than derived), connections
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
@@ -66,8 +70,11 @@ public final class LoadBench {
                 + ",dumponexit=true";
     }
 
-    private static List<String> harnessJvm(Map<String, String> o, String jfrKey) {
+    private static List<String> harnessJvm(Map<String, String> o, String jfrKey, String jvmKey) {
         List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
+        if (o.containsKey(jvmKey)) {
+            jvm.addAll(Arrays.asList(o.get(jvmKey).split(";")));
+        }
         if (o.containsKey(jfrKey)) {
             jvm.add(jfr(o.get(jfrKey)));
         }
@@ -86,6 +93,24 @@ public final class LoadBench {
             default:
                 throw new IllegalArgumentException("gc: expected g1, parallel or z, got '" + gc + "'");
         }
+    }
+
+    /**
+     * @param o the options
+     * @param relayer true for the relayer's launcher, false for the harness's
+     * @return {@code taskset -c CPUS} when {@code pin} is set, else nothing
+     */
+    static List<String> launcher(Map<String, String> o, boolean relayer) {
+        String pin = o.get("pin");
+        if (pin == null) {
+            return List.of();
+        }
+        String[] cpus = pin.split("/");
+        if (cpus.length != 2 || !cpus[0].matches("[0-9,-]+") || !cpus[1].matches("[0-9,-]+")) {
+            throw new IllegalArgumentException("pin: expected RELAYER_CPUS/HARNESS_CPUS such as 0/1 or 0-1/2-3, got '" + pin
+                    + "'");
+        }
+        return List.of("taskset", "-c", relayer ? cpus[0] : cpus[1]);
     }
 
     private static List<String> relayerSettings(Map<String, String> o) {
@@ -111,14 +136,17 @@ public final class LoadBench {
         List<String> relayerArgs = new ArrayList<>(List.of(Integer.toString(tasks), Integer.toString(providers),
                 Integer.toString(demanders), "0"));
         relayerArgs.addAll(relayerSettings(o));
-        try (ChildJvm relayer = ChildJvm.start("relayer", relayerJvm(o), BenchRelayer.class, relayerArgs, System.out)) {
+        try (ChildJvm relayer = ChildJvm.start("relayer", launcher(o, true), relayerJvm(o), BenchRelayer.class, relayerArgs,
+                System.out)) {
             String relayerReady = relayer.awaitLine(Duration.ofMinutes(3), l -> l.startsWith("READY"));
             String port = ChildJvm.field(relayerReady, "port").orElseThrow();
-            try (ChildJvm provs = ChildJvm.start("providers", harnessJvm(o, "jfr_providers"), BenchProviders.class,
+            try (ChildJvm provs = ChildJvm.start("providers", launcher(o, false), harnessJvm(o, "jfr_providers", "providers_jvm"),
+                    BenchProviders.class,
                     List.of(port, Integer.toString(providers), Integer.toString(concurrency), Integer.toString(tasks),
                             startedFile.toString()), System.out)) {
                 String providersReady = provs.awaitLine(Duration.ofMinutes(2), l -> l.startsWith("PROVIDERS READY"));
-                try (ChildJvm demand = ChildJvm.start("demander", harnessJvm(o, "jfr_demander"), BenchDemander.class,
+                try (ChildJvm demand = ChildJvm.start("demander", launcher(o, false), harnessJvm(o, "jfr_demander", "demander_jvm"),
+                        BenchDemander.class,
                         List.of(port, Integer.toString(tasks), Integer.toString(demanders), Integer.toString(inFlight),
                                 sentFile.toString(), o.getOrDefault("rate", "0"), Integer.toString(warmup)), System.out)) {
                     String signed = demand.awaitLine(Duration.ofMinutes(3), l -> l.startsWith("DEMAND signed="));
@@ -145,6 +173,11 @@ public final class LoadBench {
                     int measured = tasks - warmup;
                     report(tasks, warmup, providers, concurrency, demanders, inFlight, o.getOrDefault("rate", "max"), result,
                             sentFile, startedFile);
+                    if (o.containsKey("pin")) {
+                        System.out.printf("  pinned: the relayer (with its in-process chain) alone on CPU %s, providers and"
+                                + " demander on CPU %s; tasks/s above is what the relayer's CPUs carried%n",
+                                launcher(o, true).get(2), launcher(o, false).get(2));
+                    }
                     double relayerCpu = cpu(relayerFinal) - cpu(relayerReady);
                     double chainCpu = chainCpu(relayerFinal) - chainCpu(relayerReady);
                     cpuReport(measured, relayerCpu - chainCpu, chainCpu, cpu(providersDone) - cpu(providersReady),
