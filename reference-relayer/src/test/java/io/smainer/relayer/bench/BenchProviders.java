@@ -58,7 +58,8 @@ public final class BenchProviders {
                         return JobOutput.of(spec.payload());
                     }
                 }).build();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // one client for all the nodes (one selector thread), running callbacks in place as a node's own does
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(Runnable::run).build();
         List<ProviderNode> nodes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             ProviderNode node = ProviderNode.builder().relayer("http://127.0.0.1:" + port)

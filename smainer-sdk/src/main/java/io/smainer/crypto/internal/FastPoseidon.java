@@ -18,8 +18,11 @@ public final class FastPoseidon {
     private static final int FULL_ROUNDS = 8;
     private static final int PARTIAL_ROUNDS = 83;
     private static final int ROUNDS = FULL_ROUNDS + PARTIAL_ROUNDS;
-    /** Round keys in Montgomery form, three per round. */
-    private static final long[][][] KEYS = roundKeys();
+    /**
+     * Round keys in Montgomery form, three per round, with the partial rounds' first two keys folded
+     * forward (see {@link #foldPartialKeys}): a partial round adds only its third.
+     */
+    private static final long[][][] KEYS = foldPartialKeys(roundKeys());
     private static final long[] TWO = StarkField.fromBigInteger(BigInteger.TWO);
 
     private FastPoseidon() {
@@ -113,10 +116,7 @@ public final class FastPoseidon {
             fullRound(s, round, t, u);
         }
         for (int r = 0; r < PARTIAL_ROUNDS; r++, round++) {
-            long[][] k = KEYS[round];
-            StarkField.add(s[0], s[0], k[0]);
-            StarkField.add(s[1], s[1], k[1]);
-            StarkField.add(s[2], s[2], k[2]);
+            StarkField.add(s[2], s[2], KEYS[round][2]);
             cube(s[2], t);
             mix(s, t, u);
         }
@@ -134,17 +134,19 @@ public final class FastPoseidon {
         mix(s, t, u);
     }
 
-    /** {@code s = M s} with {@code M = [[3,1,1],[1,-1,1],[1,1,-2]]}: with {@code t = s0+s1+s2}, {@code (t+2s0, t-2s1, t-3s2)}. */
+    /**
+     * {@code s = M s} with {@code M = [[3,1,1],[1,-1,1],[1,1,-2]]}: with {@code e = s0+s2} and
+     * {@code t = e+s1}, {@code (t+2s0, e-s1, (t-s2)-2s2)}, eight additions.
+     */
     private static void mix(long[][] s, long[] t, long[] u) {
-        StarkField.add(t, s[0], s[1]);
-        StarkField.add(t, t, s[2]);
+        StarkField.add(u, s[0], s[2]); // e
+        StarkField.add(t, u, s[1]); // t = s0 + s1 + s2
+        StarkField.sub(s[1], u, s[1]); // s0 - s1 + s2
+        StarkField.sub(u, t, s[2]); // s0 + s1
+        StarkField.dbl(s[2], s[2]);
+        StarkField.sub(s[2], u, s[2]); // s0 + s1 - 2 s2
         StarkField.dbl(u, s[0]);
-        StarkField.add(s[0], t, u);
-        StarkField.dbl(u, s[1]);
-        StarkField.sub(s[1], t, u);
-        StarkField.dbl(u, s[2]);
-        StarkField.add(u, u, s[2]);
-        StarkField.sub(s[2], t, u);
+        StarkField.add(s[0], t, u); // 3 s0 + s1 + s2
     }
 
     private static void cube(long[] a, long[] t) {
@@ -158,6 +160,28 @@ public final class FastPoseidon {
 
     private static Felt out(long[] a) {
         return new Felt(StarkField.toBigInteger(a));
+    }
+
+    /**
+     * A partial round cubes only the third element, so the keys it adds to the first two pass the S-box
+     * unchanged and the mix linearly: adding {@code (k0, k1, 0)} before the round is the same as adding
+     * {@code M (k0, k1, 0)} after it, which is folded into the next round's keys. The last partial
+     * round's remainder lands in the first of the closing full rounds, which adds all three keys anyway.
+     * {@code FastPoseidonTest} checks the result against starknet-jvm.
+     */
+    private static long[][][] foldPartialKeys(long[][][] keys) {
+        long[] t = StarkField.create();
+        long[] u = StarkField.create();
+        for (int round = FULL_ROUNDS / 2; round < FULL_ROUNDS / 2 + PARTIAL_ROUNDS; round++) {
+            long[][] carry = {keys[round][0].clone(), keys[round][1].clone(), StarkField.create()};
+            keys[round][0] = StarkField.create();
+            keys[round][1] = StarkField.create();
+            mix(carry, t, u);
+            for (int i = 0; i < 3; i++) {
+                StarkField.add(keys[round + 1][i], keys[round + 1][i], carry[i]);
+            }
+        }
+        return keys;
     }
 
     private static long[][][] roundKeys() {
