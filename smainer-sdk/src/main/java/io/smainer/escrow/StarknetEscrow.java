@@ -331,6 +331,37 @@ public final class StarknetEscrow implements Escrow {
         return session.accountPublicKey(account);
     }
 
+    /**
+     * Asks an account contract whether it accepts a signature over a message hash, as SNIP-6 defines it:
+     * {@code is_valid_signature(hash: felt252, signature: Array<felt252>) -> felt252}, one {@code starknet_call}
+     * on the latest block. This is the check that works for every account class (Argent's {@code get_owner},
+     * Braavos' {@code get_signers}, multisigs, guardians), since the account itself decides; it costs one call per
+     * check, where {@link #accountPublicKey} can be read once and the signature checked locally.
+     *
+     * <ul>
+     *   <li><b>Accepted</b>: the account returned {@code 'VALID'} ({@link SignatureVerdict#VALID}) or 1
+     *       ({@link SignatureVerdict#LEGACY_TRUE}, Cairo 0 accounts' "true").</li>
+     *   <li><b>Refused</b>: it returned anything else, or reverted while checking (some accounts revert on a bad
+     *       signature, e.g. {@code argent/invalid-signature}); {@link SignatureVerdict#answer()} says which.</li>
+     *   <li><b>Could not ask</b>: {@link SignatureCheckUnavailableException}, whose {@link
+     *       SignatureCheckUnavailableException#kind() kind} tells node trouble (try again) from an address with no
+     *       contract and from a contract without the entry point. Only in that last case is the Cairo 0 name
+     *       {@code isValidSignature} tried as well (a second call).</li>
+     * </ul>
+     *
+     * <p>Nothing is remembered: every call asks the chain again.
+     *
+     * @param account the account contract
+     * @param hash the message hash that was signed (e.g. a SNIP-12 message hash for this account)
+     * @param signature the signature felts as the account reads them; for one Stark key {@code [r, s]}
+     *     ({@link io.smainer.crypto.Signature#toList()})
+     * @return the account's verdict
+     * @throws SignatureCheckUnavailableException when the account could not be asked
+     */
+    public SignatureVerdict isValidSignature(ContractAddress account, Felt hash, List<Felt> signature) {
+        return session.isValidSignature(account, hash, signature);
+    }
+
     @Override
     public boolean isPaused() {
         return session.isPaused();

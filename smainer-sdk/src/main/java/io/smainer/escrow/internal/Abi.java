@@ -36,6 +36,10 @@ public final class Abi {
     public static final String GET_RELAYER = "get_relayer";
     /** An account contract's view of its Stark key (OpenZeppelin and starknet-jvm's standard accounts). */
     public static final String GET_PUBLIC_KEY = "get_public_key";
+    /** SNIP-6: an account's check of a signature over a hash, answering {@code 'VALID'} when it accepts it. */
+    public static final String IS_VALID_SIGNATURE = "is_valid_signature";
+    /** The Cairo 0 accounts' name for the same check (answering 1 for valid). */
+    public static final String IS_VALID_SIGNATURE_LEGACY = "isValidSignature";
     public static final String SET_TREASURY = "set_treasury";
     public static final String GET_TREASURY = "get_treasury";
     public static final String PAUSE = "pause";

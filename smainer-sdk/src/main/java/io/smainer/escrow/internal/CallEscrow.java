@@ -12,10 +12,13 @@ import io.smainer.escrow.ContractCall;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowEvent;
+import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.escrow.EscrowStatus;
 import io.smainer.escrow.EscrowTask;
 import io.smainer.escrow.NodeStatus;
 import io.smainer.escrow.Settlement;
+import io.smainer.escrow.SignatureCheckUnavailableException;
+import io.smainer.escrow.SignatureVerdict;
 import io.smainer.escrow.TxResult;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.FeeMath;
@@ -32,6 +35,8 @@ import java.util.Optional;
 public abstract class CallEscrow implements Escrow {
     /** The JSON-RPC error for an address with no contract. */
     static final int CONTRACT_NOT_FOUND = 20;
+    /** The JSON-RPC error for a selector the contract does not have ({@code starknet_call}, RPC 0.8 and later). */
+    static final int ENTRYPOINT_NOT_FOUND = 21;
     private final ContractAddress caller;
     private final ContractAddress contract;
     private final ContractAddress token;
@@ -234,15 +239,106 @@ public abstract class CallEscrow implements Escrow {
         List<Felt> r;
         try {
             r = view(ContractCall.of(account, Abi.GET_PUBLIC_KEY, List.of()));
-        } catch (io.smainer.escrow.EscrowRevertedException e) {
+        } catch (EscrowRevertedException e) {
             return Optional.empty(); // no such entry point: the account keeps its key some other way
         } catch (io.smainer.escrow.ChainException e) {
-            if (e.rpcCode() == CONTRACT_NOT_FOUND) {
+            if (e.rpcCode() == CONTRACT_NOT_FOUND || e.rpcCode() == ENTRYPOINT_NOT_FOUND) {
                 return Optional.empty();
             }
             throw e;
         }
         return r.size() == 1 && r.get(0).value().signum() != 0 ? Optional.of(r.get(0)) : Optional.empty();
+    }
+
+    /**
+     * Asks an account contract whether it accepts a signature over a message hash: SNIP-6
+     * {@code is_valid_signature(hash, signature)}, and only when the contract has no such entry point the Cairo 0
+     * name {@code isValidSignature} (same calldata). One view call, two for a contract without the SNIP-6 name.
+     *
+     * @param account the account contract
+     * @param hash the message hash that was signed
+     * @param signature the signature as the account reads it (for one Stark key: {@code [r, s]})
+     * @return the account's verdict: accepted for {@code 'VALID'} or 1, refused for any other answer or a revert
+     * @throws SignatureCheckUnavailableException when the account could not be asked (node trouble, nothing
+     *     deployed, or neither entry point)
+     */
+    public SignatureVerdict isValidSignature(ContractAddress account, Felt hash, List<Felt> signature) {
+        io.smainer.internal.Require.present("account", account);
+        io.smainer.internal.Require.present("hash", hash);
+        io.smainer.internal.Require.present("signature", signature);
+        List<Felt> calldata = new ArrayList<>(signature.size() + 2);
+        calldata.add(hash);
+        calldata.add(Felt.of(signature.size()));
+        calldata.addAll(signature);
+        for (String entryPoint : List.of(Abi.IS_VALID_SIGNATURE, Abi.IS_VALID_SIGNATURE_LEGACY)) {
+            Optional<SignatureVerdict> verdict = askSignature(account, entryPoint, calldata);
+            if (verdict.isPresent()) {
+                return verdict.get();
+            }
+        }
+        throw new SignatureCheckUnavailableException(account, SignatureCheckUnavailableException.Kind.NOT_SUPPORTED,
+                ENTRYPOINT_NOT_FOUND, "account " + account.hex() + " could not be asked whether it accepts the signature: "
+                        + "it has neither " + Abi.IS_VALID_SIGNATURE + " (SNIP-6) nor " + Abi.IS_VALID_SIGNATURE_LEGACY,
+                null);
+    }
+
+    /** @return the verdict, or empty when the contract has no such entry point */
+    private Optional<SignatureVerdict> askSignature(ContractAddress account, String entryPoint, List<Felt> calldata) {
+        List<Felt> r;
+        try {
+            r = view(ContractCall.of(account, entryPoint, calldata));
+        } catch (EscrowRevertedException e) {
+            if (entryPointMissing(e.reason())) {
+                return Optional.empty();
+            }
+            if (notDeployed(e.reason())) {
+                throw notDeployed(account, e);
+            }
+            return Optional.of(new SignatureVerdict(false, entryPoint + " reverted: " + e.reason()));
+        } catch (ChainException e) {
+            if (e.rpcCode() == ENTRYPOINT_NOT_FOUND) {
+                return Optional.empty();
+            }
+            if (e.rpcCode() == CONTRACT_NOT_FOUND) {
+                throw notDeployed(account, e);
+            }
+            throw new SignatureCheckUnavailableException(account, SignatureCheckUnavailableException.Kind.NODE_UNAVAILABLE,
+                    e.rpcCode(), "account " + account.hex() + " could not be asked whether it accepts the signature: "
+                            + e.getMessage(), e);
+        }
+        if (r.size() != 1) {
+            return Optional.of(new SignatureVerdict(false, entryPoint + " returned " + r.size() + " felts " + hexes(r)
+                    + ", not one"));
+        }
+        Felt v = r.get(0);
+        String said = v.equals(SignatureVerdict.VALID) ? "'VALID'" : v.hex();
+        return Optional.of(new SignatureVerdict(SignatureVerdict.meansValid(v), entryPoint + " returned " + said));
+    }
+
+    private static SignatureCheckUnavailableException notDeployed(ContractAddress account, RuntimeException cause) {
+        return new SignatureCheckUnavailableException(account, SignatureCheckUnavailableException.Kind.NOT_DEPLOYED,
+                CONTRACT_NOT_FOUND, "account " + account.hex() + " could not be asked whether it accepts the signature: "
+                        + "no contract is deployed at that address", cause);
+    }
+
+    /** A node's revert text for a selector the contract lacks (older nodes, before error 21), or the ledger's. */
+    private static boolean entryPointMissing(String reason) {
+        String r = reason.toLowerCase(java.util.Locale.ROOT);
+        return r.contains("entrypoint_not_found") || r.contains("entry_point_not_found")
+                || r.contains("entry point") && r.contains("not found");
+    }
+
+    /** The ledger's (and some nodes') revert text for an address with no contract. */
+    private static boolean notDeployed(String reason) {
+        String r = reason.toLowerCase(java.util.Locale.ROOT);
+        return reason.equals(EscrowRevertedException.CONTRACT_NOT_DEPLOYED) || r.contains("is not deployed")
+                || r.contains("contract not found");
+    }
+
+    private static String hexes(List<Felt> felts) {
+        List<String> out = new ArrayList<>(felts.size());
+        felts.forEach(f -> out.add(f.hex()));
+        return out.toString();
     }
 
     @Override

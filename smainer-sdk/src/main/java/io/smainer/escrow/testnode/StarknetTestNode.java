@@ -53,7 +53,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * 0.18.0 uses) on the JDK's built-in HTTP server, whose chain is an in-process {@link Ledger}. <b>It is not Starknet</b>: no
  * Cairo runs, there is no sequencer, no mempool, no fee market, no L1; every transaction is executed at
  * once in a block of its own and charged no fee; account contracts are not deployed, their public keys are
- * registered with {@link #addAccount}. What it does check as Starknet would:
+ * registered with {@link #addAccount} (see {@link AccountKind} for the views each kind answers). What it does
+ * check as Starknet would:
  * <ul>
  *   <li>each v3 invoke's signature against the sender's registered key, over the real v3 transaction hash
  *       computed by starknet-jvm's {@code TransactionHashCalculator} (query versions for fee estimates);</li>
@@ -64,6 +65,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       Starknet node writes it, and a fee estimate of a reverting transaction fails with
  *       {@code 41 TRANSACTION_EXECUTION_ERROR};</li>
  *   <li>receipts not known yet answer {@code 29 TXN_HASH_NOT_FOUND} (see {@link Builder#pendingPolls}).</li>
+ *   <li>an account's signature check ({@code is_valid_signature}, SNIP-6, or {@code isValidSignature}) verifies a
+ *       real Stark signature against the account's registered key; a selector an account does not have answers
+ *       {@code 21 ENTRYPOINT_NOT_FOUND}, and a {@code starknet_call} to an address that is neither a registered
+ *       account nor the ledger's contract or token answers {@code 20 CONTRACT_NOT_FOUND}.</li>
  * </ul>
  * Methods: {@code starknet_specVersion, chainId, blockNumber, blockHashAndNumber, getNonce, call,
  * estimateFee, addInvokeTransaction, getTransactionReceipt, getTransactionStatus, getEvents}.
@@ -82,7 +87,7 @@ public final class StarknetTestNode implements AutoCloseable {
     private final List<Invoke> mempool = new ArrayList<>(); // guarded by submit
     private final HttpServer server;
     private final ExecutorService executor;
-    private final Map<ContractAddress, Felt> accountKeys = new ConcurrentHashMap<>();
+    private final Map<ContractAddress, Account> accounts = new ConcurrentHashMap<>();
     private final Map<Felt, AtomicInteger> notYetVisible = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final ReentrantLock submit = new ReentrantLock();
@@ -199,14 +204,54 @@ public final class StarknetTestNode implements AutoCloseable {
     }
 
     /**
-     * Registers an account (as if its account contract were deployed with this key).
+     * What a registered account answers to {@code starknet_call}, besides validating its own invokes with its
+     * key (which every kind does). Any other selector on an account answers {@code 21 ENTRYPOINT_NOT_FOUND}, as
+     * an RPC 0.8+ node does. These are models of account classes' views, not their Cairo code.
+     */
+    public enum AccountKind {
+        /**
+         * Like OpenZeppelin's and starknet-jvm's standard accounts: {@code get_public_key} reports the key, and
+         * SNIP-6 {@code is_valid_signature(hash, signature)} answers {@code 'VALID'} for an {@code [r, s]}
+         * signature by the key, else 0 (also for a signature of another length).
+         */
+        STANDARD,
+        /**
+         * An account that does not expose its key (as Argent's {@code get_owner} or Braavos' {@code get_signers}
+         * accounts do not answer {@code get_public_key}): only SNIP-6 {@code is_valid_signature}, answering
+         * {@code 'VALID'} for an {@code [r, s]} signature by the key and 0 for another, and reverting with
+         * {@code invalid-signature-length} for a signature that is not two felts.
+         */
+        SNIP6_ONLY,
+        /** A Cairo 0 style account: only {@code isValidSignature}, answering 1 for a valid signature and 0 else. */
+        LEGACY
+    }
+
+    private record Account(Felt key, AccountKind kind) {
+    }
+
+    /**
+     * Registers a {@link AccountKind#STANDARD} account (as if its account contract were deployed with this key).
      *
      * @param address the account's address
      * @param publicKey its Stark public key
      * @return this
      */
     public StarknetTestNode addAccount(ContractAddress address, Felt publicKey) {
-        accountKeys.put(address, publicKey);
+        return addAccount(address, publicKey, AccountKind.STANDARD);
+    }
+
+    /**
+     * Registers an account of a given kind (as if such an account contract were deployed with this key).
+     *
+     * @param address the account's address
+     * @param publicKey its Stark public key: its invokes and the signatures it accepts are checked against it
+     * @param kind which views it answers
+     * @return this
+     */
+    public StarknetTestNode addAccount(ContractAddress address, Felt publicKey, AccountKind kind) {
+        accounts.put(java.util.Objects.requireNonNull(address, "address"),
+                new Account(java.util.Objects.requireNonNull(publicKey, "publicKey"),
+                        java.util.Objects.requireNonNull(kind, "kind")));
         return this;
     }
 
@@ -414,10 +459,13 @@ public final class StarknetTestNode implements AutoCloseable {
     private JsonElement call(JsonObject rq) {
         ContractCall c = new ContractCall(address(rq.get("contract_address")), felt(rq.get("entry_point_selector")),
                 felts(rq.getAsJsonArray("calldata")));
-        Felt accountKey = accountKeys.get(c.to());
-        if (accountKey != null && c.selector().equals(Abi.selector(Abi.GET_PUBLIC_KEY)) && c.calldata().isEmpty()) {
-            observed.add(new Observed(c, true, 1));
-            return hexArray(List.of(accountKey)); // a standard account's view of its key
+        Account account = accounts.get(c.to());
+        if (account != null) {
+            return accountCall(account, c);
+        }
+        if (!c.to().equals(ledger.contract()) && !c.to().equals(ledger.token())) {
+            observed.add(new Observed(c, true, -1));
+            throw new RpcError(20, "Contract not found", null);
         }
         try {
             List<Felt> result = ledger.call(c);
@@ -430,6 +478,48 @@ public final class StarknetTestNode implements AutoCloseable {
                     + ".\n");
             throw new RpcError(40, "Contract error", data);
         }
+    }
+
+    /** An account contract's views, by its kind. */
+    private JsonElement accountCall(Account account, ContractCall c) {
+        Felt sel = c.selector();
+        List<Felt> result;
+        if (sel.equals(Abi.selector(Abi.GET_PUBLIC_KEY)) && account.kind() == AccountKind.STANDARD) {
+            result = List.of(account.key());
+        } else if (sel.equals(Abi.selector(Abi.IS_VALID_SIGNATURE)) && account.kind() != AccountKind.LEGACY) {
+            result = List.of(signatureValid(account, c) ? io.smainer.escrow.SignatureVerdict.VALID : Felt.ZERO);
+        } else if (sel.equals(Abi.selector(Abi.IS_VALID_SIGNATURE_LEGACY)) && account.kind() == AccountKind.LEGACY) {
+            result = List.of(signatureValid(account, c) ? Felt.ONE : Felt.ZERO);
+        } else {
+            observed.add(new Observed(c, true, -1));
+            throw new RpcError(21, "Requested entrypoint does not exist in the contract", null);
+        }
+        observed.add(new Observed(c, true, result.size()));
+        return hexArray(result);
+    }
+
+    /** {@code (hash, signature: Array<felt252>)} checked against the account's key. */
+    private boolean signatureValid(Account account, ContractCall c) {
+        List<Felt> data = c.calldata();
+        if (data.size() < 2 || data.get(1).value().bitLength() > 31
+                || data.size() != 2 + data.get(1).value().intValueExact()) {
+            throw contractError(c, "Failed to deserialize param #2");
+        }
+        List<Felt> signature = data.subList(2, data.size());
+        if (signature.size() != 2) {
+            if (account.kind() == AccountKind.SNIP6_ONLY) {
+                throw contractError(c, "invalid-signature-length");
+            }
+            return false;
+        }
+        return crypto.verify(account.key(), data.get(0), new Signature(signature.get(0), signature.get(1)));
+    }
+
+    private RpcError contractError(ContractCall c, String reason) {
+        observed.add(new Observed(c, true, -1));
+        JsonObject data = new JsonObject();
+        data.addProperty("revert_error", "Execution failed. Failure reason:\n" + RevertReasons.encode(reason) + ".\n");
+        return new RpcError(40, "Contract error", data);
     }
 
     /** A v3 invoke as the node received it, with its hash and decoded calls. */
@@ -500,12 +590,12 @@ public final class StarknetTestNode implements AutoCloseable {
     }
 
     private void validate(Invoke tx) {
-        Felt key = accountKeys.get(tx.sender());
-        if (key == null) {
+        Account account = accounts.get(tx.sender());
+        if (account == null) {
             throw new RpcError(55, "Account validation failed",
                     new JsonPrimitive("Requested contract address " + tx.sender() + " is not deployed."));
         }
-        if (tx.signature().size() != 2 || !crypto.verify(key, tx.hash(), new Signature(tx.signature().get(0),
+        if (tx.signature().size() != 2 || !crypto.verify(account.key(), tx.hash(), new Signature(tx.signature().get(0),
                 tx.signature().get(1)))) {
             throw new RpcError(55, "Account validation failed", new JsonPrimitive("Transaction validation failed: "
                     + RevertReasons.encode("Account: invalid signature")));
