@@ -2,10 +2,13 @@ package io.smainer.relayer;
 
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
+import io.smainer.escrow.SignatureCheckUnavailableException;
+import io.smainer.escrow.SignatureVerdict;
 import io.smainer.internal.Require;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.http.ApiHandler;
 import io.smainer.relayer.intake.AccountKeys;
+import io.smainer.relayer.intake.AccountSignatureCheck;
 import io.smainer.relayer.intake.TaskIntake;
 import io.smainer.relayer.scheduling.Deadlines;
 import io.smainer.relayer.scheduling.Scheduler;
@@ -61,6 +64,7 @@ public final class Relayer implements AutoCloseable {
     private final Clock clock;
     private final StarkCrypto crypto;
     private final AccountKeys accountKeys;
+    private final AccountSignatureCheck accountSignatures;
     private final ResultCheckers checkers;
     private final Metrics metrics = new Metrics();
     private Server server;
@@ -84,6 +88,7 @@ public final class Relayer implements AutoCloseable {
         this.clock = b.clock;
         this.crypto = b.crypto;
         this.accountKeys = b.accountKeys == null ? AccountKeys.of(config.demanderKeys()) : b.accountKeys;
+        this.accountSignatures = Require.present("account_signatures", b.accountSignatures);
         this.checkers = b.checkers;
     }
 
@@ -140,8 +145,8 @@ public final class Relayer implements AutoCloseable {
                 clock);
         gateway = new ProviderGateway(escrow, crypto, scheduler, completions, config.maxFrameBytes(), clock,
                 config.chainId(), config.name(), config.heartbeat(), config.challengeTtl(), metrics);
-        TaskIntake intake = new TaskIntake(escrow, store, crypto, accountKeys, config.chainId(), config.allowedTokens(),
-                config::minBaseFor, config.webhookSecrets(), clock);
+        TaskIntake intake = new TaskIntake(escrow, store, crypto, accountKeys, counted(accountSignatures),
+                config.chainId(), config.allowedTokens(), config::minBaseFor, config.webhookSecrets(), clock);
         metrics.gauge("smainer_settlement_batches_total", "Settlement transactions sent.", "", settler::batchesSent);
         metrics.gauge("smainer_settlement_reverts_total", "Settlement batches the contract reverted.", "",
                 settler::batchesReverted);
@@ -290,6 +295,28 @@ public final class Relayer implements AutoCloseable {
         LOG.info("relayer {} stopped", config.name());
     }
 
+    /** Counts each time an account is asked about a signature, by what came of it. */
+    private AccountSignatureCheck counted(AccountSignatureCheck check) {
+        if (check == AccountSignatureCheck.NONE) {
+            return check;
+        }
+        return (account, hash, signature) -> {
+            String outcome = "unavailable";
+            try {
+                Optional<SignatureVerdict> v = check.check(account, hash, signature);
+                outcome = v.isEmpty() ? "none" : v.get().accepted() ? "accepted" : "refused";
+                return v;
+            } catch (SignatureCheckUnavailableException e) {
+                outcome = e.kind() == SignatureCheckUnavailableException.Kind.NODE_UNAVAILABLE ? "unavailable" : "unsupported";
+                throw e;
+            } finally {
+                metrics.counter("smainer_account_signature_checks_total", "Demander signatures checked by asking the "
+                        + "account contract (SNIP-6 is_valid_signature), by outcome.", "outcome=\"" + outcome + "\"")
+                        .increment();
+            }
+        };
+    }
+
     /** Builds a {@link Relayer}. */
     public static final class Builder {
         private RelayerConfig config = RelayerConfig.defaults();
@@ -298,6 +325,7 @@ public final class Relayer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private StarkCrypto crypto = StarkCrypto.defaultCrypto();
         private AccountKeys accountKeys;
+        private AccountSignatureCheck accountSignatures = AccountSignatureCheck.NONE;
         private ResultCheckers checkers = ResultCheckers.standard();
 
         private Builder() {
@@ -340,6 +368,17 @@ public final class Relayer implements AutoCloseable {
         /** @param v demander keys (default: the configured {@code demander_keys}) @return this */
         public Builder accountKeys(AccountKeys v) {
             this.accountKeys = v;
+            return this;
+        }
+
+        /**
+         * @param v asks a demander's account about its signature when {@link #accountKeys} resolves no key for it
+         *     (default: {@link AccountSignatureCheck#NONE}, such a demander cannot submit); e.g.
+         *     {@link AccountSignatureCheck#snip6} on Starknet
+         * @return this
+         */
+        public Builder accountSignatures(AccountSignatureCheck v) {
+            this.accountSignatures = v;
             return this;
         }
 

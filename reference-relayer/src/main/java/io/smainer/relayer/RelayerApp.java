@@ -7,6 +7,7 @@ import io.smainer.escrow.Escrow;
 import io.smainer.escrow.Ledger;
 import io.smainer.escrow.StarknetEscrow;
 import io.smainer.relayer.intake.AccountKeys;
+import io.smainer.relayer.intake.AccountSignatureCheck;
 import io.smainer.relayer.intake.ChainAccountKeys;
 import io.smainer.relayer.store.MemoryStore;
 import io.smainer.relayer.store.RedisStore;
@@ -61,6 +62,7 @@ public final class RelayerApp implements AutoCloseable {
         Escrow escrow;
         Optional<LocalChain> chain = Optional.empty();
         AccountKeys keys = AccountKeys.of(config.demanderKeys());
+        AccountSignatureCheck accountSignatures = AccountSignatureCheck.NONE;
         if (config.chain() == RelayerConfig.ChainMode.STARKNET) {
             if (config.localChainPort() != RelayerConfig.DEFAULT_LOCAL_CHAIN_PORT) {
                 LOG.info("chain=starknet: local_chain.port is not used");
@@ -69,6 +71,8 @@ public final class RelayerApp implements AutoCloseable {
             escrow = starknet;
             // demanders listed in demander_keys first, then any standard account's own get_public_key
             keys = keys.or(ChainAccountKeys.of(starknet::accountPublicKey, clock));
+            // and an account that reports no key is asked about each request's signature (SNIP-6), never cached
+            accountSignatures = AccountSignatureCheck.snip6(starknet);
         } else {
             if (config.rpcUrl().isPresent() || config.keystore().isPresent()) {
                 LOG.warn("chain=local: rpc_url and keystore are not used; set chain=starknet to settle on Starknet");
@@ -94,7 +98,7 @@ public final class RelayerApp implements AutoCloseable {
                     ? RedisStore.builder().uri(config.redisUri().get()).prefix(config.redisPrefix()).clock(clock).build()
                     : MemoryStore.create(clock);
             relayer = Relayer.builder().config(config).escrow(escrow).store(store).clock(clock).crypto(crypto)
-                    .accountKeys(keys).build();
+                    .accountKeys(keys).accountSignatures(accountSignatures).build();
             relayer.start();
         } catch (RuntimeException e) {
             if (relayer != null) {

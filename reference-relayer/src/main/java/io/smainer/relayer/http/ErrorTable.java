@@ -4,6 +4,7 @@ import io.smainer.InvalidFieldException;
 import io.smainer.escrow.ChainException;
 import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.protocol.Api;
+import io.smainer.relayer.intake.AccountCheckUnavailableException;
 import io.smainer.relayer.intake.EscrowRejectedException;
 import io.smainer.relayer.intake.RequestRejectedException;
 import java.time.Duration;
@@ -40,6 +41,10 @@ public final class ErrorTable {
                 case EXPIRED -> problem(400, "expired", r.getMessage(), r.field());
                 case REPLAYED -> problem(409, "nonce_replayed", r.getMessage(), r.field());
             };
+        }
+        if (e instanceof AccountCheckUnavailableException x) {
+            return new Problem(503, new Api.ErrorBody("account_check_unavailable", x.getMessage(), Optional.empty()),
+                    Optional.of(Duration.ofSeconds(5)), false);
         }
         if (e instanceof EscrowRejectedException x) {
             return problem(402, "escrow_rejected", x.getMessage(), x.field());

@@ -7,9 +7,12 @@ import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.crypto.Snip12;
 import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.ChainException;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowStatus;
 import io.smainer.escrow.EscrowTask;
+import io.smainer.escrow.SignatureCheckUnavailableException;
+import io.smainer.escrow.SignatureVerdict;
 import io.smainer.fee.FeeMath;
 import io.smainer.internal.Require;
 import io.smainer.protocol.Api;
@@ -29,9 +32,11 @@ import java.util.function.Function;
 
 /**
  * Checks a demander's {@code POST /tasks} and stores the task. Order of checks: expiry, signature
- * (against the key {@link AccountKeys} resolves for the demander), an idempotent retry of an accepted
+ * (against the key {@link AccountKeys} resolves for the demander; for an account with no resolvable key,
+ * the account's own answer through {@link AccountSignatureCheck}), an idempotent retry of an accepted
  * request (same escrow, demander and job: the existing task is returned), nonce, then the escrow on
- * chain. Thread-safe.
+ * chain. When the chain cannot be asked about the account, nothing is recorded
+ * ({@link AccountCheckUnavailableException}). Thread-safe.
  */
 public final class TaskIntake {
     /** How far ahead a request may expire. */
@@ -41,6 +46,7 @@ public final class TaskIntake {
     private final RelayerStore store;
     private final StarkCrypto crypto;
     private final AccountKeys accountKeys;
+    private final AccountSignatureCheck accountSignatures;
     private final Snip12.Domain domain;
     private final Set<ContractAddress> allowedTokens;
     private final Function<String, TokenAmount> minBase;
@@ -62,19 +68,21 @@ public final class TaskIntake {
      * @param store the store
      * @param crypto signature checks
      * @param accountKeys demander keys
+     * @param accountSignatures asks accounts with no resolvable key ({@link AccountSignatureCheck#NONE}: none)
      * @param chainId the chain (the signed domain)
      * @param allowedTokens tokens an escrow may hold
      * @param minBase the least base price per job kind
      * @param webhookSecrets client id to webhook secret (a webhook URL needs one)
      * @param clock time
      */
-    public TaskIntake(Escrow escrow, RelayerStore store, StarkCrypto crypto, AccountKeys accountKeys, ChainId chainId,
-            Set<ContractAddress> allowedTokens, Function<String, TokenAmount> minBase, Map<String, String> webhookSecrets,
+    public TaskIntake(Escrow escrow, RelayerStore store, StarkCrypto crypto, AccountKeys accountKeys,
+            AccountSignatureCheck accountSignatures, ChainId chainId, Set<ContractAddress> allowedTokens, Function<String, TokenAmount> minBase, Map<String, String> webhookSecrets,
             Clock clock) {
         this.escrow = Require.present("escrow", escrow);
         this.store = Require.present("store", store);
         this.crypto = Require.present("crypto", crypto);
         this.accountKeys = Require.present("account_keys", accountKeys);
+        this.accountSignatures = Require.present("account_signatures", accountSignatures);
         this.domain = Snip12.Domain.smainer(chainId);
         this.allowedTokens = Set.copyOf(allowedTokens);
         this.minBase = Require.present("min_base", minBase);
@@ -96,7 +104,8 @@ public final class TaskIntake {
      * @param req the request
      * @param clientId the API client that sent it, if any
      * @return the stored task
-     * @throws RequestRejectedException for a bad signature, an expired request or a replayed nonce
+     * @throws RequestRejectedException for a bad signature, an unknown account, an expired request or a replayed nonce
+     * @throws AccountCheckUnavailableException when the chain could not be asked about the demander's account
      * @throws EscrowRejectedException when the escrow does not check out
      * @throws InvalidFieldException for bad input
      */
@@ -112,9 +121,6 @@ public final class TaskIntake {
                     "expires_at: expected at most " + maxValidity.toSeconds() + " s ahead (" + (nowSeconds + maxValidity.toSeconds())
                             + "), got " + req.expiresAt());
         }
-        Felt key = accountKeys.publicKey(req.demander()).orElseThrow(() -> new RequestRejectedException(
-                RequestRejectedException.Reason.UNKNOWN_ACCOUNT, "demander",
-                "demander: no public key is registered with this relayer for " + req.demander().hex()));
         Felt jobHash = req.job().contentHash();
         Felt hash;
         try {
@@ -122,11 +128,7 @@ public final class TaskIntake {
         } catch (InvalidFieldException e) {
             throw e.within("request");
         }
-        if (!crypto.verify(key, hash, req.signature())) {
-            throw new RequestRejectedException(RequestRejectedException.Reason.BAD_SIGNATURE, "signature",
-                    "signature: expected the demander's SNIP-12 signature over the task request on " + domain.chainId()
-                            + ", got one that does not verify");
-        }
+        checkSignature(req, hash);
         Optional<String> webhookSecret = Optional.empty();
         if (req.webhookUrl().isPresent()) {
             checkWebhookUrl(req.webhookUrl().get());
@@ -155,6 +157,56 @@ public final class TaskIntake {
         }
         store.publish(new Signal(created.task().id(), TaskStatus.PENDING));
         return new Outcome(created.task(), true);
+    }
+
+    /** The key {@link AccountKeys} resolves, else the account's own verdict; nothing is stored before this. */
+    private void checkSignature(Api.SubmitTask req, Felt hash) {
+        ContractAddress demander = req.demander();
+        Optional<Felt> key;
+        try {
+            key = accountKeys.publicKey(demander);
+        } catch (ChainException e) {
+            throw unavailable(demander, "its key (get_public_key)", e);
+        }
+        if (key.isPresent()) {
+            if (!crypto.verify(key.get(), hash, req.signature())) {
+                throw new RequestRejectedException(RequestRejectedException.Reason.BAD_SIGNATURE, "signature",
+                        "signature: expected the demander's SNIP-12 signature over the task request on "
+                                + domain.chainId() + ", got one that does not verify");
+            }
+            return;
+        }
+        String noKey = "demander: no public key is registered with this relayer for " + demander.hex();
+        Optional<SignatureVerdict> verdict;
+        try {
+            verdict = accountSignatures.check(demander, hash, req.signature());
+        } catch (SignatureCheckUnavailableException e) {
+            switch (e.kind()) {
+                case NOT_DEPLOYED -> throw new RequestRejectedException(RequestRejectedException.Reason.UNKNOWN_ACCOUNT,
+                        "demander", noKey + ", and no account contract is deployed there");
+                case NOT_SUPPORTED -> throw new RequestRejectedException(RequestRejectedException.Reason.UNKNOWN_ACCOUNT,
+                        "demander", noKey + ", and its account answers neither get_public_key nor is_valid_signature "
+                                + "(SNIP-6)");
+                default -> throw unavailable(demander, "whether it accepts the signature (is_valid_signature)", e);
+            }
+        } catch (ChainException e) {
+            throw unavailable(demander, "whether it accepts the signature (is_valid_signature)", e);
+        }
+        if (verdict.isEmpty()) {
+            throw new RequestRejectedException(RequestRejectedException.Reason.UNKNOWN_ACCOUNT, "demander", noKey);
+        }
+        if (!verdict.get().accepted()) {
+            throw new RequestRejectedException(RequestRejectedException.Reason.BAD_SIGNATURE, "signature",
+                    "signature: expected a signature the demander's account accepts over the SNIP-12 task request on "
+                            + domain.chainId() + ", got one it refuses (" + verdict.get().answer() + ")");
+        }
+    }
+
+    /** The node's own words stay in the log (they may name the RPC endpoint); the client learns what and whom. */
+    private static AccountCheckUnavailableException unavailable(ContractAddress demander, String what, ChainException e) {
+        return new AccountCheckUnavailableException(demander, "demander: the chain could not be asked about account "
+                + demander.hex() + ", " + what + "; nothing was recorded and the nonce is unused: send the same "
+                + "request again later", e);
     }
 
     private Outcome retried(TaskRecord existing, Api.SubmitTask req) {

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smainer.SmainerException;
 import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
+import io.smainer.chain.U256;
+import io.smainer.client.RelayerApiException;
 import io.smainer.client.SmainerClient;
 import io.smainer.config.Settings;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Keystore;
+import io.smainer.crypto.Snip12;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.EscrowStatus;
@@ -23,11 +27,16 @@ import io.smainer.job.JavaJobRunner;
 import io.smainer.job.Jobs;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.ProtocolCodec;
+import io.smainer.protocol.SettlementMode;
 import io.smainer.provider.ProviderNode;
 import io.smainer.testing.Await;
 import io.smainer.relayer.RelayerApp;
 import io.smainer.relayer.RelayerConfig;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +44,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -56,6 +66,8 @@ class StarknetModeIT {
     private static final ContractAddress TREASURY = ContractAddress.of(0x1003);
     private static final ContractAddress DEMANDER = ContractAddress.of(0x2001);
     private static final ContractAddress PROVIDER = ContractAddress.of(0x3001);
+    /** An account that does not expose its key (no get_public_key), only SNIP-6 is_valid_signature; not listed. */
+    private static final ContractAddress SNIP6_DEMANDER = ContractAddress.of(0x2003);
     private static final String PASSPHRASE = "relayer passphrase 1";
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Function<String, Optional<char[]>> NO_TERMINAL = text -> Optional.empty();
@@ -65,6 +77,7 @@ class StarknetModeIT {
     private final KeyPair relayerKey = KeyPair.generate(random, crypto);
     private final KeyPair demanderKey = KeyPair.generate(random, crypto);
     private final KeyPair providerKey = KeyPair.generate(random, crypto);
+    private final KeyPair snip6Key = KeyPair.generate(random, crypto);
     private final Ledger ledger = Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(TREASURY).build();
     private StarknetTestNode node;
     private Path keystore;
@@ -79,7 +92,9 @@ class StarknetModeIT {
         node.addAccount(RELAYER, relayerKey.publicKey());
         node.addAccount(DEMANDER, demanderKey.publicKey());
         node.addAccount(PROVIDER, providerKey.publicKey());
+        node.addAccount(SNIP6_DEMANDER, snip6Key.publicKey(), StarknetTestNode.AccountKind.SNIP6_ONLY);
         ledger.mint(DEMANDER, TokenAmount.parseStrk("100"));
+        ledger.mint(SNIP6_DEMANDER, TokenAmount.parseStrk("100"));
         keystore = dir.resolve("relayer.keystore");
         Keystore.create(keystore, RELAYER, relayerKey, PASSPHRASE.toCharArray(), Keystore.MIN_ITERATIONS, random);
         properties = dir.resolve("relayer.properties");
@@ -186,6 +201,162 @@ class StarknetModeIT {
                 assertThat(created.status()).isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
             }
         }
+    }
+
+    private SmainerClient client(RelayerApp app, StarknetEscrow escrow, KeyPair key) {
+        return SmainerClient.builder().relayer(app.uri()).escrow(escrow).keyPair(key).chainId(ledger.chainId())
+                .crypto(crypto).build();
+    }
+
+    /** A task request signed by a key, as SmainerClient sends it but with a nonce the test chooses. */
+    private Api.SubmitTask request(ContractAddress demander, KeyPair key, U256 escrowId, JobSpec job, Felt nonce) {
+        long expiresAt = Instant.now().plusSeconds(600).getEpochSecond();
+        Felt hash = Snip12.requestHash(Snip12.Domain.smainer(ledger.chainId()), demander, escrowId, job.contentHash(),
+                nonce, expiresAt);
+        return new Api.SubmitTask(escrowId, job, SettlementMode.FLAT, demander, nonce, expiresAt,
+                crypto.sign(key.privateKey(), hash), Optional.empty());
+    }
+
+    private static HttpResponse<String> post(RelayerApp app, Api.SubmitTask body) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(app.uri().resolve("/api/v1/tasks")).timeout(WAIT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(ProtocolCodec.create().toJson(body))).build();
+        return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String metrics(RelayerApp app) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(app.uri().resolve("/api/v1/metrics")).timeout(WAIT).GET().build();
+        return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void aDemanderWhoseAccountExposesNoKeyIsCheckedByItsAccountsIsValidSignatureAndItsTaskCompletes() throws Exception {
+        try (StarknetEscrow provider = account(PROVIDER, providerKey);
+                StarknetEscrow demander = account(SNIP6_DEMANDER, snip6Key)) {
+            provider.registerNode();
+            provider.setProviderPublicKey(providerKey.publicKey());
+            assertThat(demander.accountPublicKey(SNIP6_DEMANDER)).as("no get_public_key").isEmpty();
+            try (RelayerApp app = start(env(PASSPHRASE)); SmainerClient client = client(app, demander, snip6Key)) {
+                ProviderNode providerNode = ProviderNode.builder().relayer(app.uri()).account(PROVIDER, providerKey)
+                        .runner(JavaJobRunner.builder().workerThreads(1).computeThreads(1).build()).escrow(provider)
+                        .concurrency(1).tier(Tier.PREMIUM).name("snip6-it").crypto(crypto).build().start();
+                try {
+                    Await.until(WAIT, () -> providerNode.status().state() == ProviderNode.State.READY, () -> "provider login");
+                    JobSpec job = Jobs.sha256Batch(java.util.List.of("asked the account".getBytes(StandardCharsets.UTF_8)));
+                    CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.PRO, job);
+                    int signatureChecks = isValidSignatureCalls(SNIP6_DEMANDER);
+
+                    Api.TaskCreated created = client.submit(funded.taskId(), job);
+
+                    assertThat(isValidSignatureCalls(SNIP6_DEMANDER) - signatureChecks)
+                            .as("the relayer asked the account once").isEqualTo(1);
+                    Await.until(WAIT, () -> client.task(created.taskId()).nodeId().isPresent(), () -> "task assigned");
+                    Api.TaskResult result = client.awaitResult(created.taskId(), WAIT);
+                    assertThat(Jobs.readSha256BatchOutput(job, result.result()).get(0)).isEqualTo(MessageDigest
+                            .getInstance("SHA-256").digest("asked the account".getBytes(StandardCharsets.UTF_8)));
+                    Await.until(WAIT, () -> demander.getTask(funded.taskId()).orElseThrow().status() == EscrowStatus.SETTLED,
+                            () -> "escrow " + funded.taskId() + " settled on the node");
+                    assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"accepted\"} 1");
+                } finally {
+                    providerNode.close(Duration.ZERO);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSignatureByAnotherKeyIsRefusedByTheAccountNamingTheSignatureField() throws Exception {
+        KeyPair otherKey = KeyPair.generate(random, crypto);
+        try (StarknetEscrow demander = account(SNIP6_DEMANDER, snip6Key);
+                RelayerApp app = start(env(PASSPHRASE));
+                SmainerClient wrongKey = client(app, demander, otherKey);
+                SmainerClient rightKey = client(app, demander, snip6Key)) {
+            JobSpec job = Jobs.sha256Batch(java.util.List.of("wrong key".getBytes(StandardCharsets.UTF_8)));
+            CreatedTask funded = rightKey.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, job);
+
+            assertThatThrownBy(() -> wrongKey.submit(funded.taskId(), job)).isInstanceOfSatisfying(
+                    RelayerApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(401);
+                        assertThat(e.body().error()).isEqualTo("invalid_signature");
+                        assertThat(e.body().field()).contains("signature");
+                        assertThat(e.body().message()).contains("got one it refuses (is_valid_signature returned 0x0)");
+                    });
+            assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"refused\"} 1");
+            // the refusal consumed nothing: the owner's own request for the same escrow is accepted
+            assertThat(rightKey.submit(funded.taskId(), job).status()).isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
+        }
+    }
+
+    @Test
+    void whenTheChainCannotBeAskedTheRequestIsNotRefusedNothingIsRecordedAndTheSameRequestSucceedsLater()
+            throws Exception {
+        int port = node.port();
+        try (StarknetEscrow demander = account(SNIP6_DEMANDER, snip6Key);
+                RelayerApp app = start(env(PASSPHRASE));
+                SmainerClient client = client(app, demander, snip6Key)) {
+            JobSpec first = Jobs.sha256Batch(java.util.List.of("first".getBytes(StandardCharsets.UTF_8)));
+            JobSpec second = Jobs.sha256Batch(java.util.List.of("second".getBytes(StandardCharsets.UTF_8)));
+            CreatedTask escrowA = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, first);
+            CreatedTask escrowB = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, second);
+            // the account is known to report no key now (remembered for a minute): the next request goes to SNIP-6
+            assertThat(client.submit(escrowA.taskId(), first).status()).isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
+            Api.SubmitTask retried = request(SNIP6_DEMANDER, snip6Key, escrowB.taskId(), second,
+                    Felt.of(0x5ca1ab1e));
+
+            String rpcUrl = node.url().toString();
+            node.close();
+            HttpResponse<String> down = post(app, retried);
+
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.headers().firstValue("Retry-After")).isPresent();
+            Api.ErrorBody error = ProtocolCodec.create().fromJson(down.body(), Api.ErrorBody.class);
+            assertThat(error.error()).isEqualTo("account_check_unavailable");
+            assertThat(error.message()).startsWith("demander: the chain could not be asked about account "
+                    + SNIP6_DEMANDER.hex() + ", whether it accepts the signature (is_valid_signature)")
+                    .contains("nothing was recorded").doesNotContain(rpcUrl);
+            assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"unavailable\"} 1")
+                    .doesNotContain("smainer_account_signature_checks_total{outcome=\"refused\"}");
+
+            node = StarknetTestNode.builder().ledger(ledger).crypto(crypto).port(port).start();
+            node.addAccount(RELAYER, relayerKey.publicKey());
+            node.addAccount(SNIP6_DEMANDER, snip6Key.publicKey(), StarknetTestNode.AccountKind.SNIP6_ONLY);
+            HttpResponse<String> back = post(app, retried);
+
+            assertThat(back.statusCode()).as(back.body()).isEqualTo(201); // a new task: the nonce was unused, no task stored
+            assertThat(ProtocolCodec.create().fromJson(back.body(), Api.TaskCreated.class).status())
+                    .isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
+        }
+    }
+
+    @Test
+    void anAddressThatCannotAnswerIsAnUnknownAccountNotABadSignature() throws Exception {
+        JobSpec job = Jobs.sha256Batch(java.util.List.of("nobody".getBytes(StandardCharsets.UTF_8)));
+        ContractAddress nobody = ContractAddress.of(0x2bad);
+        try (RelayerApp app = start(env(PASSPHRASE))) {
+            // no contract at the address
+            HttpResponse<String> undeployed = post(app, request(nobody, snip6Key, U256.of(1), job, Felt.of(1)));
+            // a contract without a signature check (the token)
+            HttpResponse<String> noCheck = post(app, request(ledger.token(), snip6Key, U256.of(1), job, Felt.of(2)));
+
+            for (HttpResponse<String> r : java.util.List.of(undeployed, noCheck)) {
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+                Api.ErrorBody e = ProtocolCodec.create().fromJson(r.body(), Api.ErrorBody.class);
+                assertThat(e.error()).isEqualTo("unknown_account");
+                assertThat(e.field()).contains("demander");
+            }
+            assertThat(ProtocolCodec.create().fromJson(undeployed.body(), Api.ErrorBody.class).message())
+                    .isEqualTo("demander: no public key is registered with this relayer for " + nobody.hex()
+                            + ", and no account contract is deployed there");
+            assertThat(ProtocolCodec.create().fromJson(noCheck.body(), Api.ErrorBody.class).message())
+                    .endsWith("and its account answers neither get_public_key nor is_valid_signature (SNIP-6)");
+            assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"unsupported\"} 2");
+        }
+    }
+
+    private int isValidSignatureCalls(ContractAddress account) {
+        Felt selector = io.smainer.escrow.internal.Abi.selector("is_valid_signature");
+        return (int) node.observedCalls().stream()
+                .filter(o -> o.view() && o.call().to().equals(account) && o.call().selector().equals(selector)).count();
     }
 
     @Test
