@@ -10,9 +10,11 @@ import java.util.Optional;
  *
  * <p>A Starknet account is a contract, and the contract decides what a valid signature is
  * ({@code is_valid_signature}); the {@code Escrow} interface cannot read an account's key. The relayer
- * therefore checks a demander's SNIP-12 request against a key it resolves here: keys an operator
- * registered for known demander accounts (configuration), and on the local network the keys the
- * in-process ledger's accounts were created with. An account with no resolvable key cannot submit.
+ * checks a demander's SNIP-12 request against a key it resolves here when it can (no chain call per
+ * request): keys an operator registered for known demander accounts (configuration), on Starknet the key
+ * the account reports ({@link ChainAccountKeys}), and on the local network the keys the in-process ledger's
+ * accounts were created with. For an account with no resolvable key the relayer asks the account itself
+ * ({@link AccountSignatureCheck}, on Starknet only); where it cannot, the account cannot submit.
  * The escrow check then ties the signer to the money: the escrow's on-chain creator must be that same
  * account. See {@code docs/trust-model.md}.
  */

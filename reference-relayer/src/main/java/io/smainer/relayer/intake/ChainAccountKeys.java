@@ -15,8 +15,9 @@ import java.util.function.Function;
  * starknet-jvm's standard accounts expose), so that on Starknet any such account can submit without an
  * operator listing its key. An answer is remembered for {@link #DEFAULT_FOUND_TTL} (a key rotated on chain
  * is seen within that time; requests signed with the new key are refused until then) and the absence of
- * one for {@link #DEFAULT_MISSING_TTL}. A chain that cannot be read is not remembered: the error reaches
- * the caller (the API answers 503, try again). Thread-safe.
+ * one for {@link #DEFAULT_MISSING_TTL} (such an account's requests are then checked by asking the account,
+ * {@link AccountSignatureCheck}, each time). A chain that cannot be read is not remembered: the error
+ * reaches the caller (the API answers 503, try again). Thread-safe.
  */
 public final class ChainAccountKeys implements AccountKeys {
     /** How long a key read from an account is used before it is read again. */
