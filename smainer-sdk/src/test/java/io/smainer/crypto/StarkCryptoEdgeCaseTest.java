@@ -75,6 +75,22 @@ class StarkCryptoEdgeCaseTest {
     }
 
     @Test
+    void derivesKeysWithZeroAndBoundaryWindowDigitsAsStarknetJvm() {
+        // The masked generator path adds a stand-in for every zero 8-bit digit and takes it back; these keys
+        // are almost all zero digits, or digits at the signed window's edges (127, 128, 255 carry), or both.
+        List<BigInteger> keys = List.of(BigInteger.valueOf(127), BigInteger.valueOf(128), BigInteger.valueOf(129),
+                BigInteger.valueOf(255), BigInteger.valueOf(256), BigInteger.ONE.shiftLeft(64),
+                BigInteger.ONE.shiftLeft(128).add(BigInteger.ONE), BigInteger.ONE.shiftLeft(250),
+                new BigInteger("80".repeat(31), 16), new BigInteger("7f".repeat(31), 16), new BigInteger("ff".repeat(31), 16),
+                new BigInteger("0100".repeat(15), 16));
+        for (BigInteger d : keys) {
+            assertThat(FAST.publicKey(felt(d))).as("public key of 0x%s", d.toString(16)).isEqualTo(ORACLE.publicKey(felt(d)));
+            assertThat(FAST.sign(felt(d), felt(BigInteger.TEN))).as("signature by 0x%s", d.toString(16))
+                    .isEqualTo(ORACLE.sign(felt(d), felt(BigInteger.TEN)));
+        }
+    }
+
+    @Test
     void verifiesNothingForAHashOfZeroOrOfAtLeast2To251() {
         Felt publicKey = FAST.publicKey(KEY);
         // a signature that is valid for z = 1 would be valid for z = 1 + n, which is out of range

@@ -40,11 +40,15 @@ import org.bouncycastle.math.raw.Nat256;
  * and 0 (for signing), which this implementation refuses. Message hashes to sign must lie in
  * {@code [1, 2^251)}, as crypto-cpp requires.
  *
- * <p>Side channels: the generator table is read under masks for secret scalars (key derivation and the
- * nonce), so no memory address depends on a secret; the digit recoding, zero digits, the
- * exceptional-case branches of the group law, the BigInteger arithmetic mod n and the JIT are not
- * constant-time. starknet-jvm's crypto-cpp (double-and-add branching on every key bit) is not
- * constant-time either.
+ * <p>Side channels, for secret scalars (key derivation and the nonce): the generator table is read under
+ * masks, so no memory address depends on a secret; the digit recoding has no branch; every window costs
+ * one addition (a zero digit adds a stand-in and is taken back by a masked select); the sum starts at
+ * a point of unknown discrete logarithm, so the group law's exceptional branches are not met in
+ * practice; the inverses of the nonce mod n and of the result's Z mod p use Bouncy Castle's
+ * constant-time safegcd. Not constant-time: the nonce's RFC 6979 derivation and the BigInteger
+ * arithmetic of {@code s = k^-1 (z + r key) mod n} (BigInteger's cost follows its length), and whatever
+ * the JIT does. This is best effort in Java, not an audited constant-time implementation.
+ * starknet-jvm's crypto-cpp (double-and-add branching on every key bit) is not constant-time either.
  */
 public final class FastStarkCrypto implements StarkCrypto {
     /**
@@ -111,6 +115,14 @@ public final class FastStarkCrypto implements StarkCrypto {
     /** The generator's table, built when a key is first derived, a hash signed or a signature checked. */
     private static final class Generator {
         static final FixedBaseTable TABLE = new FixedBaseTable(GX, GY, 252);
+        /**
+         * Where a secret scalar's sum starts and what is taken off at the end: the Pedersen shift point,
+         * whose discrete logarithm to G nobody knows, so the masked additions never meet infinity or a
+         * doubling.
+         */
+        static final long[] OFFSET_X = StarkField.fromBigInteger(PEDERSEN[0][0]);
+        static final long[] OFFSET_Y = StarkField.fromBigInteger(PEDERSEN[0][1]);
+        static final long[] MINUS_OFFSET_Y = StarkField.fromBigInteger(StarkField.P.subtract(PEDERSEN[0][1]));
     }
 
     /** The Pedersen points' tables, built on the first hash. */
@@ -128,7 +140,7 @@ public final class FastStarkCrypto implements StarkCrypto {
         BigInteger d = checkPrivateKey(privateKey);
         JacobianPoint p = generatorMultiple(d, true);
         long[] x = new long[4];
-        p.affineX(x);
+        p.affineX(x, true);
         return new Felt(StarkField.toBigInteger(x));
     }
 
@@ -148,7 +160,7 @@ public final class FastStarkCrypto implements StarkCrypto {
             BigInteger k = nonces.nextK();
             JacobianPoint kg = generatorMultiple(k, true);
             long[] x = new long[4];
-            kg.affineX(x);
+            kg.affineX(x, true);
             BigInteger r = StarkField.toBigInteger(x);
             if (r.signum() == 0 || r.compareTo(N) >= 0) {
                 continue;
@@ -321,7 +333,9 @@ public final class FastStarkCrypto implements StarkCrypto {
         acc.setInfinity();
         int[] digits = FixedBaseTable.recode(StarkField.words(k), 0, 252);
         if (secret) {
+            acc.setAffine(Generator.OFFSET_X, Generator.OFFSET_Y);
             Generator.TABLE.addMultipleMasked(acc, digits);
+            acc.addAffine(Generator.OFFSET_X, Generator.MINUS_OFFSET_Y, null);
         } else {
             Generator.TABLE.addMultiple(acc, digits);
         }

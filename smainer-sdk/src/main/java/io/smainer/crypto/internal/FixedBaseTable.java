@@ -164,12 +164,8 @@ final class FixedBaseTable {
                 v |= (int) ((words[bit >>> 6] >>> (bit & 63)) & 1) << b;
             }
             v += carry;
-            if (v >= half) {
-                v -= half << 1;
-                carry = 1;
-            } else {
-                carry = 0;
-            }
+            carry = (half - 1 - v) >>> 31; // 1 when v >= half, without a branch (the scalar may be secret)
+            v -= carry << width;
             digits[i] = v;
         }
         return digits;
@@ -202,13 +198,17 @@ final class FixedBaseTable {
 
     /**
      * Adds {@code sum d_i * 256^i * B} to {@code acc} for a secret scalar: each window's entry is
-     * selected by reading the whole window under masks, so no memory address depends on the digit.
-     * Zero digits and the rare exceptional sums still branch; see {@link FastStarkCrypto}.
+     * selected by reading the whole window under masks, so no memory address depends on the digit, and a
+     * zero digit adds the window's first entry like any other and then takes back the accumulator it had
+     * (a masked select), so every window costs one addition. The accumulator must start at a point of
+     * unknown discrete logarithm (not infinity), so that the group law's exceptional cases (infinity,
+     * doubling) are never met in practice; see {@link FastStarkCrypto}.
      *
-     * @param acc the accumulator
+     * @param acc the accumulator, not at infinity
      * @param digits signed digits from {@link #recode}
      */
     void addMultipleMasked(JacobianPoint acc, int[] digits) {
+        JacobianPoint before = new JacobianPoint();
         long[] px = new long[4];
         long[] py = new long[4];
         long[] ny = new long[4];
@@ -216,6 +216,8 @@ final class FixedBaseTable {
             int d = digits[i];
             int sign = d >> 31; // -1 when negative
             int abs = (d ^ sign) - sign;
+            long zero = (abs - 1) >> 31; // all ones when the digit is 0
+            int pick = abs | (int) (zero & 1); // a zero digit reads entry 1, then takes nothing
             long x0 = 0;
             long x1 = 0;
             long x2 = 0;
@@ -226,7 +228,7 @@ final class FixedBaseTable {
             long y3 = 0;
             int base = i * entries * POINT;
             for (int j = 1; j <= entries; j++) {
-                long mask = ((j ^ abs) - 1) >> 31; // all ones when j == abs
+                long mask = ((j ^ pick) - 1) >> 31; // all ones when j == pick
                 int at = base + (j - 1) * POINT;
                 x0 |= table[at] & mask;
                 x1 |= table[at + 1] & mask;
@@ -236,9 +238,6 @@ final class FixedBaseTable {
                 y1 |= table[at + 5] & mask;
                 y2 |= table[at + 6] & mask;
                 y3 |= table[at + 7] & mask;
-            }
-            if (abs == 0) {
-                continue;
             }
             px[0] = x0;
             px[1] = x1;
@@ -253,7 +252,9 @@ final class FixedBaseTable {
             for (int k = 0; k < 4; k++) {
                 py[k] = (py[k] & ~neg) | (ny[k] & neg);
             }
+            before.copyFrom(acc);
             acc.addAffine(px, py, a);
+            acc.select(before, zero);
         }
     }
 }

@@ -54,6 +54,21 @@ final class JacobianPoint {
         set(z, StarkField.ONE);
     }
 
+    /**
+     * Becomes {@code other} where {@code mask} is all ones and stays itself where it is zero, without a
+     * branch on the mask.
+     *
+     * @param other the point to take
+     * @param mask all ones or zero
+     */
+    void select(JacobianPoint other, long mask) {
+        for (int k = 0; k < 4; k++) {
+            x[k] = (x[k] & ~mask) | (other.x[k] & mask);
+            y[k] = (y[k] & ~mask) | (other.y[k] & mask);
+            z[k] = (z[k] & ~mask) | (other.z[k] & mask);
+        }
+    }
+
     /** @param other the point to copy */
     void copyFrom(JacobianPoint other) {
         StarkField.set(x, other.x);
@@ -255,8 +270,17 @@ final class JacobianPoint {
      * @throws ArithmeticException at infinity
      */
     void affineX(long[] out) {
+        affineX(out, false);
+    }
+
+    /**
+     * @param out the affine x in Montgomery form
+     * @param secret whether this point was computed from a secret scalar: Z is then inverted in constant time
+     * @throws ArithmeticException at infinity
+     */
+    void affineX(long[] out, boolean secret) {
         long[] zi = t0;
-        StarkField.inv(zi, z);
+        StarkField.inv(zi, z, secret);
         sqr(zi, zi);
         mul(out, x, zi);
     }

@@ -613,15 +613,28 @@ final class StarkField {
     }
 
     /**
-     * The inverse, by the safegcd algorithm (variable time: use it on public values or blinded ones).
+     * The inverse, by the safegcd algorithm in variable time: for public values (see the three-argument form).
      *
      * @param r the result, {@code 1/a}
      * @param a a non-zero element
      */
     static void inv(long[] r, long[] a) {
+        inv(r, a, false);
+    }
+
+    /**
+     * The inverse, by the safegcd algorithm: in constant time for a value derived from a secret (the
+     * {@code Z} of {@code k*G} when signing or deriving a public key), in variable time otherwise.
+     *
+     * @param r the result, {@code 1/a}
+     * @param a a non-zero element
+     * @param secret whether {@code a}'s value must not leak through timing
+     */
+    static void inv(long[] r, long[] a, boolean secret) {
         int[] x = ints(a);
         int[] z = new int[8];
-        if (!Mod.modOddInverseVar(P_INTS, x, z)) {
+        boolean invertible = secret ? Mod.modOddInverse(P_INTS, x, z) != 0 : Mod.modOddInverseVar(P_INTS, x, z);
+        if (!invertible) {
             throw new ArithmeticException("zero has no inverse modulo the Stark prime");
         }
         // z = (aR)^-1 = a^-1 R^-1 (as a plain integer); Montgomery-multiplying by R^3 gives a^-1 R.
