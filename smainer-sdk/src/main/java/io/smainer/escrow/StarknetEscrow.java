@@ -78,6 +78,7 @@ public final class StarknetEscrow implements Escrow {
         private Duration receiptTimeout = DEFAULT_RECEIPT_TIMEOUT;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private Duration accountCheckTimeout; // null: requestTimeout
         private double feeMultiplier = DEFAULT_FEE_MULTIPLIER;
         private StarkCrypto crypto = StarkCrypto.defaultCrypto();
 
@@ -178,6 +179,20 @@ public final class StarknetEscrow implements Escrow {
         }
 
         /**
+         * A shorter limit for the requests that ask an account contract about itself: {@link StarknetEscrow#accountPublicKey}
+         * and {@link StarknetEscrow#isValidSignature} (each of its one or two calls), so that a server checking demanders on
+         * their request's path is not held by a node that hangs. A request past it fails as the node being
+         * unreachable ({@link ChainException}, {@link SignatureCheckUnavailableException.Kind#NODE_UNAVAILABLE}).
+         *
+         * @param accountCheckTimeout one account request's limit; default the {@link #requestTimeout}
+         * @return this
+         */
+        public Builder accountCheckTimeout(Duration accountCheckTimeout) {
+            this.accountCheckTimeout = accountCheckTimeout;
+            return this;
+        }
+
+        /**
          * @param feeMultiplier resource bounds over the estimate, at least 1; default {@link #DEFAULT_FEE_MULTIPLIER}
          * @return this
          */
@@ -221,6 +236,8 @@ public final class StarknetEscrow implements Escrow {
             checkPositive(problems, "receipt_timeout", receiptTimeout);
             checkPositive(problems, "poll_interval", pollInterval);
             checkPositive(problems, "request_timeout", requestTimeout);
+            Duration accountTimeout = accountCheckTimeout == null ? requestTimeout : accountCheckTimeout;
+            checkPositive(problems, "account_check_timeout", accountTimeout);
             if (!(feeMultiplier >= 1.0 && feeMultiplier <= 10.0)) {
                 problems.add("fee_multiplier: expected a number in [1, 10], got " + feeMultiplier);
             }
@@ -229,7 +246,7 @@ public final class StarknetEscrow implements Escrow {
                         problems.size() + " invalid settings");
             }
             return new StarknetEscrow(new StarknetSession(rpcUrl.toString(), account, privateKey, contract, token, chainId,
-                    crypto, receiptTimeout, pollInterval, requestTimeout, feeMultiplier));
+                    crypto, receiptTimeout, pollInterval, requestTimeout, accountTimeout, feeMultiplier));
         }
 
         private static void checkPositive(List<String> problems, String field, Duration d) {

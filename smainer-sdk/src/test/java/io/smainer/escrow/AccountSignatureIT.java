@@ -167,4 +167,32 @@ class AccountSignatureIT {
                 .hasMessageStartingWith("account " + SNIP6_ONLY.hex() + " could not be asked whether it accepts the "
                         + "signature: the Starknet node could not be reached");
     }
+
+    @Test
+    void aNodeThatHangsOnAnAccountIsCutOffAtTheAccountCheckTimeoutNotTheRequestTimeout() {
+        Felt hash = requestHash(SNIP6_ONLY);
+        Duration requestTimeout = Duration.ofSeconds(20);
+        try (StarknetEscrow impatient = StarknetEscrow.builder().rpcUrl(node.url()).account(RELAYER)
+                .privateKey(RELAYER_KEY.privateKey()).contract(ledger.contract()).token(ledger.token())
+                .chainId(ledger.chainId()).requestTimeout(requestTimeout).accountCheckTimeout(Duration.ofMillis(300))
+                .crypto(CRYPTO).build()) {
+            node.holdAccountCalls();
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> impatient.accountPublicKey(STANDARD)).isInstanceOf(ChainException.class)
+                    .hasMessageContaining("the Starknet node could not be reached");
+            assertThatThrownBy(() -> impatient.isValidSignature(SNIP6_ONLY, hash, sign(OWNER_KEY, hash)))
+                    .isInstanceOfSatisfying(SignatureCheckUnavailableException.class, e -> assertThat(e.kind())
+                            .isEqualTo(SignatureCheckUnavailableException.Kind.NODE_UNAVAILABLE));
+
+            // both calls reached the node and were given up on long before the 20 s request limit
+            assertThat(node.heldAccountCalls()).isEqualTo(2);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(requestTimeout);
+            // calls to other contracts keep the request limit and are answered while the accounts hang
+            assertThat(impatient.relayer()).isEqualTo(RELAYER);
+            node.releaseAccountCalls();
+            assertThat(impatient.accountPublicKey(STANDARD)).contains(OWNER_KEY.publicKey());
+            assertThat(impatient.isValidSignature(SNIP6_ONLY, hash, sign(OWNER_KEY, hash)).accepted()).isTrue();
+        }
+    }
 }

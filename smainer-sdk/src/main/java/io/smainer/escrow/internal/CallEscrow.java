@@ -62,6 +62,18 @@ public abstract class CallEscrow implements Escrow {
     protected abstract List<Felt> view(ContractCall call);
 
     /**
+     * A read-only call that asks an account contract about itself ({@link #accountPublicKey},
+     * {@link #isValidSignature}); a client may give these their own, shorter time limit.
+     *
+     * @param call the call
+     * @return its return values
+     * @throws io.smainer.escrow.EscrowRevertedException when the view reverts
+     */
+    protected List<Felt> accountView(ContractCall call) {
+        return view(call);
+    }
+
+    /**
      * Sends a multicall from {@link #caller()} and waits until it is accepted.
      *
      * @param calls the calls
@@ -238,7 +250,7 @@ public abstract class CallEscrow implements Escrow {
     public Optional<Felt> accountPublicKey(ContractAddress account) {
         List<Felt> r;
         try {
-            r = view(ContractCall.of(account, Abi.GET_PUBLIC_KEY, List.of()));
+            r = accountView(ContractCall.of(account, Abi.GET_PUBLIC_KEY, List.of()));
         } catch (EscrowRevertedException e) {
             return Optional.empty(); // no such entry point: the account keeps its key some other way
         } catch (io.smainer.escrow.ChainException e) {
@@ -286,7 +298,7 @@ public abstract class CallEscrow implements Escrow {
     private Optional<SignatureVerdict> askSignature(ContractAddress account, String entryPoint, List<Felt> calldata) {
         List<Felt> r;
         try {
-            r = view(ContractCall.of(account, entryPoint, calldata));
+            r = accountView(ContractCall.of(account, entryPoint, calldata));
         } catch (EscrowRevertedException e) {
             if (entryPointMissing(e.reason())) {
                 return Optional.empty();

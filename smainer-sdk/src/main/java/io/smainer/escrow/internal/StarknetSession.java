@@ -70,6 +70,7 @@ public final class StarknetSession extends CallEscrow {
 
     private final OkHttpClient http;
     private final JsonRpcProvider provider;
+    private final JsonRpcProvider accountProvider; // same connections, the account-check time limit
     private final StandardAccount account;
     private final Duration receiptTimeout;
     private final Duration pollInterval;
@@ -92,14 +93,19 @@ public final class StarknetSession extends CallEscrow {
      * @param receiptTimeout how long to wait for a receipt
      * @param pollInterval how often to ask for it
      * @param requestTimeout one HTTP request's limit
+     * @param accountCheckTimeout the limit of one HTTP request that asks an account about itself
+     *     ({@code get_public_key}, {@code is_valid_signature})
      * @param feeMultiplier resource bounds over the estimate
      */
     public StarknetSession(String rpcUrl, ContractAddress address, Felt privateKey, ContractAddress contract,
             ContractAddress token, ChainId expectedChain, StarkCrypto crypto, Duration receiptTimeout,
-            Duration pollInterval, Duration requestTimeout, double feeMultiplier) {
+            Duration pollInterval, Duration requestTimeout, Duration accountCheckTimeout, double feeMultiplier) {
         super(address, contract, token);
         this.http = new OkHttpClient.Builder().callTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).build();
         this.provider = new JsonRpcProvider(rpcUrl, new OkHttpService(http));
+        // newBuilder() shares the connection pool and dispatcher: close() below releases both clients
+        this.accountProvider = new JsonRpcProvider(rpcUrl, new OkHttpService(http.newBuilder()
+                .callTimeout(accountCheckTimeout.toMillis(), TimeUnit.MILLISECONDS).build()));
         this.receiptTimeout = receiptTimeout;
         this.pollInterval = pollInterval;
         this.feeMultiplier = feeMultiplier;
@@ -203,6 +209,15 @@ public final class StarknetSession extends CallEscrow {
     protected List<Felt> view(ContractCall call) {
         try {
             return fromSn(rpc(() -> provider.callContract(toSn(List.of(call)).get(0), BlockTag.LATEST).send()));
+        } catch (RpcRequestFailedException e) {
+            throw failure(e, "call " + call.selector().hex() + " on " + call.to());
+        }
+    }
+
+    @Override
+    protected List<Felt> accountView(ContractCall call) {
+        try {
+            return fromSn(rpc(() -> accountProvider.callContract(toSn(List.of(call)).get(0), BlockTag.LATEST).send()));
         } catch (RpcRequestFailedException e) {
             throw failure(e, "call " + call.selector().hex() + " on " + call.to());
         }

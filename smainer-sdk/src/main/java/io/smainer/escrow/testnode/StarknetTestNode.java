@@ -92,6 +92,8 @@ public final class StarknetTestNode implements AutoCloseable {
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final ReentrantLock submit = new ReentrantLock();
     private final java.util.Queue<Observed> observed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile java.util.concurrent.CountDownLatch accountCallGate; // null: account calls answer at once
+    private final AtomicInteger heldAccountCalls = new AtomicInteger();
     private volatile boolean closed;
 
     private StarknetTestNode(Builder b) {
@@ -302,6 +304,43 @@ public final class StarknetTestNode implements AutoCloseable {
     }
 
     /**
+     * Makes the node hang on accounts: from now on every {@code starknet_call} to a registered account
+     * ({@code get_public_key}, {@code is_valid_signature}, ...) waits, unanswered, until
+     * {@link #releaseAccountCalls()}, {@link #close()} or {@link #MAX_HOLD} (then it is answered). Other calls
+     * are answered as usual (while a server thread is free: the node has four).
+     *
+     * @return this
+     */
+    public StarknetTestNode holdAccountCalls() {
+        if (accountCallGate == null) {
+            accountCallGate = new java.util.concurrent.CountDownLatch(1);
+        }
+        return this;
+    }
+
+    /**
+     * Answers the held account calls and stops holding new ones.
+     *
+     * @return this
+     */
+    public StarknetTestNode releaseAccountCalls() {
+        java.util.concurrent.CountDownLatch gate = accountCallGate;
+        accountCallGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
+        return this;
+    }
+
+    /** @return how many account calls were held so far (since the node started) */
+    public int heldAccountCalls() {
+        return heldAccountCalls.get();
+    }
+
+    /** The longest an account call is held by {@link #holdAccountCalls()}. */
+    public static final java.time.Duration MAX_HOLD = java.time.Duration.ofSeconds(60);
+
+    /**
      * Runs every transaction waiting in the mempool, in the order received (only with {@code autoMine(false)}).
      *
      * @return how many ran
@@ -341,6 +380,7 @@ public final class StarknetTestNode implements AutoCloseable {
             return;
         }
         closed = true;
+        releaseAccountCalls();
         server.stop(0);
         executor.shutdownNow();
     }
@@ -461,6 +501,7 @@ public final class StarknetTestNode implements AutoCloseable {
                 felts(rq.getAsJsonArray("calldata")));
         Account account = accounts.get(c.to());
         if (account != null) {
+            hold();
             return accountCall(account, c);
         }
         if (!c.to().equals(ledger.contract()) && !c.to().equals(ledger.token())) {
@@ -481,6 +522,20 @@ public final class StarknetTestNode implements AutoCloseable {
     }
 
     /** An account contract's views, by its kind. */
+    private void hold() {
+        java.util.concurrent.CountDownLatch gate = accountCallGate;
+        if (gate == null) {
+            return;
+        }
+        heldAccountCalls.incrementAndGet();
+        try {
+            gate.await(MAX_HOLD.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) { // closing
+            Thread.currentThread().interrupt();
+            throw new RpcError(-32603, "Internal error: the node is closing", null);
+        }
+    }
+
     private JsonElement accountCall(Account account, ContractCall c) {
         Felt sel = c.selector();
         List<Felt> result;
