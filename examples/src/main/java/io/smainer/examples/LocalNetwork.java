@@ -103,6 +103,7 @@ public final class LocalNetwork implements AutoCloseable {
         settings.put("settlement.max_delay_millis", "50");
         settings.put("limits.rate_per_second", "100000");
         settings.put("limits.rate_burst", "100000");
+        settings.put("limits.ip_rate_per_second", "0");
         settings.putAll(b.relayerSettings);
         this.relayer = Relayer.builder().config(RelayerConfig.load(settings)).escrow(ledger.client(RELAYER))
                 .resultCheckers(b.checkers).crypto(crypto).build().start();

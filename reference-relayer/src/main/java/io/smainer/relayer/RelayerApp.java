@@ -6,6 +6,7 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.Ledger;
 import io.smainer.escrow.StarknetEscrow;
+import io.smainer.relayer.intake.AccountCheckGate;
 import io.smainer.relayer.intake.AccountKeys;
 import io.smainer.relayer.intake.AccountSignatureCheck;
 import io.smainer.relayer.intake.ChainAccountKeys;
@@ -69,10 +70,13 @@ public final class RelayerApp implements AutoCloseable {
             }
             StarknetEscrow starknet = StarknetChain.connect(config, env, prompt, crypto);
             escrow = starknet;
+            // at most this many HTTP threads wait on the chain for an account at once (each for at most
+            // starknet.account_check_timeout_millis a request); past it: 503 at once
+            AccountCheckGate gate = AccountCheckGate.of(config.accountChecksInFlight());
             // demanders listed in demander_keys first, then any standard account's own get_public_key
-            keys = keys.or(ChainAccountKeys.of(starknet::accountPublicKey, clock));
+            keys = keys.or(ChainAccountKeys.of(gate.keys(starknet::accountPublicKey), clock));
             // and an account that reports no key is asked about each request's signature (SNIP-6), never cached
-            accountSignatures = AccountSignatureCheck.snip6(starknet);
+            accountSignatures = gate.signatures(AccountSignatureCheck.snip6(starknet));
         } else {
             if (config.rpcUrl().isPresent() || config.keystore().isPresent()) {
                 LOG.warn("chain=local: rpc_url and keystore are not used; set chain=starknet to settle on Starknet");

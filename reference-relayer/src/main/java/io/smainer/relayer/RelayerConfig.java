@@ -67,6 +67,15 @@ import java.util.function.Function;
  *     there); the account must be the contract's relayer
  * @param receiptTimeout with {@link ChainMode#STARKNET}: how long a settlement waits for its receipt
  * @param pollInterval with {@link ChainMode#STARKNET}: how often it asks for the receipt
+ * @param ipRatePerSecond {@code POST /tasks} without an API key: requests per second per client address, counted
+ *     before the request is read or any chain is asked; 0 for no such limit
+ * @param ipRateBurst the burst allowed above {@code ipRatePerSecond}
+ * @param trustedProxies reverse proxies (IP addresses or CIDR blocks) whose {@code X-Forwarded-For} names the
+ *     client address; empty (the default): the TCP peer is the client and the header is ignored
+ * @param accountCheckTimeout with {@link ChainMode#STARKNET}: the limit of each JSON-RPC request that asks a
+ *     demander's account about its key or a signature (past it: 503 {@code account_check_unavailable})
+ * @param accountChecksInFlight with {@link ChainMode#STARKNET}: account checks waiting on the chain at once at
+ *     most; a request past it is answered 503 {@code account_check_unavailable} at once
  */
 public record RelayerConfig(String name, String host, int port, ChainId chainId, Set<ContractAddress> allowedTokens,
         Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts, Duration deadlineGrace,
@@ -75,7 +84,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         Map<String, TokenAmount> minBase, TokenAmount effortBase, int webhookAttempts, Duration webhookBackoff,
         Optional<String> redisUri, String redisPrefix, Duration leaseTtl, int localChainPort, Path localAccountsFile,
         ChainMode chain, Optional<URI> rpcUrl, ContractAddress contract, Optional<Path> keystore, Duration receiptTimeout,
-        Duration pollInterval) {
+        Duration pollInterval, int ipRatePerSecond, int ipRateBurst, List<String> trustedProxies,
+        Duration accountCheckTimeout, int accountChecksInFlight) {
 
     /** The deployed relayer's port. */
     public static final int DEFAULT_PORT = 8000;
@@ -85,6 +95,26 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
     public static final int DEFAULT_LOCAL_CHAIN_PORT = 5050;
     /** Where the local network's development accounts are written by default. */
     public static final Path DEFAULT_LOCAL_ACCOUNTS_FILE = Path.of(".smainer-local", "accounts.json");
+    /**
+     * {@code limits.ip_rate_per_second}: task submissions a second from one client address without an API key.
+     * Five times the per-address rate, so one host submitting for several demanders at hundreds of tasks a
+     * second is not held back, while one address can no longer spend the chain's RPC quota without bound by
+     * naming a new demander in every request.
+     */
+    public static final int DEFAULT_IP_RATE_PER_SECOND = 1000;
+    /** {@code limits.ip_rate_burst}. */
+    public static final int DEFAULT_IP_RATE_BURST = 2000;
+    /**
+     * {@code starknet.account_check_timeout_millis}: a node that answers a {@code starknet_call} in more than a
+     * few seconds is in trouble; the demander is told to try again (503) rather than held for the client's
+     * 30 s request limit.
+     */
+    public static final Duration DEFAULT_ACCOUNT_CHECK_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * {@code starknet.account_checks_in_flight}: with a healthy node (tens of ms a call) this passes thousands of
+     * checks a second; with a hung one it keeps all but this many of the 200 HTTP threads free.
+     */
+    public static final int DEFAULT_ACCOUNT_CHECKS_IN_FLIGHT = 64;
     /** Prefix of the environment variables read. */
     public static final String ENV_PREFIX = Settings.ENV_PREFIX;
 
@@ -106,6 +136,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         webhookSecrets = Map.copyOf(webhookSecrets);
         demanderKeys = Map.copyOf(demanderKeys);
         minBase = Map.copyOf(minBase);
+        trustedProxies = List.copyOf(trustedProxies);
         redisUri = redisUri == null ? Optional.empty() : redisUri;
         rpcUrl = rpcUrl == null ? Optional.empty() : rpcUrl;
         keystore = keystore == null ? Optional.empty() : keystore;
@@ -143,10 +174,12 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
     private static final List<String> KNOWN = List.of("name", "host", "port", "chain_id", "allowed_tokens",
             "heartbeat_seconds", "offline_after_seconds", "challenge_seconds", "max_attempts", "deadline_grace_seconds",
             "settlement.batch_size", "settlement.max_delay_millis", "limits.max_body_bytes", "limits.max_frame_bytes",
-            "limits.rate_per_second", "limits.rate_burst", "api_keys", "webhook_secrets", "demander_keys", "price.min_base",
+            "limits.rate_per_second", "limits.rate_burst", "limits.ip_rate_per_second", "limits.ip_rate_burst",
+            "limits.trusted_proxies", "api_keys", "webhook_secrets", "demander_keys", "price.min_base",
             "price.effort_base", "webhook.max_attempts", "webhook.initial_backoff_millis", "redis.uri", "redis.prefix",
             "settlement.lease_millis", "local_chain.port", "local_chain.accounts_file", "chain", "rpc_url",
-            "contract_address", "keystore", "starknet.receipt_timeout_seconds", "starknet.poll_millis");
+            "contract_address", "keystore", "starknet.receipt_timeout_seconds", "starknet.poll_millis",
+            "starknet.account_check_timeout_millis", "starknet.account_checks_in_flight");
     /** Settings named by a prefix: {@code price.min_base.<kind>}. */
     private static final String MIN_BASE_PREFIX = "price.min_base.";
     /** The schema: every setting, the environment's spelling, and which values are never echoed. */
@@ -190,6 +223,13 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         int frame = r.get("limits.max_frame_bytes", 16 << 20, Settings.intIn(1024, 1 << 30));
         int rate = r.get("limits.rate_per_second", 200, Settings.intIn(1, 1_000_000));
         int burst = r.get("limits.rate_burst", 400, Settings.intIn(1, 10_000_000));
+        int ipRate = r.get("limits.ip_rate_per_second", DEFAULT_IP_RATE_PER_SECOND, Settings.intIn(0, 1_000_000));
+        int ipBurst = r.get("limits.ip_rate_burst", DEFAULT_IP_RATE_BURST, Settings.intIn(1, 10_000_000));
+        List<String> proxies = r.get("limits.trusted_proxies", List.of(), v -> {
+            List<String> out = v.isBlank() ? List.of() : java.util.Arrays.stream(v.split(",")).map(String::trim).toList();
+            io.smainer.relayer.http.ClientAddresses.trusting(out); // validates
+            return out;
+        });
         Map<String, String> apiKeys = r.get("api_keys", Map.of(), v -> pairs(v, k -> k, key -> {
             if (key.length() < 16) {
                 throw new IllegalArgumentException("API keys of at least 16 characters");
@@ -247,6 +287,10 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         Optional<Path> keystore = r.get("keystore", Optional.empty(), v -> v.isBlank() ? Optional.empty() : Optional.of(Path.of(v)));
         Duration receiptTimeout = Duration.ofSeconds(r.get("starknet.receipt_timeout_seconds", 180, Settings.intIn(1, 3600)));
         Duration pollInterval = Duration.ofMillis(r.get("starknet.poll_millis", 2000, Settings.intIn(10, 60_000)));
+        Duration accountCheckTimeout = Duration.ofMillis(r.get("starknet.account_check_timeout_millis",
+                (int) DEFAULT_ACCOUNT_CHECK_TIMEOUT.toMillis(), Settings.intIn(50, 600_000)));
+        int accountChecks = r.get("starknet.account_checks_in_flight", DEFAULT_ACCOUNT_CHECKS_IN_FLIGHT,
+                Settings.intIn(1, 10_000));
         if (starknet) {
             if (!r.has("chain_id")) {
                 chainId = ChainId.MAINNET;
@@ -267,7 +311,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         return new RelayerConfig(name, host, port, chainId, tokens, heartbeat, offline, challenge, attempts, grace, batch,
                 delay, body, frame, rate, burst, apiKeys, secrets, demanders, minBase, effortBase, hookAttempts, hookBackoff,
                 redisUri, redisPrefix, leaseTtl, localChainPort, accountsFile, chain, rpcUrl, contract, keystore,
-                receiptTimeout, pollInterval);
+                receiptTimeout, pollInterval, ipRate, ipBurst, proxies, accountCheckTimeout, accountChecks);
     }
 
     private static <K, V> Map<K, V> pairs(String v, Function<String, K> key, Function<String, V> value) {
@@ -302,6 +346,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 + ", deadline_grace=" + deadlineGrace.toSeconds() + "s, settlement.batch_size=" + batchSize
                 + ", settlement.max_delay=" + batchDelay.toMillis() + "ms, limits.max_body_bytes=" + maxBodyBytes
                 + ", limits.max_frame_bytes=" + maxFrameBytes + ", limits.rate=" + ratePerSecond + "/s burst " + rateBurst
+                + ", limits.ip_rate=" + (ipRatePerSecond == 0 ? "off" : ipRatePerSecond + "/s burst " + ipRateBurst)
+                + ", limits.trusted_proxies=" + (trustedProxies.isEmpty() ? "(none: X-Forwarded-For ignored)" : trustedProxies)
                 + ", api_keys=" + masked(apiKeys) + ", webhook_secrets=" + masked(webhookSecrets) + ", demander_keys="
                 + demanderKeys.size() + " accounts, price.min_base=" + minBase + ", price.effort_base=" + effortBase
                 + ", webhook.max_attempts=" + webhookAttempts + ", webhook.initial_backoff=" + webhookBackoff.toMillis()
@@ -312,7 +358,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                         + ", contract_address=" + contract.hex() + ", keystore=" + keystore.map(Path::toString).orElse("(none)")
                         + " (passphrase from " + Settings.PASSPHRASE_ENV + " or a prompt; never shown)"
                         + ", starknet.receipt_timeout=" + receiptTimeout.toSeconds() + "s, starknet.poll=" + pollInterval.toMillis()
-                        + "ms" : "") + "]";
+                        + "ms, starknet.account_check_timeout=" + accountCheckTimeout.toMillis() + "ms, starknet.account_checks_in_flight="
+                        + accountChecksInFlight : "") + "]";
     }
 
     /** Hides a password in {@code redis://user:password@host}. */

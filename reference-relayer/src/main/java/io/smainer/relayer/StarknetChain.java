@@ -65,7 +65,8 @@ public final class StarknetChain {
         try {
             escrow = StarknetEscrow.builder().rpcUrl(rpc).account(account.address()).privateKey(account.keys().privateKey())
                     .contract(config.contract()).token(config.allowedTokens().iterator().next()).chainId(config.chainId())
-                    .receiptTimeout(config.receiptTimeout()).pollInterval(config.pollInterval()).crypto(crypto).build();
+                    .receiptTimeout(config.receiptTimeout()).pollInterval(config.pollInterval())
+                    .accountCheckTimeout(config.accountCheckTimeout()).crypto(crypto).build();
         } catch (InvalidFieldException e) {
             throw new StartException("the Starknet settings are invalid: " + e.getMessage());
         } catch (ChainMismatchException e) {

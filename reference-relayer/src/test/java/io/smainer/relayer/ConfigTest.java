@@ -27,6 +27,33 @@ class ConfigTest {
     }
 
     @Test
+    void limitsSubmissionsPerClientAddressTrustsNoProxyAndCutsAccountChecksShortByDefault() {
+        RelayerConfig c = RelayerConfig.defaults();
+        assertThat(c.ipRatePerSecond()).isEqualTo(1000);
+        assertThat(c.ipRateBurst()).isEqualTo(2000);
+        assertThat(c.trustedProxies()).isEmpty();
+        assertThat(c.accountCheckTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(c.accountChecksInFlight()).isEqualTo(64);
+        assertThat(c.toString()).contains("limits.ip_rate=1000/s burst 2000")
+                .contains("limits.trusted_proxies=(none: X-Forwarded-For ignored)");
+    }
+
+    @Test
+    void readsTheClientAddressLimitAndTheTrustedProxiesAndNamesABadOne() {
+        RelayerConfig c = RelayerConfig.load(Map.of("limits.ip_rate_per_second", "0", "limits.trusted_proxies",
+                "10.0.0.5, 192.168.0.0/16", "starknet.account_check_timeout_millis", "1500"));
+        assertThat(c.ipRatePerSecond()).isZero();
+        assertThat(c.toString()).contains("limits.ip_rate=off");
+        assertThat(c.trustedProxies()).containsExactly("10.0.0.5", "192.168.0.0/16");
+        assertThat(c.accountCheckTimeout()).isEqualTo(java.time.Duration.ofMillis(1500));
+        assertThatThrownBy(() -> RelayerConfig.load(Map.of("limits.trusted_proxies", "proxy.internal",
+                "starknet.account_check_timeout_millis", "10")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("limits.trusted_proxies").hasMessageContaining("'proxy.internal'")
+                .hasMessageContaining("starknet.account_check_timeout_millis");
+    }
+
+    @Test
     void theEnvironmentOverridesTheFileWhichOverridesTheDefaults(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("relayer.properties");
         Files.writeString(file, "port=9000\nsettlement.batch_size=20\nname=from-file\n");

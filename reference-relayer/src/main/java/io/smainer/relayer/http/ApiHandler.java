@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST API under {@code /api/v1} (see {@code docs/openapi.yaml}). Every error goes through
  * {@link ErrorTable}. Requests count against a rate limit per API client (or demander address for
- * {@code POST /tasks}, or remote address); bodies above the limit are refused with 413.
+ * {@code POST /tasks}, or client address, see {@link ClientAddresses}); a {@code POST /tasks} without an API
+ * key counts first against its own limit per client address ({@code limits.ip_rate_per_second}), before
+ * anything is read or asked of the chain; bodies above the limit are refused with 413.
  */
 public final class ApiHandler extends Handler.Abstract {
     /** The API's base path. */
@@ -67,7 +69,8 @@ public final class ApiHandler extends Handler.Abstract {
     private final Escrow escrow;
     private final Metrics metrics;
     private final Clock clock;
-    private final RateLimiter limiter;
+    private final ClientLimits limits;
+    private final ClientAddresses clients;
     private final TaskWaiters waiters;
     private final ScheduledExecutorService timers;
     private final Map<String, LongSupplier> statsSources;
@@ -96,7 +99,9 @@ public final class ApiHandler extends Handler.Abstract {
         this.clock = clock;
         this.timers = timers;
         this.statsSources = Map.copyOf(statsSources);
-        this.limiter = new RateLimiter(config.ratePerSecond(), config.rateBurst(), clock);
+        this.limits = new ClientLimits(config, clock, limit -> metrics.counter("smainer_http_rate_limited_total",
+                "Requests refused with 429, by the limit that refused them.", "limit=\"" + limit + "\"").increment());
+        this.clients = ClientAddresses.trusting(config.trustedProxies());
         this.waiters = new TaskWaiters(store);
         this.startedMillis = clock.millis();
     }
@@ -112,7 +117,10 @@ public final class ApiHandler extends Handler.Abstract {
         try {
             Optional<String> client = apiClient(req);
             if (!route.equals("/tasks") || !method.equals("POST")) {
-                limit(client.map(c -> "key:" + c).orElse("ip:" + Request.getRemoteAddr(req)));
+                limits.request(client, clients.of(req));
+            } else if (client.isEmpty()) {
+                // before the body is read, the demander's account is looked up or any signature is checked
+                limits.submitArrived(client, clients.of(req));
             }
             return route(req, res, cb, route, method, client);
         } catch (Throwable e) {
@@ -197,7 +205,7 @@ public final class ApiHandler extends Handler.Abstract {
         }
         String body = readBody(req);
         Api.SubmitTask task = CODEC.fromJson(body, Api.SubmitTask.class);
-        limit(client.map(c -> "key:" + c).orElse("addr:" + task.demander().hex()));
+        limits.submitFor(client, task.demander());
         TaskIntake.Outcome out = intake.submit(task, client);
         if (out.created()) {
             metrics.counter("smainer_tasks_submitted_total", "Tasks accepted by POST /tasks.", "").increment();
@@ -317,14 +325,6 @@ public final class ApiHandler extends Handler.Abstract {
             throw new HttpExceptions.Unauthorized("the API key is not known to this relayer");
         }
         return Optional.of(found);
-    }
-
-    private void limit(String key) {
-        Optional<Duration> wait = limiter.acquire(key);
-        if (wait.isPresent()) {
-            throw new HttpExceptions.RateLimited("more than " + config.ratePerSecond() + " requests a second (burst "
-                    + config.rateBurst() + ") for " + key.substring(0, key.indexOf(':')), wait.get());
-        }
     }
 
     private String readBody(Request req) throws IOException {

@@ -82,6 +82,7 @@ public final class BenchRelayer {
         s.put("demander_keys", demanderKeys.toString());
         s.put("limits.rate_per_second", "1000000");
         s.put("limits.rate_burst", "1000000");
+        s.put("limits.ip_rate_per_second", "0"); // every demander process submits from loopback
         s.put("settlement.batch_size", "200");
         s.put("settlement.max_delay_millis", "200");
         for (int i = 4; i < args.length; i++) {

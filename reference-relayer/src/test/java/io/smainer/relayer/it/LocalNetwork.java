@@ -50,6 +50,7 @@ final class LocalNetwork implements AutoCloseable {
         s.put("settlement.max_delay_millis", "20");
         s.put("limits.rate_per_second", "100000");
         s.put("limits.rate_burst", "100000");
+        s.put("limits.ip_rate_per_second", "0");
         s.putAll(settings);
         relayer = Relayer.builder().config(RelayerConfig.load(s)).escrow(ledger.client(RELAYER)).crypto(crypto).build()
                 .start();
