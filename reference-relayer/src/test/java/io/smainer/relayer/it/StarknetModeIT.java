@@ -353,6 +353,103 @@ class StarknetModeIT {
         }
     }
 
+    @Test
+    void demanderAddressesRotatedFromOneClientAddressAreRefusedWith429BeforeAnyChainCall() throws Exception {
+        Files.writeString(properties, Files.readString(properties)
+                + "limits.ip_rate_per_second=1\nlimits.ip_rate_burst=10\n");
+        JobSpec job = Jobs.sha256Batch(java.util.List.of("rotating".getBytes(StandardCharsets.UTF_8)));
+        try (RelayerApp app = start(env(PASSPHRASE))) {
+            int refused = 0;
+            int answered = 0;
+            for (int i = 0; i < 40; i++) {
+                // a new address each time: the per-address limit never sees one twice
+                ContractAddress junk = ContractAddress.of(0x7000 + i);
+                int callsBefore = node.callCount("starknet_call");
+                HttpResponse<String> r = post(app, request(junk, snip6Key, U256.of(1), job, Felt.of(i + 1)));
+                int calls = node.callCount("starknet_call") - callsBefore;
+                boolean askedAboutJunk = node.observedCalls().stream().anyMatch(o -> o.call().to().equals(junk));
+                Api.ErrorBody e = ProtocolCodec.create().fromJson(r.body(), Api.ErrorBody.class);
+                if (r.statusCode() == 429) {
+                    refused++;
+                    assertThat(e.error()).isEqualTo("rate_limited");
+                    assertThat(e.message()).contains("from client address 127.0.0.1 without an API key")
+                            .contains("limits.ip_rate_per_second");
+                    assertThat(r.headers().firstValue("Retry-After")).contains("1");
+                    assertThat(calls).as("request %d: no chain call for a refused request", i).isZero();
+                    assertThat(askedAboutJunk).isFalse();
+                } else {
+                    answered++;
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(401); // no account at the address
+                    assertThat(e.error()).isEqualTo("unknown_account");
+                    assertThat(calls).as("what each junk request costs when it is not refused").isEqualTo(2);
+                }
+            }
+            assertThat(answered).as("the burst, and what refilled at 1/s meanwhile").isBetween(10, 15);
+            assertThat(refused).isEqualTo(40 - answered);
+            assertThat(metrics(app)).contains("smainer_http_rate_limited_total{limit=\"submit_ip\"} " + refused);
+        }
+    }
+
+    @Test
+    void aNodeThatHangsOnTheAccountIsAnswered503AtTheAccountCheckDeadlineAndTheSameRequestSucceedsOnceItAnswers()
+            throws Exception {
+        Duration deadline = Duration.ofMillis(600);
+        Files.writeString(properties, Files.readString(properties)
+                + "starknet.account_check_timeout_millis=" + deadline.toMillis() + "\n");
+        try (StarknetEscrow demander = account(SNIP6_DEMANDER, snip6Key);
+                RelayerApp app = start(env(PASSPHRASE));
+                SmainerClient client = client(app, demander, snip6Key)) {
+            JobSpec first = Jobs.sha256Batch(java.util.List.of("hung first".getBytes(StandardCharsets.UTF_8)));
+            JobSpec second = Jobs.sha256Batch(java.util.List.of("hung second".getBytes(StandardCharsets.UTF_8)));
+            CreatedTask escrowA = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, first);
+            CreatedTask escrowB = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, second);
+            Api.SubmitTask a = request(SNIP6_DEMANDER, snip6Key, escrowA.taskId(), first, Felt.of(0xa1));
+            Api.SubmitTask b = request(SNIP6_DEMANDER, snip6Key, escrowB.taskId(), second, Felt.of(0xb2));
+
+            // the key lookup (get_public_key) hangs
+            node.holdAccountCalls();
+            long start = System.nanoTime();
+            HttpResponse<String> lookupHung = post(app, a);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(lookupHung.statusCode()).as(lookupHung.body()).isEqualTo(503);
+            assertThat(lookupHung.headers().firstValue("Retry-After")).isPresent();
+            Api.ErrorBody error = ProtocolCodec.create().fromJson(lookupHung.body(), Api.ErrorBody.class);
+            assertThat(error.error()).isEqualTo("account_check_unavailable");
+            assertThat(error.message()).contains(SNIP6_DEMANDER.hex()).contains("its key (get_public_key)")
+                    .contains("nothing was recorded");
+            assertThat(node.heldAccountCalls()).isEqualTo(1);
+            System.out.printf("get_public_key held: 503 after %d ms (deadline %d ms)%n", took.toMillis(), deadline.toMillis());
+            assertThat(took).as("cut off at the account-check deadline, not the client's 30 s request limit")
+                    .isGreaterThanOrEqualTo(deadline).isLessThan(Duration.ofSeconds(10));
+
+            node.releaseAccountCalls();
+            HttpResponse<String> answered = post(app, a);
+            assertThat(answered.statusCode()).as(answered.body()).isEqualTo(201); // same nonce: it was unused
+
+            // the account is now known to report no key: the next request asks it (SNIP-6), which hangs
+            node.holdAccountCalls();
+            start = System.nanoTime();
+            HttpResponse<String> snip6Hung = post(app, b);
+            took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(snip6Hung.statusCode()).as(snip6Hung.body()).isEqualTo(503);
+            assertThat(ProtocolCodec.create().fromJson(snip6Hung.body(), Api.ErrorBody.class).message())
+                    .contains("whether it accepts the signature (is_valid_signature)");
+            assertThat(node.heldAccountCalls()).isEqualTo(2);
+            System.out.printf("is_valid_signature held: 503 after %d ms (deadline %d ms)%n", took.toMillis(),
+                    deadline.toMillis());
+            assertThat(took).isGreaterThanOrEqualTo(deadline).isLessThan(Duration.ofSeconds(10));
+            assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"unavailable\"} 1");
+
+            node.releaseAccountCalls();
+            HttpResponse<String> back = post(app, b);
+            assertThat(back.statusCode()).as(back.body()).isEqualTo(201);
+            assertThat(client.task(ProtocolCodec.create().fromJson(back.body(), Api.TaskCreated.class).taskId()).status())
+                    .isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
+        }
+    }
+
     private int isValidSignatureCalls(ContractAddress account) {
         Felt selector = io.smainer.escrow.internal.Abi.selector("is_valid_signature");
         return (int) node.observedCalls().stream()
