@@ -6,12 +6,14 @@ import java.math.BigInteger;
  * Precomputed multiples of one fixed point, for scalar multiplication by signed windows of {@code w}
  * bits: entry {@code (i, j)} is {@code j * 2^(w*i) * B} for {@code j} in {@code [1, 2^(w-1)]}, in affine
  * coordinates (Montgomery form), so {@code k * B} costs one mixed addition per window and no doubling.
- * The generator and Pedersen tables use 8-bit windows (256 KiB for 252 bits); the per-key tables of
- * {@link KeyTables} use 5-bit windows (51 KiB). Built once, then read-only and shared by all threads.
+ * The generator's table for secret scalars uses 8-bit windows (256 KiB for 252 bits; a masked read scans
+ * a window); the tables for public scalars (the generator in verify, Pedersen's two 248-bit points) use
+ * 12-bit windows (2.6 MiB each); the per-key tables of {@link KeyTables} use 5-bit windows (51 KiB).
+ * Built once, then read-only and shared by all threads.
  * Not API.
  */
 final class FixedBaseTable {
-    /** The window width of the generator and Pedersen tables. */
+    /** The window width of the generator's table for secret scalars (and the default). */
     static final int WIDE = 8;
     private static final int POINT = 8; // longs per affine point: x[4], y[4]
 
@@ -37,11 +39,11 @@ final class FixedBaseTable {
      * @param y the point's affine y (Montgomery form)
      * @param a the curve's {@code a} (Montgomery form), or null for the Stark curve's 1
      * @param bits the largest scalar length this table serves
-     * @param width the window width in bits, 2 to 8
+     * @param width the window width in bits, 2 to 12
      */
     FixedBaseTable(long[] x, long[] y, long[] a, int bits, int width) {
-        if (width < 2 || width > WIDE) {
-            throw new IllegalArgumentException("window width must be 2 to 8 bits, got " + width);
+        if (width < 2 || width > 12) {
+            throw new IllegalArgumentException("window width must be 2 to 12 bits, got " + width);
         }
         this.width = width;
         this.entries = 1 << (width - 1);
