@@ -133,6 +133,15 @@ class StarknetModeIT {
         return Map.of(Settings.PASSPHRASE_ENV, passphrase);
     }
 
+    /** A provider node for PROVIDER on the relayer, started and logged in (one job at a time). */
+    private ProviderNode loggedInProvider(RelayerApp app, StarknetEscrow provider, String name) {
+        ProviderNode node = ProviderNode.builder().relayer(app.uri()).account(PROVIDER, providerKey)
+                .runner(JavaJobRunner.builder().workerThreads(1).computeThreads(1).build()).escrow(provider)
+                .concurrency(1).tier(Tier.PREMIUM).name(name).crypto(crypto).build().start();
+        Await.until(WAIT, () -> node.status().state() == ProviderNode.State.READY, () -> "provider login");
+        return node;
+    }
+
     @Test
     void settlesATaskOnTheChainThroughJsonRpcWithTheKeystoreAccount() throws Exception {
         try (StarknetEscrow provider = account(PROVIDER, providerKey);
@@ -145,11 +154,8 @@ class StarknetModeIT {
                             .chainId(ledger.chainId()).crypto(crypto).build()) {
                 assertThat(app.localChain()).isEmpty();
                 assertThat(dir.resolve("accounts.json")).doesNotExist();
-                ProviderNode providerNode = ProviderNode.builder().relayer(app.uri()).account(PROVIDER, providerKey)
-                        .runner(JavaJobRunner.builder().workerThreads(1).computeThreads(1).build()).escrow(provider)
-                        .concurrency(1).tier(Tier.PREMIUM).name("starknet-it").crypto(crypto).build().start();
+                ProviderNode providerNode = loggedInProvider(app, provider, "starknet-it");
                 try {
-                    Await.until(WAIT, () -> providerNode.status().state() == ProviderNode.State.READY, () -> "provider login");
                     JobSpec job = Jobs.sha256Batch(java.util.List.of("on starknet".getBytes(StandardCharsets.UTF_8)));
                     CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.PRO, job);
                     TokenAmount demanderAfterFunding = ledger.balanceOf(DEMANDER);
@@ -237,11 +243,8 @@ class StarknetModeIT {
             provider.setProviderPublicKey(providerKey.publicKey());
             assertThat(demander.accountPublicKey(SNIP6_DEMANDER)).as("no get_public_key").isEmpty();
             try (RelayerApp app = start(env(PASSPHRASE)); SmainerClient client = client(app, demander, snip6Key)) {
-                ProviderNode providerNode = ProviderNode.builder().relayer(app.uri()).account(PROVIDER, providerKey)
-                        .runner(JavaJobRunner.builder().workerThreads(1).computeThreads(1).build()).escrow(provider)
-                        .concurrency(1).tier(Tier.PREMIUM).name("snip6-it").crypto(crypto).build().start();
+                ProviderNode providerNode = loggedInProvider(app, provider, "snip6-it");
                 try {
-                    Await.until(WAIT, () -> providerNode.status().state() == ProviderNode.State.READY, () -> "provider login");
                     JobSpec job = Jobs.sha256Batch(java.util.List.of("asked the account".getBytes(StandardCharsets.UTF_8)));
                     CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.PRO, job);
                     int signatureChecks = isValidSignatureCalls(SNIP6_DEMANDER);
