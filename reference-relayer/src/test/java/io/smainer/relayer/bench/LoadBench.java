@@ -125,16 +125,16 @@ public final class LoadBench {
             o.put("in_flight", "512"); // with a fixed rate the window is only a safety cap
         }
         boolean openLoop = o.containsKey("rate");
-        int tasks = Integer.parseInt(o.getOrDefault("tasks", openLoop ? "30000" : "90000"));
+        int tasks = Integer.parseInt(o.getOrDefault("tasks", openLoop ? "70000" : "90000"));
         int providers = Integer.parseInt(o.getOrDefault("providers", "100"));
         int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "8"));
         int demanders = Integer.parseInt(o.getOrDefault("demanders", "10"));
         int inFlight = Integer.parseInt(o.getOrDefault("in_flight", "64"));
         // A relayer runs for days: measure it once the JIT has settled. Under full load on two shared cores
-        // C2 kept compiling in the relayer for about 45 s (some 40,000 tasks); a closed-loop run therefore
-        // warms up with 60,000 by default. An open-loop run warms up at its own rate: give it tasks= and warmup=.
-        int warmup = Integer.parseInt(o.getOrDefault("warmup", Integer.toString(openLoop ? Math.min(10000, tasks / 3)
-                : Math.min(60000, tasks * 2 / 3))));
+        // C2 kept compiling in the relayer for about 45 s (some 40,000 tasks), so 60,000 tasks warm up by
+        // default, sent as fast as the window allows whatever the rate; then 30,000 (closed loop) or 10,000
+        // (open loop) are measured.
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", Integer.toString(Math.min(60000, tasks * 6 / 7))));
         if (warmup < 0 || warmup >= tasks) {
             throw new IllegalArgumentException("warmup: expected 0 to tasks - 1 (" + (tasks - 1) + "), got " + warmup);
         }
