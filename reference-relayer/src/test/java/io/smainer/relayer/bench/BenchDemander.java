@@ -95,7 +95,7 @@ public final class BenchDemander {
         Semaphore window = new Semaphore(inFlight);
         if (warmup > 0) {
             // warm-up: the JIT compiles the hot paths and the key tables fill before anything is measured
-            submit(http, submitUri, bodies, 0, warmup, 0, window, sent, answered, refused);
+            submit("warm-up", http, submitUri, bodies, 0, warmup, 0, window, sent, answered, refused);
             window.acquire(inFlight);
             window.release(inFlight);
             awaitStatus(http, stats, warmup, "completed", Duration.ofMinutes(3));
@@ -108,7 +108,7 @@ public final class BenchDemander {
             }
         }
         long start = System.nanoTime();
-        submit(http, submitUri, bodies, warmup, tasks, rate, window, sent, answered, refused);
+        submit("measured", http, submitUri, bodies, warmup, tasks, rate, window, sent, answered, refused);
         window.acquire(inFlight);
         long submitted = System.nanoTime();
         long completedAt = 0;
@@ -156,8 +156,9 @@ public final class BenchDemander {
      * the start plus {@code (i - from) / rate}, and its latency counts from then even when the generator falls
      * behind (no coordinated omission).
      */
-    private static void submit(HttpClient http, URI uri, String[] bodies, int from, int to, double rate, Semaphore window,
-            AtomicLongArray sent, AtomicLongArray answered, AtomicInteger refused) throws InterruptedException {
+    private static void submit(String phase, HttpClient http, URI uri, String[] bodies, int from, int to, double rate,
+            Semaphore window, AtomicLongArray sent, AtomicLongArray answered, AtomicInteger refused)
+            throws InterruptedException {
         long startMicros = BenchAccounts.nowMicros();
         long start = System.nanoTime();
         for (int i = from; i < to; i++) {
@@ -170,6 +171,10 @@ public final class BenchDemander {
                 }
             }
             window.acquire();
+            if (i > from && (i - from) % 10_000 == 0) { // a long phase shows it is moving
+                System.out.printf("DEMAND progress %s: %,d of %,d sent, %.0f tasks/s%n", phase, i - from, to - from,
+                        (i - from) / ((System.nanoTime() - start) / 1e9));
+            }
             int index = i;
             sent.set(i, rate > 0 ? startMicros + (due - start) / 1_000 : BenchAccounts.nowMicros());
             http.POST(uri).body(new StringRequestContent("application/json", bodies[i], StandardCharsets.UTF_8))
