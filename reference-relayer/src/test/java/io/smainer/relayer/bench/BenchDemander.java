@@ -13,6 +13,7 @@ import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.SettlementMode;
+import io.smainer.testing.Await;
 import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
@@ -199,15 +200,14 @@ public final class BenchDemander {
     }
 
     /** Waits until at least {@code count} tasks are completed or settled. */
-    private static void awaitStatus(HttpClient http, URI stats, int count, String what, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonObject t = stats(http, stats);
-            if (t.get("completed").getAsLong() + t.get("settled").getAsLong() >= count) {
-                return;
+    private static void awaitStatus(HttpClient http, URI stats, int count, String what, Duration timeout) {
+        Await.until(timeout, () -> {
+            try {
+                JsonObject t = stats(http, stats);
+                return t.get("completed").getAsLong() + t.get("settled").getAsLong() >= count;
+            } catch (Exception e) {
+                throw new IllegalStateException("GET /stats failed", e);
             }
-            Thread.sleep(20);
-        }
-        throw new IllegalStateException(count + " tasks not " + what + " within " + timeout);
+        }, () -> count + " tasks " + what);
     }
 }

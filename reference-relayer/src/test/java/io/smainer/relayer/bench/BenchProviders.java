@@ -8,6 +8,7 @@ import io.smainer.job.JobHandler;
 import io.smainer.job.JobOutput;
 import io.smainer.protocol.JobSpec;
 import io.smainer.provider.ProviderNode;
+import io.smainer.testing.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -69,13 +70,8 @@ public final class BenchProviders {
             nodes.add(node);
             node.start();
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (nodes.stream().anyMatch(n -> n.status().state() != ProviderNode.State.READY)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("providers not logged in within 120 s");
-            }
-            Thread.sleep(50);
-        }
+        Await.until(Duration.ofSeconds(120), () -> nodes.stream().allMatch(n -> n.status().state() == ProviderNode.State.READY),
+                () -> "all " + count + " providers logged in");
         System.out.println("PROVIDERS READY count=" + count + String.format(" cpu_s=%.2f", BenchAccounts.cpuSeconds())
                 + BenchAccounts.systemCpu());
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
