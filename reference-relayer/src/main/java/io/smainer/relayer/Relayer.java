@@ -82,8 +82,9 @@ public final class Relayer implements AutoCloseable {
         this.config = Require.present("config", b.config);
         this.escrow = Require.present("escrow", b.escrow);
         this.store = b.store != null ? b.store : config.redisUri()
-                .<RelayerStore>map(uri -> RedisStore.builder().uri(uri).prefix(config.redisPrefix()).clock(b.clock).build())
-                .orElseGet(() -> MemoryStore.create(b.clock));
+                .<RelayerStore>map(uri -> RedisStore.builder().uri(uri).prefix(config.redisPrefix()).clock(b.clock)
+                        .retention(config.retention()).build())
+                .orElseGet(() -> MemoryStore.create(b.clock, config.retention()));
         this.ownsStore = b.store == null;
         this.clock = b.clock;
         this.crypto = b.crypto;

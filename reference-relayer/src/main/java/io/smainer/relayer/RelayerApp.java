@@ -99,8 +99,9 @@ public final class RelayerApp implements AutoCloseable {
         Relayer relayer = null;
         try {
             store = config.redisUri().isPresent()
-                    ? RedisStore.builder().uri(config.redisUri().get()).prefix(config.redisPrefix()).clock(clock).build()
-                    : MemoryStore.create(clock);
+                    ? RedisStore.builder().uri(config.redisUri().get()).prefix(config.redisPrefix()).clock(clock)
+                            .retention(config.retention()).build()
+                    : MemoryStore.create(clock, config.retention());
             relayer = Relayer.builder().config(config).escrow(escrow).store(store).clock(clock).crypto(crypto)
                     .accountKeys(keys).accountSignatures(accountSignatures).build();
             relayer.start();

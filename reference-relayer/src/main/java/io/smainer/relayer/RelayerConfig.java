@@ -7,6 +7,7 @@ import io.smainer.chain.TokenAmount;
 import io.smainer.config.ConfigException;
 import io.smainer.config.Settings;
 import io.smainer.fee.EffortPricing;
+import io.smainer.relayer.store.Retention;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,6 +77,9 @@ import java.util.function.Function;
  *     demander's account about its key or a signature (past it: 503 {@code account_check_unavailable})
  * @param accountChecksInFlight with {@link ChainMode#STARKNET}: account checks waiting on the chain at once at
  *     most; a request past it is answered 503 {@code account_check_unavailable} at once
+ * @param finishedRetention how long a finished (SETTLED or FAILED) task stays readable at least, unless
+ *     {@code maxFinishedTasks} pushes it out ({@link Retention})
+ * @param maxFinishedTasks the most finished tasks the store keeps; the oldest-finished go first
  */
 public record RelayerConfig(String name, String host, int port, ChainId chainId, Set<ContractAddress> allowedTokens,
         Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts, Duration deadlineGrace,
@@ -85,7 +89,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         Optional<String> redisUri, String redisPrefix, Duration leaseTtl, int localChainPort, Path localAccountsFile,
         ChainMode chain, Optional<URI> rpcUrl, ContractAddress contract, Optional<Path> keystore, Duration receiptTimeout,
         Duration pollInterval, int ipRatePerSecond, int ipRateBurst, List<String> trustedProxies,
-        Duration accountCheckTimeout, int accountChecksInFlight) {
+        Duration accountCheckTimeout, int accountChecksInFlight, Duration finishedRetention, int maxFinishedTasks) {
 
     /** The deployed relayer's port. */
     public static final int DEFAULT_PORT = 8000;
@@ -179,7 +183,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             "price.effort_base", "webhook.max_attempts", "webhook.initial_backoff_millis", "redis.uri", "redis.prefix",
             "settlement.lease_millis", "local_chain.port", "local_chain.accounts_file", "chain", "rpc_url",
             "contract_address", "keystore", "starknet.receipt_timeout_seconds", "starknet.poll_millis",
-            "starknet.account_check_timeout_millis", "starknet.account_checks_in_flight");
+            "starknet.account_check_timeout_millis", "starknet.account_checks_in_flight",
+            "store.finished_retention_seconds", "store.max_finished_tasks");
     /** Settings named by a prefix: {@code price.min_base.<kind>}. */
     private static final String MIN_BASE_PREFIX = "price.min_base.";
     /** The schema: every setting, the environment's spelling, and which values are never echoed. */
@@ -291,6 +296,9 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 (int) DEFAULT_ACCOUNT_CHECK_TIMEOUT.toMillis(), Settings.intIn(50, 600_000)));
         int accountChecks = r.get("starknet.account_checks_in_flight", DEFAULT_ACCOUNT_CHECKS_IN_FLIGHT,
                 Settings.intIn(1, 10_000));
+        Duration finishedRetention = Duration.ofSeconds(r.get("store.finished_retention_seconds",
+                (int) Retention.DEFAULT_FINISHED_FOR.toSeconds(), Settings.intIn(1, 31 * 86_400)));
+        int maxFinished = r.get("store.max_finished_tasks", Retention.DEFAULT_MAX_FINISHED, Settings.intIn(1, 100_000_000));
         if (starknet) {
             if (!r.has("chain_id")) {
                 chainId = ChainId.MAINNET;
@@ -311,7 +319,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         return new RelayerConfig(name, host, port, chainId, tokens, heartbeat, offline, challenge, attempts, grace, batch,
                 delay, body, frame, rate, burst, apiKeys, secrets, demanders, minBase, effortBase, hookAttempts, hookBackoff,
                 redisUri, redisPrefix, leaseTtl, localChainPort, accountsFile, chain, rpcUrl, contract, keystore,
-                receiptTimeout, pollInterval, ipRate, ipBurst, proxies, accountCheckTimeout, accountChecks);
+                receiptTimeout, pollInterval, ipRate, ipBurst, proxies, accountCheckTimeout, accountChecks, finishedRetention,
+                maxFinished);
     }
 
     private static <K, V> Map<K, V> pairs(String v, Function<String, K> key, Function<String, V> value) {
@@ -327,6 +336,11 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             out.put(key.apply(pair.substring(0, at).trim()), value.apply(pair.substring(at + 1).trim()));
         }
         return out;
+    }
+
+    /** @return the store's retention of finished tasks ({@code store.*}) */
+    public Retention retention() {
+        return new Retention(finishedRetention, maxFinishedTasks);
     }
 
     /**
@@ -352,7 +366,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 + demanderKeys.size() + " accounts, price.min_base=" + minBase + ", price.effort_base=" + effortBase
                 + ", webhook.max_attempts=" + webhookAttempts + ", webhook.initial_backoff=" + webhookBackoff.toMillis()
                 + "ms, redis.uri=" + redisUri.map(RelayerConfig::maskUri).orElse("(none: in-memory store)")
-                + ", redis.prefix=" + redisPrefix + ", settlement.lease=" + leaseTtl.toMillis() + "ms, local_chain.port=" + localChainPort
+                + ", redis.prefix=" + redisPrefix + ", store.finished_retention=" + finishedRetention.toSeconds()
+                + "s, store.max_finished_tasks=" + maxFinishedTasks + ", settlement.lease=" + leaseTtl.toMillis() + "ms, local_chain.port=" + localChainPort
                 + ", local_chain.accounts_file=" + localAccountsFile + ", chain=" + chain.name().toLowerCase(Locale.ROOT)
                 + (chain == ChainMode.STARKNET ? ", rpc_url=" + rpcUrl.map(Settings::maskUrl).orElse("(none)")
                         + ", contract_address=" + contract.hex() + ", keystore=" + keystore.map(Path::toString).orElse("(none)")

@@ -214,7 +214,7 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     private boolean getTask(Request req, Response res, Callback cb, String id) {
-        TaskRecord t = store.task(id).orElseThrow(() -> new HttpExceptions.NotFound("no task " + id));
+        TaskRecord t = store.task(id).orElseThrow(() -> unknownTask(id));
         long wait = intParam(Request.extractQueryParameters(req), "wait_ms", 0, 0, (int) MAX_WAIT_MILLIS);
         if (wait == 0 || t.status().isTerminal()) {
             return json(res, cb, 200, Views.task(t));
@@ -236,7 +236,7 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     private boolean result(Response res, Callback cb, String id) {
-        TaskRecord t = store.task(id).orElseThrow(() -> new HttpExceptions.NotFound("no task " + id));
+        TaskRecord t = store.task(id).orElseThrow(() -> unknownTask(id));
         if (t.status() != TaskStatus.SETTLED) {
             throw new HttpExceptions.ResultNotReady("the result of task " + id + " is released once it is settled; it is "
                     + t.status().name().toLowerCase(Locale.ROOT) + t.error().map(e -> " (" + e + ")").orElse(""));
@@ -244,6 +244,12 @@ public final class ApiHandler extends Handler.Abstract {
         var c = t.completion().orElseThrow();
         return json(res, cb, 200, new Api.TaskResult(t.id(), c.result(), c.resultHash(),
                 t.settlementTx().orElse(io.smainer.chain.Felt.ZERO)));
+    }
+
+    private HttpExceptions.NotFound unknownTask(String id) {
+        return new HttpExceptions.NotFound("no task " + id + ": it is unknown, or it finished longer ago than this relayer"
+                + " keeps finished tasks (store.finished_retention_seconds=" + config.finishedRetention().toSeconds()
+                + ", store.max_finished_tasks=" + config.maxFinishedTasks() + ")");
     }
 
     private Api.QuoteView quote(Fields q) {

@@ -155,8 +155,15 @@ public final class TaskIntake {
         if (created instanceof RelayerStore.Duplicate d) {
             return retried(d.task(), req);
         }
-        store.publish(new Signal(created.task().id(), TaskStatus.PENDING));
-        return new Outcome(created.task(), true);
+        if (created instanceof RelayerStore.Retired r) {
+            throw new EscrowRejectedException("escrow_id", "escrow_id: expected an escrow that never backed a task, got "
+                    + req.escrowId() + ", which backed task " + r.taskId() + " (it failed longer ago than this relayer"
+                    + " keeps finished tasks, store.finished_retention_seconds); cancel the escrow (cancel_task) for a"
+                    + " refund");
+        }
+        TaskRecord stored = ((RelayerStore.Created) created).task();
+        store.publish(new Signal(stored.id(), TaskStatus.PENDING));
+        return new Outcome(stored, true);
     }
 
     /** The key {@link AccountKeys} resolves, else the account's own verdict; nothing is stored before this. */

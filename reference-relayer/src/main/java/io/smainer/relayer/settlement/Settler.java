@@ -350,7 +350,11 @@ public final class Settler implements AutoCloseable {
                 onSettled.accept(next);
                 return;
             }
-            t = store.task(t.id()).orElseThrow();
+            Optional<TaskRecord> again = store.task(t.id());
+            if (again.isEmpty()) {
+                return; // finished meanwhile and no longer kept
+            }
+            t = again.get();
         }
     }
 
@@ -368,7 +372,11 @@ public final class Settler implements AutoCloseable {
                 onFailed.accept(next);
                 return;
             }
-            t = store.task(t.id()).orElseThrow();
+            Optional<TaskRecord> again = store.task(t.id());
+            if (again.isEmpty()) {
+                return; // finished meanwhile and no longer kept
+            }
+            t = again.get();
         }
     }
 

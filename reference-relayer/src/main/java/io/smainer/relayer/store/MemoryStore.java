@@ -6,6 +6,7 @@ import io.smainer.protocol.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,9 +26,36 @@ import java.util.function.Consumer;
 /**
  * The in-memory {@link RelayerStore}: one process, nothing survives a restart. Writes take one lock
  * (each is a few map operations); reads of a single task take none.
+ *
+ * <p>Retention ({@link Retention}): when a task becomes SETTLED or FAILED it enters {@code finished}, a tree
+ * by (the store clock's time of finishing, sequence). That write, and every create, then drops from the old end
+ * of the tree what is older than {@link Retention#finishedFor()} or beyond {@link Retention#maxFinished()}:
+ * O(log n) a task, at most {@value #EVICT_BATCH} a write (each finish adds one, so a backlog drains), no
+ * timer, no scan. A dropped task leaves every index: the task map, its status index, the sequence index, its
+ * webhook record; the node index holds only ASSIGNED and RUNNING tasks, so a finished task is in none. The
+ * counts of SETTLED and FAILED are cumulative (not decremented on dropping, see
+ * {@link RelayerStore#countByStatus()}), so {@code /stats}, {@code smainer_tasks} and the load benchmark keep
+ * counting settlements. A task whose webhook is pending when its turn comes is parked in its webhook record
+ * instead and goes back in the tree, with its original finishing time, once the webhook is delivered or
+ * given up.
+ *
+ * <p>The escrow guard, "an escrow never backs a second task": while a task is held its escrow maps to it.
+ * When a SETTLED task is dropped the escrow's entry goes too: its settlement was confirmed, so the escrow is
+ * SETTLED on chain, and the intake refuses an escrow that is not CREATED before it reaches {@link #create}.
+ * A FAILED task's escrow may still be CREATED (the demander was told to cancel it; until then it is funded),
+ * so the chain would not refuse it: its entry stays (escrow to task id, no task) and {@link #create} answers
+ * {@link Retired}. Those entries are bounded too: a queue keeps the last {@link Retention#maxFinished()} of
+ * them, about 200 bytes each. An escrow whose FAILED task was dropped more than that many FAILED tasks ago
+ * could back a new task; it would be the only live task on that escrow, and it is paid at most once (the
+ * contract settles a CREATED escrow once), so that escape costs the demander nothing it did not sign for.
  */
 public final class MemoryStore implements RelayerStore {
+    /** The most finished tasks dropped by one write. */
+    static final int EVICT_BATCH = 256;
+
     private final Clock clock;
+    private final long retentionMillis;
+    private final int maxFinished;
     private final Object lock = new Object();
     private final Map<String, TaskRecord> tasks = new ConcurrentHashMap<>();
     private final Map<U256, String> byEscrow = new ConcurrentHashMap<>();
@@ -43,6 +72,12 @@ public final class MemoryStore implements RelayerStore {
     private final List<Consumer<Signal>> listeners = new CopyOnWriteArrayList<>();
     /** Webhooks by task, touched under {@link #lock}; finished ones stay (a task gets one webhook, ever). */
     private final Map<String, Hook> webhooks = new HashMap<>();
+    /** Unfinished webhooks by due time, so {@link #dueWebhooks} reads only what is due. */
+    private final TreeSet<Due> dueHooks = new TreeSet<>();
+    /** Finished tasks held, oldest-finished first; under {@link #lock}. */
+    private final TreeMap<Fin, String> finished = new TreeMap<>();
+    /** Escrows of dropped FAILED tasks still guarded in {@link #byEscrow}, oldest first; under {@link #lock}. */
+    private final ArrayDeque<U256> retiredEscrows = new ArrayDeque<>();
     private long seq;
 
     /** A task's webhook. */
@@ -51,11 +86,34 @@ public final class MemoryStore implements RelayerStore {
         long due;
         String owner = "";
         boolean finished;
+        /** Where its finished task stood in {@link #finished} when the webhook held it back; else null. */
+        Fin parked;
+    }
+
+    /** A finished task's place: when it finished by the store's clock, then its sequence. */
+    private record Fin(long at, long seq) implements Comparable<Fin> {
+        @Override
+        public int compareTo(Fin o) {
+            int c = Long.compare(at, o.at);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    /** An unfinished webhook's place in {@link #dueHooks}. */
+    private record Due(long due, String taskId) implements Comparable<Due> {
+        @Override
+        public int compareTo(Due o) {
+            int c = Long.compare(due, o.due);
+            return c != 0 ? c : taskId.compareTo(o.taskId);
+        }
     }
     private volatile boolean closed;
 
-    private MemoryStore(Clock clock) {
-        this.clock = clock;
+    private MemoryStore(Clock clock, Retention retention) {
+        this.clock = io.smainer.internal.Require.present("clock", clock);
+        io.smainer.internal.Require.present("retention", retention);
+        this.retentionMillis = retention.finishedForMillis();
+        this.maxFinished = retention.maxFinished();
         for (TaskStatus s : TaskStatus.values()) {
             byStatus.put(s, new ConcurrentSkipListMap<>());
             counts.put(s, new LongAdder());
@@ -63,11 +121,22 @@ public final class MemoryStore implements RelayerStore {
     }
 
     /**
-     * @param clock the time nonces and leases expire by
+     * A store with the default {@link Retention#DEFAULT retention}.
+     *
+     * @param clock the time nonces, leases and finished tasks expire by
      * @return an empty store
      */
     public static MemoryStore create(Clock clock) {
-        return new MemoryStore(clock);
+        return new MemoryStore(clock, Retention.DEFAULT);
+    }
+
+    /**
+     * @param clock the time nonces, leases and finished tasks expire by
+     * @param retention how long and how many finished tasks are kept
+     * @return an empty store
+     */
+    public static MemoryStore create(Clock clock, Retention retention) {
+        return new MemoryStore(clock, retention);
     }
 
     @Override
@@ -76,9 +145,11 @@ public final class MemoryStore implements RelayerStore {
             throw new IllegalArgumentException("a new task is PENDING at version 0: " + task.id());
         }
         synchronized (lock) {
+            dropFinished(clock.millis());
             String existing = byEscrow.get(task.escrowId());
             if (existing != null) {
-                return new Duplicate(tasks.get(existing));
+                TaskRecord backed = tasks.get(existing);
+                return backed != null ? new Duplicate(backed) : new Retired(existing);
             }
             if (tasks.containsKey(task.id())) {
                 throw new IllegalArgumentException("task id already used: " + task.id());
@@ -116,7 +187,63 @@ public final class MemoryStore implements RelayerStore {
             }
             tasks.put(next.id(), next);
             index(stored, next);
+            if (next.status().isTerminal()) {
+                long now = clock.millis();
+                Fin at = new Fin(now, next.seq());
+                Hook h = webhooks.get(next.id());
+                if (h != null && !h.finished) {
+                    h.parked = at;
+                } else {
+                    finished.put(at, next.id());
+                }
+                dropFinished(now);
+            }
             return true;
+        }
+    }
+
+    /** Drops finished tasks past their retention or beyond the cap, oldest-finished first; under the lock. */
+    private void dropFinished(long now) {
+        for (int i = 0; i < EVICT_BATCH && !finished.isEmpty(); i++) {
+            Fin oldest = finished.firstKey();
+            if (finished.size() <= maxFinished && now - oldest.at() < retentionMillis) {
+                return;
+            }
+            drop(oldest, finished.pollFirstEntry().getValue());
+        }
+    }
+
+    private void drop(Fin at, String id) {
+        TaskRecord t = tasks.get(id);
+        if (t == null) {
+            return;
+        }
+        Hook h = webhooks.get(id);
+        if (h != null && !h.finished) {
+            h.parked = at; // the webhook still needs the task; finishWebhook puts it back
+            return;
+        }
+        tasks.remove(id);
+        webhooks.remove(id);
+        byStatus.get(t.status()).remove(t.seq()); // counts of final statuses stay: they are cumulative
+        bySeq.remove(t.seq());
+        t.nodeId().ifPresent(n -> {
+            Map<String, Boolean> on = byNode.get(n);
+            if (on != null && on.remove(id) != null && on.isEmpty()) {
+                byNode.remove(n);
+            }
+        });
+        if (t.status() == TaskStatus.FAILED) {
+            retiredEscrows.addLast(t.escrowId());
+            while (retiredEscrows.size() > maxFinished) {
+                U256 old = retiredEscrows.pollFirst();
+                String was = byEscrow.get(old);
+                if (was != null && !tasks.containsKey(was)) {
+                    byEscrow.remove(old);
+                }
+            }
+        } else {
+            byEscrow.remove(t.escrowId(), id);
         }
     }
 
@@ -189,7 +316,10 @@ public final class MemoryStore implements RelayerStore {
         }
         List<TaskRecord> out = new ArrayList<>(ids.size());
         for (String id : ids) {
-            out.add(tasks.get(id));
+            TaskRecord t = tasks.get(id);
+            if (t != null) { // dropped meanwhile
+                out.add(t);
+            }
         }
         return out;
     }
@@ -271,6 +401,7 @@ public final class MemoryStore implements RelayerStore {
             Hook h = new Hook();
             h.due = dueAt.toEpochMilli();
             webhooks.put(taskId, h);
+            dueHooks.add(new Due(h.due, taskId));
             return true;
         }
     }
@@ -279,10 +410,14 @@ public final class MemoryStore implements RelayerStore {
     public List<String> dueWebhooks(int max) {
         long now = clock.millis();
         synchronized (lock) {
-            return webhooks.entrySet().stream().filter(e -> !e.getValue().finished && e.getValue().due <= now)
-                    .sorted(Comparator.comparingLong((Map.Entry<String, Hook> e) -> e.getValue().due)
-                            .thenComparing(Map.Entry::getKey))
-                    .limit(Math.max(0, max)).map(Map.Entry::getKey).toList();
+            List<String> out = new ArrayList<>();
+            for (Due d : dueHooks) {
+                if (out.size() >= max || d.due() > now) {
+                    break;
+                }
+                out.add(d.taskId());
+            }
+            return out;
         }
     }
 
@@ -298,7 +433,7 @@ public final class MemoryStore implements RelayerStore {
                 h.attempt++; // the previous holder's lease ran out: its attempt counts as made
             }
             h.owner = owner;
-            h.due = now + Math.max(1, lease.toMillis());
+            due(taskId, h, now + Math.max(1, lease.toMillis()));
             return Optional.of(new WebhookDelivery(taskId, h.attempt, owner));
         }
     }
@@ -312,7 +447,7 @@ public final class MemoryStore implements RelayerStore {
             }
             h.attempt++;
             h.owner = "";
-            h.due = dueAt.toEpochMilli();
+            due(claimed.taskId(), h, dueAt.toEpochMilli());
             return true;
         }
     }
@@ -326,7 +461,49 @@ public final class MemoryStore implements RelayerStore {
             }
             h.owner = "";
             h.finished = true;
+            dueHooks.remove(new Due(h.due, claimed.taskId()));
+            if (h.parked != null) {
+                finished.put(h.parked, claimed.taskId());
+                h.parked = null;
+                dropFinished(clock.millis());
+            }
             return true;
+        }
+    }
+
+    private void due(String taskId, Hook h, long at) {
+        dueHooks.remove(new Due(h.due, taskId));
+        h.due = at;
+        dueHooks.add(new Due(at, taskId));
+    }
+
+    /**
+     * The sizes of the indexes, for tests that check memory stays bounded.
+     *
+     * @return index name to entries held
+     */
+    Map<String, Integer> sizes() {
+        synchronized (lock) {
+            Map<String, Integer> out = new java.util.LinkedHashMap<>();
+            out.put("tasks", tasks.size());
+            out.put("byEscrow", byEscrow.size());
+            int statuses = 0;
+            for (ConcurrentSkipListMap<Long, String> m : byStatus.values()) {
+                statuses += m.size();
+            }
+            out.put("byStatus", statuses);
+            out.put("bySeq", bySeq.size());
+            int onNodes = 0;
+            for (Map<String, Boolean> m : byNode.values()) {
+                onNodes += m.size();
+            }
+            out.put("byNode", onNodes);
+            out.put("nodesWithTasks", byNode.size());
+            out.put("webhooks", webhooks.size());
+            out.put("dueWebhooks", dueHooks.size());
+            out.put("finished", finished.size());
+            out.put("retiredEscrows", retiredEscrows.size());
+            return out;
         }
     }
 

@@ -40,8 +40,26 @@ import org.slf4j.LoggerFactory;
  * set of task ids by sequence; {@code n:<node>} the ids in flight on a node; {@code all} every task by
  * sequence; {@code seq} the counter; {@code nodes} a hash of node JSON; {@code nonce:<scope>|<nonce>}
  * and {@code lease:<name>} with an expiry; {@code w:<task>} a task's webhook (attempt, due time, claim owner,
- * finished; kept {@link #WEBHOOK_RETENTION} once finished) and {@code wq} a sorted set of unfinished webhooks by
- * due time; signals go on the channel {@code signals}.
+ * finished; kept {@link #WEBHOOK_RETENTION} once finished, or until its task is dropped) and {@code wq} a sorted
+ * set of unfinished webhooks by due time; {@code c:SETTLED} and {@code c:FAILED} count every task that ever
+ * reached them; {@code fin} the finished tasks held, by finishing time; {@code ef} the escrows of dropped FAILED
+ * tasks still guarded; signals go on the channel {@code signals}.
+ *
+ * <p>Retention ({@link Retention}), all inside the scripts, so two relayers on one Redis never drop a task
+ * twice nor one that is not finished: the script that writes a final status (SETTLED or FAILED) also counts it
+ * in {@code c:<STATUS>}, records the finishing time and the escrow in the task's hash, adds
+ * {@code <sequence>|<task>|<escrow>|S or F} to {@code fin} (the sequence, zero-padded, orders tasks that
+ * finished in the same millisecond), gives the task's key (and a SETTLED task's escrow key) a
+ * PEXPIRE of the retention (none while a webhook is pending), then drops what {@code fin} holds past the
+ * retention (ZRANGEBYSCORE) or beyond the count cap (ZRANGE from the oldest), at most {@value #PRUNE_BATCH}
+ * of each a write: the task key, its webhook record, its entries in {@code s:<STATUS>}, {@code all} and
+ * {@code fin}; O(log n) a task. A SETTLED task's escrow key goes with it (the escrow is SETTLED on chain,
+ * which the intake refuses). A FAILED task's escrow may still be CREATED (until the demander cancels it), so
+ * its escrow key stays and joins {@code ef}, trimmed to the count cap from the oldest (ZREMRANGEBYRANK): a
+ * create on it answers {@link Retired}. A task whose webhook is pending when its turn comes leaves
+ * {@code fin} and loses its expiry; the script that finishes the webhook puts it back with its original
+ * finishing time. If no task finishes for a while, Redis's own expiry removes the task keys and the index
+ * entries wait, bounded by the cap, for the next finish (readers skip ids whose key is gone).
  *
  * <p>Time: nonce and lease expiries are compared with the injected {@link Clock}, so relayers sharing a
  * Redis need clocks in step (NTP) to well within a lease's time to live. Redis's own key expiry only
@@ -62,12 +80,60 @@ public final class RedisStore implements RelayerStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
 
+    /** Finished tasks dropped at most per write, for each of age and count. */
+    static final int PRUNE_BATCH = 64;
+
+    /**
+     * Shared by the scripts that finish a task or its webhook. {@code drop(p, member, now, cap)} drops one
+     * {@code fin} member (or parks it while its webhook is pending); {@code prune(p, now, retention, cap)} drops
+     * what is too old or too many.
+     */
+    private static final String PRUNE = """
+            local function drop(p, m, now, cap)
+              redis.call('ZREM', p .. 'fin', m)
+              local id, esc, kind = string.match(m, '^%d+|(.*)|(%d+)|([SF])$')
+              if not id then return end
+              local tk, wk = p .. 't:' .. id, p .. 'w:' .. id
+              if redis.call('HGET', wk, 'f') == '0' then
+                redis.call('PERSIST', tk)
+                return
+              end
+              redis.call('DEL', tk, wk)
+              redis.call('ZREM', p .. (kind == 'S' and 's:SETTLED' or 's:FAILED'), id)
+              redis.call('ZREM', p .. 'all', id)
+              local ek = p .. 'e:' .. esc
+              if kind == 'S' then
+                if redis.call('GET', ek) == id then redis.call('DEL', ek) end
+              else
+                redis.call('ZADD', p .. 'ef', now, esc)
+                local over = redis.call('ZCARD', p .. 'ef') - cap
+                if over > 0 then
+                  for _, e in ipairs(redis.call('ZRANGE', p .. 'ef', 0, over - 1)) do redis.call('DEL', p .. 'e:' .. e) end
+                  redis.call('ZREMRANGEBYRANK', p .. 'ef', 0, over - 1)
+                end
+              end
+            end
+            local function prune(p, now, ret, cap)
+              local fk = p .. 'fin'
+              for _, m in ipairs(redis.call('ZRANGEBYSCORE', fk, '-inf', now - ret, 'LIMIT', 0, PRUNE_BATCH)) do
+                drop(p, m, now, cap)
+              end
+              local over = redis.call('ZCARD', fk) - cap
+              if over > PRUNE_BATCH then over = PRUNE_BATCH end
+              if over > 0 then
+                for _, m in ipairs(redis.call('ZRANGE', fk, 0, over - 1)) do drop(p, m, now, cap) end
+              end
+            end
+            """.replace("PRUNE_BATCH", Integer.toString(PRUNE_BATCH));
+
     private static final String CREATE = """
             local p, id = ARGV[1], ARGV[2]
             local ek = p .. 'e:' .. ARGV[3]
             local existing = redis.call('GET', ek)
             if existing then
-              return {0, redis.call('HGET', p .. 't:' .. existing, 'j') or ''}
+              local j = redis.call('HGET', p .. 't:' .. existing, 'j')
+              if j then return {0, j} end
+              return {2, existing}
             end
             local tk = p .. 't:' .. id
             if redis.call('EXISTS', tk) == 1 then return {-1, ''} end
@@ -78,7 +144,11 @@ public final class RedisStore implements RelayerStore {
             return {1, ''}
             """;
 
-    private static final String REPLACE = """
+    /**
+     * ARGV: prefix, task, version read, next version, next status, in-flight node or '', sequence, JSON, then for a
+     * final status: now millis, escrow, retention millis, cap ('' otherwise).
+     */
+    private static final String REPLACE = PRUNE + """
             local p, id = ARGV[1], ARGV[2]
             local tk = p .. 't:' .. id
             local cur = redis.call('HMGET', tk, 'v', 's', 'n')
@@ -88,6 +158,22 @@ public final class RedisStore implements RelayerStore {
             redis.call('HSET', tk, 'v', ARGV[4], 's', ARGV[5], 'n', ARGV[6], 'j', ARGV[8])
             redis.call('ZADD', p .. 's:' .. ARGV[5], ARGV[7], id)
             if ARGV[6] ~= '' then redis.call('SADD', p .. 'n:' .. ARGV[6], id) end
+            if ARGV[9] and ARGV[9] ~= '' then
+              local now, esc, ret, cap = tonumber(ARGV[9]), ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12])
+              local ck = p .. 'c:' .. ARGV[5]
+              if redis.call('EXISTS', ck) == 0 then
+                redis.call('SET', ck, redis.call('ZCARD', p .. 's:' .. ARGV[5]) - 1)
+              end
+              redis.call('INCR', ck)
+              local kind = ARGV[5] == 'SETTLED' and 'S' or 'F'
+              redis.call('HSET', tk, 'fa', ARGV[9], 'e', esc)
+              redis.call('ZADD', p .. 'fin', now, string.format('%020d', tonumber(ARGV[7])) .. '|' .. id .. '|' .. esc .. '|' .. kind)
+              if redis.call('HGET', p .. 'w:' .. id, 'f') ~= '0' then
+                redis.call('PEXPIRE', tk, ret)
+                if kind == 'S' then redis.call('PEXPIRE', p .. 'e:' .. esc, ret) end
+              end
+              prune(p, now, ret, cap)
+            end
             return 1
             """;
 
@@ -131,10 +217,14 @@ public final class RedisStore implements RelayerStore {
             return out
             """;
 
-    /** ARGV: prefix, then every status name. */
+    /** ARGV: prefix, then every status name. The final ones are counted in {@code c:<STATUS>}. */
     private static final String COUNTS = """
             local out = {}
-            for i = 2, #ARGV do out[#out + 1] = redis.call('ZCARD', ARGV[1] .. 's:' .. ARGV[i]) end
+            for i = 2, #ARGV do
+              local c = false
+              if ARGV[i] == 'SETTLED' or ARGV[i] == 'FAILED' then c = redis.call('GET', ARGV[1] .. 'c:' .. ARGV[i]) end
+              if c then out[#out + 1] = tonumber(c) else out[#out + 1] = redis.call('ZCARD', ARGV[1] .. 's:' .. ARGV[i]) end
+            end
             return out
             """;
 
@@ -164,12 +254,18 @@ public final class RedisStore implements RelayerStore {
             return 0
             """;
 
-    /** ARGV: prefix, task, due millis. Once per task. */
+    /** ARGV: prefix, task, due millis. Once per task. A finished task is kept (no expiry) while it is pending. */
     private static final String WH_ADD = """
             local k = ARGV[1] .. 'w:' .. ARGV[2]
             if redis.call('EXISTS', k) == 1 then return 0 end
             redis.call('HSET', k, 'a', '1', 'd', ARGV[3], 'o', '', 'f', '0')
             redis.call('ZADD', ARGV[1] .. 'wq', ARGV[3], ARGV[2])
+            local tk = ARGV[1] .. 't:' .. ARGV[2]
+            local t = redis.call('HMGET', tk, 's', 'e')
+            if t[1] == 'SETTLED' or t[1] == 'FAILED' then
+              redis.call('PERSIST', tk)
+              if t[1] == 'SETTLED' and t[2] then redis.call('PERSIST', ARGV[1] .. 'e:' .. t[2]) end
+            end
             return 1
             """;
 
@@ -201,18 +297,36 @@ public final class RedisStore implements RelayerStore {
             return 1
             """;
 
-    /** ARGV: prefix, task, owner, attempt, retention millis. */
-    private static final String WH_FINISH = """
-            local k = ARGV[1] .. 'w:' .. ARGV[2]
+    /**
+     * ARGV: prefix, task, owner, attempt, webhook retention millis, now millis, task retention millis, cap. A
+     * finished task the webhook held goes back among the finished, with its expiry.
+     */
+    private static final String WH_FINISH = PRUNE + """
+            local p, id = ARGV[1], ARGV[2]
+            local k = p .. 'w:' .. id
             local h = redis.call('HMGET', k, 'a', 'o', 'f')
             if not h[1] or h[3] == '1' or h[1] ~= ARGV[4] or h[2] ~= ARGV[3] then return 0 end
             redis.call('HSET', k, 'o', '', 'f', '1')
-            redis.call('ZREM', ARGV[1] .. 'wq', ARGV[2])
+            redis.call('ZREM', p .. 'wq', id)
             redis.call('PEXPIRE', k, tonumber(ARGV[5]))
+            local tk = p .. 't:' .. id
+            local t = redis.call('HMGET', tk, 's', 'e', 'fa', 'q')
+            if t[3] then
+              local now, ret, cap = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+              local fa = tonumber(t[3])
+              local kind = t[1] == 'SETTLED' and 'S' or 'F'
+              local left = fa + ret - now
+              if left < 1 then left = 1 end
+              redis.call('PEXPIRE', tk, left)
+              if kind == 'S' then redis.call('PEXPIRE', p .. 'e:' .. t[2], left) end
+              redis.call('ZADD', p .. 'fin', fa, string.format('%020d', tonumber(t[4])) .. '|' .. id .. '|' .. t[2] .. '|' .. kind)
+              prune(p, now, ret, cap)
+            end
             return 1
             """;
 
     private final Clock clock;
+    private final Retention retention;
     private final String prefix;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
@@ -226,6 +340,7 @@ public final class RedisStore implements RelayerStore {
 
     private RedisStore(Builder b) {
         this.clock = Require.present("clock", b.clock);
+        this.retention = Require.present("retention", b.retention);
         this.prefix = Require.text("prefix", b.prefix, 128);
         RedisURI uri = RedisURI.create(Require.text("redis_uri", b.uri, 1024));
         uri.setTimeout(Require.present("command_timeout", b.commandTimeout));
@@ -285,6 +400,9 @@ public final class RedisStore implements RelayerStore {
         if (code == 0) {
             return new Duplicate(StoreCodec.taskFromJson(text(r.get(1))));
         }
+        if (code == 2) {
+            return new Retired(text(r.get(1)));
+        }
         throw new IllegalArgumentException("task id already used: " + task.id());
     }
 
@@ -308,9 +426,12 @@ public final class RedisStore implements RelayerStore {
         }
         boolean inFlight = next.status() == TaskStatus.ASSIGNED || next.status() == TaskStatus.RUNNING;
         String node = inFlight ? next.nodeId().orElse("") : "";
+        boolean last = next.status().isTerminal();
         Long done = script(REPLACE, ScriptOutputType.INTEGER, prefix, next.id(), Long.toString(current.version()),
                 Long.toString(next.version()), next.status().name(), node, Long.toString(next.seq()),
-                StoreCodec.taskToJson(next));
+                StoreCodec.taskToJson(next), last ? Long.toString(clock.millis()) : "",
+                last ? escrowKey(next.escrowId()) : "", Long.toString(retention.finishedForMillis()),
+                Integer.toString(retention.maxFinished()));
         return done == 1L;
     }
 
@@ -439,7 +560,9 @@ public final class RedisStore implements RelayerStore {
     @Override
     public boolean finishWebhook(WebhookDelivery claimed) {
         Long ok = script(WH_FINISH, ScriptOutputType.INTEGER, prefix, claimed.taskId(), claimed.owner(),
-                Integer.toString(claimed.attempt()), Long.toString(WEBHOOK_RETENTION.toMillis()));
+                Integer.toString(claimed.attempt()), Long.toString(WEBHOOK_RETENTION.toMillis()),
+                Long.toString(clock.millis()), Long.toString(retention.finishedForMillis()),
+                Integer.toString(retention.maxFinished()));
         return ok == 1L;
     }
 
@@ -567,6 +690,7 @@ public final class RedisStore implements RelayerStore {
         private String prefix = DEFAULT_PREFIX;
         private Clock clock = Clock.systemUTC();
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private Retention retention = Retention.DEFAULT;
 
         private Builder() {
         }
@@ -586,7 +710,16 @@ public final class RedisStore implements RelayerStore {
             return this;
         }
 
-        /** @param v the time nonces and leases expire by @return this */
+        /**
+         * @param v how long and how many finished tasks are kept ({@link Retention#DEFAULT} unless set)
+         * @return this
+         */
+        public Builder retention(Retention v) {
+            this.retention = v;
+            return this;
+        }
+
+        /** @param v the time nonces, leases and finished tasks expire by @return this */
         public Builder clock(Clock v) {
             this.clock = v;
             return this;

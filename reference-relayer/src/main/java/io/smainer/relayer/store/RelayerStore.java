@@ -27,14 +27,22 @@ import java.util.function.Consumer;
  *       restarted relayer resumes the retries and two relayers never deliver the same attempt.</li>
  * </ul>
  *
+ * <p>Retention ({@link Retention}): tasks that are not finished are kept whatever their age. A finished task
+ * (SETTLED or FAILED) stays readable ({@link #task}, {@link #taskByEscrow}, {@link #tasksByStatus},
+ * {@link #recentTasks}) at least {@link Retention#finishedFor()} after it finished, unless more than
+ * {@link Retention#maxFinished()} finished tasks are held, when the oldest-finished are dropped first; a task
+ * whose webhook is still pending is held until the webhook is delivered or given up. Afterwards the task is
+ * gone from every index: {@link #task} answers empty. Dropping happens in the write path (no sweep timer),
+ * at a cost of O(log n) per task. The escrow guard outlives the task: an escrow whose FAILED task was dropped
+ * still refuses a new task ({@link Retired}) for the next {@link Retention#maxFinished()} dropped FAILED tasks;
+ * a SETTLED task's escrow is no longer CREATED on chain, which the intake refuses anyway.
+ *
  * Implementations are thread-safe; {@link #close()} is idempotent.
  */
 public interface RelayerStore extends AutoCloseable {
 
-    /** What {@link #create} did. */
+    /** What {@link #create} did: {@link Created}, {@link Duplicate} or {@link Retired}. */
     sealed interface CreateResult {
-        /** @return the stored task: the new one, or the one the escrow already backs */
-        TaskRecord task();
     }
 
     /**
@@ -54,7 +62,16 @@ public interface RelayerStore extends AutoCloseable {
     }
 
     /**
-     * Stores a new PENDING task unless its escrow already backs a task (then stores nothing). Assigns
+     * The escrow backed a task that finished and is no longer kept ({@link Retention}); nothing was stored.
+     *
+     * @param taskId the task the escrow backed
+     */
+    record Retired(String taskId) implements CreateResult {
+    }
+
+    /**
+     * Stores a new PENDING task unless its escrow already backs a task, or backed one that is no longer kept
+     * (then stores nothing). Assigns
      * the sequence number that orders {@link #tasksByStatus}.
      *
      * @param task a record at version 0
@@ -64,13 +81,14 @@ public interface RelayerStore extends AutoCloseable {
 
     /**
      * @param id a task id
-     * @return the task
+     * @return the task; empty when unknown or no longer kept ({@link Retention})
      */
     Optional<TaskRecord> task(String id);
 
     /**
      * @param escrowId an escrow id
-     * @return the task it backs
+     * @return the task it backs; empty also when that task is no longer kept ({@link #create} still refuses
+     *     the escrow then, with {@link Retired})
      */
     Optional<TaskRecord> taskByEscrow(U256 escrowId);
 
@@ -104,7 +122,14 @@ public interface RelayerStore extends AutoCloseable {
      */
     List<TaskRecord> recentTasks(int max);
 
-    /** @return how many tasks are in each status (every status present, zero included) */
+    /**
+     * How many tasks are in each status. For the statuses a task can still leave (PENDING to COMPLETED) these are
+     * the tasks held now; for the final ones (SETTLED, FAILED) every task that ever reached it, including those
+     * no longer kept ({@link Retention}), so the counts add up to every task ever created and a client waiting
+     * for N settlements sees them all.
+     *
+     * @return the counts, every status present, zero included
+     */
     Map<TaskStatus, Long> countByStatus();
 
     /**

@@ -184,10 +184,10 @@ class WebhookRetriesIT {
         int tasks = 40;
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
-            TaskRecord t = a.create(TaskRecord.pending("hook-" + i, U256.of(1000 + i), demander,
+            TaskRecord t = ((RelayerStore.Created) a.create(TaskRecord.pending("hook-" + i, U256.of(1000 + i), demander,
                     JobSpec.of("echo", Map.of(), new byte[] {(byte) i}), SettlementMode.FLAT, TokenAmount.ofBaseUnits(1000),
                     TokenAmount.ofBaseUnits(1000), Tier.BASIC.defaultMultiplier(), Tier.BASIC,
-                    Optional.of("http://127.0.0.1:" + port[0] + "/hook"), Optional.empty(), 1)).task();
+                    Optional.of("http://127.0.0.1:" + port[0] + "/hook"), Optional.empty(), 1))).task();
             TaskRecord failed = t.failed("no node could run it", 2);
             assertThat(a.replace(t, failed)).isTrue();
             ids.add(failed.id());
@@ -218,10 +218,10 @@ class WebhookRetriesIT {
         RedisStore store = view(prefix);
         ContractAddress demander = ContractAddress.of(0xd1);
         // as if a relayer died between recording the failure and adding the webhook
-        TaskRecord t = store.create(TaskRecord.pending("orphan", U256.of(77), demander,
+        TaskRecord t = ((RelayerStore.Created) store.create(TaskRecord.pending("orphan", U256.of(77), demander,
                 JobSpec.of("echo", Map.of(), new byte[] {7}), SettlementMode.FLAT, TokenAmount.ofBaseUnits(1000),
                 TokenAmount.ofBaseUnits(1000), Tier.BASIC.defaultMultiplier(), Tier.BASIC,
-                Optional.of("http://127.0.0.1:" + port[0] + "/hook"), Optional.empty(), System.currentTimeMillis())).task();
+                Optional.of("http://127.0.0.1:" + port[0] + "/hook"), Optional.empty(), System.currentTimeMillis()))).task();
         assertThat(store.replace(t, t.failed("no node could run it", System.currentTimeMillis()))).isTrue();
         assertThat(store.webhook("orphan")).isEmpty();
 

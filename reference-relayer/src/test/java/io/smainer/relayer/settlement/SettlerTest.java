@@ -21,6 +21,7 @@ import io.smainer.protocol.TaskStatus;
 import io.smainer.testing.Await;
 import io.smainer.relayer.store.Completion;
 import io.smainer.relayer.store.MemoryStore;
+import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.Signal;
 import io.smainer.relayer.store.TaskRecord;
 import java.security.SecureRandom;
@@ -81,9 +82,9 @@ class SettlerTest {
         Felt h1 = Receipts.flatHash(crypto, escrow.taskId(), PROVIDER, hash);
         Signature sig = crypto.sign(validReceipt ? providerKey.privateKey()
                 : KeyPair.generate(new SecureRandom(), crypto).privateKey(), h1);
-        TaskRecord t = store.create(TaskRecord.pending("t" + n, escrow.taskId(), DEMANDER, job, SettlementMode.FLAT,
+        TaskRecord t = ((RelayerStore.Created) store.create(TaskRecord.pending("t" + n, escrow.taskId(), DEMANDER, job, SettlementMode.FLAT,
                 escrow.escrowed(), TokenAmount.parseStrk("0.1"), Tier.BASIC.defaultMultiplier(), Tier.BASIC, Optional.empty(),
-                Optional.empty(), 1)).task();
+                Optional.empty(), 1))).task();
         TaskRecord a = t.assigned("node", 100, 2);
         store.replace(t, a);
         TaskRecord c = a.completed(new Completion(PROVIDER, result, hash, sig, Optional.empty(), Optional.empty(), 3), 3);

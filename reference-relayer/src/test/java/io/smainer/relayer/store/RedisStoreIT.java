@@ -2,13 +2,22 @@ package io.smainer.relayer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.smainer.chain.Felt;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.testing.Await;
 import io.smainer.relayer.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -42,21 +51,23 @@ class RedisStoreIT extends RelayerStoreContract {
     }
 
     private String prefix;
+    private Retention retention = Retention.DEFAULT;
 
     @Override
-    protected RelayerStore newStore() {
+    protected RelayerStore newStore(Retention keep) {
         prefix = "test" + PREFIXES.incrementAndGet() + ":";
+        retention = keep;
         return reopen();
     }
 
     private RedisStore reopen() {
-        return RedisStore.builder().uri(server.uri()).prefix(prefix).clock(clock).build();
+        return RedisStore.builder().uri(server.uri()).prefix(prefix).clock(clock).retention(retention).build();
     }
 
     @Test
     void aSecondStoreOnTheSameRedisSeesTasksNoncesAndLeases() {
         try (RedisStore other = reopen()) {
-            TaskRecord v0 = store.create(task("t1", 11)).task();
+            TaskRecord v0 = ((RelayerStore.Created) store.create(task("t1", 11))).task();
             assertThat(other.task("t1")).contains(v0);
             assertThat(other.create(task("t2", 11))).isInstanceOf(RelayerStore.Duplicate.class);
             assertThat(other.replace(v0, v0.assigned("n-b", 100, 2))).isTrue();
@@ -92,7 +103,7 @@ class RedisStoreIT extends RelayerStoreContract {
 
     @Test
     void aReopenedStoreFindsEverythingThePreviousOneLeft() {
-        TaskRecord v0 = store.create(task("t1", 21)).task();
+        TaskRecord v0 = ((RelayerStore.Created) store.create(task("t1", 21))).task();
         TaskRecord v1 = v0.assigned("n1", 100, 2);
         store.replace(v0, v1);
         store.create(task("t2", 22));
@@ -101,7 +112,7 @@ class RedisStoreIT extends RelayerStoreContract {
             assertThat(again.task("t1")).contains(v1);
             assertThat(again.tasksOnNode("n1")).containsExactly(v1);
             assertThat(again.tasksByStatus(TaskStatus.PENDING, 0, 10)).extracting(TaskRecord::id).containsExactly("t2");
-            TaskRecord t3 = again.create(task("t3", 23)).task();
+            TaskRecord t3 = ((RelayerStore.Created) again.create(task("t3", 23))).task();
             assertThat(t3.seq()).isGreaterThan(again.task("t2").orElseThrow().seq());
         }
     }
@@ -119,6 +130,124 @@ class RedisStoreIT extends RelayerStoreContract {
             other.wipe();
         } finally {
             prefix = keep;
+        }
+    }
+    /** Runs {@code body} with a plain Lettuce connection to the test's Redis. */
+    private void withRedis(java.util.function.Consumer<RedisCommands<String, String>> body) {
+        RedisClient client = RedisClient.create(server.uri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            body.accept(c.sync());
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    private long taskKeys(RedisCommands<String, String> r) {
+        long n = 0;
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        do {
+            io.lettuce.core.KeyScanCursor<String> page = r.scan(cursor, ScanArgs.Builder.matches(prefix + "t:*").limit(1_000));
+            n += page.getKeys().size();
+            cursor = page;
+        } while (!cursor.isFinished());
+        return n;
+    }
+
+    @Test
+    void droppedTasksLoseTheirKeysAndEveryIndexStaysWithinTheCap() {
+        reopenWith(Duration.ofDays(1), 3);
+        withRedis(r -> {
+            for (int i = 0; i < 10; i++) {
+                if (i % 2 == 0) {
+                    failedTask("t" + i, i);
+                } else {
+                    settledTask("t" + i, i);
+                }
+                clock.advance(Duration.ofSeconds(1));
+                assertThat(r.zcard(prefix + "fin")).isLessThanOrEqualTo(3);
+                assertThat(r.zcard(prefix + "all")).isLessThanOrEqualTo(3);
+                assertThat(r.zcard(prefix + "s:SETTLED") + r.zcard(prefix + "s:FAILED")).isLessThanOrEqualTo(3);
+                assertThat(r.zcard(prefix + "ef")).isLessThanOrEqualTo(3);
+                assertThat(taskKeys(r)).isLessThanOrEqualTo(3);
+            }
+            assertThat(r.exists(prefix + "t:t0", prefix + "t:t1", prefix + "t:t6")).isZero();
+            assertThat(r.exists(prefix + "e:1")).as("a dropped SETTLED task's escrow key").isZero();
+            // FAILED tasks t0, t2, t4, t6 were dropped; the guard keeps the last 3 of them
+            assertThat(r.exists(prefix + "e:0")).isZero();
+            assertThat(r.exists(prefix + "e:2", prefix + "e:4", prefix + "e:6")).isEqualTo(3);
+            assertThat(r.zrange(prefix + "ef", 0, -1)).containsExactly("2", "4", "6");
+            long ttl = r.pttl(prefix + "t:t9");
+            assertThat(ttl).as("a held finished task expires").isPositive().isLessThanOrEqualTo(Duration.ofDays(1).toMillis());
+            assertThat(r.get(prefix + "c:SETTLED")).isEqualTo("5");
+        });
+        assertThat(store.create(task("reuses-t4", 4))).isEqualTo(new RelayerStore.Retired("t4"));
+        assertThat(store.countByStatus()).containsEntry(TaskStatus.SETTLED, 5L).containsEntry(TaskStatus.FAILED, 5L);
+    }
+
+    @Test
+    void aFinishedTasksKeyExpiresInRedisOnceTheRetentionIsOverEvenWithNoFurtherWrite() {
+        reopenWith(Duration.ofMillis(300), 1_000);
+        settledTask("brief", 1);
+        withRedis(r -> {
+            assertThat(r.pttl(prefix + "t:brief")).isPositive().isLessThanOrEqualTo(300);
+            Await.until(Duration.ofSeconds(10), () -> r.exists(prefix + "t:brief", prefix + "e:1") == 0,
+                    () -> "the task's keys to expire");
+        });
+        assertThat(store.task("brief")).isEmpty();
+        assertThat(store.recentTasks(10)).isEmpty();
+        assertThat(store.tasksByStatus(TaskStatus.SETTLED, 0, 10)).isEmpty();
+        assertThat(store.countByStatus()).containsEntry(TaskStatus.SETTLED, 1L);
+    }
+
+    @Test
+    void aPendingWebhookTakesTheExpiryOffItsTaskUntilItIsDone() {
+        reopenWith(Duration.ofSeconds(60), 100);
+        settledTask("hooked", 1);
+        withRedis(r -> {
+            assertThat(r.pttl(prefix + "t:hooked")).isPositive();
+            store.addWebhook("hooked", clock.instant());
+            assertThat(r.pttl(prefix + "t:hooked")).as("no expiry while pending").isEqualTo(-1);
+            assertThat(r.pttl(prefix + "e:1")).isEqualTo(-1);
+            clock.advance(Duration.ofSeconds(20));
+            store.finishWebhook(store.claimWebhook("hooked", "a", Duration.ofSeconds(30)).orElseThrow());
+            assertThat(r.pttl(prefix + "t:hooked")).as("what is left of the retention")
+                    .isPositive().isLessThanOrEqualTo(40_000);
+        });
+    }
+
+    @Test
+    void twoStoresDroppingOnOneRedisDropEachFinishedTaskOnceAndNeverALiveOne() throws Exception {
+        reopenWith(Duration.ofDays(1), 20);
+        int each = 100;
+        try (RedisStore other = reopen()) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<Future<?>> runs = new ArrayList<>();
+            for (RelayerStore s : List.of(store, other)) {
+                String side = s == store ? "a" : "b";
+                runs.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        TaskRecord t = ((RelayerStore.Created) s.create(task(side + i, (side.equals("a") ? 0 : 10_000) + i))).task();
+                        TaskRecord a = t.assigned("n-" + side, 1_000, 1);
+                        assertThat(s.replace(t, a)).isTrue();
+                        if (i % 10 == 0) {
+                            continue; // left in flight
+                        }
+                        TaskRecord c = a.completed(completion(), 2);
+                        assertThat(s.replace(a, c)).isTrue();
+                        assertThat(s.replace(c, c.settled(java.util.Optional.empty(), 3))).isTrue();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : runs) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            assertThat(store.countByStatus()).containsEntry(TaskStatus.SETTLED, 180L).containsEntry(TaskStatus.ASSIGNED, 20L);
+            assertThat(store.tasksByStatus(TaskStatus.SETTLED, 0, 1_000)).hasSize(20);
+            assertThat(store.tasksOnNode("n-a")).hasSize(10);
+            assertThat(other.tasksOnNode("n-b")).hasSize(10);
+            withRedis(r -> assertThat(taskKeys(r)).isEqualTo(40));
         }
     }
 }

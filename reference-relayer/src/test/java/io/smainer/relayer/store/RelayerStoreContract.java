@@ -40,9 +40,21 @@ public abstract class RelayerStoreContract {
     protected RelayerStore store;
 
     /**
+     * @param retention how long and how many finished tasks it keeps
      * @return a fresh, empty store on {@link #clock}
      */
-    protected abstract RelayerStore newStore();
+    protected abstract RelayerStore newStore(Retention retention);
+
+    /** @return a fresh, empty store on {@link #clock} with the default retention */
+    protected RelayerStore newStore() {
+        return newStore(Retention.DEFAULT);
+    }
+
+    /** Replaces {@link #store} with a fresh one keeping finished tasks {@code for} and at most {@code max}. */
+    protected void reopenWith(Duration keep, int max) {
+        store.close();
+        store = newStore(new Retention(keep, max));
+    }
 
     @BeforeEach
     void open() {
@@ -60,6 +72,38 @@ public abstract class RelayerStoreContract {
                 Tier.BASIC.defaultMultiplier(), Tier.BASIC, Optional.of("http://127.0.0.1:9/hook"), Optional.empty(), 1);
     }
 
+    /** Creates, assigns to {@code node}, runs and completes a task: COMPLETED, not finished. */
+    protected TaskRecord completedTask(String id, long escrow, String node) {
+        long now = clock.millis();
+        TaskRecord t = ((RelayerStore.Created) store.create(task(id, escrow))).task();
+        TaskRecord a = t.assigned(node, now + 60_000, now);
+        assertThat(store.replace(t, a)).isTrue();
+        TaskRecord r = a.running(now);
+        assertThat(store.replace(a, r)).isTrue();
+        TaskRecord c = r.completed(completion(), now);
+        assertThat(store.replace(r, c)).isTrue();
+        return c;
+    }
+
+    /** Runs a task through to SETTLED. */
+    protected TaskRecord settledTask(String id, long escrow) {
+        TaskRecord c = completedTask(id, escrow, "n-" + id);
+        TaskRecord s = c.settled(Optional.of(Felt.of(0x5e7)), clock.millis());
+        assertThat(store.replace(c, s)).isTrue();
+        return s;
+    }
+
+    /** Runs a task through one failed attempt to FAILED. */
+    protected TaskRecord failedTask(String id, long escrow) {
+        long now = clock.millis();
+        TaskRecord t = ((RelayerStore.Created) store.create(task(id, escrow))).task();
+        TaskRecord a = t.assigned("n-" + id, now + 60_000, now);
+        assertThat(store.replace(t, a)).isTrue();
+        TaskRecord f = a.failed("no node could run it", now);
+        assertThat(store.replace(a, f)).isTrue();
+        return f;
+    }
+
     static Completion completion() {
         return new Completion(ContractAddress.of(0x77), new byte[] {9, 9}, Felt.of(5), new Signature(Felt.of(1), Felt.of(2)),
                 Optional.empty(), Optional.empty(), 5);
@@ -67,7 +111,7 @@ public abstract class RelayerStoreContract {
 
     @Test
     void storesANewTaskWithASequenceAndFindsItByIdAndEscrow() {
-        TaskRecord stored = store.create(task("t1", 1)).task();
+        TaskRecord stored = ((RelayerStore.Created) store.create(task("t1", 1))).task();
         assertThat(stored.seq()).isPositive();
         assertThat(store.task("t1")).contains(stored);
         assertThat(store.taskByEscrow(U256.of(1))).contains(stored);
@@ -79,13 +123,13 @@ public abstract class RelayerStoreContract {
         store.create(task("t1", 7));
         RelayerStore.CreateResult again = store.create(task("t2", 7));
         assertThat(again).isInstanceOf(RelayerStore.Duplicate.class);
-        assertThat(again.task().id()).isEqualTo("t1");
+        assertThat(((RelayerStore.Duplicate) again).task().id()).isEqualTo("t1");
         assertThat(store.task("t2")).isEmpty();
     }
 
     @Test
     void replacesOnlyTheVersionItRead() {
-        TaskRecord v0 = store.create(task("t1", 1)).task();
+        TaskRecord v0 = ((RelayerStore.Created) store.create(task("t1", 1))).task();
         TaskRecord v1 = v0.assigned("n1", 100, 2);
         assertThat(store.replace(v0, v1)).isTrue();
         assertThat(store.replace(v0, v0.assigned("n2", 100, 2))).isFalse();
@@ -94,7 +138,7 @@ public abstract class RelayerStoreContract {
 
     @Test
     void oneOfManyConcurrentClaimsWins() throws Exception {
-        TaskRecord v0 = store.create(task("t1", 1)).task();
+        TaskRecord v0 = ((RelayerStore.Created) store.create(task("t1", 1))).task();
         int n = 8;
         ExecutorService pool = Executors.newFixedThreadPool(n);
         CountDownLatch go = new CountDownLatch(1);
@@ -119,7 +163,7 @@ public abstract class RelayerStoreContract {
     void indexesTasksByStatusOldestFirstAndByNode() {
         List<TaskRecord> made = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
-            made.add(store.create(task("t" + i, i)).task());
+            made.add(((RelayerStore.Created) store.create(task("t" + i, i))).task());
         }
         store.replace(made.get(1), made.get(1).assigned("n1", 100, 2));
         store.replace(made.get(3), made.get(3).assigned("n1", 100, 2));
@@ -135,8 +179,8 @@ public abstract class RelayerStoreContract {
 
     @Test
     void aTaskLeavesItsNodeIndexWhenItCompletesOrIsRequeued() {
-        TaskRecord a = store.create(task("t1", 1)).task();
-        TaskRecord b = store.create(task("t2", 2)).task();
+        TaskRecord a = ((RelayerStore.Created) store.create(task("t1", 1))).task();
+        TaskRecord b = ((RelayerStore.Created) store.create(task("t2", 2))).task();
         TaskRecord a1 = a.assigned("n1", 100, 2);
         TaskRecord b1 = b.assigned("n1", 100, 2);
         store.replace(a, a1);
@@ -198,17 +242,133 @@ public abstract class RelayerStoreContract {
 
     @Test
     void refusesAnIllegalStatusTransition() {
-        TaskRecord v0 = store.create(task("t1", 1)).task();
+        TaskRecord v0 = ((RelayerStore.Created) store.create(task("t1", 1))).task();
         assertThatThrownBy(() -> v0.settled(Optional.empty(), 2)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> v0.running(2)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void roundTripsTasksThroughJson() {
-        TaskRecord v0 = store.create(task("t1", 1)).task();
+        TaskRecord v0 = ((RelayerStore.Created) store.create(task("t1", 1))).task();
         TaskRecord v1 = v0.assigned("n1", 100, 2);
         TaskRecord v2 = v1.completed(completion(), 3);
         assertThat(StoreCodec.taskFromJson(StoreCodec.taskToJson(v2))).isEqualTo(v2);
+    }
+
+    // ---- retention of finished tasks ----
+
+    @Test
+    void dropsAFinishedTaskOnceItFinishedLongerAgoThanTheRetention() {
+        reopenWith(Duration.ofSeconds(60), 1_000);
+        TaskRecord old = settledTask("old", 1);
+        clock.advance(Duration.ofSeconds(59));
+        settledTask("younger", 2);
+        assertThat(store.task("old")).as("59 s after it finished").contains(old);
+
+        clock.advance(Duration.ofSeconds(2));
+        failedTask("newest", 3);
+
+        assertThat(store.task("old")).isEmpty();
+        assertThat(store.taskByEscrow(U256.of(1))).isEmpty();
+        assertThat(store.tasksByStatus(TaskStatus.SETTLED, 0, 10)).extracting(TaskRecord::id).containsExactly("younger");
+        assertThat(store.recentTasks(10)).extracting(TaskRecord::id).containsExactly("newest", "younger");
+        assertThat(store.task("younger")).isPresent();
+    }
+
+    @Test
+    void keepsAtMostTheCapOfFinishedTasksDroppingTheOldestFinishedFirst() {
+        reopenWith(Duration.ofDays(1), 3);
+        // finished in the order 2, 0, 1, 4, 3 (not the order they were created in)
+        List<TaskRecord> done = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            done.add(completedTask("t" + i, 10 + i, "n1"));
+        }
+        for (int i : new int[] {2, 0, 1, 4, 3}) {
+            clock.advance(Duration.ofSeconds(1));
+            TaskRecord c = done.get(i);
+            assertThat(store.replace(c, c.settled(Optional.empty(), clock.millis()))).isTrue();
+        }
+
+        assertThat(store.task("t2")).isEmpty();
+        assertThat(store.task("t0")).isEmpty();
+        assertThat(store.tasksByStatus(TaskStatus.SETTLED, 0, 10)).extracting(TaskRecord::id)
+                .containsExactly("t1", "t3", "t4");
+        assertThat(store.countByStatus()).as("final statuses count every task that reached them")
+                .containsEntry(TaskStatus.SETTLED, 5L).containsEntry(TaskStatus.COMPLETED, 0L);
+    }
+
+    @Test
+    void neverDropsATaskThatIsNotFinishedWhateverItsAge() {
+        reopenWith(Duration.ofSeconds(1), 1);
+        TaskRecord pending = ((RelayerStore.Created) store.create(task("pending", 1))).task();
+        TaskRecord other = ((RelayerStore.Created) store.create(task("assigned", 2))).task();
+        TaskRecord onNode = other.assigned("n1", clock.millis() + 1_000, clock.millis());
+        assertThat(store.replace(other, onNode)).isTrue();
+        TaskRecord completed = completedTask("completed", 3, "n2");
+        clock.advance(Duration.ofDays(30));
+        for (int i = 0; i < 5; i++) {
+            settledTask("s" + i, 100 + i);
+            failedTask("f" + i, 200 + i);
+            clock.advance(Duration.ofDays(1));
+        }
+
+        assertThat(store.task("pending")).contains(pending);
+        assertThat(store.task("assigned")).contains(onNode);
+        assertThat(store.task("completed")).contains(completed);
+        assertThat(store.tasksOnNode("n1")).extracting(TaskRecord::id).containsExactly("assigned");
+        assertThat(store.tasksByStatus(TaskStatus.PENDING, 0, 10)).extracting(TaskRecord::id).containsExactly("pending");
+        assertThat(store.tasksByStatus(TaskStatus.COMPLETED, 0, 10)).extracting(TaskRecord::id).containsExactly("completed");
+        assertThat(store.countByStatus()).containsEntry(TaskStatus.PENDING, 1L).containsEntry(TaskStatus.ASSIGNED, 1L)
+                .containsEntry(TaskStatus.COMPLETED, 1L).containsEntry(TaskStatus.SETTLED, 5L)
+                .containsEntry(TaskStatus.FAILED, 5L).containsEntry(TaskStatus.RUNNING, 0L);
+        assertThat(store.recentTasks(100)).extracting(TaskRecord::id)
+                .containsExactly("f4", "completed", "assigned", "pending");
+    }
+
+    @Test
+    void anEscrowWhoseFailedTaskWasDroppedStillRefusesANewTask() {
+        reopenWith(Duration.ofDays(1), 1);
+        failedTask("failed", 7);
+        settledTask("pushes-it-out", 8);
+        assertThat(store.task("failed")).isEmpty();
+        assertThat(store.taskByEscrow(U256.of(7))).isEmpty();
+
+        assertThat(store.create(task("again", 7))).isEqualTo(new RelayerStore.Retired("failed"));
+        assertThat(store.task("again")).isEmpty();
+    }
+
+    @Test
+    void aDroppedSettledTaskReleasesItsEscrowEntryTheChainRefusesItsReuse() {
+        reopenWith(Duration.ofDays(1), 1);
+        settledTask("settled", 7);
+        settledTask("pushes-it-out", 8);
+        assertThat(store.task("settled")).isEmpty();
+        // the store no longer guards a SETTLED escrow: the intake finds it SETTLED on chain and refuses it (RelayerIT)
+        assertThat(store.create(task("again", 7))).isInstanceOf(RelayerStore.Created.class);
+    }
+
+    @Test
+    void aFinishedTaskWithAPendingWebhookIsKeptUntilTheWebhookIsDone() {
+        reopenWith(Duration.ofSeconds(60), 1);
+        settledTask("hooked", 1);
+        assertThat(store.addWebhook("hooked", clock.instant())).isTrue();
+        clock.advance(Duration.ofMinutes(5));
+        settledTask("second", 2);
+        settledTask("third", 3);
+
+        assertThat(store.task("hooked")).as("its webhook is pending").isPresent();
+        assertThat(store.task("second")).isEmpty();
+        WebhookDelivery d = store.claimWebhook("hooked", "a", LEASE).orElseThrow();
+        assertThat(store.retryWebhook(d, clock.instant())).isTrue();
+        settledTask("fourth", 4);
+        assertThat(store.task("hooked")).as("a retry is still pending").isPresent();
+
+        WebhookDelivery last = store.claimWebhook("hooked", "a", LEASE).orElseThrow();
+        assertThat(store.finishWebhook(last)).isTrue();
+
+        assertThat(store.task("hooked")).as("finished five minutes ago, past the retention and the cap").isEmpty();
+        assertThat(store.task("fourth")).isPresent();
+        assertThat(store.countByStatus()).containsEntry(TaskStatus.SETTLED, 4L);
     }
 
     // ---- webhooks ----
