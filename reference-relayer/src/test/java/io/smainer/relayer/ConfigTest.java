@@ -54,6 +54,24 @@ class ConfigTest {
     }
 
     @Test
+    void keepsFinishedTasksAnHourAndAtMostAHundredThousandByDefaultAndNamesABadRetention() {
+        RelayerConfig c = RelayerConfig.defaults();
+        assertThat(c.retention()).isEqualTo(io.smainer.relayer.store.Retention.DEFAULT);
+        assertThat(c.finishedRetention()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(c.maxFinishedTasks()).isEqualTo(100_000);
+        assertThat(c.toString()).contains("store.finished_retention=3600s", "store.max_finished_tasks=100000");
+        RelayerConfig set = RelayerConfig.load(Map.of("store.finished_retention_seconds", "600",
+                "store.max_finished_tasks", "5000"));
+        assertThat(set.retention()).isEqualTo(new io.smainer.relayer.store.Retention(java.time.Duration.ofMinutes(10), 5000));
+        assertThatThrownBy(() -> RelayerConfig.load(Map.of("store.finished_retention_seconds", "0",
+                "store.max_finished_tasks", "-3")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).contains(
+                        "store.finished_retention_seconds: expected an integer in [1, 2678400], got '0'",
+                        "store.max_finished_tasks: expected an integer in [1, 100000000], got '-3'"));
+        assertThat(RelayerConfig.settings()).contains("store.finished_retention_seconds", "store.max_finished_tasks");
+    }
+
+    @Test
     void theEnvironmentOverridesTheFileWhichOverridesTheDefaults(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("relayer.properties");
         Files.writeString(file, "port=9000\nsettlement.batch_size=20\nname=from-file\n");

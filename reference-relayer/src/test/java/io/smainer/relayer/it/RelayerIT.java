@@ -294,6 +294,60 @@ class RelayerIT {
     }
 
     @Test
+    void aFailedTaskPushedOutOfTheStoreIsA404AndItsEscrowStillBacksNoOtherTask() throws Exception {
+        start(Map.of("max_attempts", "1", "store.max_finished_tasks", "1"));
+        net.online(1, caps(1), TestProvider.Behaviour.FAIL);
+        SmainerClient client = client();
+        JobSpec job = echo("doomed");
+        CreatedTask first = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        Api.TaskCreated failed = client.submit(first.taskId(), job);
+        assertThatThrownBy(() -> client.awaitResult(failed.taskId(), Duration.ofSeconds(20)))
+                .isInstanceOf(TaskFailedException.class);
+        CreatedTask second = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        Api.TaskCreated next = client.submit(second.taskId(), job);
+        assertThatThrownBy(() -> client.awaitResult(next.taskId(), Duration.ofSeconds(20)))
+                .isInstanceOf(TaskFailedException.class);
+
+        HttpResponse<String> gone = get("/tasks/" + failed.taskId());
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.body()).contains("not_found", failed.taskId(), "store.finished_retention_seconds=3600",
+                "store.max_finished_tasks=1");
+        assertThat(get("/tasks/" + failed.taskId() + "/result").statusCode()).isEqualTo(404);
+        assertThat(net.demander.getTask(first.taskId()).orElseThrow().status()).as("the demander has not cancelled it")
+                .isEqualTo(EscrowStatus.CREATED);
+        // the same request again (a fresh nonce): before the task was dropped it was answered with the task
+        assertThatThrownBy(() -> client.submit(first.taskId(), job)).isInstanceOfSatisfying(RelayerApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(402);
+            assertThat(e.body().field()).contains("escrow_id");
+            assertThat(e.body().message()).contains(failed.taskId(), "store.finished_retention_seconds");
+        });
+        String stats = get("/stats").body();
+        assertThat(stats).contains("\"failed\":2");
+        assertThat(client.task(next.taskId()).status()).isEqualTo(TaskStatus.FAILED);
+    }
+
+    @Test
+    void aSettledTaskPushedOutOfTheStoreCannotHaveItsEscrowReused() throws Exception {
+        start(Map.of("store.max_finished_tasks", "1", "settlement.max_delay_millis", "100"));
+        net.online(1, caps(2), TestProvider.Behaviour.HONEST);
+        SmainerClient client = client();
+        JobSpec job = echo("once");
+        CreatedTask first = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        Api.TaskCreated settled = client.submit(first.taskId(), job);
+        client.awaitResult(settled.taskId(), Duration.ofSeconds(20));
+        CreatedTask second = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        Api.TaskCreated next = client.submit(second.taskId(), job);
+        client.awaitResult(next.taskId(), Duration.ofSeconds(20));
+
+        assertThat(get("/tasks/" + settled.taskId()).statusCode()).isEqualTo(404);
+        assertThatThrownBy(() -> client.submit(first.taskId(), job)).isInstanceOfSatisfying(RelayerApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(402);
+            assertThat(e.body().message()).contains("status SETTLED");
+        });
+        assertThat(get("/stats").body()).contains("\"settled\":2");
+    }
+
+    @Test
     void aReplayedCompletionIsAcknowledgedAgainAndPaidOnce() throws Exception {
         start(Map.of());
         TestProvider p = net.online(1, caps(1), TestProvider.Behaviour.SILENT);
