@@ -16,7 +16,10 @@ import java.time.Duration;
 public record Retention(Duration finishedFor, int maxFinished) {
     /** {@code store.finished_retention_seconds}: an hour, long past any client's polling of a task it sent. */
     public static final Duration DEFAULT_FINISHED_FOR = Duration.ofHours(1);
-    /** {@code store.max_finished_tasks}: at about 1 KiB each in the heap, some 100 MiB at most. */
+    /**
+     * {@code store.max_finished_tasks}: at about 1.7 KiB of heap each in a {@link MemoryStore} plus the job's payload
+     * and result, some 170 MiB for small jobs.
+     */
     public static final int DEFAULT_MAX_FINISHED = 100_000;
     /** The defaults. */
     public static final Retention DEFAULT = new Retention(DEFAULT_FINISHED_FOR, DEFAULT_MAX_FINISHED);
