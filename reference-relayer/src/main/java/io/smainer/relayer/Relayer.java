@@ -30,7 +30,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Handler;
@@ -110,11 +109,7 @@ public final class Relayer implements AutoCloseable {
         }
         started = true;
         LOG.info("starting with {}", config);
-        timers = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "relayer-timers");
-            t.setDaemon(true);
-            return t;
-        });
+        timers = Deadlines.timerThread("relayer-timers");
         webhooks = new Webhooks(config.webhookSecrets(), config.webhookAttempts(), config.webhookBackoff(), clock, store,
                 config.name());
         scheduler = Scheduler.builder().store(store).deadlines(Deadlines.on(timers, clock)).maxAttempts(config.maxAttempts())

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +28,25 @@ public interface Deadlines {
 
     /** @return the clock deadlines are measured by */
     Clock clock();
+
+    /**
+     * One daemon thread for deadlines that forgets a cancelled deadline at once. Every task arms a timeout
+     * minutes away that its completion cancels, and every heartbeat re-arms a node's liveness: with the
+     * executor's default policy each cancelled one stays queued until it would have fired, about 600,000 of
+     * them at 2,000 tasks/s with the five-minute default timeout.
+     *
+     * @param name the thread's name
+     * @return the executor; the caller shuts it down
+     */
+    static ScheduledThreadPoolExecutor timerThread(String name) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
 
     /**
      * @param executor the thread that runs actions

@@ -104,6 +104,10 @@ public final class BenchRelayer {
                         System.out.printf("HEAP used_mib=%d committed_mib=%d max_mib=%d ws_connections=%d%n",
                                 heap.getUsed() >> 20, heap.getCommitted() >> 20, heap.getMax() >> 20,
                                 relayer.metrics().value("smainer_ws_connections", ""));
+                        int rows = Integer.getInteger("bench.histogram", 0);
+                        if (rows > 0) {
+                            System.out.println(histogram(rows));
+                        }
                     } else if (line.trim().equals("CPU")) {
                         System.out.println(String.format("CPU cpu_s=%.2f chain_cpu_s=%.2f", BenchAccounts.cpuSeconds(),
                                 chainCpu.seconds()) + BenchAccounts.systemCpu() + " " + threadCpu());
@@ -182,5 +186,18 @@ public final class BenchRelayer {
 
     static ContractAddress relayerAccount() {
         return BenchAccounts.RELAYER;
+    }
+
+    /** The first {@code rows} lines of the live heap's class histogram (the JVM's own diagnostic command, no attach). */
+    private static String histogram(int rows) {
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            String[] lines = text.toString().split("\n");
+            return String.join("\n", java.util.Arrays.copyOf(lines, Math.min(lines.length, rows + 3)));
+        } catch (javax.management.JMException e) {
+            return "HISTOGRAM unavailable: " + e;
+        }
     }
 }

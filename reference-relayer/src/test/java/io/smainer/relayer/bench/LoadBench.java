@@ -204,6 +204,11 @@ public final class LoadBench {
                 }
             }
         } finally {
+            if (o.containsKey("keep")) { // each task's send (or due) time and start time, for a closer look at the tail
+                Path keep = Files.createDirectories(Path.of(o.get("keep")));
+                Files.copy(sentFile, keep.resolve("sent.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(startedFile, keep.resolve("started.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             Files.deleteIfExists(sentFile);
             Files.deleteIfExists(startedFile);
             Files.deleteIfExists(dir);
