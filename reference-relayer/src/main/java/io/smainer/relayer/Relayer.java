@@ -142,13 +142,20 @@ public final class Relayer implements AutoCloseable {
         gateway = new ProviderGateway(escrow, crypto, scheduler, completions, config.maxFrameBytes(), clock,
                 config.chainId(), config.name(), config.heartbeat(), config.challengeTtl(), metrics);
         TaskIntake intake = new TaskIntake(escrow, store, crypto, accountKeys, counted(accountSignatures),
-                config.chainId(), config.allowedTokens(), config::minBaseFor, config.webhookSecrets(), clock);
+                config.chainId(), config.allowedTokens(), config::minBaseFor, config.webhookSecrets(), clock,
+                config.maxQueuedBytes());
         metrics.gauge("smainer_settlement_batches_total", "Settlement transactions sent.", "", settler::batchesSent);
         metrics.gauge("smainer_settlement_reverts_total", "Settlement batches the contract reverted.", "",
                 settler::batchesReverted);
         metrics.gauge("smainer_tasks_settled_total", "Tasks settled on chain.", "", settler::tasksSettled);
         metrics.gauge("smainer_webhooks_delivered_total", "Webhooks answered 2xx.", "", webhooks::delivered);
         metrics.gauge("smainer_webhook_failures_total", "Webhook attempts that failed.", "", webhooks::failures);
+        metrics.gauge("smainer_queued_bytes", "Payload and result bytes of the tasks not finished, in the store.", "",
+                store::queuedBytes);
+        metrics.gauge("smainer_queued_bytes_limit", "limits.max_queued_bytes.", "", config::maxQueuedBytes);
+        metrics.gauge("smainer_finished_bytes", "Payload and result bytes of the finished tasks the store holds.", "",
+                store::finishedBytes);
+        metrics.gauge("smainer_finished_bytes_limit", "store.max_finished_bytes.", "", config::maxFinishedBytes);
         for (TaskStatus s : TaskStatus.values()) {
             metrics.gauge("smainer_tasks", "Tasks by status.", "status=\"" + s.name().toLowerCase() + "\"",
                     () -> store.countByStatus().get(s));

@@ -80,6 +80,10 @@ import java.util.function.Function;
  * @param finishedRetention how long a finished (SETTLED or FAILED) task stays readable at least, unless
  *     {@code maxFinishedTasks} pushes it out ({@link Retention})
  * @param maxFinishedTasks the most finished tasks the store keeps; the oldest-finished go first
+ * @param maxFinishedBytes the most payload and result bytes of finished tasks the store keeps; the oldest-finished
+ *     go first ({@link Retention#maxFinishedBytes()})
+ * @param maxQueuedBytes the most payload and result bytes the tasks not finished may hold; a {@code POST /tasks}
+ *     that would take them past it is refused with 503 {@code relayer_busy} before anything is stored
  */
 public record RelayerConfig(String name, String host, int port, ChainId chainId, Set<ContractAddress> allowedTokens,
         Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts, Duration deadlineGrace,
@@ -89,7 +93,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         Optional<String> redisUri, String redisPrefix, Duration leaseTtl, int localChainPort, Path localAccountsFile,
         ChainMode chain, Optional<URI> rpcUrl, ContractAddress contract, Optional<Path> keystore, Duration receiptTimeout,
         Duration pollInterval, int ipRatePerSecond, int ipRateBurst, List<String> trustedProxies,
-        Duration accountCheckTimeout, int accountChecksInFlight, Duration finishedRetention, int maxFinishedTasks) {
+        Duration accountCheckTimeout, int accountChecksInFlight, Duration finishedRetention, int maxFinishedTasks,
+        long maxFinishedBytes, long maxQueuedBytes) {
 
     /** The deployed relayer's port. */
     public static final int DEFAULT_PORT = 8000;
@@ -119,6 +124,16 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
      * checks a second; with a hung one it keeps all but this many of the 200 HTTP threads free.
      */
     public static final int DEFAULT_ACCOUNT_CHECKS_IN_FLIGHT = 64;
+    /**
+     * {@code limits.max_queued_bytes}: 256 MiB of payloads (and results awaiting settlement) of the tasks not
+     * finished. Without it 128 pending tasks of 8 MiB, each behind an escrow of the minimum price, would take a
+     * 1 GiB heap.
+     */
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 256L << 20;
+    /** The least {@code limits.max_queued_bytes} (and it must be at least {@code limits.max_body_bytes}). */
+    public static final long MIN_QUEUED_BYTES = 1L << 20;
+    /** The most {@code limits.max_queued_bytes}: 1 TiB. */
+    public static final long MAX_QUEUED_BYTES = 1L << 40;
     /** Prefix of the environment variables read. */
     public static final String ENV_PREFIX = Settings.ENV_PREFIX;
 
@@ -184,7 +199,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             "settlement.lease_millis", "local_chain.port", "local_chain.accounts_file", "chain", "rpc_url",
             "contract_address", "keystore", "starknet.receipt_timeout_seconds", "starknet.poll_millis",
             "starknet.account_check_timeout_millis", "starknet.account_checks_in_flight",
-            "store.finished_retention_seconds", "store.max_finished_tasks");
+            "store.finished_retention_seconds", "store.max_finished_tasks", "store.max_finished_bytes",
+            "limits.max_queued_bytes");
     /** Settings named by a prefix: {@code price.min_base.<kind>}. */
     private static final String MIN_BASE_PREFIX = "price.min_base.";
     /** The schema: every setting, the environment's spelling, and which values are never echoed. */
@@ -299,6 +315,14 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         Duration finishedRetention = Duration.ofSeconds(r.get("store.finished_retention_seconds",
                 (int) Retention.DEFAULT_FINISHED_FOR.toSeconds(), Settings.intIn(1, 31 * 86_400)));
         int maxFinished = r.get("store.max_finished_tasks", Retention.DEFAULT_MAX_FINISHED, Settings.intIn(1, 100_000_000));
+        long maxFinishedBytes = r.get("store.max_finished_bytes", Retention.DEFAULT_MAX_FINISHED_BYTES,
+                longIn(Retention.MIN_FINISHED_BYTES, Retention.MAX_FINISHED_BYTES));
+        long maxQueuedBytes = r.get("limits.max_queued_bytes", DEFAULT_MAX_QUEUED_BYTES,
+                longIn(MIN_QUEUED_BYTES, MAX_QUEUED_BYTES));
+        if (maxQueuedBytes < body) {
+            r.problem("limits.max_queued_bytes: expected at least limits.max_body_bytes (" + body
+                    + "), so that any task the body limit lets in fits, got " + maxQueuedBytes);
+        }
         if (starknet) {
             if (!r.has("chain_id")) {
                 chainId = ChainId.MAINNET;
@@ -320,7 +344,22 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 delay, body, frame, rate, burst, apiKeys, secrets, demanders, minBase, effortBase, hookAttempts, hookBackoff,
                 redisUri, redisPrefix, leaseTtl, localChainPort, accountsFile, chain, rpcUrl, contract, keystore,
                 receiptTimeout, pollInterval, ipRate, ipBurst, proxies, accountCheckTimeout, accountChecks, finishedRetention,
-                maxFinished);
+                maxFinished, maxFinishedBytes, maxQueuedBytes);
+    }
+
+    private static Function<String, Long> longIn(long min, long max) {
+        return v -> {
+            long l;
+            try {
+                l = Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
+            }
+            if (l < min || l > max) {
+                throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
+            }
+            return l;
+        };
     }
 
     private static <K, V> Map<K, V> pairs(String v, Function<String, K> key, Function<String, V> value) {
@@ -340,7 +379,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
 
     /** @return the store's retention of finished tasks ({@code store.*}) */
     public Retention retention() {
-        return new Retention(finishedRetention, maxFinishedTasks);
+        return new Retention(finishedRetention, maxFinishedTasks, maxFinishedBytes);
     }
 
     /**
@@ -367,7 +406,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 + ", webhook.max_attempts=" + webhookAttempts + ", webhook.initial_backoff=" + webhookBackoff.toMillis()
                 + "ms, redis.uri=" + redisUri.map(RelayerConfig::maskUri).orElse("(none: in-memory store)")
                 + ", redis.prefix=" + redisPrefix + ", store.finished_retention=" + finishedRetention.toSeconds()
-                + "s, store.max_finished_tasks=" + maxFinishedTasks + ", settlement.lease=" + leaseTtl.toMillis() + "ms, local_chain.port=" + localChainPort
+                + "s, store.max_finished_tasks=" + maxFinishedTasks + ", store.max_finished_bytes=" + maxFinishedBytes
+                + ", limits.max_queued_bytes=" + maxQueuedBytes + ", settlement.lease=" + leaseTtl.toMillis() + "ms, local_chain.port=" + localChainPort
                 + ", local_chain.accounts_file=" + localAccountsFile + ", chain=" + chain.name().toLowerCase(Locale.ROOT)
                 + (chain == ChainMode.STARKNET ? ", rpc_url=" + rpcUrl.map(Settings::maskUrl).orElse("(none)")
                         + ", contract_address=" + contract.hex() + ", keystore=" + keystore.map(Path::toString).orElse("(none)")

@@ -72,6 +72,29 @@ class ConfigTest {
     }
 
     @Test
+    void boundsTheBytesOfQueuedAndFinishedTasksTo256MiBByDefaultAndNamesABadBudget() {
+        RelayerConfig c = RelayerConfig.defaults();
+        assertThat(c.maxQueuedBytes()).isEqualTo(268_435_456L);
+        assertThat(c.maxFinishedBytes()).isEqualTo(268_435_456L);
+        assertThat(c.retention().maxFinishedBytes()).isEqualTo(268_435_456L);
+        assertThat(c.toString()).contains("store.max_finished_bytes=268435456", "limits.max_queued_bytes=268435456");
+        RelayerConfig set = RelayerConfig.load(Map.of("store.max_finished_bytes", "2147483648",
+                "limits.max_queued_bytes", "8388608"));
+        assertThat(set.retention().maxFinishedBytes()).isEqualTo(2_147_483_648L);
+        assertThat(set.maxQueuedBytes()).isEqualTo(8_388_608L);
+        assertThatThrownBy(() -> RelayerConfig.load(Map.of("store.max_finished_bytes", "1000",
+                "limits.max_queued_bytes", "lots")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).contains(
+                        "store.max_finished_bytes: expected an integer in [1048576, 1099511627776], got '1000'",
+                        "limits.max_queued_bytes: expected an integer in [1048576, 1099511627776], got 'lots'"));
+        assertThatThrownBy(() -> RelayerConfig.load(Map.of("limits.max_queued_bytes", "4194304")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "limits.max_queued_bytes: expected at least limits.max_body_bytes (8388608), so that any task the"
+                                + " body limit lets in fits, got 4194304"));
+        assertThat(RelayerConfig.settings()).contains("store.max_finished_bytes", "limits.max_queued_bytes");
+    }
+
+    @Test
     void theEnvironmentOverridesTheFileWhichOverridesTheDefaults(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("relayer.properties");
         Files.writeString(file, "port=9000\nsettlement.batch_size=20\nname=from-file\n");

@@ -12,6 +12,7 @@ import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.Metrics;
 import io.smainer.relayer.RelayerConfig;
+import io.smainer.relayer.intake.RelayerBusyException;
 import io.smainer.relayer.intake.TaskIntake;
 import io.smainer.relayer.scheduling.Scheduler;
 import io.smainer.relayer.store.NodeRecord;
@@ -76,6 +77,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final Map<String, LongSupplier> statsSources;
     private final long startedMillis;
     private final Map<Tier, Map.Entry<BasisPoints, Long>> multipliers = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder refusedBusy;
 
     /**
      * @param config settings (limits, API keys)
@@ -104,6 +106,8 @@ public final class ApiHandler extends Handler.Abstract {
         this.clients = ClientAddresses.trusting(config.trustedProxies());
         this.waiters = new TaskWaiters(store);
         this.startedMillis = clock.millis();
+        this.refusedBusy = metrics.counter("smainer_tasks_refused_busy_total", "POST /tasks refused with 503"
+                + " relayer_busy: the tasks not finished held too many bytes (limits.max_queued_bytes).", "");
     }
 
     @Override
@@ -206,7 +210,13 @@ public final class ApiHandler extends Handler.Abstract {
         String body = readBody(req);
         Api.SubmitTask task = CODEC.fromJson(body, Api.SubmitTask.class);
         limits.submitFor(client, task.demander());
-        TaskIntake.Outcome out = intake.submit(task, client);
+        TaskIntake.Outcome out;
+        try {
+            out = intake.submit(task, client);
+        } catch (RelayerBusyException e) {
+            refusedBusy.increment();
+            throw e;
+        }
         if (out.created()) {
             metrics.counter("smainer_tasks_submitted_total", "Tasks accepted by POST /tasks.", "").increment();
         }

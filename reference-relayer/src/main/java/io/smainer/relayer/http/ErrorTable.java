@@ -6,6 +6,7 @@ import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.protocol.Api;
 import io.smainer.relayer.intake.AccountCheckUnavailableException;
 import io.smainer.relayer.intake.EscrowRejectedException;
+import io.smainer.relayer.intake.RelayerBusyException;
 import io.smainer.relayer.intake.RequestRejectedException;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,6 +46,10 @@ public final class ErrorTable {
         if (e instanceof AccountCheckUnavailableException x) {
             return new Problem(503, new Api.ErrorBody("account_check_unavailable", x.getMessage(), Optional.empty()),
                     Optional.of(Duration.ofSeconds(5)), false);
+        }
+        if (e instanceof RelayerBusyException x) {
+            return new Problem(503, new Api.ErrorBody("relayer_busy", x.getMessage(), Optional.empty()),
+                    Optional.of(RelayerBusyException.RETRY_AFTER), true);
         }
         if (e instanceof EscrowRejectedException x) {
             return problem(402, "escrow_rejected", x.getMessage(), x.field());

@@ -31,12 +31,16 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Checks a demander's {@code POST /tasks} and stores the task. Order of checks: expiry, signature
+ * Checks a demander's {@code POST /tasks} and stores the task. Order of checks: expiry, room for the payload
+ * ({@code limits.max_queued_bytes}: one read of {@link RelayerStore#queuedBytes()}, before any signature check or
+ * chain call; a retried request for a task that exists passes), signature
  * (against the key {@link AccountKeys} resolves for the demander; for an account with no resolvable key,
  * the account's own answer through {@link AccountSignatureCheck}), an idempotent retry of an accepted
  * request (same escrow, demander and job: the existing task is returned), nonce, then the escrow on
- * chain. When the chain cannot be asked about the account, nothing is recorded
- * ({@link AccountCheckUnavailableException}). Thread-safe.
+ * chain, then the store's own atomic check of the byte limit as it stores the task. When the chain cannot be asked
+ * about the account, nothing is recorded ({@link AccountCheckUnavailableException}); when there is no room,
+ * nothing is stored ({@link RelayerBusyException}; the nonce is used only if the room went between the first
+ * check and the store's, to concurrent requests). Thread-safe.
  */
 public final class TaskIntake {
     /** How far ahead a request may expire. */
@@ -53,6 +57,7 @@ public final class TaskIntake {
     private final Map<String, String> webhookSecrets;
     private final Clock clock;
     private final Duration maxValidity;
+    private final long maxQueuedBytes;
 
     /**
      * What {@link #submit} did.
@@ -74,10 +79,12 @@ public final class TaskIntake {
      * @param minBase the least base price per job kind
      * @param webhookSecrets client id to webhook secret (a webhook URL needs one)
      * @param clock time
+     * @param maxQueuedBytes {@code limits.max_queued_bytes}: the most payload and result bytes the tasks not
+     *     finished may hold with a new one
      */
     public TaskIntake(Escrow escrow, RelayerStore store, StarkCrypto crypto, AccountKeys accountKeys,
             AccountSignatureCheck accountSignatures, ChainId chainId, Set<ContractAddress> allowedTokens, Function<String, TokenAmount> minBase, Map<String, String> webhookSecrets,
-            Clock clock) {
+            Clock clock, long maxQueuedBytes) {
         this.escrow = Require.present("escrow", escrow);
         this.store = Require.present("store", store);
         this.crypto = Require.present("crypto", crypto);
@@ -89,6 +96,7 @@ public final class TaskIntake {
         this.webhookSecrets = Map.copyOf(webhookSecrets);
         this.clock = Require.present("clock", clock);
         this.maxValidity = DEFAULT_MAX_VALIDITY;
+        this.maxQueuedBytes = Require.range("max_queued_bytes", maxQueuedBytes, 0, Long.MAX_VALUE);
     }
 
     /**
@@ -107,6 +115,7 @@ public final class TaskIntake {
      * @throws RequestRejectedException for a bad signature, an unknown account, an expired request or a replayed nonce
      * @throws AccountCheckUnavailableException when the chain could not be asked about the demander's account
      * @throws EscrowRejectedException when the escrow does not check out
+     * @throws RelayerBusyException when the tasks not finished hold too many bytes to take this one
      * @throws InvalidFieldException for bad input
      */
     public Outcome submit(Api.SubmitTask req, Optional<String> clientId) {
@@ -120,6 +129,11 @@ public final class TaskIntake {
             throw new RequestRejectedException(RequestRejectedException.Reason.EXPIRED, "expires_at",
                     "expires_at: expected at most " + maxValidity.toSeconds() + " s ahead (" + (nowSeconds + maxValidity.toSeconds())
                             + "), got " + req.expiresAt());
+        }
+        long bytes = req.job().payload().length;
+        long queued = store.queuedBytes();
+        if (bytes > maxQueuedBytes - queued && store.taskByEscrow(req.escrowId()).isEmpty()) {
+            throw new RelayerBusyException(queued, bytes, maxQueuedBytes, false);
         }
         Felt jobHash = req.job().contentHash();
         Felt hash;
@@ -151,7 +165,10 @@ public final class TaskIntake {
         TaskRecord task = TaskRecord.pending(UUID.randomUUID().toString(), req.escrowId(), req.demander(), req.job(),
                 req.settlement(), onChain.amount(), onChain.baseReward(), onChain.tierMultiplier(), onChain.requiredTier(),
                 req.webhookUrl(), clientId, now);
-        RelayerStore.CreateResult created = store.create(task);
+        RelayerStore.CreateResult created = store.create(task, maxQueuedBytes);
+        if (created instanceof RelayerStore.Busy b) {
+            throw new RelayerBusyException(b.queuedBytes(), b.taskBytes(), b.limit(), true);
+        }
         if (created instanceof RelayerStore.Duplicate d) {
             return retried(d.task(), req);
         }

@@ -30,6 +30,8 @@ import java.util.function.Consumer;
  * <p>Retention ({@link Retention}): when a task becomes SETTLED or FAILED it enters {@code finished}, a tree
  * by (the store clock's time of finishing, sequence). That write, and every create, then drops from the old end
  * of the tree what is older than {@link Retention#finishedFor()} or beyond {@link Retention#maxFinished()}:
+ * or whose payload and result bytes add up to more than {@link Retention#maxFinishedBytes()} (never the last one
+ * left in the tree, so the task that just finished can be read, however large):
  * O(log n) a task, at most {@value #EVICT_BATCH} a write (each finish adds one, so a backlog drains), no
  * timer, no scan. A dropped task leaves every index: the task map, its status index, the sequence index, its
  * webhook record; the node index holds only ASSIGNED and RUNNING tasks, so a finished task is in none. The
@@ -38,6 +40,11 @@ import java.util.function.Consumer;
  * counting settlements. A task whose webhook is pending when its turn comes is parked in its webhook record
  * instead and goes back in the tree, with its original finishing time, once the webhook is delivered or
  * given up.
+ *
+ * <p>Bytes: {@link #queuedBytes()} and {@link #finishedBytes()} are plain sums updated under the lock by every
+ * write that creates, moves, finishes or drops a task, by that record's {@link TaskRecord#heldBytes()} (records
+ * are immutable, so what is subtracted is what was added); {@link #create(TaskRecord, long)} checks the first
+ * under the same lock.
  *
  * <p>The escrow guard, "an escrow never backs a second task": while a task is held its escrow maps to it.
  * When a SETTLED task is dropped the escrow's entry goes too: its settlement was confirmed, so the escrow is
@@ -56,6 +63,7 @@ public final class MemoryStore implements RelayerStore {
     private final Clock clock;
     private final long retentionMillis;
     private final int maxFinished;
+    private final long maxFinishedBytes;
     private final Object lock = new Object();
     private final Map<String, TaskRecord> tasks = new ConcurrentHashMap<>();
     private final Map<U256, String> byEscrow = new ConcurrentHashMap<>();
@@ -79,6 +87,10 @@ public final class MemoryStore implements RelayerStore {
     /** Escrows of dropped FAILED tasks still guarded in {@link #byEscrow}, oldest first; under {@link #lock}. */
     private final ArrayDeque<U256> retiredEscrows = new ArrayDeque<>();
     private long seq;
+    /** {@link TaskRecord#heldBytes()} of the tasks not finished; written under {@link #lock}. */
+    private volatile long queuedBytes;
+    /** {@link TaskRecord#heldBytes()} of the finished tasks held (parked ones too); written under {@link #lock}. */
+    private volatile long finishedBytes;
 
     /** A task's webhook. */
     private static final class Hook {
@@ -114,6 +126,7 @@ public final class MemoryStore implements RelayerStore {
         io.smainer.internal.Require.present("retention", retention);
         this.retentionMillis = retention.finishedForMillis();
         this.maxFinished = retention.maxFinished();
+        this.maxFinishedBytes = retention.maxFinishedBytes();
         for (TaskStatus s : TaskStatus.values()) {
             byStatus.put(s, new ConcurrentSkipListMap<>());
             counts.put(s, new LongAdder());
@@ -140,7 +153,7 @@ public final class MemoryStore implements RelayerStore {
     }
 
     @Override
-    public CreateResult create(TaskRecord task) {
+    public CreateResult create(TaskRecord task, long maxQueuedBytes) {
         if (task.version() != 0 || task.status() != TaskStatus.PENDING) {
             throw new IllegalArgumentException("a new task is PENDING at version 0: " + task.id());
         }
@@ -154,6 +167,11 @@ public final class MemoryStore implements RelayerStore {
             if (tasks.containsKey(task.id())) {
                 throw new IllegalArgumentException("task id already used: " + task.id());
             }
+            long bytes = task.heldBytes();
+            if (bytes > maxQueuedBytes - queuedBytes) {
+                return new Busy(queuedBytes, bytes, maxQueuedBytes);
+            }
+            queuedBytes += bytes;
             TaskRecord stored = task.withSeq(++seq);
             byEscrow.put(task.escrowId(), task.id());
             tasks.put(task.id(), stored);
@@ -161,6 +179,16 @@ public final class MemoryStore implements RelayerStore {
             index(null, stored);
             return new Created(stored);
         }
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queuedBytes;
+    }
+
+    @Override
+    public long finishedBytes() {
+        return finishedBytes;
     }
 
     @Override
@@ -187,6 +215,8 @@ public final class MemoryStore implements RelayerStore {
             }
             tasks.put(next.id(), next);
             index(stored, next);
+            countBytes(stored, -1);
+            countBytes(next, 1);
             if (next.status().isTerminal()) {
                 long now = clock.millis();
                 Fin at = new Fin(now, next.seq());
@@ -202,11 +232,25 @@ public final class MemoryStore implements RelayerStore {
         }
     }
 
-    /** Drops finished tasks past their retention or beyond the cap, oldest-finished first; under the lock. */
+    /** Adds ({@code sign} 1) or takes away (-1) a record's bytes from the sum its status belongs to; under the lock. */
+    private void countBytes(TaskRecord t, int sign) {
+        long b = sign * t.heldBytes();
+        if (t.status().isTerminal()) {
+            finishedBytes += b;
+        } else {
+            queuedBytes += b;
+        }
+    }
+
+    /**
+     * Drops finished tasks past their retention or beyond the caps (count, bytes), oldest-finished first; the last
+     * one in the tree is never dropped for bytes. Under the lock.
+     */
     private void dropFinished(long now) {
         for (int i = 0; i < EVICT_BATCH && !finished.isEmpty(); i++) {
             Fin oldest = finished.firstKey();
-            if (finished.size() <= maxFinished && now - oldest.at() < retentionMillis) {
+            boolean overBytes = finishedBytes > maxFinishedBytes && finished.size() > 1;
+            if (finished.size() <= maxFinished && now - oldest.at() < retentionMillis && !overBytes) {
                 return;
             }
             drop(oldest, finished.pollFirstEntry().getValue());
@@ -224,6 +268,7 @@ public final class MemoryStore implements RelayerStore {
             return;
         }
         tasks.remove(id);
+        countBytes(t, -1);
         webhooks.remove(id);
         byStatus.get(t.status()).remove(t.seq()); // counts of final statuses stay: they are cumulative
         bySeq.remove(t.seq());

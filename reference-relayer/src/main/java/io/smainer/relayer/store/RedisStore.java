@@ -43,16 +43,17 @@ import org.slf4j.LoggerFactory;
  * finished; kept {@link #WEBHOOK_RETENTION} once finished, or until its task is dropped) and {@code wq} a sorted
  * set of unfinished webhooks by due time; {@code c:SETTLED} and {@code c:FAILED} count every task that ever
  * reached them; {@code fin} the finished tasks held, by finishing time; {@code ef} the escrows of dropped FAILED
- * tasks still guarded; signals go on the channel {@code signals}.
+ * tasks still guarded; {@code qbytes} and {@code fbytes} the byte sums ({@link #queuedBytes()},
+ * {@link #finishedBytes()}); signals go on the channel {@code signals}.
  *
  * <p>Retention ({@link Retention}), all inside the scripts, so two relayers on one Redis never drop a task
  * twice nor one that is not finished: the script that writes a final status (SETTLED or FAILED) also counts it
  * in {@code c:<STATUS>}, records the finishing time and the escrow in the task's hash, adds
- * {@code <sequence>|<task>|<escrow>|S or F} to {@code fin} (the sequence, zero-padded, orders tasks that
+ * {@code <sequence>|<task>|<escrow>|S or F|<bytes>} to {@code fin} (the sequence, zero-padded, orders tasks that
  * finished in the same millisecond), gives the task's key (and a SETTLED task's escrow key) a
  * PEXPIRE of the retention (none while a webhook is pending), then drops what {@code fin} holds past the
- * retention (ZRANGEBYSCORE) or beyond the count cap (ZRANGE from the oldest), at most {@value #PRUNE_BATCH}
- * of each a write: the task key, its webhook record, its entries in {@code s:<STATUS>}, {@code all} and
+ * retention (ZRANGEBYSCORE), beyond the count cap (ZRANGE from the oldest) or beyond the byte budget (from the
+ * oldest, never the last member), at most {@value #PRUNE_BATCH} of each a write: the task key, its webhook record, its entries in {@code s:<STATUS>}, {@code all} and
  * {@code fin}; O(log n) a task. A SETTLED task's escrow key goes with it (the escrow is SETTLED on chain,
  * which the intake refuses). A FAILED task's escrow may still be CREATED (until the demander cancels it), so
  * its escrow key stays and joins {@code ef}, trimmed to the count cap from the oldest (ZREMRANGEBYRANK): a
@@ -60,6 +61,17 @@ import org.slf4j.LoggerFactory;
  * {@code fin} and loses its expiry; the script that finishes the webhook puts it back with its original
  * finishing time. If no task finishes for a while, Redis's own expiry removes the task keys and the index
  * entries wait, bounded by the cap, for the next finish (readers skip ids whose key is gone).
+ *
+ * <p>Bytes ({@link RelayerStore}): each task's hash records what it added to a sum, {@code qb} while it is not
+ * finished and {@code fb} once it is, and the {@code fin} member repeats {@code fb}; every script that changes
+ * one changes the sum by the same amount in the same step, so the sums are exactly the recorded bytes of the
+ * tasks held, however many relayers write. {@link #create(TaskRecord, long)} checks {@code qbytes} and adds the
+ * task in one script: two relayers cannot jointly exceed the limit. A finished task's key may expire on its own
+ * (PEXPIRE) while its bytes are still in {@code fbytes}: its {@code fin} member keeps them until the next
+ * finishing write drops it, which subtracts the bytes the member records, so {@code fbytes} may read high for
+ * a while after the key is gone, never for ever. Tasks stored before byte budgets have no {@code qb}: they count
+ * as 0 until their next change, which adds what they hold, and their old {@code fin} members subtract nothing.
+ * Nothing is recomputed at start: the sums are in Redis with the tasks.
  *
  * <p>Time: nonce and lease expiries are compared with the injected {@link Clock}, so relayers sharing a
  * Redis need clocks in step (NTP) to well within a lease's time to live. Redis's own key expiry only
@@ -85,13 +97,19 @@ public final class RedisStore implements RelayerStore {
 
     /**
      * Shared by the scripts that finish a task or its webhook. {@code drop(p, member, now, cap)} drops one
-     * {@code fin} member (or parks it while its webhook is pending); {@code prune(p, now, retention, cap)} drops
-     * what is too old or too many.
+     * {@code fin} member (or parks it while its webhook is pending), subtracting from {@code fbytes} the bytes the
+     * member records (what was added when it finished, also when the task's key already expired; a member written
+     * before byte budgets has none and was never counted); {@code prune(p, now, retention, cap, max bytes)} drops
+     * what is too old, too many or too large, oldest first, never the last member for bytes.
      */
     private static final String PRUNE = """
             local function drop(p, m, now, cap)
               redis.call('ZREM', p .. 'fin', m)
-              local id, esc, kind = string.match(m, '^%d+|(.*)|(%d+)|([SF])$')
+              local id, esc, kind, bytes = string.match(m, '^%d+|(.*)|(%d+)|([SF])|(%d+)$')
+              if not id then
+                id, esc, kind = string.match(m, '^%d+|(.*)|(%d+)|([SF])$')
+                bytes = '0'
+              end
               if not id then return end
               local tk, wk = p .. 't:' .. id, p .. 'w:' .. id
               if redis.call('HGET', wk, 'f') == '0' then
@@ -99,6 +117,7 @@ public final class RedisStore implements RelayerStore {
                 return
               end
               redis.call('DEL', tk, wk)
+              if bytes ~= '0' then redis.call('DECRBY', p .. 'fbytes', bytes) end
               redis.call('ZREM', p .. (kind == 'S' and 's:SETTLED' or 's:FAILED'), id)
               redis.call('ZREM', p .. 'all', id)
               local ek = p .. 'e:' .. esc
@@ -113,7 +132,7 @@ public final class RedisStore implements RelayerStore {
                 end
               end
             end
-            local function prune(p, now, ret, cap)
+            local function prune(p, now, ret, cap, maxb)
               local fk = p .. 'fin'
               for _, m in ipairs(redis.call('ZRANGEBYSCORE', fk, '-inf', now - ret, 'LIMIT', 0, PRUNE_BATCH)) do
                 drop(p, m, now, cap)
@@ -123,9 +142,19 @@ public final class RedisStore implements RelayerStore {
               if over > 0 then
                 for _, m in ipairs(redis.call('ZRANGE', fk, 0, over - 1)) do drop(p, m, now, cap) end
               end
+              local n = 0
+              while n < PRUNE_BATCH and tonumber(redis.call('GET', p .. 'fbytes') or '0') > maxb
+                  and redis.call('ZCARD', fk) > 1 do
+                drop(p, redis.call('ZRANGE', fk, 0, 0)[1], now, cap)
+                n = n + 1
+              end
             end
             """.replace("PRUNE_BATCH", Integer.toString(PRUNE_BATCH));
 
+    /**
+     * ARGV: prefix, task, escrow, JSON, sequence, the task's bytes, the limit of {@code qbytes}. Returns {1, ''}
+     * created, {0, JSON} duplicate, {2, task} retired, {3, qbytes} over the limit, {-1, ''} id taken.
+     */
     private static final String CREATE = """
             local p, id = ARGV[1], ARGV[2]
             local ek = p .. 'e:' .. ARGV[3]
@@ -137,8 +166,11 @@ public final class RedisStore implements RelayerStore {
             end
             local tk = p .. 't:' .. id
             if redis.call('EXISTS', tk) == 1 then return {-1, ''} end
+            local q = redis.call('GET', p .. 'qbytes') or '0'
+            if tonumber(q) + tonumber(ARGV[6]) > tonumber(ARGV[7]) then return {3, q} end
+            if ARGV[6] ~= '0' then redis.call('INCRBY', p .. 'qbytes', ARGV[6]) end
             redis.call('SET', ek, id)
-            redis.call('HSET', tk, 'v', '0', 's', 'PENDING', 'n', '', 'q', ARGV[5], 'j', ARGV[4])
+            redis.call('HSET', tk, 'v', '0', 's', 'PENDING', 'n', '', 'q', ARGV[5], 'qb', ARGV[6], 'j', ARGV[4])
             redis.call('ZADD', p .. 's:PENDING', ARGV[5], id)
             redis.call('ZADD', p .. 'all', ARGV[5], id)
             return {1, ''}
@@ -146,18 +178,31 @@ public final class RedisStore implements RelayerStore {
 
     /**
      * ARGV: prefix, task, version read, next version, next status, in-flight node or '', sequence, JSON, then for a
-     * final status: now millis, escrow, retention millis, cap ('' otherwise).
+     * final status: now millis, escrow ('' otherwise), then retention millis, cap, the next version's bytes, the
+     * most finished bytes. The bytes the hash records as counted in {@code qbytes} ({@code qb}; none for a task
+     * stored before byte budgets, which counts as 0) are replaced by the next version's, or on finishing moved to
+     * {@code fbytes} (and recorded in {@code fb} and in the {@code fin} member).
      */
     private static final String REPLACE = PRUNE + """
             local p, id = ARGV[1], ARGV[2]
             local tk = p .. 't:' .. id
-            local cur = redis.call('HMGET', tk, 'v', 's', 'n')
+            local cur = redis.call('HMGET', tk, 'v', 's', 'n', 'qb')
             if not cur[1] or cur[1] ~= ARGV[3] then return 0 end
             redis.call('ZREM', p .. 's:' .. cur[2], id)
             if cur[3] and cur[3] ~= '' then redis.call('SREM', p .. 'n:' .. cur[3], id) end
             redis.call('HSET', tk, 'v', ARGV[4], 's', ARGV[5], 'n', ARGV[6], 'j', ARGV[8])
             redis.call('ZADD', p .. 's:' .. ARGV[5], ARGV[7], id)
             if ARGV[6] ~= '' then redis.call('SADD', p .. 'n:' .. ARGV[6], id) end
+            local ob, nb = tonumber(cur[4] or '0'), ARGV[13]
+            if ARGV[9] and ARGV[9] ~= '' then
+              if ob ~= 0 then redis.call('DECRBY', p .. 'qbytes', ob) end
+              redis.call('HDEL', tk, 'qb')
+              redis.call('HSET', tk, 'fb', nb)
+              if nb ~= '0' then redis.call('INCRBY', p .. 'fbytes', nb) end
+            elseif tonumber(nb) ~= ob then
+              redis.call('HSET', tk, 'qb', nb)
+              redis.call('INCRBY', p .. 'qbytes', tonumber(nb) - ob)
+            end
             if ARGV[9] and ARGV[9] ~= '' then
               local now, esc, ret, cap = tonumber(ARGV[9]), ARGV[10], tonumber(ARGV[11]), tonumber(ARGV[12])
               local ck = p .. 'c:' .. ARGV[5]
@@ -167,12 +212,13 @@ public final class RedisStore implements RelayerStore {
               redis.call('INCR', ck)
               local kind = ARGV[5] == 'SETTLED' and 'S' or 'F'
               redis.call('HSET', tk, 'fa', ARGV[9], 'e', esc)
-              redis.call('ZADD', p .. 'fin', now, string.format('%020d', tonumber(ARGV[7])) .. '|' .. id .. '|' .. esc .. '|' .. kind)
+              redis.call('ZADD', p .. 'fin', now,
+                  string.format('%020d', tonumber(ARGV[7])) .. '|' .. id .. '|' .. esc .. '|' .. kind .. '|' .. nb)
               if redis.call('HGET', p .. 'w:' .. id, 'f') ~= '0' then
                 redis.call('PEXPIRE', tk, ret)
                 if kind == 'S' then redis.call('PEXPIRE', p .. 'e:' .. esc, ret) end
               end
-              prune(p, now, ret, cap)
+              prune(p, now, ret, cap, tonumber(ARGV[14]))
             end
             return 1
             """;
@@ -298,8 +344,9 @@ public final class RedisStore implements RelayerStore {
             """;
 
     /**
-     * ARGV: prefix, task, owner, attempt, webhook retention millis, now millis, task retention millis, cap. A
-     * finished task the webhook held goes back among the finished, with its expiry.
+     * ARGV: prefix, task, owner, attempt, webhook retention millis, now millis, task retention millis, cap, most
+     * finished bytes. A finished task the webhook held goes back among the finished, with its expiry and the
+     * bytes it was counted with.
      */
     private static final String WH_FINISH = PRUNE + """
             local p, id = ARGV[1], ARGV[2]
@@ -310,17 +357,19 @@ public final class RedisStore implements RelayerStore {
             redis.call('ZREM', p .. 'wq', id)
             redis.call('PEXPIRE', k, tonumber(ARGV[5]))
             local tk = p .. 't:' .. id
-            local t = redis.call('HMGET', tk, 's', 'e', 'fa', 'q')
+            local t = redis.call('HMGET', tk, 's', 'e', 'fa', 'q', 'fb')
             if t[3] then
               local now, ret, cap = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
               local fa = tonumber(t[3])
               local kind = t[1] == 'SETTLED' and 'S' or 'F'
+              local member = string.format('%020d', tonumber(t[4])) .. '|' .. id .. '|' .. t[2] .. '|' .. kind
+              if t[5] then member = member .. '|' .. t[5] end
               local left = fa + ret - now
               if left < 1 then left = 1 end
               redis.call('PEXPIRE', tk, left)
               if kind == 'S' then redis.call('PEXPIRE', p .. 'e:' .. t[2], left) end
-              redis.call('ZADD', p .. 'fin', fa, string.format('%020d', tonumber(t[4])) .. '|' .. id .. '|' .. t[2] .. '|' .. kind)
-              prune(p, now, ret, cap)
+              redis.call('ZADD', p .. 'fin', fa, member)
+              prune(p, now, ret, cap, tonumber(ARGV[9]))
             end
             return 1
             """;
@@ -385,15 +434,19 @@ public final class RedisStore implements RelayerStore {
     // ---- tasks ----
 
     @Override
-    public CreateResult create(TaskRecord task) {
+    public CreateResult create(TaskRecord task, long maxQueuedBytes) {
         if (task.version() != 0 || task.status() != TaskStatus.PENDING) {
             throw new IllegalArgumentException("a new task is PENDING at version 0: " + task.id());
         }
         long seq = redis.incr(prefix + "seq");
         TaskRecord stored = task.withSeq(seq);
+        long bytes = task.heldBytes();
         List<Object> r = script(CREATE, ScriptOutputType.MULTI, prefix, task.id(), escrowKey(task.escrowId()),
-                StoreCodec.taskToJson(stored), Long.toString(seq));
+                StoreCodec.taskToJson(stored), Long.toString(seq), Long.toString(bytes), Long.toString(maxQueuedBytes));
         long code = (Long) r.get(0);
+        if (code == 3) {
+            return new Busy(Long.parseLong(text(r.get(1))), bytes, maxQueuedBytes);
+        }
         if (code == 1) {
             return new Created(stored);
         }
@@ -404,6 +457,21 @@ public final class RedisStore implements RelayerStore {
             return new Retired(text(r.get(1)));
         }
         throw new IllegalArgumentException("task id already used: " + task.id());
+    }
+
+    @Override
+    public long queuedBytes() {
+        return counter("qbytes");
+    }
+
+    @Override
+    public long finishedBytes() {
+        return counter("fbytes");
+    }
+
+    private long counter(String key) {
+        String v = redis.get(prefix + key);
+        return v == null ? 0 : Long.parseLong(v);
     }
 
     @Override
@@ -431,7 +499,8 @@ public final class RedisStore implements RelayerStore {
                 Long.toString(next.version()), next.status().name(), node, Long.toString(next.seq()),
                 StoreCodec.taskToJson(next), last ? Long.toString(clock.millis()) : "",
                 last ? escrowKey(next.escrowId()) : "", Long.toString(retention.finishedForMillis()),
-                Integer.toString(retention.maxFinished()));
+                Integer.toString(retention.maxFinished()), Long.toString(next.heldBytes()),
+                Long.toString(retention.maxFinishedBytes()));
         return done == 1L;
     }
 
@@ -562,7 +631,7 @@ public final class RedisStore implements RelayerStore {
         Long ok = script(WH_FINISH, ScriptOutputType.INTEGER, prefix, claimed.taskId(), claimed.owner(),
                 Integer.toString(claimed.attempt()), Long.toString(WEBHOOK_RETENTION.toMillis()),
                 Long.toString(clock.millis()), Long.toString(retention.finishedForMillis()),
-                Integer.toString(retention.maxFinished()));
+                Integer.toString(retention.maxFinished()), Long.toString(retention.maxFinishedBytes()));
         return ok == 1L;
     }
 

@@ -37,11 +37,18 @@ import java.util.function.Consumer;
  * still refuses a new task ({@link Retired}) for the next {@link Retention#maxFinished()} dropped FAILED tasks;
  * a SETTLED task's escrow is no longer CREATED on chain, which the intake refuses anyway.
  *
+ * <p>Byte budgets: the store counts {@link TaskRecord#heldBytes()} (payload, plus the result once completed) of
+ * the tasks it holds, in two sums kept in the same atomic step as every write, so they never drift:
+ * {@link #queuedBytes()} for the tasks not finished, which {@link #create(TaskRecord, long)} refuses to take past
+ * a limit ({@link Busy}), and {@link #finishedBytes()} for the finished ones held, which
+ * {@link Retention#maxFinishedBytes()} bounds by dropping the oldest-finished (as the count cap does). Finishing
+ * moves a task's bytes from the first sum to the second; dropping it subtracts exactly what was added.
+ *
  * Implementations are thread-safe; {@link #close()} is idempotent.
  */
 public interface RelayerStore extends AutoCloseable {
 
-    /** What {@link #create} did: {@link Created}, {@link Duplicate} or {@link Retired}. */
+    /** What {@link #create} did: {@link Created}, {@link Duplicate}, {@link Retired} or {@link Busy}. */
     sealed interface CreateResult {
     }
 
@@ -70,14 +77,49 @@ public interface RelayerStore extends AutoCloseable {
     }
 
     /**
-     * Stores a new PENDING task unless its escrow already backs a task, or backed one that is no longer kept
-     * (then stores nothing). Assigns
-     * the sequence number that orders {@link #tasksByStatus}.
+     * The payload and result bytes of the tasks not finished would go over the limit with this task; nothing
+     * was stored.
+     *
+     * @param queuedBytes {@link #queuedBytes()} when it was refused
+     * @param taskBytes the task's {@link TaskRecord#heldBytes()}
+     * @param limit the limit it was refused against
+     */
+    record Busy(long queuedBytes, long taskBytes, long limit) implements CreateResult {
+    }
+
+    /**
+     * Stores a new PENDING task with no byte limit: {@link #create(TaskRecord, long)} with {@link Long#MAX_VALUE}.
      *
      * @param task a record at version 0
+     * @return what happened ({@link Created}, {@link Duplicate} or {@link Retired})
+     */
+    default CreateResult create(TaskRecord task) {
+        return create(task, Long.MAX_VALUE);
+    }
+
+    /**
+     * Stores a new PENDING task unless its escrow already backs a task, or backed one that is no longer kept,
+     * or {@link #queuedBytes()} plus the task's {@link TaskRecord#heldBytes()} would exceed
+     * {@code maxQueuedBytes} (then stores nothing). The check and the write are one atomic step, also across
+     * relayers sharing a store. Assigns the sequence number that orders {@link #tasksByStatus}.
+     *
+     * @param task a record at version 0
+     * @param maxQueuedBytes the most payload and result bytes the tasks not finished may hold with this one
      * @return what happened
      */
-    CreateResult create(TaskRecord task);
+    CreateResult create(TaskRecord task, long maxQueuedBytes);
+
+    /**
+     * @return the {@link TaskRecord#heldBytes()} summed over the tasks not finished (PENDING, ASSIGNED, RUNNING,
+     *     COMPLETED): their payloads, and the results of the COMPLETED ones
+     */
+    long queuedBytes();
+
+    /**
+     * @return the {@link TaskRecord#heldBytes()} summed over the finished tasks held (those a pending webhook
+     *     holds included); with Redis, tasks whose key expired count until the next finishing write drops them
+     */
+    long finishedBytes();
 
     /**
      * @param id a task id

@@ -7,13 +7,18 @@ import java.time.Duration;
 /**
  * How much of the past a {@link RelayerStore} keeps: finished tasks (SETTLED or FAILED) stay readable at least
  * {@link #finishedFor()} after they finished, unless more than {@link #maxFinished()} finished tasks are held,
- * when the oldest-finished go first. Tasks that are not finished are never dropped, whatever their age. The
- * relayer's settings {@code store.finished_retention_seconds} and {@code store.max_finished_tasks}.
+ * or their payload and result bytes ({@link TaskRecord#heldBytes()}) add up to more than
+ * {@link #maxFinishedBytes()}, when the oldest-finished go first (the one that finished last is never dropped
+ * for bytes, so it can still be read). Tasks that are not finished are never dropped, whatever their age. The
+ * relayer's settings {@code store.finished_retention_seconds}, {@code store.max_finished_tasks} and
+ * {@code store.max_finished_bytes}.
  *
- * @param finishedFor how long a finished task is kept at least (unless the count cap pushes it out)
+ * @param finishedFor how long a finished task is kept at least (unless a cap pushes it out)
  * @param maxFinished the most finished tasks kept
+ * @param maxFinishedBytes the most payload and result bytes of finished tasks kept, in
+ *     [{@value #MIN_FINISHED_BYTES}, {@value #MAX_FINISHED_BYTES}]
  */
-public record Retention(Duration finishedFor, int maxFinished) {
+public record Retention(Duration finishedFor, int maxFinished, long maxFinishedBytes) {
     /** {@code store.finished_retention_seconds}: an hour, long past any client's polling of a task it sent. */
     public static final Duration DEFAULT_FINISHED_FOR = Duration.ofHours(1);
     /**
@@ -21,16 +26,38 @@ public record Retention(Duration finishedFor, int maxFinished) {
      * and result, some 170 MiB for small jobs.
      */
     public static final int DEFAULT_MAX_FINISHED = 100_000;
+    /**
+     * {@code store.max_finished_bytes}: 256 MiB of job payloads and results. The count cap alone does not bound
+     * memory: a payload may be {@code limits.max_body_bytes} (8 MiB) and a result {@code limits.max_frame_bytes}
+     * (16 MiB), so a few hundred large tasks would fill a 1 GiB heap.
+     */
+    public static final long DEFAULT_MAX_FINISHED_BYTES = 256L << 20;
+    /** The least {@link #maxFinishedBytes()}: 1 MiB. */
+    public static final long MIN_FINISHED_BYTES = 1L << 20;
+    /** The most {@link #maxFinishedBytes()}: 1 TiB. */
+    public static final long MAX_FINISHED_BYTES = 1L << 40;
     /** The defaults. */
-    public static final Retention DEFAULT = new Retention(DEFAULT_FINISHED_FOR, DEFAULT_MAX_FINISHED);
+    public static final Retention DEFAULT = new Retention(DEFAULT_FINISHED_FOR, DEFAULT_MAX_FINISHED,
+            DEFAULT_MAX_FINISHED_BYTES);
 
-    /** Validates both. */
+    /** Validates every field. */
     public Retention {
         Require.present("finished_retention", finishedFor);
         if (finishedFor.isNegative() || finishedFor.isZero()) {
             throw new InvalidFieldException("finished_retention", "a positive duration", finishedFor);
         }
         Require.range("max_finished_tasks", maxFinished, 1, Integer.MAX_VALUE);
+        Require.range("max_finished_bytes", maxFinishedBytes, MIN_FINISHED_BYTES, MAX_FINISHED_BYTES);
+    }
+
+    /**
+     * With the default byte budget ({@link #DEFAULT_MAX_FINISHED_BYTES}).
+     *
+     * @param finishedFor how long a finished task is kept at least
+     * @param maxFinished the most finished tasks kept
+     */
+    public Retention(Duration finishedFor, int maxFinished) {
+        this(finishedFor, maxFinished, DEFAULT_MAX_FINISHED_BYTES);
     }
 
     /** @return {@link #finishedFor()} in milliseconds, at least 1 */

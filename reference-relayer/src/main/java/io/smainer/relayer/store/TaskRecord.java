@@ -105,6 +105,17 @@ public record TaskRecord(String id, long seq, U256 escrowId, ContractAddress dem
     }
 
     /**
+     * The bytes the store holds for this task beyond its fixed size, which the byte budgets count: the job's
+     * payload, plus the result once completed ({@code limits.max_queued_bytes} while the task is not finished,
+     * {@code store.max_finished_bytes} once it is).
+     *
+     * @return payload length plus result length
+     */
+    public long heldBytes() {
+        return (long) job.payload().length + completion.map(c -> (long) c.result().length).orElse(0L);
+    }
+
+    /**
      * @param seq the sequence the store assigns
      * @return this record with it
      */

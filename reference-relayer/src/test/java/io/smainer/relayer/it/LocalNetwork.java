@@ -56,6 +56,7 @@ final class LocalNetwork implements AutoCloseable {
                 .start();
         http.start();
         ws = new WebSocketClient(http);
+        ws.setMaxTextMessageSize(16 << 20); // task_assigned frames carry payloads up to limits.max_body_bytes
         ws.start();
     }
 

@@ -327,6 +327,51 @@ class RelayerIT {
     }
 
     @Test
+    void refusesATaskOverTheQueuedBytesLimitWith503BeforeStoringItAndTakesItOnceTheQueueSettles() throws Exception {
+        start(Map.of("limits.max_queued_bytes", "1048576", "limits.max_body_bytes", "1048576",
+                "settlement.max_delay_millis", "100"));
+        SmainerClient client = client();
+        byte[] bytesA = new byte[600 * 1024];
+        byte[] bytesB = new byte[600 * 1024];
+        java.util.Arrays.fill(bytesA, (byte) 'a');
+        java.util.Arrays.fill(bytesB, (byte) 'b');
+        JobSpec first = JobSpec.of("echo", Map.of(), bytesA);
+        JobSpec second = JobSpec.of("echo", Map.of(), bytesB);
+        CreatedTask a = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, first);
+        CreatedTask b = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, second);
+        long expires = Instant.now().getEpochSecond() + 600;
+        String requestA = signed(a.taskId(), first, Felt.of(0xa1), expires);
+        String requestB = signed(b.taskId(), second, Felt.of(0xb1), expires);
+
+        HttpResponse<String> accepted = post("/tasks", requestA);
+        assertThat(accepted.statusCode()).isEqualTo(201);
+        String idA = CODEC.fromJson(accepted.body(), Api.TaskCreated.class).taskId();
+        HttpResponse<String> busy = post("/tasks", requestB);
+        assertThat(busy.statusCode()).isEqualTo(503);
+        assertThat(busy.headers().firstValue("Retry-After")).contains("5");
+        Api.ErrorBody error = CODEC.fromJson(busy.body(), Api.ErrorBody.class);
+        assertThat(error.error()).isEqualTo("relayer_busy");
+        assertThat(error.message()).contains("limits.max_queued_bytes", "hold 614400 bytes", "task's 614400 bytes",
+                "limit of 1048576", "the nonce is unused");
+        assertThat(post("/tasks", requestA).statusCode()).as("the accepted request again: its task, not a new one")
+                .isEqualTo(200);
+        assertThat(get("/stats").body()).contains("\"pending\":1");
+        assertThat(get("/metrics").body()).contains("smainer_tasks_refused_busy_total 1\n", "smainer_queued_bytes 614400\n",
+                "smainer_queued_bytes_limit 1048576\n", "smainer_finished_bytes 0\n");
+
+        net.online(1, caps(2), TestProvider.Behaviour.HONEST);
+        assertThat(client.awaitResult(idA, Duration.ofSeconds(20)).result()).isEqualTo(bytesA);
+        assertThat(get("/metrics").body()).as("the payload and the echoed result, once finished")
+                .contains("smainer_queued_bytes 0\n", "smainer_finished_bytes 1228800\n");
+        HttpResponse<String> taken = post("/tasks", requestB);
+        assertThat(taken.statusCode()).as("the same request, its nonce unused").isEqualTo(201);
+        String idB = CODEC.fromJson(taken.body(), Api.TaskCreated.class).taskId();
+        assertThat(client.awaitResult(idB, Duration.ofSeconds(20)).result()).isEqualTo(bytesB);
+        assertThat(get("/metrics").body()).contains("smainer_queued_bytes 0\n", "smainer_finished_bytes 2457600\n",
+                "smainer_tasks_refused_busy_total 1\n");
+    }
+
+    @Test
     void aSettledTaskPushedOutOfTheStoreCannotHaveItsEscrowReused() throws Exception {
         start(Map.of("store.max_finished_tasks", "1", "settlement.max_delay_millis", "100"));
         net.online(1, caps(2), TestProvider.Behaviour.HONEST);

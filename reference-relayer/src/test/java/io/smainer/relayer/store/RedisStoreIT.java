@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -249,5 +250,175 @@ class RedisStoreIT extends RelayerStoreContract {
             assertThat(other.tasksOnNode("n-b")).hasSize(10);
             withRedis(r -> assertThat(taskKeys(r)).isEqualTo(40));
         }
+    }
+
+    // ---- byte counters ----
+
+    /**
+     * What the counters must be, read from what the tasks record: {@code qb} of every task key held, and the bytes
+     * of every {@code fin} member plus {@code fb} of the finished tasks a pending webhook took out of {@code fin}.
+     */
+    private long[] recount(RedisCommands<String, String> r) {
+        long queued = 0;
+        long finished = 0;
+        java.util.Set<String> inFin = new java.util.HashSet<>();
+        for (String m : r.zrange(prefix + "fin", 0, -1)) {
+            String[] parts = m.split("\\|");
+            inFin.add(parts[1]);
+            finished += parts.length == 5 ? Long.parseLong(parts[4]) : 0;
+        }
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        do {
+            io.lettuce.core.KeyScanCursor<String> page = r.scan(cursor, ScanArgs.Builder.matches(prefix + "t:*").limit(1_000));
+            for (String k : page.getKeys()) {
+                String qb = r.hget(k, "qb");
+                String fb = r.hget(k, "fb");
+                queued += qb == null ? 0 : Long.parseLong(qb);
+                if (fb != null && !inFin.contains(k.substring((prefix + "t:").length()))) {
+                    finished += Long.parseLong(fb);
+                }
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return new long[] {queued, finished};
+    }
+
+    private long counterKey(RedisCommands<String, String> r, String key) {
+        String v = r.get(prefix + key);
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    private void assertCountersMatchTheTasks(RedisCommands<String, String> r) {
+        long[] expected = recount(r);
+        assertThat(counterKey(r, "qbytes")).as("qbytes").isEqualTo(expected[0]).isEqualTo(store.queuedBytes());
+        assertThat(counterKey(r, "fbytes")).as("fbytes").isEqualTo(expected[1]).isEqualTo(store.finishedBytes());
+    }
+
+    @Test
+    void theFinishedBytesOfTasksWhoseKeysExpiredAreSubtractedExactlyByTheNextFinish() {
+        reopenWith(Duration.ofMillis(300), 1_000);
+        settle(completedTask("brief1", 1, 1000, 10));
+        settle(completedTask("brief2", 2, 2000, 20));
+        withRedis(r -> {
+            assertCountersMatchTheTasks(r);
+            assertThat(store.finishedBytes()).isEqualTo(3030);
+            Await.until(Duration.ofSeconds(10), () -> r.exists(prefix + "t:brief1", prefix + "t:brief2") == 0,
+                    () -> "the task keys to expire");
+            assertThat(store.finishedBytes()).as("counted until the next finishing write drops their fin entries")
+                    .isEqualTo(3030);
+            clock.advance(Duration.ofSeconds(1));
+            settle(completedTask("next", 3, 5, 6));
+            assertThat(store.finishedBytes()).isEqualTo(11);
+            assertThat(r.zcard(prefix + "fin")).isEqualTo(1);
+            assertCountersMatchTheTasks(r);
+        });
+    }
+
+    @Test
+    void aReopenedStoreKeepsTheByteCountersAndReleasesThemAsTasksFinish() {
+        TaskRecord done = completedTask("done", 1, 300, 30);
+        TaskRecord waiting = ((RelayerStore.Created) store.create(task("waiting", 2, 500))).task();
+        settle(completedTask("settled", 3, 40, 4));
+        store.close();
+        store = reopen();
+        assertThat(store.queuedBytes()).isEqualTo(330 + 500);
+        assertThat(store.finishedBytes()).isEqualTo(44);
+        assertThat(store.create(task("over", 4, 200), 1000)).isEqualTo(new RelayerStore.Busy(830, 200, 1000));
+        settle(done);
+        assertThat(store.replace(waiting, waiting.failed("cancelled", clock.millis()))).isTrue();
+        assertThat(store.queuedBytes()).isZero();
+        assertThat(store.finishedBytes()).isEqualTo(44 + 330 + 500);
+        assertThat(store.create(task("over", 4, 200), 1000)).isInstanceOf(RelayerStore.Created.class);
+        withRedis(this::assertCountersMatchTheTasks);
+    }
+
+    @Test
+    void twoStoresOnOneRedisNeverJointlyPassTheQueuedLimitAndKeepExactCounters() throws Exception {
+        reopenWithBytes(1024 * KIB);
+        long limit = 500_000;
+        int payload = 10_000;
+        try (RedisStore other = reopen()) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<Future<List<TaskRecord>>> runs = new ArrayList<>();
+            for (RelayerStore s : List.of(store, other)) {
+                String side = s == store ? "a" : "b";
+                runs.add(pool.submit(() -> {
+                    List<TaskRecord> made = new ArrayList<>();
+                    for (int i = 0; i < 60; i++) {
+                        RelayerStore.CreateResult c = s.create(task(side + i, (side.equals("a") ? 0 : 10_000) + i, payload), limit);
+                        if (c instanceof RelayerStore.Created created) {
+                            made.add(created.task());
+                        } else {
+                            assertThat(c).isInstanceOf(RelayerStore.Busy.class);
+                        }
+                    }
+                    return made;
+                }));
+            }
+            List<TaskRecord> made = new ArrayList<>();
+            for (Future<List<TaskRecord>> f : runs) {
+                made.addAll(f.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(made).as("exactly as many as fit").hasSize(50);
+            assertThat(other.queuedBytes()).isEqualTo(limit);
+            // both finish them at once, half each, each with a 30,000-byte result
+            List<Future<?>> finishing = new ArrayList<>();
+            for (int k = 0; k < 2; k++) {
+                RelayerStore s = k == 0 ? store : other;
+                int from = k;
+                finishing.add(pool.submit(() -> {
+                    for (int i = from; i < made.size(); i += 2) {
+                        TaskRecord t = made.get(i);
+                        TaskRecord a = t.assigned("n", 1_000, 1);
+                        assertThat(s.replace(t, a)).isTrue();
+                        TaskRecord c = a.completed(completion(30_000), 2);
+                        assertThat(s.replace(a, c)).isTrue();
+                        assertThat(s.replace(c, c.settled(Optional.empty(), 3))).isTrue();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : finishing) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            assertThat(store.queuedBytes()).isZero();
+            // 50 x 40,000 bytes = 2,000,000 over a budget of 1,048,576: the oldest-finished went, 26 x 40,000 stay
+            assertThat(store.finishedBytes()).isEqualTo(26 * 40_000);
+            assertThat(store.tasksByStatus(TaskStatus.SETTLED, 0, 1_000)).hasSize(26);
+            withRedis(this::assertCountersMatchTheTasks);
+        }
+    }
+
+    @Test
+    void aTaskStoredBeforeByteBudgetsCountsFromItsNextChangeAndAnOldFinEntrySubtractsNothing() {
+        reopenWith(Duration.ofDays(1), 1);
+        TaskRecord legacy = ((RelayerStore.Created) store.create(task("legacy", 1, 400))).task();
+        TaskRecord oldDone = completedTask("old-done", 2, 100, 10);
+        settle(oldDone);
+        withRedis(r -> {
+            // as a relayer before byte budgets left them: no qb or fb, a fin member without bytes, no counters
+            r.hdel(prefix + "t:legacy", "qb");
+            r.hdel(prefix + "t:old-done", "fb");
+            String m = r.zrange(prefix + "fin", 0, -1).get(0);
+            double at = r.zscore(prefix + "fin", m);
+            r.zrem(prefix + "fin", m);
+            r.zadd(prefix + "fin", at, m.substring(0, m.lastIndexOf('|')));
+            r.del(prefix + "qbytes", prefix + "fbytes");
+        });
+        assertThat(store.queuedBytes()).isZero();
+        TaskRecord a = legacy.assigned("n1", clock.millis() + 1_000, clock.millis());
+        assertThat(store.replace(legacy, a)).isTrue();
+        assertThat(store.queuedBytes()).as("counted from its next change").isEqualTo(400);
+        withRedis(this::assertCountersMatchTheTasks);
+        clock.advance(Duration.ofSeconds(1));
+        TaskRecord c = a.completed(completion(40), clock.millis());
+        assertThat(store.replace(a, c)).isTrue();
+        assertThat(store.queuedBytes()).as("with its result").isEqualTo(440);
+        settle(c);
+        assertThat(store.task("old-done")).as("pushed out by the count cap").isEmpty();
+        assertThat(store.queuedBytes()).isZero();
+        assertThat(store.finishedBytes()).as("the old entry subtracted nothing").isEqualTo(440);
+        withRedis(this::assertCountersMatchTheTasks);
     }
 }

@@ -56,6 +56,12 @@ public abstract class RelayerStoreContract {
         store = newStore(new Retention(keep, max));
     }
 
+    /** Replaces {@link #store} with a fresh one keeping finished tasks a day, at most 1,000, at most {@code maxBytes}. */
+    protected void reopenWithBytes(long maxBytes) {
+        store.close();
+        store = newStore(new Retention(Duration.ofDays(1), 1_000, maxBytes));
+    }
+
     @BeforeEach
     void open() {
         store = newStore();
@@ -70,6 +76,38 @@ public abstract class RelayerStoreContract {
         return TaskRecord.pending(id, U256.of(escrow), ContractAddress.of(0xabc), JobSpec.of("echo", Map.of("a", "b"),
                 new byte[] {1, 2, 3}), SettlementMode.FLAT, TokenAmount.ofBaseUnits(1000), TokenAmount.ofBaseUnits(1000),
                 Tier.BASIC.defaultMultiplier(), Tier.BASIC, Optional.of("http://127.0.0.1:9/hook"), Optional.empty(), 1);
+    }
+
+    static final int KIB = 1024;
+
+    /** A PENDING task whose job carries {@code payloadBytes} bytes. */
+    static TaskRecord task(String id, long escrow, int payloadBytes) {
+        return TaskRecord.pending(id, U256.of(escrow), ContractAddress.of(0xabc), JobSpec.of("echo", Map.of(),
+                new byte[payloadBytes]), SettlementMode.FLAT, TokenAmount.ofBaseUnits(1000), TokenAmount.ofBaseUnits(1000),
+                Tier.BASIC.defaultMultiplier(), Tier.BASIC, Optional.empty(), Optional.empty(), 1);
+    }
+
+    static Completion completion(int resultBytes) {
+        return new Completion(ContractAddress.of(0x77), new byte[resultBytes], Felt.of(5),
+                new Signature(Felt.of(1), Felt.of(2)), Optional.empty(), Optional.empty(), 5);
+    }
+
+    /** A COMPLETED task of {@code payload} bytes with a result of {@code result} bytes. */
+    protected TaskRecord completedTask(String id, long escrow, int payload, int result) {
+        long now = clock.millis();
+        TaskRecord t = ((RelayerStore.Created) store.create(task(id, escrow, payload))).task();
+        TaskRecord a = t.assigned("n-" + id, now + 60_000, now);
+        assertThat(store.replace(t, a)).isTrue();
+        TaskRecord c = a.completed(completion(result), now);
+        assertThat(store.replace(a, c)).isTrue();
+        return c;
+    }
+
+    /** Settles a COMPLETED task now. */
+    protected TaskRecord settle(TaskRecord completed) {
+        TaskRecord s = completed.settled(Optional.empty(), clock.millis());
+        assertThat(store.replace(completed, s)).isTrue();
+        return s;
     }
 
     /** Creates, assigns to {@code node}, runs and completes a task: COMPLETED, not finished. */
@@ -369,6 +407,130 @@ public abstract class RelayerStoreContract {
         assertThat(store.task("hooked")).as("finished five minutes ago, past the retention and the cap").isEmpty();
         assertThat(store.task("fourth")).isPresent();
         assertThat(store.countByStatus()).containsEntry(TaskStatus.SETTLED, 4L);
+    }
+
+    // ---- byte budgets ----
+
+    @Test
+    void countsThePayloadOfTasksNotFinishedAndMovesItWithTheResultToTheFinishedOnFinishing() {
+        TaskRecord t = ((RelayerStore.Created) store.create(task("big", 1, 1000))).task();
+        assertThat(store.queuedBytes()).isEqualTo(1000);
+        TaskRecord a = t.assigned("n1", clock.millis() + 1_000, clock.millis());
+        assertThat(store.replace(t, a)).isTrue();
+        TaskRecord r = a.requeued("node lost", clock.millis());
+        assertThat(store.replace(a, r)).isTrue();
+        assertThat(store.queuedBytes()).as("moving between unfinished statuses").isEqualTo(1000);
+        TaskRecord c = r.completed(completion(300), clock.millis());
+        assertThat(store.replace(r, c)).isTrue();
+        assertThat(store.queuedBytes()).as("a completed task holds its result too").isEqualTo(1300);
+        assertThat(store.finishedBytes()).isZero();
+
+        settle(c);
+        TaskRecord other = ((RelayerStore.Created) store.create(task("other", 2, 50))).task();
+        assertThat(store.replace(other, other.failed("cancelled", clock.millis()))).isTrue();
+
+        assertThat(store.queuedBytes()).isZero();
+        assertThat(store.finishedBytes()).isEqualTo(1300 + 50);
+    }
+
+    @Test
+    void refusesATaskWhosePayloadWouldTakeTheQueuedBytesPastTheLimitAndStoresNothing() {
+        long limit = 1000;
+        assertThat(store.create(task("a", 1, 600), limit)).isInstanceOf(RelayerStore.Created.class);
+        assertThat(store.create(task("b", 2, 500), limit)).isEqualTo(new RelayerStore.Busy(600, 500, limit));
+        assertThat(store.task("b")).isEmpty();
+        assertThat(store.taskByEscrow(U256.of(2))).isEmpty();
+        assertThat(store.countByStatus()).containsEntry(TaskStatus.PENDING, 1L);
+        assertThat(store.queuedBytes()).isEqualTo(600);
+        assertThat(store.create(task("again", 1, 600), limit)).as("a duplicate escrow is answered as such")
+                .isInstanceOf(RelayerStore.Duplicate.class);
+        assertThat(store.create(task("fits", 3, 400), limit)).as("exactly up to the limit")
+                .isInstanceOf(RelayerStore.Created.class);
+        assertThat(store.queuedBytes()).isEqualTo(1000);
+
+        TaskRecord a = store.task("a").orElseThrow();
+        assertThat(store.replace(a, a.failed("cancelled", clock.millis()))).isTrue();
+        assertThat(store.queuedBytes()).isEqualTo(400);
+        assertThat(store.create(task("b", 2, 500), limit)).as("the failed task's bytes came free")
+                .isInstanceOf(RelayerStore.Created.class);
+        assertThat(store.queuedBytes()).isEqualTo(900);
+    }
+
+    @Test
+    void dropsTheOldestFinishedTasksWhenTheirBytesExceedTheBudget() {
+        reopenWithBytes(1024 * KIB);
+        List<TaskRecord> done = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            done.add(completedTask("t" + i, 10 + i, 300 * KIB, 100 * KIB));
+        }
+        assertThat(store.queuedBytes()).isEqualTo(4 * 400 * KIB);
+        // finished in the order 2, 0, 1, 3 (not the order they were created in), 400 KiB each
+        for (int i : new int[] {2, 0, 1}) {
+            clock.advance(Duration.ofSeconds(1));
+            settle(done.get(i));
+        }
+        assertThat(store.task("t2")).as("1200 KiB held, over 1024: the oldest-finished went").isEmpty();
+        assertThat(store.tasksByStatus(TaskStatus.SETTLED, 0, 10)).extracting(TaskRecord::id).containsExactly("t0", "t1");
+        assertThat(store.finishedBytes()).isEqualTo(800 * KIB);
+
+        clock.advance(Duration.ofSeconds(1));
+        settle(done.get(3));
+        assertThat(store.tasksByStatus(TaskStatus.SETTLED, 0, 10)).extracting(TaskRecord::id).containsExactly("t1", "t3");
+        assertThat(store.finishedBytes()).isEqualTo(800 * KIB);
+        assertThat(store.queuedBytes()).isZero();
+        assertThat(store.countByStatus()).containsEntry(TaskStatus.SETTLED, 4L);
+    }
+
+    @Test
+    void neverDropsForBytesTheTaskThatFinishedLastHoweverLarge() {
+        reopenWithBytes(1024 * KIB);
+        settle(completedTask("small", 1, 10, 10));
+        clock.advance(Duration.ofSeconds(1));
+        settle(completedTask("huge", 2, 1024 * KIB, 1024 * KIB));
+        assertThat(store.task("small")).isEmpty();
+        assertThat(store.task("huge")).as("the last one left").isPresent();
+        assertThat(store.finishedBytes()).isEqualTo(2048 * KIB);
+
+        clock.advance(Duration.ofSeconds(1));
+        settle(completedTask("next", 3, 10, 10));
+        assertThat(store.task("huge")).isEmpty();
+        assertThat(store.task("next")).isPresent();
+        assertThat(store.finishedBytes()).isEqualTo(20);
+    }
+
+    @Test
+    void aFinishedTaskWithAPendingWebhookIsHeldOverTheByteBudgetAndCountedUntilDropped() {
+        reopenWithBytes(1024 * KIB);
+        settle(completedTask("hooked", 1, 500 * KIB, 100 * KIB));
+        assertThat(store.addWebhook("hooked", clock.instant())).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        settle(completedTask("second", 2, 500 * KIB, 100 * KIB));
+
+        assertThat(store.task("hooked")).as("its webhook is pending").isPresent();
+        assertThat(store.task("second")).as("the last one left").isPresent();
+        assertThat(store.finishedBytes()).as("both are held").isEqualTo(1200 * KIB);
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(store.finishWebhook(store.claimWebhook("hooked", "a", LEASE).orElseThrow())).isTrue();
+        assertThat(store.task("hooked")).as("back among the finished, the oldest, over the budget").isEmpty();
+        assertThat(store.task("second")).isPresent();
+        assertThat(store.finishedBytes()).isEqualTo(600 * KIB);
+    }
+
+    @Test
+    void dropsByAgeSubtractExactlyWhatTheTasksAdded() {
+        reopenWith(Duration.ofSeconds(60), 1_000);
+        settle(completedTask("old1", 1, 700, 70));
+        TaskRecord f = ((RelayerStore.Created) store.create(task("old2", 2, 90))).task();
+        assertThat(store.replace(f, f.failed("cancelled", clock.millis()))).isTrue();
+        assertThat(store.finishedBytes()).isEqualTo(860);
+        clock.advance(Duration.ofSeconds(61));
+        settle(completedTask("new", 3, 5, 6));
+
+        assertThat(store.task("old1")).isEmpty();
+        assertThat(store.task("old2")).isEmpty();
+        assertThat(store.finishedBytes()).isEqualTo(11);
+        assertThat(store.queuedBytes()).isZero();
     }
 
     // ---- webhooks ----
