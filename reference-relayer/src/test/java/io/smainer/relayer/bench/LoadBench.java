@@ -39,7 +39,9 @@ public final class LoadBench {
      *     the relayer's flight recording; jfr_providers and jfr_demander for the other two), relayer (extra relayer settings, {@code ;}-separated),
      *     pin ({@code RELAYER_CPUS/HARNESS_CPUS}, such as {@code 0/1}: the relayer's JVM starts under {@code taskset} on
      *     the first CPU list, the providers' and the demander's on the second, so the relayer's own capacity is
-     *     measured rather than derived), connections
+     *     measured rather than derived), keep (a directory to keep each task's send-or-due and start times in, as
+     *     {@code sent.txt} and {@code started.txt}: {@code index micros} lines, to line the slow tasks up against a GC
+     *     log), connections
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
