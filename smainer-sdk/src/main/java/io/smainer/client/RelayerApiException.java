@@ -2,6 +2,8 @@ package io.smainer.client;
 
 import io.smainer.SmainerException;
 import io.smainer.protocol.Api;
+import java.time.Duration;
+import java.util.Optional;
 
 /** The relayer answered with an error: its HTTP status and its {@link Api.ErrorBody}. */
 public class RelayerApiException extends SmainerException {
@@ -9,15 +11,26 @@ public class RelayerApiException extends SmainerException {
 
     private final int status;
     private final transient Api.ErrorBody body;
+    private final transient Optional<Duration> retryAfter;
 
     /**
      * @param status the HTTP status
      * @param body the error body
      */
     public RelayerApiException(int status, Api.ErrorBody body) {
+        this(status, body, Optional.empty());
+    }
+
+    /**
+     * @param status the HTTP status
+     * @param body the error body
+     * @param retryAfter the relayer's {@code Retry-After}, when it sent one
+     */
+    public RelayerApiException(int status, Api.ErrorBody body, Optional<Duration> retryAfter) {
         super("relayer answered " + status + " " + body.error() + ": " + body.message());
         this.status = status;
         this.body = body;
+        this.retryAfter = retryAfter == null ? Optional.empty() : retryAfter;
     }
 
     /** @return the HTTP status, e.g. 402 when the escrow does not check out */
@@ -28,5 +41,16 @@ public class RelayerApiException extends SmainerException {
     /** @return the error body: a stable code, the message and the field to blame */
     public Api.ErrorBody body() {
         return body;
+    }
+
+    /**
+     * How long the relayer asked the client to wait before trying again: sent with 503 {@code relayer_busy}
+     * (its queue holds too many bytes) and 429 (a rate limit). {@link SmainerClient#submit} signs each call
+     * with a fresh nonce, so calling it again after the wait is a correct retry.
+     *
+     * @return the wait, when the relayer sent a {@code Retry-After} in seconds
+     */
+    public Optional<Duration> retryAfter() {
+        return retryAfter;
     }
 }

@@ -218,9 +218,15 @@ public final class SmainerClient implements AutoCloseable {
             } catch (ProtocolException e) {
                 err = new Api.ErrorBody("http_" + res.statusCode(), res.body(), Optional.empty());
             }
-            throw new RelayerApiException(res.statusCode(), err);
+            throw new RelayerApiException(res.statusCode(), err, retryAfter(res));
         }
         return CODEC.fromJson(res.body(), type);
+    }
+
+    /** A {@code Retry-After} in seconds; the HTTP-date form, which the relayer never sends, is ignored. */
+    private static Optional<Duration> retryAfter(HttpResponse<String> res) {
+        return res.headers().firstValue("Retry-After").filter(v -> v.trim().matches("[0-9]{1,9}"))
+                .map(v -> Duration.ofSeconds(Long.parseLong(v.trim())));
     }
 
     private static String encode(String s) {

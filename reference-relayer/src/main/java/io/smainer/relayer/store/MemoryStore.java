@@ -2,6 +2,7 @@ package io.smainer.relayer.store;
 
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
+import io.smainer.internal.Require;
 import io.smainer.protocol.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -122,8 +124,8 @@ public final class MemoryStore implements RelayerStore {
     private volatile boolean closed;
 
     private MemoryStore(Clock clock, Retention retention) {
-        this.clock = io.smainer.internal.Require.present("clock", clock);
-        io.smainer.internal.Require.present("retention", retention);
+        this.clock = Require.present("clock", clock);
+        Require.present("retention", retention);
         this.retentionMillis = retention.finishedForMillis();
         this.maxFinished = retention.maxFinished();
         this.maxFinishedBytes = retention.maxFinishedBytes();
@@ -311,7 +313,7 @@ public final class MemoryStore implements RelayerStore {
             counts.get(after.status()).increment();
         }
         if (after.status() == TaskStatus.ASSIGNED || after.status() == TaskStatus.RUNNING) {
-            after.nodeId().ifPresent(n -> byNode.computeIfAbsent(n, k -> new java.util.LinkedHashMap<>()).put(after.id(), true));
+            after.nodeId().ifPresent(n -> byNode.computeIfAbsent(n, k -> new LinkedHashMap<>()).put(after.id(), true));
         }
     }
 
@@ -529,7 +531,7 @@ public final class MemoryStore implements RelayerStore {
      */
     Map<String, Integer> sizes() {
         synchronized (lock) {
-            Map<String, Integer> out = new java.util.LinkedHashMap<>();
+            Map<String, Integer> out = new LinkedHashMap<>();
             out.put("tasks", tasks.size());
             out.put("byEscrow", byEscrow.size());
             int statuses = 0;

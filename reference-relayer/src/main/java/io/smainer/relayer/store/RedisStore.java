@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -382,7 +383,7 @@ public final class RedisStore implements RelayerStore {
     private final RedisCommands<String, String> redis;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final String channel;
-    private final Map<String, String> shas = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> shas = new ConcurrentHashMap<>();
     private final List<Consumer<Signal>> listeners = new CopyOnWriteArrayList<>();
     private final Object closeLock = new Object();
     private volatile boolean closed;

@@ -353,10 +353,16 @@ class RelayerIT {
         assertThat(error.error()).isEqualTo("relayer_busy");
         assertThat(error.message()).contains("limits.max_queued_bytes", "hold 614400 bytes", "task's 614400 bytes",
                 "limit of 1048576", "the nonce is unused");
+        assertThatThrownBy(() -> client.submit(b.taskId(), second)).as("the SDK client hands the wait on")
+                .isInstanceOfSatisfying(RelayerApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(503);
+                    assertThat(e.body().error()).isEqualTo("relayer_busy");
+                    assertThat(e.retryAfter()).contains(Duration.ofSeconds(5));
+                });
         assertThat(post("/tasks", requestA).statusCode()).as("the accepted request again: its task, not a new one")
                 .isEqualTo(200);
         assertThat(get("/stats").body()).contains("\"pending\":1");
-        assertThat(get("/metrics").body()).contains("smainer_tasks_refused_busy_total 1\n", "smainer_queued_bytes 614400\n",
+        assertThat(get("/metrics").body()).contains("smainer_tasks_refused_busy_total 2\n", "smainer_queued_bytes 614400\n",
                 "smainer_queued_bytes_limit 1048576\n", "smainer_finished_bytes 0\n");
 
         net.online(1, caps(2), TestProvider.Behaviour.HONEST);
@@ -368,7 +374,7 @@ class RelayerIT {
         String idB = CODEC.fromJson(taken.body(), Api.TaskCreated.class).taskId();
         assertThat(client.awaitResult(idB, Duration.ofSeconds(20)).result()).isEqualTo(bytesB);
         assertThat(get("/metrics").body()).contains("smainer_queued_bytes 0\n", "smainer_finished_bytes 2457600\n",
-                "smainer_tasks_refused_busy_total 1\n");
+                "smainer_tasks_refused_busy_total 2\n");
     }
 
     @Test
