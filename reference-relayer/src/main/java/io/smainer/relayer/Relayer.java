@@ -80,10 +80,7 @@ public final class Relayer implements AutoCloseable {
     private Relayer(Builder b) {
         this.config = Require.present("config", b.config);
         this.escrow = Require.present("escrow", b.escrow);
-        this.store = b.store != null ? b.store : config.redisUri()
-                .<RelayerStore>map(uri -> RedisStore.builder().uri(uri).prefix(config.redisPrefix()).clock(b.clock)
-                        .retention(config.retention()).build())
-                .orElseGet(() -> MemoryStore.create(b.clock, config.retention()));
+        this.store = b.store != null ? b.store : openStore(config, b.clock);
         this.ownsStore = b.store == null;
         this.clock = b.clock;
         this.crypto = b.crypto;
@@ -95,6 +92,20 @@ public final class Relayer implements AutoCloseable {
     /** @return a builder */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The store the settings name: Redis with {@code redis.uri}, else in memory; either with the settings' retention.
+     *
+     * @param config the settings
+     * @param clock the time nonces, leases and finished tasks expire by
+     * @return the store; the caller closes it
+     */
+    public static RelayerStore openStore(RelayerConfig config, Clock clock) {
+        return config.redisUri()
+                .<RelayerStore>map(uri -> RedisStore.builder().uri(uri).prefix(config.redisPrefix()).clock(clock)
+                        .retention(config.retention()).build())
+                .orElseGet(() -> MemoryStore.create(clock, config.retention()));
     }
 
     /**

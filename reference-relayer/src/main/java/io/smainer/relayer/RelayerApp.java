@@ -10,8 +10,6 @@ import io.smainer.relayer.intake.AccountCheckGate;
 import io.smainer.relayer.intake.AccountKeys;
 import io.smainer.relayer.intake.AccountSignatureCheck;
 import io.smainer.relayer.intake.ChainAccountKeys;
-import io.smainer.relayer.store.MemoryStore;
-import io.smainer.relayer.store.RedisStore;
 import io.smainer.relayer.store.RelayerStore;
 import java.net.URI;
 import java.time.Clock;
@@ -98,10 +96,7 @@ public final class RelayerApp implements AutoCloseable {
         RelayerStore store = null;
         Relayer relayer = null;
         try {
-            store = config.redisUri().isPresent()
-                    ? RedisStore.builder().uri(config.redisUri().get()).prefix(config.redisPrefix()).clock(clock)
-                            .retention(config.retention()).build()
-                    : MemoryStore.create(clock, config.retention());
+            store = Relayer.openStore(config, clock);
             relayer = Relayer.builder().config(config).escrow(escrow).store(store).clock(clock).crypto(crypto)
                     .accountKeys(keys).accountSignatures(accountSignatures).build();
             relayer.start();

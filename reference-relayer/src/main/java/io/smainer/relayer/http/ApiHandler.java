@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,7 +78,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final Map<String, LongSupplier> statsSources;
     private final long startedMillis;
     private final Map<Tier, Map.Entry<BasisPoints, Long>> multipliers = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.LongAdder refusedBusy;
+    private final LongAdder refusedBusy;
 
     /**
      * @param config settings (limits, API keys)
