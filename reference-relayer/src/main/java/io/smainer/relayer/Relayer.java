@@ -196,12 +196,24 @@ public final class Relayer implements AutoCloseable {
             close();
             throw new IllegalStateException("the relayer could not start: " + e.getMessage(), e);
         }
+        long prune = config.retention().pruneEvery().toMillis();
+        timers.scheduleWithFixedDelay(this::pruneFinished, prune, prune, TimeUnit.MILLISECONDS);
         scheduler.recover();
         settler.recover();
         webhooks.start(); // resumes the webhooks a previous run left pending in the store
         LOG.info("relayer {} listening on {}:{} (REST {}, WebSocket {}/ws)", config.name(), config.host(), port(),
                 ApiHandler.BASE, ApiHandler.BASE);
         return this;
+    }
+
+    /** The retention timer: the writes drop finished tasks too, but an idle relayer makes none. */
+    private void pruneFinished() {
+        try {
+            store.pruneFinished();
+        } catch (RuntimeException e) { // caught: a periodic task that throws is never run again
+            LOG.warn("could not drop the finished tasks past their retention (the next round tries again): {}",
+                    e.toString());
+        }
     }
 
     private void bind() {

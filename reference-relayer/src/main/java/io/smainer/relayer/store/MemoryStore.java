@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  * or whose payload and result bytes add up to more than {@link Retention#maxFinishedBytes()} (never the last one
  * left in the tree, so the task that just finished can be read, however large):
  * O(log n) a task, at most {@value #EVICT_BATCH} a write (each finish adds one, so a backlog drains), no
- * timer, no scan. A dropped task leaves every index: the task map, its status index, the sequence index, its
+ * scan; {@link #pruneFinished()} drains the same way for an idle relayer. A dropped task leaves every index: the task map, its status index, the sequence index, its
  * webhook record; the node index holds only ASSIGNED and RUNNING tasks, so a finished task is in none. The
  * counts of SETTLED and FAILED are cumulative (not decremented on dropping, see
  * {@link RelayerStore#countByStatus()}), so {@code /stats}, {@code smainer_tasks} and the load benchmark keep
@@ -242,6 +242,19 @@ public final class MemoryStore implements RelayerStore {
         } else {
             queuedBytes += b;
         }
+    }
+
+    @Override
+    public void pruneFinished() {
+        int left;
+        int before;
+        do { // a batch at a time, so writers wait at most one batch for the lock
+            synchronized (lock) {
+                before = finished.size();
+                dropFinished(clock.millis());
+                left = finished.size();
+            }
+        } while (left < before);
     }
 
     /**

@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * its escrow key stays and joins {@code ef}, trimmed to the count cap from the oldest (ZREMRANGEBYRANK): a
  * create on it answers {@link Retired}. A task whose webhook is pending when its turn comes leaves
  * {@code fin} and loses its expiry; the script that finishes the webhook puts it back with its original
- * finishing time. If no task finishes for a while, Redis's own expiry removes the task keys and the index
- * entries wait, bounded by the cap, for the next finish (readers skip ids whose key is gone).
+ * finishing time. If no task finishes for a while, Redis's own expiry removes the task keys, and the index
+ * entries and their bytes wait, bounded by the cap, for the next finish or {@link #pruneFinished()} (readers
+ * skip ids whose key is gone).
  *
  * <p>Bytes ({@link RelayerStore}): each task's hash records what it added to a sum, {@code qb} while it is not
  * finished and {@code fb} once it is, and the {@code fin} member repeats {@code fb}; every script that changes
@@ -70,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * task in one script: two relayers cannot jointly exceed the limit. A finished task's key may expire on its own
  * (PEXPIRE) while its bytes are still in {@code fbytes}: its {@code fin} member keeps them until the next
  * finishing write drops it, which subtracts the bytes the member records, so {@code fbytes} may read high for
- * a while after the key is gone, never for ever. Tasks stored before byte budgets have no {@code qb}: they count
+ * a while after the key is gone, until the next finishing write or {@link #pruneFinished()}. Tasks stored before byte budgets have no {@code qb}: they count
  * as 0 until their next change, which adds what they hold, and their old {@code fin} members subtract nothing.
  * Nothing is recomputed at start: the sums are in Redis with the tasks.
  *
@@ -151,6 +152,12 @@ public final class RedisStore implements RelayerStore {
               end
             end
             """.replace("PRUNE_BATCH", Integer.toString(PRUNE_BATCH));
+
+    /** ARGV: prefix, now millis, retention millis, cap, most finished bytes. Returns how many {@code fin} holds. */
+    private static final String PRUNE_NOW = PRUNE + """
+            prune(ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]))
+            return redis.call('ZCARD', ARGV[1] .. 'fin')
+            """;
 
     /**
      * ARGV: prefix, task, escrow, JSON, sequence, the task's bytes, the limit of {@code qbytes}. Returns {1, ''}
@@ -634,6 +641,17 @@ public final class RedisStore implements RelayerStore {
                 Long.toString(clock.millis()), Long.toString(retention.finishedForMillis()),
                 Integer.toString(retention.maxFinished()), Long.toString(retention.maxFinishedBytes()));
         return ok == 1L;
+    }
+
+    @Override
+    public void pruneFinished() {
+        long before = Long.MAX_VALUE;
+        long left;
+        while ((left = this.<Long>script(PRUNE_NOW, ScriptOutputType.INTEGER, prefix, Long.toString(clock.millis()),
+                Long.toString(retention.finishedForMillis()), Integer.toString(retention.maxFinished()),
+                Long.toString(retention.maxFinishedBytes()))) < before) {
+            before = left; // each script drops a bounded batch: Redis serves other clients between them
+        }
     }
 
     @Override

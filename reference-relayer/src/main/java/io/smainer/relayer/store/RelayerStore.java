@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  * {@link #recentTasks}) at least {@link Retention#finishedFor()} after it finished, unless more than
  * {@link Retention#maxFinished()} finished tasks are held, when the oldest-finished are dropped first; a task
  * whose webhook is still pending is held until the webhook is delivered or given up. Afterwards the task is
- * gone from every index: {@link #task} answers empty. Dropping happens in the write path (no sweep timer),
- * at a cost of O(log n) per task. The escrow guard outlives the task: an escrow whose FAILED task was dropped
+ * gone from every index: {@link #task} answers empty. Dropping happens in the write path, at a cost of
+ * O(log n) per task, and in {@link #pruneFinished()}, which the relayer calls on a timer so that an idle
+ * relayer lets go of old tasks too. The escrow guard outlives the task: an escrow whose FAILED task was dropped
  * still refuses a new task ({@link Retired}) for the next {@link Retention#maxFinished()} dropped FAILED tasks;
  * a SETTLED task's escrow is no longer CREATED on chain, which the intake refuses anyway.
  *
@@ -120,6 +121,15 @@ public interface RelayerStore extends AutoCloseable {
      *     holds included); with Redis, tasks whose key expired count until the next finishing write drops them
      */
     long finishedBytes();
+
+    /**
+     * Drops now what the writes would drop: finished tasks past {@link Retention#finishedFor()}, beyond
+     * {@link Retention#maxFinished()} or beyond {@link Retention#maxFinishedBytes()}, oldest-finished first, under
+     * the same rules (a task whose webhook is pending is held). Every finishing write does this for a bounded batch;
+     * this call drains everything that is due, in bounded batches, so a relayer that stops taking tasks still lets
+     * go of old payloads and results within one period of its timer.
+     */
+    void pruneFinished();
 
     /**
      * @param id a task id

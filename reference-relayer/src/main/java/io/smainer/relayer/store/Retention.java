@@ -9,7 +9,8 @@ import java.time.Duration;
  * {@link #finishedFor()} after they finished, unless more than {@link #maxFinished()} finished tasks are held,
  * or their payload and result bytes ({@link TaskRecord#heldBytes()}) add up to more than
  * {@link #maxFinishedBytes()}, when the oldest-finished go first (the one that finished last is never dropped
- * for bytes, so it can still be read). Tasks that are not finished are never dropped, whatever their age. The
+ * for bytes, so it can still be read). A running relayer drops a task at most about {@link #pruneEvery()} after
+ * its time, also when it is idle. Tasks that are not finished are never dropped, whatever their age. The
  * relayer's settings {@code store.finished_retention_seconds}, {@code store.max_finished_tasks} and
  * {@code store.max_finished_bytes}.
  *
@@ -36,6 +37,10 @@ public record Retention(Duration finishedFor, int maxFinished, long maxFinishedB
     public static final long MIN_FINISHED_BYTES = 1L << 20;
     /** The most {@link #maxFinishedBytes()}: 1 TiB. */
     public static final long MAX_FINISHED_BYTES = 1L << 40;
+    /** The shortest {@link #pruneEvery()}. */
+    public static final Duration MIN_PRUNE_EVERY = Duration.ofSeconds(1);
+    /** The longest {@link #pruneEvery()}. */
+    public static final Duration MAX_PRUNE_EVERY = Duration.ofMinutes(1);
     /** The defaults. */
     public static final Retention DEFAULT = new Retention(DEFAULT_FINISHED_FOR, DEFAULT_MAX_FINISHED,
             DEFAULT_MAX_FINISHED_BYTES);
@@ -58,6 +63,21 @@ public record Retention(Duration finishedFor, int maxFinished, long maxFinishedB
      */
     public Retention(Duration finishedFor, int maxFinished) {
         this(finishedFor, maxFinished, DEFAULT_MAX_FINISHED_BYTES);
+    }
+
+    /**
+     * How often a relayer calls {@link RelayerStore#pruneFinished()}, so that tasks go within about a tenth of
+     * {@link #finishedFor()} of their time even when no write comes: a tenth of it, at least a second and at most
+     * a minute.
+     *
+     * @return the period
+     */
+    public Duration pruneEvery() {
+        Duration tenth = finishedFor.dividedBy(10);
+        if (tenth.compareTo(MIN_PRUNE_EVERY) < 0) {
+            return MIN_PRUNE_EVERY;
+        }
+        return tenth.compareTo(MAX_PRUNE_EVERY) > 0 ? MAX_PRUNE_EVERY : tenth;
     }
 
     /** @return {@link #finishedFor()} in milliseconds, at least 1 */

@@ -327,6 +327,29 @@ class RelayerIT {
     }
 
     @Test
+    void anIdleRelayerLetsGoOfAFinishedTaskOnceItsRetentionIsOver() throws Exception {
+        start(Map.of("store.finished_retention_seconds", "1"));
+        net.online(1, caps(1), TestProvider.Behaviour.HONEST);
+        SmainerClient client = client();
+        JobSpec job = echo("brief");
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+        Api.TaskCreated t = client.submit(funded.taskId(), job);
+        assertThat(client.awaitResult(t.taskId(), Duration.ofSeconds(20)).result()).isEqualTo(job.payload());
+
+        // no task is sent or finished after this one: only the relayer's retention timer can drop it
+        Await.until(Duration.ofSeconds(10), () -> {
+            try {
+                return get("/tasks/" + t.taskId()).statusCode() == 404;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        },
+                () -> "task " + t.taskId() + " dropped about a second after it settled");
+        assertThat(get("/tasks/" + t.taskId()).body()).contains("store.finished_retention_seconds=1");
+        assertThat(get("/stats").body()).as("counts are cumulative").contains("\"settled\":1");
+    }
+
+    @Test
     void refusesATaskOverTheQueuedBytesLimitWith503BeforeStoringItAndTakesItOnceTheQueueSettles() throws Exception {
         start(Map.of("limits.max_queued_bytes", "1048576", "limits.max_body_bytes", "1048576",
                 "settlement.max_delay_millis", "100"));

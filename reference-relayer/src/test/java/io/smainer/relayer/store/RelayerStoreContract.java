@@ -533,6 +533,47 @@ public abstract class RelayerStoreContract {
         assertThat(store.queuedBytes()).isZero();
     }
 
+    @Test
+    void pruneFinishedDrainsEveryTaskPastTheRetentionWithNoFurtherWrite() {
+        reopenWith(Duration.ofSeconds(60), 1_000);
+        int n = 600; // more than one batch of the store's own (256 in memory, 64 in Redis)
+        for (int i = 0; i < n; i++) {
+            settle(completedTask("old" + i, 1 + i, 10, 5));
+        }
+        TaskRecord waiting = ((RelayerStore.Created) store.create(task("waiting", 10_000, 7))).task();
+        clock.advance(Duration.ofSeconds(59));
+        store.pruneFinished();
+        assertThat(store.task("old0")).as("59 s after it finished").isPresent();
+        assertThat(store.finishedBytes()).isEqualTo(15L * n);
+
+        clock.advance(Duration.ofSeconds(2));
+        store.pruneFinished();
+
+        assertThat(store.tasksByStatus(TaskStatus.SETTLED, 0, 10)).isEmpty();
+        assertThat(store.task("old0")).isEmpty();
+        assertThat(store.task("old" + (n - 1))).isEmpty();
+        assertThat(store.finishedBytes()).isZero();
+        assertThat(store.task("waiting")).as("not finished: kept whatever its age").contains(waiting);
+        assertThat(store.queuedBytes()).isEqualTo(7);
+        assertThat(store.countByStatus()).as("cumulative").containsEntry(TaskStatus.SETTLED, (long) n);
+    }
+
+    @Test
+    void pruneFinishedHoldsATaskWhoseWebhookIsPendingUntilTheWebhookIsDone() {
+        reopenWith(Duration.ofSeconds(60), 1_000);
+        settle(completedTask("hooked", 1, 10, 5));
+        assertThat(store.addWebhook("hooked", clock.instant())).isTrue();
+        clock.advance(Duration.ofSeconds(61));
+
+        store.pruneFinished();
+        assertThat(store.task("hooked")).as("its webhook is pending").isPresent();
+
+        assertThat(store.finishWebhook(store.claimWebhook("hooked", "a", LEASE).orElseThrow())).isTrue();
+        store.pruneFinished();
+        assertThat(store.task("hooked")).isEmpty();
+        assertThat(store.finishedBytes()).isZero();
+    }
+
     // ---- webhooks ----
 
     private static final Duration LEASE = Duration.ofSeconds(30);
