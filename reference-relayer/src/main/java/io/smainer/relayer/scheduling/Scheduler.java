@@ -25,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +76,12 @@ public final class Scheduler implements AutoCloseable {
      */
     private final TreeSet<Node> withRoom = new TreeSet<>(Scheduler::byPreference);
     private final Map<String, Deadlines.Handle> taskDeadlines = new HashMap<>();
+    /**
+     * Tasks assigned here and not yet accepted, as written by the assignment: {@link #accepted} moves one to
+     * RUNNING by compare-and-set on this record instead of reading it back. Serial executor only; an entry
+     * leaves when the task is accepted, released, failed, timed out or its node is lost.
+     */
+    private final Map<String, TaskRecord> assignedAs = new HashMap<>();
     private final AtomicBoolean dispatchQueued = new AtomicBoolean();
     private final AutoCloseable subscription;
     private volatile boolean closed;
@@ -145,7 +153,7 @@ public final class Scheduler implements AutoCloseable {
      * in here meanwhile. Then matches what is PENDING.
      */
     public void recover() {
-        serial.execute(() -> {
+        run(() -> {
             long now = clock.millis();
             for (TaskStatus s : List.of(TaskStatus.ASSIGNED, TaskStatus.RUNNING)) {
                 long after = 0;
@@ -174,7 +182,7 @@ public final class Scheduler implements AutoCloseable {
      * @param channel the connection
      */
     public void nodeOnline(NodeChannel channel) {
-        serial.execute(() -> {
+        run(() -> {
             long now = clock.millis();
             Node old = nodes.get(channel.nodeId());
             Node n;
@@ -226,7 +234,7 @@ public final class Scheduler implements AutoCloseable {
      * @param reason why
      */
     public void nodeClosed(NodeChannel channel, String reason) {
-        serial.execute(() -> {
+        run(() -> {
             Node n = nodes.get(channel.nodeId());
             if (n == null || n.channel != channel) {
                 return;
@@ -236,6 +244,7 @@ public final class Scheduler implements AutoCloseable {
             cancel(n.liveness);
             for (TaskRecord t : store.tasksOnNode(n.id())) {
                 cancel(taskDeadlines.remove(t.id()));
+                assignedAs.remove(t.id());
                 retryOrFail(t, "node " + n.id() + " lost: " + reason);
             }
             saveNode(n, false);
@@ -244,10 +253,37 @@ public final class Scheduler implements AutoCloseable {
         });
     }
 
+    /**
+     * Runs a state change on the serial executor: skipped once closed (the store may be closed by then), and a
+     * failure (the store unreachable, say) is logged rather than lost with the executor's thread.
+     */
+    private void run(Runnable change) {
+        if (closed) {
+            return;
+        }
+        try {
+            serial.execute(() -> {
+                if (closed) {
+                    return;
+                }
+                try {
+                    change.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("scheduler step failed (the task's deadline or the next event retries it): {}", e.toString());
+                    LOG.debug("scheduler step failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            if (!closed) {
+                throw e;
+            }
+        }
+    }
+
     /** Asks for matching; coalesces while one is queued. */
     public void requestDispatch() {
         if (!closed && dispatchQueued.compareAndSet(false, true)) {
-            serial.execute(() -> {
+            run(() -> {
                 dispatchQueued.set(false);
                 dispatch();
             });
@@ -261,14 +297,25 @@ public final class Scheduler implements AutoCloseable {
      * @param taskId the task
      */
     public void accepted(String nodeId, String taskId) {
-        serial.execute(() -> store.task(taskId).ifPresent(t -> {
-            if (t.status() == TaskStatus.ASSIGNED && t.nodeId().equals(Optional.of(nodeId))) {
-                TaskRecord next = t.running(clock.millis());
-                if (store.replace(t, next)) {
-                    store.publish(new Signal(taskId, TaskStatus.RUNNING));
-                }
+        run(() -> {
+            TaskRecord asAssigned = assignedAs.remove(taskId);
+            if (asAssigned != null && asAssigned.nodeId().equals(Optional.of(nodeId)) && toRunning(asAssigned)) {
+                return; // the record as this relayer assigned it was still current: no read needed
             }
-        }));
+            store.task(taskId).ifPresent(t -> {
+                if (t.status() == TaskStatus.ASSIGNED && t.nodeId().equals(Optional.of(nodeId))) {
+                    toRunning(t);
+                }
+            });
+        });
+    }
+
+    private boolean toRunning(TaskRecord t) {
+        if (!store.replace(t, t.running(clock.millis()))) {
+            return false;
+        }
+        store.publish(new Signal(t.id(), TaskStatus.RUNNING));
+        return true;
     }
 
     /**
@@ -278,8 +325,9 @@ public final class Scheduler implements AutoCloseable {
      * @param taskId the task
      */
     public void released(String nodeId, String taskId) {
-        serial.execute(() -> {
+        run(() -> {
             cancel(taskDeadlines.remove(taskId));
+            assignedAs.remove(taskId);
             Node n = nodes.get(nodeId);
             if (n != null) {
                 Long started = n.startedAt.remove(taskId);
@@ -307,7 +355,7 @@ public final class Scheduler implements AutoCloseable {
      * @param retryable true when another node might succeed
      */
     public void failed(String nodeId, String taskId, String reason, boolean retryable) {
-        serial.execute(() -> {
+        run(() -> {
             Optional<TaskRecord> found = store.task(taskId);
             if (found.isEmpty()) {
                 return;
@@ -318,6 +366,7 @@ public final class Scheduler implements AutoCloseable {
                 return;
             }
             cancel(taskDeadlines.remove(taskId));
+            assignedAs.remove(taskId);
             Node n = nodes.get(nodeId);
             if (n != null) {
                 free(n, taskId);
@@ -362,8 +411,9 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         long after = 0;
+        int size = Math.min(PAGE, freeSlots()); // most tasks fit the first node with room: read no more than can go
         while (true) {
-            List<TaskRecord> page = store.tasksByStatus(TaskStatus.PENDING, after, PAGE);
+            List<TaskRecord> page = store.tasksByStatus(TaskStatus.PENDING, after, size);
             for (TaskRecord t : page) {
                 after = t.seq();
                 Node n = pick(t);
@@ -374,10 +424,19 @@ public final class Scheduler implements AutoCloseable {
                     }
                 }
             }
-            if (page.size() < PAGE) {
+            if (page.size() < size) {
                 return;
             }
+            size = PAGE; // what was read did not fit the free nodes: look further
         }
+    }
+
+    private int freeSlots() {
+        int free = 0;
+        for (Node n : withRoom) {
+            free += n.caps().maxConcurrent() - n.running;
+        }
+        return free;
     }
 
     private boolean anyFree() {
@@ -434,6 +493,7 @@ public final class Scheduler implements AutoCloseable {
         n.running++;
         index(n);
         n.startedAt.put(t.id(), now);
+        assignedAs.put(t.id(), next);
         armDeadline(t.id(), next.attempts(), deadline);
         saveNode(n, true);
         store.publish(new Signal(t.id(), TaskStatus.ASSIGNED));
@@ -454,11 +514,12 @@ public final class Scheduler implements AutoCloseable {
 
     private void armDeadline(String taskId, int attempt, long atMillis) {
         cancel(taskDeadlines.put(taskId, deadlines.at(Instant.ofEpochMilli(atMillis),
-                () -> serial.execute(() -> onDeadline(taskId, attempt)))));
+                () -> run(() -> onDeadline(taskId, attempt)))));
     }
 
     private void onDeadline(String taskId, int attempt) {
         taskDeadlines.remove(taskId);
+        assignedAs.remove(taskId);
         if (closed) {
             return;
         }
@@ -522,7 +583,7 @@ public final class Scheduler implements AutoCloseable {
 
     private void armLiveness(Node n) {
         n.liveness = deadlines.at(Instant.ofEpochMilli(n.lastSeenMillis + offlineAfter.toMillis()),
-                () -> serial.execute(() -> checkLiveness(n)));
+                () -> run(() -> checkLiveness(n)));
     }
 
     private void checkLiveness(Node n) {
@@ -567,10 +628,18 @@ public final class Scheduler implements AutoCloseable {
         serial.execute(() -> {
             taskDeadlines.values().forEach(Scheduler::cancel);
             taskDeadlines.clear();
+            assignedAs.clear();
             nodes.values().forEach(n -> cancel(n.liveness));
         });
         if (ownedExecutor != null) {
             ownedExecutor.shutdown();
+            try { // the step in progress finishes before the caller closes the store under it
+                if (!ownedExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("a scheduler step was still running 5 s after close");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -2,11 +2,13 @@ package io.smainer.relayer.store;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -388,6 +390,8 @@ public final class RedisStore implements RelayerStore {
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisCommands<String, String> redis;
+    /** The same connection, for the writes nobody waits for ({@link #putNode}, {@link #publish}). */
+    private final RedisAsyncCommands<String, String> async;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final String channel;
     private final Map<String, String> shas = new ConcurrentHashMap<>();
@@ -431,6 +435,7 @@ public final class RedisStore implements RelayerStore {
         }
         this.connection = c;
         this.redis = c.sync();
+        this.async = c.async();
         this.pubSub = ps;
     }
 
@@ -568,7 +573,7 @@ public final class RedisStore implements RelayerStore {
 
     @Override
     public void putNode(NodeRecord node) {
-        redis.hset(prefix + "nodes", node.nodeId(), StoreCodec.nodeToJson(node));
+        unawaited(async.hset(prefix + "nodes", node.nodeId(), StoreCodec.nodeToJson(node)), "saving node " + node.nodeId());
     }
 
     @Override
@@ -672,7 +677,19 @@ public final class RedisStore implements RelayerStore {
         if (closed) {
             return;
         }
-        redis.publish(channel, signal.status().name() + " " + signal.taskId());
+        unawaited(async.publish(channel, signal.status().name() + " " + signal.taskId()), "publishing " + signal);
+    }
+
+    /**
+     * A write sent without waiting for its reply: the connection sends commands in order, so this store's later
+     * commands see it; only its failure is left to report.
+     */
+    private void unawaited(RedisFuture<?> sent, String what) {
+        sent.whenComplete((ok, e) -> {
+            if (e != null && !closed) {
+                LOG.warn("{} failed: {}", what, e.toString());
+            }
+        });
     }
 
     private void deliver(String message) {

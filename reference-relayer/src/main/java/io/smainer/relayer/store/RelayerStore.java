@@ -195,7 +195,9 @@ public interface RelayerStore extends AutoCloseable {
     boolean useNonce(String scope, Felt nonce, Instant expiresAt);
 
     /**
-     * Inserts or replaces a node.
+     * Inserts or replaces a node. The write may still be on its way when this returns (the Redis store does not
+     * wait for the reply): this store's later reads see it, another relayer's a moment later. A failure is
+     * logged; the next save of the node repeats it.
      *
      * @param node the node
      */
@@ -294,7 +296,8 @@ public interface RelayerStore extends AutoCloseable {
     }
 
     /**
-     * Tells every subscriber (in every relayer sharing this store) about a task.
+     * Tells every subscriber (in every relayer sharing this store) about a task. Like {@link #putNode}, it may
+     * return before the notice is sent; signals only prompt a look at the store, which holds the truth.
      *
      * @param signal the notice
      */

@@ -318,6 +318,32 @@ class SchedulerTest {
     }
 
     @Test
+    void aFreeSlotLooksPastEveryPendingTaskThatDoesNotFitIt() {
+        RecordingChannel n = new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(n);
+        for (int i = 0; i < 70; i++) { // more than a page of tasks no node here can run
+            submit("llm", Tier.BASIC, 0);
+        }
+        String echo = submit();
+        assertThat(n.assigned()).containsExactly(echo);
+    }
+
+    @Test
+    void acceptedLeavesATaskAloneThatChangedSinceItWasAssigned() {
+        RecordingChannel n = new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(n);
+        String t = submit();
+        TaskRecord assigned = task(t);
+        // another relayer sharing the store moved it on meanwhile (here: back to the queue)
+        assertThat(store.replace(assigned, assigned.requeued("moved elsewhere", clock.millis()))).isTrue();
+
+        scheduler.accepted("n", t);
+
+        assertThat(task(t).status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(task(t).version()).isEqualTo(assigned.version() + 1);
+    }
+
+    @Test
     void recoveryRequeuesInFlightTasksWhoseNodeDoesNotComeBack() {
         RecordingChannel n = new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo"));
         scheduler.nodeOnline(n);
