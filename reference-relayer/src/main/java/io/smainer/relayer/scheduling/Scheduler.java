@@ -299,10 +299,19 @@ public final class Scheduler implements AutoCloseable {
     public void accepted(String nodeId, String taskId) {
         run(() -> {
             TaskRecord asAssigned = assignedAs.remove(taskId);
-            if (asAssigned != null && asAssigned.nodeId().equals(Optional.of(nodeId)) && toRunning(asAssigned)) {
-                return; // the record as this relayer assigned it was still current: no read needed
+            if (asAssigned != null) {
+                // compare-and-set on the record as assigned here: when it fails the task has moved on (completed,
+                // failed, sent back), since only this relayer assigns to its nodes; either way no read is needed
+                if (asAssigned.nodeId().equals(Optional.of(nodeId))) {
+                    toRunning(asAssigned);
+                }
+                return;
             }
-            store.task(taskId).ifPresent(t -> {
+            Node n = nodes.get(nodeId);
+            if (n == null || !n.startedAt.containsKey(taskId)) {
+                return; // completed, failed or revoked before this step ran: nothing to move
+            }
+            store.task(taskId).ifPresent(t -> { // a task recovered after a restart: read what it is now
                 if (t.status() == TaskStatus.ASSIGNED && t.nodeId().equals(Optional.of(nodeId))) {
                     toRunning(t);
                 }

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smainer.InvalidFieldException;
 import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
+import io.smainer.crypto.Signature;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.Tier;
 import io.smainer.protocol.JobSpec;
@@ -15,6 +17,7 @@ import io.smainer.protocol.Messages;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.MutableClock;
+import io.smainer.relayer.store.Completion;
 import io.smainer.relayer.store.MemoryStore;
 import io.smainer.relayer.store.Signal;
 import io.smainer.relayer.store.TaskRecord;
@@ -357,6 +360,38 @@ class SchedulerTest {
         deadlines.advance(Duration.ofSeconds(31));
         assertThat(task(t).status()).isEqualTo(TaskStatus.PENDING);
         assertThat(task(t).error().orElseThrow()).contains("not connected");
+    }
+
+    @Test
+    void aTaskRecoveredAfterARestartIsAcceptedByItsNodeLoggingInAgain() {
+        RecordingChannel n = new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(n);
+        String t = submit();
+        scheduler.close();
+        // a new relayer process on the same store: it never assigned the task itself
+        scheduler = Scheduler.builder().store(store).deadlines(deadlines).executor(Runnable::run).build();
+        scheduler.recover();
+        scheduler.nodeOnline(new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo")));
+
+        scheduler.accepted("n", t);
+
+        assertThat(task(t).status()).isEqualTo(TaskStatus.RUNNING);
+    }
+
+    @Test
+    void anAcceptanceThatArrivesAfterTheCompletionChangesNothing() {
+        RecordingChannel n = new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(n);
+        String t = submit();
+        TaskRecord assigned = task(t);
+        TaskRecord completed = assigned.completed(new Completion(ContractAddress.of(0xe), new byte[] {7}, Felt.of(1),
+                new Signature(Felt.of(2), Felt.of(3)), Optional.empty(), Optional.empty(), clock.millis()), clock.millis());
+        assertThat(store.replace(assigned, completed)).isTrue();
+        scheduler.released("n", t);
+
+        scheduler.accepted("n", t);
+
+        assertThat(task(t)).isEqualTo(completed);
     }
 
     @Test
