@@ -241,8 +241,9 @@ public final class Settler implements AutoCloseable {
 
     private void settleIds(List<String> ids) {
         List<TaskRecord> toSend = new ArrayList<>();
-        for (String id : ids) {
-            Optional<TaskRecord> found = store.task(id);
+        List<TaskRecord> unmarked = new ArrayList<>();
+        List<TaskRecord> marked = new ArrayList<>();
+        for (Optional<TaskRecord> found : store.tasks(ids)) { // one round trip on Redis
             if (found.isEmpty() || found.get().status() != TaskStatus.COMPLETED) {
                 continue;
             }
@@ -260,10 +261,15 @@ public final class Settler implements AutoCloseable {
                 }
                 toSend.add(t);
             } else {
-                TaskRecord marked = t.settlingSent(clock.millis());
-                if (store.replace(t, marked)) {
-                    toSend.add(marked);
-                }
+                unmarked.add(t);
+                marked.add(t.settlingSent(clock.millis()));
+            }
+        }
+        // the marks are written before the transaction is sent, so a restart knows to ask the chain first
+        List<Boolean> done = store.replaceEach(unmarked, marked); // one round trip on Redis
+        for (int i = 0; i < done.size(); i++) {
+            if (done.get(i)) {
+                toSend.add(marked.get(i));
             }
         }
         if (!toSend.isEmpty()) {
@@ -287,8 +293,18 @@ public final class Settler implements AutoCloseable {
         }
         batches.increment();
         retryDelay = Duration.ofMillis(250);
+        Optional<Felt> hash = Optional.of(tx.hash());
+        List<TaskRecord> next = new ArrayList<>(batch.size());
         for (TaskRecord t : batch) {
-            markSettled(t, Optional.of(tx.hash()));
+            next.add(t.settled(hash, clock.millis()));
+        }
+        List<Boolean> done = store.replaceEach(batch, next); // one round trip on Redis
+        for (int i = 0; i < batch.size(); i++) {
+            if (done.get(i)) {
+                settledNow(next.get(i));
+            } else {
+                markSettled(batch.get(i), hash); // changed meanwhile: read it again
+            }
         }
         LOG.debug("settled {} tasks in {}", batch.size(), tx.hash());
     }
@@ -337,6 +353,12 @@ public final class Settler implements AutoCloseable {
                 c.effortScore().orElseThrow(), c.signature());
     }
 
+    private void settledNow(TaskRecord t) {
+        settled.increment();
+        store.publish(new Signal(t.id(), TaskStatus.SETTLED));
+        onSettled.accept(t);
+    }
+
     private void markSettled(TaskRecord read, Optional<Felt> tx) {
         TaskRecord t = read;
         for (int i = 0; i < 8; i++) {
@@ -345,9 +367,7 @@ public final class Settler implements AutoCloseable {
             }
             TaskRecord next = t.settled(tx, clock.millis());
             if (store.replace(t, next)) {
-                settled.increment();
-                store.publish(new Signal(t.id(), TaskStatus.SETTLED));
-                onSettled.accept(next);
+                settledNow(next);
                 return;
             }
             Optional<TaskRecord> again = store.task(t.id());

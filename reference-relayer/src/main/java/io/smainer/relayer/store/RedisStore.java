@@ -1,6 +1,7 @@
 package io.smainer.relayer.store;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -392,6 +394,7 @@ public final class RedisStore implements RelayerStore {
     private final RedisCommands<String, String> redis;
     /** The same connection, for the writes nobody waits for ({@link #putNode}, {@link #publish}). */
     private final RedisAsyncCommands<String, String> async;
+    private final Duration commandTimeout;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final String channel;
     private final Map<String, String> shas = new ConcurrentHashMap<>();
@@ -404,7 +407,8 @@ public final class RedisStore implements RelayerStore {
         this.retention = Require.present("retention", b.retention);
         this.prefix = Require.text("prefix", b.prefix, 128);
         RedisURI uri = RedisURI.create(Require.text("redis_uri", b.uri, 1024));
-        uri.setTimeout(Require.present("command_timeout", b.commandTimeout));
+        this.commandTimeout = Require.present("command_timeout", b.commandTimeout);
+        uri.setTimeout(commandTimeout);
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder().autoReconnect(true)
                 .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout)).build());
@@ -501,6 +505,54 @@ public final class RedisStore implements RelayerStore {
 
     @Override
     public boolean replace(TaskRecord current, TaskRecord next) {
+        Long done = script(REPLACE, ScriptOutputType.INTEGER, replaceArgs(current, next));
+        return done == 1L;
+    }
+
+    @Override
+    public List<Boolean> replaceEach(List<TaskRecord> current, List<TaskRecord> next) {
+        if (current.size() != next.size()) {
+            throw new IllegalArgumentException("replaceEach needs as many next versions as tasks: " + current.size()
+                    + " and " + next.size());
+        }
+        List<String[]> args = new ArrayList<>(current.size());
+        for (int i = 0; i < current.size(); i++) {
+            args.add(replaceArgs(current.get(i), next.get(i)));
+        }
+        String sha = shas.computeIfAbsent(REPLACE, redis::scriptLoad);
+        List<RedisFuture<Long>> sent = new ArrayList<>(args.size());
+        for (String[] a : args) {
+            sent.add(async.evalsha(sha, ScriptOutputType.INTEGER, new String[0], a));
+        }
+        List<Boolean> out = new ArrayList<>(args.size());
+        for (int i = 0; i < sent.size(); i++) {
+            Long done;
+            try {
+                done = LettuceFutures.awaitOrCancel(sent.get(i), commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RedisNoScriptException e) { // the server lost its scripts: this one did not run; load and run it
+                done = script(REPLACE, ScriptOutputType.INTEGER, args.get(i));
+            }
+            out.add(done == 1L);
+        }
+        return out;
+    }
+
+    @Override
+    public List<Optional<TaskRecord>> tasks(List<String> ids) {
+        List<RedisFuture<String>> sent = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            sent.add(async.hget(prefix + "t:" + id, "j"));
+        }
+        List<Optional<TaskRecord>> out = new ArrayList<>(ids.size());
+        for (RedisFuture<String> f : sent) {
+            String json = LettuceFutures.awaitOrCancel(f, commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            out.add(json == null ? Optional.empty() : Optional.of(StoreCodec.taskFromJson(json)));
+        }
+        return out;
+    }
+
+    /** ARGV of {@link #REPLACE}, after checking that {@code next} is {@code current}'s next version. */
+    private String[] replaceArgs(TaskRecord current, TaskRecord next) {
         if (!current.id().equals(next.id()) || next.version() != current.version() + 1 || next.seq() != current.seq()) {
             throw new IllegalArgumentException("replace needs the same task at the next version: " + current.id() + " v"
                     + current.version() + " -> " + next.id() + " v" + next.version());
@@ -508,13 +560,11 @@ public final class RedisStore implements RelayerStore {
         boolean inFlight = next.status() == TaskStatus.ASSIGNED || next.status() == TaskStatus.RUNNING;
         String node = inFlight ? next.nodeId().orElse("") : "";
         boolean last = next.status().isTerminal();
-        Long done = script(REPLACE, ScriptOutputType.INTEGER, prefix, next.id(), Long.toString(current.version()),
-                Long.toString(next.version()), next.status().name(), node, Long.toString(next.seq()),
-                StoreCodec.taskToJson(next), last ? Long.toString(clock.millis()) : "",
-                last ? escrowKey(next.escrowId()) : "", Long.toString(retention.finishedForMillis()),
-                Integer.toString(retention.maxFinished()), Long.toString(next.heldBytes()),
-                Long.toString(retention.maxFinishedBytes()));
-        return done == 1L;
+        return new String[] {prefix, next.id(), Long.toString(current.version()), Long.toString(next.version()),
+                next.status().name(), node, Long.toString(next.seq()), StoreCodec.taskToJson(next),
+                last ? Long.toString(clock.millis()) : "", last ? escrowKey(next.escrowId()) : "",
+                Long.toString(retention.finishedForMillis()), Integer.toString(retention.maxFinished()),
+                Long.toString(next.heldBytes()), Long.toString(retention.maxFinishedBytes())};
     }
 
     @Override
@@ -522,14 +572,14 @@ public final class RedisStore implements RelayerStore {
         if (max <= 0) {
             return List.of();
         }
-        return tasks(script(BY_STATUS, ScriptOutputType.MULTI, prefix, status.name(), Long.toString(afterSeq),
+        return decoded(script(BY_STATUS, ScriptOutputType.MULTI, prefix, status.name(), Long.toString(afterSeq),
                 Integer.toString(max)));
     }
 
     @Override
     public List<TaskRecord> tasksOnNode(String nodeId) {
         List<TaskRecord> out = new ArrayList<>();
-        for (TaskRecord t : tasks(script(ON_NODE, ScriptOutputType.MULTI, prefix, nodeId))) {
+        for (TaskRecord t : decoded(script(ON_NODE, ScriptOutputType.MULTI, prefix, nodeId))) {
             if ((t.status() == TaskStatus.ASSIGNED || t.status() == TaskStatus.RUNNING)
                     && t.nodeId().equals(Optional.of(nodeId))) {
                 out.add(t);
@@ -543,7 +593,7 @@ public final class RedisStore implements RelayerStore {
         if (max <= 0) {
             return List.of();
         }
-        return tasks(script(RECENT, ScriptOutputType.MULTI, prefix, Integer.toString(max)));
+        return decoded(script(RECENT, ScriptOutputType.MULTI, prefix, Integer.toString(max)));
     }
 
     @Override
@@ -769,7 +819,7 @@ public final class RedisStore implements RelayerStore {
         }
     }
 
-    private static List<TaskRecord> tasks(List<Object> jsons) {
+    private static List<TaskRecord> decoded(List<Object> jsons) {
         List<TaskRecord> out = new ArrayList<>(jsons.size());
         for (Object j : jsons) {
             out.add(StoreCodec.taskFromJson(text(j)));

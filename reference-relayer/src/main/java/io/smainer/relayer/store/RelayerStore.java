@@ -5,6 +5,7 @@ import io.smainer.chain.U256;
 import io.smainer.protocol.TaskStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -153,6 +154,40 @@ public interface RelayerStore extends AutoCloseable {
      * @return true when written; false when the task changed meanwhile (re-read and decide again)
      */
     boolean replace(TaskRecord current, TaskRecord next);
+
+    /**
+     * {@link #task} for several ids; the Redis store sends the reads together and waits once.
+     *
+     * @param ids task ids
+     * @return for each id, in order, its task or empty
+     */
+    default List<Optional<TaskRecord>> tasks(List<String> ids) {
+        List<Optional<TaskRecord>> out = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            out.add(task(id));
+        }
+        return out;
+    }
+
+    /**
+     * {@link #replace} for several tasks, each on its own: some may succeed and others not, exactly as the same
+     * calls one after another would; the Redis store sends them together and waits once.
+     *
+     * @param current each task as read
+     * @param next each one's next version, in the same order
+     * @return for each pair, in order, true when it was replaced
+     */
+    default List<Boolean> replaceEach(List<TaskRecord> current, List<TaskRecord> next) {
+        if (current.size() != next.size()) {
+            throw new IllegalArgumentException("replaceEach needs as many next versions as tasks: " + current.size()
+                    + " and " + next.size());
+        }
+        List<Boolean> out = new ArrayList<>(current.size());
+        for (int i = 0; i < current.size(); i++) {
+            out.add(replace(current.get(i), next.get(i)));
+        }
+        return out;
+    }
 
     /**
      * @param status a status

@@ -293,6 +293,33 @@ public abstract class RelayerStoreContract {
         assertThat(StoreCodec.taskFromJson(StoreCodec.taskToJson(v2))).isEqualTo(v2);
     }
 
+    @Test
+    void readsSeveralTasksAtOnceInOrderWithNothingForAnUnknownId() {
+        TaskRecord a = ((RelayerStore.Created) store.create(task("a", 1))).task();
+        TaskRecord b = ((RelayerStore.Created) store.create(task("b", 2))).task();
+
+        assertThat(store.tasks(List.of("b", "nope", "a"))).containsExactly(Optional.of(b), Optional.empty(), Optional.of(a));
+        assertThat(store.tasks(List.of())).isEmpty();
+    }
+
+    @Test
+    void replaceEachReplacesEachTaskOnItsOwnAsSeparateCallsWould() {
+        TaskRecord a = ((RelayerStore.Created) store.create(task("a", 1))).task();
+        TaskRecord b = ((RelayerStore.Created) store.create(task("b", 2))).task();
+        TaskRecord bMoved = b.assigned("elsewhere", clock.millis() + 60_000, clock.millis());
+        assertThat(store.replace(b, bMoved)).isTrue(); // b changed since it was read
+        TaskRecord aNext = a.assigned("n1", clock.millis() + 60_000, clock.millis());
+        TaskRecord bNext = b.assigned("n1", clock.millis() + 60_000, clock.millis());
+
+        assertThat(store.replaceEach(List.of(a, b), List.of(aNext, bNext))).containsExactly(true, false);
+
+        assertThat(store.task("a")).contains(aNext);
+        assertThat(store.task("b")).contains(bMoved);
+        assertThat(store.tasksOnNode("n1")).extracting(TaskRecord::id).containsExactly("a");
+        assertThat(store.replaceEach(List.of(), List.of())).isEmpty();
+        assertThatThrownBy(() -> store.replaceEach(List.of(aNext), List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
     // ---- retention of finished tasks ----
 
     @Test
