@@ -57,13 +57,26 @@ public final class RedisServer implements AutoCloseable {
      * @throws IOException when it cannot start or does not answer in time
      */
     public static RedisServer start() throws IOException {
+        return start(false);
+    }
+
+    /**
+     * Starts a server on a free loopback port and waits until it answers PING.
+     *
+     * @param appendOnly true for the persistence a deployment would use (append-only file, fsync every second),
+     *     false for none
+     * @return the running server
+     * @throws IOException when it cannot start or does not answer in time
+     */
+    public static RedisServer start(boolean appendOnly) throws IOException {
         Path exe = executable().orElseThrow(() -> new IOException("redis-server is not on the PATH"));
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
             Path dir = Files.createTempDirectory("redis-test-");
             Process p = new ProcessBuilder(exe.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "yes")
+                    "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "everysec",
+                    "--dir", dir.toString(), "--protected-mode", "yes")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
             RedisServer server = new RedisServer(p, dir, port);
             try {
@@ -85,6 +98,20 @@ public final class RedisServer implements AutoCloseable {
     /** @return a Lettuce URI for it */
     public String uri() {
         return "redis://127.0.0.1:" + port + "/0";
+    }
+
+    /**
+     * @return the CPU time the server process has used (user and system), from {@code /proc/<pid>/stat} at
+     *     100 ticks a second; 0 where there is no {@code /proc}
+     */
+    public double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime (fields 14 and 15)
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** @return true while the process runs */

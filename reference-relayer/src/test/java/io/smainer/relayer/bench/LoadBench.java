@@ -1,6 +1,7 @@
 package io.smainer.relayer.bench;
 
 import io.smainer.relayer.ChildJvm;
+import io.smainer.relayer.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,8 @@ public final class LoadBench {
      *     the first CPU list, the providers' and the demander's on the second, so the relayer's own capacity is
      *     measured rather than derived), keep (a directory to keep each task's send-or-due and start times in, as
      *     {@code sent.txt} and {@code started.txt}: {@code index micros} lines, to line the slow tasks up against a GC
-     *     log), connections
+     *     log), store ({@code redis}: the relayer keeps its state in a {@code redis-server} the benchmark starts on
+     *     the same machine, append-only with an fsync every second, and reports its CPU per task too), connections
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
@@ -146,7 +148,18 @@ public final class LoadBench {
         List<String> relayerArgs = new ArrayList<>(List.of(Integer.toString(tasks), Integer.toString(providers),
                 Integer.toString(demanders), "0"));
         relayerArgs.addAll(relayerSettings(o));
-        try (ChildJvm relayer = ChildJvm.start("relayer", launcher(o, true), relayerJvm(o), BenchRelayer.class, relayerArgs,
+        RedisServer redis = null;
+        if (o.containsKey("store")) {
+            if (!o.get("store").equals("redis")) {
+                throw new IllegalArgumentException("store: expected redis (or no store= for the memory store), got '"
+                        + o.get("store") + "'");
+            }
+            // a redis-server of its own, persisting as a deployment would (append-only, fsync every second)
+            redis = RedisServer.start(true);
+            relayerArgs.add("redis.uri=" + redis.uri());
+        }
+        double redisReady = 0;
+        try (RedisServer closeRedis = redis; ChildJvm relayer = ChildJvm.start("relayer", launcher(o, true), relayerJvm(o), BenchRelayer.class, relayerArgs,
                 System.out)) {
             String relayerReady = relayer.awaitLine(Duration.ofMinutes(3), l -> l.startsWith("READY"));
             String port = ChildJvm.field(relayerReady, "port").orElseThrow();
@@ -165,6 +178,7 @@ public final class LoadBench {
                         signed = demand.awaitLine(Duration.ofMinutes(4), l -> l.startsWith("DEMAND warm"));
                         relayer.send("CPU");
                         relayerReady = relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("CPU"));
+                        redisReady = redis == null ? 0 : redis.cpuSeconds();
                         provs.send("CPU");
                         providersReady = provs.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("CPU"));
                         demand.send("GO");
@@ -180,6 +194,7 @@ public final class LoadBench {
                     String relayerThreads = relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("THREADS"));
                     String relayerFinal = relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("FINAL"));
                     relayer.awaitExit(Duration.ofSeconds(30));
+                    double redisCpu = redis == null ? 0 : redis.cpuSeconds() - redisReady;
                     int measured = tasks - warmup;
                     report(tasks, warmup, providers, concurrency, demanders, inFlight, o.getOrDefault("rate", "max"), result,
                             sentFile, startedFile);
@@ -191,7 +206,7 @@ public final class LoadBench {
                     double relayerCpu = cpu(relayerFinal) - cpu(relayerReady);
                     double chainCpu = chainCpu(relayerFinal) - chainCpu(relayerReady);
                     cpuReport(measured, relayerCpu - chainCpu, chainCpu, cpu(providersDone) - cpu(providersReady),
-                            cpu(result) - cpu(signed));
+                            cpu(result) - cpu(signed), redis == null ? -1 : redisCpu);
                     System.out.printf("  of which in the kernel (ms per task): relayer %.3f, providers %.3f, demander %.3f%n",
                             (sys(relayerFinal) - sys(relayerReady)) * 1e3 / measured,
                             (sys(providersDone) - sys(providersReady)) * 1e3 / measured,
@@ -265,11 +280,13 @@ public final class LoadBench {
      * CPU per task of each process over the run (each process's own CPU-time counter; the relayer's calls
      * into the in-process ledger measured per thread), and what the relayer's share alone implies.
      */
-    private static void cpuReport(int tasks, double relayer, double chain, double providers, double demander) {
+    private static void cpuReport(int tasks, double relayer, double chain, double providers, double demander,
+            double redis) {
         double perTask = 1e3 / tasks;
-        double total = relayer + chain + providers + demander;
-        System.out.printf("  CPU per task (ms): relayer %.3f, in-process chain (ledger) %.3f, providers %.3f, demander %.3f;"
-                + " all %.3f%n", relayer * perTask, chain * perTask, providers * perTask, demander * perTask, total * perTask);
+        double total = relayer + chain + providers + demander + Math.max(0, redis);
+        System.out.printf("  CPU per task (ms): relayer %.3f, in-process chain (ledger) %.3f, providers %.3f, demander %.3f%s;"
+                + " all %.3f%n", relayer * perTask, chain * perTask, providers * perTask, demander * perTask,
+                redis < 0 ? "" : String.format(", redis-server %.3f", redis * perTask), total * perTask);
         System.out.printf("  derived, not measured: the relayer's own CPU per task would let %d cores carry about %.0f"
                 + " tasks/s if the chain, providers and demanders ran elsewhere%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().availableProcessors() * tasks / relayer);
