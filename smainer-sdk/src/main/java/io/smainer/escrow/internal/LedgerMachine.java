@@ -90,8 +90,8 @@ public final class LedgerMachine {
     // chain
     long blockNumber;
     final Map<ContractAddress, BigInteger> nonces = new HashMap<>();
-    final List<LedgerTransaction> transactions = new ArrayList<>();
-    final Map<Felt, LedgerTransaction> byHash = new HashMap<>();
+    /** Every transaction, kept compactly; see {@link LedgerHistory}. */
+    final LedgerHistory history = new LedgerHistory(this::isAccount);
 
     // the transaction in progress
     private Deque<Runnable> undo;
@@ -141,7 +141,7 @@ public final class LedgerMachine {
     public LedgerTransaction execute(ContractAddress sender, List<ContractCall> calls, Optional<Felt> hash) {
         long block = blockNumber + 1;
         Felt txHash = hash.orElseGet(() -> derivedHash(sender, block));
-        if (byHash.containsKey(txHash)) {
+        if (history.contains(txHash)) {
             throw new InvalidFieldException("transaction_hash", "a hash not used before", txHash);
         }
         Optional<String> reason = run(sender, calls, true).reason;
@@ -156,9 +156,13 @@ public final class LedgerMachine {
         blockNumber = block;
         nonces.merge(sender, BigInteger.ONE, BigInteger::add);
         LedgerTransaction tx = new LedgerTransaction(txHash, sender, block, clock.instant(), reason, events);
-        transactions.add(tx);
-        byHash.put(txHash, tx);
+        history.add(tx);
         return tx;
+    }
+
+    /** Whether a felt is the address of an account with a token balance: the history keeps those once. */
+    private boolean isAccount(Felt f) {
+        return f.value().compareTo(ContractAddress.BOUND) < 0 && balances.containsKey(new ContractAddress(f));
     }
 
     /**
@@ -823,7 +827,7 @@ public final class LedgerMachine {
      * @return the transaction
      */
     public Optional<LedgerTransaction> transaction(Felt hash) {
-        return Optional.ofNullable(byHash.get(hash));
+        return history.byHash(hash);
     }
 
     /**
@@ -831,10 +835,10 @@ public final class LedgerMachine {
      * @return its transaction
      */
     public Optional<LedgerTransaction> transactionInBlock(long block) {
-        if (block < 1 || block > transactions.size()) {
+        if (block < 1 || block > history.size()) {
             return Optional.empty();
         }
-        return Optional.of(transactions.get((int) (block - 1)));
+        return Optional.of(history.transaction((int) (block - 1)));
     }
 
     /**
@@ -850,41 +854,7 @@ public final class LedgerMachine {
      */
     public List<ChainEvent> events(long fromBlock, long toBlock, Optional<ContractAddress> from, List<List<Felt>> keys,
             int skip, int max) {
-        List<ChainEvent> out = new ArrayList<>();
-        long last = Math.min(toBlock, blockNumber);
-        int skipped = 0;
-        for (long b = Math.max(1, fromBlock); b <= last && out.size() < max; b++) {
-            for (ChainEvent e : transactions.get((int) (b - 1)).events()) {
-                if (from.isPresent() && !from.get().equals(e.from())) {
-                    continue;
-                }
-                if (!keysMatch(keys, e.keys())) {
-                    continue;
-                }
-                if (skipped < skip) {
-                    skipped++;
-                    continue;
-                }
-                if (out.size() >= max) {
-                    break;
-                }
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    private static boolean keysMatch(List<List<Felt>> filter, List<Felt> keys) {
-        for (int i = 0; i < filter.size(); i++) {
-            List<Felt> accepted = filter.get(i);
-            if (accepted.isEmpty()) {
-                continue;
-            }
-            if (i >= keys.size() || !accepted.contains(keys.get(i))) {
-                return false;
-            }
-        }
-        return true;
+        return history.events(fromBlock, Math.min(toBlock, blockNumber), from, keys, skip, max);
     }
 
     // ------------------------------------------------------------------ encoding helpers

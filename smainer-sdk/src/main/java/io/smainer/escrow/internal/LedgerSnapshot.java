@@ -93,7 +93,8 @@ public final class LedgerSnapshot {
         o.add("nonces", map(m.nonces, ContractAddress::hex, BigInteger::toString));
         o.addProperty("block_number", m.blockNumber);
         JsonArray txs = new JsonArray();
-        for (LedgerTransaction tx : m.transactions) {
+        for (int row = 0; row < m.history.size(); row++) {
+            LedgerTransaction tx = m.history.transaction(row);
             JsonObject j = new JsonObject();
             j.addProperty("hash", tx.hash().hex());
             j.addProperty("sender", tx.sender().hex());
@@ -182,12 +183,11 @@ public final class LedgerSnapshot {
                 LedgerTransaction tx = new LedgerTransaction(hash, addr(t, "sender"), block,
                         Instant.parse(t.get("timestamp").getAsString()),
                         Optional.ofNullable(t.get("revert_reason")).map(JsonElement::getAsString), events);
-                m.transactions.add(tx);
-                m.byHash.put(hash, tx);
+                m.history.add(tx);
             }
-            if (m.transactions.size() != m.blockNumber) {
+            if (m.history.size() != m.blockNumber) {
                 throw new InvalidFieldException("transactions", m.blockNumber + " transactions, one per block",
-                        m.transactions.size());
+                        m.history.size());
             }
             return m;
         } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException
