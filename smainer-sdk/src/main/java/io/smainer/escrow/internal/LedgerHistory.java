@@ -29,6 +29,10 @@ import java.util.function.Predicate;
  * so amounts and task ids take a few bytes. A felt may be inline in older events and in the table in newer
  * ones (an address that got its first balance later); the filters accept both forms.
  *
+ * <p>The latest {@value #DEFAULT_RECENT} transactions are also kept as the objects they came as (bounded: a
+ * few hundred kilobytes at most in practice), so that a poller reading the tail of the chain, or a receipt
+ * asked for just after its transaction, costs what it did before; older ones are decoded when read.
+ *
  * <p>Event bytes of a transaction: {@code varint count}, then per event {@code varint length} of the rest
  * of the event, the emitter, {@code varint keys}, the keys, {@code varint data}, the data. A felt is a tag
  * byte: {@code 0..32} inline with that many bytes following; {@code 0x80 | i} table entry {@code i < 128};
@@ -43,6 +47,8 @@ final class LedgerHistory {
     private static final int TAG_WIDE_REF = 0x40;
     private static final int TAG_REF = 0x80;
     private static final int MAX_INLINE = 32;
+    /** How many of the latest transactions are also kept as objects, unless told: the tail a poller reads. */
+    static final int DEFAULT_RECENT = 128;
 
     /** One page of transaction rows. */
     private static final class Page {
@@ -62,6 +68,8 @@ final class LedgerHistory {
     // the rows
     private final List<Page> pages = new ArrayList<>();
     private final Map<Integer, String> revertReasons = new HashMap<>();
+    private final int recentCount;
+    private final LedgerTransaction[] recent;
     private int size;
     // hash -> row + 1, open addressing, at most half full
     private int[] slots = new int[1024];
@@ -77,7 +85,17 @@ final class LedgerHistory {
      *     entry; read at the time a transaction is added
      */
     LedgerHistory(Predicate<Felt> account) {
+        this(account, DEFAULT_RECENT);
+    }
+
+    /**
+     * @param account as above
+     * @param recentCount how many of the latest transactions to keep as objects too (0: none, every read decodes)
+     */
+    LedgerHistory(Predicate<Felt> account, int recentCount) {
         this.account = account;
+        this.recentCount = recentCount;
+        this.recent = new LedgerTransaction[Math.max(1, recentCount)];
     }
 
     /** @return how many transactions are kept */
@@ -117,7 +135,10 @@ final class LedgerHistory {
         p.nanos[at] = tx.timestamp().getNano();
         p.sender[at] = intern(tx.sender().felt());
         tx.revertReason().ifPresent(r -> revertReasons.put(row, r));
-        p.events[at] = tx.events().isEmpty() ? -1 : append(encode(tx.events()));
+        p.events[at] = tx.events().isEmpty() ? -1 : append(encode(tx));
+        if (recentCount > 0) {
+            recent[row % recentCount] = tx;
+        }
         size++;
         if (size * 2 > slots.length) {
             rehash(slots.length * 2); // takes the new row with the others
@@ -140,6 +161,10 @@ final class LedgerHistory {
      * @return the transaction, with its events
      */
     LedgerTransaction transaction(int row) {
+        LedgerTransaction cached = recent(row);
+        if (cached != null) {
+            return cached;
+        }
         Page p = pages.get(row >>> PAGE_BITS);
         int at = row & (PAGE - 1);
         Felt hash = felt(p.hash, 4 * at);
@@ -170,6 +195,11 @@ final class LedgerHistory {
         }
         return new LedgerTransaction(hash, address(p.sender[at]), block,
                 Instant.ofEpochSecond(p.seconds[at], p.nanos[at]), Optional.ofNullable(revertReasons.get(row)), events);
+    }
+
+    /** @return the transaction of a row when it is among the latest kept as objects, else null */
+    private LedgerTransaction recent(int row) {
+        return row >= size - recentCount ? recent[row % recentCount] : null;
     }
 
     /**
@@ -204,6 +234,23 @@ final class LedgerHistory {
         int[] perEmitter = new int[16];
         for (long b = Math.max(1, fromBlock); b <= last && found.size() < max; b++) {
             int row = (int) (b - 1);
+            LedgerTransaction cached = recent(row);
+            if (cached != null) {
+                for (ChainEvent e : cached.events()) {
+                    if (found.size() >= max) {
+                        break;
+                    }
+                    if (from.isPresent() && !from.get().equals(e.from()) || !keysMatch(keys, e.keys())) {
+                        continue;
+                    }
+                    if (skipped < skip) {
+                        skipped++;
+                        continue;
+                    }
+                    found.add(e);
+                }
+                continue;
+            }
             Page p = pages.get(row >>> PAGE_BITS);
             int at = row & (PAGE - 1);
             if (p.events[at] < 0) {
@@ -260,6 +307,16 @@ final class LedgerHistory {
         return found;
     }
 
+    private static boolean keysMatch(List<List<Felt>> filter, List<Felt> keys) {
+        for (int i = 0; i < filter.size(); i++) {
+            List<Felt> accepted = filter.get(i);
+            if (!accepted.isEmpty() && (i >= keys.size() || !accepted.contains(keys.get(i)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private boolean keysMatch(Reader r, Matcher[] matchers) {
         if (matchers.length == 0) {
             return true;
@@ -314,13 +371,31 @@ final class LedgerHistory {
 
     // ------------------------------------------------------------------ encoding
 
-    private byte[] encode(List<ChainEvent> events) {
+    /** Encodes a transaction's events, checking that they are numbered as the history will number them. */
+    private byte[] encode(LedgerTransaction tx) {
+        List<ChainEvent> events = tx.events();
         outLen = 0;
         writeVarint(events.size());
         byte[] body = new byte[0];
+        int[] perEmitter = new int[events.size() * 2];
+        int emitters = 0;
         for (ChainEvent e : events) {
+            int emitter = intern(e.from().felt());
+            int seen = 0;
+            while (seen < emitters && perEmitter[2 * seen] != emitter) {
+                seen++;
+            }
+            if (seen == emitters) {
+                perEmitter[2 * seen] = emitter;
+                emitters++;
+            }
+            int index = perEmitter[2 * seen + 1]++;
+            if (e.index() != index || e.block() != tx.block() || !e.txHash().equals(tx.hash())) {
+                throw new InvalidFieldException("events", "events of the transaction's block and hash, numbered from 0 "
+                        + "per emitter", e);
+            }
             int start = outLen;
-            writeRef(intern(e.from().felt()));
+            writeRef(emitter);
             writeVarint(e.keys().size());
             for (int k = 0; k < e.keys().size(); k++) {
                 writeFelt(e.keys().get(k), k == 0);
@@ -500,7 +575,7 @@ final class LedgerHistory {
             Felt f;
             if (tag == 0) {
                 f = Felt.ZERO;
-            } else if (tag < 8) {
+            } else if (tag < 8 || tag == 8 && buf[pos] >= 0) {
                 long x = 0;
                 for (int i = 0; i < tag; i++) {
                     x = x << 8 | (buf[pos + i] & 0xff);

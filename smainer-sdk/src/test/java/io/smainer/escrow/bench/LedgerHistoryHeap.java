@@ -33,7 +33,7 @@ import java.util.Random;
  * difference is what the history costs. Then times {@code events()} reads over that history: every contract
  * event through {@code Escrow.eventsAfter} (what the local demo reads), one selector over all blocks (the
  * test node's keyed {@code starknet_getEvents}), and a poll of the last 100 blocks. {@code java ...
- * LedgerHistoryHeap [N]} (default 20,000); run with {@code -Xmx1g -XX:+UseG1GC}. A figure, not a test:
+ * LedgerHistoryHeap [N]} (default 20,000, after a discarded warm-up of N/4); run with {@code -Xmx1g -XX:+UseG1GC}. A figure, not a test:
  * docs/benchmarks.md quotes it.
  */
 public final class LedgerHistoryHeap {
@@ -49,6 +49,13 @@ public final class LedgerHistoryHeap {
      */
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        System.out.printf("ledger history heap: %s, %d cores, crypto %s%n", System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), CRYPTO.name());
+        run(Math.max(BATCH, n / 4), false); // warm-up: the JIT compiles, the crypto's tables fill; discarded
+        run(n, true);
+    }
+
+    private static void run(int n, boolean print) throws Exception {
         Random random = new Random(42);
         ContractAddress owner = address(random);
         ContractAddress relayerAccount = address(random);
@@ -98,10 +105,14 @@ public final class LedgerHistoryHeap {
         }
         long blocks = ledger.blockNumber();
         long events = ledger.events(0, blocks, Optional.empty(), List.of(), 0, Integer.MAX_VALUE).size();
+        if (!print) {
+            readEvents(ledger, relayer, blocks, false);
+            return;
+        }
         System.out.printf("LEDGER tasks=%d blocks=%d events=%d (%.2f a task) | createTask %.1f us, settle %.1f us a"
                 + " task (receipt checks included)%n", n, blocks, events, events / (double) n, createNanos / 1e3 / n,
                 settleNanos / 1e3 / n);
-        readEvents(ledger, relayer, blocks);
+        readEvents(ledger, relayer, blocks, true);
         long withLedger = usedAfterGc();
         dropHistory(ledger);
         long withoutHistory = usedAfterGc();
@@ -113,7 +124,7 @@ public final class LedgerHistoryHeap {
         }
     }
 
-    private static void readEvents(Ledger ledger, Escrow relayer, long blocks) {
+    private static void readEvents(Ledger ledger, Escrow relayer, long blocks, boolean print) {
         for (int round = 0; round < 4; round++) {
             long t0 = System.nanoTime();
             int all = relayer.eventsAfter(EventCursor.START).size();
@@ -128,7 +139,7 @@ public final class LedgerHistoryHeap {
                 polled += ledger.events(blocks - 99, blocks, Optional.of(ledger.contract()), List.of(), 0, 1024).size();
             }
             long t3 = System.nanoTime();
-            if (round == 3) {
+            if (print && round == 3) {
                 System.out.printf("EVENTS eventsAfter(START): %d escrow events in %.1f ms (%.0f ns an event) | one"
                         + " selector over all blocks: %d in %.1f ms | poll of the last 100 blocks: %d events in %.1f us%n",
                         all, (t1 - t0) / 1e6, (t1 - t0) / (double) all, keyed.size(), (t2 - t1) / 1e6, polled / polls,

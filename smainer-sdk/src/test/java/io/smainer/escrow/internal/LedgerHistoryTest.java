@@ -36,8 +36,9 @@ class LedgerHistoryTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:15:30.123456789Z");
 
     private final Set<Felt> accounts = new HashSet<>();
-    private final LedgerHistory history = new LedgerHistory(accounts::contains);
-    private final List<LedgerTransaction> model = new ArrayList<>();
+    /** Keeps no transaction as an object: every read decodes. */
+    private LedgerHistory history = new LedgerHistory(accounts::contains, 0);
+    private List<LedgerTransaction> model = new ArrayList<>();
 
     private LedgerTransaction add(ContractAddress sender, Optional<String> reason, List<ChainEvent> events) {
         long block = model.size() + 1L;
@@ -174,8 +175,28 @@ class LedgerHistoryTest {
     }
 
     @Test
+    void refusesEventsNumberedOtherThanTheHistoryNumbersThem() {
+        Felt hash = Felt.of(5);
+        List<Felt> keys = List.of(Abi.selector(Abi.TRANSFER_EVENT));
+        for (ChainEvent bad : List.of(new ChainEvent(TOKEN, keys, List.of(), 1, 1, hash),
+                new ChainEvent(TOKEN, keys, List.of(), 2, 0, hash), new ChainEvent(TOKEN, keys, List.of(), 1, 0, Felt.ONE))) {
+            assertThatThrownBy(() -> history.add(new LedgerTransaction(hash, TOKEN, 1, T0, Optional.empty(), List.of(bad))))
+                    .isInstanceOf(InvalidFieldException.class).hasMessageContaining("events");
+        }
+        assertThat(history.size()).isZero();
+    }
+
+    @Test
     void answersRandomEventQueriesAsAListOfTransactionsWould() {
-        Random random = new Random(20261125);
+        for (int recent : new int[] {0, 16, LedgerHistory.DEFAULT_RECENT}) {
+            accounts.clear();
+            history = new LedgerHistory(accounts::contains, recent);
+            model = new ArrayList<>();
+            randomHistoryAndQueries(new Random(20261125 + recent));
+        }
+    }
+
+    private void randomHistoryAndQueries(Random random) {
         List<ContractAddress> emitters = List.of(CONTRACT, TOKEN, ContractAddress.of(0x77));
         List<Felt> pool = new ArrayList<>(EDGES);
         for (int i = 0; i < 6; i++) {
