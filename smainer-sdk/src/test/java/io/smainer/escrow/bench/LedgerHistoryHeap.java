@@ -114,11 +114,14 @@ public final class LedgerHistoryHeap {
                 settleNanos / 1e3 / n);
         readEvents(ledger, relayer, blocks, true);
         long withLedger = usedAfterGc();
+        long objectsWithLedger = liveObjects();
         dropHistory(ledger);
         long withoutHistory = usedAfterGc();
-        System.out.printf("HEAP ledger=%.1f MiB (%d bytes a task), of which history=%.1f MiB (%d bytes a task)%n",
-                (withLedger - before) / 1048576.0, (withLedger - before) / n, (withLedger - withoutHistory) / 1048576.0,
-                (withLedger - withoutHistory) / n);
+        long objectsWithoutHistory = liveObjects();
+        System.out.printf("HEAP ledger=%.1f MiB (%d bytes a task), of which history=%.1f MiB (%d bytes a task, %.2f"
+                + " live objects a task)%n", (withLedger - before) / 1048576.0, (withLedger - before) / n,
+                (withLedger - withoutHistory) / 1048576.0, (withLedger - withoutHistory) / n,
+                (objectsWithLedger - objectsWithoutHistory) / (double) n);
         if (ledger.blockNumber() != blocks) {
             throw new IllegalStateException("the ledger moved");
         }
@@ -171,6 +174,15 @@ public final class LedgerHistoryHeap {
 
     private static ContractAddress address(Random random) {
         return new ContractAddress(Felt.of(new BigInteger(250, random)));
+    }
+
+    /** @return the live objects on the heap: the total of the JVM's class histogram (which collects first) */
+    private static long liveObjects() throws javax.management.JMException {
+        Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        String[] lines = text.toString().trim().split("\n");
+        return Long.parseLong(lines[lines.length - 1].trim().split("\\s+")[1]);
     }
 
     private static long usedAfterGc() throws InterruptedException {
