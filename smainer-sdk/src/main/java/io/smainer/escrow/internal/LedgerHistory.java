@@ -376,7 +376,6 @@ final class LedgerHistory {
         List<ChainEvent> events = tx.events();
         outLen = 0;
         writeVarint(events.size());
-        byte[] body = new byte[0];
         int[] perEmitter = new int[events.size() * 2];
         int emitters = 0;
         for (ChainEvent e : events) {
@@ -404,16 +403,13 @@ final class LedgerHistory {
             for (Felt f : e.data()) {
                 writeFelt(f, false);
             }
-            // the length goes before the body: move the body behind it
+            // the length goes before the body: move the body up by the length's varint size, then write it
             int length = outLen - start;
-            if (body.length < length) {
-                body = new byte[Math.max(length, 256)];
-            }
-            System.arraycopy(out, start, body, 0, length);
+            int lengthBytes = (38 - Integer.numberOfLeadingZeros(length | 1)) / 7;
+            ensure(lengthBytes);
+            System.arraycopy(out, start, out, start + lengthBytes, length);
             outLen = start;
             writeVarint(length);
-            ensure(length);
-            System.arraycopy(body, 0, out, outLen, length);
             outLen += length;
         }
         return Arrays.copyOf(out, outLen);
