@@ -34,7 +34,7 @@ public final class LoadBench {
 
     /**
      * @param args {@code key=value}: tasks, providers, concurrency, demanders, in_flight, rate (tasks/s, open loop: each
-     *     task's latency counts from when it was due), gc (the relayer's collector: g1, parallel or z),
+     *     task's latency counts from when it was due), gc (the relayer's collector: g1, parallel, z or shenandoah),
      *     relayer_jvm (more JVM flags for the relayer, {@code ;}-separated; providers_jvm and demander_jvm for the
      *     other two), jfr (a file for
      *     the relayer's flight recording; jfr_providers and jfr_demander for the other two), relayer (extra relayer settings, {@code ;}-separated),
@@ -88,7 +88,10 @@ public final class LoadBench {
         return jvm;
     }
 
-    /** The relayer's collector: {@code g1} (the JVM's default on a server-class machine), {@code parallel} or {@code z}. */
+    /**
+     * The relayer's collector: {@code g1} (the JVM's default on a server-class machine), {@code parallel}, {@code z} or
+     * {@code shenandoah} (where the JDK has it).
+     */
     private static String gcFlag(String gc) {
         switch (gc) {
             case "g1":
@@ -97,8 +100,10 @@ public final class LoadBench {
                 return "-XX:+UseParallelGC";
             case "z":
                 return "-XX:+UseZGC";
+            case "shenandoah":
+                return "-XX:+UseShenandoahGC";
             default:
-                throw new IllegalArgumentException("gc: expected g1, parallel or z, got '" + gc + "'");
+                throw new IllegalArgumentException("gc: expected g1, parallel, z or shenandoah, got '" + gc + "'");
         }
     }
 
