@@ -21,6 +21,7 @@ import io.smainer.relayer.store.TaskRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -348,6 +349,15 @@ public final class ApiHandler extends Handler.Abstract {
         long declared = req.getLength();
         int max = config.maxBodyBytes();
         if (declared > max) {
+            if (declared <= 2L * max) {
+                // read and drop it first: closing a connection with the body still arriving resets it (TCP RST), and the
+                // client, still sending, would get a broken pipe instead of this 413 and its message
+                try (InputStream in = Content.Source.asInputStream(req)) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    // the client gave up: nothing to tell it
+                }
+            }
             throw new HttpExceptions.PayloadTooLarge("the body may be at most " + max + " bytes, got " + declared);
         }
         try (InputStream in = Content.Source.asInputStream(req)) {
