@@ -346,15 +346,22 @@ class SchedulerTest {
         assertThat(task(t).version()).isEqualTo(assigned.version() + 1);
     }
 
-    @Test
-    void recoveryRequeuesInFlightTasksWhoseNodeDoesNotComeBack() {
-        RecordingChannel n = new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo"));
-        scheduler.nodeOnline(n);
+    /**
+     * A task assigned to node {@code n}; then this scheduler closes and a new one starts on the same store and
+     * recovers, as a restarted relayer would: the new one never assigned the task itself.
+     */
+    private String assignedToNBeforeARestart() {
+        scheduler.nodeOnline(new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo")));
         String t = submit();
         scheduler.close();
-        // a new relayer process on the same store
         scheduler = Scheduler.builder().store(store).deadlines(deadlines).executor(Runnable::run).build();
         scheduler.recover();
+        return t;
+    }
+
+    @Test
+    void recoveryRequeuesInFlightTasksWhoseNodeDoesNotComeBack() {
+        String t = assignedToNBeforeARestart();
         deadlines.advance(Duration.ofSeconds(60));
         assertThat(task(t).status()).isEqualTo(TaskStatus.ASSIGNED);
         deadlines.advance(Duration.ofSeconds(31));
@@ -364,13 +371,7 @@ class SchedulerTest {
 
     @Test
     void aTaskRecoveredAfterARestartIsAcceptedByItsNodeLoggingInAgain() {
-        RecordingChannel n = new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo"));
-        scheduler.nodeOnline(n);
-        String t = submit();
-        scheduler.close();
-        // a new relayer process on the same store: it never assigned the task itself
-        scheduler = Scheduler.builder().store(store).deadlines(deadlines).executor(Runnable::run).build();
-        scheduler.recover();
+        String t = assignedToNBeforeARestart();
         scheduler.nodeOnline(new RecordingChannel("n", caps(Tier.BASIC, 1, 0, "echo")));
 
         scheduler.accepted("n", t);
