@@ -319,12 +319,10 @@ public final class Scheduler implements AutoCloseable {
         });
     }
 
-    private boolean toRunning(TaskRecord t) {
-        if (!store.replace(t, t.running(clock.millis()))) {
-            return false;
+    private void toRunning(TaskRecord t) {
+        if (store.replace(t, t.running(clock.millis()))) {
+            store.publish(new Signal(t.id(), TaskStatus.RUNNING));
         }
-        store.publish(new Signal(t.id(), TaskStatus.RUNNING));
-        return true;
     }
 
     /**
