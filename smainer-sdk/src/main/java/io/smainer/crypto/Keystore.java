@@ -249,6 +249,21 @@ public final class Keystore {
     }
 
     /**
+     * Reads a passphrase kept in a file (a systemd credential, a secrets mount): its first line, without the line
+     * break. The CLIs' {@code --passphrase-file} option.
+     *
+     * @param file the file
+     * @return the passphrase
+     * @throws IOException when it cannot be read
+     */
+    public static String readPassphraseFile(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        int end = text.indexOf('\n');
+        String line = end < 0 ? text : text.substring(0, end);
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
+    /**
      * Reads the public fields of a keystore without its passphrase.
      *
      * @param file the keystore

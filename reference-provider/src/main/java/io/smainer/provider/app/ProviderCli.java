@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.smainer.InvalidFieldException;
 import io.smainer.SmainerException;
+import io.smainer.SmainerVersion;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.config.ConfigException;
@@ -17,7 +18,9 @@ import io.smainer.escrow.NodeStatus;
 import io.smainer.escrow.TxResult;
 import io.smainer.fee.Tier;
 import io.smainer.protocol.NodeCapabilities.GpuInfo;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,6 +41,11 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * The reference provider's command line: {@code init}, {@code detect}, {@code register}, {@code run},
@@ -54,9 +62,12 @@ public final class ProviderCli {
     public static final int USAGE = 2;
     /** The environment variable {@code init --import yes} reads the private key from. */
     public static final String IMPORT_KEY_ENV = "SMAINER_IMPORT_PRIVATE_KEY";
+    /** The option naming a file that holds the keystore passphrase. */
+    public static final String PASSPHRASE_FILE_OPTION = "--passphrase-file";
     /** The {@code nvidia-smi} command unless {@code --nvidia-smi} names another. */
     public static final String DEFAULT_NVIDIA_SMI = "nvidia-smi";
 
+    private static final int USAGE_WIDTH = 100;
     private static final Logger LOG = LoggerFactory.getLogger(ProviderCli.class);
 
     /** Reads a passphrase without echo. */
@@ -147,65 +158,121 @@ public final class ProviderCli {
      * @return the exit code
      */
     public int run(String... args) {
-        List<String> rest = new ArrayList<>(Arrays.asList(args));
-        Optional<Path> configFile = Optional.empty();
-        while (!rest.isEmpty() && rest.get(0).startsWith("-")) {
-            String a = rest.remove(0);
-            if (a.equals("-h") || a.equals("--help")) {
-                out.print(Help.MAIN);
+        CommandLine cl = commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) {
+                return help;
+            }
+            if (!parsed.hasSubcommand()) {
+                cl.usage(out);
                 return OK;
-            } else if (a.equals("--config") && !rest.isEmpty()) {
-                configFile = Optional.of(Path.of(rest.remove(0)));
-            } else if (a.startsWith("--config=")) {
-                configFile = Optional.of(Path.of(a.substring("--config=".length())));
+            }
+            ParseResult sub = parsed.subcommand();
+            Optional<Path> configFile = Optional.ofNullable(parsed.matchedOptionValue("--config", null));
+            return execute(sub.commandSpec().name(), configFile, Options.of(sub));
+        });
+        return cl.execute(args);
+    }
+
+    /**
+     * The command line's shape: {@code provider [--config FILE] <command>}, every setting a flag of the commands
+     * that read settings, {@code -h/--help} and {@code -V/--version} everywhere, and {@code help <command>}.
+     * Usage errors exit {@value #USAGE} with picocli's message and the command's usage.
+     */
+    static CommandLine commandLine() {
+        CommandSpec root = command("provider", "", Help.MAIN, Help.MAIN_FOOTER);
+        root.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(Path.class)
+                .description("a properties file with settings (default: SMAINER_CONFIG, else none)").build());
+        CommandLine cl = new CommandLine(root).setUsageHelpWidth(USAGE_WIDTH);
+        cl.addSubcommand(withPassphraseFile(withSettings(command("init", "create a new provider key in an encrypted keystore file", Help.INIT, Help.SETTINGS_FOOTER)
+                .addOption(extra("--address", "0x...", "your Starknet account's address; without it the public key "
+                        + "doubles as the address, which suits the local network"))
+                .addOption(extra("--import", "yes", "keep your account's existing key instead of a new one: it is read "
+                        + "from " + IMPORT_KEY_ENV + " or asked for (never from the command line)")))));
+        cl.addSubcommand(command("detect", "show this machine's CPU, memory and GPUs, and the tier it qualifies for", Help.DETECT, "")
+                .addOption(extra("--nvidia-smi", "COMMAND", "the nvidia-smi to ask (default: nvidia-smi on the PATH)")));
+        cl.addSubcommand(withPassphraseFile(withSettings(command("register", "register the node on-chain and publish its key", Help.REGISTER, Help.SETTINGS_FOOTER))));
+        cl.addSubcommand(withPassphraseFile(withSettings(command("run", "serve tasks from the relayer, with a local status endpoint", Help.RUN, Help.SETTINGS_FOOTER))));
+        cl.addSubcommand(withSettings(command("status", "ask a running provider how it is doing", Help.STATUS, Help.SETTINGS_FOOTER)
+                .addOption(extra("--url", "URL", "the status endpoint (default from status.host and status.port)"))));
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
+        cl.setUsageHelpWidth(USAGE_WIDTH); // again: the subcommands added since take it too
+        return cl;
+    }
+
+    /**
+     * @param summary the one line the command list shows
+     * @param description paragraphs (blank-line separated), rewrapped to the terminal's width
+     * @param footer shown as written
+     */
+    private static CommandSpec command(String name, String summary, String description, String footer) {
+        CommandSpec spec = CommandSpec.create().name(name).mixinStandardHelpOptions(true)
+                .versionProvider(() -> new String[] {"provider (Smainer for Java) " + SmainerVersion.current()});
+        spec.usageMessage().header(summary.isEmpty() ? new String[0] : new String[] {summary})
+                .description(paragraphs(description)).footer(footer.isEmpty() ? new String[0] : paragraphs("\n" + footer)).abbreviateSynopsis(true)
+                .descriptionHeading("%n").footerHeading("%n").optionListHeading("%nOptions:%n").commandListHeading("%nCommands:%n");
+        // the summary is for the command list; a command's own help starts with its usage line
+        List<String> sections = new ArrayList<>(spec.usageMessage().sectionKeys());
+        sections.removeAll(List.of(UsageMessageSpec.SECTION_KEY_HEADER_HEADING, UsageMessageSpec.SECTION_KEY_HEADER));
+        spec.usageMessage().sectionKeys(sections);
+        return spec;
+    }
+
+    private static String[] paragraphs(String text) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder paragraph = new StringBuilder();
+        for (String line : text.strip().split("\n", -1)) {
+            if (line.isBlank() || line.startsWith(" ")) {
+                if (paragraph.length() > 0) {
+                    lines.add(paragraph.toString());
+                    paragraph.setLength(0);
+                }
+                lines.add(line);
             } else {
-                err.println("provider: unknown option '" + a + "'");
-                err.print(Help.MAIN);
-                return USAGE;
+                paragraph.append(paragraph.length() > 0 ? " " : "").append(line.strip());
             }
         }
-        if (rest.isEmpty()) {
-            out.print(Help.MAIN);
-            return OK;
+        if (paragraph.length() > 0) {
+            lines.add(paragraph.toString());
         }
-        String command = rest.remove(0);
-        if (command.equals("help")) {
-            if (rest.isEmpty()) {
-                out.print(Help.MAIN);
-                return OK;
+        return lines.toArray(String[]::new);
+    }
+
+    /** Adds every setting as a flag: {@code status.port} is {@code --status-port}. */
+    private static CommandSpec withSettings(CommandSpec spec) {
+        for (String key : ProviderConfig.KNOWN) {
+            if (!spec.optionsMap().containsKey(flag(key))) {
+                spec.addOption(OptionSpec.builder(flag(key)).paramLabel(key.toUpperCase(Locale.ROOT).replace('.', '_'))
+                        .type(String.class).description(Help.SETTINGS.get(key)).build());
             }
-            Optional<String> text = Help.of(rest.get(0));
-            if (text.isEmpty()) {
-                err.println("provider help: no command '" + rest.get(0) + "' (commands: " + Help.COMMANDS + ")");
-                return USAGE;
-            }
-            out.print(text.get());
-            return OK;
         }
-        Optional<String> help = Help.of(command);
-        if (help.isEmpty()) {
-            err.println("provider: unknown command '" + command + "' (commands: " + Help.COMMANDS + ")");
-            err.println("Run 'provider help' for usage.");
-            return USAGE;
-        }
-        if (rest.contains("-h") || rest.contains("--help")) {
-            out.print(help.get());
-            return OK;
-        }
-        Options opts;
-        try {
-            opts = Options.parse(command, rest);
-        } catch (IllegalArgumentException e) {
-            err.println("provider " + command + ": " + e.getMessage());
-            err.print(help.get());
-            return USAGE;
-        }
+        return spec;
+    }
+
+    private static CommandSpec withPassphraseFile(CommandSpec spec) {
+        return spec.addOption(extra(PASSPHRASE_FILE_OPTION, "FILE", "read the keystore passphrase from this file "
+                + "(its first line), e.g. a systemd credential; instead of " + ProviderConfig.PASSPHRASE_ENV
+                + " or a prompt"));
+    }
+
+    private static OptionSpec extra(String name, String label, String description) {
+        return OptionSpec.builder(name).paramLabel(label).type(String.class).description(description).build();
+    }
+
+    private static String flag(String key) {
+        return "--" + key.replace('.', '-').replace('_', '-');
+    }
+
+    private int execute(String command, Optional<Path> configFile, Options opts) {
         try {
             return switch (command) {
                 case "init" -> init(load(configFile, opts), opts);
                 case "detect" -> detect(opts);
-                case "register" -> register(load(configFile, opts));
-                case "run" -> runNode(load(configFile, opts));
+                case "register" -> register(load(configFile, opts), opts);
+                case "run" -> runNode(load(configFile, opts), opts);
                 case "status" -> status(configFile, opts);
                 default -> throw new IllegalStateException(command);
             };
@@ -254,7 +321,7 @@ public final class ProviderCli {
             }
             imported = Optional.of(importedKey());
         }
-        char[] pass = newPassphrase();
+        char[] pass = newPassphrase(opts);
         try {
             KeyPair keys = imported.orElseGet(() -> KeyPair.generate(new SecureRandom(), crypto));
             ContractAddress address;
@@ -306,11 +373,13 @@ public final class ProviderCli {
         }
     }
 
-    private char[] newPassphrase() {
-        String fromEnv = env.get(ProviderConfig.PASSPHRASE_ENV);
+    private char[] newPassphrase(Options opts) {
+        String fromEnv = givenPassphrase(opts);
         if (fromEnv != null) {
             if (fromEnv.length() < Keystore.MIN_PASSPHRASE_LENGTH) {
-                throw new SmainerException(ProviderConfig.PASSPHRASE_ENV + " is too short: a passphrase needs at least "
+                throw new SmainerException((opts.extra.containsKey(PASSPHRASE_FILE_OPTION.substring(2))
+                        ? "the passphrase in " + PASSPHRASE_FILE_OPTION : ProviderConfig.PASSPHRASE_ENV)
+                        + " is too short: a passphrase needs at least "
                         + Keystore.MIN_PASSPHRASE_LENGTH + " characters");
             }
             return fromEnv.toCharArray();
@@ -334,9 +403,26 @@ public final class ProviderCli {
         }
     }
 
-    private Keystore.Unlocked unlock(ProviderConfig config) {
+    /**
+     * The passphrase given without a prompt: the first line of {@code --passphrase-file} (a systemd credential,
+     * a secrets mount), else {@value ProviderConfig#PASSPHRASE_ENV}; null when neither is given.
+     */
+    private String givenPassphrase(Options opts) {
+        String file = opts.extra.get(PASSPHRASE_FILE_OPTION.substring(2));
+        if (file == null) {
+            return env.get(ProviderConfig.PASSPHRASE_ENV);
+        }
+        try {
+            return Keystore.readPassphraseFile(Path.of(file));
+        } catch (IOException e) {
+            throw new SmainerException(PASSPHRASE_FILE_OPTION + " " + file + ": cannot be read ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private Keystore.Unlocked unlock(ProviderConfig config, Options opts) {
         Keystore.PublicPart pub = Keystore.peek(config.keystore());
-        String fromEnv = env.get(ProviderConfig.PASSPHRASE_ENV);
+        String fromEnv = givenPassphrase(opts);
         char[] pass = fromEnv != null ? fromEnv.toCharArray()
                 : prompt.readPassword("Passphrase for keystore " + config.keystore() + " (" + pub.address().hex() + "): ")
                         .orElseThrow(ProviderCli::noPassphrase);
@@ -389,8 +475,8 @@ public final class ProviderCli {
 
     // ------------------------------------------------------------------ register
 
-    private int register(ProviderConfig config) {
-        Keystore.Unlocked account = unlock(config);
+    private int register(ProviderConfig config, Options opts) {
+        Keystore.Unlocked account = unlock(config, opts);
         EscrowOpener.Connection c = escrows.open(config, account);
         try (Escrow escrow = c.escrow()) {
             ContractAddress me = account.address();
@@ -430,9 +516,9 @@ public final class ProviderCli {
 
     // ------------------------------------------------------------------ run
 
-    private int runNode(ProviderConfig config) throws Exception {
+    private int runNode(ProviderConfig config, Options opts) throws Exception {
         LOG.info("effective configuration:\n  {}", config.describe().replace("\n", "\n  "));
-        Keystore.Unlocked account = unlock(config);
+        Keystore.Unlocked account = unlock(config, opts);
         LOG.info("keystore {} unlocked: provider {} with public key {}", config.keystore(), account.address().hex(),
                 account.keys().publicKey().hex());
         Hardware hw = Hardware.detect(discovery, DEFAULT_NVIDIA_SMI);
@@ -490,7 +576,7 @@ public final class ProviderCli {
         } catch (HttpTimeoutException e) {
             err.println("provider status: " + base + " did not answer within 5 s");
             return FAILED;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("provider status: cannot reach " + base + ": " + e.getMessage());
             return FAILED;
         }
@@ -529,46 +615,24 @@ public final class ProviderCli {
 
     // ------------------------------------------------------------------ options
 
-    /** A command's options: settings flags (any setting, as {@code --status-port 0}) and its own extras. */
+    /** A command's options as parsed: settings flags (any setting, as {@code --status-port 0}) and its own extras. */
     static final class Options {
         final Map<String, String> settings = new LinkedHashMap<>();
         final Map<String, String> extra = new LinkedHashMap<>();
 
-        static Options parse(String command, List<String> args) {
-            Map<String, String> flags = new LinkedHashMap<>();
+        static Options of(ParseResult parsed) {
+            Map<String, String> keys = new LinkedHashMap<>();
             for (String k : ProviderConfig.KNOWN) {
-                flags.put(k.replace('.', '-').replace('_', '-'), k);
+                keys.put(flag(k), k);
             }
-            List<String> extras = switch (command) {
-                case "init" -> List.of("address", "import");
-                case "detect" -> List.of("nvidia-smi");
-                case "status" -> List.of("url");
-                default -> List.of();
-            };
-            boolean takesSettings = !command.equals("detect");
             Options o = new Options();
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                if (!a.startsWith("--")) {
-                    throw new IllegalArgumentException("unexpected argument '" + a + "'");
-                }
-                String name = a.substring(2);
-                String value;
-                int eq = name.indexOf('=');
-                if (eq >= 0) {
-                    value = name.substring(eq + 1);
-                    name = name.substring(0, eq);
-                } else if (i + 1 < args.size()) {
-                    value = args.get(++i);
+            for (OptionSpec option : parsed.matchedOptions()) {
+                String name = option.longestName();
+                String value = option.getValue();
+                if (keys.containsKey(name)) {
+                    o.settings.put(keys.get(name), value);
                 } else {
-                    throw new IllegalArgumentException("option --" + name + " needs a value");
-                }
-                if (extras.contains(name)) {
-                    o.extra.put(name, value);
-                } else if (takesSettings && flags.containsKey(name)) {
-                    o.settings.put(flags.get(name), value);
-                } else {
-                    throw new IllegalArgumentException("unknown option --" + name);
+                    o.extra.put(name.substring(2), value);
                 }
             }
             return o;

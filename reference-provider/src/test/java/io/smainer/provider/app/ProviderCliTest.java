@@ -2,6 +2,7 @@ package io.smainer.provider.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smainer.SmainerVersion;
 import io.smainer.chain.ContractAddress;
 import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
@@ -61,7 +62,7 @@ class ProviderCliTest {
     void printsUsageWithEveryCommandWhenRunWithoutArgumentsOrWithHelp() {
         for (String[] args : List.of(new String[0], new String[] {"help"}, new String[] {"--help"}, new String[] {"-h"})) {
             assertThat(cli(args)).isEqualTo(ProviderCli.OK);
-            assertThat(out()).contains("Usage: provider [--config FILE] <command>")
+            assertThat(out()).contains("Usage: provider [OPTIONS] [COMMAND]")
                     .contains("init", "detect", "register", "run", "status");
         }
     }
@@ -74,21 +75,63 @@ class ProviderCliTest {
             assertThat(viaHelp).startsWith("Usage: provider " + command);
             assertThat(cli(command, "--help")).isEqualTo(ProviderCli.OK);
             assertThat(out()).isEqualTo(viaHelp);
+            assertThat(cli(command, "-h")).isEqualTo(ProviderCli.OK);
+            assertThat(out()).isEqualTo(viaHelp);
         }
         cli("help", "run");
-        assertThat(out()).contains("relayer_url", "status.port", "ollama.url", "SMAINER_KEYSTORE_PASSPHRASE", "SIGTERM");
+        assertThat(out()).contains("--relayer-url", "--status-port", "--ollama-url", "--passphrase-file",
+                "SMAINER_KEYSTORE_PASSPHRASE", "SIGTERM");
     }
 
     @Test
-    void refusesAnUnknownCommandOrOptionWithUsageAndExitCode2() {
+    void printsItsVersionFromEveryCommand() {
+        for (String[] args : List.of(new String[] {"--version"}, new String[] {"-V"}, new String[] {"run", "--version"},
+                new String[] {"detect", "-V"})) {
+            assertThat(cli(args)).isEqualTo(ProviderCli.OK);
+            assertThat(out().trim()).isEqualTo("provider (Smainer for Java) " + SmainerVersion.current());
+        }
+        assertThat(SmainerVersion.current()).matches("\\d+\\.\\d+\\.\\d+.*");
+    }
+
+    @Test
+    void refusesAnUnknownCommandOptionOrExtraArgumentWithUsageAndExitCode2() {
         assertThat(cli("serve")).isEqualTo(ProviderCli.USAGE);
-        assertThat(err()).contains("unknown command 'serve'").contains("provider help");
+        assertThat(err()).contains("Unmatched argument at index 0: 'serve'");
 
         assertThat(cli("detect", "--gpu", "yes")).isEqualTo(ProviderCli.USAGE);
-        assertThat(err()).contains("unknown option --gpu").contains("Usage: provider detect");
+        assertThat(err()).contains("Unknown options: '--gpu', 'yes'").contains("Usage: provider detect");
 
         assertThat(cli("run", "--status-port")).isEqualTo(ProviderCli.USAGE);
-        assertThat(err()).contains("option --status-port needs a value");
+        assertThat(err()).contains("Missing required parameter for option '--status-port'");
+
+        assertThat(cli("status", "--url", "http://127.0.0.1:1", "now")).isEqualTo(ProviderCli.USAGE);
+        assertThat(err()).contains("Unmatched argument at index 3: 'now'");
+        assertThat(out()).isEmpty();
+    }
+
+    @Test
+    void takesTheSettingsFlagsInBothForms() {
+        env.put(ProviderConfig.PASSPHRASE_ENV, PASS);
+        Path keystore = home.resolve("other.keystore");
+
+        assertThat(cli("init", "--keystore=" + keystore)).isEqualTo(ProviderCli.OK);
+        assertThat(keystore).exists();
+        assertThat(cli("init", "--keystore", keystore.toString())).isEqualTo(ProviderCli.FAILED);
+        assertThat(err()).contains("keystore " + keystore + " already exists");
+    }
+
+    @Test
+    void readsThePassphraseFromAFileWhenGivenOne() throws Exception {
+        Path passFile = home.resolve("pass");
+        Files.writeString(passFile, PASS + "\n");
+        env.put(ProviderConfig.PASSPHRASE_ENV, "not the passphrase");
+
+        assertThat(cli("init", "--passphrase-file", passFile.toString())).as(err()).isEqualTo(ProviderCli.OK);
+
+        Path file = home.resolve(".smainer/provider.keystore");
+        assertThat(Keystore.open(file, PASS.toCharArray(), CRYPTO).keys()).isNotNull();
+        assertThat(cli("register", "--passphrase-file", home.resolve("missing").toString())).isEqualTo(ProviderCli.FAILED);
+        assertThat(err()).contains("--passphrase-file " + home.resolve("missing") + ": cannot be read");
     }
 
     @Test
