@@ -141,7 +141,8 @@ class LedgerRandomizedTest {
                 fail("the model would pay task " + s.taskId() + " twice");
             }
             undo.push(() -> paid.remove(s.taskId()));
-            putTask(s.taskId(), new Task(t.creator, t.amount, EscrowStatus.SETTLED));
+            putTask(s.taskId(), new Task(t.creator, t.amount,
+                    s instanceof Settlement.Flat ? EscrowStatus.COMPLETED : EscrowStatus.SETTLED));
             if (s instanceof Settlement.Flat) {
                 FlatSplit f = FeeMath.flatSplit(escrow);
                 move(contract, treasury, f.treasury().baseUnits());

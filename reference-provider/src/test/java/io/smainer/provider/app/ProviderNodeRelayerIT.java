@@ -189,7 +189,7 @@ class ProviderNodeRelayerIT {
         TokenAmount expected = TokenAmount.ZERO;
         for (Submitted t : tasks) {
             assertThat(ledger.client(DEMANDER).getTask(t.escrow().taskId()).orElseThrow().status())
-                    .isEqualTo(EscrowStatus.SETTLED);
+                    .isEqualTo(EscrowStatus.COMPLETED); // flat
             expected = expected.plus(FeeMath.flatSplit(t.escrow().escrowed()).providerTotal());
         }
         assertThat(ledger.balanceOf(node.address())).isEqualTo(expected);
@@ -302,7 +302,7 @@ class ProviderNodeRelayerIT {
         }
         for (Submitted t : tasks) {
             assertThat(ledger.client(DEMANDER).getTask(t.escrow().taskId()).orElseThrow().status())
-                    .as("escrow of " + t.taskId()).isEqualTo(EscrowStatus.SETTLED);
+                    .as("escrow of " + t.taskId()).isEqualTo(EscrowStatus.COMPLETED); // flat
             assertThat(settlements.get(t.escrow().taskId())).as("settlements of " + t.taskId()).isEqualTo(1);
             FlatSplit split = FeeMath.flatSplit(t.escrow().escrowed());
             providers = providers.plus(split.providerTotal());

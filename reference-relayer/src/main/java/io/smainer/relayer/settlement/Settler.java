@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Never pays twice: each task is marked {@code settling} before its batch is sent, and a task so
  * marked (after a restart or a chain error whose outcome is unknown) is looked up on chain before it
- * is sent again. A batch that reverts is split: tasks the chain shows SETTLED are marked so, CANCELLED
- * ones fail, and the rest are retried in halves until the bad settlement is alone; it fails with the
+ * is sent again. A batch that reverts is split: tasks the chain shows paid ({@link EscrowStatus#paid}:
+ * COMPLETED after a flat settlement, SETTLED after an effort one) are marked SETTLED, CANCELLED ones fail, and the rest are retried in halves until the bad settlement is alone; it fails with the
  * contract's reason, and the demander is told to cancel for a refund.
  *
  * <p>Runs on one thread of its own. Among relayers sharing a store, only the holder of the
@@ -251,7 +251,7 @@ public final class Settler implements AutoCloseable {
             if (t.settling()) {
                 // it was sent before and the outcome is unknown: the chain decides
                 EscrowStatus onChain = chainStatus(t);
-                if (onChain == EscrowStatus.SETTLED) {
+                if (onChain.paid()) {
                     markSettled(t, Optional.empty());
                     continue;
                 }
@@ -314,7 +314,7 @@ public final class Settler implements AutoCloseable {
         List<TaskRecord> still = new ArrayList<>();
         for (TaskRecord t : batch) {
             EscrowStatus onChain = chainStatus(t);
-            if (onChain == EscrowStatus.SETTLED) {
+            if (onChain.paid()) {
                 markSettled(t, Optional.empty());
             } else if (onChain != EscrowStatus.CREATED) {
                 markFailed(t, "the escrow is " + onChain + " on chain and can no longer be settled");

@@ -119,7 +119,7 @@ class RelayerIT {
         assertThat(client.task(created.taskId()).resultHash()).isEmpty();
         Api.TaskResult result = client.awaitResult(created.taskId(), Duration.ofSeconds(20));
         assertThat(new String(result.result(), StandardCharsets.UTF_8)).isEqualTo("hello relayer");
-        assertThat(net.demander.getTask(funded.taskId()).orElseThrow().status()).isEqualTo(EscrowStatus.SETTLED);
+        assertThat(net.demander.getTask(funded.taskId()).orElseThrow().status()).isEqualTo(EscrowStatus.COMPLETED);
         var split = FeeMath.flatSplit(funded.escrowed());
         assertThat(net.ledger.balanceOf(p.address)).isEqualTo(split.providerTotal());
         assertThat(net.ledger.balanceOf(LocalNetwork.TREASURY)).isEqualTo(split.treasury());

@@ -165,7 +165,7 @@ class StarknetModeIT {
 
                     assertThat(Jobs.readSha256BatchOutput(job, result.result()).get(0)).isEqualTo(
                             MessageDigest.getInstance("SHA-256").digest("on starknet".getBytes(StandardCharsets.UTF_8)));
-                    Await.until(WAIT, () -> demander.getTask(funded.taskId()).orElseThrow().status() == EscrowStatus.SETTLED,
+                    Await.until(WAIT, () -> demander.getTask(funded.taskId()).orElseThrow().status() == EscrowStatus.COMPLETED,
                             () -> "escrow " + funded.taskId() + " settled on the node");
                     FlatSplit split = FeeMath.flatSplit(funded.escrowed());
                     assertThat(demander.balanceOf(PROVIDER)).isEqualTo(split.providerTotal());
@@ -257,7 +257,7 @@ class StarknetModeIT {
                     Api.TaskResult result = client.awaitResult(created.taskId(), WAIT);
                     assertThat(Jobs.readSha256BatchOutput(job, result.result()).get(0)).isEqualTo(MessageDigest
                             .getInstance("SHA-256").digest("asked the account".getBytes(StandardCharsets.UTF_8)));
-                    Await.until(WAIT, () -> demander.getTask(funded.taskId()).orElseThrow().status() == EscrowStatus.SETTLED,
+                    Await.until(WAIT, () -> demander.getTask(funded.taskId()).orElseThrow().status() == EscrowStatus.COMPLETED,
                             () -> "escrow " + funded.taskId() + " settled on the node");
                     assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"accepted\"} 1");
                 } finally {

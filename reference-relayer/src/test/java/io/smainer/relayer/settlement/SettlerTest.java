@@ -109,7 +109,8 @@ class SettlerTest {
         assertThat(settler.batchesSent()).isEqualTo(1);
         assertThat(tasks).allSatisfy(t -> {
             assertThat(status(t)).isEqualTo(TaskStatus.SETTLED);
-            assertThat(ledger.client(RELAYER).getTask(t.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.SETTLED);
+            // a flat settlement leaves the escrow COMPLETED on chain (smainer.cairo:633)
+            assertThat(ledger.client(RELAYER).getTask(t.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.COMPLETED);
         });
         assertThat(store.task(tasks.get(0).id()).orElseThrow().settlementTx()).isPresent();
         assertThat(ledger.balanceOf(PROVIDER)).isEqualTo(TokenAmount.ofBaseUnits(
@@ -162,6 +163,25 @@ class SettlerTest {
         assertThat(ledger.balanceOf(PROVIDER)).isEqualTo(paid);
         assertThat(settler.batchesSent()).isZero();
         assertThat(settler.batchesReverted()).isZero();
+    }
+
+    @Test
+    void aBatchHoldingATaskAlreadyPaidOnChainMarksItSettledAndPaysTheRestOnce() {
+        TaskRecord paidBefore = completed(true);
+        TaskRecord fresh = completed(true);
+        // another process paid the first one (flat: COMPLETED on chain) without the store knowing
+        ledger.client(RELAYER).settleBatch(List.of(Settler.settlementOf(paidBefore)));
+        assertThat(ledger.client(RELAYER).getTask(paidBefore.escrowId()).orElseThrow().status())
+                .isEqualTo(EscrowStatus.COMPLETED);
+        TokenAmount paid = ledger.balanceOf(PROVIDER);
+        settler(2, Duration.ofSeconds(60));
+        settler.enqueue(paidBefore.id());
+        settler.enqueue(fresh.id());
+        Await.until(Duration.ofSeconds(10), () -> settled.size() == 2 || !failed.isEmpty());
+        assertThat(failed).isEmpty();
+        assertThat(status(paidBefore)).isEqualTo(TaskStatus.SETTLED);
+        assertThat(status(fresh)).isEqualTo(TaskStatus.SETTLED);
+        assertThat(ledger.balanceOf(PROVIDER)).isEqualTo(paid.plus(FeeMath.flatSplit(fresh.escrowAmount()).providerTotal()));
     }
 
     @Test

@@ -711,7 +711,7 @@ public final class LedgerMachine {
         TaskRecord task = settleChecks(caller, id, provider, h1);
         checkSignature(provider, h1, r, s);
         FlatSplit split = overflowSafe(() -> FeeMath.flatSplit(TokenAmount.ofBaseUnits(task.amount())));
-        put(tasks, id, task.withStatus(EscrowStatus.SETTLED.code()));
+        put(tasks, id, task.withStatus(EscrowStatus.COMPLETED.code()));
         pay(task.token(), treasury, split.treasury().baseUnits());
         pay(task.token(), provider, split.providerTotal().baseUnits());
         List<Felt> idKey = u256(id);
