@@ -10,7 +10,7 @@ import java.util.List;
  * ContractAddress and u8, two per u256 (low, high). A missing or out-of-range argument, or one too many,
  * reverts with {@code Failed to deserialize param #n}, as Cairo does. Not API.
  */
-final class Args {
+public final class Args {
     private static final BigInteger TWO_128 = BigInteger.ONE.shiftLeft(128);
 
     private final List<Felt> data;
@@ -32,12 +32,14 @@ final class Args {
         return new Revert("Failed to deserialize param #" + Math.max(param, 1));
     }
 
-    Felt felt() {
+    /** @return the next argument as a felt252 */
+    public Felt felt() {
         param++;
         return next();
     }
 
-    ContractAddress address() {
+    /** @return the next argument as a ContractAddress */
+    public ContractAddress address() {
         param++;
         Felt f = next();
         if (f.value().compareTo(ContractAddress.BOUND) >= 0) {
@@ -46,7 +48,8 @@ final class Args {
         return new ContractAddress(f);
     }
 
-    int u8() {
+    /** @return the next argument as a u8 */
+    public int u8() {
         param++;
         Felt f = next();
         if (f.value().bitLength() > 8) {
@@ -55,7 +58,8 @@ final class Args {
         return f.value().intValueExact();
     }
 
-    BigInteger u256() {
+    /** @return the next argument as a u256 (two felts, low then high) */
+    public BigInteger u256() {
         param++;
         BigInteger low = next().value();
         BigInteger high = next().value();
@@ -65,7 +69,8 @@ final class Args {
         return high.shiftLeft(128).or(low);
     }
 
-    void end() {
+    /** Reverts when calldata is left over: every argument was read. */
+    public void end() {
         if (pos != data.size()) {
             param++;
             throw new Revert("Failed to deserialize param #" + param);

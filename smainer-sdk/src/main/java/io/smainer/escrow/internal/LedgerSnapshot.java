@@ -45,22 +45,22 @@ public final class LedgerSnapshot {
         o.addProperty("version", VERSION);
         o.addProperty("chain_id", m.chainId.name());
         o.addProperty("contract", m.contract.hex());
-        o.addProperty("token", m.token.hex());
-        o.addProperty("owner", m.owner.hex());
-        o.addProperty("relayer", m.relayer.hex());
-        o.addProperty("treasury", m.treasury.hex());
-        o.addProperty("paused", m.paused);
+        o.addProperty("token", m.tokenAddress.hex());
+        o.addProperty("owner", m.smainer.owner.hex());
+        o.addProperty("relayer", m.smainer.relayer.hex());
+        o.addProperty("treasury", m.smainer.treasury.hex());
+        o.addProperty("paused", m.smainer.paused);
         JsonArray mult = new JsonArray();
         for (int i = 1; i <= 3; i++) {
-            mult.add(m.multipliers[i]);
+            mult.add(m.smainer.multipliers[i]);
         }
         o.add("tier_multipliers", mult);
-        o.addProperty("class_hash", m.classHash.hex());
-        o.addProperty("task_count", m.taskCount.toString());
-        o.addProperty("total_supply", m.totalSupply.toString());
-        o.add("balances", map(m.balances, ContractAddress::hex, BigInteger::toString));
+        o.addProperty("class_hash", m.smainer.classHash.hex());
+        o.addProperty("task_count", m.smainer.taskCount.toString());
+        o.addProperty("total_supply", m.token.totalSupply.toString());
+        o.add("balances", map(m.token.balances, ContractAddress::hex, BigInteger::toString));
         JsonArray allowances = new JsonArray();
-        new TreeMap<String, BigInteger>(toKeyed(m.allowances)).forEach((k, v) -> {
+        new TreeMap<String, BigInteger>(toKeyed(m.token.allowances)).forEach((k, v) -> {
             JsonArray a = new JsonArray();
             String[] parts = k.split(" ");
             a.add(parts[0]);
@@ -70,7 +70,7 @@ public final class LedgerSnapshot {
         });
         o.add("allowances", allowances);
         JsonArray tasks = new JsonArray();
-        new TreeMap<>(m.tasks).forEach((id, t) -> {
+        new TreeMap<>(m.smainer.tasks).forEach((id, t) -> {
             JsonObject j = new JsonObject();
             j.addProperty("id", id.toString());
             j.addProperty("creator", t.creator().hex());
@@ -85,10 +85,10 @@ public final class LedgerSnapshot {
             tasks.add(j);
         });
         o.add("tasks", tasks);
-        o.add("nodes", map(m.nodes, ContractAddress::hex, String::valueOf));
-        o.add("public_keys", map(m.publicKeys, ContractAddress::hex, Felt::hex));
+        o.add("nodes", map(m.smainer.nodes, ContractAddress::hex, String::valueOf));
+        o.add("public_keys", map(m.smainer.publicKeys, ContractAddress::hex, Felt::hex));
         JsonArray used = new JsonArray();
-        m.usedHashes.keySet().stream().sorted().forEach(h -> used.add(h.hex()));
+        m.smainer.usedHashes.keySet().stream().sorted().forEach(h -> used.add(h.hex()));
         o.add("used_hashes", used);
         o.add("nonces", map(m.nonces, ContractAddress::hex, BigInteger::toString));
         o.addProperty("block_number", m.blockNumber);
@@ -133,38 +133,38 @@ public final class LedgerSnapshot {
             LedgerMachine m = new LedgerMachine(addr(o, "contract"), addr(o, "token"),
                     new ChainId(o.get("chain_id").getAsString()), crypto, clock, addr(o, "owner"), addr(o, "relayer"),
                     addr(o, "treasury"));
-            m.paused = o.get("paused").getAsBoolean();
+            m.smainer.paused = o.get("paused").getAsBoolean();
             JsonArray mult = o.getAsJsonArray("tier_multipliers");
             for (int i = 1; i <= 3; i++) {
-                m.multipliers[i] = mult.get(i - 1).getAsInt();
+                m.smainer.multipliers[i] = mult.get(i - 1).getAsInt();
             }
-            m.classHash = Felt.parse(o.get("class_hash").getAsString());
-            m.taskCount = new BigInteger(o.get("task_count").getAsString());
-            m.totalSupply = new BigInteger(o.get("total_supply").getAsString());
+            m.smainer.classHash = Felt.parse(o.get("class_hash").getAsString());
+            m.smainer.taskCount = new BigInteger(o.get("task_count").getAsString());
+            m.token.totalSupply = new BigInteger(o.get("total_supply").getAsString());
             for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("balances").entrySet()) {
-                m.balances.put(ContractAddress.parse(e.getKey()), new BigInteger(e.getValue().getAsString()));
+                m.token.balances.put(ContractAddress.parse(e.getKey()), new BigInteger(e.getValue().getAsString()));
             }
             for (JsonElement e : o.getAsJsonArray("allowances")) {
                 JsonArray a = e.getAsJsonArray();
-                m.allowances.put(new LedgerMachine.Allowance(ContractAddress.parse(a.get(0).getAsString()),
+                m.token.allowances.put(new Erc20Token.Allowance(ContractAddress.parse(a.get(0).getAsString()),
                         ContractAddress.parse(a.get(1).getAsString())), new BigInteger(a.get(2).getAsString()));
             }
             for (JsonElement e : o.getAsJsonArray("tasks")) {
                 JsonObject t = e.getAsJsonObject();
-                m.tasks.put(new BigInteger(t.get("id").getAsString()), new LedgerMachine.TaskRecord(
+                m.smainer.tasks.put(new BigInteger(t.get("id").getAsString()), new SmainerContract.TaskRecord(
                         addr(t, "creator"), addr(t, "token"), new BigInteger(t.get("amount").getAsString()),
                         new BigInteger(t.get("base_reward").getAsString()), t.get("tier_multiplier").getAsInt(),
                         new BigInteger(t.get("adjusted_reward").getAsString()), t.get("required_tier").getAsInt(),
                         Felt.parse(t.get("task_hash").getAsString()), t.get("status").getAsInt()));
             }
             for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("nodes").entrySet()) {
-                m.nodes.put(ContractAddress.parse(e.getKey()), Integer.parseInt(e.getValue().getAsString()));
+                m.smainer.nodes.put(ContractAddress.parse(e.getKey()), Integer.parseInt(e.getValue().getAsString()));
             }
             for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("public_keys").entrySet()) {
-                m.publicKeys.put(ContractAddress.parse(e.getKey()), Felt.parse(e.getValue().getAsString()));
+                m.smainer.publicKeys.put(ContractAddress.parse(e.getKey()), Felt.parse(e.getValue().getAsString()));
             }
             for (JsonElement e : o.getAsJsonArray("used_hashes")) {
-                m.usedHashes.put(Felt.parse(e.getAsString()), Boolean.TRUE);
+                m.smainer.usedHashes.put(Felt.parse(e.getAsString()), Boolean.TRUE);
             }
             for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("nonces").entrySet()) {
                 m.nonces.put(ContractAddress.parse(e.getKey()), new BigInteger(e.getValue().getAsString()));
@@ -203,7 +203,7 @@ public final class LedgerSnapshot {
 
     /** @return the token's address */
     public static ContractAddress tokenOf(LedgerMachine m) {
-        return m.token;
+        return m.tokenAddress;
     }
 
     /** @return the chain id */
@@ -211,7 +211,7 @@ public final class LedgerSnapshot {
         return m.chainId;
     }
 
-    private static Map<String, BigInteger> toKeyed(Map<LedgerMachine.Allowance, BigInteger> allowances) {
+    private static Map<String, BigInteger> toKeyed(Map<Erc20Token.Allowance, BigInteger> allowances) {
         Map<String, BigInteger> out = new TreeMap<>();
         allowances.forEach((k, v) -> out.put(k.owner().hex() + " " + k.spender().hex(), v));
         return out;
