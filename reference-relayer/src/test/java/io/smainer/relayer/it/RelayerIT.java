@@ -420,7 +420,7 @@ class RelayerIT {
         assertThat(get("/tasks/" + settled.taskId()).statusCode()).isEqualTo(404);
         assertThatThrownBy(() -> client.submit(first.taskId(), job)).isInstanceOfSatisfying(RelayerApiException.class, e -> {
             assertThat(e.status()).isEqualTo(402);
-            assertThat(e.body().message()).contains("status SETTLED");
+            assertThat(e.body().message()).contains("status COMPLETED"); // flat: COMPLETED on chain
         });
         assertThat(get("/stats").body()).contains("\"settled\":2");
     }
