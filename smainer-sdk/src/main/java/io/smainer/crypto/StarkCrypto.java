@@ -5,11 +5,15 @@ import io.smainer.chain.Felt;
 /**
  * The Stark-curve operations the protocol needs: key derivation, ECDSA sign and verify (RFC 6979
  * deterministic nonces), and the Pedersen hash. Implementations are thread-safe and interchangeable:
- * the same key and message give byte-for-byte the same signature in each.
+ * each verifies the other's signatures, and they agree on keys, Pedersen hashes and verdicts.
  *
- * <p>{@link #starknetJvm()} delegates to starknet-jvm's native routines; {@link #fast()} is the SDK's own
- * implementation, proven identical to it by differential tests and many times faster.
- * {@link #defaultCrypto()} is the fast one.
+ * <p>{@link #fast()} is the SDK's own implementation and the default ({@link #defaultCrypto()}). It signs as
+ * StarkWare's reference does (cairo-lang's {@code generate_k_rfc6979}, @scure/starknet, starknet.js, wallets):
+ * the same key and hash give byte-for-byte the signature the rest of the ecosystem produces.
+ * {@link #starknetJvm()} delegates to starknet-jvm's native routines, many times slower; it is the oracle of
+ * the differential tests and signs byte-for-byte as the fast one except for message hashes of 249 to 251 bits,
+ * where starknet-jvm seeds the RFC 6979 nonce with the hash shifted right by 4 instead of the whole hash (its
+ * signature is valid, but not the reference's).
  */
 public interface StarkCrypto {
     /**
@@ -19,7 +23,8 @@ public interface StarkCrypto {
     Felt publicKey(Felt privateKey);
 
     /**
-     * Signs a message hash with RFC 6979 nonces, as starknet-jvm does.
+     * Signs a message hash with RFC 6979 nonces (see the class description for the one difference between the
+     * implementations).
      *
      * @param privateKey a private key in {@code [1, n)}
      * @param messageHash a hash below {@code 2^251}

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  *       judged the same by both;</li>
  *   <li>{@code smainer.crypto.differential.signatures} (default 2,000, about 100 s on a quiet 2-core
  *       machine; starknet-jvm signs in 66 to 86 ms, so 10,000 take about 7 minutes): signatures
- *       compared byte for byte, and
+ *       compared byte for byte where both derive the nonce alike (hashes of at most 248 bits; see
+ *       {@link #signsByteForByteAsStarknetJvmWhereTheNonceDerivationsAgreeAndEachVerifiesTheOther}), and
  *       the oracle's verified by the fast implementation;</li>
  *   <li>{@code smainer.crypto.differential.seed}: the random seed (printed with the results).</li>
  * </ul>
@@ -73,14 +74,26 @@ class StarkCryptoDifferentialTest {
         assertThat(checks).isEqualTo(6L * CASES);
     }
 
+    /**
+     * Byte for byte equal where the two nonce derivations agree: hashes of at most 248 bits. On 249 to 251 bits the
+     * fast implementation follows StarkWare's reference (cairo-lang's {@code generate_k_rfc6979} multiplies such a
+     * hash by 16 before seeding RFC 6979) and starknet-jvm does not (Bouncy Castle's bits2int then shifts it right
+     * by 4), so there the signatures differ by design: {@link StarkSignVectorsTest} checks the fast ones against
+     * @scure/starknet's, and here each implementation verifies the other's.
+     */
     @Test
-    void signsByteForByteAsStarknetJvmAndEachVerifiesTheOther() throws Exception {
+    void signsByteForByteAsStarknetJvmWhereTheNonceDerivationsAgreeAndEachVerifiesTheOther() throws Exception {
         long checks = runParallel("signatures", SIGNATURES, (random, i, failures, count) -> {
             Felt key = new Felt(randomKey(random, i));
             Felt hash = new Felt(randomHash(random, i));
             Signature oracle = ORACLE.sign(key, hash);
             Signature fast = FAST.sign(key, hash);
-            expectEqual(failures, "signature by key " + key.hex() + " on " + hash.hex(), fast, oracle);
+            String what = "signature by key " + key.hex() + " on the " + hash.value().bitLength() + "-bit hash " + hash.hex();
+            if (hash.value().bitLength() <= 248) {
+                expectEqual(failures, what, fast, oracle);
+            } else {
+                expectEqual(failures, what + " differs (reference nonce)", fast.equals(oracle), false);
+            }
             Felt publicKey = ORACLE.publicKey(key);
             expectEqual(failures, "starknet-jvm signature verified by fast", FAST.verify(publicKey, hash, oracle), true);
             expectEqual(failures, "fast signature verified by starknet-jvm", ORACLE.verify(publicKey, hash, fast), true);
@@ -167,13 +180,18 @@ class StarkCryptoDifferentialTest {
         }
     }
 
-    /** Mostly uniform in [1, 2^251), sometimes tiny or next to 2^251. */
+    /** Mostly uniform in [1, 2^251) (so seven in eight have 249 to 251 bits), sometimes tiny, 248-bit or next to 2^251. */
     private static BigInteger randomHash(SplittableRandom random, int i) {
         switch (i % 40) {
             case 0:
                 return BigInteger.valueOf(1 + random.nextInt(1_000));
             case 1:
                 return HASH_BOUND.subtract(BigInteger.valueOf(1 + random.nextInt(1_000)));
+            case 2:
+            case 3:
+            case 4:
+            case 5:
+                return new BigInteger(248, new java.util.Random(random.nextLong())).setBit(247);
             default:
                 BigInteger h;
                 do {

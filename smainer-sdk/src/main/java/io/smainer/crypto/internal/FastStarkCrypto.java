@@ -16,12 +16,16 @@ import org.bouncycastle.math.raw.Nat256;
  * The SDK's own {@link StarkCrypto}: plain Java on a Montgomery field for the Stark prime
  * ({@link StarkField}), precomputed signed-window tables for the generator and the four Pedersen
  * points ({@link FixedBaseTable}), and a width-5 NAF for the one variable-base multiplication of
- * verification. It reproduces starknet-jvm 0.18.0 (its bundled crypto-cpp) bit for bit:
+ * verification. It reproduces StarkWare's reference signer (cairo-lang, @scure/starknet, the signer of
+ * starknet.js and wallets) bit for bit, and starknet-jvm 0.18.0 (its bundled crypto-cpp) everywhere but in
+ * the nonce of a 249- to 251-bit hash:
  *
  * <ul>
  *   <li><b>sign</b>: the nonce is BouncyCastle's RFC 6979 {@code HMacDSAKCalculator} over SHA-256,
- *       initialised exactly as starknet-jvm 0.18.0 does: {@code init(n, key, bytes)} where {@code bytes} is
- *       the hash's minimal unsigned big-endian encoding (its {@code toBytes} extension); crypto-cpp
+ *       initialised as cairo-lang's {@code generate_k_rfc6979}: {@code init(n, key, bytes)} where {@code bytes}
+ *       is the hash's minimal unsigned big-endian encoding, of the hash times 16 where it has 249 to 251 bits
+ *       ({@link #nonceSeed}; starknet-jvm leaves out the factor, so for those hashes its nonce, and so its
+ *       signature, differs from the reference's, both valid); crypto-cpp
  *       asks for another nonce (at most three, as starknet-jvm) when {@code r} is 0 or {@code >= n},
  *       {@code s} is 0, or {@code w = s^-1 mod n >= 2^251}; the signature is {@code (r, s)} with
  *       {@code s = k^-1 (z + r*key) mod n}, not normalised to low s.</li>
@@ -173,7 +177,7 @@ public final class FastStarkCrypto implements StarkCrypto {
             throw new InvalidFieldException("message_hash", "a hash in [1, 2^251)", "0x" + z.toString(16));
         }
         HMacDSAKCalculator nonces = new HMacDSAKCalculator(new SHA256Digest());
-        nonces.init(N, d, unsignedBytes(z));
+        nonces.init(N, d, nonceSeed(z));
         for (int attempt = 0; attempt < NONCE_ATTEMPTS; attempt++) {
             BigInteger k = nonces.nextK();
             JacobianPoint kg = generatorMultiple(k, true);
@@ -448,7 +452,19 @@ public final class FastStarkCrypto implements StarkCrypto {
         }
     }
 
-    /** The hash's minimal unsigned big-endian bytes, as starknet-jvm's {@code BigInteger.toBytes()} gives them. */
+    /**
+     * The message bytes that seed RFC 6979, as StarkWare's reference ({@code generate_k_rfc6979} in cairo-lang) forms
+     * them: the hash's minimal unsigned big-endian bytes, after multiplying a hash of 249 to 251 bits (one nibble
+     * short of 32 bytes) by 16. RFC 6979's {@code bits2int} then shifts those 32 bytes right by 4 (the order has 252
+     * bits), so such a hash seeds the nonce whole. Without the factor (starknet-jvm 0.18.0) it would lose its last
+     * nibble, and the signature would differ from the reference family's (cairo-lang, @scure/starknet, starknet.js).
+     */
+    static byte[] nonceSeed(BigInteger z) {
+        int bits = z.bitLength();
+        return unsignedBytes(bits >= 249 && bits % 8 >= 1 && bits % 8 <= 4 ? z.shiftLeft(4) : z);
+    }
+
+    /** The value's minimal unsigned big-endian bytes, as starknet-jvm's {@code BigInteger.toBytes()} gives them. */
     static byte[] unsignedBytes(BigInteger v) {
         byte[] b = v.toByteArray();
         if (b.length > 1 && b[0] == 0) {
