@@ -327,6 +327,20 @@ public final class Messages {
      */
     public record ErrorMessage(String id, String refId, String code, String message, Optional<String> field)
             implements Message {
+        /**
+         * The code of an answer that refuses nothing: the receiver could not handle the message now (its
+         * store is down, say) and asks for the same message again later.
+         */
+        public static final String RETRY_LATER = "retry_later";
+
+        /**
+         * @return whether this answer asks for the message again later: {@link #RETRY_LATER}, or
+         *     {@code internal}, which relayers that predate it send for the same
+         */
+        public boolean retryLater() {
+            return RETRY_LATER.equals(code) || "internal".equals(code);
+        }
+
         /** Validates every field. */
         public ErrorMessage {
             checkId(id);

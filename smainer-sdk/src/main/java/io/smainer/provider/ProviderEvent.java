@@ -116,6 +116,18 @@ public sealed interface ProviderEvent {
     }
 
     /**
+     * The relayer could not record a report now and asked for it again later (its store was down, say); the
+     * node keeps it and sends it again after {@code retryIn}, and after every login until it is answered.
+     *
+     * @param taskId the task
+     * @param code the relayer's error code
+     * @param message the relayer's explanation
+     * @param retryIn the wait before the report is sent again
+     */
+    record ReportDeferred(String taskId, String code, String message, Duration retryIn) implements ProviderEvent {
+    }
+
+    /**
      * The node closed.
      *
      * @param handedBack tasks that were still running and were reported as failed (retryable)

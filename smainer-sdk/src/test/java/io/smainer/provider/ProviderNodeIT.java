@@ -334,6 +334,42 @@ class ProviderNodeIT {
     }
 
     @Test
+    void keepsACompletionTheRelayerCouldNotRecordAndSendsItAgainLater() throws Exception {
+        ProviderNode n = started(node());
+        relayer.deferReports.set(2);
+        relayer.send(task("t-l", 4, job("echo", Map.of(), "later"), SettlementMode.FLAT, TokenAmount.ONE_STRK));
+
+        Messages.TaskCompleted first = relayer.await(Messages.TaskCompleted.class, WAIT);
+        Messages.TaskCompleted second = relayer.await(Messages.TaskCompleted.class, WAIT);
+        Messages.TaskCompleted third = relayer.await(Messages.TaskCompleted.class, WAIT);
+
+        assertThat(second).isEqualTo(first);
+        assertThat(third).isEqualTo(first);
+        Await.until(WAIT, () -> n.status().pendingReports() == 0, () -> "report acknowledged");
+        assertThat(relayer.logins.get()).isEqualTo(1);
+        assertThat(n.status().completed()).isEqualTo(1);
+        assertThat(events).noneMatch(e -> e instanceof ProviderEvent.ReportRejected);
+        assertThat(events).filteredOn(e -> e instanceof ProviderEvent.ReportDeferred).hasSize(2);
+        assertThat(events).anySatisfy(e -> assertThat(e).isEqualTo(new ProviderEvent.ReportAcknowledged("t-l")));
+    }
+
+    @Test
+    void reconnectsWhenTheRelayerStopsAnsweringWithItsConnectionUp() throws Exception {
+        relayer.close();
+        relayer = new ScriptedRelayer(0, Map.of(ADDRESS, KEYS.publicKey()), 30); // a relayer's usual heartbeat
+        ProviderNode n = started(node().ping(Duration.ofMillis(100), Duration.ofMillis(400)));
+
+        relayer.frozen = true;
+        Await.until(WAIT, () -> events.stream().anyMatch(e -> e instanceof ProviderEvent.Disconnected d
+                && d.reason().contains("did not answer a ping")), () -> "node noticed the frozen relayer");
+        relayer.frozen = false;
+
+        Await.until(WAIT, () -> n.status().logins() == 2 && n.status().state() == ProviderNode.State.READY,
+                () -> "node logged in again");
+        assertThat(relayer.connections.get()).isEqualTo(2);
+    }
+
+    @Test
     void finishesATaskWhileTheRelayerIsDownAndDeliversItWhenTheRelayerReturnsOnTheSamePort() throws Exception {
         ProviderNode n = started(node());
         relayer.send(task("t-d", 5, job("gate", Map.of("gate", "d"), "survives"), SettlementMode.FLAT,

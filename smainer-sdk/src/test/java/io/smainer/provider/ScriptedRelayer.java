@@ -47,6 +47,10 @@ public final class ScriptedRelayer implements AutoCloseable {
     final AtomicInteger logins = new AtomicInteger();
     final AtomicInteger connections = new AtomicInteger();
     volatile boolean autoAck = true;
+    /** Reports answered "send it again later" (an {@code internal} error, as the relayer does) before acks. */
+    final AtomicInteger deferReports = new AtomicInteger();
+    /** While set, the relayer reads nothing and sends nothing, with its connections up (a paused process). */
+    volatile boolean frozen;
     private volatile Peer peer;
 
     ScriptedRelayer(int port, Map<ContractAddress, Felt> publishedKeys, int heartbeatSeconds) throws Exception {
@@ -136,6 +140,9 @@ public final class ScriptedRelayer implements AutoCloseable {
 
         @Override
         public void onWebSocketText(String text) {
+            if (frozen) {
+                return;
+            }
             Message m = CODEC.decode(text);
             all.add(m);
             received.add(m);
@@ -153,6 +160,10 @@ public final class ScriptedRelayer implements AutoCloseable {
                 send(new Messages.Ack(Messages.newId(), reg.id(), "node-" + reg.address().hex(), heartbeatSeconds));
             } else if (m instanceof Messages.Ping ping) {
                 send(new Messages.Pong(Messages.newId(), ping.id()));
+            } else if ((m instanceof Messages.TaskCompleted || m instanceof Messages.TaskFailed)
+                    && deferReports.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                send(new Messages.ErrorMessage(Messages.newId(), m.id(), "internal",
+                        "the relayer could not handle " + m.type() + "; send it again later", Optional.empty()));
             } else if ((m instanceof Messages.TaskCompleted || m instanceof Messages.TaskFailed) && autoAck) {
                 send(new Messages.Ack(Messages.newId(), m.id(), "", 0));
             }

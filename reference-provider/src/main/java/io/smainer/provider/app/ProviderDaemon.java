@@ -213,6 +213,9 @@ public final class ProviderDaemon implements AutoCloseable {
             LOG.debug("relayer acknowledged the report for task {}", a.taskId());
         } else if (event instanceof ProviderEvent.ReportRejected r) {
             LOG.warn("relayer rejected the report for task {}: {} ({})", r.taskId(), r.message(), r.code());
+        } else if (event instanceof ProviderEvent.ReportDeferred d) {
+            LOG.warn("relayer could not record the report for task {} ({}: {}); sending it again in {} ms", d.taskId(),
+                    d.code(), d.message(), d.retryIn().toMillis());
         } else if (event instanceof ProviderEvent.Closed c) {
             LOG.info("node closed; {} task(s) handed back, {} report(s) undelivered", c.handedBack(), c.undelivered());
         }

@@ -1,6 +1,7 @@
 package io.smainer.relayer.scheduling;
 
 import io.smainer.chain.TokenAmount;
+import io.smainer.concurrent.Loop;
 import io.smainer.fee.EffortPricing;
 import io.smainer.internal.Require;
 import io.smainer.protocol.JobSpec;
@@ -23,10 +24,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +60,7 @@ public final class Scheduler implements AutoCloseable {
     private final Deadlines deadlines;
     private final Clock clock;
     private final Executor serial;
-    private final ExecutorService ownedExecutor;
+    private final Loop ownedLoop;
     private final int maxAttempts;
     private final Duration offlineAfter;
     private final Duration grace;
@@ -116,14 +114,10 @@ public final class Scheduler implements AutoCloseable {
         this.deadlines = Require.present("deadlines", b.deadlines);
         this.clock = deadlines.clock();
         if (b.executor == null) {
-            this.ownedExecutor = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "scheduler");
-                t.setDaemon(true);
-                return t;
-            });
-            this.serial = ownedExecutor;
+            this.ownedLoop = Loop.named("scheduler");
+            this.serial = ownedLoop;
         } else {
-            this.ownedExecutor = null;
+            this.ownedLoop = null;
             this.serial = b.executor;
         }
         this.maxAttempts = (int) Require.range("max_attempts", b.maxAttempts, 1, 100);
@@ -638,15 +632,8 @@ public final class Scheduler implements AutoCloseable {
             assignedAs.clear();
             nodes.values().forEach(n -> cancel(n.liveness));
         });
-        if (ownedExecutor != null) {
-            ownedExecutor.shutdown();
-            try { // the step in progress finishes before the caller closes the store under it
-                if (!ownedExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
-                    LOG.warn("a scheduler step was still running 5 s after close");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (ownedLoop != null) {
+            ownedLoop.close(); // the step in progress finishes before the caller closes the store under it
         }
     }
 

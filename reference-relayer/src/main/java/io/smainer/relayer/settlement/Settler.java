@@ -1,6 +1,7 @@
 package io.smainer.relayer.settlement;
 
 import io.smainer.chain.Felt;
+import io.smainer.concurrent.Loop;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.escrow.EscrowStatus;
@@ -22,10 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +65,7 @@ public final class Settler implements AutoCloseable {
     private final String owner;
     private final Consumer<TaskRecord> onSettled;
     private final Consumer<TaskRecord> onFailed;
-    private final ScheduledExecutorService executor;
+    private final Loop executor;
     private final Object lock = new Object();
     private final Set<String> queue = new LinkedHashSet<>();
     private final AutoCloseable subscription;
@@ -90,11 +88,7 @@ public final class Settler implements AutoCloseable {
         this.owner = Require.text("owner", b.owner, 64);
         this.onSettled = Require.present("on_settled", b.onSettled);
         this.onFailed = Require.present("on_failed", b.onFailed);
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "settler");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Loop.named("settler");
         this.subscription = store.subscribe(s -> {
             if (s.status() == TaskStatus.COMPLETED) {
                 enqueue(s.taskId());
@@ -105,7 +99,7 @@ public final class Settler implements AutoCloseable {
             throw new io.smainer.InvalidFieldException("lease_ttl", "at least 3 ms", leaseTtl.toMillis() + " ms");
         }
         long period = leaseTtl.toMillis() / 3;
-        executor.scheduleWithFixedDelay(this::lead, period, period, TimeUnit.MILLISECONDS);
+        executor.every(this::lead, Duration.ofMillis(period));
     }
 
     /**
@@ -162,7 +156,7 @@ public final class Settler implements AutoCloseable {
             if (queue.size() >= batchSize) {
                 flushSoon();
             } else if (timer == null && !flushQueued) {
-                timer = executor.schedule(this::flush, maxDelay.toMillis(), TimeUnit.MILLISECONDS);
+                timer = executor.schedule(this::flush, maxDelay);
             }
         }
     }
@@ -170,7 +164,7 @@ public final class Settler implements AutoCloseable {
     private void flushSoon() {
         if (!flushQueued) {
             flushQueued = true;
-            executor.execute(this::flush);
+            executor.post(this::flush);
         }
     }
 
@@ -236,7 +230,7 @@ public final class Settler implements AutoCloseable {
         List<String> copy = List.copyOf(ids);
         Duration delay = retryDelay;
         retryDelay = retryDelay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : retryDelay.multipliedBy(2);
-        executor.schedule(() -> copy.forEach(this::enqueue), delay.toMillis(), TimeUnit.MILLISECONDS);
+        executor.schedule(() -> copy.forEach(this::enqueue), delay);
     }
 
     private void settleIds(List<String> ids) {
@@ -411,12 +405,7 @@ public final class Settler implements AutoCloseable {
         } catch (Exception e) {
             LOG.debug("unsubscribe failed", e);
         }
-        executor.shutdown();
-        try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        executor.close(Duration.ofSeconds(10));
         store.releaseLease(LEASE, owner);
     }
 

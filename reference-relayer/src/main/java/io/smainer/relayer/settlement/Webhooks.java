@@ -3,6 +3,7 @@ package io.smainer.relayer.settlement;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.client.WebhookSignature;
+import io.smainer.concurrent.Loop;
 import io.smainer.internal.Require;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.TaskStatus;
@@ -19,10 +20,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -87,7 +84,7 @@ public final class Webhooks implements AutoCloseable {
     private final Duration pollInterval;
     private final Duration claimLease;
     private final HttpClient http;
-    private final ScheduledExecutorService timer;
+    private final Loop timer;
     private final LongAdder delivered = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -131,14 +128,7 @@ public final class Webhooks implements AutoCloseable {
                     + " 16 s (one delivery's connect and answer timeouts)", pollInterval + ", " + claimLease);
         }
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, "webhooks");
-            th.setDaemon(true);
-            return th;
-        });
-        t.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() waits only for a poll in progress
-        t.setRemoveOnCancelPolicy(true);
-        this.timer = t;
+        this.timer = Loop.named("webhooks"); // close() waits only for a poll in progress
     }
 
     /**
@@ -149,10 +139,7 @@ public final class Webhooks implements AutoCloseable {
      */
     public void start() {
         if (started.compareAndSet(false, true) && !closed) {
-            try {
-                timer.execute(this::catchUp);
-                timer.scheduleWithFixedDelay(this::poll, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
+            if (!timer.post(this::catchUp) || timer.every(this::poll, Duration.ZERO, pollInterval) == null) {
                 LOG.debug("webhooks closed before they started");
             }
         }
@@ -220,9 +207,7 @@ public final class Webhooks implements AutoCloseable {
         if (closed) {
             return;
         }
-        try {
-            timer.schedule(this::poll, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
+        if (timer.schedule(this::poll, Duration.ofMillis(delayMillis)) == null) {
             LOG.debug("webhooks closed; poll dropped");
         }
     }
@@ -319,14 +304,6 @@ public final class Webhooks implements AutoCloseable {
         }
         closed = true;
         // a poll in progress finishes its store command (an interrupted one may still have run on the server)
-        timer.shutdown();
-        try {
-            if (!timer.awaitTermination(2, TimeUnit.SECONDS)) {
-                timer.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            timer.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        timer.close(Duration.ofSeconds(2));
     }
 }

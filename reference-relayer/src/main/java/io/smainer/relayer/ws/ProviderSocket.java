@@ -94,8 +94,8 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
             }
         } catch (RuntimeException e) {
             LOG.warn("node {} message {} failed", who == null ? remote : who.nodeId(), m.type(), e);
-            refuse(m.id(), "internal", "the relayer could not handle " + m.type() + "; send it again later", Optional.empty(),
-                    false);
+            refuse(m.id(), Messages.ErrorMessage.RETRY_LATER, "the relayer could not handle " + m.type()
+                    + "; send it again later", Optional.empty(), false);
         }
     }
 
