@@ -18,6 +18,7 @@ import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import io.smainer.provider.ProviderNode;
 import io.smainer.relayer.settlement.ResultCheckers;
+import io.smainer.testkit.LocalNetwork;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -207,6 +208,7 @@ public final class CustomJobHandlerExample {
         out.println("A job handler of your own: word-count, sold through a provider node");
         out.println();
         // The relayer: our checker, and a minimum price for the kind (in base units).
+        QuietLogs.apply();
         try (LocalNetwork net = LocalNetwork.builder()
                 .resultCheckers(relayerCheckers())
                 .relayerSetting("price.min_base." + WORD_COUNT, PRICE.baseUnits().toString())

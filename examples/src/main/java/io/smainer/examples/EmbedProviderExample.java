@@ -11,6 +11,7 @@ import io.smainer.protocol.JobSpec;
 import io.smainer.provider.ProviderEvent;
 import io.smainer.provider.ProviderNode;
 import io.smainer.provider.ProviderStatus;
+import io.smainer.testkit.LocalNetwork;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -75,6 +76,7 @@ public final class EmbedProviderExample {
     public static ProviderStatus run(int tasks, PrintStream out) throws Exception {
         out.println("Embed a provider node and serve tasks from a relayer");
         out.println();
+        QuietLogs.apply();
         try (LocalNetwork net = LocalNetwork.builder().build()) {
             LocalNetwork.ProviderAccount account = net.registerProvider();
             out.println("account   " + account.address().hex() + " registered on-chain, receipt key "

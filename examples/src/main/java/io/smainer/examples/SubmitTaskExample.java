@@ -17,6 +17,7 @@ import io.smainer.job.Freivalds;
 import io.smainer.job.Jobs;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
+import io.smainer.testkit.LocalNetwork;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
@@ -152,6 +153,7 @@ public final class SubmitTaskExample {
         out.println("Submit a task: fund an escrow, submit a matrix product, await it, check it");
         out.println();
         // A local network with two provider nodes on the Java runner. Closing it stops everything.
+        QuietLogs.apply();
         try (LocalNetwork net = LocalNetwork.builder().javaProviders(2).build();
                 // The demander's client: the relayer's URL, the escrow it pays through (here the ledger,
                 // acting as the demander's account), its Stark key (the relayer knows the public half) and

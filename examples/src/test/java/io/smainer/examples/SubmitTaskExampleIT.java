@@ -9,6 +9,7 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.testnode.StarknetTestNode;
 import io.smainer.fee.FeeMath;
 import io.smainer.fee.Quote;
+import io.smainer.testkit.LocalNetwork;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

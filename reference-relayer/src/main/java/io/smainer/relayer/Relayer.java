@@ -1,5 +1,8 @@
 package io.smainer.relayer;
 
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.SignatureCheckUnavailableException;
@@ -28,8 +31,10 @@ import java.net.BindException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Handler;
@@ -47,9 +52,18 @@ import org.slf4j.LoggerFactory;
  * one {@link RelayerStore}. Build with {@link #builder()}, {@link #start()}, read {@link #port()},
  * {@link #close()} (idempotent).
  *
+ * <p>Embedded in another program, the builder's typed setters say what an embedder usually sets; the rest keep
+ * their defaults (docs/operations.md lists every setting, {@link Builder#setting} sets any by name). It settles
+ * through the {@link Escrow} it is given, acting as the escrow's relayer account, and starts no chain of its
+ * own; the store is in memory unless {@code redis.uri} is set (which needs {@code io.lettuce:lettuce-core}, an
+ * optional dependency). It logs through SLF4J: bring a backend (logback, log4j) or it stays silent.
+ *
  * <pre>{@code
- * try (Relayer relayer = Relayer.builder().config(config).escrow(ledger.client(relayerAccount)).build().start()) {
- *     System.out.println("listening on " + relayer.port());
+ * Ledger ledger = Ledger.builder().owner(owner).relayer(relayerAccount).treasury(treasury).build();
+ * try (Relayer relayer = Relayer.builder().host("127.0.0.1").port(0)
+ *         .demanderKey(demander, demanderKey.publicKey())
+ *         .escrow(ledger.client(relayerAccount)).build().start()) {
+ *     System.out.println("listening on " + relayer.uri());
  * }
  * }</pre>
  */
@@ -78,7 +92,7 @@ public final class Relayer implements AutoCloseable {
     private boolean closed;
 
     private Relayer(Builder b) {
-        this.config = Require.present("config", b.config);
+        this.config = b.config();
         this.escrow = Require.present("escrow", b.escrow);
         this.store = b.store != null ? b.store : openStore(config, b.clock);
         this.ownsStore = b.store == null;
@@ -102,10 +116,24 @@ public final class Relayer implements AutoCloseable {
      * @return the store; the caller closes it
      */
     public static RelayerStore openStore(RelayerConfig config, Clock clock) {
+        if (config.redisUri().isPresent() && !redisClientPresent()) {
+            throw new IllegalStateException("redis.uri is set, but the Redis store needs io.lettuce:lettuce-core on the "
+                    + "class path: it is an optional dependency of reference-relayer (the in-memory store needs none); "
+                    + "add it to your build, or leave redis.uri unset");
+        }
         return config.redisUri()
                 .<RelayerStore>map(uri -> RedisStore.builder().uri(uri).prefix(config.redisPrefix()).clock(clock)
                         .retention(config.retention()).build())
                 .orElseGet(() -> MemoryStore.create(clock, config.retention()));
+    }
+
+    private static boolean redisClientPresent() {
+        try {
+            Class.forName("io.lettuce.core.RedisClient", false, Relayer.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /**
@@ -119,7 +147,7 @@ public final class Relayer implements AutoCloseable {
             return this;
         }
         started = true;
-        LOG.info("starting with {}", config);
+        LOG.info("starting with {}", config.describeRelayer());
         timers = Deadlines.timerThread("relayer-timers");
         webhooks = new Webhooks(config.webhookSecrets(), config.webhookAttempts(), config.webhookBackoff(), clock, store,
                 config.name());
@@ -345,7 +373,9 @@ public final class Relayer implements AutoCloseable {
 
     /** Builds a {@link Relayer}. */
     public static final class Builder {
-        private RelayerConfig config = RelayerConfig.defaults();
+        private RelayerConfig config;
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private final StringJoiner demanderKeys = new StringJoiner(",");
         private Escrow escrow;
         private RelayerStore store;
         private Clock clock = Clock.systemUTC();
@@ -357,10 +387,116 @@ public final class Relayer implements AutoCloseable {
         private Builder() {
         }
 
-        /** @param v settings @return this */
+        /**
+         * All the settings at once, as the app reads them ({@link RelayerConfig#load}); not together with the
+         * typed setters below (default: {@link RelayerConfig#defaults()} with what those set).
+         *
+         * @param v settings
+         * @return this
+         */
         public Builder config(RelayerConfig v) {
             this.config = v;
             return this;
+        }
+
+        /** @param v the interface to listen on (default {@code 0.0.0.0}; {@code 127.0.0.1} for this machine only) @return this */
+        public Builder host(String v) {
+            return setting("host", v);
+        }
+
+        /** @param v the port (default 8000, falling back to 8001; 0 picks a free one, see {@link Relayer#port()}) @return this */
+        public Builder port(int v) {
+            return setting("port", Integer.toString(v));
+        }
+
+        /** @param v the relayer's name in logs, webhooks and the dashboard @return this */
+        public Builder name(String v) {
+            return setting("name", v);
+        }
+
+        /**
+         * Lets a demander account submit tasks: its requests must carry this key's SNIP-12 signature. Call once per
+         * account (with the default {@link #accountKeys} and no {@link #accountSignatures} check, only these can).
+         *
+         * @param account the demander's account
+         * @param publicKey the Stark public key its task requests are signed with
+         * @return this
+         */
+        public Builder demanderKey(ContractAddress account, Felt publicKey) {
+            demanderKeys.add(Require.present("account", account).hex() + ":" + Require.present("public_key", publicKey).hex());
+            return this;
+        }
+
+        /** @param v the least base price an escrow must cover, any kind (default 0.1 STRK) @return this */
+        public Builder minBasePrice(TokenAmount v) {
+            return setting("price.min_base", v.baseUnits().toString());
+        }
+
+        /**
+         * @param kind a job kind
+         * @param v the least base price an escrow for that kind must cover
+         * @return this
+         */
+        public Builder minBasePrice(String kind, TokenAmount v) {
+            return setting("price.min_base." + kind, v.baseUnits().toString());
+        }
+
+        /**
+         * @param maxDelay the longest a completed task waits for its settlement batch (default 2 s; tests want
+         *     tens of milliseconds)
+         * @param batchSize the most tasks one settlement transaction carries (default 50)
+         * @return this
+         */
+        public Builder settlement(Duration maxDelay, int batchSize) {
+            setting("settlement.max_delay_millis", Long.toString(maxDelay.toMillis()));
+            return setting("settlement.batch_size", Integer.toString(batchSize));
+        }
+
+        /**
+         * @param perSecond requests a second per API key or demander, sustained
+         * @param burst requests at once
+         * @param perIpPerSecond requests a second per client address (0: off; the burst is twice it)
+         * @return this
+         */
+        public Builder rateLimits(int perSecond, int burst, int perIpPerSecond) {
+            setting("limits.rate_per_second", Integer.toString(perSecond));
+            setting("limits.rate_burst", Integer.toString(burst));
+            setting("limits.ip_rate_per_second", Integer.toString(perIpPerSecond));
+            if (perIpPerSecond > 0) {
+                setting("limits.ip_rate_burst", Integer.toString(2 * perIpPerSecond));
+            }
+            return this;
+        }
+
+        /**
+         * Any other setting by its documented name (docs/operations.md), checked like the app's.
+         *
+         * @param key the setting, e.g. {@code max_attempts}
+         * @param value its value
+         * @return this
+         */
+        public Builder setting(String key, String value) {
+            settings.put(Require.present("key", key), Require.present(key, value));
+            return this;
+        }
+
+        private RelayerConfig config() {
+            boolean typed = !settings.isEmpty() || demanderKeys.length() > 0;
+            if (config != null) {
+                if (typed) {
+                    throw new IllegalStateException("config: set either a whole RelayerConfig or single settings, not both "
+                            + "(single settings: " + settings.keySet() + (demanderKeys.length() > 0 ? ", demander keys" : "") + ")");
+                }
+                return config;
+            }
+            if (!typed) {
+                return RelayerConfig.defaults();
+            }
+            Map<String, String> all = new LinkedHashMap<>(settings);
+            if (demanderKeys.length() > 0) {
+                all.merge("demander_keys", demanderKeys.toString(), (a, b) -> a + "," + b);
+            }
+            return RelayerConfig.load(all);
         }
 
         /** @param v the escrow, acting as the relayer's account (it settles) @return this */

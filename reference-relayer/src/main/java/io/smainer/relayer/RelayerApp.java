@@ -62,6 +62,7 @@ public final class RelayerApp implements AutoCloseable {
         Optional<LocalChain> chain = Optional.empty();
         AccountKeys keys = AccountKeys.of(config.demanderKeys());
         AccountSignatureCheck accountSignatures = AccountSignatureCheck.NONE;
+        LOG.info("chain settings: {}", config.describeChain());
         if (config.chain() == RelayerConfig.ChainMode.STARKNET) {
             if (config.localChainPort() != RelayerConfig.DEFAULT_LOCAL_CHAIN_PORT) {
                 LOG.info("chain=starknet: local_chain.port is not used");

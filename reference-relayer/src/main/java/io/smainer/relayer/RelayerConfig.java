@@ -390,10 +390,18 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         return minBase.getOrDefault(kind, minBase.get("*"));
     }
 
-    /** @return the settings, secrets masked (for the start-up log) */
+    /** @return the settings, secrets masked */
     @Override
     public String toString() {
-        return "RelayerConfig[name=" + name + ", host=" + host + ", port=" + port + ", chain_id=" + chainId
+        return "RelayerConfig[" + describeRelayer() + ", " + describeChain() + "]";
+    }
+
+    /**
+     * @return the settings of the relayer itself, secrets masked: what {@link Relayer#start()} logs (an embedder
+     *     that hands the relayer its own escrow starts no chain, so the chain settings are not among them)
+     */
+    public String describeRelayer() {
+        return "name=" + name + ", host=" + host + ", port=" + port + ", chain_id=" + chainId
                 + ", allowed_tokens=" + allowedTokens + ", heartbeat=" + heartbeat.toSeconds() + "s, offline_after="
                 + offlineAfter.toSeconds() + "s, challenge=" + challengeTtl.toSeconds() + "s, max_attempts=" + maxAttempts
                 + ", deadline_grace=" + deadlineGrace.toSeconds() + "s, settlement.batch_size=" + batchSize
@@ -407,14 +415,20 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 + "ms, redis.uri=" + redisUri.map(RelayerConfig::maskUri).orElse("(none: in-memory store)")
                 + ", redis.prefix=" + redisPrefix + ", store.finished_retention=" + finishedRetention.toSeconds()
                 + "s, store.max_finished_tasks=" + maxFinishedTasks + ", store.max_finished_bytes=" + maxFinishedBytes
-                + ", limits.max_queued_bytes=" + maxQueuedBytes + ", settlement.lease=" + leaseTtl.toMillis() + "ms, local_chain.port=" + localChainPort
-                + ", local_chain.accounts_file=" + localAccountsFile + ", chain=" + chain.name().toLowerCase(Locale.ROOT)
+                + ", limits.max_queued_bytes=" + maxQueuedBytes + ", settlement.lease=" + leaseTtl.toMillis() + "ms";
+    }
+
+    /** @return the chain settings the app ({@link RelayerApp}) uses, secrets masked */
+    public String describeChain() {
+        return "chain=" + chain.name().toLowerCase(Locale.ROOT)
+                + (chain == ChainMode.LOCAL ? ", local_chain.port=" + localChainPort + ", local_chain.accounts_file="
+                        + localAccountsFile : "")
                 + (chain == ChainMode.STARKNET ? ", rpc_url=" + rpcUrl.map(Settings::maskUrl).orElse("(none)")
                         + ", contract_address=" + contract.hex() + ", keystore=" + keystore.map(Path::toString).orElse("(none)")
                         + " (passphrase from " + Settings.PASSPHRASE_ENV + " or a prompt; never shown)"
                         + ", starknet.receipt_timeout=" + receiptTimeout.toSeconds() + "s, starknet.poll=" + pollInterval.toMillis()
                         + "ms, starknet.account_check_timeout=" + accountCheckTimeout.toMillis() + "ms, starknet.account_checks_in_flight="
-                        + accountChecksInFlight : "") + "]";
+                        + accountChecksInFlight : "");
     }
 
     /** Hides a password in {@code redis://user:password@host}. */

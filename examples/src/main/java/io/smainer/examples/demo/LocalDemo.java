@@ -7,7 +7,8 @@ import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EventCursor;
-import io.smainer.examples.LocalNetwork;
+import io.smainer.examples.QuietLogs;
+import io.smainer.testkit.LocalNetwork;
 import io.smainer.fee.Tier;
 import io.smainer.job.CheckResult;
 import io.smainer.job.JobRunner;
@@ -117,6 +118,7 @@ public final class LocalDemo {
         Runners runners = Runners.detect();
         List<JobRunner> jobRunners = new ArrayList<>();
         Tier[] providerTiers = {Tier.PREMIUM, Tier.PRO, Tier.BASIC};
+        QuietLogs.apply();
         try (LocalNetwork net = LocalNetwork.builder().demanderFunds(MINTED).build()) {
             out.println("Smainer local network");
             out.println("  chain     in-process ledger (" + net.chainId() + "), " + MINTED.toStrkString() + " minted to the demander");
