@@ -32,8 +32,15 @@ class DocsReadmeSnippetsTest {
             import io.smainer.job.*;
             import io.smainer.protocol.*;
             import io.smainer.provider.*;
+            import io.smainer.relayer.Relayer;
+            import io.smainer.testkit.*;
             import java.net.URI;
+            import java.nio.charset.StandardCharsets;
             import java.time.Duration;
+            import java.util.Map;
+            import org.junit.jupiter.api.Assertions;
+            import org.junit.jupiter.api.Test;
+            import org.junit.jupiter.api.extension.RegisterExtension;
 
             class Snippet%d {
                 static void run(ContractAddress myAccountAddress, KeyPair myKeyPair, URI relayerUri, Escrow escrow,

@@ -7,6 +7,7 @@ import io.smainer.gpu.CudaJobRunner;
 import io.smainer.provider.app.ProviderDaemon;
 import io.smainer.relayer.Relayer;
 import io.smainer.testing.ModuleJars;
+import io.smainer.testkit.LocalNetwork;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
@@ -21,18 +22,19 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * All five of our jars, as built: each declares its module name, and the JDK resolves them together on a module
+ * All six of our jars, as built: each declares its module name, and the JDK resolves them together on a module
  * path, which it refuses when two modules hold the same package (a split package).
  */
 class ModuleJarsIT {
 
     @Test
-    void ourFiveJarsResolveTogetherAsNamedModulesWithoutASplitPackage() {
+    void ourSixJarsResolveTogetherAsNamedModulesWithoutASplitPackage() {
         Map<String, Path> jars = new LinkedHashMap<>();
         jars.put("io.smainer.sdk", ModuleJars.jarOf(Felt.class));
         jars.put("io.smainer.gpu", ModuleJars.jarOf(CudaJobRunner.class));
         jars.put("io.smainer.relayer", ModuleJars.jarOf(Relayer.class));
         jars.put("io.smainer.provider.app", ModuleJars.jarOf(ProviderDaemon.class));
+        jars.put("io.smainer.testkit", ModuleJars.jarOf(LocalNetwork.class));
         jars.put("io.smainer.examples", ModuleJars.builtJar());
         jars.forEach((name, jar) -> assertThat(ModuleJars.automaticModuleName(jar)).as(jar.toString()).contains(name));
 
