@@ -1,6 +1,7 @@
 package io.smainer.job;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.concurrent.DaemonThreads;
 import io.smainer.job.internal.RunContext;
 import io.smainer.job.internal.StandardHandlers;
 import io.smainer.protocol.JobSpec;
@@ -18,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,12 +73,12 @@ public final class JavaJobRunner implements JobRunner {
         this.computeThreads = b.computeThreads;
         this.closeWait = b.closeWait;
         this.workers = new ThreadPoolExecutor(b.workerThreads, b.workerThreads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(b.queueCapacity), threads(name + "-worker"));
+                new ArrayBlockingQueue<>(b.queueCapacity), DaemonThreads.numbered(name + "-worker"));
         this.compute = computeThreads > 1
                 ? new ThreadPoolExecutor(computeThreads - 1, computeThreads - 1, 0, TimeUnit.MILLISECONDS,
-                        new java.util.concurrent.LinkedBlockingQueue<>(), threads(name + "-compute"))
+                        new java.util.concurrent.LinkedBlockingQueue<>(), DaemonThreads.numbered(name + "-compute"))
                 : null;
-        this.timer = new ScheduledThreadPoolExecutor(1, threads(name + "-timer"));
+        this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.numbered(name + "-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
     }
 
@@ -205,15 +205,6 @@ public final class JavaJobRunner implements JobRunner {
     private static CompletableFuture<JobResult> failed(String kind, JobException.Reason reason, String message,
             boolean retryable, Throwable cause) {
         return CompletableFuture.failedFuture(new JobException(kind, reason, message, retryable, cause));
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** One submitted job: queued, then run on a worker. */

@@ -3,6 +3,7 @@ package io.smainer.examples.demo;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
 import io.smainer.client.SmainerClient;
+import io.smainer.concurrent.DaemonThreads;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowEvent;
@@ -261,7 +262,7 @@ public final class LocalDemo {
         }
 
         void start() {
-            printer = new Thread(() -> {
+            printer = DaemonThreads.named("demo-progress").newThread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     print(false);
                     try {
@@ -270,8 +271,7 @@ public final class LocalDemo {
                         return;
                     }
                 }
-            }, "demo-progress");
-            printer.setDaemon(true);
+            });
             printer.start();
         }
 

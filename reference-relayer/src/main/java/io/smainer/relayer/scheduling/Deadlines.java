@@ -1,5 +1,7 @@
 package io.smainer.relayer.scheduling;
 
+import io.smainer.concurrent.DaemonThreads;
+import io.smainer.concurrent.Loop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,13 +41,29 @@ public interface Deadlines {
      * @return the executor; the caller shuts it down
      */
     static ScheduledThreadPoolExecutor timerThread(String name) {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(name));
         executor.setRemoveOnCancelPolicy(true);
         return executor;
+    }
+
+    /**
+     * @param loop the loop that runs actions
+     * @param clock the clock
+     * @return deadlines on a loop: the delay is {@code when - clock.instant()}; none is armed once it closed
+     */
+    static Deadlines on(Loop loop, Clock clock) {
+        return new Deadlines() {
+            @Override
+            public Handle at(Instant when, Runnable action) {
+                ScheduledFuture<?> f = loop.schedule(action, Duration.between(clock.instant(), when));
+                return () -> Loop.cancel(f);
+            }
+
+            @Override
+            public Clock clock() {
+                return clock;
+            }
+        };
     }
 
     /**

@@ -82,7 +82,7 @@ public final class Scheduler implements AutoCloseable {
     private final Map<String, TaskRecord> assignedAs = new HashMap<>();
     private final AtomicBoolean dispatchQueued = new AtomicBoolean();
     private final AutoCloseable subscription;
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A connected node; mutable fields are touched on the serial executor only, but lastSeen. */
     private static final class Node {
@@ -252,12 +252,12 @@ public final class Scheduler implements AutoCloseable {
      * failure (the store unreachable, say) is logged rather than lost with the executor's thread.
      */
     private void run(Runnable change) {
-        if (closed) {
+        if (closed.get()) {
             return;
         }
         try {
             serial.execute(() -> {
-                if (closed) {
+                if (closed.get()) {
                     return;
                 }
                 try {
@@ -268,7 +268,7 @@ public final class Scheduler implements AutoCloseable {
                 }
             });
         } catch (RejectedExecutionException e) {
-            if (!closed) {
+            if (!closed.get()) {
                 throw e;
             }
         }
@@ -276,7 +276,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** Asks for matching; coalesces while one is queued. */
     public void requestDispatch() {
-        if (!closed && dispatchQueued.compareAndSet(false, true)) {
+        if (!closed.get() && dispatchQueued.compareAndSet(false, true)) {
             run(() -> {
                 dispatchQueued.set(false);
                 dispatch();
@@ -408,7 +408,7 @@ public final class Scheduler implements AutoCloseable {
     // ---- matching ----
 
     private void dispatch() {
-        if (closed || !anyFree()) {
+        if (closed.get() || !anyFree()) {
             return;
         }
         long after = 0;
@@ -521,7 +521,7 @@ public final class Scheduler implements AutoCloseable {
     private void onDeadline(String taskId, int attempt) {
         taskDeadlines.remove(taskId);
         assignedAs.remove(taskId);
-        if (closed) {
+        if (closed.get()) {
             return;
         }
         Optional<TaskRecord> found = store.task(taskId);
@@ -588,7 +588,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void checkLiveness(Node n) {
-        if (closed || nodes.get(n.id()) != n) {
+        if (closed.get() || nodes.get(n.id()) != n) {
             return;
         }
         if (clock.millis() - n.lastSeenMillis >= offlineAfter.toMillis()) {
@@ -617,10 +617,9 @@ public final class Scheduler implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         try {
             subscription.close();
         } catch (Exception e) {

@@ -18,6 +18,7 @@ import io.smainer.relayer.store.Completion;
 import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.Signal;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.relayer.store.TaskUpdates;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -75,15 +76,10 @@ public final class CompletionHandler {
      * @throws TaskNotAssignedException when the task is not this node's to complete
      */
     public Outcome complete(String nodeId, ContractAddress provider, Felt providerKey, Messages.TaskCompleted msg) {
-        for (int tries = 0; tries < 8; tries++) {
-            TaskRecord t = store.task(msg.taskId()).orElseThrow(() -> new TaskNotAssignedException(msg.taskId(),
-                    "task_id: expected a task of this relayer, got " + msg.taskId()));
-            if (t.status() == TaskStatus.COMPLETED || t.status() == TaskStatus.SETTLED) {
-                Completion c = t.completion().orElseThrow();
-                if (c.provider().equals(provider) && c.resultHash().equals(msg.resultHash())) {
-                    return Outcome.DUPLICATE;
-                }
-                throw new TaskNotAssignedException(t.id(), "task_id: " + t.id() + " was completed by another node");
+        TaskRecord[] from = new TaskRecord[1];
+        Optional<TaskRecord> written = TaskUpdates.retry(store, read(msg.taskId()), t -> {
+            if (duplicate(t, provider, msg)) {
+                return Optional.empty();
             }
             boolean mine = t.nodeId().equals(Optional.of(nodeId)) && (t.status() == TaskStatus.ASSIGNED
                     || t.status() == TaskStatus.RUNNING || t.status() == TaskStatus.PENDING);
@@ -100,16 +96,37 @@ public final class CompletionHandler {
                 }
                 throw e;
             }
-            TaskRecord next = t.completed(done, clock.millis());
-            if (store.replace(t, next)) {
-                if (t.status() != TaskStatus.PENDING) {
-                    scheduler.released(nodeId, t.id());
-                }
-                store.publish(new Signal(t.id(), TaskStatus.COMPLETED)); // the settling relayer queues it
-                return Outcome.RECORDED;
+            from[0] = t;
+            return Optional.of(t.completed(done, clock.millis()));
+        });
+        if (written.isEmpty()) {
+            if (!duplicate(read(msg.taskId()), provider, msg)) {
+                throw new IllegalStateException("task " + msg.taskId() + " changed while its completion was recorded");
             }
+            return Outcome.DUPLICATE;
         }
-        throw new IllegalStateException("task " + msg.taskId() + " kept changing while its completion was recorded");
+        if (from[0].status() != TaskStatus.PENDING) {
+            scheduler.released(nodeId, from[0].id());
+        }
+        store.publish(new Signal(msg.taskId(), TaskStatus.COMPLETED)); // the settling relayer queues it
+        return Outcome.RECORDED;
+    }
+
+    private TaskRecord read(String taskId) {
+        return store.task(taskId).orElseThrow(() -> new TaskNotAssignedException(taskId,
+                "task_id: expected a task of this relayer, got " + taskId));
+    }
+
+    /** True for a task this provider already completed with this result; throws if another node did. */
+    private static boolean duplicate(TaskRecord t, ContractAddress provider, Messages.TaskCompleted msg) {
+        if (t.status() != TaskStatus.COMPLETED && t.status() != TaskStatus.SETTLED) {
+            return false;
+        }
+        Completion c = t.completion().orElseThrow();
+        if (c.provider().equals(provider) && c.resultHash().equals(msg.resultHash())) {
+            return true;
+        }
+        throw new TaskNotAssignedException(t.id(), "task_id: " + t.id() + " was completed by another node");
     }
 
     /**

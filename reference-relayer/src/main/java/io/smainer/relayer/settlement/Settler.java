@@ -1,5 +1,6 @@
 package io.smainer.relayer.settlement;
 
+import io.smainer.InvalidFieldException;
 import io.smainer.chain.Felt;
 import io.smainer.concurrent.Loop;
 import io.smainer.escrow.Escrow;
@@ -11,10 +12,12 @@ import io.smainer.escrow.TxResult;
 import io.smainer.internal.Require;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.scheduling.Deadlines;
 import io.smainer.relayer.store.Completion;
 import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.Signal;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.relayer.store.TaskUpdates;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -23,7 +26,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,19 +71,22 @@ public final class Settler implements AutoCloseable {
     private final String owner;
     private final Consumer<TaskRecord> onSettled;
     private final Consumer<TaskRecord> onFailed;
-    private final Loop executor;
+    private final Executor serial;
+    private final Loop ownedLoop;
+    private final Deadlines deadlines;
+    private Deadlines.Handle leaseTimer;
     private final Object lock = new Object();
     private final Set<String> queue = new LinkedHashSet<>();
     private final AutoCloseable subscription;
-    private ScheduledFuture<?> timer;
+    private Deadlines.Handle timer;
     private boolean flushQueued;
     private Duration retryDelay = Duration.ofMillis(250);
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final Duration leaseTtl;
     private volatile boolean leader;
-    private final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder reverts = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder settled = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder reverts = new LongAdder();
+    private final LongAdder settled = new LongAdder();
 
     private Settler(Builder b) {
         this.escrow = Require.present("escrow", b.escrow);
@@ -88,18 +97,47 @@ public final class Settler implements AutoCloseable {
         this.owner = Require.text("owner", b.owner, 64);
         this.onSettled = Require.present("on_settled", b.onSettled);
         this.onFailed = Require.present("on_failed", b.onFailed);
-        this.executor = Loop.named("settler");
+        this.leaseTtl = Require.present("lease_ttl", b.leaseTtl);
+        if (leaseTtl.toMillis() < 3) {
+            throw new InvalidFieldException("lease_ttl", "at least 3 ms", leaseTtl.toMillis() + " ms");
+        }
+        // everything checked: only now start a thread and take signals (a refused setting leaves nothing live)
+        if (b.executor == null) {
+            this.ownedLoop = Loop.named("settler");
+            this.serial = ownedLoop;
+            this.deadlines = b.deadlines != null ? b.deadlines : Deadlines.on(ownedLoop, clock);
+        } else {
+            this.ownedLoop = null;
+            this.serial = b.executor;
+            this.deadlines = Require.present("deadlines", b.deadlines);
+        }
         this.subscription = store.subscribe(s -> {
             if (s.status() == TaskStatus.COMPLETED) {
                 enqueue(s.taskId());
             }
         });
-        this.leaseTtl = Require.present("lease_ttl", b.leaseTtl);
-        if (leaseTtl.toMillis() < 3) {
-            throw new io.smainer.InvalidFieldException("lease_ttl", "at least 3 ms", leaseTtl.toMillis() + " ms");
+        renewLeaseLater();
+    }
+
+    private void renewLeaseLater() {
+        Duration period = leaseTtl.dividedBy(3);
+        leaseTimer = deadlines.at(deadlines.clock().instant().plus(period), () -> run(() -> {
+            lead();
+            if (!closed.get()) {
+                renewLeaseLater();
+            }
+        }));
+    }
+
+    private void run(Runnable step) {
+        if (closed.get()) {
+            return;
         }
-        long period = leaseTtl.toMillis() / 3;
-        executor.every(this::lead, Duration.ofMillis(period));
+        try {
+            serial.execute(step);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("settler closed; step dropped");
+        }
     }
 
     /**
@@ -109,7 +147,7 @@ public final class Settler implements AutoCloseable {
      * @return true when this settler is the leader now
      */
     private boolean lead() {
-        if (closed) {
+        if (closed.get()) {
             return false;
         }
         boolean now;
@@ -146,7 +184,7 @@ public final class Settler implements AutoCloseable {
      * @param taskId the task
      */
     public void enqueue(String taskId) {
-        if (closed) {
+        if (closed.get()) {
             return;
         }
         synchronized (lock) {
@@ -156,7 +194,7 @@ public final class Settler implements AutoCloseable {
             if (queue.size() >= batchSize) {
                 flushSoon();
             } else if (timer == null && !flushQueued) {
-                timer = executor.schedule(this::flush, maxDelay);
+                timer = deadlines.at(deadlines.clock().instant().plus(maxDelay), () -> run(this::flush));
             }
         }
     }
@@ -164,7 +202,7 @@ public final class Settler implements AutoCloseable {
     private void flushSoon() {
         if (!flushQueued) {
             flushQueued = true;
-            executor.post(this::flush);
+            run(this::flush);
         }
     }
 
@@ -201,13 +239,13 @@ public final class Settler implements AutoCloseable {
         synchronized (lock) {
             flushQueued = false;
             if (timer != null) {
-                timer.cancel(false);
+                timer.cancel();
                 timer = null;
             }
             ids = new ArrayList<>(queue);
             queue.clear();
         }
-        if (closed || ids.isEmpty()) {
+        if (closed.get() || ids.isEmpty()) {
             return;
         }
         if (!lead()) {
@@ -230,7 +268,7 @@ public final class Settler implements AutoCloseable {
         List<String> copy = List.copyOf(ids);
         Duration delay = retryDelay;
         retryDelay = retryDelay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : retryDelay.multipliedBy(2);
-        executor.schedule(() -> copy.forEach(this::enqueue), delay);
+        deadlines.at(deadlines.clock().instant().plus(delay), () -> copy.forEach(this::enqueue));
     }
 
     private void settleIds(List<String> ids) {
@@ -354,58 +392,36 @@ public final class Settler implements AutoCloseable {
     }
 
     private void markSettled(TaskRecord read, Optional<Felt> tx) {
-        TaskRecord t = read;
-        for (int i = 0; i < 8; i++) {
-            if (t.status() != TaskStatus.COMPLETED) {
-                return;
-            }
-            TaskRecord next = t.settled(tx, clock.millis());
-            if (store.replace(t, next)) {
-                settledNow(next);
-                return;
-            }
-            Optional<TaskRecord> again = store.task(t.id());
-            if (again.isEmpty()) {
-                return; // finished meanwhile and no longer kept
-            }
-            t = again.get();
-        }
+        TaskUpdates.retry(store, read, t -> t.status() != TaskStatus.COMPLETED ? Optional.empty()
+                : Optional.of(t.settled(tx, clock.millis()))).ifPresent(this::settledNow);
     }
 
     private void markFailed(TaskRecord read, String why) {
-        TaskRecord t = read;
-        for (int i = 0; i < 8; i++) {
-            if (t.status() != TaskStatus.COMPLETED) {
-                return;
-            }
-            TaskRecord next = t.failed(why + "; cancel escrow " + t.escrowId() + " (cancel_task) for a full refund",
-                    clock.millis());
-            if (store.replace(t, next)) {
-                LOG.warn("task {} could not be settled: {}", t.id(), why);
-                store.publish(new Signal(t.id(), TaskStatus.FAILED));
-                onFailed.accept(next);
-                return;
-            }
-            Optional<TaskRecord> again = store.task(t.id());
-            if (again.isEmpty()) {
-                return; // finished meanwhile and no longer kept
-            }
-            t = again.get();
-        }
+        TaskUpdates.retry(store, read, t -> t.status() != TaskStatus.COMPLETED ? Optional.empty()
+                : Optional.of(t.failed(why + "; cancel escrow " + t.escrowId() + " (cancel_task) for a full refund",
+                        clock.millis()))).ifPresent(next -> {
+                            LOG.warn("task {} could not be settled: {}", next.id(), why);
+                            store.publish(new Signal(next.id(), TaskStatus.FAILED));
+                            onFailed.accept(next);
+                        });
     }
 
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
+        if (leaseTimer != null) {
+            leaseTimer.cancel();
+        }
         try {
             subscription.close();
         } catch (Exception e) {
             LOG.debug("unsubscribe failed", e);
         }
-        executor.close(Duration.ofSeconds(10));
+        if (ownedLoop != null) {
+            ownedLoop.close(Duration.ofSeconds(10)); // the batch in progress finishes before the store closes
+        }
         store.releaseLease(LEASE, owner);
     }
 
@@ -420,8 +436,26 @@ public final class Settler implements AutoCloseable {
         private Consumer<TaskRecord> onSettled = t -> { };
         private Consumer<TaskRecord> onFailed = t -> { };
         private Duration leaseTtl = DEFAULT_LEASE_TTL;
+        private Deadlines deadlines;
+        private Executor executor;
 
         private Builder() {
+        }
+
+        /**
+         * @param v the deadlines the batch delay, the lease renewal and retries wait on (default: on the
+         *     settler's own thread, by {@link #clock(Clock)}); required with {@link #executor(Executor)}
+         * @return this
+         */
+        public Builder deadlines(Deadlines v) {
+            this.deadlines = v;
+            return this;
+        }
+
+        /** @param v a serial executor to settle on (default: a thread of its own) @return this */
+        public Builder executor(Executor v) {
+            this.executor = v;
+            return this;
         }
 
         /**

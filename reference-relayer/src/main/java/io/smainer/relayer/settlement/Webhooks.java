@@ -88,7 +88,7 @@ public final class Webhooks implements AutoCloseable {
     private final LongAdder delivered = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final AtomicBoolean started = new AtomicBoolean();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * @param secrets client id to webhook secret
@@ -138,7 +138,7 @@ public final class Webhooks implements AutoCloseable {
      * and adding its webhook); a task that had one is not notified again. Idempotent.
      */
     public void start() {
-        if (started.compareAndSet(false, true) && !closed) {
+        if (started.compareAndSet(false, true) && !closed.get()) {
             if (!timer.post(this::catchUp) || timer.every(this::poll, Duration.ZERO, pollInterval) == null) {
                 LOG.debug("webhooks closed before they started");
             }
@@ -166,7 +166,7 @@ public final class Webhooks implements AutoCloseable {
      * @param t a task that just became SETTLED or FAILED
      */
     public void notify(TaskRecord t) {
-        if (closed || t.webhookUrl().isEmpty() || secretFor(t).isEmpty()) {
+        if (closed.get() || t.webhookUrl().isEmpty() || secretFor(t).isEmpty()) {
             return;
         }
         try {
@@ -190,7 +190,7 @@ public final class Webhooks implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            if (!closed) {
+            if (!closed.get()) {
                 LOG.warn("catching up on webhooks failed: {}", e.toString());
             }
         }
@@ -204,7 +204,7 @@ public final class Webhooks implements AutoCloseable {
     }
 
     private void pollSoon(long delayMillis) {
-        if (closed) {
+        if (closed.get()) {
             return;
         }
         if (timer.schedule(this::poll, Duration.ofMillis(delayMillis)) == null) {
@@ -214,18 +214,18 @@ public final class Webhooks implements AutoCloseable {
 
     /** Claims what is due and sends it; runs on the webhook thread only. */
     private void poll() {
-        if (closed) {
+        if (closed.get()) {
             return;
         }
         try {
             for (String taskId : store.dueWebhooks(POLL_BATCH)) {
-                if (closed) {
+                if (closed.get()) {
                     return;
                 }
                 store.claimWebhook(taskId, owner, claimLease).ifPresent(this::deliver);
             }
         } catch (RuntimeException e) {
-            if (!closed) {
+            if (!closed.get()) {
                 LOG.warn("polling due webhooks failed: {}", e.toString());
             }
         }
@@ -299,10 +299,9 @@ public final class Webhooks implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         // a poll in progress finishes its store command (an interrupted one may still have run on the server)
         timer.close(Duration.ofSeconds(2));
     }

@@ -9,7 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Deadlines on a hand-moved clock: {@link #advance} moves it and runs what fell due, in order. */
-final class ManualDeadlines implements Deadlines {
+public final class ManualDeadlines implements Deadlines {
     private final MutableClock clock;
     private final List<Entry> pending = new ArrayList<>();
     private long seq;
@@ -27,7 +27,8 @@ final class ManualDeadlines implements Deadlines {
         }
     }
 
-    ManualDeadlines(MutableClock clock) {
+    /** @param clock the clock it moves */
+    public ManualDeadlines(MutableClock clock) {
         this.clock = clock;
     }
 
@@ -43,11 +44,17 @@ final class ManualDeadlines implements Deadlines {
         return clock;
     }
 
-    synchronized int armed() {
+    /** @return deadlines armed and not cancelled */
+    public synchronized int armed() {
         return (int) pending.stream().filter(e -> !e.cancelled).count();
     }
 
-    void advance(Duration by) {
+    /**
+     * Moves the clock by {@code by}, running each deadline that falls due at its instant, in order.
+     *
+     * @param by how far
+     */
+    public void advance(Duration by) {
         Instant target = clock.instant().plus(by);
         while (true) {
             Entry next;

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -407,4 +409,29 @@ class SchedulerTest {
         scheduler.nodeOnline(b);
         assertThat(b.assigned()).containsExactly(t);
     }
+    @Test
+    void twoThreadsClosingAtOnceRunTheCloseOnce() throws Exception {
+        for (int round = 0; round < 300; round++) {
+            AtomicInteger steps = new AtomicInteger();
+            Scheduler s = Scheduler.builder().store(store).deadlines(deadlines).executor(r -> {
+                steps.incrementAndGet();
+                r.run();
+            }).build();
+            CyclicBarrier start = new CyclicBarrier(2);
+            Runnable close = () -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                s.close();
+            };
+            Thread other = new Thread(close);
+            other.start();
+            close.run();
+            other.join();
+            assertThat(steps).as("close steps in round " + round).hasValue(1);
+        }
+    }
 }
+

@@ -1,7 +1,9 @@
 package io.smainer.relayer.settlement;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smainer.InvalidFieldException;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
@@ -18,6 +20,8 @@ import io.smainer.fee.Tier;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.MutableClock;
+import io.smainer.relayer.scheduling.ManualDeadlines;
 import io.smainer.testing.Await;
 import io.smainer.relayer.store.Completion;
 import io.smainer.relayer.store.MemoryStore;
@@ -27,6 +31,7 @@ import io.smainer.relayer.store.TaskRecord;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -193,4 +198,53 @@ class SettlerTest {
         assertThat(store.task(t.id()).orElseThrow().error().orElseThrow()).contains("CANCELLED");
         assertThat(ledger.balanceOf(PROVIDER)).isEqualTo(TokenAmount.ZERO);
     }
+    @Test
+    void aRefusedLeaseTimeToLiveLeavesNoListenerOrThreadBehind() {
+        TaskRecord t = completed(true);
+        long before = settlerThreads();
+
+        assertThatThrownBy(() -> Settler.builder().escrow(ledger.client(RELAYER)).store(store).maxDelay(Duration.ofMillis(1))
+                .leaseTtl(Duration.ofMillis(2)).onSettled(settled::add).build())
+                .isInstanceOf(InvalidFieldException.class).hasMessageContaining("lease_ttl");
+        store.publish(new Signal(t.id(), TaskStatus.COMPLETED));
+
+        assertThat(settlerThreads()).isEqualTo(before);
+        assertThat(settled).isEmpty();
+    }
+
+    private static long settlerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(th -> th.getName().equals("settler")).count();
+    }
+
+    @Test
+    void onDeadlinesAPartialBatchLeavesExactlyAtTheMaximumDelay() {
+        ManualDeadlines deadlines = new ManualDeadlines(new MutableClock(Instant.parse("2025-01-01T00:00:00Z")));
+        settler = Settler.builder().escrow(ledger.client(RELAYER)).store(store).batchSize(50)
+                .maxDelay(Duration.ofSeconds(2)).deadlines(deadlines).executor(Runnable::run).onSettled(settled::add)
+                .build();
+        TaskRecord t = completed(true);
+        settler.enqueue(t.id());
+
+        deadlines.advance(Duration.ofMillis(1999));
+        assertThat(status(t)).isEqualTo(TaskStatus.COMPLETED);
+        deadlines.advance(Duration.ofMillis(1));
+        assertThat(status(t)).isEqualTo(TaskStatus.SETTLED);
+        assertThat(settler.batchesSent()).isEqualTo(1);
+    }
+
+    @Test
+    void onDeadlinesTheLeaseIsRenewedEveryThirdOfItsTimeToLiveUntilClosed() {
+        ManualDeadlines deadlines = new ManualDeadlines(new MutableClock(Instant.parse("2025-01-01T00:00:00Z")));
+        settler = Settler.builder().escrow(ledger.client(RELAYER)).store(store).leaseTtl(Duration.ofSeconds(30))
+                .deadlines(deadlines).executor(Runnable::run).build();
+        assertThat(settler.isLeader()).isFalse();
+
+        deadlines.advance(Duration.ofSeconds(10));
+        assertThat(settler.isLeader()).isTrue();
+        assertThat(deadlines.armed()).isEqualTo(1);
+        settler.close();
+        settler.close();
+        assertThat(deadlines.armed()).isZero();
+    }
 }
+

@@ -1,6 +1,7 @@
 package io.smainer.gpu.internal;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.concurrent.DaemonThreads;
 import io.smainer.job.JobContext;
 import io.smainer.job.JobException;
 import io.smainer.job.JobHandler;
@@ -163,7 +164,7 @@ public final class PtxSandbox implements JobHandler {
 
     private static CompletableFuture<byte[]> drain(InputStream in, int keep, String name) {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        Thread t = DaemonThreads.named("ptx-sandbox-" + name).newThread(() -> {
             try (in) {
                 java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
                 byte[] chunk = new byte[1 << 16];
@@ -178,8 +179,7 @@ public final class PtxSandbox implements JobHandler {
             } catch (IOException e) {
                 f.completeExceptionally(e);
             }
-        }, "ptx-sandbox-" + name);
-        t.setDaemon(true);
+        });
         t.start();
         return f;
     }
