@@ -1,10 +1,22 @@
 package io.smainer.examples;
 
+import io.smainer.SmainerException;
+import io.smainer.SmainerVersion;
+import io.smainer.chain.TokenAmount;
 import io.smainer.examples.demo.LocalDemo;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** The {@code ./smainer} launcher's Java side: one command per app, and {@code example <name>} per example. */
 public final class Launcher {
@@ -31,7 +43,7 @@ public final class Launcher {
     /** Every example, in the order a reader should take them. examples/README.md lists the same. */
     static final List<Example> EXAMPLES = List.of(
             new Example("quote", QuoteExample.class, "a fee quote at every tier, exact to the base unit", (args, out, err) -> {
-                QuoteExample.print(io.smainer.chain.TokenAmount.parseStrk(args.length > 0 ? args[0] : "0.1"), out);
+                QuoteExample.print(TokenAmount.parseStrk(args.length > 0 ? args[0] : "0.1"), out);
                 return 0;
             }),
             new Example("submit-task", SubmitTaskExample.class,
@@ -65,39 +77,190 @@ public final class Launcher {
      * @param args a command and its arguments
      * @param out standard output
      * @param err standard error
-     * @return the exit code
+     * @return the exit code: 0 done, 1 failed, 2 bad usage
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        String command = args.length == 0 ? "help" : args[0];
-        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
-        try {
-            switch (command) {
-                case "quote" -> QuoteExample.print(io.smainer.chain.TokenAmount.parseStrk(rest.length > 0 ? rest[0] : "0.1"), out);
-                case "demo" -> {
-                    return LocalDemo.run(LocalDemo.Options.parse(rest), out).reconciled() ? 0 : 1;
-                }
-                case "relayer" -> io.smainer.relayer.Main.main(rest);
-                case "provider" -> io.smainer.provider.app.Main.main(rest);
-                case "example" -> {
-                    return example(rest, out, err);
-                }
-                case "submit" -> {
-                    return SubmitCommand.run(rest, out);
-                }
-                case "help", "-h", "--help" -> help(out);
-                default -> {
-                    err.println("smainer: unknown command '" + command + "'");
-                    help(err);
-                    return 2;
-                }
+        return commandLine(out, err).execute(args);
+    }
+
+    /**
+     * The launcher's command line: one subcommand per app, {@code -h/--help} and {@code -V/--version} everywhere,
+     * {@code help <command>}, usage errors exit 2. {@code relayer} and {@code provider} hand their arguments, help
+     * and version options included, to the app's own command line.
+     */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine cl = new CommandLine(new Smainer());
+        cl.addSubcommand(new CommandLine(new Demo(out)));
+        cl.addSubcommand("relayer", app(io.smainer.relayer.Main::main, "run the reference relayer: ./smainer relayer "
+                + "[config.properties] (chain=local by default, or chain=starknet; ./smainer relayer --help for its "
+                + "settings, ./smainer relayer keystore for the keystore chain=starknet needs)"));
+        cl.addSubcommand("provider", app(io.smainer.provider.app.Main::main,
+                "the reference provider CLI (init, detect, register, run, status; ./smainer provider --help)"));
+        cl.addSubcommand(new CommandLine(new SubmitCommand(out)));
+        cl.addSubcommand(new CommandLine(new Quote(out)));
+        cl.addSubcommand(new CommandLine(new RunExample(out, err)).setUnmatchedOptionsArePositionalParams(true));
+        cl.addSubcommand(new CommandLine.HelpCommand());
+        StringBuilder examples = new StringBuilder("%nExamples (source in examples/src/main/java/io/smainer/examples/):%n");
+        for (Example e : EXAMPLES) {
+            examples.append(String.format("  %-16s %s%%n", e.name(), e.summary().replace("%", "%%")));
+        }
+        cl.getCommandSpec().usageMessage().footer(examples.toString());
+        cl.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).setUsageHelpWidth(USAGE_WIDTH);
+        cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            String name = "smainer " + command.getCommandName();
+            if (e instanceof SmainerException || e instanceof IllegalArgumentException) {
+                err.println(name + ": " + e.getMessage());
+            } else {
+                err.println(name + " failed: " + e);
             }
+            return 1;
+        });
+        return cl;
+    }
+
+    private static final int USAGE_WIDTH = 120;
+
+    /** The version every command prints. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"smainer (Smainer for Java) " + SmainerVersion.current()};
+        }
+    }
+
+    @Command(name = "smainer", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            synopsisSubcommandLabel = "COMMAND", commandListHeading = "%nCommands:%n",
+            description = "Smainer for Java: a local network, the reference relayer and provider, and the examples.")
+    static final class Smainer implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            spec.commandLine().usage(spec.commandLine().getOut());
             return 0;
-        } catch (io.smainer.SmainerException | IllegalArgumentException e) {
-            err.println("smainer " + command + ": " + e.getMessage());
-            return 1;
-        } catch (Exception e) {
-            err.println("smainer " + command + " failed: " + e);
-            return 1;
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "run a local Smainer network (relayer, providers, a demander) and print a report")
+    static final class Demo implements Callable<Integer> {
+        private final PrintStream out;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--providers", paramLabel = "N", description = "provider nodes, 1 to 64 (default 3)")
+        int providers = LocalDemo.Options.DEFAULT.providers();
+        @Option(names = "--tasks", paramLabel = "N", description = "tasks, 1 to 100000 (default 120)")
+        int tasks = LocalDemo.Options.DEFAULT.tasks();
+        @Option(names = "--seed", paramLabel = "N", description = "the task mix's random seed (default 42)")
+        long seed = LocalDemo.Options.DEFAULT.seed();
+
+        Demo(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            LocalDemo.Options options;
+            try {
+                options = new LocalDemo.Options(providers, tasks, seed);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            return LocalDemo.run(options, out).reconciled() ? 0 : 1;
+        }
+    }
+
+    /** {@code relayer} and {@code provider}: every argument goes to the app's own command line. */
+    @Command
+    static final class App implements Callable<Integer> {
+        private final AppMain main;
+        @Parameters(paramLabel = "ARGS", description = "the app's arguments; --help lists them")
+        List<String> args = new ArrayList<>();
+
+        App(AppMain main) {
+            this.main = main;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            main.main(args.toArray(String[]::new)); // the app exits the JVM itself, or returns having printed
+            return 0;
+        }
+    }
+
+    private static CommandLine app(AppMain main, String description) {
+        CommandLine cl = new CommandLine(new App(main)).setUnmatchedOptionsArePositionalParams(true);
+        cl.getCommandSpec().usageMessage().description(description);
+        return cl;
+    }
+
+    /** An app's {@code main}. */
+    @FunctionalInterface
+    interface AppMain {
+        void main(String[] args) throws Exception;
+    }
+
+    @Command(name = "quote", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "print a fee quote at every tier, exact to the base unit (fri)")
+    static final class Quote implements Callable<Integer> {
+        private final PrintStream out;
+        @Parameters(paramLabel = "STRK", arity = "0..1", defaultValue = "0.1", converter = StrkConverter.class,
+                description = "the base price in STRK, at most 18 decimals (default ${DEFAULT-VALUE})")
+        TokenAmount base;
+
+        Quote(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public Integer call() {
+            QuoteExample.print(base, out);
+            return 0;
+        }
+    }
+
+    /** A STRK amount such as {@code 1.5}: the parse error names what was expected. */
+    static final class StrkConverter implements CommandLine.ITypeConverter<TokenAmount> {
+        @Override
+        public TokenAmount convert(String value) {
+            try {
+                return TokenAmount.parseStrk(value);
+            } catch (SmainerException | IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "example", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "run an example: ./smainer example <name> [arguments]")
+    static final class RunExample implements Callable<Integer> {
+        private final PrintStream out;
+        private final PrintStream err;
+        @Parameters(paramLabel = "NAME", arity = "0..1", index = "0", description = "which example")
+        String name;
+        @Parameters(paramLabel = "ARGS", index = "1..*", description = "its arguments")
+        List<String> args = new ArrayList<>();
+
+        RunExample(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (name == null) {
+                err.println("smainer example: which one? ./smainer example <name>, one of:");
+                listExamples(err);
+                return 2;
+            }
+            Optional<Example> example = example(name);
+            if (example.isEmpty()) {
+                err.println("smainer example: unknown example '" + name + "', expected one of:");
+                listExamples(err);
+                return 2;
+            }
+            return example.get().main().run(args.toArray(String[]::new), out, err);
         }
     }
 
@@ -109,44 +272,9 @@ public final class Launcher {
         return EXAMPLES.stream().filter(e -> e.name().equals(name)).findFirst();
     }
 
-    private static int example(String[] args, PrintStream out, PrintStream err) throws Exception {
-        if (args.length == 0) {
-            err.println("smainer example: which one? ./smainer example <name>, one of:");
-            listExamples(err);
-            return 2;
-        }
-        Optional<Example> example = example(args[0]);
-        if (example.isEmpty()) {
-            err.println("smainer example: unknown example '" + args[0] + "', expected one of:");
-            listExamples(err);
-            return 2;
-        }
-        return example.get().main().run(Arrays.copyOfRange(args, 1, args.length), out, err);
-    }
-
     private static void listExamples(PrintStream out) {
         for (Example e : EXAMPLES) {
             out.printf("  %-16s %s%n", e.name(), e.summary());
         }
-    }
-
-    private static void help(PrintStream out) {
-        out.println("""
-                Usage: ./smainer <command> [arguments]
-
-                Commands:
-                  demo       run a local Smainer network (relayer, providers, a demander) and print a report
-                  relayer    run the reference relayer: ./smainer relayer [config.properties]
-                             (chain=local by default, or chain=starknet; ./smainer relayer --help for its
-                             settings, ./smainer relayer keystore for the keystore chain=starknet needs)
-                  provider   the reference provider CLI (init, detect, register, run, status)
-                  submit     submit a task to a local network started by './smainer relayer' and wait for
-                             its checked result: ./smainer submit [--kind matmul|sha256] [--tier pro] [--amount 0.1]
-                  quote      print a fee quote: ./smainer quote <base price in STRK>
-                  example    run an example: ./smainer example <name> [arguments]
-                  help       this text
-
-                Examples (source in examples/src/main/java/io/smainer/examples/):""");
-        listExamples(out);
     }
 }

@@ -28,7 +28,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./smainer submit}: a demander in its own process. It reads the local network's development
@@ -42,42 +51,68 @@ import java.util.Random;
  * ./smainer submit --kind matmul --n 64 --tier pro --amount 0.1
  * </pre>
  */
-public final class SubmitCommand {
+@Command(name = "submit", mixinStandardHelpOptions = true, versionProvider = Launcher.Version.class,
+        description = "submit a task to a local network started by './smainer relayer' and wait for its checked result")
+public final class SubmitCommand implements Callable<Integer> {
     /** Where {@code ./smainer relayer} writes the development accounts by default. */
     public static final Path DEFAULT_ACCOUNTS = Path.of(".smainer-local", "accounts.json");
 
-    private SubmitCommand() {
+    private final PrintStream out;
+    @Option(names = "--accounts", paramLabel = "FILE", description = "the local network's accounts file "
+            + "(default .smainer-local/accounts.json, from the current directory)")
+    Path accounts = DEFAULT_ACCOUNTS;
+    @Option(names = "--kind", paramLabel = "KIND", description = "matmul or sha256 (default matmul)")
+    String kind = "matmul";
+    @Option(names = "--n", paramLabel = "N", description = "the matrix side, or the number of messages (default 64)")
+    int n = 64;
+    @Option(names = "--tier", paramLabel = "TIER", converter = TierConverter.class,
+            description = "basic, pro or premium (default basic)")
+    Tier tier = Tier.BASIC;
+    @Option(names = "--amount", paramLabel = "STRK", converter = Launcher.StrkConverter.class,
+            description = "the base price in STRK (default 0.1)")
+    TokenAmount base = TokenAmount.parseStrk("0.1");
+    @Option(names = "--wait", paramLabel = "SECONDS", description = "how long to wait for the result (default 120)")
+    int waitSeconds = 120;
+    @Spec
+    CommandSpec spec;
+
+    SubmitCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    /** A tier's wire name. */
+    static final class TierConverter implements CommandLine.ITypeConverter<Tier> {
+        @Override
+        public Tier convert(String value) {
+            try {
+                return Tier.parse(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("expected basic, pro or premium, got '" + value + "'");
+            }
+        }
     }
 
     /**
+     * Parses and runs, throwing what fails (the launcher runs it through picocli instead).
+     *
      * @param args {@code --accounts FILE --kind matmul|sha256 --n N --tier T --amount STRK --wait SECONDS}
      * @param out where to print
      * @return the exit code
+     * @throws ParameterException when the arguments are wrong
      */
     public static int run(String[] args, PrintStream out) {
-        Path accounts = DEFAULT_ACCOUNTS;
-        String kind = "matmul";
-        int n = 64;
-        Tier tier = Tier.BASIC;
-        TokenAmount base = TokenAmount.parseStrk("0.1");
-        Duration wait = Duration.ofSeconds(120);
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(name + ": expected a value after it");
-            }
-            String v = args[++i];
-            switch (name) {
-                case "--accounts" -> accounts = Path.of(v);
-                case "--kind" -> kind = v;
-                case "--n" -> n = positive(name, v);
-                case "--tier" -> tier = Tier.parse(v);
-                case "--amount" -> base = TokenAmount.parseStrk(v);
-                case "--wait" -> wait = Duration.ofSeconds(positive(name, v));
-                default -> throw new IllegalArgumentException("unknown option " + name
-                        + " (expected --accounts, --kind, --n, --tier, --amount or --wait)");
-            }
+        SubmitCommand command = new SubmitCommand(out);
+        new CommandLine(command).parseArgs(args);
+        return command.call();
+    }
+
+    @Override
+    public Integer call() {
+        if (n <= 0 || waitSeconds <= 0) {
+            throw new ParameterException(spec == null ? new CommandLine(this) : spec.commandLine(),
+                    (n <= 0 ? "--n" : "--wait") + ": expected a positive whole number, got " + (n <= 0 ? n : waitSeconds));
         }
+        Duration wait = Duration.ofSeconds(waitSeconds);
         JsonObject file = readAccounts(accounts);
         JsonObject demander = demanderOf(file, accounts);
         ContractAddress address = ContractAddress.parse(demander.get("address").getAsString());
@@ -126,7 +161,7 @@ public final class SubmitCommand {
                 return Jobs.matmul(n, a, b);
             }
             case "sha256" -> {
-                java.util.List<byte[]> messages = new java.util.ArrayList<>();
+                List<byte[]> messages = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     messages.add(("message " + i).getBytes(StandardCharsets.UTF_8));
                 }
@@ -155,17 +190,5 @@ public final class SubmitCommand {
             }
         }
         throw new IllegalArgumentException("--accounts: " + accounts + " lists no demander account");
-    }
-
-    private static int positive(String name, String v) {
-        try {
-            int i = Integer.parseInt(v);
-            if (i > 0) {
-                return i;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(name + ": expected a positive whole number, got '" + v + "'");
     }
 }

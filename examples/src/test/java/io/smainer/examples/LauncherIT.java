@@ -2,6 +2,7 @@ package io.smainer.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smainer.SmainerVersion;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -63,5 +64,31 @@ class LauncherIT {
         try (var files = Files.list(dir)) {
             assertThat(files).as("no files written without a local chain").isEmpty();
         }
+    }
+
+    @Test
+    void theScriptRunsInTheCallersDirectorySoRelativePathsAreTheCallers() throws Exception {
+        Path script = Path.of("..", "smainer").toAbsolutePath().normalize();
+        Files.writeString(dir.resolve("rel.properties"), "status.port=1\n");
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), "provider", "--config", "rel.properties", "status")
+                .directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("SMAINER_NO_BUILD", "1"); // this build's package wrote the class path it runs on
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(out).as("rel.properties read from the caller's directory").contains("nothing answers at http://127.0.0.1:1")
+                .doesNotContain("cannot be read");
+        assertThat(p.exitValue()).isEqualTo(1);
+
+        ProcessBuilder vb = new ProcessBuilder("bash", script.toString(), "--version").directory(dir.toFile())
+                .redirectErrorStream(true);
+        vb.environment().put("SMAINER_NO_BUILD", "1");
+        Process version = vb.start();
+        String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(version.waitFor(300, TimeUnit.SECONDS)).isTrue();
+        assertThat(text.trim()).endsWith("smainer (Smainer for Java) " + SmainerVersion.current());
+        assertThat(version.exitValue()).isZero();
     }
 }

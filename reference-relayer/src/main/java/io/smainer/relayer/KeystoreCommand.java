@@ -1,6 +1,8 @@
 package io.smainer.relayer;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.SmainerException;
+import io.smainer.SmainerVersion;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.config.Settings;
@@ -8,12 +10,21 @@ import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code relayer keystore --keystore FILE --address 0x…}: seals the settlement account's private key in an
@@ -50,49 +61,84 @@ public final class KeystoreCommand {
     }
 
     /**
-     * @param args {@code --keystore FILE --address 0x…}
+     * @param args {@code --keystore FILE --address 0x… [--passphrase-file FILE]}
      * @return the exit code
      */
     public int run(String[] args) {
-        Optional<Path> file = Optional.empty();
-        Optional<ContractAddress> address = Optional.empty();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!(a.equals("--keystore") || a.equals("--address")) || i + 1 >= args.length) {
-                err.println("relayer keystore: " + (a.equals("--keystore") || a.equals("--address")
-                        ? "option " + a + " needs a value" : "unknown argument '" + a + "'"));
-                err.println(USAGE);
+        return commandLine(env, prompt, out, err, iterations).execute(args);
+    }
+
+    /**
+     * The {@code keystore} command's command line (the relayer's {@code Main} adds it as a subcommand).
+     *
+     * @param env the environment
+     * @param prompt reads a secret without echo; empty when there is no terminal
+     * @param out standard output
+     * @param err standard error
+     * @param iterations PBKDF2 iterations
+     * @return the command line; {@code execute} returns the exit code
+     */
+    static CommandLine commandLine(Map<String, String> env, Function<String, Optional<char[]>> prompt, PrintStream out,
+            PrintStream err, int iterations) {
+        CommandSpec spec = CommandSpec.create().name("keystore").mixinStandardHelpOptions(true)
+                .versionProvider(() -> new String[] {"relayer (Smainer for Java) " + SmainerVersion.current()});
+        spec.addOption(OptionSpec.builder("--keystore").paramLabel("FILE").type(Path.class).required(true)
+                .description("where to write it (never overwritten)").build());
+        spec.addOption(OptionSpec.builder("--address").paramLabel("0x…").type(String.class).required(true)
+                .description("the settlement account: the escrow contract's relayer").build());
+        spec.addOption(OptionSpec.builder(PASSPHRASE_FILE).paramLabel("FILE").type(Path.class)
+                .description("read the new passphrase from this file (its first line) instead of "
+                        + Settings.PASSPHRASE_ENV + " or a prompt").build());
+        spec.usageMessage().header("seal the settlement account's key for chain=starknet").description(
+                "Seals the settlement account's private key in an encrypted keystore (PBKDF2-HMAC-SHA256, AES-256-GCM, "
+                        + "file mode 0600). The key is imported, never generated: from " + IMPORT_KEY_ENV
+                        + " or a prompt, never from the command line. The passphrase comes from "
+                        + Settings.PASSPHRASE_ENV + ", " + PASSPHRASE_FILE + " or is asked twice.")
+                .descriptionHeading("%n").optionListHeading("%nOptions:%n");
+        List<String> sections = new ArrayList<>(spec.usageMessage().sectionKeys());
+        sections.removeAll(List.of(UsageMessageSpec.SECTION_KEY_HEADER_HEADING, UsageMessageSpec.SECTION_KEY_HEADER));
+        spec.usageMessage().sectionKeys(sections);
+        CommandLine cl = new CommandLine(spec);
+        cl.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+        cl.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) {
+                return help;
+            }
+            ParseResult mine = parsed.subcommand() != null ? parsed.subcommand() : parsed;
+            Path file = mine.matchedOptionValue("--keystore", null);
+            String given = mine.matchedOptionValue("--address", null);
+            ContractAddress address;
+            try {
+                address = ContractAddress.parse(given);
+            } catch (InvalidFieldException e) {
+                throw new ParameterException(mine.commandSpec().commandLine(),
+                        "--address: expected a 0x-prefixed hex account address, got '" + given + "'");
+            }
+            Map<String, String> withPass = Main.withPassphraseFile(env, mine.matchedOptionValue(PASSPHRASE_FILE, null), err);
+            if (withPass == null) {
                 return 2;
             }
-            String v = args[++i];
-            if (a.equals("--keystore")) {
-                file = Optional.of(Path.of(v));
-            } else {
-                try {
-                    address = Optional.of(ContractAddress.parse(v));
-                } catch (InvalidFieldException e) {
-                    err.println("relayer keystore: --address: expected a 0x-prefixed hex account address, got '" + v + "'");
-                    return 2;
-                }
-            }
-        }
-        if (file.isEmpty() || address.isEmpty()) {
-            err.println("relayer keystore: " + (file.isEmpty() ? "--keystore FILE" : "--address 0x…") + " is required");
-            err.println(USAGE);
-            return 2;
-        }
+            return new KeystoreCommand(withPass, prompt, out, err, iterations).write(file, address);
+        });
+        return cl;
+    }
+
+    private static final String PASSPHRASE_FILE = "--passphrase-file";
+
+    private int write(Path file, ContractAddress address) {
         char[] pass = null;
         try {
             KeyPair keys = importedKey();
             pass = newPassphrase();
-            Keystore.create(file.get(), address.get(), keys, pass, iterations, new SecureRandom());
-            out.println("Created keystore " + file.get() + " (readable by you only: permissions 0600).");
-            out.println("  relayer account  " + address.get().hex());
+            Keystore.create(file, address, keys, pass, iterations, new SecureRandom());
+            out.println("Created keystore " + file + " (readable by you only: permissions 0600).");
+            out.println("  relayer account  " + address.hex());
             out.println("  public key       " + keys.publicKey().hex());
-            out.println("Start the relayer with chain=starknet, keystore=" + file.get() + " and the passphrase in "
+            out.println("Start the relayer with chain=starknet, keystore=" + file + " and the passphrase in "
                     + Settings.PASSPHRASE_ENV + " (or type it when asked). The account must be the escrow's relayer.");
             return 0;
-        } catch (io.smainer.SmainerException e) {
+        } catch (SmainerException e) {
             err.println("relayer keystore: " + e.getMessage());
             return 1;
         } finally {
@@ -102,19 +148,15 @@ public final class KeystoreCommand {
         }
     }
 
-    /** One line of usage. */
-    static final String USAGE = "Usage: relayer keystore --keystore FILE --address 0x<relayer account>  (the key from "
-            + IMPORT_KEY_ENV + " or a prompt, the passphrase from " + Settings.PASSPHRASE_ENV + " or a prompt)";
-
     private KeyPair importedKey() {
         char[] text = Optional.ofNullable(env.get(IMPORT_KEY_ENV)).map(String::toCharArray)
                 .or(() -> prompt.apply("The relayer account's private key (0x hex): "))
-                .orElseThrow(() -> new io.smainer.SmainerException("no key to import: set " + IMPORT_KEY_ENV
+                .orElseThrow(() -> new SmainerException("no key to import: set " + IMPORT_KEY_ENV
                         + " or run this in a terminal to be asked"));
         try {
             return KeyPair.fromPrivateKey(Felt.parse(new String(text).trim()), StarkCrypto.defaultCrypto());
         } catch (InvalidFieldException e) {
-            throw new io.smainer.SmainerException("the key to import is not a Stark private key (expected 0x hex in "
+            throw new SmainerException("the key to import is not a Stark private key (expected 0x hex in "
                     + "[1, n)); nothing was written");
         } finally {
             Arrays.fill(text, '\0');
@@ -132,13 +174,13 @@ public final class KeystoreCommand {
         Arrays.fill(again, '\0');
         if (!same) {
             Arrays.fill(first, '\0');
-            throw new io.smainer.SmainerException("the two passphrases differ; nothing was written");
+            throw new SmainerException("the two passphrases differ; nothing was written");
         }
         return first;
     }
 
     private char[] ask(String text) {
-        return prompt.apply(text).orElseThrow(() -> new io.smainer.SmainerException("no keystore passphrase: set "
+        return prompt.apply(text).orElseThrow(() -> new SmainerException("no keystore passphrase: set "
                 + Settings.PASSPHRASE_ENV + " or run this in a terminal to be asked"));
     }
 }

@@ -1,20 +1,27 @@
 package io.smainer.relayer;
 
 import io.smainer.SmainerException;
+import io.smainer.SmainerVersion;
 import io.smainer.chain.ContractAddress;
 import io.smainer.config.ConfigException;
 import io.smainer.config.Settings;
 import io.smainer.crypto.Keystore;
 import java.io.Console;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * Runs the reference relayer ({@link RelayerApp}): configuration from defaults, then the properties file
@@ -35,47 +42,111 @@ public final class Main {
     }
 
     /**
-     * @param args an optional properties file; or {@code --help}; or {@code keystore --keystore FILE --address 0x…}
+     * @param args an optional properties file; or {@code --help}, {@code --version}; or
+     *     {@code keystore --keystore FILE --address 0x…}
      * @throws InterruptedException when interrupted while serving
      */
     public static void main(String[] args) throws InterruptedException {
-        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help"))) {
-            help(System.out);
-            return;
+        CommandLine cl = commandLine(System.out, System.err, System.getenv());
+        int code = cl.execute(args);
+        if (code != SERVING) {
+            System.exit(code);
         }
-        if (args.length > 0 && args[0].equals("keystore")) {
-            System.exit(new KeystoreCommand(System.getenv(), Main::readSecret, System.out, System.err,
-                    Keystore.DEFAULT_ITERATIONS).run(Arrays.copyOfRange(args, 1, args.length)));
-            return;
+        SERVED.await();
+    }
+
+    /** What the root command returns once the relayer serves: {@link #main} then waits for the shutdown hook. */
+    private static final int SERVING = -1;
+    private static final CountDownLatch SERVED = new CountDownLatch(1);
+
+    /**
+     * The command line: {@code relayer [--passphrase-file FILE] [CONFIG]}, {@code relayer keystore ...},
+     * {@code relayer help [keystore]}; {@code -h/--help} and {@code -V/--version} everywhere; usage errors exit 2.
+     *
+     * @param out standard output
+     * @param err standard error
+     * @param env the environment
+     * @return the command line
+     */
+    static CommandLine commandLine(PrintStream out, PrintStream err, Map<String, String> env) {
+        CommandSpec spec = CommandSpec.create().name("relayer").mixinStandardHelpOptions(true)
+                .versionProvider(() -> new String[] {"relayer (Smainer for Java) " + SmainerVersion.current()});
+        spec.addPositional(PositionalParamSpec.builder().paramLabel("CONFIG").arity("0..1").type(Path.class)
+                .description("a properties file with settings (default: SMAINER_CONFIG, else none)").build());
+        spec.addOption(OptionSpec.builder(PASSPHRASE_FILE).paramLabel("FILE").type(Path.class)
+                .description("with chain=starknet: read the keystore passphrase from this file (its first line), e.g. "
+                        + "a systemd credential, instead of " + Settings.PASSPHRASE_ENV + " or a prompt").build());
+        spec.usageMessage().description("Run the reference relayer (until SIGTERM or Ctrl-C).")
+                .footerHeading("%n").footer(helpText().split("\n", -1)).optionListHeading("%nOptions:%n")
+                .commandListHeading("%nCommands:%n").descriptionHeading("%n").width(USAGE_WIDTH);
+        CommandLine cl = new CommandLine(spec);
+        CommandLine keystore = KeystoreCommand.commandLine(env, Main::readSecret, out, err, Keystore.DEFAULT_ITERATIONS);
+        // setExecutionStrategy below reaches the subcommands too: keep keystore's own
+        CommandLine.IExecutionStrategy keystoreStrategy = keystore.getExecutionStrategy();
+        cl.addSubcommand("keystore", keystore);
+        cl.addSubcommand("help", new CommandLine.HelpCommand());
+        cl.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).setUsageHelpWidth(USAGE_WIDTH);
+        cl.setExecutionStrategy(parsed -> {
+            Integer help = CommandLine.executeHelpRequest(parsed);
+            if (help != null) {
+                return help;
+            }
+            if (parsed.hasSubcommand()) { // keystore, given the whole parse
+                return keystoreStrategy.execute(parsed);
+            }
+            Path file = parsed.matchedPositionalValue(0, null);
+            Path passFile = parsed.matchedOptionValue(PASSPHRASE_FILE, null);
+            return serve(Optional.ofNullable(file), withPassphraseFile(env, passFile, err), err);
+        });
+        return cl;
+    }
+
+    private static final String PASSPHRASE_FILE = "--passphrase-file";
+    private static final int USAGE_WIDTH = 120;
+
+    /**
+     * @return the environment, with the passphrase read from {@code passFile} when one is named; null when it
+     *     cannot be read (the message is printed)
+     */
+    static Map<String, String> withPassphraseFile(Map<String, String> env, Path passFile, PrintStream err) {
+        if (passFile == null) {
+            return env;
         }
-        if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
-            System.err.println("relayer: unexpected arguments " + Arrays.toString(args) + "; see relayer --help");
-            System.exit(2);
-            return;
+        Map<String, String> with = new HashMap<>(env);
+        try {
+            with.put(Settings.PASSPHRASE_ENV, Keystore.readPassphraseFile(passFile));
+        } catch (IOException e) {
+            err.println("relayer: " + PASSPHRASE_FILE + " " + passFile + ": cannot be read (" + e.getClass().getSimpleName()
+                    + ")");
+            return null;
+        }
+        return with;
+    }
+
+    private static int serve(Optional<Path> file, Map<String, String> env, PrintStream err) {
+        if (env == null) {
+            return 2;
         }
         RelayerConfig config;
         try {
-            config = RelayerConfig.load(args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty(), System.getenv());
+            config = RelayerConfig.load(file, env);
         } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
+            err.println(e.getMessage());
+            return 2;
         }
         RelayerApp app;
         try {
-            app = RelayerApp.start(config, System.getenv(), Main::readSecret, Clock.systemUTC());
+            app = RelayerApp.start(config, env, Main::readSecret, Clock.systemUTC());
         } catch (SmainerException e) {
             LOG.error("could not start: {}", e.getMessage());
-            System.exit(1);
-            return;
+            return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down");
             app.close();
-            stopped.countDown();
+            SERVED.countDown();
         }, "shutdown"));
-        stopped.await();
+        return SERVING;
     }
 
     /** Reads a secret from the terminal without echo; empty when there is none. */
@@ -90,15 +161,16 @@ public final class Main {
      * @param out where
      */
     static void help(PrintStream out) {
-        out.println("""
-                Usage: relayer [config.properties]      run the relayer
-                       relayer keystore --keystore FILE --address 0x…
-                                                        seal the settlement account's key for chain=starknet
-                       relayer --help                   this text
+        commandLine(out, out, Map.of()).usage(out);
+    }
 
+    /** The settings part of the help: chains, and every setting with its environment variable. */
+    private static String helpText() {
+        StringBuilder text = new StringBuilder("""
                 Settings come from defaults, then the properties file (the argument, or SMAINER_CONFIG), then
                 SMAINER_* environment variables (the key upper-cased, dots to underscores: settlement.batch_size
-                is SMAINER_SETTLEMENT_BATCH_SIZE). Every bad setting is reported at once.
+                is SMAINER_SETTLEMENT_BATCH_SIZE). Every bad setting is reported at once. Exit codes: 1 could not
+                start, 2 bad configuration or usage.
 
                 Chain:
                   chain=local      (default) the local network: an in-process ledger, served on loopback as a
@@ -115,15 +187,17 @@ public final class Main {
                     keystore                          the settlement account's keystore file (required)
                     starknet.receipt_timeout_seconds  how long a settlement waits for its receipt (180)
                     starknet.poll_millis              how often it asks for the receipt (2000)
-                  The keystore passphrase is no setting: it comes from %s or a prompt,
-                  is never defaulted and never logged.
+                  The keystore passphrase is no setting: it comes from %s, --passphrase-file
+                  or a prompt, is never defaulted and never logged. Create the keystore with
+                  relayer keystore --keystore FILE --address 0x…
 
-                Every setting:""".formatted(Settings.PASSPHRASE_ENV));
+                Every setting:
+                """.formatted(Settings.PASSPHRASE_ENV));
         for (String k : RelayerConfig.settings()) {
-            out.println("  " + k + "  (" + Settings.envName(k) + ")");
+            text.append("  ").append(k).append("  (").append(Settings.envName(k)).append(")\n");
         }
-        out.println("  price.min_base.<kind>  (" + Settings.envName("price.min_base.") + "<KIND>)");
-        out.println();
-        out.println("See docs/operations.md for what each one does.");
+        text.append("  price.min_base.<kind>  (").append(Settings.envName("price.min_base.")).append("<KIND>)\n\n");
+        text.append("See docs/operations.md for what each one does.");
+        return text.toString();
     }
 }

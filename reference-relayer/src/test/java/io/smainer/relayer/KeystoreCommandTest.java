@@ -88,9 +88,12 @@ class KeystoreCommandTest {
     @Test
     void needsTheKeystoreAndTheAddressAndRefusesOtherArguments() {
         assertThat(run(Map.of(), text -> Optional.empty(), "--keystore", "x")).isEqualTo(2);
-        assertThat(err()).contains("--address 0x… is required").contains("Usage: relayer keystore");
-        assertThat(run(Map.of(), text -> Optional.empty(), "--key", "0x1")).isEqualTo(2);
-        assertThat(err()).contains("unknown argument '--key'");
+        assertThat(err()).contains("Missing required option: '--address=0x…'").contains("keystore [-hV] --address=0x…");
+        assertThat(run(Map.of(), text -> Optional.empty(), "--keystore", "x", "--address", "0x1", "--key", "0x1"))
+                .isEqualTo(2);
+        assertThat(err()).contains("Unknown options: '--key', '0x1'");
+        assertThat(run(Map.of(), text -> Optional.empty(), "--keystore", "x", "--address", "0x1", "extra")).isEqualTo(2);
+        assertThat(err()).contains("Unmatched argument at index 4: 'extra'");
         assertThat(run(Map.of(), text -> Optional.empty(), "--keystore", "x", "--address", "relayer")).isEqualTo(2);
         assertThat(err()).contains("--address: expected a 0x-prefixed hex account address, got 'relayer'");
     }

@@ -14,7 +14,8 @@ class MainTest {
         ByteArrayOutputStream help = new ByteArrayOutputStream();
         Main.help(new PrintStream(help, true, StandardCharsets.UTF_8));
         String text = help.toString(StandardCharsets.UTF_8);
-        assertThat(text).contains("chain=starknet", "relayer keystore --keystore FILE --address",
+        assertThat(text).contains("Usage: relayer [-hV] [--passphrase-file=FILE] [CONFIG] [COMMAND]", "keystore",
+                "chain=starknet", "relayer keystore --keystore FILE --address",
                 "SMAINER_KEYSTORE_PASSPHRASE", "Tested only against the SDK's JSON-RPC test node");
         for (String setting : RelayerConfig.settings()) {
             assertThat(text).contains("  " + setting + "  (SMAINER_" + setting.replace('.', '_').toUpperCase() + ")");

@@ -8,6 +8,7 @@ import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EventCursor;
+import io.smainer.examples.Launcher;
 import io.smainer.examples.QuietLogs;
 import io.smainer.testkit.LocalNetwork;
 import io.smainer.fee.Tier;
@@ -68,43 +69,18 @@ public final class LocalDemo {
                 throw new IllegalArgumentException("--tasks: expected 1 to 100000, got " + tasks);
             }
         }
-
-        /**
-         * @param args {@code --providers N}, {@code --tasks N}, {@code --seed N}
-         * @return the options
-         */
-        public static Options parse(String[] args) {
-            int providers = DEFAULT.providers;
-            int tasks = DEFAULT.tasks;
-            long seed = DEFAULT.seed;
-            for (int i = 0; i < args.length; i++) {
-                String name = args[i];
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException(name + ": expected a value after it");
-                }
-                String value = args[++i];
-                try {
-                    switch (name) {
-                        case "--providers" -> providers = Integer.parseInt(value);
-                        case "--tasks" -> tasks = Integer.parseInt(value);
-                        case "--seed" -> seed = Long.parseLong(value);
-                        default -> throw new IllegalArgumentException("unknown option " + name
-                                + " (expected --providers, --tasks or --seed)");
-                    }
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(name + ": expected a whole number, got '" + value + "'");
-                }
-            }
-            return new Options(providers, tasks, seed);
-        }
     }
 
     /**
-     * @param args see {@link Options#parse(String[])}
-     * @throws Exception when the network cannot start
+     * {@code ./smainer demo}'s command line ({@link Launcher}).
+     *
+     * @param args {@code --providers N}, {@code --tasks N}, {@code --seed N}
      */
-    public static void main(String[] args) throws Exception {
-        System.exit(run(Options.parse(args), System.out).reconciled() ? 0 : 1);
+    public static void main(String[] args) {
+        String[] demo = new String[args.length + 1];
+        demo[0] = "demo";
+        System.arraycopy(args, 0, demo, 1, args.length);
+        System.exit(Launcher.run(demo, System.out, System.err));
     }
 
     /**
