@@ -33,7 +33,7 @@ class LocalDemoIT {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Launcher.run(new String[] {"demo", "--tasks", "many"}, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertThat(code).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--tasks: expected a whole number, got 'many'");
+        assertThat(code).as("a usage error").isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid value for option '--tasks': 'many' is not an int");
     }
 }
