@@ -225,8 +225,8 @@ public final class CustomJobHandlerExample {
                 try (SmainerClient client = net.demanderClient()) {
                     JobSpec job = wordCount(TEXT);
                     CreatedTask funded = client.createEscrow(PRICE, Tier.BASIC, job);
-                    Api.TaskCreated task = client.submit(funded.taskId(), job);
-                    out.println("demander  paid " + funded.escrowed().toStrkString() + " into escrow " + funded.taskId()
+                    Api.TaskCreated task = client.submit(funded.escrowId(), job);
+                    out.println("demander  paid " + funded.escrowed().toStrkString() + " into escrow " + funded.escrowId()
                             + ", submitted task " + task.taskId());
                     Api.TaskResult result = client.awaitResult(task.taskId(), Duration.ofSeconds(30));
                     Map<String, Long> counts = readWordCount(result.result());

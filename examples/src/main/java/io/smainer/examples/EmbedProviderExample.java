@@ -120,7 +120,7 @@ public final class EmbedProviderExample {
                 messages.add(("world " + i).getBytes(StandardCharsets.UTF_8));
                 JobSpec job = Jobs.sha256Batch(messages);
                 CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.1"), Tier.BASIC, job);
-                Api.TaskCreated task = client.submit(funded.taskId(), job);
+                Api.TaskCreated task = client.submit(funded.escrowId(), job);
                 Api.TaskResult result = client.awaitResult(task.taskId(), Duration.ofSeconds(30));
                 out.println("demander  task " + i + " of " + tasks + " settled, result hash " + result.resultHash());
             }

@@ -132,9 +132,9 @@ public final class SubmitCommand implements Callable<Integer> {
                         .build()) {
             long t0 = System.nanoTime();
             CreatedTask funded = client.createEscrow(base, tier, job);
-            out.printf("  escrow %s funded with %s (tx %s)%n", funded.taskId(), funded.escrowed().toStrkString(),
+            out.printf("  escrow %s funded with %s (tx %s)%n", funded.escrowId(), funded.escrowed().toStrkString(),
                     funded.tx().hash());
-            Api.TaskCreated created = client.submit(funded.taskId(), job);
+            Api.TaskCreated created = client.submit(funded.escrowId(), job);
             out.printf("  task %s accepted by the relayer; waiting for the result (released after settlement) ...%n",
                     created.taskId());
             Api.TaskResult result = client.awaitResult(created.taskId(), wait);

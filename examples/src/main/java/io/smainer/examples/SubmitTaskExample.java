@@ -197,14 +197,14 @@ public final class SubmitTaskExample {
         //    back is the escrow id the relayer will check (creator, token, amount, never used before).
         TokenAmount before = escrow.balanceOf(escrow.caller());
         CreatedTask funded = client.createEscrow(BASE_PRICE, TIER, job);
-        out.println("escrow    on-chain task " + funded.taskId() + " holds " + funded.escrowed().toStrkString()
+        out.println("escrow    on-chain task " + funded.escrowId() + " holds " + funded.escrowed().toStrkString()
                 + "; the demander's balance went from " + before.toStrkString() + " to "
                 + escrow.balanceOf(escrow.caller()).toStrkString());
 
         // 4. Submit: the client signs (SNIP-12) the escrow id, the job's content hash, a fresh nonce and an
         //    expiry, and POSTs the job. The relayer queues it and pushes it to a provider that fits.
         long t0 = System.nanoTime();
-        Api.TaskCreated task = client.submit(funded.taskId(), job);
+        Api.TaskCreated task = client.submit(funded.escrowId(), job);
         out.println("submitted relayer task " + task.taskId() + " (" + task.status() + ")");
 
         // 5. Await the result. Behind this call: a provider ran the job, signed a receipt over the result
@@ -223,8 +223,8 @@ public final class SubmitTaskExample {
 
         // 7. The payout, as the chain recorded it. Flat settlement: the treasury takes
         //    floor(escrow * 12%), the provider the rest (85% + the 3% gas subsidy + the rounding dust).
-        EscrowEvent.TaskSettled settled = settlementOf(escrow, funded.taskId())
-                .orElseThrow(() -> new IllegalStateException("no settlement on chain for task " + funded.taskId()));
+        EscrowEvent.TaskSettled settled = settlementOf(escrow, funded.escrowId())
+                .orElseThrow(() -> new IllegalStateException("no settlement on chain for task " + funded.escrowId()));
         out.println("settled   in tx " + result.settlementTx() + ": provider " + settled.provider().hex() + " received "
                 + settled.providerAmount().toStrkString() + ", the treasury " + settled.treasuryAmount().toStrkString()
                 + " (sum " + settled.providerAmount().plus(settled.treasuryAmount()).toStrkString() + " = the escrow)");

@@ -28,7 +28,7 @@ class SubmitTaskExampleIT {
         Quote quote = FeeMath.quote(SubmitTaskExample.BASE_PRICE, SubmitTaskExample.TIER);
         assertThat(outcome.escrow().escrowed()).isEqualTo(quote.escrow());
         assertThat(outcome.check().passed()).as(outcome.check().detail()).isTrue();
-        assertThat(outcome.settled().taskId()).isEqualTo(outcome.escrow().taskId());
+        assertThat(outcome.settled().taskId()).isEqualTo(outcome.escrow().escrowId());
         assertThat(outcome.settled().providerAmount()).isEqualTo(quote.provider());
         assertThat(outcome.settled().treasuryAmount()).isEqualTo(quote.treasury());
         assertThat(outcome.demanderBalance())

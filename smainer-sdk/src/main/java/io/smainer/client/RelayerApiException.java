@@ -27,7 +27,17 @@ public class RelayerApiException extends SmainerException {
      * @param retryAfter the relayer's {@code Retry-After}, when it sent one
      */
     public RelayerApiException(int status, Api.ErrorBody body, Optional<Duration> retryAfter) {
-        super("relayer answered " + status + " " + body.error() + ": " + body.message());
+        this(status, body, retryAfter, "");
+    }
+
+    /**
+     * @param status the HTTP status
+     * @param body the error body
+     * @param retryAfter the relayer's {@code Retry-After}, when it sent one
+     * @param more said after the relayer's message
+     */
+    protected RelayerApiException(int status, Api.ErrorBody body, Optional<Duration> retryAfter, String more) {
+        super("relayer answered " + status + " " + body.error() + ": " + body.message() + more);
         this.status = status;
         this.body = body;
         this.retryAfter = retryAfter == null ? Optional.empty() : retryAfter;

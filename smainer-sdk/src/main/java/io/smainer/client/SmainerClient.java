@@ -12,6 +12,8 @@ import io.smainer.crypto.Snip12;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
+import io.smainer.escrow.EscrowRevertedException;
+import io.smainer.escrow.TxResult;
 import io.smainer.fee.Tier;
 import io.smainer.internal.Require;
 import io.smainer.protocol.Api;
@@ -113,7 +115,7 @@ public final class SmainerClient implements AutoCloseable {
      * @param base the base price
      * @param tier the tier
      * @param job the job it pays for
-     * @return the on-chain task id (the escrow id) and the amount locked
+     * @return the escrow's on-chain id and the amount locked
      */
     public CreatedTask createEscrow(TokenAmount base, Tier tier, JobSpec job) {
         return escrow.createTask(escrow.token(), base, tier, job.contentHash());
@@ -125,7 +127,8 @@ public final class SmainerClient implements AutoCloseable {
      * @param escrowId the escrow's on-chain id
      * @param job the job
      * @return the relayer's task id
-     * @throws RelayerApiException when refused (402: the escrow does not check out; 4xx: bad input)
+     * @throws SubmitRefusedException when refused (402: the escrow does not check out; 4xx: bad input; 429 or
+     *     503: later); the escrow stays funded, see {@link #cancelEscrow}
      */
     public Api.TaskCreated submit(U256 escrowId, JobSpec job) {
         return submit(escrowId, job, SettlementMode.FLAT, Optional.empty());
@@ -140,7 +143,7 @@ public final class SmainerClient implements AutoCloseable {
      * @param webhookUrl where the relayer POSTs the result once settled (needs a webhook secret set up
      *        with the relayer's operator)
      * @return the relayer's task id
-     * @throws RelayerApiException when refused
+     * @throws SubmitRefusedException when refused; the escrow stays funded, see {@link #cancelEscrow}
      */
     public Api.TaskCreated submit(U256 escrowId, JobSpec job, SettlementMode settlement, Optional<String> webhookUrl) {
         Felt nonce = new Felt(new BigInteger(248, random));
@@ -151,7 +154,24 @@ public final class SmainerClient implements AutoCloseable {
                 webhookUrl);
         HttpRequest.Builder req = request("/tasks", timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(CODEC.toJson(body)));
-        return send(req.build(), Api.TaskCreated.class);
+        try {
+            return send(req.build(), Api.TaskCreated.class);
+        } catch (RelayerApiException e) {
+            throw new SubmitRefusedException(escrowId, e.status(), e.body(), e.retryAfter());
+        }
+    }
+
+    /**
+     * {@code cancel_task}: takes back the whole of an escrow this client's account funded, while it is still
+     * CREATED on chain (no provider was paid from it): after a refused submit, or a task that failed.
+     *
+     * @param escrowId the escrow's on-chain id
+     * @return the transaction
+     * @throws EscrowRevertedException when the contract refuses (not the creator's, or no
+     *     longer CREATED), with its revert text
+     */
+    public TxResult cancelEscrow(U256 escrowId) {
+        return escrow.cancelTask(escrowId);
     }
 
     /**
@@ -169,7 +189,7 @@ public final class SmainerClient implements AutoCloseable {
      * @param wait the longest to wait
      * @return the result, released after the settlement was confirmed
      * @throws TaskFailedException when the task failed (cancel the escrow for a refund)
-     * @throws SmainerException when it is not settled within {@code wait}
+     * @throws ResultTimeoutException when it is not settled within {@code wait} (the task goes on)
      */
     public Api.TaskResult awaitResult(String taskId, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
@@ -185,7 +205,7 @@ public final class SmainerClient implements AutoCloseable {
                 throw new TaskFailedException(taskId, v.escrowId(), v.error().orElse("no reason given"));
             }
             if (System.nanoTime() >= deadline) {
-                throw new SmainerException("task " + taskId + " not settled within " + wait + "; it is " + v.status());
+                throw new ResultTimeoutException(taskId, v.status(), wait);
             }
         }
     }

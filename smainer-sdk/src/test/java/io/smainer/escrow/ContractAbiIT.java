@@ -49,15 +49,15 @@ class ContractAbiIT {
             CreatedTask e = d.createTask(ledger.token(), TokenAmount.ofBaseUnits(1_000), Tier.BASIC, Felt.ONE);
             TokenAmount cost = TokenAmount.ofBaseUnits(500);
             r.settleBatch(List.of(
-                    new Settlement.Flat(a.taskId(), provider, Felt.of(7), CRYPTO.sign(receipts.privateKey(),
-                            Receipts.flatHash(CRYPTO, a.taskId(), provider, Felt.of(7)))),
-                    new Settlement.Effort(b.taskId(), provider, Felt.of(7), cost, 10_000, CRYPTO.sign(receipts.privateKey(),
-                            Receipts.effortHash(CRYPTO, b.taskId(), provider, Felt.of(7), cost)))));
-            r.settle(new Settlement.EffortWithAffiliate(c.taskId(), provider, owner, Felt.of(7), cost, 10_000,
-                    CRYPTO.sign(receipts.privateKey(), Receipts.effortHash(CRYPTO, c.taskId(), provider, Felt.of(7), cost))));
-            d.cancelTask(e.taskId());
+                    new Settlement.Flat(a.escrowId(), provider, Felt.of(7), CRYPTO.sign(receipts.privateKey(),
+                            Receipts.flatHash(CRYPTO, a.escrowId(), provider, Felt.of(7)))),
+                    new Settlement.Effort(b.escrowId(), provider, Felt.of(7), cost, 10_000, CRYPTO.sign(receipts.privateKey(),
+                            Receipts.effortHash(CRYPTO, b.escrowId(), provider, Felt.of(7), cost)))));
+            r.settle(new Settlement.EffortWithAffiliate(c.escrowId(), provider, owner, Felt.of(7), cost, 10_000,
+                    CRYPTO.sign(receipts.privateKey(), Receipts.effortHash(CRYPTO, c.escrowId(), provider, Felt.of(7), cost))));
+            d.cancelTask(e.escrowId());
             p.deactivateNode();
-            d.getTask(a.taskId());
+            d.getTask(a.escrowId());
             d.getTask(U256.of(99));
             d.taskCount();
             d.nodeStatus(provider);

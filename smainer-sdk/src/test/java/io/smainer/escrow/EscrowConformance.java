@@ -153,12 +153,12 @@ public abstract class EscrowConformance {
     void createTaskLocksExactlyTheTierAdjustedAmount() {
         CreatedTask t = create(DEMANDER, units(1_000_003), Tier.PRO);
 
-        assertThat(t.taskId()).isEqualTo(U256.of(1));
+        assertThat(t.escrowId()).isEqualTo(U256.of(1));
         assertThat(t.escrowed()).isEqualTo(units(2_200_006)); // floor(1_000_003 * 22000 / 10000)
         assertThat(balance(DEMANDER)).isEqualTo(FUNDS.minus(units(2_200_006)));
         assertThat(balance(ledger.contract())).isEqualTo(units(2_200_006));
         assertThat(as(DEMANDER).taskCount()).isEqualTo(U256.of(1));
-        EscrowTask task = as(OTHER_DEMANDER).getTask(t.taskId()).orElseThrow();
+        EscrowTask task = as(OTHER_DEMANDER).getTask(t.escrowId()).orElseThrow();
         assertThat(task.creator()).isEqualTo(DEMANDER);
         assertThat(task.token()).isEqualTo(ledger.token());
         assertThat(task.amount()).isEqualTo(units(2_200_006));
@@ -199,7 +199,7 @@ public abstract class EscrowConformance {
         CreatedTask t = create(DEMANDER, TokenAmount.ZERO, Tier.PREMIUM);
         assertThat(t.escrowed()).isEqualTo(TokenAmount.ZERO);
         assertThat(balance(DEMANDER)).isEqualTo(FUNDS);
-        assertThat(as(DEMANDER).getTask(t.taskId()).orElseThrow().amount()).isEqualTo(TokenAmount.ZERO);
+        assertThat(as(DEMANDER).getTask(t.escrowId()).orElseThrow().amount()).isEqualTo(TokenAmount.ZERO);
     }
 
     @Test
@@ -216,7 +216,7 @@ public abstract class EscrowConformance {
         registerProvider(PROVIDER, PROVIDER_KEY);
         CreatedTask t = create(DEMANDER, units(1_000_003), Tier.BASIC);
 
-        as(RELAYER).settle(flat(t.taskId(), PROVIDER, Felt.of(77), PROVIDER_KEY));
+        as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(77), PROVIDER_KEY));
 
         // a = 1_000_003: treasury floor(12%) = 120_000, gas floor(3%) = 30_000, provider = a - 120_000
         assertThat(balance(TREASURY)).isEqualTo(units(120_000));
@@ -225,7 +225,7 @@ public abstract class EscrowConformance {
         FlatSplit split = FeeMath.flatSplit(units(1_000_003));
         assertThat(split.providerTotal()).isEqualTo(units(880_003));
         // a flat settlement leaves the task COMPLETED (smainer.cairo:633), not SETTLED
-        assertThat(as(DEMANDER).getTask(t.taskId()).orElseThrow().status()).isEqualTo(EscrowStatus.COMPLETED);
+        assertThat(as(DEMANDER).getTask(t.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.COMPLETED);
     }
 
     @Test
@@ -233,7 +233,7 @@ public abstract class EscrowConformance {
         registerProvider(PROVIDER, PROVIDER_KEY);
         CreatedTask t = create(DEMANDER, units(1_000_003), Tier.BASIC);
 
-        as(RELAYER).settle(effort(t.taskId(), PROVIDER, Felt.of(78), units(500_001), 25_000, PROVIDER_KEY));
+        as(RELAYER).settle(effort(t.escrowId(), PROVIDER, Felt.of(78), units(500_001), 25_000, PROVIDER_KEY));
 
         // c = 500_001: provider floor(88%) = 440_000, treasury = 60_001, refund = 500_002
         assertThat(balance(PROVIDER)).isEqualTo(units(440_000));
@@ -249,7 +249,7 @@ public abstract class EscrowConformance {
         registerProvider(PROVIDER, PROVIDER_KEY);
         CreatedTask t = create(DEMANDER, units(1_000_003), Tier.BASIC);
 
-        as(RELAYER).settle(affiliate(t.taskId(), PROVIDER, AFFILIATE, Felt.of(79), units(500_001), 75_000, PROVIDER_KEY));
+        as(RELAYER).settle(affiliate(t.escrowId(), PROVIDER, AFFILIATE, Felt.of(79), units(500_001), 75_000, PROVIDER_KEY));
 
         // c = 500_001: provider 440_000, affiliate floor(6%) = 30_000, treasury 30_001, refund 500_002
         assertThat(balance(PROVIDER)).isEqualTo(units(440_000));
@@ -263,7 +263,7 @@ public abstract class EscrowConformance {
     void aZeroAffiliateGetsTheEffortSplit() {
         registerProvider(PROVIDER, PROVIDER_KEY);
         CreatedTask t = create(DEMANDER, units(1_000_003), Tier.BASIC);
-        as(RELAYER).settle(affiliate(t.taskId(), PROVIDER, ContractAddress.ZERO, Felt.of(80), units(500_001), 10_000,
+        as(RELAYER).settle(affiliate(t.escrowId(), PROVIDER, ContractAddress.ZERO, Felt.of(80), units(500_001), 10_000,
                 PROVIDER_KEY));
         assertThat(balance(PROVIDER)).isEqualTo(units(440_000));
         assertThat(balance(TREASURY)).isEqualTo(units(60_001));
@@ -274,32 +274,32 @@ public abstract class EscrowConformance {
         registerProvider(PROVIDER, PROVIDER_KEY);
         CreatedTask t = create(DEMANDER, units(1_000), Tier.BASIC);
 
-        assertReverts(() -> as(RELAYER).settle(flat(t.taskId(), PROVIDER, Felt.of(1), FORGER_KEY)),
+        assertReverts(() -> as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(1), FORGER_KEY)),
                 EscrowRevertedException.INVALID_SIGNATURE);
         // a receipt for another result than signed
-        Settlement.Flat good = flat(t.taskId(), PROVIDER, Felt.of(1), PROVIDER_KEY);
-        assertReverts(() -> as(RELAYER).settle(new Settlement.Flat(t.taskId(), PROVIDER, Felt.of(2), good.signature())),
+        Settlement.Flat good = flat(t.escrowId(), PROVIDER, Felt.of(1), PROVIDER_KEY);
+        assertReverts(() -> as(RELAYER).settle(new Settlement.Flat(t.escrowId(), PROVIDER, Felt.of(2), good.signature())),
                 EscrowRevertedException.INVALID_SIGNATURE);
         // an effort receipt whose cost was raised after signing
-        Settlement.Effort signed = effort(t.taskId(), PROVIDER, Felt.of(1), units(10), 10_000, PROVIDER_KEY);
-        assertReverts(() -> as(RELAYER).settle(new Settlement.Effort(t.taskId(), PROVIDER, Felt.of(1), units(999), 10_000,
+        Settlement.Effort signed = effort(t.escrowId(), PROVIDER, Felt.of(1), units(10), 10_000, PROVIDER_KEY);
+        assertReverts(() -> as(RELAYER).settle(new Settlement.Effort(t.escrowId(), PROVIDER, Felt.of(1), units(999), 10_000,
                 signed.signature())), EscrowRevertedException.INVALID_SIGNATURE);
 
         assertThat(balance(ledger.contract())).isEqualTo(units(1_000));
         assertThat(balance(PROVIDER)).isEqualTo(TokenAmount.ZERO);
-        assertThat(as(DEMANDER).getTask(t.taskId()).orElseThrow().status()).isEqualTo(EscrowStatus.CREATED);
+        assertThat(as(DEMANDER).getTask(t.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.CREATED);
     }
 
     @Test
     void aReplayedReceiptIsRefused() {
         registerProvider(PROVIDER, PROVIDER_KEY);
         CreatedTask t = create(DEMANDER, units(1_000), Tier.BASIC);
-        Settlement.Flat receipt = flat(t.taskId(), PROVIDER, Felt.of(5), PROVIDER_KEY);
+        Settlement.Flat receipt = flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY);
         as(RELAYER).settle(receipt);
 
         assertReverts(() -> as(RELAYER).settle(receipt), EscrowRevertedException.SIGNATURE_ALREADY_USED);
         // a fresh receipt for the settled task meets the status check
-        assertReverts(() -> as(RELAYER).settle(flat(t.taskId(), PROVIDER, Felt.of(6), PROVIDER_KEY)),
+        assertReverts(() -> as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(6), PROVIDER_KEY)),
                 EscrowRevertedException.INVALID_TASK_STATUS);
         assertThat(balance(PROVIDER)).isEqualTo(FeeMath.flatSplit(units(1_000)).providerTotal());
     }
@@ -308,14 +308,14 @@ public abstract class EscrowConformance {
     void onlyTheRelayerSettles() {
         registerProvider(PROVIDER, PROVIDER_KEY);
         CreatedTask t = create(DEMANDER, units(1_000), Tier.BASIC);
-        assertReverts(() -> as(PROVIDER).settle(flat(t.taskId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
+        assertReverts(() -> as(PROVIDER).settle(flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
                 EscrowRevertedException.UNAUTHORIZED_RELAYER);
     }
 
     @Test
     void theRegistryGatesWhoCanBePaid() {
         CreatedTask t = create(DEMANDER, units(1_000), Tier.BASIC);
-        assertReverts(() -> as(RELAYER).settle(flat(t.taskId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
+        assertReverts(() -> as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
                 EscrowRevertedException.PROVIDER_NOT_ACTIVE);
         assertReverts(() -> as(PROVIDER).setProviderPublicKey(PROVIDER_KEY.publicKey()),
                 EscrowRevertedException.PROVIDER_NOT_ACTIVE);
@@ -323,7 +323,7 @@ public abstract class EscrowConformance {
         as(PROVIDER).registerNode();
         assertThat(as(RELAYER).nodeStatus(PROVIDER)).isEqualTo(NodeStatus.ACTIVE);
         assertReverts(() -> as(PROVIDER).registerNode(), EscrowRevertedException.NODE_ALREADY_REGISTERED);
-        assertReverts(() -> as(RELAYER).settle(flat(t.taskId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
+        assertReverts(() -> as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
                 EscrowRevertedException.PUBLIC_KEY_NOT_SET);
         assertThat(as(RELAYER).providerPublicKey(PROVIDER)).isEmpty();
 
@@ -333,14 +333,14 @@ public abstract class EscrowConformance {
         as(PROVIDER).deactivateNode();
         assertThat(as(RELAYER).nodeStatus(PROVIDER)).isEqualTo(NodeStatus.INACTIVE);
         assertReverts(() -> as(PROVIDER).deactivateNode(), EscrowRevertedException.NODE_NOT_ACTIVE);
-        assertReverts(() -> as(RELAYER).settle(flat(t.taskId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
+        assertReverts(() -> as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
                 EscrowRevertedException.PROVIDER_NOT_ACTIVE);
 
         as(PROVIDER).registerNode();
         ledger.suspendNode(OWNER, PROVIDER);
         assertThat(as(RELAYER).nodeStatus(PROVIDER)).isEqualTo(NodeStatus.SUSPENDED);
         assertReverts(() -> as(PROVIDER).registerNode(), EscrowRevertedException.NODE_SUSPENDED);
-        assertReverts(() -> as(RELAYER).settle(flat(t.taskId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
+        assertReverts(() -> as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
                 EscrowRevertedException.PROVIDER_NOT_ACTIVE);
         assertReverts(() -> ledger.suspendNode(DEMANDER, OTHER_PROVIDER), EscrowRevertedException.NOT_OWNER);
     }
@@ -349,10 +349,10 @@ public abstract class EscrowConformance {
     void anEffortCostAboveTheEscrowIsRefused() {
         registerProvider(PROVIDER, PROVIDER_KEY);
         CreatedTask t = create(DEMANDER, units(1_000), Tier.BASIC);
-        assertReverts(() -> as(RELAYER).settle(effort(t.taskId(), PROVIDER, Felt.of(5), units(1_001), 10_000, PROVIDER_KEY)),
+        assertReverts(() -> as(RELAYER).settle(effort(t.escrowId(), PROVIDER, Felt.of(5), units(1_001), 10_000, PROVIDER_KEY)),
                 EscrowRevertedException.EXCEEDS_ESCROWED_AMOUNT);
         // exactly the escrow is fine: nothing refunded
-        as(RELAYER).settle(effort(t.taskId(), PROVIDER, Felt.of(5), units(1_000), 10_000, PROVIDER_KEY));
+        as(RELAYER).settle(effort(t.escrowId(), PROVIDER, Felt.of(5), units(1_000), 10_000, PROVIDER_KEY));
         assertThat(balance(PROVIDER)).isEqualTo(units(880));
         assertThat(balance(TREASURY)).isEqualTo(units(120));
         assertThat(balance(DEMANDER)).isEqualTo(FUNDS.minus(units(1_000)));
@@ -362,16 +362,16 @@ public abstract class EscrowConformance {
     void theCreatorCancelsACreatedTaskForAFullRefundAndNobodyElseCan() {
         registerProvider(PROVIDER, PROVIDER_KEY);
         CreatedTask t = create(DEMANDER, units(1_234_567), Tier.PREMIUM);
-        assertReverts(() -> as(OTHER_DEMANDER).cancelTask(t.taskId()), EscrowRevertedException.ONLY_CREATOR_CAN_CANCEL);
+        assertReverts(() -> as(OTHER_DEMANDER).cancelTask(t.escrowId()), EscrowRevertedException.ONLY_CREATOR_CAN_CANCEL);
         assertReverts(() -> as(DEMANDER).cancelTask(U256.of(99)), EscrowRevertedException.ONLY_CREATOR_CAN_CANCEL);
 
-        as(DEMANDER).cancelTask(t.taskId());
+        as(DEMANDER).cancelTask(t.escrowId());
 
         assertThat(balance(DEMANDER)).isEqualTo(FUNDS);
         assertThat(balance(ledger.contract())).isEqualTo(TokenAmount.ZERO);
-        assertThat(as(DEMANDER).getTask(t.taskId()).orElseThrow().status()).isEqualTo(EscrowStatus.CANCELLED);
-        assertReverts(() -> as(DEMANDER).cancelTask(t.taskId()), EscrowRevertedException.TASK_CANNOT_BE_CANCELLED);
-        assertReverts(() -> as(RELAYER).settle(flat(t.taskId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
+        assertThat(as(DEMANDER).getTask(t.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.CANCELLED);
+        assertReverts(() -> as(DEMANDER).cancelTask(t.escrowId()), EscrowRevertedException.TASK_CANNOT_BE_CANCELLED);
+        assertReverts(() -> as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
                 EscrowRevertedException.INVALID_TASK_STATUS);
     }
 
@@ -379,8 +379,8 @@ public abstract class EscrowConformance {
     void aSettledTaskCannotBeCancelled() {
         registerProvider(PROVIDER, PROVIDER_KEY);
         CreatedTask t = create(DEMANDER, units(1_000), Tier.BASIC);
-        as(RELAYER).settle(flat(t.taskId(), PROVIDER, Felt.of(5), PROVIDER_KEY));
-        assertReverts(() -> as(DEMANDER).cancelTask(t.taskId()), EscrowRevertedException.TASK_CANNOT_BE_CANCELLED);
+        as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY));
+        assertReverts(() -> as(DEMANDER).cancelTask(t.escrowId()), EscrowRevertedException.TASK_CANNOT_BE_CANCELLED);
     }
 
     @Test
@@ -398,14 +398,14 @@ public abstract class EscrowConformance {
         ledger.pause(OWNER);
         assertThat(as(DEMANDER).isPaused()).isTrue();
         assertReverts(() -> create(DEMANDER, units(1_000), Tier.BASIC), EscrowRevertedException.PAUSED);
-        assertReverts(() -> as(RELAYER).settle(flat(t.taskId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
+        assertReverts(() -> as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
                 EscrowRevertedException.PAUSED);
         assertReverts(() -> ledger.pause(OWNER), EscrowRevertedException.PAUSED);
 
         ledger.unpause(OWNER);
         assertThat(as(DEMANDER).isPaused()).isFalse();
         assertReverts(() -> ledger.unpause(OWNER), EscrowRevertedException.NOT_PAUSED);
-        as(RELAYER).settle(flat(t.taskId(), PROVIDER, Felt.of(5), PROVIDER_KEY));
+        as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY));
         assertThat(balance(PROVIDER)).isEqualTo(units(880));
     }
 
@@ -415,16 +415,16 @@ public abstract class EscrowConformance {
         CreatedTask a = create(DEMANDER, units(1_000), Tier.BASIC);
         CreatedTask b = create(DEMANDER, units(2_000), Tier.BASIC);
         CreatedTask c = create(OTHER_DEMANDER, units(3_000), Tier.BASIC);
-        List<Settlement> batch = List.of(flat(a.taskId(), PROVIDER, Felt.of(1), PROVIDER_KEY),
-                flat(b.taskId(), PROVIDER, Felt.of(2), FORGER_KEY),
-                effort(c.taskId(), PROVIDER, Felt.of(3), units(1_500), 20_000, PROVIDER_KEY));
+        List<Settlement> batch = List.of(flat(a.escrowId(), PROVIDER, Felt.of(1), PROVIDER_KEY),
+                flat(b.escrowId(), PROVIDER, Felt.of(2), FORGER_KEY),
+                effort(c.escrowId(), PROVIDER, Felt.of(3), units(1_500), 20_000, PROVIDER_KEY));
 
         assertReverts(() -> as(RELAYER).settleBatch(batch), EscrowRevertedException.INVALID_SIGNATURE);
         assertThat(balance(PROVIDER)).isEqualTo(TokenAmount.ZERO);
         assertThat(balance(ledger.contract())).isEqualTo(units(6_000));
-        assertThat(as(DEMANDER).getTask(a.taskId()).orElseThrow().status()).isEqualTo(EscrowStatus.CREATED);
+        assertThat(as(DEMANDER).getTask(a.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.CREATED);
 
-        TxResult tx = as(RELAYER).settleBatch(List.of(batch.get(0), flat(b.taskId(), PROVIDER, Felt.of(2), PROVIDER_KEY),
+        TxResult tx = as(RELAYER).settleBatch(List.of(batch.get(0), flat(b.escrowId(), PROVIDER, Felt.of(2), PROVIDER_KEY),
                 batch.get(2)));
         assertThat(tx.blockNumber()).isPositive();
         // 880 + 1760 + floor(1500 * 0.88) = 1320
@@ -438,7 +438,7 @@ public abstract class EscrowConformance {
     void aBatchThatSettlesTheSameTaskTwiceRevertsWhole() {
         registerProvider(PROVIDER, PROVIDER_KEY);
         CreatedTask a = create(DEMANDER, units(1_000), Tier.BASIC);
-        Settlement.Flat s = flat(a.taskId(), PROVIDER, Felt.of(1), PROVIDER_KEY);
+        Settlement.Flat s = flat(a.escrowId(), PROVIDER, Felt.of(1), PROVIDER_KEY);
         assertReverts(() -> as(RELAYER).settleBatch(List.of(s, s)), EscrowRevertedException.SIGNATURE_ALREADY_USED);
         assertThat(balance(ledger.contract())).isEqualTo(units(1_000));
     }
@@ -456,21 +456,21 @@ public abstract class EscrowConformance {
             CreatedTask t = create(i % 2 == 0 ? DEMANDER : OTHER_DEMANDER, base, Tier.values()[i % 3]);
             switch (i % 3) {
                 case 0 -> {
-                    batch.add(flat(t.taskId(), PROVIDER, Felt.of(i), PROVIDER_KEY));
+                    batch.add(flat(t.escrowId(), PROVIDER, Felt.of(i), PROVIDER_KEY));
                     FlatSplit f = FeeMath.flatSplit(t.escrowed());
                     providerExpected = providerExpected.add(f.providerTotal().baseUnits());
                     treasuryExpected = treasuryExpected.add(f.treasury().baseUnits());
                 }
                 case 1 -> {
                     TokenAmount cost = units(t.escrowed().baseUnits().longValueExact() / 3);
-                    batch.add(effort(t.taskId(), OTHER_PROVIDER, Felt.of(i), cost, 30_000, FORGER_KEY));
+                    batch.add(effort(t.escrowId(), OTHER_PROVIDER, Felt.of(i), cost, 30_000, FORGER_KEY));
                     EffortSplit e = FeeMath.effortSplit(t.escrowed(), cost);
                     otherExpected = otherExpected.add(e.provider().baseUnits());
                     treasuryExpected = treasuryExpected.add(e.treasury().baseUnits());
                 }
                 default -> {
                     TokenAmount cost = t.escrowed();
-                    batch.add(affiliate(t.taskId(), PROVIDER, AFFILIATE, Felt.of(i), cost, 40_000, PROVIDER_KEY));
+                    batch.add(affiliate(t.escrowId(), PROVIDER, AFFILIATE, Felt.of(i), cost, 40_000, PROVIDER_KEY));
                     EffortSplit e = FeeMath.affiliateSplit(t.escrowed(), cost);
                     providerExpected = providerExpected.add(e.provider().baseUnits());
                     treasuryExpected = treasuryExpected.add(e.treasury().baseUnits());
@@ -501,10 +501,10 @@ public abstract class EscrowConformance {
         registerProvider(PROVIDER, PROVIDER_KEY);
         CreatedTask a = create(DEMANDER, units(1_000), Tier.BASIC);
         CreatedTask b = create(DEMANDER, units(2_000), Tier.PRO);
-        as(RELAYER).settleBatch(List.of(flat(a.taskId(), PROVIDER, Felt.of(1), PROVIDER_KEY),
-                effort(b.taskId(), PROVIDER, Felt.of(2), units(100), 10_000, PROVIDER_KEY)));
+        as(RELAYER).settleBatch(List.of(flat(a.escrowId(), PROVIDER, Felt.of(1), PROVIDER_KEY),
+                effort(b.escrowId(), PROVIDER, Felt.of(2), units(100), 10_000, PROVIDER_KEY)));
         CreatedTask c = create(OTHER_DEMANDER, units(3_000), Tier.BASIC);
-        as(OTHER_DEMANDER).cancelTask(c.taskId());
+        as(OTHER_DEMANDER).cancelTask(c.escrowId());
 
         List<EscrowEvent> all = new ArrayList<>();
         EventCursor cursor = EventCursor.START;
@@ -524,7 +524,7 @@ public abstract class EscrowConformance {
                 "TaskCreated", "TaskSettled", "TaskSettled", "TaskCreated", "TaskCancelled");
         assertThat(all).extracting(EscrowEvent::cursor).isSorted().doesNotHaveDuplicates();
         EscrowEvent.TaskCreated created = (EscrowEvent.TaskCreated) all.get(2);
-        assertThat(created.taskId()).isEqualTo(b.taskId());
+        assertThat(created.taskId()).isEqualTo(b.escrowId());
         assertThat(created.creator()).isEqualTo(DEMANDER);
         assertThat(created.amount()).isEqualTo(units(4_400));
         assertThat(created.baseReward()).isEqualTo(units(2_000));
@@ -533,7 +533,7 @@ public abstract class EscrowConformance {
         assertThat(flatSettled.providerAmount()).isEqualTo(units(880));
         assertThat(flatSettled.treasuryAmount()).isEqualTo(units(120));
         EscrowEvent.TaskSettled effortSettled = (EscrowEvent.TaskSettled) all.get(4);
-        assertThat(effortSettled.taskId()).isEqualTo(b.taskId());
+        assertThat(effortSettled.taskId()).isEqualTo(b.escrowId());
         assertThat(effortSettled.providerAmount()).isEqualTo(units(88));
         assertThat(effortSettled.treasuryAmount()).isEqualTo(units(12));
         assertThat(effortSettled.refund()).isEqualTo(units(4_300));
@@ -552,7 +552,7 @@ public abstract class EscrowConformance {
         List<Settlement> batch = new ArrayList<>();
         for (int i = 0; i < 90; i++) {
             CreatedTask t = create(DEMANDER, units(1_000 + i), Tier.BASIC);
-            batch.add(flat(t.taskId(), PROVIDER, Felt.of(i), PROVIDER_KEY));
+            batch.add(flat(t.escrowId(), PROVIDER, Felt.of(i), PROVIDER_KEY));
         }
         as(RELAYER).settleBatch(batch); // 270 contract events in one block
 

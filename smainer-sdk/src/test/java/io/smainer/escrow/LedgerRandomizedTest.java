@@ -291,8 +291,8 @@ class LedgerRandomizedTest {
             CreatedTask t = as(demander).createTask(ledger.token(), TokenAmount.ofBaseUnits(base), tier,
                     Felt.of(random.nextInt(Integer.MAX_VALUE)));
             assertThat(t.escrowed().baseUnits()).isEqualTo(adjusted);
-            assertThat(t.taskId()).isEqualTo(U256.of(model.tasks.size() + 1));
-            model.putTask(t.taskId(), new Model.Task(demander, adjusted, EscrowStatus.CREATED));
+            assertThat(t.escrowId()).isEqualTo(U256.of(model.tasks.size() + 1));
+            model.putTask(t.escrowId(), new Model.Task(demander, adjusted, EscrowStatus.CREATED));
             model.move(demander, ledger.contract(), adjusted);
             model.commit();
         });

@@ -46,7 +46,7 @@ class LedgerTest {
     private U256 fundedTask(long base) {
         ledger.mint(DEMANDER, TokenAmount.ofBaseUnits(base));
         return ledger.client(DEMANDER).createTask(ledger.token(), TokenAmount.ofBaseUnits(base), Tier.BASIC, Felt.of(9))
-                .taskId();
+                .escrowId();
     }
 
     private void registerProvider() {
@@ -216,7 +216,7 @@ class LedgerTest {
                     for (int i = 0; i < perThread; i++) {
                         CreatedTask t = e.createTask(ledger.token(), TokenAmount.ofBaseUnits(100 + i), Tier.PRO, Felt.of(i));
                         if (i % 2 == 0) {
-                            e.cancelTask(t.taskId());
+                            e.cancelTask(t.escrowId());
                         }
                     }
                     return null;

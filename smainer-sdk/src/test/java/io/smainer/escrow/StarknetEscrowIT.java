@@ -72,8 +72,8 @@ class StarknetEscrowIT {
     }
 
     private static Settlement.Flat flat(CreatedTask t, Felt result) {
-        return new Settlement.Flat(t.taskId(), PROVIDER, result,
-                CRYPTO.sign(RECEIPT_KEY.privateKey(), Receipts.flatHash(CRYPTO, t.taskId(), PROVIDER, result)));
+        return new Settlement.Flat(t.escrowId(), PROVIDER, result,
+                CRYPTO.sign(RECEIPT_KEY.privateKey(), Receipts.flatHash(CRYPTO, t.escrowId(), PROVIDER, result)));
     }
 
     private void registerProvider() {
@@ -103,8 +103,8 @@ class StarknetEscrowIT {
 
         int sent = node.callCount("starknet_addInvokeTransaction");
         KeyPair forger = KeyPair.fromPrivateKey(Felt.parse("0xbad"), CRYPTO);
-        Settlement.Flat forged = new Settlement.Flat(a.taskId(), PROVIDER, Felt.of(9),
-                CRYPTO.sign(forger.privateKey(), Receipts.flatHash(CRYPTO, a.taskId(), PROVIDER, Felt.of(9))));
+        Settlement.Flat forged = new Settlement.Flat(a.escrowId(), PROVIDER, Felt.of(9),
+                CRYPTO.sign(forger.privateKey(), Receipts.flatHash(CRYPTO, a.escrowId(), PROVIDER, Felt.of(9))));
         assertThatThrownBy(() -> relayer.settle(forged)).isInstanceOfSatisfying(EscrowRevertedException.class,
                 e -> assertThat(e.reason()).isEqualTo(EscrowRevertedException.INVALID_SIGNATURE));
         assertThat(node.callCount("starknet_addInvokeTransaction")).as("the estimate caught it; nothing was sent")
@@ -112,11 +112,11 @@ class StarknetEscrowIT {
 
         relayer.settle(flat(a, Felt.of(9)));
         TokenAmount cost = TokenAmount.ofBaseUnits(11_001);
-        relayer.settle(new Settlement.Effort(b.taskId(), PROVIDER, Felt.of(10), cost, 20_000, CRYPTO.sign(
-                RECEIPT_KEY.privateKey(), Receipts.effortHash(CRYPTO, b.taskId(), PROVIDER, Felt.of(10), cost))));
-        relayer.settle(new Settlement.EffortWithAffiliate(c.taskId(), PROVIDER, OWNER, Felt.of(11), cost, 30_000,
-                CRYPTO.sign(RECEIPT_KEY.privateKey(), Receipts.effortHash(CRYPTO, c.taskId(), PROVIDER, Felt.of(11), cost))));
-        demander.cancelTask(d.taskId());
+        relayer.settle(new Settlement.Effort(b.escrowId(), PROVIDER, Felt.of(10), cost, 20_000, CRYPTO.sign(
+                RECEIPT_KEY.privateKey(), Receipts.effortHash(CRYPTO, b.escrowId(), PROVIDER, Felt.of(10), cost))));
+        relayer.settle(new Settlement.EffortWithAffiliate(c.escrowId(), PROVIDER, OWNER, Felt.of(11), cost, 30_000,
+                CRYPTO.sign(RECEIPT_KEY.privateKey(), Receipts.effortHash(CRYPTO, c.escrowId(), PROVIDER, Felt.of(11), cost))));
+        demander.cancelTask(d.escrowId());
 
         // flat 10_000: provider 8_800; effort 11_001: provider 9_680 (x2), affiliate 660
         assertThat(ledger.balanceOf(PROVIDER)).isEqualTo(TokenAmount.ofBaseUnits(8_800 + 9_680 + 9_680));
@@ -159,7 +159,7 @@ class StarknetEscrowIT {
             }
             List<Long> ids = new ArrayList<>();
             for (Future<CreatedTask> f : done) {
-                ids.add(f.get(60, TimeUnit.SECONDS).taskId().value().longValueExact());
+                ids.add(f.get(60, TimeUnit.SECONDS).escrowId().value().longValueExact());
             }
             assertThat(ids).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
         } finally {
@@ -181,7 +181,7 @@ class StarknetEscrowIT {
 
         CreatedTask third = first.createTask(ledger.token(), TokenAmount.ofBaseUnits(100), Tier.BASIC, Felt.of(3));
 
-        assertThat(third.taskId().value().intValue()).isEqualTo(3);
+        assertThat(third.escrowId().value().intValue()).isEqualTo(3);
         assertThat(node.callCount("starknet_getNonce")).isEqualTo(3);
     }
 

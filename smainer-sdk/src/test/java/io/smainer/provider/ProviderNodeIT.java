@@ -169,7 +169,7 @@ class ProviderNodeIT {
 
         relayer.send(task("t-none", 999, job, SettlementMode.EFFORT, TokenAmount.parseStrk("5")));
         Messages.TaskFailed unfunded = relayer.await(Messages.TaskFailed.class, WAIT);
-        relayer.send(new Messages.TaskAssigned(Messages.newId(), "t-pro", pro.taskId(), job, SettlementMode.EFFORT,
+        relayer.send(new Messages.TaskAssigned(Messages.newId(), "t-pro", pro.escrowId(), job, SettlementMode.EFFORT,
                 pro.escrowed(), System.currentTimeMillis() + 60_000));
         Messages.TaskCompleted done = relayer.await(Messages.TaskCompleted.class, WAIT);
 
@@ -178,7 +178,7 @@ class ProviderNodeIT {
         assertThat(unfunded.reason()).contains("escrow 999 does not exist on-chain");
         // no tier parameter: the 2.2x comes from the escrow; score 46000 -> 0.1 * 2.2 * 4.6 = 1.012 STRK
         assertThat(done.actualCost()).contains(TokenAmount.parseStrk("1.012"));
-        assertThat(CRYPTO.verify(KEYS.publicKey(), Receipts.effortHash(CRYPTO, pro.taskId(), ADDRESS, done.resultHash(),
+        assertThat(CRYPTO.verify(KEYS.publicKey(), Receipts.effortHash(CRYPTO, pro.escrowId(), ADDRESS, done.resultHash(),
                 TokenAmount.parseStrk("1.012")), done.signature())).isTrue();
     }
 
@@ -236,18 +236,18 @@ class ProviderNodeIT {
         started(node().escrow(ledger.client(ADDRESS)));
 
         // the escrow is pro (22000 bps); this relayer claims premium
-        relayer.send(new Messages.TaskAssigned(Messages.newId(), "t-lie", pro.taskId(), job, SettlementMode.EFFORT,
+        relayer.send(new Messages.TaskAssigned(Messages.newId(), "t-lie", pro.escrowId(), job, SettlementMode.EFFORT,
                 pro.escrowed(), System.currentTimeMillis() + 60_000, Optional.of(TokenAmount.parseStrk("0.1")),
                 Optional.of(BasisPoints.of(35_000))));
         Messages.TaskFailed refused = relayer.await(Messages.TaskFailed.class, WAIT);
-        relayer.send(new Messages.TaskAssigned(Messages.newId(), "t-true", pro.taskId(), job, SettlementMode.EFFORT,
+        relayer.send(new Messages.TaskAssigned(Messages.newId(), "t-true", pro.escrowId(), job, SettlementMode.EFFORT,
                 pro.escrowed(), System.currentTimeMillis() + 60_000, Optional.of(TokenAmount.parseStrk("0.1")),
                 Optional.of(BasisPoints.of(22_000))));
         Messages.TaskCompleted done = relayer.await(Messages.TaskCompleted.class, WAIT);
 
         assertThat(refused.taskId()).isEqualTo("t-lie");
         assertThat(refused.retryable()).isFalse();
-        assertThat(refused.reason()).contains("tier multiplier 35000 bps does not match escrow " + pro.taskId()
+        assertThat(refused.reason()).contains("tier multiplier 35000 bps does not match escrow " + pro.escrowId()
                 + "'s on-chain multiplier 22000 bps");
         assertThat(done.taskId()).isEqualTo("t-true");
         assertThat(done.actualCost()).contains(TokenAmount.parseStrk("1.012"));

@@ -233,8 +233,8 @@ public final class LocalNetwork implements AutoCloseable {
     public SubmittedTask submit(JobSpec job, TokenAmount amount) {
         SmainerClient c = demanderClient();
         CreatedTask funded = c.createEscrow(amount, Tier.BASIC, job);
-        Api.TaskCreated created = c.submit(funded.taskId(), job);
-        return new SubmittedTask(funded.taskId(), created.taskId(), funded.escrowed());
+        Api.TaskCreated created = c.submit(funded.escrowId(), job);
+        return new SubmittedTask(funded.escrowId(), created.taskId(), funded.escrowed());
     }
 
     /**

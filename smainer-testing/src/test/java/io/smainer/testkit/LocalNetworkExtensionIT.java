@@ -47,7 +47,7 @@ class LocalNetworkExtensionIT {
         JobSpec job = TestJobContextTest.upper("second");
         SmainerClient second = net.client(1);
         CreatedTask funded = second.createEscrow(PRICE, Tier.BASIC, job);
-        String taskId = second.submit(funded.taskId(), job).taskId();
+        String taskId = second.submit(funded.escrowId(), job).taskId();
         assertThat(new String(second.awaitResult(taskId, LocalNetwork.DEFAULT_WAIT).result(), StandardCharsets.UTF_8))
                 .isEqualTo("SECOND");
         assertThat(first).isNotSameAs(second);

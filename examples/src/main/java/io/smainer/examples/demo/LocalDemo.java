@@ -159,13 +159,13 @@ public final class LocalDemo {
         long t0 = System.nanoTime();
         try {
             CreatedTask funded = client.createEscrow(p.base(), p.tier(), p.job());
-            Api.TaskCreated created = client.submit(funded.taskId(), p.job(), p.settlement(), java.util.Optional.empty());
+            Api.TaskCreated created = client.submit(funded.escrowId(), p.job(), p.settlement(), java.util.Optional.empty());
             Api.TaskResult result = client.awaitResult(created.taskId(), RESULT_WAIT);
             long nanos = System.nanoTime() - t0;
             CheckResult check = ResultChecks.forKind(p.job().kind())
                     .map(c -> c.check(p.job(), result.result()))
                     .orElse(CheckResult.pass("no independent check for this kind"));
-            return new TaskOutcome(p.job().kind(), p.tier(), p.settlement(), funded.taskId(), funded.escrowed(), nanos,
+            return new TaskOutcome(p.job().kind(), p.tier(), p.settlement(), funded.escrowId(), funded.escrowed(), nanos,
                     check.passed(), check.passed() ? "" : check.detail());
         } catch (RuntimeException e) {
             return TaskOutcome.failed(p.job().kind(), p.tier(), p.settlement(), System.nanoTime() - t0, e.getMessage());

@@ -134,7 +134,7 @@ class ProviderCliIT {
 
             JobSpec job = Jobs.sha256Batch(List.of("from the cli".getBytes(StandardCharsets.UTF_8)));
             CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.3"), Tier.BASIC, job);
-            Api.TaskResult result = client.awaitResult(client.submit(funded.taskId(), job).taskId(), WAIT);
+            Api.TaskResult result = client.awaitResult(client.submit(funded.escrowId(), job).taskId(), WAIT);
             assertThat(result.result()).hasSize(32);
             await("report acknowledged", () -> daemon.status().pendingReports() == 0);
 

@@ -118,8 +118,8 @@ class ProviderDaemonEffortIT {
             CreatedTask pro = client.createEscrow(TokenAmount.parseStrk("1"), Tier.PRO, proJob);
             CreatedTask premium = client.createEscrow(TokenAmount.parseStrk("1"), Tier.PREMIUM, premiumJob);
             TokenAmount demanderBefore = ledger.balanceOf(demander);
-            client.awaitResult(client.submit(pro.taskId(), proJob, SettlementMode.EFFORT, Optional.empty()).taskId(), WAIT);
-            client.awaitResult(client.submit(premium.taskId(), premiumJob, SettlementMode.EFFORT, Optional.empty()).taskId(),
+            client.awaitResult(client.submit(pro.escrowId(), proJob, SettlementMode.EFFORT, Optional.empty()).taskId(), WAIT);
+            client.awaitResult(client.submit(premium.escrowId(), premiumJob, SettlementMode.EFFORT, Optional.empty()).taskId(),
                     WAIT);
 
             // floor(87654321987654321 * m * 37659 / 10^8) for m = 22000 and 35000, in exact integer arithmetic
@@ -134,7 +134,7 @@ class ProviderDaemonEffortIT {
             assertThat(ledger.balanceOf(treasury)).isEqualTo(proSplit.treasury().plus(premiumSplit.treasury()));
             assertThat(ledger.balanceOf(demander)).isEqualTo(demanderBefore.plus(proSplit.refund()).plus(premiumSplit.refund()));
             for (CreatedTask t : List.of(pro, premium)) {
-                assertThat(ledger.client(demander).getTask(t.taskId()).orElseThrow().status()).isEqualTo(EscrowStatus.SETTLED);
+                assertThat(ledger.client(demander).getTask(t.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.SETTLED);
             }
             // the daemon read both escrows over JSON-RPC before running them
             assertThat(rpc.callCount("starknet_call") - readsBefore).isGreaterThanOrEqualTo(2);

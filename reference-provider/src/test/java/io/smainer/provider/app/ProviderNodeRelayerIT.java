@@ -160,7 +160,7 @@ class ProviderNodeRelayerIT {
 
     private Submitted submit(JobSpec job) {
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, job);
-        Api.TaskCreated created = client.submit(funded.taskId(), job);
+        Api.TaskCreated created = client.submit(funded.escrowId(), job);
         return new Submitted(created.taskId(), funded, job);
     }
 
@@ -188,7 +188,7 @@ class ProviderNodeRelayerIT {
 
         TokenAmount expected = TokenAmount.ZERO;
         for (Submitted t : tasks) {
-            assertThat(ledger.client(DEMANDER).getTask(t.escrow().taskId()).orElseThrow().status())
+            assertThat(ledger.client(DEMANDER).getTask(t.escrow().escrowId()).orElseThrow().status())
                     .isEqualTo(EscrowStatus.COMPLETED); // flat
             expected = expected.plus(FeeMath.flatSplit(t.escrow().escrowed()).providerTotal());
         }
@@ -207,7 +207,7 @@ class ProviderNodeRelayerIT {
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("2"), Tier.PRO, job);
         TokenAmount demanderBefore = ledger.balanceOf(DEMANDER);
 
-        Api.TaskCreated created = client.submit(funded.taskId(), job, SettlementMode.EFFORT, Optional.empty());
+        Api.TaskCreated created = client.submit(funded.escrowId(), job, SettlementMode.EFFORT, Optional.empty());
         Api.TaskResult result = client.awaitResult(created.taskId(), WAIT);
 
         TokenAmount cost = EffortPricing.actualCost(EFFORT_BASE, Tier.PRO.defaultMultiplier(), 46_000, funded.escrowed());
@@ -233,8 +233,8 @@ class ProviderNodeRelayerIT {
         TokenAmount demanderBefore = ledger.balanceOf(DEMANDER);
         TokenAmount treasuryBefore = ledger.balanceOf(TREASURY);
 
-        String proTask = client.submit(pro.taskId(), proJob, SettlementMode.EFFORT, Optional.empty()).taskId();
-        String premiumTask = client.submit(premium.taskId(), premiumJob, SettlementMode.EFFORT, Optional.empty()).taskId();
+        String proTask = client.submit(pro.escrowId(), proJob, SettlementMode.EFFORT, Optional.empty()).taskId();
+        String premiumTask = client.submit(premium.escrowId(), premiumJob, SettlementMode.EFFORT, Optional.empty()).taskId();
         client.awaitResult(proTask, WAIT);
         client.awaitResult(premiumTask, WAIT);
 
@@ -250,7 +250,7 @@ class ProviderNodeRelayerIT {
         assertThat(ledger.balanceOf(TREASURY)).isEqualTo(treasuryBefore.plus(proSplit.treasury()).plus(premiumSplit.treasury()));
         assertThat(ledger.balanceOf(DEMANDER)).isEqualTo(demanderBefore.plus(proSplit.refund()).plus(premiumSplit.refund()));
         for (CreatedTask t : List.of(pro, premium)) {
-            assertThat(ledger.client(DEMANDER).getTask(t.taskId()).orElseThrow().status()).isEqualTo(EscrowStatus.SETTLED);
+            assertThat(ledger.client(DEMANDER).getTask(t.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.SETTLED);
         }
         assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ProviderEvent.TaskCompleted.class,
                 c -> assertThat(c.actualCost()).contains(proCost)));
@@ -301,9 +301,9 @@ class ProviderNodeRelayerIT {
             }
         }
         for (Submitted t : tasks) {
-            assertThat(ledger.client(DEMANDER).getTask(t.escrow().taskId()).orElseThrow().status())
+            assertThat(ledger.client(DEMANDER).getTask(t.escrow().escrowId()).orElseThrow().status())
                     .as("escrow of " + t.taskId()).isEqualTo(EscrowStatus.COMPLETED); // flat
-            assertThat(settlements.get(t.escrow().taskId())).as("settlements of " + t.taskId()).isEqualTo(1);
+            assertThat(settlements.get(t.escrow().escrowId())).as("settlements of " + t.taskId()).isEqualTo(1);
             FlatSplit split = FeeMath.flatSplit(t.escrow().escrowed());
             providers = providers.plus(split.providerTotal());
             treasury = treasury.plus(split.treasury());

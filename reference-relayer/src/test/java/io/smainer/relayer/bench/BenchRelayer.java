@@ -69,8 +69,8 @@ public final class BenchRelayer {
         for (int i = 0; i < tasks; i++) {
             Escrow c = clients[i % demanders];
             var created = c.createTask(c.token(), base, Tier.BASIC, BenchAccounts.job(i).contentHash());
-            if (!created.taskId().value().equals(BigInteger.valueOf(i + 1L))) {
-                throw new IllegalStateException("escrow ids must run 1..N in order, got " + created.taskId());
+            if (!created.escrowId().value().equals(BigInteger.valueOf(i + 1L))) {
+                throw new IllegalStateException("escrow ids must run 1..N in order, got " + created.escrowId());
             }
         }
         System.out.printf("chain set up: %d providers, %d demanders, %d escrows in %d ms%n", providers, demanders, tasks,

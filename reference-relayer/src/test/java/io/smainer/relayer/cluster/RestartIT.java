@@ -59,8 +59,8 @@ class RestartIT {
             for (int i = 0; i < TASKS; i++) {
                 JobSpec job = Cluster.echo(i);
                 CreatedTask escrow = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-                String id = Cluster.submitRetrying(client, escrow.taskId(), job, Duration.ofSeconds(60));
-                tasks.put(escrow.taskId(), id);
+                String id = Cluster.submitRetrying(client, escrow.escrowId(), job, Duration.ofSeconds(60));
+                tasks.put(escrow.escrowId(), id);
                 ids.add(id);
             }
         });

@@ -65,8 +65,8 @@ class TwoRelayersIT {
         for (int i = 0; i < PER_PHASE; i++) {
             JobSpec job = Cluster.echo(i);
             CreatedTask escrow = toA.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-            String id = toA.submit(escrow.taskId(), job).taskId();
-            tasks.put(escrow.taskId(), id);
+            String id = toA.submit(escrow.escrowId(), job).taskId();
+            tasks.put(escrow.escrowId(), id);
             first.add(id);
         }
         Await.until(Duration.ofSeconds(30), () -> first.stream().allMatch(id -> cluster.view.task(id)
@@ -89,8 +89,8 @@ class TwoRelayersIT {
         for (int i = PER_PHASE; i < 2 * PER_PHASE; i++) {
             JobSpec job = Cluster.echo(i);
             CreatedTask escrow = toB.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-            String id = toB.submit(escrow.taskId(), job).taskId();
-            tasks.put(escrow.taskId(), id);
+            String id = toB.submit(escrow.escrowId(), job).taskId();
+            tasks.put(escrow.escrowId(), id);
             all.add(id);
         }
         Await.until(Duration.ofSeconds(30), () -> cluster.settled(all) == all.size(),

@@ -95,7 +95,7 @@ class DashboardIT {
                 .keyPair(net.demanderKey).chainId(ChainId.LOCAL).build();
         JobSpec job = JobSpec.of("echo", Map.of(), "dashboard".getBytes(StandardCharsets.UTF_8));
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.TaskCreated created = client.submit(funded.taskId(), job);
+        Api.TaskCreated created = client.submit(funded.escrowId(), job);
         client.awaitResult(created.taskId(), Duration.ofSeconds(20));
 
         String dom = dumpDom(browser.get(), net.relayer.uri().resolve("/").toString());

@@ -110,7 +110,7 @@ class RelayerIT {
         SmainerClient client = client();
         JobSpec job = echo("hello relayer");
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.TaskCreated created = client.submit(funded.taskId(), job);
+        Api.TaskCreated created = client.submit(funded.escrowId(), job);
         assertThat(created.status()).isEqualTo(TaskStatus.PENDING);
         Await.until(Duration.ofSeconds(10), () -> client.task(created.taskId()).status() == TaskStatus.COMPLETED);
         HttpResponse<String> early = get("/tasks/" + created.taskId() + "/result");
@@ -119,7 +119,7 @@ class RelayerIT {
         assertThat(client.task(created.taskId()).resultHash()).isEmpty();
         Api.TaskResult result = client.awaitResult(created.taskId(), Duration.ofSeconds(20));
         assertThat(new String(result.result(), StandardCharsets.UTF_8)).isEqualTo("hello relayer");
-        assertThat(net.demander.getTask(funded.taskId()).orElseThrow().status()).isEqualTo(EscrowStatus.COMPLETED);
+        assertThat(net.demander.getTask(funded.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.COMPLETED);
         var split = FeeMath.flatSplit(funded.escrowed());
         assertThat(net.ledger.balanceOf(p.address)).isEqualTo(split.providerTotal());
         assertThat(net.ledger.balanceOf(LocalNetwork.TREASURY)).isEqualTo(split.treasury());
@@ -140,7 +140,7 @@ class RelayerIT {
         // a signature by another key
         SmainerClient impostor = SmainerClient.builder().relayer(net.relayer.uri()).escrow(net.demander)
                 .keyPair(KeyPair.generate(net.random, net.crypto)).chainId(ChainId.LOCAL).build();
-        assertThatThrownBy(() -> impostor.submit(funded.taskId(), job)).isInstanceOfSatisfying(RelayerApiException.class,
+        assertThatThrownBy(() -> impostor.submit(funded.escrowId(), job)).isInstanceOfSatisfying(RelayerApiException.class,
                 e -> {
                     assertThat(e.status()).isEqualTo(401);
                     assertThat(e.body().field()).contains("signature");
@@ -149,7 +149,7 @@ class RelayerIT {
         assertThatThrownBy(() -> client.submit(U256.of(999_999), job)).isInstanceOfSatisfying(RelayerApiException.class,
                 e -> assertThat(e.status()).isEqualTo(402));
         CreatedTask small = client.createEscrow(TokenAmount.ofBaseUnits(1000), Tier.BASIC, job);
-        assertThatThrownBy(() -> client.submit(small.taskId(), job)).isInstanceOfSatisfying(RelayerApiException.class,
+        assertThatThrownBy(() -> client.submit(small.escrowId(), job)).isInstanceOfSatisfying(RelayerApiException.class,
                 e -> {
                     assertThat(e.status()).isEqualTo(402);
                     assertThat(e.body().message()).contains("at least");
@@ -159,16 +159,16 @@ class RelayerIT {
         net.ledger.mint(other, TokenAmount.parseStrk("10"));
         CreatedTask theirs = net.ledger.client(other).createTask(net.ledger.token(), TokenAmount.parseStrk("0.2"),
                 Tier.BASIC, job.contentHash());
-        assertThatThrownBy(() -> client.submit(theirs.taskId(), job)).isInstanceOfSatisfying(RelayerApiException.class,
+        assertThatThrownBy(() -> client.submit(theirs.escrowId(), job)).isInstanceOfSatisfying(RelayerApiException.class,
                 e -> {
                     assertThat(e.status()).isEqualTo(402);
                     assertThat(e.body().field()).contains("demander");
                 });
         // accepted once; the same request again is idempotent; another job on the escrow is refused
-        Api.TaskCreated first = client.submit(funded.taskId(), job);
-        Api.TaskCreated again = client.submit(funded.taskId(), job);
+        Api.TaskCreated first = client.submit(funded.escrowId(), job);
+        Api.TaskCreated again = client.submit(funded.escrowId(), job);
         assertThat(again.taskId()).isEqualTo(first.taskId());
-        assertThatThrownBy(() -> client.submit(funded.taskId(), echo("another job")))
+        assertThatThrownBy(() -> client.submit(funded.escrowId(), echo("another job")))
                 .isInstanceOfSatisfying(RelayerApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(402);
                     assertThat(e.body().message()).contains(first.taskId());
@@ -177,14 +177,14 @@ class RelayerIT {
         CreatedTask fresh = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
         long exp = Instant.now().getEpochSecond() + 60;
         Felt nonce = Felt.of(42);
-        String body1 = signed(fresh.taskId(), job, nonce, exp);
+        String body1 = signed(fresh.escrowId(), job, nonce, exp);
         CreatedTask fresh2 = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
         assertThat(post("/tasks", body1).statusCode()).isEqualTo(201);
-        HttpResponse<String> replay = post("/tasks", signed(fresh2.taskId(), job, nonce, exp));
+        HttpResponse<String> replay = post("/tasks", signed(fresh2.escrowId(), job, nonce, exp));
         assertThat(replay.statusCode()).isEqualTo(409);
         assertThat(replay.body()).contains("\"field\":\"nonce\"");
         // expired
-        HttpResponse<String> expired = post("/tasks", signed(fresh2.taskId(), job, Felt.of(43), exp - 3600));
+        HttpResponse<String> expired = post("/tasks", signed(fresh2.escrowId(), job, Felt.of(43), exp - 3600));
         assertThat(expired.statusCode()).isEqualTo(400);
         assertThat(expired.body()).contains("\"field\":\"expires_at\"");
         // malformed
@@ -267,7 +267,7 @@ class RelayerIT {
         SmainerClient client = client();
         JobSpec job = echo("check me");
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.TaskCreated t = client.submit(funded.taskId(), job);
+        Api.TaskCreated t = client.submit(funded.escrowId(), job);
         Await.until(Duration.ofSeconds(5), () -> cheat.received.stream().anyMatch(m -> m instanceof Messages.ErrorMessage e
                 && e.code().equals("receipt_rejected")));
         TestProvider honest = net.online(2, caps(1), TestProvider.Behaviour.HONEST);
@@ -286,14 +286,14 @@ class RelayerIT {
         JobSpec job = echo("doomed");
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
         TokenAmount before = net.ledger.balanceOf(LocalNetwork.DEMANDER);
-        Api.TaskCreated t = client.submit(funded.taskId(), job);
+        Api.TaskCreated t = client.submit(funded.escrowId(), job);
         assertThatThrownBy(() -> client.awaitResult(t.taskId(), Duration.ofSeconds(20)))
                 .isInstanceOfSatisfying(TaskFailedException.class, e -> {
-                    assertThat(e.escrowId()).isEqualTo(funded.taskId());
+                    assertThat(e.escrowId()).isEqualTo(funded.escrowId());
                     assertThat(e.getMessage()).contains("cancel_task").contains("refund");
                 });
         assertThat(client.task(t.taskId()).attempts()).isEqualTo(2);
-        net.demander.cancelTask(funded.taskId());
+        net.demander.cancelTask(funded.escrowId());
         assertThat(net.ledger.balanceOf(LocalNetwork.DEMANDER)).isEqualTo(before.plus(funded.escrowed()));
     }
 
@@ -304,11 +304,11 @@ class RelayerIT {
         SmainerClient client = client();
         JobSpec job = echo("doomed");
         CreatedTask first = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.TaskCreated failed = client.submit(first.taskId(), job);
+        Api.TaskCreated failed = client.submit(first.escrowId(), job);
         assertThatThrownBy(() -> client.awaitResult(failed.taskId(), Duration.ofSeconds(20)))
                 .isInstanceOf(TaskFailedException.class);
         CreatedTask second = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.TaskCreated next = client.submit(second.taskId(), job);
+        Api.TaskCreated next = client.submit(second.escrowId(), job);
         assertThatThrownBy(() -> client.awaitResult(next.taskId(), Duration.ofSeconds(20)))
                 .isInstanceOf(TaskFailedException.class);
 
@@ -317,10 +317,10 @@ class RelayerIT {
         assertThat(gone.body()).contains("not_found", failed.taskId(), "store.finished_retention_seconds=3600",
                 "store.max_finished_tasks=1");
         assertThat(get("/tasks/" + failed.taskId() + "/result").statusCode()).isEqualTo(404);
-        assertThat(net.demander.getTask(first.taskId()).orElseThrow().status()).as("the demander has not cancelled it")
+        assertThat(net.demander.getTask(first.escrowId()).orElseThrow().status()).as("the demander has not cancelled it")
                 .isEqualTo(EscrowStatus.CREATED);
         // the same request again (a fresh nonce): before the task was dropped it was answered with the task
-        assertThatThrownBy(() -> client.submit(first.taskId(), job)).isInstanceOfSatisfying(RelayerApiException.class, e -> {
+        assertThatThrownBy(() -> client.submit(first.escrowId(), job)).isInstanceOfSatisfying(RelayerApiException.class, e -> {
             assertThat(e.status()).isEqualTo(402);
             assertThat(e.body().field()).contains("escrow_id");
             assertThat(e.body().message()).contains(failed.taskId(), "store.finished_retention_seconds");
@@ -337,7 +337,7 @@ class RelayerIT {
         SmainerClient client = client();
         JobSpec job = echo("brief");
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.TaskCreated t = client.submit(funded.taskId(), job);
+        Api.TaskCreated t = client.submit(funded.escrowId(), job);
         assertThat(client.awaitResult(t.taskId(), Duration.ofSeconds(20)).result()).isEqualTo(job.payload());
 
         // no task is sent or finished after this one: only the relayer's retention timer can drop it
@@ -367,8 +367,8 @@ class RelayerIT {
         CreatedTask a = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, first);
         CreatedTask b = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, second);
         long expires = Instant.now().getEpochSecond() + 600;
-        String requestA = signed(a.taskId(), first, Felt.of(0xa1), expires);
-        String requestB = signed(b.taskId(), second, Felt.of(0xb1), expires);
+        String requestA = signed(a.escrowId(), first, Felt.of(0xa1), expires);
+        String requestB = signed(b.escrowId(), second, Felt.of(0xb1), expires);
 
         HttpResponse<String> accepted = post("/tasks", requestA);
         assertThat(accepted.statusCode()).isEqualTo(201);
@@ -380,7 +380,7 @@ class RelayerIT {
         assertThat(error.error()).isEqualTo("relayer_busy");
         assertThat(error.message()).contains("limits.max_queued_bytes", "hold 614400 bytes", "task's 614400 bytes",
                 "limit of 1048576", "the nonce is unused");
-        assertThatThrownBy(() -> client.submit(b.taskId(), second)).as("the SDK client hands the wait on")
+        assertThatThrownBy(() -> client.submit(b.escrowId(), second)).as("the SDK client hands the wait on")
                 .isInstanceOfSatisfying(RelayerApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(503);
                     assertThat(e.body().error()).isEqualTo("relayer_busy");
@@ -411,14 +411,14 @@ class RelayerIT {
         SmainerClient client = client();
         JobSpec job = echo("once");
         CreatedTask first = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.TaskCreated settled = client.submit(first.taskId(), job);
+        Api.TaskCreated settled = client.submit(first.escrowId(), job);
         client.awaitResult(settled.taskId(), Duration.ofSeconds(20));
         CreatedTask second = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.TaskCreated next = client.submit(second.taskId(), job);
+        Api.TaskCreated next = client.submit(second.escrowId(), job);
         client.awaitResult(next.taskId(), Duration.ofSeconds(20));
 
         assertThat(get("/tasks/" + settled.taskId()).statusCode()).isEqualTo(404);
-        assertThatThrownBy(() -> client.submit(first.taskId(), job)).isInstanceOfSatisfying(RelayerApiException.class, e -> {
+        assertThatThrownBy(() -> client.submit(first.escrowId(), job)).isInstanceOfSatisfying(RelayerApiException.class, e -> {
             assertThat(e.status()).isEqualTo(402);
             assertThat(e.body().message()).contains("status COMPLETED"); // flat: COMPLETED on chain
         });
@@ -432,7 +432,7 @@ class RelayerIT {
         SmainerClient client = client();
         JobSpec job = echo("once");
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.TaskCreated t = client.submit(funded.taskId(), job);
+        Api.TaskCreated t = client.submit(funded.escrowId(), job);
         Await.until(Duration.ofSeconds(5), () -> !p.assigned.isEmpty());
         Messages.TaskCompleted done = p.completion(p.assigned.get(0), job.payload(), p.key);
         p.send(done);
@@ -472,7 +472,7 @@ class RelayerIT {
             JobSpec job = echo("hooked");
             CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
             String url = "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook";
-            Api.TaskCreated t = client.submit(funded.taskId(), job, SettlementMode.FLAT, Optional.of(url));
+            Api.TaskCreated t = client.submit(funded.escrowId(), job, SettlementMode.FLAT, Optional.of(url));
             Await.until(Duration.ofSeconds(10), () -> got.size() == 1);
             String[] d = got.get(0);
             assertThat(WebhookSignature.verify(secret, d[0], d[1], d[2], Instant.now(), WebhookSignature.DEFAULT_WINDOW))
@@ -493,7 +493,7 @@ class RelayerIT {
         SmainerClient client = client();
         JobSpec job = echo("x");
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        assertThatThrownBy(() -> client.submit(funded.taskId(), job, SettlementMode.FLAT, Optional.of("http://127.0.0.1:9/h")))
+        assertThatThrownBy(() -> client.submit(funded.escrowId(), job, SettlementMode.FLAT, Optional.of("http://127.0.0.1:9/h")))
                 .isInstanceOfSatisfying(RelayerApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.body().field()).contains("webhook_url");
@@ -506,11 +506,11 @@ class RelayerIT {
         SmainerClient anonymous = client();
         JobSpec job = echo("x");
         CreatedTask funded = anonymous.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        assertThatThrownBy(() -> anonymous.submit(funded.taskId(), job)).isInstanceOfSatisfying(RelayerApiException.class,
+        assertThatThrownBy(() -> anonymous.submit(funded.escrowId(), job)).isInstanceOfSatisfying(RelayerApiException.class,
                 e -> assertThat(e.status()).isEqualTo(401));
         SmainerClient keyed = SmainerClient.builder().relayer(net.relayer.uri()).escrow(net.demander)
                 .keyPair(net.demanderKey).chainId(ChainId.LOCAL).apiKey("0123456789abcdef0123").build();
-        assertThat(keyed.submit(funded.taskId(), job).status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(keyed.submit(funded.escrowId(), job).status()).isEqualTo(TaskStatus.PENDING);
         assertThat(keyed.toString()).doesNotContain("0123456789abcdef0123");
     }
 
@@ -539,7 +539,7 @@ class RelayerIT {
         SmainerClient client = client();
         JobSpec job = echo("wait for it");
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.TaskCreated t = client.submit(funded.taskId(), job);
+        Api.TaskCreated t = client.submit(funded.escrowId(), job);
         java.util.concurrent.CompletableFuture<HttpResponse<String>> poll = http.sendAsync(HttpRequest.newBuilder(
                 URI.create(net.relayer.uri() + "/api/v1/tasks/" + t.taskId() + "?wait_ms=20000")).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -160,13 +160,13 @@ class StarknetModeIT {
                     CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.PRO, job);
                     TokenAmount demanderAfterFunding = ledger.balanceOf(DEMANDER);
 
-                    Api.TaskCreated created = client.submit(funded.taskId(), job);
+                    Api.TaskCreated created = client.submit(funded.escrowId(), job);
                     Api.TaskResult result = client.awaitResult(created.taskId(), WAIT);
 
                     assertThat(Jobs.readSha256BatchOutput(job, result.result()).get(0)).isEqualTo(
                             MessageDigest.getInstance("SHA-256").digest("on starknet".getBytes(StandardCharsets.UTF_8)));
-                    Await.until(WAIT, () -> demander.getTask(funded.taskId()).orElseThrow().status() == EscrowStatus.COMPLETED,
-                            () -> "escrow " + funded.taskId() + " settled on the node");
+                    Await.until(WAIT, () -> demander.getTask(funded.escrowId()).orElseThrow().status() == EscrowStatus.COMPLETED,
+                            () -> "escrow " + funded.escrowId() + " settled on the node");
                     FlatSplit split = FeeMath.flatSplit(funded.escrowed());
                     assertThat(demander.balanceOf(PROVIDER)).isEqualTo(split.providerTotal());
                     assertThat(demander.balanceOf(TREASURY)).isEqualTo(split.treasury());
@@ -177,7 +177,7 @@ class StarknetModeIT {
                     assertThat(ledger.nonce(RELAYER).value()).isPositive();
                     assertThat(demander.eventsAfter(io.smainer.escrow.EventCursor.START)).anySatisfy(e -> assertThat(e)
                             .isInstanceOfSatisfying(io.smainer.escrow.EscrowEvent.TaskSettled.class,
-                                    s -> assertThat(s.taskId()).isEqualTo(funded.taskId())));
+                                    s -> assertThat(s.taskId()).isEqualTo(funded.escrowId())));
                 } finally {
                     providerNode.close(Duration.ZERO);
                 }
@@ -202,8 +202,8 @@ class StarknetModeIT {
                 JobSpec job = Jobs.sha256Batch(java.util.List.of("key from the account".getBytes(StandardCharsets.UTF_8)));
                 CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, job);
                 // signed by another key than the account reports: refused
-                assertThatThrownBy(() -> wrongKey.submit(funded.taskId(), job)).hasMessageContaining("signature");
-                Api.TaskCreated created = client.submit(funded.taskId(), job);
+                assertThatThrownBy(() -> wrongKey.submit(funded.escrowId(), job)).hasMessageContaining("signature");
+                Api.TaskCreated created = client.submit(funded.escrowId(), job);
                 assertThat(created.status()).isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
             }
         }
@@ -249,7 +249,7 @@ class StarknetModeIT {
                     CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.PRO, job);
                     int signatureChecks = isValidSignatureCalls(SNIP6_DEMANDER);
 
-                    Api.TaskCreated created = client.submit(funded.taskId(), job);
+                    Api.TaskCreated created = client.submit(funded.escrowId(), job);
 
                     assertThat(isValidSignatureCalls(SNIP6_DEMANDER) - signatureChecks)
                             .as("the relayer asked the account once").isEqualTo(1);
@@ -257,8 +257,8 @@ class StarknetModeIT {
                     Api.TaskResult result = client.awaitResult(created.taskId(), WAIT);
                     assertThat(Jobs.readSha256BatchOutput(job, result.result()).get(0)).isEqualTo(MessageDigest
                             .getInstance("SHA-256").digest("asked the account".getBytes(StandardCharsets.UTF_8)));
-                    Await.until(WAIT, () -> demander.getTask(funded.taskId()).orElseThrow().status() == EscrowStatus.COMPLETED,
-                            () -> "escrow " + funded.taskId() + " settled on the node");
+                    Await.until(WAIT, () -> demander.getTask(funded.escrowId()).orElseThrow().status() == EscrowStatus.COMPLETED,
+                            () -> "escrow " + funded.escrowId() + " settled on the node");
                     assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"accepted\"} 1");
                 } finally {
                     providerNode.close(Duration.ZERO);
@@ -277,7 +277,7 @@ class StarknetModeIT {
             JobSpec job = Jobs.sha256Batch(java.util.List.of("wrong key".getBytes(StandardCharsets.UTF_8)));
             CreatedTask funded = rightKey.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, job);
 
-            assertThatThrownBy(() -> wrongKey.submit(funded.taskId(), job)).isInstanceOfSatisfying(
+            assertThatThrownBy(() -> wrongKey.submit(funded.escrowId(), job)).isInstanceOfSatisfying(
                     RelayerApiException.class, e -> {
                         assertThat(e.status()).isEqualTo(401);
                         assertThat(e.body().error()).isEqualTo("invalid_signature");
@@ -286,7 +286,7 @@ class StarknetModeIT {
                     });
             assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"refused\"} 1");
             // the refusal consumed nothing: the owner's own request for the same escrow is accepted
-            assertThat(rightKey.submit(funded.taskId(), job).status()).isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
+            assertThat(rightKey.submit(funded.escrowId(), job).status()).isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
         }
     }
 
@@ -302,8 +302,8 @@ class StarknetModeIT {
             CreatedTask escrowA = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, first);
             CreatedTask escrowB = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, second);
             // the account is known to report no key now (remembered for a minute): the next request goes to SNIP-6
-            assertThat(client.submit(escrowA.taskId(), first).status()).isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
-            Api.SubmitTask retried = request(SNIP6_DEMANDER, snip6Key, escrowB.taskId(), second,
+            assertThat(client.submit(escrowA.escrowId(), first).status()).isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
+            Api.SubmitTask retried = request(SNIP6_DEMANDER, snip6Key, escrowB.escrowId(), second,
                     Felt.of(0x5ca1ab1e));
 
             String rpcUrl = node.url().toString();
@@ -406,8 +406,8 @@ class StarknetModeIT {
             JobSpec second = Jobs.sha256Batch(java.util.List.of("hung second".getBytes(StandardCharsets.UTF_8)));
             CreatedTask escrowA = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, first);
             CreatedTask escrowB = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, second);
-            Api.SubmitTask a = request(SNIP6_DEMANDER, snip6Key, escrowA.taskId(), first, Felt.of(0xa1));
-            Api.SubmitTask b = request(SNIP6_DEMANDER, snip6Key, escrowB.taskId(), second, Felt.of(0xb2));
+            Api.SubmitTask a = request(SNIP6_DEMANDER, snip6Key, escrowA.escrowId(), first, Felt.of(0xa1));
+            Api.SubmitTask b = request(SNIP6_DEMANDER, snip6Key, escrowB.escrowId(), second, Felt.of(0xb2));
 
             // the key lookup (get_public_key) hangs
             node.holdAccountCalls();

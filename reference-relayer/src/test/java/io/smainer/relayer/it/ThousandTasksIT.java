@@ -84,7 +84,7 @@ class ThousandTasksIT {
                 JobSpec job = job(i, rnd, tier);
                 submitted.add(pool.submit(() -> {
                     CreatedTask funded = client.createEscrow(base, tier, job);
-                    return client.submit(funded.taskId(), job, mode, java.util.Optional.empty()).taskId();
+                    return client.submit(funded.escrowId(), job, mode, java.util.Optional.empty()).taskId();
                 }));
             }
             List<String> ids = new ArrayList<>();

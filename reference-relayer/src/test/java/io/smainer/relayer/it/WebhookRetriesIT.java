@@ -133,7 +133,7 @@ class WebhookRetriesIT {
         open.add(client);
         JobSpec job = JobSpec.of("echo", Map.of(), "hooked".getBytes(StandardCharsets.UTF_8));
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        String taskId = client.submit(funded.taskId(), job, SettlementMode.FLAT,
+        String taskId = client.submit(funded.escrowId(), job, SettlementMode.FLAT,
                 Optional.of("http://127.0.0.1:" + port[0] + "/hook")).taskId();
 
         RedisStore view = view(prefix);

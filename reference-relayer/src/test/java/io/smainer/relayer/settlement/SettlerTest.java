@@ -84,10 +84,10 @@ class SettlerTest {
                 job.contentHash());
         byte[] result = job.payload();
         Felt hash = Receipts.resultHash(result);
-        Felt h1 = Receipts.flatHash(crypto, escrow.taskId(), PROVIDER, hash);
+        Felt h1 = Receipts.flatHash(crypto, escrow.escrowId(), PROVIDER, hash);
         Signature sig = crypto.sign(validReceipt ? providerKey.privateKey()
                 : KeyPair.generate(new SecureRandom(), crypto).privateKey(), h1);
-        TaskRecord t = ((RelayerStore.Created) store.create(TaskRecord.pending("t" + n, escrow.taskId(), DEMANDER, job, SettlementMode.FLAT,
+        TaskRecord t = ((RelayerStore.Created) store.create(TaskRecord.pending("t" + n, escrow.escrowId(), DEMANDER, job, SettlementMode.FLAT,
                 escrow.escrowed(), TokenAmount.parseStrk("0.1"), Tier.BASIC.defaultMultiplier(), Tier.BASIC, Optional.empty(),
                 Optional.empty(), 1))).task();
         TaskRecord a = t.assigned("node", 100, 2);

@@ -76,7 +76,7 @@ public final class EscrowBenchmark {
         long t0 = System.nanoTime();
         List<U256> ids = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            ids.add(demander.createTask(ledger.token(), TokenAmount.ofBaseUnits(1_000 + i), Tier.PRO, Felt.of(i)).taskId());
+            ids.add(demander.createTask(ledger.token(), TokenAmount.ofBaseUnits(1_000 + i), Tier.PRO, Felt.of(i)).escrowId());
         }
         long t1 = System.nanoTime();
         List<Settlement> receipts = new ArrayList<>(n);
@@ -138,7 +138,7 @@ public final class EscrowBenchmark {
             List<U256> ids = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 CreatedTask t = demander.createTask(ledger.token(), TokenAmount.ofBaseUnits(1_000 + i), Tier.BASIC, Felt.of(i));
-                ids.add(t.taskId());
+                ids.add(t.escrowId());
             }
             long t1 = System.nanoTime();
             double createTrips = (demander.rpcRoundTrips() - rt0) / (double) n;

@@ -92,7 +92,7 @@ public final class LedgerHistoryHeap {
             for (int i = from; i < to; i++) {
                 Escrow c = clients.get(i % clients.size());
                 long t0 = System.nanoTime();
-                U256 id = c.createTask(c.token(), base, Tier.BASIC, Felt.of(new BigInteger(250, random))).taskId();
+                U256 id = c.createTask(c.token(), base, Tier.BASIC, Felt.of(new BigInteger(250, random))).escrowId();
                 createNanos += System.nanoTime() - t0;
                 int p = i % providers.size();
                 Felt result = Felt.of(new BigInteger(250, random));
