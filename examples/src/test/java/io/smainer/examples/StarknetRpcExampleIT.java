@@ -7,7 +7,7 @@ import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Ledger;
-import io.smainer.escrow.testnode.StarknetTestNode;
+import io.smainer.escrow.local.TestRpcNode;
 import io.smainer.fee.Tier;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -32,7 +32,7 @@ class StarknetRpcExampleIT {
         ledger.client(ACCOUNT).createTask(ledger.token(), TokenAmount.parseStrk("0.1"), Tier.PRO, Felt.of(42));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (StarknetTestNode node = StarknetTestNode.builder().ledger(ledger).crypto(crypto).start()) {
+        try (TestRpcNode node = TestRpcNode.builder().ledger(ledger).crypto(crypto).start()) {
             node.addAccount(ACCOUNT, crypto.publicKey(KEY));
             int code = StarknetRpcExample.run(Map.of("SMAINER_RPC_URL", node.url().toString(),
                     "SMAINER_ACCOUNT_ADDRESS", ACCOUNT.hex(), "SMAINER_PRIVATE_KEY", KEY.hex()),

@@ -6,7 +6,7 @@ import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.crypto.StarkCrypto;
-import io.smainer.escrow.testnode.StarknetTestNode;
+import io.smainer.escrow.local.TestRpcNode;
 import io.smainer.fee.FeeMath;
 import io.smainer.fee.Quote;
 import io.smainer.testkit.LocalNetwork;
@@ -48,7 +48,7 @@ class SubmitTaskExampleIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try (LocalNetwork net = LocalNetwork.builder().javaProviders(1).demander(account, publicKey).build();
-                StarknetTestNode node = StarknetTestNode.builder().ledger(net.ledger()).crypto(crypto).start()) {
+                TestRpcNode node = TestRpcNode.builder().ledger(net.ledger()).crypto(crypto).start()) {
             net.ledger().mint(account, TokenAmount.parseStrk("5"));
             node.addAccount(account, publicKey);
             int code = SubmitTaskExample.run(new String[] {"--relayer", net.relayerUri().toString()},

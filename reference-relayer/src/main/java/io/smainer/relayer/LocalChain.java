@@ -10,25 +10,37 @@ import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.Ledger;
-import io.smainer.escrow.testnode.StarknetTestNode;
+import io.smainer.escrow.NodeStatus;
+import io.smainer.escrow.local.LedgerRpcServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The local network's chain, for other processes: the in-process ledger served as a Starknet JSON-RPC
- * node on loopback ({@link StarknetTestNode}: a test double of Starknet, not Starknet), with development
+ * node on loopback ({@link LedgerRpcServer}: a model of the contracts, not Starknet), with development
  * accounts as a devnet predeploys them. A demander account funded with {@link #DEMANDER_FUNDS}, and
  * {@link #PROVIDER_ACCOUNTS} provider accounts registered as ACTIVE nodes with their keys published. Their
- * private keys are fresh on every start and written only to an owner-only ({@code 0600}) JSON file, never
- * to the log: {@code ./smainer submit} and {@code ./smainer provider init --import} read them from there.
+ * private keys are derived from {@link #DEFAULT_SEED} (as devnets derive theirs from a seed), so they are the
+ * same on every start and a keystore imported once keeps working; they are written only to an owner-only
+ * ({@code 0600}) JSON file, never to the log: {@code ./smainer submit} and {@code ./smainer provider init
+ * --import} read them from there. With a state file the ledger (balances, tasks, nodes, history) is saved
+ * there as it changes and loaded on the next start.
  */
 public final class LocalChain implements AutoCloseable {
     /** STRK minted to the local demander account. */
@@ -38,20 +50,41 @@ public final class LocalChain implements AutoCloseable {
     /** The local demander's address. */
     public static final ContractAddress DEMANDER = ContractAddress.of(0xd0);
 
-    private final StarknetTestNode node;
+    /** The ledger's state file, beside the accounts file. */
+    public static final String STATE_FILE = "ledger.json";
+    /** The seed the development keys are derived from: the same keys on every start, on every machine. */
+    public static final String DEFAULT_SEED = "smainer-local-0";
+    private static final Logger LOG = LoggerFactory.getLogger(LocalChain.class);
+
+    private final LedgerRpcServer node;
     private final Ledger ledger;
     private final KeyPair demanderKey;
     private final JsonArray accounts;
+    private final Optional<Path> stateFile;
+    private final ScheduledExecutorService saver;
+    private long savedBlock = -1;
 
-    private LocalChain(StarknetTestNode node, Ledger ledger, KeyPair demanderKey, JsonArray accounts) {
+    private LocalChain(LedgerRpcServer node, Ledger ledger, KeyPair demanderKey, JsonArray accounts, Optional<Path> stateFile) {
         this.node = node;
         this.ledger = ledger;
         this.demanderKey = demanderKey;
         this.accounts = accounts;
+        this.stateFile = stateFile;
+        if (stateFile.isPresent()) {
+            save();
+            saver = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "local-chain-saver");
+                t.setDaemon(true);
+                return t;
+            });
+            saver.scheduleWithFixedDelay(this::saveIfChanged, 500, 500, TimeUnit.MILLISECONDS);
+        } else {
+            saver = null;
+        }
     }
 
     /**
-     * Serves the ledger and creates the development accounts.
+     * Serves the ledger and creates the development accounts, in memory only.
      *
      * @param ledger the local network's ledger
      * @param port loopback port, 0 for any
@@ -59,23 +92,83 @@ public final class LocalChain implements AutoCloseable {
      * @return the running chain
      */
     public static LocalChain start(Ledger ledger, int port, StarkCrypto crypto) {
-        SecureRandom random = new SecureRandom();
-        StarknetTestNode node = StarknetTestNode.builder().ledger(ledger).crypto(crypto).host("127.0.0.1").port(port).start();
-        KeyPair demanderKey = KeyPair.generate(random, crypto);
+        return start(ledger, port, crypto, Optional.empty());
+    }
+
+    /**
+     * Serves the ledger and creates the development accounts (a ledger loaded from an earlier run keeps its
+     * balances and nodes: only the keys are registered with the node again).
+     *
+     * @param ledger the local network's ledger, new or loaded from {@code stateFile}
+     * @param port loopback port, 0 for any
+     * @param crypto the Stark-curve implementation
+     * @param stateFile where the ledger is saved as it changes, and at close; empty for none
+     * @return the running chain
+     */
+    public static LocalChain start(Ledger ledger, int port, StarkCrypto crypto, Optional<Path> stateFile) {
+        LedgerRpcServer node = LedgerRpcServer.builder().ledger(ledger).crypto(crypto).host("127.0.0.1").port(port).start();
+        boolean fresh = ledger.blockNumber() == 0 && ledger.totalSupply().baseUnits().signum() == 0;
+        KeyPair demanderKey = developmentKey("demander", 0, crypto);
         node.addAccount(DEMANDER, demanderKey.publicKey());
-        ledger.mint(DEMANDER, DEMANDER_FUNDS);
+        if (fresh) {
+            ledger.mint(DEMANDER, DEMANDER_FUNDS);
+        }
         JsonArray accounts = new JsonArray();
         accounts.add(account("demander", DEMANDER, demanderKey));
         for (int i = 0; i < PROVIDER_ACCOUNTS; i++) {
             ContractAddress address = ContractAddress.of(0xa0 + i);
-            KeyPair key = KeyPair.generate(random, crypto);
+            KeyPair key = developmentKey("provider", i, crypto);
             node.addAccount(address, key.publicKey());
             Escrow own = ledger.client(address);
-            own.registerNode();
-            own.setProviderPublicKey(key.publicKey());
+            if (own.nodeStatus(address) == NodeStatus.INACTIVE) {
+                own.registerNode();
+            }
+            if (fresh) {
+                own.setProviderPublicKey(key.publicKey());
+            }
             accounts.add(account("provider", address, key));
         }
-        return new LocalChain(node, ledger, demanderKey, accounts);
+        return new LocalChain(node, ledger, demanderKey, accounts, stateFile);
+    }
+
+    /**
+     * A development key: {@code sha256(seed/role/index)} reduced into {@code [1, n)}.
+     *
+     * @param role {@code demander} or {@code provider}
+     * @param index from 0
+     * @param crypto derives the public key
+     * @return the key pair
+     */
+    static KeyPair developmentKey(String role, int index, StarkCrypto crypto) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((DEFAULT_SEED + "/" + role + "/" + index).getBytes(StandardCharsets.UTF_8));
+            BigInteger k = new BigInteger(1, digest).mod(KeyPair.CURVE_ORDER.subtract(BigInteger.ONE)).add(BigInteger.ONE);
+            return KeyPair.fromPrivateKey(new Felt(k), crypto);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** @return the ledger served */
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    private synchronized void saveIfChanged() {
+        try {
+            if (ledger.blockNumber() != savedBlock) {
+                save();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not save the local ledger to {}: {}", stateFile.orElseThrow(), e.getMessage());
+        }
+    }
+
+    private synchronized void save() {
+        long block = ledger.blockNumber();
+        ledger.save(stateFile.orElseThrow());
+        savedBlock = block;
     }
 
     /**
@@ -87,8 +180,9 @@ public final class LocalChain implements AutoCloseable {
      */
     public void writeAccounts(Path accountsFile, ContractAddress relayer, URI relayerUri) {
         JsonObject file = new JsonObject();
-        file.addProperty("_comment", "Development accounts of a local Smainer network. Keys are fresh on every relayer "
-                + "start and worth nothing; never use them elsewhere.");
+        file.addProperty("_comment", "Development accounts of a local Smainer network. Keys are derived from the seed "
+                + "below, the same on every start, and worth nothing; never use them elsewhere.");
+        file.addProperty("seed", DEFAULT_SEED);
         file.addProperty("rpc_url", node.url().toString());
         file.addProperty("relayer_url", relayerUri.toString());
         file.addProperty("chain_id", ledger.chainId().name());
@@ -109,9 +203,14 @@ public final class LocalChain implements AutoCloseable {
         return Map.of(DEMANDER, demanderKey.publicKey());
     }
 
+    /** Stops serving, then saves the ledger a last time (with a state file). Idempotent. */
     @Override
     public void close() {
         node.close();
+        if (saver != null && !saver.isShutdown()) {
+            saver.shutdownNow();
+            saveIfChanged();
+        }
     }
 
     private static JsonObject account(String role, ContractAddress address, KeyPair key) {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * Runs the reference relayer ({@link RelayerApp}): configuration from defaults, then the properties file
  * named by the first argument or {@code SMAINER_CONFIG}, then {@code SMAINER_*} variables. With
  * {@code chain=local} (the default) it settles on the local network's in-process ledger (the relayer account
- * {@link #LOCAL_RELAYER}), served to other processes as a local Starknet JSON-RPC test node with development
+ * {@link #LOCAL_RELAYER}), served to other processes as a local Starknet JSON-RPC node with development
  * accounts; with {@code chain=starknet} it settles on Starknet through {@code rpc_url} as the account in
  * {@code keystore}. {@code relayer keystore} creates that keystore ({@link KeystoreCommand});
  * {@code relayer --help} lists every setting. Stops cleanly on SIGTERM or Ctrl-C. Exit codes: 1 could not
@@ -174,12 +174,12 @@ public final class Main {
 
                 Chain:
                   chain=local      (default) the local network: an in-process ledger, served on loopback as a
-                                   Starknet JSON-RPC test node (local_chain.port, 5050; -1 for none) with
+                                   Starknet JSON-RPC node (local_chain.port, 5050; -1 for none) with
                                    development accounts written owner-only to local_chain.accounts_file
                   chain=starknet   Starknet through rpc_url, settling as the account in keystore. Checked at
                                    start: the keystore opens, the node answers with chain_id, a contract answers
                                    at contract_address, and the keystore's account is its relayer (get_relayer).
-                                   Tested only against the SDK's JSON-RPC test node; no devnet was available.
+                                   Tested only against the SDK's local JSON-RPC node; no devnet was available.
                     rpc_url                           Starknet JSON-RPC endpoint (required; path/query masked in logs)
                     chain_id                          expected chain (default SN_MAIN with chain=starknet)
                     contract_address                  escrow contract (default the mainnet SmainerContract)

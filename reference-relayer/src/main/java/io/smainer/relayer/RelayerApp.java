@@ -12,6 +12,8 @@ import io.smainer.relayer.intake.AccountSignatureCheck;
 import io.smainer.relayer.intake.ChainAccountKeys;
 import io.smainer.relayer.store.RelayerStore;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The reference relayer as {@link Main} runs it, built from its settings: the store (Redis when
  * {@code redis.uri} is set, else memory) and the chain. With {@code chain=local}: the local network's
- * in-process ledger, served to other processes as a local Starknet JSON-RPC test node with development
- * accounts written to an owner-only file (unless {@code local_chain.port} is -1). With
+ * in-process ledger, served to other processes as a local Starknet JSON-RPC node with development
+ * accounts written to an owner-only file, its state saved beside that file and loaded on the next start
+ * (unless {@code local_chain.port} is -1: then the ledger lives in memory only). With
  * {@code chain=starknet}: the SDK's Starknet client as the settlement account from the keystore, after the
  * checks of {@link StarknetChain}; no local chain and no accounts file.
  */
@@ -80,12 +83,23 @@ public final class RelayerApp implements AutoCloseable {
             if (config.rpcUrl().isPresent() || config.keystore().isPresent()) {
                 LOG.warn("chain=local: rpc_url and keystore are not used; set chain=starknet to settle on Starknet");
             }
-            Ledger ledger = Ledger.builder().owner(ContractAddress.of(0x0a11)).relayer(LOCAL_RELAYER)
-                    .treasury(ContractAddress.of(0x7ea5)).clock(clock).build();
+            // with a served chain, its state lives beside the accounts file (.smainer-local/ledger.json by default)
+            Optional<Path> state = config.localChainPort() >= 0
+                    ? Optional.of(config.localAccountsFile().toAbsolutePath().resolveSibling(LocalChain.STATE_FILE))
+                    : Optional.empty();
+            Ledger ledger;
+            if (state.isPresent() && Files.exists(state.get())) {
+                ledger = Ledger.load(state.get(), clock, crypto);
+                LOG.info("chain=local: the local ledger of the last run loaded from {} (block {}); delete it to start "
+                        + "afresh", state.get(), ledger.blockNumber());
+            } else {
+                ledger = Ledger.builder().owner(ContractAddress.of(0x0a11)).relayer(LOCAL_RELAYER)
+                        .treasury(ContractAddress.of(0x7ea5)).clock(clock).crypto(crypto).build();
+            }
             escrow = ledger.client(LOCAL_RELAYER);
             if (config.localChainPort() >= 0) {
                 try {
-                    chain = Optional.of(LocalChain.start(ledger, config.localChainPort(), crypto));
+                    chain = Optional.of(LocalChain.start(ledger, config.localChainPort(), crypto, state));
                 } catch (RuntimeException e) {
                     throw new SmainerException("local_chain.port: could not serve the local chain on 127.0.0.1:"
                             + config.localChainPort() + " (" + e.getMessage() + "); set local_chain.port to another port, "
@@ -114,8 +128,9 @@ public final class RelayerApp implements AutoCloseable {
         }
         if (chain.isPresent()) {
             chain.get().writeAccounts(config.localAccountsFile(), LOCAL_RELAYER, relayer.uri());
-            LOG.info("local chain (a Starknet JSON-RPC test double over the in-process ledger) at {}; development "
-                    + "accounts (1 demander, {} providers) written to {} (owner-only)", chain.get().rpcUrl(),
+            LOG.info("local chain (a Starknet JSON-RPC node over the in-process ledger, saved as it changes) at {}; "
+                    + "development accounts (1 demander, {} providers; keys from a fixed seed) written to {} (owner-only)",
+                    chain.get().rpcUrl(),
                     LocalChain.PROVIDER_ACCOUNTS, config.localAccountsFile().toAbsolutePath());
         }
         return new RelayerApp(relayer, store, escrow, chain);

@@ -12,7 +12,7 @@ public record ChainId(String name) {
     public static final ChainId MAINNET = new ChainId("SN_MAIN");
     /** Starknet Sepolia testnet. */
     public static final ChainId SEPOLIA = new ChainId("SN_SEPOLIA");
-    /** The chain the SDK's local network (in-process ledger and JSON-RPC test node) reports. */
+    /** The chain the SDK's local network (in-process ledger and local JSON-RPC node) reports. */
     public static final ChainId LOCAL = new ChainId("SMAINER_LOCAL");
 
     /** Validates the name as a short string. */

@@ -9,8 +9,9 @@ import io.smainer.chain.U256;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Snip12;
 import io.smainer.crypto.StarkCrypto;
-import io.smainer.escrow.testnode.StarknetTestNode;
-import io.smainer.escrow.testnode.StarknetTestNode.AccountKind;
+import io.smainer.escrow.local.LedgerRpcServer;
+import io.smainer.escrow.local.TestRpcNode;
+import io.smainer.escrow.local.LedgerRpcServer.AccountKind;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link StarknetEscrow#isValidSignature} (SNIP-6) over JSON-RPC against the test node's account models, with
+ * {@link StarknetEscrow#isValidSignature} (SNIP-6) over JSON-RPC against the local node's account models, with
  * real Stark signatures over a real SNIP-12 request hash: accepted, refused, and the ways it cannot ask.
  */
 class AccountSignatureIT {
@@ -33,12 +34,12 @@ class AccountSignatureIT {
 
     private final Ledger ledger = Ledger.builder().owner(ContractAddress.of(0x0b01)).relayer(RELAYER)
             .treasury(ContractAddress.of(0x0b03)).build();
-    private StarknetTestNode node;
+    private TestRpcNode node;
     private StarknetEscrow client;
 
     @BeforeEach
     void start() {
-        node = StarknetTestNode.builder().ledger(ledger).crypto(CRYPTO).start();
+        node = TestRpcNode.builder().ledger(ledger).crypto(CRYPTO).start();
         node.addAccount(RELAYER, RELAYER_KEY.publicKey());
         node.addAccount(STANDARD, OWNER_KEY.publicKey(), AccountKind.STANDARD);
         node.addAccount(SNIP6_ONLY, OWNER_KEY.publicKey(), AccountKind.SNIP6_ONLY);

@@ -9,7 +9,7 @@ import io.smainer.chain.U256;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Receipts;
 import io.smainer.crypto.StarkCrypto;
-import io.smainer.escrow.testnode.StarknetTestNode;
+import io.smainer.escrow.local.TestRpcNode;
 import io.smainer.fee.Tier;
 import java.time.Duration;
 import java.util.HashSet;
@@ -37,7 +37,7 @@ class ContractAbiIT {
         Ledger ledger = Ledger.builder().owner(owner).relayer(relayer).treasury(ContractAddress.of(0x0a13)).build();
         ledger.mint(demander, TokenAmount.ofBaseUnits(1_000_000));
         KeyPair receipts = KeyPair.fromPrivateKey(Felt.parse("0x5eed0001"), CRYPTO);
-        try (StarknetTestNode node = StarknetTestNode.builder().ledger(ledger).start();
+        try (TestRpcNode node = TestRpcNode.builder().ledger(ledger).start();
                 Escrow d = connect(node, ledger, demander, Felt.parse("0x71"));
                 Escrow r = connect(node, ledger, relayer, Felt.parse("0x72"));
                 Escrow p = connect(node, ledger, provider, Felt.parse("0x73"))) {
@@ -70,7 +70,7 @@ class ContractAbiIT {
             d.events(EventCursor.START, 100);
 
             Set<String> used = new HashSet<>();
-            for (StarknetTestNode.Observed o : node.observedCalls()) {
+            for (TestRpcNode.Observed o : node.observedCalls()) {
                 ContractAbi abi = o.call().to().equals(ledger.contract()) ? contract : token;
                 assertThat(abi.check(o.call())).as(o.toString()).isEmpty();
                 ContractAbi.Function f = abi.functions().get(o.call().selector());
@@ -91,7 +91,7 @@ class ContractAbiIT {
         }
     }
 
-    private static Escrow connect(StarknetTestNode node, Ledger ledger, ContractAddress account, Felt key) {
+    private static Escrow connect(TestRpcNode node, Ledger ledger, ContractAddress account, Felt key) {
         node.addAccount(account, CRYPTO.publicKey(key));
         return StarknetEscrow.builder().rpcUrl(node.url()).account(account).privateKey(key).contract(ledger.contract())
                 .token(ledger.token()).chainId(ledger.chainId()).pollInterval(Duration.ofMillis(5)).build();

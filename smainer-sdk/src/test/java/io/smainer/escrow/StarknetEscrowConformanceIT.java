@@ -2,20 +2,20 @@ package io.smainer.escrow;
 
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
-import io.smainer.escrow.testnode.StarknetTestNode;
+import io.smainer.escrow.local.TestRpcNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The conformance suite against the Starknet client: over HTTP to the JSON-RPC test node, every
+ * The conformance suite against the Starknet client: over HTTP to the local JSON-RPC node, every
  * transaction a real v3 invoke signed with the account's key, every receipt polled (the node answers
  * "not found" once first).
  */
 class StarknetEscrowConformanceIT extends EscrowConformance {
     @Override
     protected Network open(Ledger ledger) {
-        StarknetTestNode node = StarknetTestNode.builder().ledger(ledger).pendingPolls(1).start();
+        TestRpcNode node = TestRpcNode.builder().ledger(ledger).pendingPolls(1).start();
         List<StarknetEscrow> opened = new ArrayList<>();
         return new Network() {
             @Override

@@ -11,7 +11,7 @@ import io.smainer.chain.TokenAmount;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Receipts;
 import io.smainer.crypto.StarkCrypto;
-import io.smainer.escrow.testnode.StarknetTestNode;
+import io.smainer.escrow.local.TestRpcNode;
 import io.smainer.fee.Tier;
 import io.smainer.testing.Await;
 import java.time.Duration;
@@ -41,7 +41,7 @@ class StarknetEscrowIT {
 
     private final Ledger ledger = Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(TREASURY).build();
     private final List<AutoCloseable> open = new ArrayList<>();
-    private StarknetTestNode node;
+    private TestRpcNode node;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -50,8 +50,8 @@ class StarknetEscrowIT {
         }
     }
 
-    private StarknetTestNode node(boolean autoMine) {
-        node = StarknetTestNode.builder().ledger(ledger).autoMine(autoMine).start();
+    private TestRpcNode node(boolean autoMine) {
+        node = TestRpcNode.builder().ledger(ledger).autoMine(autoMine).start();
         open.add(node);
         node.addAccount(DEMANDER, CRYPTO.publicKey(DEMANDER_KEY));
         node.addAccount(RELAYER, CRYPTO.publicKey(RELAYER_KEY));

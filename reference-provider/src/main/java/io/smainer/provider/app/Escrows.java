@@ -23,9 +23,9 @@ public final class Escrows {
             return starknet(config, account);
         }
         if (!Files.exists(config.ledgerFile())) {
-            throw new SmainerException("the local network's ledger file " + config.ledgerFile() + " does not exist."
-                    + " Start the local network first (./smainer demo, or the relayer with the same ledger_file),"
-                    + " or set rpc_url (SMAINER_RPC_URL) to register on Starknet.");
+            throw new SmainerException("no local network found: " + ProviderConfig.DEFAULT_LOCAL_ACCOUNTS_FILE
+                    + " does not exist here. Start it first with './smainer relayer' (from this folder, or set"
+                    + " local_accounts_file), or set rpc_url (SMAINER_RPC_URL) to register on Starknet.");
         }
         Ledger ledger = Ledger.load(config.ledgerFile());
         return new ProviderCli.EscrowOpener.Connection(ledger.client(account.address()),

@@ -92,6 +92,8 @@ final class Help {
         m.put("ollama.timeout_seconds", "the longest one generation may take (default 300)");
         m.put("chain_id", "the chain (default SMAINER_LOCAL; SN_MAIN when rpc_url is set)");
         m.put("ledger_file", "the local network's ledger state (default ~/.smainer/local-ledger.json)");
+        m.put("local_accounts_file", "without rpc_url: the local network's accounts file that './smainer relayer' writes (default"
+                + " .smainer-local/accounts.json); its rpc_url, chain_id and escrow contract become the defaults");
         m.put("rpc_url", "a Starknet JSON-RPC endpoint; when set, register acts on that network");
         m.put("contract_address", "the escrow contract (default the mainnet SmainerContract)");
         m.put("close_grace_seconds", "on shutdown, how long running tasks may finish (default 30)");

@@ -13,6 +13,7 @@ import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
+import io.smainer.escrow.ChainException;
 import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.escrow.NodeStatus;
 import io.smainer.escrow.TxResult;
@@ -511,8 +512,20 @@ public final class ProviderCli {
         } catch (EscrowRevertedException e) {
             err.println("provider register: the contract refused: " + e.getMessage());
             return FAILED;
+        } catch (ChainException e) {
+            if (e.rpcCode() != ACCOUNT_VALIDATION_FAILED) {
+                throw e;
+            }
+            err.println("provider register: the node refused the transaction's signature: the key in "
+                    + config.keystore() + " is not the key of account " + account.address().hex() + " on " + c.where()
+                    + ". On the local network, import that account's key from " + ProviderConfig.DEFAULT_LOCAL_ACCOUNTS_FILE
+                    + ": provider init --import yes --address " + account.address().hex() + " --keystore NEW_FILE");
+            return FAILED;
         }
     }
+
+    /** Starknet JSON-RPC {@code 55 VALIDATION_FAILURE}: the account's {@code __validate__} refused the transaction. */
+    private static final int ACCOUNT_VALIDATION_FAILED = 55;
 
     // ------------------------------------------------------------------ run
 

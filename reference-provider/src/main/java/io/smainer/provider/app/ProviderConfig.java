@@ -1,5 +1,7 @@
 package io.smainer.provider.app;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.TokenAmount;
@@ -7,7 +9,10 @@ import io.smainer.config.ConfigException;
 import io.smainer.config.Settings;
 import io.smainer.fee.Tier;
 import io.smainer.provider.ProviderNode;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -68,10 +73,37 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
         GPU
     }
 
+    /** Where {@code ./smainer relayer} writes the local network's accounts file (run from the same folder). */
+    public static final Path DEFAULT_LOCAL_ACCOUNTS_FILE = Path.of(".smainer-local", "accounts.json");
+
+    /**
+     * The local network as its accounts file describes it.
+     *
+     * @param rpcUrl its JSON-RPC node
+     * @param chainId its chain
+     * @param contract its escrow contract
+     */
+    record LocalNetwork(URI rpcUrl, ChainId chainId, ContractAddress contract) {
+        static Optional<LocalNetwork> read(Path file) {
+            if (!Files.isRegularFile(file)) {
+                return Optional.empty();
+            }
+            try {
+                JsonObject o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+                return Optional.of(new LocalNetwork(URI.create(o.get("rpc_url").getAsString()),
+                        new ChainId(o.get("chain_id").getAsString()),
+                        ContractAddress.parse(o.get("escrow_contract").getAsString())));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("local_accounts_file: " + file + " is not a local network's accounts "
+                        + "file (" + e.getMessage() + "); start './smainer relayer' again to rewrite it", e);
+            }
+        }
+    }
+
     /** Every setting, in the order {@code help} lists them. */
     public static final List<String> KNOWN = List.of("relayer_url", "keystore", "name", "concurrency", "runner", "tier",
             "status.host", "status.port", "ollama.url", "ollama.timeout_seconds", "chain_id", "ledger_file", "rpc_url",
-            "contract_address", "close_grace_seconds", "reconnect.max_delay_seconds", "price.min_effort_base");
+            "local_accounts_file", "contract_address", "close_grace_seconds", "reconnect.max_delay_seconds", "price.min_effort_base");
 
     /** The schema: every setting, the environment's spelling, and how a bad value is shown. */
     private static final Settings SCHEMA = Settings.builder().keys(KNOWN)
@@ -139,9 +171,17 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
         Duration ollamaTimeout = Duration.ofSeconds(r.get("ollama.timeout_seconds", 300, Settings.intIn(1, 3600)));
         Optional<URI> rpc = r.get("rpc_url", Optional.empty(), v -> v.isBlank() ? Optional.empty()
                 : Optional.of(Settings.httpUrl("an http(s) URL of a Starknet JSON-RPC endpoint").apply(v)));
-        ChainId chainId = r.get("chain_id", rpc.isPresent() ? ChainId.MAINNET : ChainId.LOCAL, ChainId::new);
+        // without rpc_url: the local network that './smainer relayer' serves, as its accounts file describes it
+        Path localAccounts = r.get("local_accounts_file", DEFAULT_LOCAL_ACCOUNTS_FILE, Path::of);
+        Optional<LocalNetwork> local = rpc.isPresent() ? Optional.empty() : LocalNetwork.read(localAccounts);
+        if (local.isPresent()) {
+            rpc = Optional.of(local.get().rpcUrl());
+        }
+        ChainId chainId = r.get("chain_id", local.map(LocalNetwork::chainId)
+                .orElse(rpc.isPresent() ? ChainId.MAINNET : ChainId.LOCAL), ChainId::new);
         Path ledger = r.get("ledger_file", smainerHome.resolve("local-ledger.json"), Path::of);
-        ContractAddress contract = r.get("contract_address", ContractAddress.SMAINER_MAINNET, ContractAddress::parse);
+        ContractAddress contract = r.get("contract_address", local.map(LocalNetwork::contract)
+                .orElse(ContractAddress.SMAINER_MAINNET), ContractAddress::parse);
         Duration grace = Duration.ofSeconds(r.get("close_grace_seconds", 30, Settings.intIn(0, 3600)));
         Duration reconnect = Duration.ofSeconds(r.get("reconnect.max_delay_seconds", 30, Settings.intIn(1, 3600)));
         TokenAmount minEffortBase = r.get("price.min_effort_base", ProviderNode.DEFAULT_MIN_EFFORT_BASE_PRICE,

@@ -2,6 +2,8 @@ package io.smainer.provider.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.TokenAmount;
@@ -13,13 +15,14 @@ import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.Ledger;
 import io.smainer.escrow.NodeStatus;
-import io.smainer.escrow.testnode.StarknetTestNode;
+import io.smainer.escrow.local.TestRpcNode;
 import io.smainer.fee.Tier;
 import io.smainer.job.Jobs;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import io.smainer.provider.ProviderNode;
 import io.smainer.relayer.Relayer;
+import io.smainer.relayer.RelayerApp;
 import io.smainer.relayer.RelayerConfig;
 import io.smainer.testing.Await;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +32,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -36,6 +40,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -79,7 +84,7 @@ class ProviderCliIT {
                 .treasury(ContractAddress.of(3)).build();
         ContractAddress account = ContractAddress.parse("0x5eed");
         KeyPair key = KeyPair.generate(new SecureRandom(), CRYPTO);
-        try (StarknetTestNode node = StarknetTestNode.builder().ledger(chain).start()) {
+        try (TestRpcNode node = TestRpcNode.builder().ledger(chain).start()) {
             node.addAccount(account, key.publicKey());
             env.put(ProviderConfig.PASSPHRASE_ENV, PASS);
             env.put(ProviderCli.IMPORT_KEY_ENV, key.privateKey().hex());
@@ -99,6 +104,46 @@ class ProviderCliIT {
                 assertThat(view.providerPublicKey(account)).contains(key.publicKey());
             }
             assertThat(node.callCount("starknet_addInvokeTransaction")).isEqualTo(2);
+        }
+    }
+
+    /**
+     * The first run as README and the CLI's hints print it, on the local network of {@code ./smainer relayer}:
+     * init imports development provider 0xa0's key from the accounts file, register finds the local node through
+     * that file (the node is registered and its key published at the relayer's start, so nothing is sent), and a
+     * keystore with another key for that account is told what to do.
+     */
+    @Test
+    void theFirstRunOnTheLocalNetworkRegistersAgainstTheLocalNode() throws Exception {
+        Path accounts = home.resolve(".smainer-local").resolve("accounts.json");
+        try (RelayerApp app = RelayerApp.start(RelayerConfig.load(Map.of("host", "127.0.0.1", "port", "0",
+                "local_chain.port", "0", "local_chain.accounts_file", accounts.toString())), Map.of(), text -> Optional.empty(),
+                Clock.systemUTC())) {
+            JsonObject provider = JsonParser.parseString(Files.readString(accounts)).getAsJsonObject()
+                    .getAsJsonArray("accounts").get(1).getAsJsonObject();
+            String address = provider.get("address").getAsString();
+            env.put(ProviderConfig.PASSPHRASE_ENV, PASS);
+            env.put("SMAINER_LOCAL_ACCOUNTS_FILE", accounts.toString());
+            env.put(ProviderCli.IMPORT_KEY_ENV, provider.get("private_key").getAsString());
+            assertThat(cli().run("init", "--import", "yes", "--address", address)).as(err.toString()).isZero();
+            assertThat(out()).contains("Next: 'provider register'");
+            env.remove(ProviderCli.IMPORT_KEY_ENV);
+
+            assertThat(cli().run("register")).as(err.toString()).isZero();
+            assertThat(out()).contains("on Starknet SMAINER_LOCAL through http://127.0.0.1:")
+                    .contains("register_node            already active")
+                    .contains("set_provider_public_key  already " + provider.get("public_key").getAsString())
+                    .contains("Next: 'provider run'");
+
+            env.put(ProviderCli.IMPORT_KEY_ENV, KeyPair.generate(new SecureRandom(), CRYPTO).privateKey().hex());
+            Path other = home.resolve("other.keystore");
+            assertThat(cli().run("init", "--import", "yes", "--address", address, "--keystore", other.toString())).isZero();
+            env.remove(ProviderCli.IMPORT_KEY_ENV);
+            env.put("SMAINER_KEYSTORE", other.toString());
+            int code = cli().run("register");
+            assertThat(code).isNotZero();
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("is not the key of account")
+                    .contains("provider init --import yes --address " + ContractAddress.parse(address).hex());
         }
     }
 

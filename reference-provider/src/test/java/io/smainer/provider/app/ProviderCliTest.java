@@ -266,6 +266,7 @@ class ProviderCliTest {
 
         assertThat(cli("register")).isEqualTo(ProviderCli.FAILED);
 
-        assertThat(err()).contains("local-ledger.json does not exist").contains("rpc_url");
+        assertThat(err()).contains("no local network found: .smainer-local/accounts.json does not exist")
+                .contains("./smainer relayer").contains("rpc_url");
     }
 }

@@ -13,7 +13,7 @@ import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowStatus;
 import io.smainer.escrow.Ledger;
-import io.smainer.escrow.testnode.StarknetTestNode;
+import io.smainer.escrow.local.TestRpcNode;
 import io.smainer.fee.EffortPricing;
 import io.smainer.fee.EffortSplit;
 import io.smainer.fee.FeeMath;
@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The reference provider daemon ({@code provider run}) on pro and premium effort tasks from a real relayer whose
  * {@code price.effort_base} is not the deployed one: the daemon reads escrows through Starknet JSON-RPC (a
- * {@link StarknetTestNode} in front of the relayer's ledger) and prices receipts as the assignment says, so every
+ * {@link TestRpcNode} in front of the relayer's ledger) and prices receipts as the assignment says, so every
  * task settles at the relayer's cost to the base unit.
  */
 class ProviderDaemonEffortIT {
@@ -84,7 +84,7 @@ class ProviderDaemonEffortIT {
                 "demander_keys", demander.hex() + ":" + demanderKey.publicKey().hex(), "settlement.max_delay_millis", "20",
                 "price.effort_base", EFFORT_BASE.toString())))
                 .escrow(ledger.client(relayerAccount)).crypto(CRYPTO).build().start();
-        try (relayer; StarknetTestNode rpc = StarknetTestNode.builder().ledger(ledger).start();
+        try (relayer; TestRpcNode rpc = TestRpcNode.builder().ledger(ledger).start();
                 SmainerClient client = SmainerClient.builder().relayer(relayer.uri()).escrow(ledger.client(demander))
                         .keyPair(demanderKey).chainId(ChainId.LOCAL).build()) {
             env.put(ProviderConfig.PASSPHRASE_ENV, "a long enough passphrase");

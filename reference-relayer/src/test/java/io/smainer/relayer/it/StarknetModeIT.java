@@ -19,7 +19,8 @@ import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.EscrowStatus;
 import io.smainer.escrow.Ledger;
 import io.smainer.escrow.StarknetEscrow;
-import io.smainer.escrow.testnode.StarknetTestNode;
+import io.smainer.escrow.local.LedgerRpcServer;
+import io.smainer.escrow.local.TestRpcNode;
 import io.smainer.fee.FeeMath;
 import io.smainer.fee.FlatSplit;
 import io.smainer.fee.Tier;
@@ -79,7 +80,7 @@ class StarknetModeIT {
     private final KeyPair providerKey = KeyPair.generate(random, crypto);
     private final KeyPair snip6Key = KeyPair.generate(random, crypto);
     private final Ledger ledger = Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(TREASURY).build();
-    private StarknetTestNode node;
+    private TestRpcNode node;
     private Path keystore;
     private Path properties;
 
@@ -88,11 +89,11 @@ class StarknetModeIT {
 
     @BeforeEach
     void deployOnTheTestNode() throws Exception {
-        node = StarknetTestNode.builder().ledger(ledger).crypto(crypto).start();
+        node = TestRpcNode.builder().ledger(ledger).crypto(crypto).start();
         node.addAccount(RELAYER, relayerKey.publicKey());
         node.addAccount(DEMANDER, demanderKey.publicKey());
         node.addAccount(PROVIDER, providerKey.publicKey());
-        node.addAccount(SNIP6_DEMANDER, snip6Key.publicKey(), StarknetTestNode.AccountKind.SNIP6_ONLY);
+        node.addAccount(SNIP6_DEMANDER, snip6Key.publicKey(), LedgerRpcServer.AccountKind.SNIP6_ONLY);
         ledger.mint(DEMANDER, TokenAmount.parseStrk("100"));
         ledger.mint(SNIP6_DEMANDER, TokenAmount.parseStrk("100"));
         keystore = dir.resolve("relayer.keystore");
@@ -320,9 +321,9 @@ class StarknetModeIT {
             assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"unavailable\"} 1")
                     .doesNotContain("smainer_account_signature_checks_total{outcome=\"refused\"}");
 
-            node = StarknetTestNode.builder().ledger(ledger).crypto(crypto).port(port).start();
+            node = TestRpcNode.builder().ledger(ledger).crypto(crypto).port(port).start();
             node.addAccount(RELAYER, relayerKey.publicKey());
-            node.addAccount(SNIP6_DEMANDER, snip6Key.publicKey(), StarknetTestNode.AccountKind.SNIP6_ONLY);
+            node.addAccount(SNIP6_DEMANDER, snip6Key.publicKey(), LedgerRpcServer.AccountKind.SNIP6_ONLY);
             HttpResponse<String> back = post(app, retried);
 
             assertThat(back.statusCode()).as(back.body()).isEqualTo(201); // a new task: the nonce was unused, no task stored

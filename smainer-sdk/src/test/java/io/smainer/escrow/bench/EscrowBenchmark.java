@@ -12,7 +12,7 @@ import io.smainer.escrow.Escrow;
 import io.smainer.escrow.Ledger;
 import io.smainer.escrow.Settlement;
 import io.smainer.escrow.StarknetEscrow;
-import io.smainer.escrow.testnode.StarknetTestNode;
+import io.smainer.escrow.local.TestRpcNode;
 import io.smainer.fee.Tier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,7 +130,7 @@ public final class EscrowBenchmark {
         Ledger ledger = freshLedger();
         Felt demanderKey = Felt.parse("0x71");
         Felt relayerKey = Felt.parse("0x72");
-        try (StarknetTestNode node = StarknetTestNode.builder().ledger(ledger).start();
+        try (TestRpcNode node = TestRpcNode.builder().ledger(ledger).start();
                 StarknetEscrow demander = connect(node, ledger, DEMANDER, demanderKey);
                 StarknetEscrow relayer = connect(node, ledger, RELAYER, relayerKey)) {
             long rt0 = demander.rpcRoundTrips();
@@ -166,7 +166,7 @@ public final class EscrowBenchmark {
         }
     }
 
-    private static StarknetEscrow connect(StarknetTestNode node, Ledger ledger, ContractAddress a, Felt key) {
+    private static StarknetEscrow connect(TestRpcNode node, Ledger ledger, ContractAddress a, Felt key) {
         node.addAccount(a, CRYPTO.publicKey(key));
         return StarknetEscrow.builder().rpcUrl(node.url()).account(a).privateKey(key).contract(ledger.contract())
                 .token(ledger.token()).chainId(ledger.chainId()).pollInterval(Duration.ofMillis(1)).build();
