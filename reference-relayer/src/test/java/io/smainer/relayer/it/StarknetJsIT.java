@@ -41,6 +41,7 @@ class StarknetJsIT {
     private static final Path MODULE = Path.of("").toAbsolutePath();
     private static final Path REPO = MODULE.getParent();
     private static final Path JS_DIR = MODULE.resolve("target").resolve("starknetjs");
+    private static final int MIN_NODE = 20;
 
     @TempDir
     Path dir;
@@ -88,8 +89,13 @@ class StarknetJsIT {
     private static void requireTool(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 skip(command[0] + " did not answer " + command[1]);
+            }
+            Matcher major = Pattern.compile("^v(\\d+)\\.").matcher(version);
+            if (command[0].equals("node") && major.find() && Integer.parseInt(major.group(1)) < MIN_NODE) {
+                skip("node " + version + " is older than " + MIN_NODE + " (starknet.js 10.8 needs a recent Node.js)");
             }
         } catch (IOException e) {
             skip(command[0] + " is not installed (" + e.getMessage() + ")");
