@@ -33,7 +33,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * An account's signing key (a provider's, a relayer's), encrypted in a file. Never a plaintext key: the private key is sealed with
  * AES-256-GCM under a key derived from a passphrase by PBKDF2-HMAC-SHA256 ({@value #DEFAULT_ITERATIONS}
- * iterations, a random 16-byte salt). The file's other fields (version, address, public key, KDF
+ * iterations, a random 16-byte salt, 32 bytes out) and HKDF-Expand (version 2; version 1 files, where PBKDF2
+ * derived 64 bytes, still open). The file's other fields (version, address, public key, KDF
  * parameters) are the cipher's associated data, so changing any of them breaks decryption. A separate
  * HMAC check value, derived from the same passphrase, tells a wrong passphrase apart from a modified file.
  * Files are written atomically with permissions {@code 0600} and refused when group or others can read
@@ -42,7 +43,7 @@ import javax.crypto.spec.SecretKeySpec;
  * application can name the setting to fix.
  *
  * <pre>{@code
- * {"version":1, "address":"0x…", "public_key":"0x…", "kdf":"PBKDF2-HMAC-SHA256", "iterations":600000,
+ * {"version":2, "address":"0x…", "public_key":"0x…", "kdf":"PBKDF2-HMAC-SHA256", "iterations":600000,
  *  "salt":"…", "check":"…", "cipher":"AES-256-GCM", "iv":"…", "ciphertext":"…"}
  * }</pre>
  */
@@ -53,7 +54,12 @@ public final class Keystore {
     public static final int MIN_ITERATIONS = 10_000;
     /** The shortest passphrase accepted for a new keystore. */
     public static final int MIN_PASSPHRASE_LENGTH = 8;
-    private static final int VERSION = 1;
+    /** Written now: PBKDF2 derives 32 bytes, HKDF-Expand makes the cipher and check keys from them. */
+    private static final int VERSION = 2;
+    /** Still read: PBKDF2 derived 64 bytes, the first half the cipher key, the second the check key. */
+    private static final int VERSION_1 = 1;
+    private static final byte[] AES_KEY_INFO = "smainer-keystore-aes-key".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHECK_KEY_INFO = "smainer-keystore-check-key".getBytes(StandardCharsets.US_ASCII);
     private static final String KDF = "PBKDF2-HMAC-SHA256";
     private static final String CIPHER = "AES-256-GCM";
     private static final byte[] CHECK_LABEL = "smainer-keystore-passphrase-check".getBytes(StandardCharsets.US_ASCII);
@@ -153,7 +159,7 @@ public final class Keystore {
         json.addProperty("salt", b64(salt));
         json.addProperty("cipher", CIPHER);
         json.addProperty("iv", b64(iv));
-        byte[] derived = derive(passphrase, salt, iterations);
+        byte[] derived = derive(VERSION, passphrase, salt, iterations);
         byte[] secret = keys.privateKey().toBytes32();
         try {
             json.addProperty("check", b64(check(derived)));
@@ -194,13 +200,15 @@ public final class Keystore {
         ContractAddress address;
         Felt publicKey;
         int iterations;
+        int version;
         byte[] salt;
         byte[] iv;
         byte[] check;
         byte[] sealed;
         try {
             json = JsonParser.parseString(text).getAsJsonObject();
-            if (json.get("version").getAsInt() != VERSION || !KDF.equals(json.get("kdf").getAsString())
+            version = json.get("version").getAsInt();
+            if ((version != VERSION && version != VERSION_1) || !KDF.equals(json.get("kdf").getAsString())
                     || !CIPHER.equals(json.get("cipher").getAsString())) {
                 throw new KeystoreException(Problem.DAMAGED, "keystore " + file + " is of an unknown version or scheme");
             }
@@ -220,7 +228,7 @@ public final class Keystore {
         if (iterations < MIN_ITERATIONS || salt.length != 16 || iv.length != 12) {
             throw new KeystoreException(Problem.DAMAGED, "keystore " + file + " is damaged (bad KDF or cipher parameters)");
         }
-        byte[] derived = derive(passphrase, salt, iterations);
+        byte[] derived = derive(version, passphrase, salt, iterations);
         byte[] secret = null;
         try {
             if (!MessageDigest.isEqual(check(derived), check)) {
@@ -341,15 +349,37 @@ public final class Keystore {
         }
     }
 
-    private static byte[] derive(char[] passphrase, byte[] salt, int iterations) {
-        PBEKeySpec spec = new PBEKeySpec(passphrase, salt, iterations, 512);
+    /**
+     * The cipher key (bytes 0 to 31) and the check key (32 to 63). Version 2: PBKDF2 derives one 32-byte block
+     * and HKDF-Expand (RFC 5869, one block each) makes the two keys from it. Version 1 had PBKDF2 derive 64 bytes,
+     * which ran the iterations twice for the defender while an attacker needs only the first block to test a guess.
+     */
+    private static byte[] derive(int version, char[] passphrase, byte[] salt, int iterations) {
+        PBEKeySpec spec = new PBEKeySpec(passphrase, salt, iterations, version == VERSION_1 ? 512 : 256);
+        byte[] prk = null;
         try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            prk = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            if (version == VERSION_1) {
+                return prk;
+            }
+            byte[] keys = new byte[64];
+            System.arraycopy(hkdfExpand(prk, AES_KEY_INFO), 0, keys, 0, 32);
+            System.arraycopy(hkdfExpand(prk, CHECK_KEY_INFO), 0, keys, 32, 32);
+            Arrays.fill(prk, (byte) 0);
+            return keys;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("PBKDF2WithHmacSHA256 is part of every JDK", e);
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 and HmacSHA256 are part of every JDK", e);
         } finally {
             spec.clearPassword();
         }
+    }
+
+    /** HKDF-Expand with SHA-256 for 32 bytes: T(1) = HMAC(prk, info || 0x01). */
+    private static byte[] hkdfExpand(byte[] prk, byte[] info) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(prk, "HmacSHA256"));
+        mac.update(info);
+        return mac.doFinal(new byte[] {1});
     }
 
     /** HMAC-SHA256 under the second half of the derived key: tells a wrong passphrase from a modified file. */

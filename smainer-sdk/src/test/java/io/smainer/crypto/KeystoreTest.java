@@ -6,12 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +36,57 @@ class KeystoreTest {
         Path file = dir.resolve("sub").resolve("provider.keystore");
         Keystore.create(file, ADDRESS, keys, PASS, FAST, new SecureRandom());
         return file;
+    }
+
+    @Test
+    void stillOpensAVersion1KeystoreWithItsSixtyFourBytePbkdf2Output() throws Exception {
+        Path file = dir.resolve("old.keystore");
+        try (var in = KeystoreTest.class.getResourceAsStream("version1.keystore.json")) {
+            Files.write(file, in.readAllBytes());
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+
+        Keystore.Unlocked unlocked = Keystore.open(file, "version one passphrase".toCharArray(), CRYPTO);
+
+        assertThat(unlocked.keys().privateKey()).isEqualTo(Felt.parse("0x1234567890abcdef"));
+        assertThatThrownBy(() -> Keystore.open(file, PASS, CRYPTO)).hasMessageContaining("wrong passphrase");
+    }
+
+    /**
+     * Version 2: PBKDF2 derives 32 bytes (one HMAC-SHA256 block: a 64-byte output doubled the defender's work and
+     * not an attacker's, who needs only the first block to test a guess); the AES key and the check key are
+     * HKDF-Expand (RFC 5869) of it. This recomputes the scheme from the file alone.
+     */
+    @Test
+    void version2DerivesThirtyTwoBytesAndExpandsTheCipherAndCheckKeysWithHkdf() throws Exception {
+        KeyPair keys = KeyPair.generate(new SecureRandom(), CRYPTO);
+        JsonObject json = JsonParser.parseString(Files.readString(created(keys))).getAsJsonObject();
+        assertThat(json.get("version").getAsInt()).isEqualTo(2);
+
+        byte[] salt = Base64.getDecoder().decode(json.get("salt").getAsString());
+        byte[] prk = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                .generateSecret(new PBEKeySpec(PASS, salt, FAST, 256)).getEncoded();
+        byte[] aesKey = hkdfExpand(prk, "smainer-keystore-aes-key");
+        byte[] checkKey = hkdfExpand(prk, "smainer-keystore-check-key");
+        javax.crypto.Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(checkKey, "HmacSHA256"));
+        assertThat(Base64.getEncoder().encodeToString(mac.doFinal("smainer-keystore-passphrase-check"
+                .getBytes(StandardCharsets.US_ASCII)))).isEqualTo(json.get("check").getAsString());
+        javax.crypto.Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(aesKey, "AES"),
+                new GCMParameterSpec(128, Base64.getDecoder().decode(json.get("iv").getAsString())));
+        c.updateAAD(("2|" + json.get("address").getAsString() + "|" + json.get("public_key").getAsString() + "|"
+                + json.get("kdf").getAsString() + "|" + FAST + "|" + json.get("salt").getAsString() + "|"
+                + json.get("cipher").getAsString()).getBytes(StandardCharsets.UTF_8));
+        byte[] secret = c.doFinal(Base64.getDecoder().decode(json.get("ciphertext").getAsString()));
+        assertThat(new BigInteger(1, secret)).isEqualTo(keys.privateKey().value());
+    }
+
+    private static byte[] hkdfExpand(byte[] prk, String info) throws Exception {
+        javax.crypto.Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(prk, "HmacSHA256"));
+        mac.update(info.getBytes(StandardCharsets.US_ASCII));
+        return mac.doFinal(new byte[] {1});
     }
 
     @Test
