@@ -7,12 +7,10 @@ import io.smainer.crypto.Receipts;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.fee.Tier;
 import io.smainer.job.CheckResult;
-import io.smainer.job.Freivalds;
 import io.smainer.job.JavaJobRunner;
 import io.smainer.job.JobContext;
 import io.smainer.job.JobHandler;
 import io.smainer.job.JobOutput;
-import io.smainer.job.Jobs;
 import io.smainer.job.ResultCheck;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
@@ -26,7 +24,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -185,8 +182,7 @@ public final class CustomJobHandlerExample {
                     ? CheckResult.pass("recounted: same result hash")
                     : CheckResult.fail("recounted: the counts differ");
         };
-        return ResultCheckers.of(List.of(ResultCheckers.adapt(Jobs.MATMUL_F32, Freivalds.create()),
-                ResultCheckers.adapt(WORD_COUNT, recount)));
+        return ResultCheckers.standard().with(ResultCheckers.adapt(WORD_COUNT, recount));
     }
 
     /**

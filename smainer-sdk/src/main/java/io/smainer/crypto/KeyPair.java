@@ -27,6 +27,13 @@ public record KeyPair(Felt privateKey, Felt publicKey) {
     }
 
     /**
+     * @return a fresh key pair from a new {@link SecureRandom}, derived with {@link StarkCrypto#defaultCrypto()}
+     */
+    public static KeyPair generate() {
+        return generate(new SecureRandom(), StarkCrypto.defaultCrypto());
+    }
+
+    /**
      * @param random the source of randomness
      * @param crypto the implementation to derive the public key with
      * @return a fresh key pair

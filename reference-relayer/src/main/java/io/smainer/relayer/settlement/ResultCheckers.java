@@ -1,5 +1,6 @@
 package io.smainer.relayer.settlement;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,20 @@ public final class ResultCheckers {
                 }
             }
         };
+    }
+
+    /**
+     * Adds checkers to these, e.g. one for a job kind of your own next to the standard ones:
+     * {@code ResultCheckers.standard().with(ResultCheckers.adapt("word-count", recount))}.
+     *
+     * @param more checkers for kinds these do not check yet
+     * @return a registry with both
+     * @throws IllegalArgumentException when a kind would have two checkers
+     */
+    public ResultCheckers with(ResultChecker... more) {
+        List<ResultChecker> all = new ArrayList<>(byKind.values());
+        all.addAll(List.of(more));
+        return new ResultCheckers(all);
     }
 
     /**
