@@ -1,5 +1,6 @@
 package io.smainer.relayer;
 
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
@@ -7,7 +8,6 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.SignatureCheckUnavailableException;
 import io.smainer.escrow.SignatureVerdict;
-import io.smainer.internal.Require;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.http.ApiHandler;
 import io.smainer.relayer.intake.AccountKeys;

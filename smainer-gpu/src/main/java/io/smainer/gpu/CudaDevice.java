@@ -1,6 +1,6 @@
 package io.smainer.gpu;
 
-import io.smainer.internal.Require;
+import io.smainer.Require;
 import io.smainer.protocol.NodeCapabilities;
 
 /**

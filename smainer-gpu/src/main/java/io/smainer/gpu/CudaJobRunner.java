@@ -1,11 +1,11 @@
 package io.smainer.gpu;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.Require;
 import io.smainer.gpu.internal.CudaCalls;
 import io.smainer.gpu.internal.CudaHandlers;
 import io.smainer.gpu.internal.DeviceSession;
 import io.smainer.gpu.internal.PtxSandbox;
-import io.smainer.internal.Require;
 import io.smainer.job.JavaJobRunner;
 import io.smainer.job.JobException;
 import io.smainer.job.JobHandler;

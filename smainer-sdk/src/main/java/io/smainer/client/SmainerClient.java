@@ -1,6 +1,7 @@
 package io.smainer.client;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.Require;
 import io.smainer.SmainerException;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.Felt;
@@ -15,7 +16,6 @@ import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.escrow.TxResult;
 import io.smainer.fee.Tier;
-import io.smainer.internal.Require;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.ProtocolCodec;

@@ -7,6 +7,7 @@ import io.smainer.chain.U256;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
 
 /**
  * The receipt hashes the deployed contract checks, and the result hash they commit to. They carry no
@@ -42,6 +43,23 @@ public final class Receipts {
     public static Felt effortHash(StarkCrypto crypto, U256 taskId, ContractAddress provider, Felt resultHash,
             TokenAmount actualCost) {
         return crypto.pedersen(flatHash(crypto, taskId, provider, resultHash), new Felt(actualCost.baseUnits()));
+    }
+
+    /**
+     * The receipt a settlement checks, defined once for the signing side and the checking side: h1 when the
+     * task settles flat (no cost), h2 over the cost when it settles by effort.
+     *
+     * @param crypto the implementation
+     * @param taskId the on-chain task id
+     * @param provider the provider's account address
+     * @param resultHash the result hash
+     * @param effortCost the settled cost for effort settlement; empty for flat
+     * @return h1 or h2
+     */
+    public static Felt receiptHash(StarkCrypto crypto, U256 taskId, ContractAddress provider, Felt resultHash,
+            Optional<TokenAmount> effortCost) {
+        return effortCost.isPresent() ? effortHash(crypto, taskId, provider, resultHash, effortCost.get())
+                : flatHash(crypto, taskId, provider, resultHash);
     }
 
     /**

@@ -1,13 +1,13 @@
 package io.smainer.crypto;
 
 import com.swmansion.starknet.data.TypedData;
+import io.smainer.Require;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.crypto.internal.FastPoseidon;
 import io.smainer.crypto.internal.Felts;
-import io.smainer.internal.Require;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package io.smainer.escrow;
 
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.escrow.internal.Abi;
-import io.smainer.internal.Require;
 import java.util.List;
 
 /**

@@ -1,6 +1,7 @@
 package io.smainer.escrow;
 
-import io.smainer.internal.Require;
+import io.smainer.Require;
+
 
 /**
  * A position in the contract's event stream: after the event at {@code (block, index)} where

@@ -1,6 +1,7 @@
 package io.smainer.escrow;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.Require;
 import io.smainer.chain.Calldata;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
@@ -14,7 +15,6 @@ import io.smainer.escrow.internal.EscrowEvents;
 import io.smainer.escrow.internal.LedgerMachine;
 import io.smainer.escrow.internal.LedgerSnapshot;
 import io.smainer.fee.BasisPoints;
-import io.smainer.internal.Require;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

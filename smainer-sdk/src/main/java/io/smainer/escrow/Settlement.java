@@ -1,12 +1,12 @@
 package io.smainer.escrow;
 
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
 import io.smainer.crypto.Signature;
 import io.smainer.fee.EffortPricing;
-import io.smainer.internal.Require;
 
 /** One settlement call, with the provider's receipt signature. */
 public sealed interface Settlement {

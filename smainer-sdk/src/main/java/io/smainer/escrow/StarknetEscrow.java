@@ -1,6 +1,7 @@
 package io.smainer.escrow;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.Require;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
@@ -11,7 +12,6 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.internal.StarknetSession;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.Tier;
-import io.smainer.internal.Require;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -18,8 +18,6 @@ public final class EffortPricing {
     public static final TokenAmount BASE_PRICE = TokenAmount.parseStrk("0.1");
     /** The smallest actual cost: 0.01 STRK. */
     public static final TokenAmount MIN_COST = TokenAmount.parseStrk("0.01");
-    /** Output tokens assumed when estimating an escrow. */
-    public static final long ESTIMATE_OUTPUT_TOKENS = 512;
     /** Bounds the relayer enforces on reported metrics. */
     public static final long MAX_INPUT_TOKENS = 128_000;
     /** Largest output token count accepted. */
@@ -67,25 +65,6 @@ public final class EffortPricing {
                 .multiply(BigInteger.valueOf(score)).divide(SCALE_2);
         BigInteger clamped = raw.max(MIN_COST.baseUnits()).min(escrow.baseUnits());
         return TokenAmount.ofBaseUnits(clamped);
-    }
-
-    /**
-     * The escrow to ask for: {@code floor(base * multiplier * score * 13 / 10^9)} (a 1.3 margin), with
-     * the score of {@code inputChars / 3.5} input tokens and 512 output tokens.
-     *
-     * @param base the base price
-     * @param multiplier the tier multiplier
-     * @param inputChars characters of the prompt
-     * @param modelParamsBillions the model's size in billions of parameters
-     * @return the escrow estimate
-     */
-    public static TokenAmount estimateEscrow(TokenAmount base, BasisPoints multiplier, long inputChars,
-            long modelParamsBillions) {
-        long inputTokens = Math.min(MAX_INPUT_TOKENS, inputChars * 2 / 7);
-        int score = effortScore(inputTokens, ESTIMATE_OUTPUT_TOKENS, 0, modelParamsBillions);
-        BigInteger raw = base.baseUnits().multiply(BigInteger.valueOf(multiplier.value()))
-                .multiply(BigInteger.valueOf(score)).multiply(BigInteger.valueOf(13)).divide(SCALE_2.multiply(BigInteger.TEN));
-        return TokenAmount.ofBaseUnits(raw);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.smainer.job;
 
-import io.smainer.internal.Require;
+import io.smainer.Require;
+
 
 /**
  * The verdict of a {@link ResultCheck}.

@@ -1,7 +1,7 @@
 package io.smainer.job;
 
 import io.smainer.InvalidFieldException;
-import io.smainer.internal.Require;
+import io.smainer.Require;
 import io.smainer.protocol.JobSpec;
 import java.security.SecureRandom;
 import java.util.Random;

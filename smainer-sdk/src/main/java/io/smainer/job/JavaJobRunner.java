@@ -1,6 +1,7 @@
 package io.smainer.job;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.Require;
 import io.smainer.concurrent.DaemonThreads;
 import io.smainer.job.internal.RunContext;
 import io.smainer.job.internal.StandardHandlers;
@@ -403,7 +404,7 @@ public final class JavaJobRunner implements JobRunner {
          * @return this
          */
         public Builder workerThreads(int n) {
-            this.workerThreads = (int) io.smainer.internal.Require.range("worker_threads", n, 1, 256);
+            this.workerThreads = (int) Require.range("worker_threads", n, 1, 256);
             return this;
         }
 
@@ -412,7 +413,7 @@ public final class JavaJobRunner implements JobRunner {
          * @return this
          */
         public Builder computeThreads(int n) {
-            this.computeThreads = (int) io.smainer.internal.Require.range("compute_threads", n, 1, 1024);
+            this.computeThreads = (int) Require.range("compute_threads", n, 1, 1024);
             return this;
         }
 
@@ -421,7 +422,7 @@ public final class JavaJobRunner implements JobRunner {
          * @return this
          */
         public Builder queueCapacity(int n) {
-            this.queueCapacity = (int) io.smainer.internal.Require.range("queue_capacity", n, 1, 1_000_000);
+            this.queueCapacity = (int) Require.range("queue_capacity", n, 1, 1_000_000);
             return this;
         }
 
@@ -430,7 +431,7 @@ public final class JavaJobRunner implements JobRunner {
          * @return this
          */
         public Builder clock(Clock clock) {
-            this.clock = io.smainer.internal.Require.present("clock", clock);
+            this.clock = Require.present("clock", clock);
             return this;
         }
 
@@ -439,7 +440,7 @@ public final class JavaJobRunner implements JobRunner {
          * @return this
          */
         public Builder maxJobMemoryBytes(long bytes) {
-            this.maxJobMemoryBytes = io.smainer.internal.Require.range("max_job_memory_bytes", bytes, 1, Long.MAX_VALUE);
+            this.maxJobMemoryBytes = Require.range("max_job_memory_bytes", bytes, 1, Long.MAX_VALUE);
             return this;
         }
 
@@ -448,7 +449,7 @@ public final class JavaJobRunner implements JobRunner {
          * @return this
          */
         public Builder closeWait(Duration wait) {
-            this.closeWait = io.smainer.internal.Require.present("close_wait", wait);
+            this.closeWait = Require.present("close_wait", wait);
             return this;
         }
 
@@ -457,7 +458,7 @@ public final class JavaJobRunner implements JobRunner {
          * @return this
          */
         public Builder name(String name) {
-            this.name = io.smainer.internal.Require.text("name", name, 64);
+            this.name = Require.text("name", name, 64);
             return this;
         }
 
@@ -466,7 +467,7 @@ public final class JavaJobRunner implements JobRunner {
          * @return this
          */
         public Builder device(String device) {
-            this.device = io.smainer.internal.Require.text("device", device, 256);
+            this.device = Require.text("device", device, 256);
             return this;
         }
 

@@ -1,6 +1,6 @@
 package io.smainer.job;
 
-import io.smainer.internal.Require;
+import io.smainer.Require;
 import io.smainer.protocol.EffortMetrics;
 import java.time.Duration;
 import java.util.Optional;

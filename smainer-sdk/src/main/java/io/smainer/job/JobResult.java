@@ -1,8 +1,8 @@
 package io.smainer.job;
 
+import io.smainer.Require;
 import io.smainer.chain.Felt;
 import io.smainer.crypto.Receipts;
-import io.smainer.internal.Require;
 import io.smainer.protocol.EffortMetrics;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package io.smainer.protocol;
 
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.crypto.Signature;
-import io.smainer.internal.Require;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,7 +1,7 @@
 package io.smainer.protocol;
 
+import io.smainer.Require;
 import io.smainer.fee.EffortPricing;
-import io.smainer.internal.Require;
 
 /**
  * What a run consumed, reported with an effort receipt. Bounds as the deployed relayer enforces them.

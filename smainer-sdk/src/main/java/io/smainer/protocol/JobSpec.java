@@ -1,7 +1,7 @@
 package io.smainer.protocol;
 
 import io.smainer.InvalidFieldException;
-import io.smainer.internal.Require;
+import io.smainer.Require;
 import java.util.Arrays;
 import java.util.Map;
 

@@ -1,6 +1,7 @@
 package io.smainer.protocol;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
@@ -8,7 +9,6 @@ import io.smainer.chain.U256;
 import io.smainer.crypto.Signature;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.FeeSchedule;
-import io.smainer.internal.Require;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;

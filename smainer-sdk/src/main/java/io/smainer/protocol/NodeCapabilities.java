@@ -1,7 +1,7 @@
 package io.smainer.protocol;
 
+import io.smainer.Require;
 import io.smainer.fee.Tier;
-import io.smainer.internal.Require;
 import java.util.List;
 
 /**

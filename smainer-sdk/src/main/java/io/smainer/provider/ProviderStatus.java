@@ -1,6 +1,6 @@
 package io.smainer.provider;
 
-import io.smainer.internal.Require;
+import io.smainer.Require;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,7 @@
 package io.smainer.relayer.intake;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.Require;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
@@ -14,7 +15,6 @@ import io.smainer.escrow.EscrowTask;
 import io.smainer.escrow.SignatureCheckUnavailableException;
 import io.smainer.escrow.SignatureVerdict;
 import io.smainer.fee.FeeMath;
-import io.smainer.internal.Require;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.store.RelayerStore;

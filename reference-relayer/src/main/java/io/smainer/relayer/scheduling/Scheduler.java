@@ -1,9 +1,9 @@
 package io.smainer.relayer.scheduling;
 
+import io.smainer.Require;
 import io.smainer.chain.TokenAmount;
 import io.smainer.concurrent.Loop;
 import io.smainer.fee.EffortPricing;
-import io.smainer.internal.Require;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.Messages;
 import io.smainer.protocol.NodeCapabilities;

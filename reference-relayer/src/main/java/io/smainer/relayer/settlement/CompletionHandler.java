@@ -1,6 +1,7 @@
 package io.smainer.relayer.settlement;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
@@ -8,7 +9,6 @@ import io.smainer.crypto.Receipts;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.fee.EffortPricing;
-import io.smainer.internal.Require;
 import io.smainer.protocol.EffortMetrics;
 import io.smainer.protocol.Messages;
 import io.smainer.protocol.SettlementMode;
@@ -146,7 +146,6 @@ public final class CompletionHandler {
                     + " (SHA-256 of the result mod P), got " + msg.resultHash().hex());
         }
         checkers.forKind(t.job().kind()).ifPresent(c -> c.check(t.job(), msg.result()));
-        Felt hash;
         Optional<TokenAmount> cost = Optional.empty();
         Optional<Integer> score = Optional.empty();
         if (t.settlement() == SettlementMode.FLAT) {
@@ -154,7 +153,6 @@ public final class CompletionHandler {
                 throw new ReceiptRejectedException("actual_cost", "actual_cost: expected none for flat settlement, got "
                         + msg.actualCost().get());
             }
-            hash = Receipts.flatHash(crypto, t.escrowId(), provider, msg.resultHash());
         } else {
             EffortMetrics metrics = msg.effort().orElseThrow(() -> new ReceiptRejectedException("effort",
                     "effort: expected the run's metrics for effort settlement, got nothing"));
@@ -172,10 +170,10 @@ public final class CompletionHandler {
                 throw new ReceiptRejectedException("actual_cost", "actual_cost: expected " + expected
                         + " (effort score " + s + " at base " + effortBase + "), got " + sent);
             }
-            hash = Receipts.effortHash(crypto, t.escrowId(), provider, msg.resultHash(), sent);
             cost = Optional.of(sent);
             score = Optional.of(s);
         }
+        Felt hash = Receipts.receiptHash(crypto, t.escrowId(), provider, msg.resultHash(), cost);
         if (!crypto.verify(providerKey, hash, msg.signature())) {
             Optional<Felt> current = escrow.providerPublicKey(provider);
             if (current.isEmpty() || current.get().equals(providerKey) || !crypto.verify(current.get(), hash, msg.signature())) {

@@ -1,6 +1,7 @@
 package io.smainer.relayer.settlement;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.Require;
 import io.smainer.chain.Felt;
 import io.smainer.concurrent.Loop;
 import io.smainer.escrow.Escrow;
@@ -9,7 +10,6 @@ import io.smainer.escrow.EscrowStatus;
 import io.smainer.escrow.EscrowTask;
 import io.smainer.escrow.Settlement;
 import io.smainer.escrow.TxResult;
-import io.smainer.internal.Require;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.scheduling.Deadlines;

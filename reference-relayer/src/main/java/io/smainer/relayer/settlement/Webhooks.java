@@ -1,10 +1,10 @@
 package io.smainer.relayer.settlement;
 
+import io.smainer.Require;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.client.WebhookSignature;
 import io.smainer.concurrent.Loop;
-import io.smainer.internal.Require;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.intake.TaskIntake;

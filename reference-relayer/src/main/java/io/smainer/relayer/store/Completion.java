@@ -1,10 +1,10 @@
 package io.smainer.relayer.store;
 
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.crypto.Signature;
-import io.smainer.internal.Require;
 import java.util.Arrays;
 import java.util.Optional;
 

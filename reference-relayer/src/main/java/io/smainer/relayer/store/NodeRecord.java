@@ -1,7 +1,7 @@
 package io.smainer.relayer.store;
 
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
-import io.smainer.internal.Require;
 import io.smainer.protocol.NodeCapabilities;
 
 /**

@@ -1,7 +1,7 @@
 package io.smainer.relayer.store;
 
 import io.smainer.InvalidFieldException;
-import io.smainer.internal.Require;
+import io.smainer.Require;
 import java.time.Duration;
 
 /**

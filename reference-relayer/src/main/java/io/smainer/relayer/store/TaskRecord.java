@@ -1,13 +1,13 @@
 package io.smainer.relayer.store;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.Tier;
-import io.smainer.internal.Require;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;

@@ -1,6 +1,7 @@
 package io.smainer.relayer.store;
 
-import io.smainer.internal.Require;
+import io.smainer.Require;
+
 
 /**
  * One attempt at a task's webhook, as the store hands it out: claimed by one relayer, which POSTs it and

@@ -1,9 +1,9 @@
 package io.smainer.relayer.ws;
 
+import io.smainer.Require;
 import io.smainer.chain.ChainId;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
-import io.smainer.internal.Require;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.relayer.Metrics;
 import io.smainer.relayer.scheduling.Scheduler;

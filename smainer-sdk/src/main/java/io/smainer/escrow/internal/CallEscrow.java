@@ -1,6 +1,7 @@
 package io.smainer.escrow.internal;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.Require;
 import io.smainer.chain.Calldata;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
@@ -275,9 +276,9 @@ public abstract class CallEscrow implements Escrow {
      *     deployed, or neither entry point)
      */
     public SignatureVerdict isValidSignature(ContractAddress account, Felt hash, List<Felt> signature) {
-        io.smainer.internal.Require.present("account", account);
-        io.smainer.internal.Require.present("hash", hash);
-        io.smainer.internal.Require.present("signature", signature);
+        Require.present("account", account);
+        Require.present("hash", hash);
+        Require.present("signature", signature);
         List<Felt> calldata = new ArrayList<>(signature.size() + 2);
         calldata.add(hash);
         calldata.add(Felt.of(signature.size()));
@@ -392,7 +393,7 @@ public abstract class CallEscrow implements Escrow {
         }
         List<ContractCall> calls = new ArrayList<>(settlements.size());
         for (Settlement s : settlements) {
-            calls.add(settlement(contract, io.smainer.internal.Require.present("settlements[]", s)));
+            calls.add(settlement(contract, Require.present("settlements[]", s)));
         }
         return invoke(calls, "settle " + settlements.size() + " tasks in one transaction").tx();
     }

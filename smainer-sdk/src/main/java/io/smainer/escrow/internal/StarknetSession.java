@@ -23,6 +23,7 @@ import com.swmansion.starknet.provider.exceptions.RpcRequestFailedException;
 import com.swmansion.starknet.provider.rpc.JsonRpcProvider;
 import com.swmansion.starknet.service.http.OkHttpService;
 import com.swmansion.starknet.signer.Signer;
+import io.smainer.Require;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
@@ -324,7 +325,7 @@ public final class StarknetSession extends CallEscrow {
 
     @Override
     public EventPage events(EventCursor after, int max) {
-        io.smainer.internal.Require.present("after", after);
+        Require.present("after", after);
         return EscrowEvents.page(after, max, new ContractEvents(after.block()));
     }
 

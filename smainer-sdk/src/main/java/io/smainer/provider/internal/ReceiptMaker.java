@@ -44,17 +44,17 @@ public record ReceiptMaker(StarkCrypto crypto, ContractAddress address, KeyPair 
     public Messages.TaskCompleted completion(Messages.TaskAssigned task, BasisPoints multiplier, JobResult result) {
         byte[] output = result.output();
         Felt resultHash = Receipts.resultHash(output);
-        if (task.settlement() == SettlementMode.FLAT) {
-            Felt h1 = Receipts.flatHash(crypto, task.escrowId(), address, resultHash);
-            return new Messages.TaskCompleted(Messages.newId(), task.taskId(), output, resultHash,
-                    crypto.sign(keyPair.privateKey(), h1), result.effort(), Optional.empty());
+        Optional<EffortMetrics> metrics = result.effort();
+        Optional<TokenAmount> cost = Optional.empty();
+        if (task.settlement() == SettlementMode.EFFORT) {
+            EffortMetrics m = metrics.orElseGet(() -> new EffortMetrics(0, 0,
+                    Math.min(EffortPricing.MAX_GPU_MILLIS, result.ran().toMillis()), 0));
+            metrics = Optional.of(m);
+            cost = Optional.of(effortCost(task, multiplier, m));
         }
-        EffortMetrics metrics = result.effort().orElseGet(() -> new EffortMetrics(0, 0,
-                Math.min(EffortPricing.MAX_GPU_MILLIS, result.ran().toMillis()), 0));
-        TokenAmount cost = effortCost(task, multiplier, metrics);
-        Felt h2 = Receipts.effortHash(crypto, task.escrowId(), address, resultHash, cost);
+        Felt hash = Receipts.receiptHash(crypto, task.escrowId(), address, resultHash, cost);
         return new Messages.TaskCompleted(Messages.newId(), task.taskId(), output, resultHash,
-                crypto.sign(keyPair.privateKey(), h2), Optional.of(metrics), Optional.of(cost));
+                crypto.sign(keyPair.privateKey(), hash), metrics, cost);
     }
 
     /**

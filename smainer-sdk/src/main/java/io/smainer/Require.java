@@ -1,10 +1,22 @@
-package io.smainer.internal;
+package io.smainer;
 
-import io.smainer.InvalidFieldException;
 import java.util.Collection;
 import java.util.Optional;
 
-/** Validation helpers for compact constructors. Not API. */
+/**
+ * The field checks every value of the SDK runs in its constructor, public so that code built on the SDK
+ * (the reference relayer, a runner of one's own) refuses bad input the same way: each failed check throws
+ * {@link InvalidFieldException} naming the field by its wire name, what was expected and what came.
+ *
+ * <pre>{@code
+ * public record Offer(String name, long price) {
+ *     public Offer {
+ *         Require.text("name", name, 64);
+ *         Require.range("price", price, 1, Long.MAX_VALUE);
+ *     }
+ * }
+ * }</pre>
+ */
 public final class Require {
     private Require() {
     }
