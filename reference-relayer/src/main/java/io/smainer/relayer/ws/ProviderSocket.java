@@ -130,7 +130,9 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
         }
         Felt hash = Snip12.loginHash(Snip12.Domain.smainer(g.chainId), r.address(), r.nonce(), r.expiresAt());
         if (!g.crypto.verify(key.get(), hash, r.signature())) {
-            refuse(r.id(), "invalid_signature", "signature: expected the login signed with the key registered on-chain",
+            refuse(r.id(), "invalid_signature", "signature: expected the login signed with the key registered on-chain;"
+                    + " the key registered on-chain for " + r.address().hex() + " is " + key.get().hex() + ": sign with it,"
+                    + " or publish this node's key with 'provider register'",
                     Optional.of("signature"), true);
             return;
         }

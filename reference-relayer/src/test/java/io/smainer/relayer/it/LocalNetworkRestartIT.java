@@ -80,6 +80,25 @@ class LocalNetworkRestartIT {
         }
     }
 
+    /** A provider whose key is not the one published on-chain is told so, and what to do. */
+    @Test
+    void aProviderWithAnotherKeyIsToldWhatToDo() throws Exception {
+        try (RelayerApp app = start()) {
+            JsonObject provider = account(accounts(), "provider");
+            ContractAddress address = ContractAddress.parse(provider.get("address").getAsString());
+            try (JavaJobRunner runner = JavaJobRunner.builder().workerThreads(1).computeThreads(1).build();
+                    ProviderNode node = ProviderNode.builder().relayer(app.uri())
+                            .account(address, KeyPair.fromPrivateKey(Felt.of(0x5eed), CRYPTO)).runner(runner)
+                            .tier(Tier.BASIC).crypto(CRYPTO).build().start()) {
+                Await.until(WAIT, () -> node.status().lastError().orElse("").contains("invalid_signature"),
+                        () -> "login refused: " + node.status());
+                assertThat(node.status().lastError().orElseThrow())
+                        .contains("registered on-chain for " + address.hex() + " is " + provider.get("public_key").getAsString())
+                        .contains("provider register");
+            }
+        }
+    }
+
     @Test
     void keysLedgerAndTasksSurviveARestartAndAProviderLogsInAgain() throws Exception {
         JsonObject first;
