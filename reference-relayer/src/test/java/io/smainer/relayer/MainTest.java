@@ -16,7 +16,7 @@ class MainTest {
         String text = help.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("Usage: relayer [-hV] [--passphrase-file=FILE] [CONFIG] [COMMAND]", "keystore",
                 "chain=starknet", "relayer keystore --keystore FILE --address",
-                "SMAINER_KEYSTORE_PASSPHRASE", "Tested only against the SDK's JSON-RPC test node");
+                "SMAINER_KEYSTORE_PASSPHRASE", "Tested only against the SDK's local JSON-RPC node");
         for (String setting : RelayerConfig.settings()) {
             assertThat(text).contains("  " + setting + "  (SMAINER_" + setting.replace('.', '_').toUpperCase() + ")");
         }
