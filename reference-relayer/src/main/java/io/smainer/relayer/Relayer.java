@@ -20,6 +20,8 @@ import io.smainer.relayer.settlement.CompletionHandler;
 import io.smainer.relayer.settlement.ResultCheckers;
 import io.smainer.relayer.settlement.Settler;
 import io.smainer.relayer.settlement.Webhooks;
+import io.smainer.relayer.store.GuardedStore;
+import io.smainer.relayer.store.JournaledStore;
 import io.smainer.relayer.store.MemoryStore;
 import io.smainer.relayer.store.RedisStore;
 import io.smainer.relayer.store.RelayerStore;
@@ -94,7 +96,8 @@ public final class Relayer implements AutoCloseable {
     private Relayer(Builder b) {
         this.config = b.config();
         this.escrow = Require.present("escrow", b.escrow);
-        this.store = b.store != null ? b.store : openStore(config, b.clock);
+        RelayerStore raw = b.store != null ? b.store : openStore(config, b.clock);
+        this.store = GuardedStore.of(raw, describe(config, raw), b.clock);
         this.ownsStore = b.store == null;
         this.clock = b.clock;
         this.crypto = b.crypto;
@@ -109,7 +112,8 @@ public final class Relayer implements AutoCloseable {
     }
 
     /**
-     * The store the settings name: Redis with {@code redis.uri}, else in memory; either with the settings' retention.
+     * The store the settings name: Redis with {@code redis.uri}, else in memory, journaled to {@code store.journal}
+     * when set ({@link JournaledStore}); each with the settings' retention.
      *
      * @param config the settings
      * @param clock the time nonces, leases and finished tasks expire by
@@ -121,9 +125,11 @@ public final class Relayer implements AutoCloseable {
                     + "class path: it is an optional dependency of reference-relayer (the in-memory store needs none); "
                     + "add it to your build, or leave redis.uri unset");
         }
-        return config.redisUri()
-                .<RelayerStore>map(uri -> RedisStore.builder().uri(uri).prefix(config.redisPrefix()).clock(clock)
-                        .retention(config.retention()).build())
+        if (config.redisUri().isPresent()) {
+            return RedisStore.builder().uri(config.redisUri().get()).prefix(config.redisPrefix()).clock(clock)
+                    .retention(config.retention()).build();
+        }
+        return config.journal().<RelayerStore>map(file -> JournaledStore.open(file, clock, config.retention()))
                 .orElseGet(() -> MemoryStore.create(clock, config.retention()));
     }
 
@@ -134,6 +140,17 @@ public final class Relayer implements AutoCloseable {
         } catch (ClassNotFoundException e) {
             return false;
         }
+    }
+
+    /** What the store is, for the outage log (by the settings: naming RedisStore would load Lettuce, which is optional). */
+    private static String describe(RelayerConfig config, RelayerStore store) {
+        if (store instanceof JournaledStore j) {
+            return "journal " + j.file().toAbsolutePath();
+        }
+        if (config.redisUri().isPresent() && !(store instanceof MemoryStore)) {
+            return "redis " + RelayerConfig.maskUri(config.redisUri().get());
+        }
+        return store.getClass().getSimpleName();
     }
 
     /**
@@ -226,6 +243,8 @@ public final class Relayer implements AutoCloseable {
         }
         long prune = config.retention().pruneEvery().toMillis();
         timers.scheduleWithFixedDelay(this::pruneFinished, prune, prune, TimeUnit.MILLISECONDS);
+        long reconcile = config.heartbeat().toMillis(); // the backstop for anything an outage left unarmed
+        timers.scheduleWithFixedDelay(scheduler::reconcile, reconcile, reconcile, TimeUnit.MILLISECONDS);
         scheduler.recover();
         settler.recover();
         webhooks.start(); // resumes the webhooks a previous run left pending in the store

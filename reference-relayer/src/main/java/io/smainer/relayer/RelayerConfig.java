@@ -7,6 +7,7 @@ import io.smainer.chain.TokenAmount;
 import io.smainer.config.ConfigException;
 import io.smainer.config.Settings;
 import io.smainer.fee.EffortPricing;
+import io.smainer.relayer.store.JournaledStore;
 import io.smainer.relayer.store.Retention;
 import java.net.URI;
 import java.nio.file.Path;
@@ -84,6 +85,10 @@ import java.util.function.Function;
  *     go first ({@link Retention#maxFinishedBytes()})
  * @param maxQueuedBytes the most payload and result bytes the tasks not finished may hold; a {@code POST /tasks}
  *     that would take them past it is refused with 503 {@code relayer_busy} before anything is stored
+ * @param journal where the in-memory store journals its tasks ({@code store.journal}, {@link JournaledStore}), so a
+ *     restart keeps them; empty for none. Unset, it is {@code .smainer-local/<name>-<port>.journal} for a relayer on a
+ *     fixed port without Redis, and none on port 0 (a throwaway relayer, as tests start) or with Redis; {@code none}
+ *     turns it off
  */
 public record RelayerConfig(String name, String host, int port, ChainId chainId, Set<ContractAddress> allowedTokens,
         Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts, Duration deadlineGrace,
@@ -94,7 +99,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         ChainMode chain, Optional<URI> rpcUrl, ContractAddress contract, Optional<Path> keystore, Duration receiptTimeout,
         Duration pollInterval, int ipRatePerSecond, int ipRateBurst, List<String> trustedProxies,
         Duration accountCheckTimeout, int accountChecksInFlight, Duration finishedRetention, int maxFinishedTasks,
-        long maxFinishedBytes, long maxQueuedBytes) {
+        long maxFinishedBytes, long maxQueuedBytes, Optional<Path> journal) {
 
     /** The deployed relayer's port. */
     public static final int DEFAULT_PORT = 8000;
@@ -102,6 +107,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
     public static final int FALLBACK_PORT = 8001;
     /** The local chain's default port (starknet-devnet's). */
     public static final int DEFAULT_LOCAL_CHAIN_PORT = 5050;
+    /** Where the default {@code store.journal} goes. */
+    public static final Path DEFAULT_JOURNAL_DIR = Path.of(".smainer-local");
     /** Where the local network's development accounts are written by default. */
     public static final Path DEFAULT_LOCAL_ACCOUNTS_FILE = Path.of(".smainer-local", "accounts.json");
     /**
@@ -159,6 +166,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         redisUri = redisUri == null ? Optional.empty() : redisUri;
         rpcUrl = rpcUrl == null ? Optional.empty() : rpcUrl;
         keystore = keystore == null ? Optional.empty() : keystore;
+        journal = journal == null ? Optional.empty() : journal;
     }
 
     /** @return the defaults, no file, no environment */
@@ -200,7 +208,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             "contract_address", "keystore", "starknet.receipt_timeout_seconds", "starknet.poll_millis",
             "starknet.account_check_timeout_millis", "starknet.account_checks_in_flight",
             "store.finished_retention_seconds", "store.max_finished_tasks", "store.max_finished_bytes",
-            "limits.max_queued_bytes");
+            "limits.max_queued_bytes", "store.journal");
     /** Settings named by a prefix: {@code price.min_base.<kind>}. */
     private static final String MIN_BASE_PREFIX = "price.min_base.";
     /** The schema: every setting, the environment's spelling, and which values are never echoed. */
@@ -339,12 +347,19 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                         + pollInterval.toMillis() + " ms), got " + receiptTimeout.toSeconds());
             }
         }
+        Optional<Path> journal = r.get("store.journal", redisUri.isEmpty() && port != 0
+                ? Optional.of(DEFAULT_JOURNAL_DIR.resolve(name + "-" + port + ".journal")) : Optional.<Path>empty(),
+                v -> v.equals("none") ? Optional.<Path>empty() : Optional.of(Path.of(v)));
+        if (journal.isPresent() && redisUri.isPresent()) {
+            r.problem("store.journal: the journal is for the in-memory store; with redis.uri set, Redis keeps the state"
+                    + " (set store.journal=none or leave it unset)");
+        }
         r.done();
         return new RelayerConfig(name, host, port, chainId, tokens, heartbeat, offline, challenge, attempts, grace, batch,
                 delay, body, frame, rate, burst, apiKeys, secrets, demanders, minBase, effortBase, hookAttempts, hookBackoff,
                 redisUri, redisPrefix, leaseTtl, localChainPort, accountsFile, chain, rpcUrl, contract, keystore,
                 receiptTimeout, pollInterval, ipRate, ipBurst, proxies, accountCheckTimeout, accountChecks, finishedRetention,
-                maxFinished, maxFinishedBytes, maxQueuedBytes);
+                maxFinished, maxFinishedBytes, maxQueuedBytes, journal);
     }
 
     private static Function<String, Long> longIn(long min, long max) {
@@ -415,7 +430,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 + "ms, redis.uri=" + redisUri.map(RelayerConfig::maskUri).orElse("(none: in-memory store)")
                 + ", redis.prefix=" + redisPrefix + ", store.finished_retention=" + finishedRetention.toSeconds()
                 + "s, store.max_finished_tasks=" + maxFinishedTasks + ", store.max_finished_bytes=" + maxFinishedBytes
-                + ", limits.max_queued_bytes=" + maxQueuedBytes + ", settlement.lease=" + leaseTtl.toMillis() + "ms";
+                + ", store.journal=" + journal.map(Path::toString).orElse("none") + ", limits.max_queued_bytes="
+                + maxQueuedBytes + ", settlement.lease=" + leaseTtl.toMillis() + "ms";
     }
 
     /** @return the chain settings the app ({@link RelayerApp}) uses, secrets masked */
@@ -432,7 +448,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
     }
 
     /** Hides a password in {@code redis://user:password@host}. */
-    private static String maskUri(String uri) {
+    static String maskUri(String uri) {
         return uri.replaceFirst("//([^@/]*:)?[^@/]*@", "//****@");
     }
 

@@ -2,6 +2,7 @@ package io.smainer.relayer.http;
 
 import io.smainer.InvalidFieldException;
 import io.smainer.chain.TokenAmount;
+import io.smainer.escrow.ChainException;
 import io.smainer.escrow.Escrow;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.FeeMath;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -38,6 +40,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -64,6 +67,8 @@ public final class ApiHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final ProtocolCodec CODEC = ProtocolCodec.create();
+    /** The chain's outage is logged at most once this often. */
+    private static final Duration OUTAGE_LOG_EVERY = Duration.ofSeconds(30);
 
     private final RelayerConfig config;
     private final RelayerStore store;
@@ -77,6 +82,9 @@ public final class ApiHandler extends Handler.Abstract {
     private final TaskWaiters waiters;
     private final ScheduledExecutorService timers;
     private final Map<String, LongSupplier> statsSources;
+    /** When the chain's outage was last logged, and the requests it refused since. */
+    private final AtomicLong chainLoggedAt = new AtomicLong(Long.MIN_VALUE / 2);
+    private final AtomicLong chainRefused = new AtomicLong();
     private final long startedMillis;
     private final Map<Tier, Map.Entry<BasisPoints, Long>> multipliers = new ConcurrentHashMap<>();
     private final LongAdder refusedBusy;
@@ -259,9 +267,15 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     private HttpExceptions.NotFound unknownTask(String id) {
-        return new HttpExceptions.NotFound("no task " + id + ": it is unknown, or it finished longer ago than this relayer"
-                + " keeps finished tasks (store.finished_retention_seconds=" + config.finishedRetention().toSeconds()
-                + ", store.max_finished_tasks=" + config.maxFinishedTasks() + ")");
+        if (config.redisUri().isEmpty() && config.journal().isEmpty()) { // the plain memory store: a restart forgets
+            return new HttpExceptions.NotFound("no task " + id + ": this relayer does not know it. It keeps tasks in"
+                    + " memory only (no redis.uri, store.journal=none) and started at " + Instant.ofEpochMilli(startedMillis)
+                    + ": a task submitted before then is gone; else it is unknown, or finished longer ago than"
+                    + " store.finished_retention_seconds=" + config.finishedRetention().toSeconds());
+        }
+        return new HttpExceptions.NotFound("no task " + id + ": this relayer does not know it: it was never submitted"
+                + " here, or it finished longer ago than this relayer keeps finished tasks (store.finished_retention_seconds="
+                + config.finishedRetention().toSeconds() + ", store.max_finished_tasks=" + config.maxFinishedTasks() + ")");
     }
 
     private Api.QuoteView quote(Fields q) {
@@ -416,9 +430,23 @@ public final class ApiHandler extends Handler.Abstract {
         ErrorTable.Problem p = ErrorTable.of(e);
         if (!p.expected()) {
             LOG.warn("{} failed", what, e);
+        } else if (e instanceof ChainException) {
+            chainOutage(e);
         }
         p.retryAfter().ifPresent(d -> res.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(Math.max(1, d.toSeconds()))));
         return json(res, cb, p.status(), p.body());
+    }
+
+    /** One line per {@link #OUTAGE_LOG_EVERY} while the chain cannot be read, not a stack per request. */
+    private void chainOutage(Throwable e) {
+        long now = clock.millis();
+        long last = chainLoggedAt.get();
+        long refused = chainRefused.incrementAndGet();
+        if (now - last >= OUTAGE_LOG_EVERY.toMillis() && chainLoggedAt.compareAndSet(last, now)) {
+            chainRefused.set(0);
+            LOG.warn("chain unavailable: {} requests that needed it were refused with 503 chain_unavailable (Retry-After)"
+                    + " in the last {} s; last error: {}", refused, OUTAGE_LOG_EVERY.toSeconds(), e.getMessage());
+        }
     }
 
     private void count(int status) {

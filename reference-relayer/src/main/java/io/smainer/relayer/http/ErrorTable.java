@@ -8,6 +8,7 @@ import io.smainer.relayer.intake.AccountCheckUnavailableException;
 import io.smainer.relayer.intake.EscrowRejectedException;
 import io.smainer.relayer.intake.RelayerBusyException;
 import io.smainer.relayer.intake.RequestRejectedException;
+import io.smainer.relayer.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -51,6 +52,12 @@ public final class ErrorTable {
             return new Problem(503, new Api.ErrorBody("relayer_busy", x.getMessage(), Optional.empty()),
                     Optional.of(RelayerBusyException.RETRY_AFTER), true);
         }
+        if (e instanceof StoreUnavailableException) {
+            // expected: the store's outage is logged once by GuardedStore, not with a stack per request
+            return new Problem(503, new Api.ErrorBody("store_unavailable", "the relayer's store is unavailable; nothing"
+                    + " was changed by this request: send it again after Retry-After", Optional.empty()),
+                    Optional.of(StoreUnavailableException.RETRY_AFTER), true);
+        }
         if (e instanceof EscrowRejectedException x) {
             return problem(402, "escrow_rejected", x.getMessage(), x.field());
         }
@@ -80,9 +87,9 @@ public final class ErrorTable {
             return new Problem(502, new Api.ErrorBody("chain_reverted", x.getMessage(), Optional.empty()), Optional.empty(),
                     false);
         }
-        if (e instanceof ChainException) {
+        if (e instanceof ChainException) { // expected: ApiHandler logs the chain's outage at most once a period
             return new Problem(503, new Api.ErrorBody("chain_unavailable", "the chain could not be read; try again",
-                    Optional.empty()), Optional.of(Duration.ofSeconds(5)), false);
+                    Optional.empty()), Optional.of(Duration.ofSeconds(5)), true);
         }
         return new Problem(500, new Api.ErrorBody("internal", "internal error", Optional.empty()), Optional.empty(), false);
     }

@@ -12,11 +12,13 @@ import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.store.NodeRecord;
 import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.StoreUnavailableException;
 import io.smainer.relayer.store.TaskRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +33,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Matches PENDING tasks to logged-in nodes, driven by events only: a new task, a node login, a node
- * freed by a completion or failure, a deadline. There is no sweep timer: each assignment arms one
- * deadline for its task, each node one liveness deadline.
+ * freed by a completion or failure, a deadline. Each assignment arms one deadline for its task, each node
+ * one liveness deadline.
+ *
+ * <p>Outages: a deadline, liveness check or login whose store step fails (the store unreachable) is tried again
+ * with a backoff ({@link #retryDelay}: 1 s doubling to 30 s) until it succeeds, so no task is stranded in
+ * ASSIGNED or RUNNING by an outage longer than its timeout. {@link #reconcile()}, which the relayer runs
+ * periodically, is the backstop: it reads a bounded page of the in-flight tasks and arms a deadline for any
+ * that has none here, puts each connected node's slot count back in step with the store, and matches what is
+ * PENDING.
  *
  * <p>A node fits a task when it runs the job's kind, serves the task's tier or a higher one, and (when
  * the job names a memory need) has a GPU with that much memory. Among fitting nodes with a free slot,
@@ -55,6 +64,10 @@ public final class Scheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
     private static final int PAGE = 64;
+    /** The most in-flight tasks of each status one {@link #reconcile()} reads. */
+    static final int RECONCILE_PAGE = 256;
+    /** The longest wait before a failed deadline, liveness or login step is tried again. */
+    static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
 
     private final RelayerStore store;
     private final Deadlines deadlines;
@@ -80,6 +93,10 @@ public final class Scheduler implements AutoCloseable {
      * leaves when the task is accepted, released, failed, timed out or its node is lost.
      */
     private final Map<String, TaskRecord> assignedAs = new HashMap<>();
+    /** Logins whose store step failed and waits for a retry; serial executor only. */
+    private final Map<NodeChannel, Integer> pendingLogins = new HashMap<>();
+    /** Where {@link #reconcile()} resumes reading the in-flight tasks, by status; serial executor only. */
+    private final Map<TaskStatus, Long> reconcileAfter = new EnumMap<>(TaskStatus.class);
     private final AtomicBoolean dispatchQueued = new AtomicBoolean();
     private final AutoCloseable subscription;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -176,7 +193,26 @@ public final class Scheduler implements AutoCloseable {
      * @param channel the connection
      */
     public void nodeOnline(NodeChannel channel) {
-        run(() -> {
+        run(() -> login(channel, 0));
+    }
+
+    /** {@link #nodeOnline}; when its store step fails it is tried again after a backoff, unless the node left. */
+    private void login(NodeChannel channel, int retry) {
+        if (retry > 0 && pendingLogins.remove(channel) == null) {
+            return; // the connection closed while the login waited
+        }
+        try {
+            online(channel);
+        } catch (RuntimeException e) {
+            pendingLogins.put(channel, retry + 1);
+            long delay = retryDelay(retry);
+            deadlines.at(Instant.ofEpochMilli(clock.millis() + delay), () -> run(() -> login(channel, retry + 1)));
+            throw new StepFailedException("node " + channel.nodeId() + "'s login (retried in " + delay + " ms)", e);
+        }
+    }
+
+    private void online(NodeChannel channel) {
+        {
             long now = clock.millis();
             Node old = nodes.get(channel.nodeId());
             Node n;
@@ -205,7 +241,7 @@ public final class Scheduler implements AutoCloseable {
             saveNode(n, true);
             LOG.info("node {} online ({} running, capacity {})", n.id(), n.running, n.caps().maxConcurrent());
             dispatch();
-        });
+        }
     }
 
     /**
@@ -229,6 +265,7 @@ public final class Scheduler implements AutoCloseable {
      */
     public void nodeClosed(NodeChannel channel, String reason) {
         run(() -> {
+            pendingLogins.remove(channel);
             Node n = nodes.get(channel.nodeId());
             if (n == null || n.channel != channel) {
                 return;
@@ -263,8 +300,7 @@ public final class Scheduler implements AutoCloseable {
                 try {
                     change.run();
                 } catch (RuntimeException e) {
-                    LOG.warn("scheduler step failed (the task's deadline or the next event retries it): {}", e.toString());
-                    LOG.debug("scheduler step failed", e);
+                    logFailure(e);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -272,6 +308,39 @@ public final class Scheduler implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /**
+     * A failed step: with the store unreachable the store logs the outage once, so each step says so at DEBUG
+     * only; anything else is a WARN.
+     */
+    private static void logFailure(RuntimeException e) {
+        Throwable cause = e instanceof StepFailedException ? e.getCause() : e;
+        String what = e instanceof StepFailedException ? e.getMessage() : "a scheduler step";
+        if (cause instanceof StoreUnavailableException) {
+            LOG.debug("{} failed: {}", what, cause.getMessage());
+        } else {
+            LOG.warn("{} failed (the task's deadline, the reconciliation pass or the next event retries it): {}", what,
+                    cause.toString());
+            LOG.debug("scheduler step failed", cause);
+        }
+    }
+
+    /** A step that failed and was re-armed: says which, around the store's failure. */
+    private static final class StepFailedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StepFailedException(String what, RuntimeException cause) {
+            super(what, cause, false, false);
+        }
+    }
+
+    /**
+     * @param retry how many times the step already failed (0 for the first failure)
+     * @return how long to wait before trying it again: 1 s, doubling, at most {@link #MAX_RETRY_DELAY}
+     */
+    static long retryDelay(int retry) {
+        return Math.min(MAX_RETRY_DELAY.toMillis(), 1000L << Math.min(retry, 5));
     }
 
     /** Asks for matching; coalesces while one is queued. */
@@ -514,16 +583,33 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void armDeadline(String taskId, int attempt, long atMillis) {
-        cancel(taskDeadlines.put(taskId, deadlines.at(Instant.ofEpochMilli(atMillis),
-                () -> run(() -> onDeadline(taskId, attempt)))));
+        armDeadline(taskId, attempt, atMillis, 0);
     }
 
-    private void onDeadline(String taskId, int attempt) {
+    private void armDeadline(String taskId, int attempt, long atMillis, int retry) {
+        cancel(taskDeadlines.put(taskId, deadlines.at(Instant.ofEpochMilli(atMillis),
+                () -> run(() -> onDeadline(taskId, attempt, retry)))));
+    }
+
+    /** A task's deadline; when a store step fails it is re-armed after a backoff, so the task is never stranded. */
+    private void onDeadline(String taskId, int attempt, int retry) {
         taskDeadlines.remove(taskId);
         assignedAs.remove(taskId);
         if (closed.get()) {
             return;
         }
+        try {
+            deadlinePassed(taskId, attempt);
+        } catch (RuntimeException e) {
+            long delay = retryDelay(retry);
+            if (!taskDeadlines.containsKey(taskId)) {
+                armDeadline(taskId, attempt, clock.millis() + delay, retry + 1);
+            }
+            throw new StepFailedException("task " + taskId + "'s deadline (retried in " + delay + " ms)", e);
+        }
+    }
+
+    private void deadlinePassed(String taskId, int attempt) {
         Optional<TaskRecord> found = store.task(taskId);
         if (found.isEmpty()) {
             return;
@@ -599,6 +685,79 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    // ---- reconciliation ----
+
+    /**
+     * The periodic backstop against anything an outage or a lost event left behind, on the serial executor:
+     * reads at most {@value #RECONCILE_PAGE} ASSIGNED and as many RUNNING tasks (resuming where the last pass
+     * stopped, so successive passes cover a long list) and arms a deadline, at the task's own, for each one
+     * that has none here and whose node is connected here or is not online at another relayer; puts each
+     * connected node's count of running tasks back in step with the tasks the store has on it; then matches
+     * what is PENDING. A pass whose store reads fail does nothing; the next one tries again.
+     */
+    public void reconcile() {
+        run(this::reconcileNow);
+    }
+
+    private void reconcileNow() {
+        int armed = 0;
+        for (TaskStatus s : List.of(TaskStatus.ASSIGNED, TaskStatus.RUNNING)) {
+            long after = reconcileAfter.getOrDefault(s, 0L);
+            List<TaskRecord> page = store.tasksByStatus(s, after, RECONCILE_PAGE);
+            for (TaskRecord t : page) {
+                after = t.seq();
+                if (!taskDeadlines.containsKey(t.id()) && handledHere(t)) {
+                    armDeadline(t.id(), t.attempts(), t.deadlineMillis());
+                    armed++;
+                }
+            }
+            reconcileAfter.put(s, page.size() < RECONCILE_PAGE ? 0L : after);
+        }
+        int fixed = 0;
+        for (Node n : List.copyOf(nodes.values())) {
+            fixed += restoreSlots(n);
+        }
+        if (armed > 0 || fixed > 0) {
+            LOG.info("reconciliation: armed the deadlines of {} in-flight tasks that had none, corrected the slot count"
+                    + " of {} nodes", armed, fixed);
+        }
+        dispatch();
+    }
+
+    /** A task this relayer should time out: its node is connected here, or is online at no other relayer. */
+    private boolean handledHere(TaskRecord t) {
+        String nodeId = t.nodeId().orElse("");
+        if (nodes.containsKey(nodeId)) {
+            return true;
+        }
+        Optional<NodeRecord> r = store.node(nodeId);
+        return r.isEmpty() || !r.get().online() || r.get().relayer().equals(relayerName);
+    }
+
+    /** Makes a connected node's running count match the tasks the store has on it; @return 1 when it changed. */
+    private int restoreSlots(Node n) {
+        Map<String, Long> onNode = new HashMap<>();
+        long now = clock.millis();
+        for (TaskRecord t : store.tasksOnNode(n.id())) {
+            onNode.put(t.id(), n.startedAt.getOrDefault(t.id(), now));
+            if (!taskDeadlines.containsKey(t.id())) {
+                armDeadline(t.id(), t.attempts(), t.deadlineMillis());
+            }
+        }
+        if (nodes.get(n.id()) != n || (onNode.keySet().equals(n.startedAt.keySet()) && n.running == onNode.size())) {
+            return 0;
+        }
+        LOG.info("node {}: {} tasks counted as running, the store has {} on it; corrected", n.id(), n.running,
+                onNode.size());
+        withRoom.remove(n);
+        n.startedAt.clear();
+        n.startedAt.putAll(onNode);
+        n.running = onNode.size();
+        index(n);
+        saveNode(n, true);
+        return 1;
+    }
+
     private void saveNode(Node n, boolean online) {
         store.putNode(new NodeRecord(n.id(), n.channel.address(), n.caps(), relayerName, online, online ? n.running : 0,
                 n.completed, n.lastSeenMillis));
@@ -629,6 +788,7 @@ public final class Scheduler implements AutoCloseable {
             taskDeadlines.values().forEach(Scheduler::cancel);
             taskDeadlines.clear();
             assignedAs.clear();
+            pendingLogins.clear();
             nodes.values().forEach(n -> cancel(n.liveness));
         });
         if (ownedLoop != null) {

@@ -183,6 +183,57 @@ public final class MemoryStore implements RelayerStore {
         }
     }
 
+    /**
+     * Puts back a task as a journal recorded it ({@link JournaledStore}), in whatever status, with its own sequence
+     * number and version; a finished one counts as finished at its last update. Retention applies at the next write
+     * or {@link #pruneFinished()}. For a store being filled before use; a second record of the same task replaces
+     * the first.
+     *
+     * @param task the task as last written
+     */
+    void restore(TaskRecord task) {
+        synchronized (lock) {
+            TaskRecord before = tasks.get(task.id());
+            if (before != null) {
+                index(before, task);
+                countBytes(before, -1);
+                if (before.status().isTerminal()) {
+                    finished.remove(new Fin(before.updatedAtMillis(), before.seq()));
+                }
+                bySeq.remove(before.seq());
+            } else {
+                index(null, task);
+            }
+            countBytes(task, 1);
+            tasks.put(task.id(), task);
+            byEscrow.put(task.escrowId(), task.id());
+            bySeq.put(task.seq(), task.id());
+            seq = Math.max(seq, task.seq());
+            if (task.status().isTerminal()) {
+                finished.put(new Fin(task.updatedAtMillis(), task.seq()), task.id());
+            }
+        }
+    }
+
+    /** @return how many tasks are held */
+    int snapshotSize() {
+        return tasks.size();
+    }
+
+    /** @return every task held, in sequence order: what a journal's compaction writes */
+    List<TaskRecord> snapshot() {
+        synchronized (lock) {
+            List<TaskRecord> out = new ArrayList<>(bySeq.size());
+            for (String id : bySeq.values()) {
+                TaskRecord t = tasks.get(id);
+                if (t != null) {
+                    out.add(t);
+                }
+            }
+            return out;
+        }
+    }
+
     @Override
     public long queuedBytes() {
         return queuedBytes;

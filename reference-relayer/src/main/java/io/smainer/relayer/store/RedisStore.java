@@ -3,6 +3,7 @@ package io.smainer.relayer.store;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
@@ -410,7 +411,10 @@ public final class RedisStore implements RelayerStore {
         this.commandTimeout = Require.present("command_timeout", b.commandTimeout);
         uri.setTimeout(commandTimeout);
         this.client = RedisClient.create(uri);
+        // while the connection is down a command fails at once instead of waiting out the timeout in a buffer: the
+        // relayer answers 503 and its timers retry (GuardedStore), and Lettuce reconnects meanwhile
         client.setOptions(ClientOptions.builder().autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout)).build());
         StatefulRedisConnection<String, String> c = null;
         StatefulRedisPubSubConnection<String, String> ps = null;
@@ -737,7 +741,11 @@ public final class RedisStore implements RelayerStore {
     private void unawaited(RedisFuture<?> sent, String what) {
         sent.whenComplete((ok, e) -> {
             if (e != null && !closed) {
-                LOG.warn("{} failed: {}", what, e.toString());
+                if (e instanceof RedisException) { // an outage: GuardedStore says so once, not per write
+                    LOG.debug("{} failed: {}", what, e.toString());
+                } else {
+                    LOG.warn("{} failed: {}", what, e.toString());
+                }
             }
         });
     }

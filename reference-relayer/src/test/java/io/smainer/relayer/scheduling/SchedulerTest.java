@@ -18,6 +18,7 @@ import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.MutableClock;
 import io.smainer.relayer.store.Completion;
+import io.smainer.relayer.store.FaultyStore;
 import io.smainer.relayer.store.MemoryStore;
 import io.smainer.relayer.store.Signal;
 import io.smainer.relayer.store.TaskRecord;
@@ -432,6 +433,108 @@ class SchedulerTest {
             other.join();
             assertThat(steps).as("close steps in round " + round).hasValue(1);
         }
+    }
+
+    // ---- outages: nothing stranded ----
+
+    /** A scheduler over {@code faulty}'s store, in place of the one {@link #start()} built. */
+    private FaultyStore faulty() {
+        scheduler.close();
+        FaultyStore faulty = FaultyStore.over(store);
+        scheduler = Scheduler.builder().store(faulty.store()).deadlines(deadlines).executor(Runnable::run).maxAttempts(3)
+                .offlineAfter(Duration.ofSeconds(90)).deadlineGrace(Duration.ofSeconds(10)).notices(failed::add).build();
+        return faulty;
+    }
+
+    @Test
+    void aDeadlineThatFallsInAStoreOutageIsRetriedUntilTheStoreAnswersAndFreesTheNodesSlot() {
+        FaultyStore faulty = faulty();
+        RecordingChannel n1 = new RecordingChannel("n1", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(n1);
+        String t = submit();
+        assertThat(n1.assigned()).containsExactly(t);
+
+        faulty.down(true);
+        deadlines.advance(Duration.ofSeconds(71)); // past timeout and grace, with the store down
+        scheduler.nodeSeen("n1"); // its heartbeats keep it connected
+        assertThat(faulty.refused()).isPositive();
+        assertThat(task(t).status()).isEqualTo(TaskStatus.ASSIGNED);
+        deadlines.advance(Duration.ofSeconds(20)); // still down: retried with a backoff, still re-armed
+        scheduler.nodeSeen("n1");
+        assertThat(deadlines.armed()).isPositive();
+
+        faulty.down(false);
+        deadlines.advance(Scheduler.MAX_RETRY_DELAY);
+
+        assertThat(task(t).status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(task(t).error()).hasValueSatisfying(e -> assertThat(e).contains("timed out on node n1"));
+        assertThat(n1.revoked()).containsExactly(t);
+        String next = submit(); // n1's one slot is free again
+        assertThat(n1.assigned()).containsExactly(t, next);
+    }
+
+    @Test
+    void aLoginDuringAStoreOutageIsRetriedAndTheNodeGetsWork() {
+        FaultyStore faulty = faulty();
+        String t = submit();
+        RecordingChannel n1 = new RecordingChannel("n1", caps(Tier.BASIC, 1, 0, "echo"));
+        faulty.down(true);
+        scheduler.nodeOnline(n1);
+        assertThat(scheduler.isOnline("n1")).isFalse();
+
+        faulty.down(false);
+        deadlines.advance(Duration.ofSeconds(1));
+
+        assertThat(scheduler.isOnline("n1")).isTrue();
+        assertThat(n1.assigned()).containsExactly(t);
+    }
+
+    @Test
+    void aLoginWhoseConnectionClosedDuringTheOutageIsNotRetried() {
+        FaultyStore faulty = faulty();
+        RecordingChannel n1 = new RecordingChannel("n1", caps(Tier.BASIC, 1, 0, "echo"));
+        faulty.down(true);
+        scheduler.nodeOnline(n1);
+        scheduler.nodeClosed(n1, "gone");
+        faulty.down(false);
+        deadlines.advance(Duration.ofSeconds(1));
+        assertThat(scheduler.isOnline("n1")).isFalse();
+    }
+
+    @Test
+    void reconciliationArmsTheDeadlineOfAnInFlightTaskNobodyWatches() {
+        String t = submit();
+        TaskRecord pending = task(t);
+        // assigned by a relayer that died with it, to a node that is online nowhere
+        assertThat(store.replace(pending, pending.assigned("gone", clock.millis() + 70_000, clock.millis()))).isTrue();
+        deadlines.advance(Duration.ofMinutes(5));
+        assertThat(task(t).status()).isEqualTo(TaskStatus.ASSIGNED); // nothing watches it
+
+        scheduler.reconcile();
+        deadlines.advance(Duration.ofSeconds(1));
+
+        assertThat(task(t).status()).isEqualTo(TaskStatus.PENDING);
+        assertThat(task(t).error()).hasValueSatisfying(e -> assertThat(e).contains("node gone is not connected"));
+    }
+
+    @Test
+    void reconciliationGivesBackASlotWhoseReleaseWasLost() {
+        RecordingChannel n1 = new RecordingChannel("n1", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(n1);
+        String t = submit();
+        complete(t); // recorded, but the release never reached the scheduler (its step failed)
+        String next = submit();
+        assertThat(n1.assigned()).containsExactly(t);
+
+        scheduler.reconcile();
+
+        assertThat(n1.assigned()).containsExactly(t, next);
+    }
+
+    @Test
+    void retryDelaysDoubleFromOneSecondToThirty() {
+        assertThat(List.of(0, 1, 2, 3, 4, 5, 9).stream().map(Scheduler::retryDelay).toList())
+                .containsExactly(1000L, 2000L, 4000L, 8000L, 16_000L, 30_000L, 30_000L);
     }
 }
 

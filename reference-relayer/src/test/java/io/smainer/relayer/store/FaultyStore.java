@@ -1,0 +1,66 @@
+package io.smainer.relayer.store;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A test instrument: a real {@link RelayerStore} that can be made unreachable. While {@link #down} every call that
+ * waits for the store fails with {@link StoreUnavailableException}, as a {@link GuardedStore} over an unreachable
+ * Redis answers; the fire-and-forget writes ({@code putNode}, {@code publish}), {@code subscribe} and {@code close}
+ * still reach the real store. Nothing of the store's behaviour is replaced.
+ */
+public final class FaultyStore implements InvocationHandler {
+    private static final Set<String> UNGUARDED = Set.of("putNode", "publish", "subscribe", "close");
+
+    private final RelayerStore store;
+    private volatile boolean down;
+    private final AtomicInteger refused = new AtomicInteger();
+
+    private FaultyStore(RelayerStore store) {
+        this.store = store;
+    }
+
+    /**
+     * @param store the real store
+     * @return the instrument; {@link #store()} is what to hand to the code under test
+     */
+    public static FaultyStore over(RelayerStore store) {
+        return new FaultyStore(store);
+    }
+
+    /** @return the store that fails while {@link #down} */
+    public RelayerStore store() {
+        return (RelayerStore) Proxy.newProxyInstance(RelayerStore.class.getClassLoader(), new Class<?>[] {RelayerStore.class},
+                this);
+    }
+
+    /** @param v true to make the store unreachable, false to bring it back */
+    public void down(boolean v) {
+        this.down = v;
+    }
+
+    /** @return how many calls failed while down */
+    public int refused() {
+        return refused.get();
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return method.invoke(this, args);
+        }
+        if (down && !UNGUARDED.contains(method.getName())) {
+            refused.incrementAndGet();
+            throw new StoreUnavailableException("the store is down (a test outage): " + method.getName() + " refused", null);
+        }
+        try {
+            return method.invoke(store, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
