@@ -114,6 +114,24 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Pauses the server (SIGSTOP): its connections stay open and nothing answers, as a hung or swapped-out server.
+     *
+     * @throws IOException when the signal cannot be sent
+     */
+    public void pause() throws IOException {
+        Signals.send(process.pid(), "STOP");
+    }
+
+    /**
+     * Lets a paused server go on (SIGCONT).
+     *
+     * @throws IOException when the signal cannot be sent
+     */
+    public void resume() throws IOException {
+        Signals.send(process.pid(), "CONT");
+    }
+
     /** @return true while the process runs */
     public boolean isAlive() {
         return process.isAlive();

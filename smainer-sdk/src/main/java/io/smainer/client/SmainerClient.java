@@ -24,16 +24,21 @@ import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * What a demander calls: a quote, an escrow, a signed task submission, the task's status, and its result
@@ -53,6 +58,12 @@ import java.util.Optional;
  * <p>A request is signed (SNIP-12, domain {@code Smainer}/{@code 1}/chain id) over the escrow id, the
  * job's content hash, a fresh random nonce and an expiry; the relayer checks the signer is the escrow's
  * creator. The result is released only after the relayer's settlement is confirmed on chain.
+ *
+ * <p>Retries: an answer that says "try again" (502, 503 or 504, waiting its {@code Retry-After} when it gives one)
+ * and a relayer that cannot be reached are tried again, with a backoff from {@value #FIRST_BACKOFF_MILLIS} ms
+ * doubling to {@value #MAX_BACKOFF_MILLIS} ms, for as long as the call's timeout allows; a submission is signed
+ * afresh (a new nonce) for each try, and its escrow makes it idempotent. A read that timed out is tried again too.
+ * When time runs out the last failure is thrown, saying how many tries were made.
  */
 public final class SmainerClient implements AutoCloseable {
     /** How long a signed request stays valid. */
@@ -146,6 +157,10 @@ public final class SmainerClient implements AutoCloseable {
      * @throws SubmitRefusedException when refused; the escrow stays funded, see {@link #cancelEscrow}
      */
     public Api.TaskCreated submit(U256 escrowId, JobSpec job, SettlementMode settlement, Optional<String> webhookUrl) {
+        return retrying(timeout, false, () -> submitOnce(escrowId, job, settlement, webhookUrl));
+    }
+
+    private Api.TaskCreated submitOnce(U256 escrowId, JobSpec job, SettlementMode settlement, Optional<String> webhookUrl) {
         Felt nonce = new Felt(new BigInteger(248, random));
         long expiresAt = clock.instant().plus(validity).getEpochSecond();
         Felt hash = Snip12.requestHash(domain, escrow.caller(), escrowId, job.contentHash(), nonce, expiresAt);
@@ -211,7 +226,103 @@ public final class SmainerClient implements AutoCloseable {
     }
 
     private <T> T get(String path, Class<T> type, Duration callTimeout) {
-        return send(request(path, callTimeout).GET().build(), type);
+        return retrying(callTimeout, true, () -> send(request(path, callTimeout).GET().build(), type));
+    }
+
+    /** The first wait before a retry. */
+    static final long FIRST_BACKOFF_MILLIS = 200;
+    /** The longest wait between retries (a longer {@code Retry-After} is waited in full while time allows). */
+    static final long MAX_BACKOFF_MILLIS = 2000;
+
+    /**
+     * Runs a call, trying again while it fails with a retryable answer and the budget allows.
+     *
+     * @param budget how long all tries together may take
+     * @param idempotent true for a read: one that timed out is tried again too
+     */
+    private <T> T retrying(Duration budget, boolean idempotent, Supplier<T> call) {
+        long end = System.nanoTime() + budget.toNanos();
+        long backoff = FIRST_BACKOFF_MILLIS;
+        for (int attempt = 1;; attempt++) {
+            Optional<Duration> wait;
+            RuntimeException failure;
+            try {
+                return call.get();
+            } catch (RelayerApiException e) {
+                if (!retryable(e.status())) {
+                    throw e;
+                }
+                failure = e;
+                wait = e.retryAfter();
+            } catch (Unreachable e) {
+                if (e.timedOut && !idempotent) {
+                    throw e.withAttempts(attempt);
+                }
+                failure = e;
+                wait = Optional.empty();
+            }
+            long pause = wait.map(Duration::toMillis).orElse(backoff);
+            backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+            if (System.nanoTime() + pause * 1_000_000 >= end) {
+                throw failure instanceof Unreachable u ? u.withAttempts(attempt) : failure;
+            }
+            LockSupport.parkNanos(pause * 1_000_000);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new SmainerException("interrupted while waiting to call the relayer again", failure);
+            }
+        }
+    }
+
+    /** @return true for the statuses that say the same request may succeed later (the relayer's dependency is down) */
+    static boolean retryable(int status) {
+        return status == 502 || status == 503 || status == 504;
+    }
+
+    /** The relayer could not be reached (refused, reset or timed out): says which, never {@code null}. */
+    static final class Unreachable extends SmainerException {
+        private static final long serialVersionUID = 1L;
+        final boolean timedOut;
+        private final URI base;
+        private final IOException cause;
+
+        Unreachable(URI base, IOException cause, int attempts) {
+            super("relayer " + base + " could not be reached" + (attempts > 1 ? " (" + attempts + " tries)" : "") + ": "
+                    + describe(cause), cause);
+            this.base = base;
+            this.cause = cause;
+            this.timedOut = cause instanceof HttpTimeoutException;
+        }
+
+        Unreachable withAttempts(int attempts) {
+            return attempts <= 1 ? this : new Unreachable(base, cause, attempts);
+        }
+    }
+
+    /**
+     * @param e a failed call
+     * @return what failed, in words: the exception's message, else its kind and its cause's
+     */
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.isBlank()) {
+                return t == e ? m : kind(e) + ": " + m;
+            }
+        }
+        return kind(e);
+    }
+
+    private static String kind(Throwable t) {
+        if (t instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (t instanceof HttpTimeoutException) {
+            return "timed out";
+        }
+        if (t instanceof ClosedChannelException) {
+            return "connection closed";
+        }
+        return t.getClass().getSimpleName();
     }
 
     private HttpRequest.Builder request(String path, Duration callTimeout) {
@@ -226,7 +337,7 @@ public final class SmainerClient implements AutoCloseable {
         try {
             res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new SmainerException("relayer " + base + " could not be reached: " + e.getMessage(), e);
+            throw new Unreachable(base, e, 1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SmainerException("interrupted while calling the relayer", e);

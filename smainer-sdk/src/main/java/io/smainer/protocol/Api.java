@@ -103,9 +103,13 @@ public final class Api {
      * @param running tasks running now
      * @param completed tasks it completed
      * @param lastSeenMillis epoch millis of its last message
+     * @param clockSkewMillis how far its clock was ahead of the relayer's at its last login (negative: behind; 0 when
+     *     it did not say)
+     * @param lateRefusals tasks it refused as late since it last completed one, though the relayer's clock said they
+     *     were not: its clock runs ahead, and it is offered tasks last
      */
     public record NodeView(String nodeId, ContractAddress address, boolean online, NodeCapabilities capabilities,
-            int running, long completed, long lastSeenMillis) {
+            int running, long completed, long lastSeenMillis, long clockSkewMillis, int lateRefusals) {
     }
 
     /**

@@ -57,9 +57,11 @@ public final class Messages {
      * @param expiresAt the challenge's expiry
      * @param signature the login signature
      * @param capabilities what the node offers
+     * @param clockMillis the provider's clock when it sent this (epoch millis), so the relayer can compare it with its
+     *     own (assignments carry deadlines by the relayer's clock); empty from a provider that does not say
      */
     public record NodeRegister(String id, ContractAddress address, Felt nonce, long expiresAt, Signature signature,
-            NodeCapabilities capabilities) implements Message {
+            NodeCapabilities capabilities, Optional<Long> clockMillis) implements Message {
         /** Validates every field. */
         public NodeRegister {
             checkId(id);
@@ -68,6 +70,23 @@ public final class Messages {
             Require.range("expires_at", expiresAt, 1, Long.MAX_VALUE);
             Require.present("signature", signature);
             Require.present("capabilities", capabilities);
+            clockMillis = Require.optional("clock_millis", clockMillis);
+            clockMillis.ifPresent(c -> Require.range("clock_millis", c, 1, Long.MAX_VALUE));
+        }
+
+        /**
+         * A login that does not say the provider's time.
+         *
+         * @param id message id
+         * @param address the provider's account address
+         * @param nonce the challenge's nonce
+         * @param expiresAt the challenge's expiry
+         * @param signature the login signature
+         * @param capabilities what the node offers
+         */
+        public NodeRegister(String id, ContractAddress address, Felt nonce, long expiresAt, Signature signature,
+                NodeCapabilities capabilities) {
+            this(id, address, nonce, expiresAt, signature, capabilities, Optional.empty());
         }
     }
 

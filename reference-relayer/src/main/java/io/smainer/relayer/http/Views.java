@@ -57,6 +57,6 @@ public final class Views {
      */
     public static Api.NodeView node(NodeRecord n, Optional<Long> lastSeen) {
         return new Api.NodeView(n.nodeId(), n.address(), n.online(), n.capabilities(), n.running(), n.completed(),
-                lastSeen.orElse(n.lastSeenMillis()));
+                lastSeen.orElse(n.lastSeenMillis()), n.clockSkewMillis(), n.lateRefusals());
     }
 }

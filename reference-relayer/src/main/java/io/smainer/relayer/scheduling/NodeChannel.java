@@ -18,6 +18,11 @@ public interface NodeChannel {
     /** @return what it offered at login */
     NodeCapabilities capabilities();
 
+    /** @return how far ahead of the relayer's its clock was at login (negative: behind); 0 when it did not say */
+    default long clockSkewMillis() {
+        return 0;
+    }
+
     /**
      * Sends a message without blocking; a failure closes the channel, which the owner reports with
      * {@link Scheduler#nodeClosed}.

@@ -108,6 +108,8 @@ public final class Scheduler implements AutoCloseable {
         int running;
         long completed;
         double ewmaMillis = -1;
+        /** Tasks it refused as late, by its clock, since its last completion, that were not late by this relayer's. */
+        int lateRefusals;
         final Map<String, Long> startedAt;
         Deadlines.Handle liveness;
 
@@ -223,6 +225,7 @@ public final class Scheduler implements AutoCloseable {
                 n.running = old.running;
                 n.completed = old.completed;
                 n.ewmaMillis = old.ewmaMillis;
+                n.lateRefusals = old.lateRefusals;
                 old.channel.close("replaced by a new login");
             } else {
                 n = new Node(channel, now, new HashMap<>());
@@ -409,6 +412,11 @@ public final class Scheduler implements AutoCloseable {
                     index(n);
                 }
                 n.completed++;
+                if (n.lateRefusals > 0) {
+                    withRoom.remove(n);
+                    n.lateRefusals = 0; // it completed one in time: preferred as before
+                    index(n);
+                }
                 saveNode(n, true);
             }
             dispatch();
@@ -439,6 +447,7 @@ public final class Scheduler implements AutoCloseable {
             assignedAs.remove(taskId);
             Node n = nodes.get(nodeId);
             if (n != null) {
+                lateByItsClock(n, t, reason);
                 free(n, taskId);
             }
             if (retryable) {
@@ -520,8 +529,15 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Less loaded first (running / capacity), then faster (a node with no history counts as fastest), then by id. */
+    /**
+     * A node that refuses tasks as late (its clock runs ahead) last; then less loaded first (running / capacity), then
+     * faster (a node with no history counts as fastest), then by id.
+     */
     private static int byPreference(Node a, Node b) {
+        int late = Boolean.compare(a.lateRefusals > 0, b.lateRefusals > 0);
+        if (late != 0) {
+            return late;
+        }
         int load = Long.compare((long) a.running * b.caps().maxConcurrent(), (long) b.running * a.caps().maxConcurrent());
         if (load != 0) {
             return load;
@@ -634,6 +650,25 @@ public final class Scheduler implements AutoCloseable {
         }
         retryOrFail(t, why);
         dispatch();
+    }
+
+    /**
+     * A node that reports a deadline passed while this relayer's clock gives the task more than a second: its clock runs
+     * ahead. It is offered tasks last until it completes one, and the first such refusal is logged.
+     */
+    private void lateByItsClock(Node n, TaskRecord t, String reason) {
+        long left = t.deadlineMillis() - clock.millis();
+        if (!reason.contains("deadline") || left <= 1000) {
+            return;
+        }
+        withRoom.remove(n);
+        n.lateRefusals++;
+        index(n);
+        if (n.lateRefusals == 1) {
+            LOG.warn("node {} refused task {} as late with {} ms left by this relayer's clock: its clock runs ahead"
+                    + " (at login it was {} ms off); it is offered tasks last until it completes one", n.id(), t.id(), left,
+                    n.channel.clockSkewMillis());
+        }
     }
 
     private void free(Node n, String taskId) {
@@ -760,7 +795,7 @@ public final class Scheduler implements AutoCloseable {
 
     private void saveNode(Node n, boolean online) {
         store.putNode(new NodeRecord(n.id(), n.channel.address(), n.caps(), relayerName, online, online ? n.running : 0,
-                n.completed, n.lastSeenMillis));
+                n.completed, n.lastSeenMillis, n.channel.clockSkewMillis(), n.lateRefusals));
     }
 
     private static void cancel(Deadlines.Handle h) {

@@ -13,6 +13,7 @@ import io.smainer.escrow.TxResult;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.scheduling.Deadlines;
+import io.smainer.relayer.store.GuardedStore;
 import io.smainer.relayer.store.Completion;
 import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.Signal;
@@ -83,6 +84,8 @@ public final class Settler implements AutoCloseable {
     private Duration retryDelay = Duration.ofMillis(250);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Duration leaseTtl;
+    /** True when leadership was lost because the store could not be reached (not to another relayer). */
+    private volatile boolean pausedByOutage;
     private volatile boolean leader;
     private final LongAdder batches = new LongAdder();
     private final LongAdder reverts = new LongAdder();
@@ -151,19 +154,35 @@ public final class Settler implements AutoCloseable {
             return false;
         }
         boolean now;
+        boolean unreachable = false;
         try {
             now = store.acquireLease(LEASE, owner, leaseTtl);
         } catch (RuntimeException e) {
-            LOG.warn("cannot reach the store to renew the settlement lease: {}", e.toString());
+            unreachable = GuardedStore.isOutage(e);
+            if (unreachable) { // the outage itself is logged once, by GuardedStore
+                LOG.debug("cannot reach the store to renew the settlement lease: {}", e.toString());
+            } else {
+                LOG.warn("cannot renew the settlement lease: {}", e.toString());
+            }
             now = false;
         }
         boolean was = leader;
         leader = now;
         if (now && !was) {
-            LOG.info("{} is the settlement leader", owner);
+            if (pausedByOutage) {
+                LOG.info("{} is the settlement leader again: the store answers, settling resumes", owner);
+            } else {
+                LOG.info("{} is the settlement leader", owner);
+            }
+            pausedByOutage = false;
             recover();
         } else if (!now && was) {
-            LOG.info("{} is no longer the settlement leader", owner);
+            pausedByOutage = unreachable;
+            if (unreachable) { // not another relayer taking over: no one can settle until the store answers
+                LOG.info("{} pauses settling: its lease cannot be renewed while the store is unavailable", owner);
+            } else {
+                LOG.info("{} is no longer the settlement leader (another relayer holds the lease)", owner);
+            }
         }
         return now;
     }

@@ -8,6 +8,7 @@ import io.smainer.concurrent.Loop;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.intake.TaskIntake;
+import io.smainer.relayer.store.GuardedStore;
 import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.TaskRecord;
 import io.smainer.relayer.store.WebhookDelivery;
@@ -225,7 +226,12 @@ public final class Webhooks implements AutoCloseable {
                 store.claimWebhook(taskId, owner, claimLease).ifPresent(this::deliver);
             }
         } catch (RuntimeException e) {
-            if (!closed.get()) {
+            if (closed.get()) {
+                return;
+            }
+            if (GuardedStore.isOutage(e)) { // logged once per outage by GuardedStore; the next poll tries again
+                LOG.debug("polling due webhooks failed: {}", e.toString());
+            } else {
                 LOG.warn("polling due webhooks failed: {}", e.toString());
             }
         }

@@ -19,6 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * holds what they share (the login checks, the scheduler, completion handling). Thread-safe.
  */
 public final class ProviderGateway {
+    /** A provider whose clock is further than this from the relayer's is refused at login ({@code clock_skew}). */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(30);
+    /** A provider whose clock is further than this from the relayer's is logged at login. */
+    public static final Duration WARN_CLOCK_SKEW = Duration.ofSeconds(2);
+
     final Escrow escrow;
     final StarkCrypto crypto;
     final Scheduler scheduler;

@@ -9,6 +9,7 @@ import io.smainer.protocol.Messages;
 import io.smainer.protocol.NodeCapabilities;
 import io.smainer.protocol.ProtocolException;
 import io.smainer.relayer.scheduling.NodeChannel;
+import io.smainer.relayer.store.GuardedStore;
 import io.smainer.relayer.settlement.CompletionHandler;
 import io.smainer.relayer.settlement.ReceiptRejectedException;
 import io.smainer.relayer.settlement.TaskNotAssignedException;
@@ -36,7 +37,8 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
     private volatile Messages.Challenge challenge;
     private volatile Login login;
 
-    private record Login(String nodeId, ContractAddress address, Felt publicKey, NodeCapabilities capabilities) {
+    private record Login(String nodeId, ContractAddress address, Felt publicKey, NodeCapabilities capabilities,
+            long clockSkewMillis) {
     }
 
     ProviderSocket(ProviderGateway gateway, String remote) {
@@ -93,7 +95,11 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
                 refuse(m.id(), "unexpected_message", "a provider does not send " + m.type(), Optional.of("type"), false);
             }
         } catch (RuntimeException e) {
-            LOG.warn("node {} message {} failed", who == null ? remote : who.nodeId(), m.type(), e);
+            if (GuardedStore.isOutage(e)) { // the store's outage is logged once by GuardedStore, not per message
+                LOG.debug("node {} message {} failed: {}", who == null ? remote : who.nodeId(), m.type(), e.getMessage());
+            } else {
+                LOG.warn("node {} message {} failed", who == null ? remote : who.nodeId(), m.type(), e);
+            }
             refuse(m.id(), Messages.ErrorMessage.RETRY_LATER, "the relayer could not handle " + m.type()
                     + "; send it again later", Optional.empty(), false);
         }
@@ -136,7 +142,11 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
                     Optional.of("signature"), true);
             return;
         }
-        Login l = new Login(r.address().hex(), r.address(), key.get(), r.capabilities());
+        Optional<Long> skew = clockSkew(r);
+        if (skew.isEmpty()) {
+            return;
+        }
+        Login l = new Login(r.address().hex(), r.address(), key.get(), r.capabilities(), skew.get());
         login = l;
         send(new Messages.Ack(Messages.newId(), r.id(), l.nodeId(), g.heartbeatSeconds));
         LOG.info("node {} logged in from {}: {} kinds {}, tier {}, {} at once", l.nodeId(), remote,
@@ -157,6 +167,36 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
         } catch (TaskNotAssignedException e) {
             refuse(c.id(), "task_not_assigned", e.getMessage(), Optional.of("task_id"), false);
         }
+    }
+
+    /**
+     * The clock check, a step of its own after the signature: the provider's clock against this relayer's (assignments
+     * carry deadlines by the relayer's clock). Past {@link ProviderGateway#MAX_CLOCK_SKEW} the login is refused
+     * ({@code clock_skew}: every task would look late, or run past its deadline); past
+     * {@link ProviderGateway#WARN_CLOCK_SKEW} it is logged. A login that does not say its time passes as 0.
+     *
+     * @return the skew (the provider ahead: positive), or empty when refused
+     */
+    private Optional<Long> clockSkew(Messages.NodeRegister r) {
+        if (r.clockMillis().isEmpty()) {
+            return Optional.of(0L);
+        }
+        long skew = r.clockMillis().get() - g.clock.millis();
+        String how = Math.abs(skew) + " ms " + (skew > 0 ? "ahead of" : "behind") + " this relayer's";
+        if (Math.abs(skew) > ProviderGateway.MAX_CLOCK_SKEW.toMillis()) {
+            LOG.warn("node {} refused at login: its clock is {} (more than {} s); it must sync its clock (NTP)",
+                    r.address().hex(), how, ProviderGateway.MAX_CLOCK_SKEW.toSeconds());
+            refuse(r.id(), "clock_skew", "clock_millis: your clock is " + how + ", more than the "
+                    + ProviderGateway.MAX_CLOCK_SKEW.toSeconds() + " s allowed: task deadlines are set by the relayer's"
+                    + " clock, so tasks would look late or run past their deadline; sync the clock (NTP) and log in again",
+                    Optional.of("clock_millis"), true);
+            return Optional.empty();
+        }
+        if (Math.abs(skew) > ProviderGateway.WARN_CLOCK_SKEW.toMillis()) {
+            LOG.warn("node {}: its clock is {} (more than {} s); deadlines will look that much {} to it",
+                    r.address().hex(), how, ProviderGateway.WARN_CLOCK_SKEW.toSeconds(), skew > 0 ? "nearer" : "further");
+        }
+        return Optional.of(skew);
     }
 
     private void refuse(String refId, String code, String message, Optional<String> field, boolean close) {
@@ -196,6 +236,11 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
     @Override
     public NodeCapabilities capabilities() {
         return login.capabilities();
+    }
+
+    @Override
+    public long clockSkewMillis() {
+        return login.clockSkewMillis();
     }
 
     @Override

@@ -536,5 +536,39 @@ class SchedulerTest {
         assertThat(List.of(0, 1, 2, 3, 4, 5, 9).stream().map(Scheduler::retryDelay).toList())
                 .containsExactly(1000L, 2000L, 4000L, 8000L, 16_000L, 30_000L, 30_000L);
     }
+
+    @Test
+    void aNodeThatRefusesTasksAsLateWhileTheyAreNotIsOfferedTasksLastUntilItCompletesOne() {
+        RecordingChannel a = new RecordingChannel("a", caps(Tier.BASIC, 2, 0, "echo"));
+        RecordingChannel b = new RecordingChannel("b", caps(Tier.BASIC, 2, 0, "echo"));
+        scheduler.nodeOnline(a);
+        scheduler.nodeOnline(b);
+        String t1 = submit();
+        assertThat(a.assigned()).containsExactly(t1);
+
+        // a minute left by the relayer's clock: the node's runs ahead
+        scheduler.failed("a", t1, "the task's deadline had passed when it arrived", true);
+        assertThat(b.assigned()).containsExactly(t1);
+        String t2 = submit();
+
+        assertThat(b.assigned()).as("b is busier, but a refuses tasks as late").containsExactly(t1, t2);
+        assertThat(store.node("a").orElseThrow().lateRefusals()).isEqualTo(1);
+        String t3 = submit(); // b is full: a still gets what nobody else can take
+        assertThat(a.assigned()).containsExactly(t1, t3);
+        complete(t3);
+        scheduler.released("a", t3);
+        assertThat(store.node("a").orElseThrow().lateRefusals()).isZero();
+    }
+
+    @Test
+    void aFailureThatIsLateByTheRelayersClockTooIsNoClockProblem() {
+        RecordingChannel a = new RecordingChannel("a", caps(Tier.BASIC, 2, 0, "echo"));
+        scheduler.nodeOnline(a);
+        String t1 = submit();
+        deadlines.advance(Duration.ofSeconds(69)); // within the last second
+        scheduler.nodeSeen("a");
+        scheduler.failed("a", t1, "the task's deadline passed before the run finished", true);
+        assertThat(store.node("a").orElseThrow().lateRefusals()).isZero();
+    }
 }
 

@@ -304,8 +304,9 @@ public final class RelayerSession {
         }
         Felt hash = Snip12.loginHash(Snip12.Domain.smainer(chainId), s.address(), ch.nonce(), ch.expiresAt());
         Signature sig = s.crypto().sign(s.keyPair().privateKey(), hash);
+        // with this machine's time, which the relayer compares with its own (deadlines come by the relayer's clock)
         Messages.NodeRegister reg = new Messages.NodeRegister(Messages.newId(), s.address(), ch.nonce(), ch.expiresAt(),
-                sig, s.capabilities());
+                sig, s.capabilities(), Optional.of(System.currentTimeMillis()));
         c.registerId = reg.id();
         send(c, reg);
     }
