@@ -22,7 +22,7 @@ public final class ProviderGateway {
     /** A provider whose clock is further than this from the relayer's is refused at login ({@code clock_skew}). */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(30);
     /** A provider whose clock is further than this from the relayer's is logged at login. */
-    public static final Duration WARN_CLOCK_SKEW = Duration.ofSeconds(2);
+    public static final Duration WARN_CLOCK_SKEW = Duration.ofSeconds(5);
 
     final Escrow escrow;
     final StarkCrypto crypto;

@@ -106,6 +106,7 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
     }
 
     private void login(Messages.NodeRegister r) {
+        long received = g.clock.millis(); // before the chain is asked: its delay is not the provider's clock
         Messages.Challenge c = challenge;
         challenge = null; // one attempt per challenge
         if (login != null) {
@@ -142,7 +143,7 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
                     Optional.of("signature"), true);
             return;
         }
-        Optional<Long> skew = clockSkew(r);
+        Optional<Long> skew = clockSkew(r, received);
         if (skew.isEmpty()) {
             return;
         }
@@ -173,15 +174,16 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
      * The clock check, a step of its own after the signature: the provider's clock against this relayer's (assignments
      * carry deadlines by the relayer's clock). Past {@link ProviderGateway#MAX_CLOCK_SKEW} the login is refused
      * ({@code clock_skew}: every task would look late, or run past its deadline); past
-     * {@link ProviderGateway#WARN_CLOCK_SKEW} it is logged. A login that does not say its time passes as 0.
+     * {@link ProviderGateway#WARN_CLOCK_SKEW} it is logged. A login that does not say its time passes as 0. Measured
+     * against the time the login arrived (a message's transit makes a clock look a little behind).
      *
      * @return the skew (the provider ahead: positive), or empty when refused
      */
-    private Optional<Long> clockSkew(Messages.NodeRegister r) {
+    private Optional<Long> clockSkew(Messages.NodeRegister r, long received) {
         if (r.clockMillis().isEmpty()) {
             return Optional.of(0L);
         }
-        long skew = r.clockMillis().get() - g.clock.millis();
+        long skew = r.clockMillis().get() - received;
         String how = Math.abs(skew) + " ms " + (skew > 0 ? "ahead of" : "behind") + " this relayer's";
         if (Math.abs(skew) > ProviderGateway.MAX_CLOCK_SKEW.toMillis()) {
             LOG.warn("node {} refused at login: its clock is {} (more than {} s); it must sync its clock (NTP)",
