@@ -86,9 +86,10 @@ import java.util.function.Function;
  * @param maxQueuedBytes the most payload and result bytes the tasks not finished may hold; a {@code POST /tasks}
  *     that would take them past it is refused with 503 {@code relayer_busy} before anything is stored
  * @param journal where the in-memory store journals its tasks ({@code store.journal}, {@link JournaledStore}), so a
- *     restart keeps them; empty for none. Unset, it is {@code .smainer-local/<name>-<port>.journal} for a relayer on a
- *     fixed port without Redis, and none on port 0 (a throwaway relayer, as tests start) or with Redis; {@code none}
- *     turns it off
+ *     restart keeps them; empty for none. Unset, it is {@code .smainer-local/<name>-<port>.journal} for a relayer
+ *     settling on Starknet on a fixed port without Redis, and none otherwise: with Redis, on port 0 (a throwaway
+ *     relayer, as tests start), or with {@code chain=local} (the in-process chain forgets its escrows with the
+ *     process, so a journal of tasks on them would outlive what backs them); {@code none} turns it off
  */
 public record RelayerConfig(String name, String host, int port, ChainId chainId, Set<ContractAddress> allowedTokens,
         Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts, Duration deadlineGrace,
@@ -347,7 +348,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                         + pollInterval.toMillis() + " ms), got " + receiptTimeout.toSeconds());
             }
         }
-        Optional<Path> journal = r.get("store.journal", redisUri.isEmpty() && port != 0
+        Optional<Path> journal = r.get("store.journal", redisUri.isEmpty() && starknet && port != 0
                 ? Optional.of(DEFAULT_JOURNAL_DIR.resolve(name + "-" + port + ".journal")) : Optional.<Path>empty(),
                 v -> v.equals("none") ? Optional.<Path>empty() : Optional.of(Path.of(v)));
         if (journal.isPresent() && redisUri.isPresent()) {
