@@ -59,7 +59,8 @@ import java.util.function.Supplier;
  * job's content hash, a fresh random nonce and an expiry; the relayer checks the signer is the escrow's
  * creator. The result is released only after the relayer's settlement is confirmed on chain.
  *
- * <p>Retries: an answer that says "try again" (502, 503 or 504, waiting its {@code Retry-After} when it gives one)
+ * <p>Retries: an answer that says a dependency of the relayer is down (502, 504, or a 503 other than
+ * {@code relayer_busy}, which is handed to the caller; waiting its {@code Retry-After} when it gives one)
  * and a relayer that cannot be reached are tried again, with a backoff from {@value #FIRST_BACKOFF_MILLIS} ms
  * doubling to {@value #MAX_BACKOFF_MILLIS} ms, for as long as the call's timeout allows; a submission is signed
  * afresh (a new nonce) for each try, and its escrow makes it idempotent. A read that timed out is tried again too.
@@ -249,7 +250,7 @@ public final class SmainerClient implements AutoCloseable {
             try {
                 return call.get();
             } catch (RelayerApiException e) {
-                if (!retryable(e.status())) {
+                if (!retryable(e.status(), e.body().error())) {
                     throw e;
                 }
                 failure = e;
@@ -273,9 +274,15 @@ public final class SmainerClient implements AutoCloseable {
         }
     }
 
-    /** @return true for the statuses that say the same request may succeed later (the relayer's dependency is down) */
-    static boolean retryable(int status) {
-        return status == 502 || status == 503 || status == 504;
+    /**
+     * @param status an answer's status
+     * @param error its error code
+     * @return true when the same request may succeed later because a dependency of the relayer is down (502, 504, a
+     *     503 such as {@code store_unavailable}); not a 503 {@code relayer_busy}, a back-pressure the caller decides
+     *     about (its {@code Retry-After} is on the exception)
+     */
+    static boolean retryable(int status, String error) {
+        return status == 502 || status == 504 || (status == 503 && !"relayer_busy".equals(error));
     }
 
     /** The relayer could not be reached (refused, reset or timed out): says which, never {@code null}. */

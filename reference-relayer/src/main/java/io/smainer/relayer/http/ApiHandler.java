@@ -270,8 +270,9 @@ public final class ApiHandler extends Handler.Abstract {
         if (config.redisUri().isEmpty() && config.journal().isEmpty()) { // the plain memory store: a restart forgets
             return new HttpExceptions.NotFound("no task " + id + ": this relayer does not know it. It keeps tasks in"
                     + " memory only (no redis.uri, store.journal=none) and started at " + Instant.ofEpochMilli(startedMillis)
-                    + ": a task submitted before then is gone; else it is unknown, or finished longer ago than"
-                    + " store.finished_retention_seconds=" + config.finishedRetention().toSeconds());
+                    + ": a task submitted before then is gone; else it is unknown, or finished longer ago than it keeps"
+                    + " finished tasks (store.finished_retention_seconds=" + config.finishedRetention().toSeconds()
+                    + ", store.max_finished_tasks=" + config.maxFinishedTasks() + ")");
         }
         return new HttpExceptions.NotFound("no task " + id + ": this relayer does not know it: it was never submitted"
                 + " here, or it finished longer ago than this relayer keeps finished tasks (store.finished_retention_seconds="
