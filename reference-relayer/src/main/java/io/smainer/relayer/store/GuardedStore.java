@@ -1,8 +1,8 @@
 package io.smainer.relayer.store;
 
+import io.smainer.Require;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
-import io.smainer.internal.Require;
 import io.smainer.protocol.TaskStatus;
 import java.io.UncheckedIOException;
 import java.time.Clock;
