@@ -11,9 +11,11 @@ import io.smainer.chain.U256;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.internal.Abi;
 import io.smainer.escrow.internal.CallEscrow;
+import io.smainer.escrow.internal.CallStaking;
 import io.smainer.escrow.internal.EscrowEvents;
 import io.smainer.escrow.internal.LedgerMachine;
 import io.smainer.escrow.internal.LedgerSnapshot;
+import io.smainer.escrow.internal.StakingContract;
 import io.smainer.fee.BasisPoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -89,8 +92,27 @@ public final class Ledger {
         private ChainId chainId = DEFAULT_CHAIN_ID;
         private Clock clock = Clock.systemUTC();
         private StarkCrypto crypto = StarkCrypto.defaultCrypto();
+        private ContractAddress staking;
+        private ContractAddress verifier;
+        private TokenAmount minStake;
 
         private Builder() {
+        }
+
+        /**
+         * Deploys {@code SmainerStakingContract} beside the escrow, as on mainnet: the same owner, token (it
+         * stakes STRK), treasury and relayer as the escrow.
+         *
+         * @param staking its address
+         * @param verifier the account allowed to initiate slashes
+         * @param minStake the least stake a deposit must leave, at least 5 STRK
+         * @return this
+         */
+        public Builder staking(ContractAddress staking, ContractAddress verifier, TokenAmount minStake) {
+            this.staking = Require.present("staking_contract", staking);
+            this.verifier = Require.present("verifier", verifier);
+            this.minStake = Require.present("min_stake", minStake);
+            return this;
         }
 
         /**
@@ -180,8 +202,12 @@ public final class Ledger {
                     throw new InvalidFieldException("address", "owner, relayer and treasury other than zero", a);
                 }
             }
-            return new Ledger(LedgerMachine.create(contract, token, chainId, crypto, clock, owner, relayer, treasury),
-                    contract, token, chainId, clock, crypto);
+            LedgerMachine m = LedgerMachine.create(contract, token, chainId, crypto, clock, owner, relayer, treasury);
+            if (staking != null) {
+                m.deploy(StakingContract.deploy(m, staking, owner, token, treasury, minStake.baseUnits(), relayer,
+                        verifier));
+            }
+            return new Ledger(m, contract, token, chainId, clock, crypto);
         }
     }
 
@@ -224,7 +250,7 @@ public final class Ledger {
         public EventPage events(EventCursor after, int max) {
             open();
             Require.present("after", after);
-            return EscrowEvents.page(after, max, ledger.contractEvents(after.block()));
+            return EscrowEvents.page(after, max, ledger.contractEvents(ledger.contract, after.block()));
         }
 
         private void open() {
@@ -244,8 +270,79 @@ public final class Ledger {
         }
     }
 
-    /** The contract's events from the start of a block, read lazily in chunks. */
-    private Iterator<ChainEvent> contractEvents(long fromBlock) {
+    /**
+     * A client of the staking contract deployed beside the escrow ({@link Builder#staking}).
+     *
+     * @param caller the account the client acts for
+     * @return a {@link Staking} whose writes are sent from {@code caller}
+     * @throws IllegalStateException when this ledger has no staking contract
+     */
+    public Staking staking(ContractAddress caller) {
+        Require.present("caller", caller);
+        ContractAddress address = stakingContract().orElseThrow(() -> new IllegalStateException(
+                "this ledger has no staking contract: deploy one with Ledger.builder().staking(...)"));
+        Ledger ledger = this;
+        return new CallStaking(caller, address, token) {
+            private volatile boolean closed;
+
+            @Override
+            protected List<Felt> view(ContractCall call) {
+                open();
+                return ledger.call(call);
+            }
+
+            @Override
+            protected TxResult send(List<ContractCall> calls, String context) {
+                open();
+                LedgerTransaction tx = ledger.execute(caller(), calls, Optional.empty());
+                if (tx.revertReason().isPresent()) {
+                    throw new EscrowRevertedException(tx.revertReason().get(), context);
+                }
+                return tx.toTxResult();
+            }
+
+            @Override
+            protected Iterator<ChainEvent> contractEvents(long fromBlock) {
+                open();
+                return ledger.contractEvents(address, fromBlock);
+            }
+
+            @Override
+            protected Instant blockTimestamp(long block) {
+                return ledger.transactionInBlock(block).map(t -> Instant.ofEpochSecond(t.timestamp().getEpochSecond())).orElseThrow(
+                        () -> new InvalidFieldException("block", "a block of this ledger", block));
+            }
+
+            private void open() {
+                if (closed) {
+                    throw new IllegalStateException("this staking client is closed");
+                }
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+
+            @Override
+            public String toString() {
+                return "LedgerStaking[caller=" + caller() + ", contract=" + contract() + "]";
+            }
+        };
+    }
+
+    /** @return the staking contract's address, when one is deployed */
+    public Optional<ContractAddress> stakingContract() {
+        lock.lock();
+        try {
+            return machine.staking().map(StakingContract::address);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A contract's events from the start of a block, read lazily in chunks. */
+    private Iterator<ChainEvent> contractEvents(ContractAddress emitter, long fromBlock) {
         return new Iterator<>() {
             private static final int CHUNK = 256;
             private List<ChainEvent> buffer = List.of();
@@ -262,7 +359,7 @@ public final class Ledger {
                 if (done) {
                     return false;
                 }
-                buffer = events(from, Long.MAX_VALUE, Optional.of(contract), List.of(), skip, CHUNK);
+                buffer = events(from, Long.MAX_VALUE, Optional.of(emitter), List.of(), skip, CHUNK);
                 at = 0;
                 done = buffer.size() < CHUNK;
                 if (!buffer.isEmpty()) {

@@ -415,6 +415,18 @@ public final class StarknetEscrow implements Escrow {
     }
 
     /** Closes the HTTP client; idempotent. */
+    /**
+     * A client of {@code SmainerStakingContract} acting for this client's account, on the same session (one
+     * nonce sequence, one connection pool): its writes and this client's are serialized together. Closing this
+     * escrow client closes it too.
+     *
+     * @param stakingContract the staking contract, e.g. {@link Staking#MAINNET_CONTRACT}
+     * @return the staking client; it stakes this client's {@link #token()}
+     */
+    public Staking staking(ContractAddress stakingContract) {
+        return session.staking(Require.present("staking_contract", stakingContract), session.token());
+    }
+
     @Override
     public void close() {
         session.close();

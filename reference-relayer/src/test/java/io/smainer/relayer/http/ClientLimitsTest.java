@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smainer.chain.ContractAddress;
-import io.smainer.relayer.MutableClock;
 import io.smainer.relayer.RelayerConfig;
+import io.smainer.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.smainer.relayer.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.smainer.relayer.MutableClock;
+import io.smainer.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

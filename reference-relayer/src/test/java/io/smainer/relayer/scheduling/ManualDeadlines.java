@@ -1,6 +1,6 @@
 package io.smainer.relayer.scheduling;
 
-import io.smainer.relayer.MutableClock;
+import io.smainer.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -13,6 +13,8 @@ import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.NodeCapabilities;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
+import io.smainer.testing.Await;
+import io.smainer.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +29,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.smainer.testing.Await;
-import io.smainer.relayer.MutableClock;
 
 /**
  * The behaviour every {@link RelayerStore} shares. A store implementation's test extends this class and

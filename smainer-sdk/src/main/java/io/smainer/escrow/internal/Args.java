@@ -49,6 +49,16 @@ public final class Args {
     }
 
     /** @return the next argument as a u8 */
+    /** @return a Cairo {@code bool}: the felt 0 or 1; anything else fails to deserialize */
+    public boolean bool() {
+        param++;
+        Felt f = next();
+        if (f.value().bitLength() > 1) {
+            throw failed();
+        }
+        return f.value().signum() != 0;
+    }
+
     public int u8() {
         param++;
         Felt f = next();

@@ -23,4 +23,7 @@ public interface LedgerChain {
 
     /** @return the transaction in progress */
     Journal journal();
+
+    /** @return the block timestamp of the transaction in progress, in seconds (Cairo's {@code get_block_timestamp}) */
+    long blockTimestamp();
 }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ public final class LedgerMachine implements LedgerChain {
     private final Clock clock;
 
     private final Journal journal = new Journal();
+    private long runTimestamp;
     private final Map<ContractAddress, LedgerContract> deployed = new LinkedHashMap<>();
     final Erc20Token token;
     final SmainerContract smainer;
@@ -104,6 +106,21 @@ public final class LedgerMachine implements LedgerChain {
     }
 
     @Override
+    public long blockTimestamp() {
+        return runTimestamp;
+    }
+
+    /** @return the staking contract, when one is deployed */
+    public Optional<StakingContract> staking() {
+        for (LedgerContract c : deployed.values()) {
+            if (c instanceof StakingContract s) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
     public List<Felt> call(ContractAddress caller, ContractAddress to, String entryPoint, List<Felt> calldata) {
         return dispatch(caller, ContractCall.of(to, entryPoint, calldata));
     }
@@ -133,7 +150,9 @@ public final class LedgerMachine implements LedgerChain {
         }
         blockNumber = block;
         nonces.merge(sender, BigInteger.ONE, BigInteger::add);
-        LedgerTransaction tx = new LedgerTransaction(txHash, sender, block, clock.instant(), run.outcome.reason(), events);
+        // the block's timestamp is the one the contracts read: whole seconds, taken when the transaction began
+        LedgerTransaction tx = new LedgerTransaction(txHash, sender, block, Instant.ofEpochSecond(runTimestamp),
+                run.outcome.reason(), events);
         history.add(tx);
         return tx;
     }
@@ -179,6 +198,7 @@ public final class LedgerMachine implements LedgerChain {
     }
 
     private Run run(ContractAddress sender, List<ContractCall> calls, boolean commit) {
+        runTimestamp = clock.instant().getEpochSecond();
         journal.begin();
         List<List<Felt>> results = new ArrayList<>();
         Optional<String> reason = Optional.empty();

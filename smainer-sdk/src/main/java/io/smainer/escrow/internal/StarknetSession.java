@@ -39,6 +39,7 @@ import io.smainer.escrow.EventCursor;
 import io.smainer.escrow.EventPage;
 import io.smainer.escrow.TxResult;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -326,11 +327,58 @@ public final class StarknetSession extends CallEscrow {
     @Override
     public EventPage events(EventCursor after, int max) {
         Require.present("after", after);
-        return EscrowEvents.page(after, max, new ContractEvents(after.block()));
+        return EscrowEvents.page(after, max, new ContractEvents(contract(), after.block()));
     }
 
-    /** The contract's events from the start of a block, paged with continuation tokens, indexed per block. */
+    /**
+     * A staking client on this session: the same account, nonce and connections.
+     *
+     * @param stakingContract the staking contract
+     * @param stakedToken the token it stakes
+     * @return the client; closing it leaves this session open
+     */
+    public CallStaking staking(ContractAddress stakingContract, ContractAddress stakedToken) {
+        return new CallStaking(caller(), stakingContract, stakedToken) {
+            @Override
+            protected List<Felt> view(ContractCall call) {
+                return StarknetSession.this.view(call);
+            }
+
+            @Override
+            protected TxResult send(List<ContractCall> calls, String context) {
+                return StarknetSession.this.invoke(calls, context).tx();
+            }
+
+            @Override
+            protected Iterator<ChainEvent> contractEvents(long fromBlock) {
+                return new ContractEvents(contract(), fromBlock);
+            }
+
+            @Override
+            protected Instant blockTimestamp(long block) {
+                try {
+                    return Instant.ofEpochSecond(Integer.toUnsignedLong(rpc(() -> provider
+                            .getBlockWithTxHashes(Math.toIntExact(block)).send()).getTimestamp()));
+                } catch (RpcRequestFailedException e) {
+                    throw failure(e, "read block " + block);
+                }
+            }
+
+            @Override
+            public void close() {
+                // the session belongs to the escrow client
+            }
+
+            @Override
+            public String toString() {
+                return "StarknetStaking[account=" + caller() + ", contract=" + contract() + "]";
+            }
+        };
+    }
+
+    /** A contract's events from the start of a block, paged with continuation tokens, indexed per block. */
     private final class ContractEvents implements Iterator<ChainEvent> {
+        private final ContractAddress emitter;
         private final long fromBlock;
         private List<EmittedEvent> buffer = List.of();
         private int at;
@@ -339,7 +387,8 @@ public final class StarknetSession extends CallEscrow {
         private long block = -1;
         private int index;
 
-        ContractEvents(long fromBlock) {
+        ContractEvents(ContractAddress emitter, long fromBlock) {
+            this.emitter = emitter;
             this.fromBlock = fromBlock;
         }
 
@@ -350,7 +399,7 @@ public final class StarknetSession extends CallEscrow {
                     return false;
                 }
                 GetEventsPayload q = new GetEventsPayload(new BlockId.Number(Math.toIntExact(fromBlock)),
-                        new BlockId.Tag(BlockTag.LATEST), new AddressFilter.Single(Felts.toSn(contract().felt())),
+                        new BlockId.Tag(BlockTag.LATEST), new AddressFilter.Single(Felts.toSn(emitter.felt())),
                         List.of(), EVENT_CHUNK, token);
                 GetEventsResult r;
                 try {
@@ -382,7 +431,7 @@ public final class StarknetSession extends CallEscrow {
                 block = b;
                 index = 0;
             }
-            return new ChainEvent(contract(), fromSn(e.getKeys()), fromSn(e.getData()), b, index++,
+            return new ChainEvent(emitter, fromSn(e.getKeys()), fromSn(e.getData()), b, index++,
                     Felts.fromSn(e.getTransactionHash()));
         }
     }

@@ -838,7 +838,8 @@ public final class LedgerRpcServer implements AutoCloseable {
         if (account != null) {
             return accountCall(account, c);
         }
-        if (!c.to().equals(ledger.contract()) && !c.to().equals(ledger.token())) {
+        if (!c.to().equals(ledger.contract()) && !c.to().equals(ledger.token())
+                && !ledger.stakingContract().map(c.to()::equals).orElse(false)) {
             throw new RpcError(20, "Contract not found", null);
         }
         try {

@@ -1,4 +1,4 @@
-package io.smainer.relayer;
+package io.smainer.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +19,11 @@ public final class MutableClock extends Clock {
     /** @param by how far to move forward */
     public void advance(Duration by) {
         now.updateAndGet(i -> i.plus(by));
+    }
+
+    /** @param to the instant it reads from now on (may go back) */
+    public void set(Instant to) {
+        now.set(to);
     }
 
     @Override
