@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * The local network's chain, for other processes: the in-process ledger served as a Starknet JSON-RPC
  * node on loopback ({@link LedgerRpcServer}: a model of the contracts, not Starknet), with development
  * accounts as a devnet predeploys them. A demander account funded with {@link #DEMANDER_FUNDS}, and
- * {@link #PROVIDER_ACCOUNTS} provider accounts registered as ACTIVE nodes with their keys published. Their
+ * {@link #PROVIDER_ACCOUNTS} provider accounts registered as ACTIVE nodes with their keys published and
+ * {@link #PROVIDER_FUNDS} each to stake in the {@code SmainerStakingContract} deployed beside the escrow. Their
  * private keys are derived from {@link #DEFAULT_SEED} (as devnets derive theirs from a seed), so they are the
  * same on every start and a keystore imported once keeps working; they are written only to an owner-only
  * ({@code 0600}) JSON file, never to the log: {@code ./smainer submit} and {@code ./smainer provider init
@@ -45,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class LocalChain implements AutoCloseable {
     /** STRK minted to the local demander account. */
     public static final TokenAmount DEMANDER_FUNDS = TokenAmount.parseStrk("1000");
+    /** STRK minted to each local provider account: enough to stake ({@code provider stake}). */
+    public static final TokenAmount PROVIDER_FUNDS = TokenAmount.parseStrk("100");
     /** Provider accounts created. */
     public static final int PROVIDER_ACCOUNTS = 3;
     /** The local demander's address. */
@@ -119,6 +122,9 @@ public final class LocalChain implements AutoCloseable {
             ContractAddress address = ContractAddress.of(0xa0 + i);
             KeyPair key = developmentKey("provider", i, crypto);
             node.addAccount(address, key.publicKey());
+            if (fresh) {
+                ledger.mint(address, PROVIDER_FUNDS);
+            }
             Escrow own = ledger.client(address);
             if (own.nodeStatus(address) == NodeStatus.INACTIVE) {
                 own.registerNode();
@@ -188,6 +194,7 @@ public final class LocalChain implements AutoCloseable {
         file.addProperty("chain_id", ledger.chainId().name());
         file.addProperty("escrow_contract", ledger.contract().hex());
         file.addProperty("token", ledger.token().hex());
+        ledger.stakingContract().ifPresent(c -> file.addProperty("staking_contract", c.hex()));
         file.addProperty("relayer_account", relayer.hex());
         file.add("accounts", accounts);
         writeOwnerOnly(accountsFile, new GsonBuilder().setPrettyPrinting().create().toJson(file));

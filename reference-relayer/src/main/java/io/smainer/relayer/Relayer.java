@@ -8,6 +8,7 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.SignatureCheckUnavailableException;
 import io.smainer.escrow.SignatureVerdict;
+import io.smainer.escrow.Staking;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.http.ApiHandler;
 import io.smainer.relayer.intake.AccountKeys;
@@ -17,9 +18,13 @@ import io.smainer.relayer.scheduling.Deadlines;
 import io.smainer.relayer.scheduling.Scheduler;
 import io.smainer.relayer.scheduling.TaskNotices;
 import io.smainer.relayer.settlement.CompletionHandler;
+import io.smainer.relayer.settlement.ResultAudit;
 import io.smainer.relayer.settlement.ResultCheckers;
 import io.smainer.relayer.settlement.Settler;
 import io.smainer.relayer.settlement.Webhooks;
+import io.smainer.relayer.staking.EvidenceHandler;
+import io.smainer.relayer.staking.StakeGate;
+import io.smainer.relayer.staking.StakingPolicy;
 import io.smainer.relayer.store.GuardedStore;
 import io.smainer.relayer.store.JournaledStore;
 import io.smainer.relayer.store.MemoryStore;
@@ -81,6 +86,9 @@ public final class Relayer implements AutoCloseable {
     private final AccountKeys accountKeys;
     private final AccountSignatureCheck accountSignatures;
     private final ResultCheckers checkers;
+    private final Optional<Staking> stakingClient;
+    private final Clock chainClock;
+    private Optional<StakingPolicy> staking = Optional.empty();
     private final Metrics metrics = new Metrics();
     private Server server;
     private ServerConnector connector;
@@ -104,6 +112,12 @@ public final class Relayer implements AutoCloseable {
         this.accountKeys = b.accountKeys == null ? AccountKeys.of(config.demanderKeys()) : b.accountKeys;
         this.accountSignatures = Require.present("account_signatures", b.accountSignatures);
         this.checkers = b.checkers;
+        this.stakingClient = Optional.ofNullable(b.staking);
+        this.chainClock = b.chainClock == null ? b.clock : b.chainClock;
+        if (config.staking().enabled() && stakingClient.isEmpty()) {
+            throw new IllegalStateException("staking.enabled=true needs the staking contract's client (Relayer.builder()"
+                    + ".staking(...)), got none");
+        }
     }
 
     /** @return a builder */
@@ -166,6 +180,11 @@ public final class Relayer implements AutoCloseable {
         started = true;
         LOG.info("starting with {}", config.describeRelayer());
         timers = Deadlines.timerThread("relayer-timers");
+        if (config.staking().enabled()) {
+            staking = Optional.of(new StakingPolicy(config.staking(), stakingClient.orElseThrow(), chainClock,
+                    p -> gateway.disconnect(p, "stake below staking.min_stake after a slash")));
+            LOG.info("staking policy on: {}", staking.get());
+        }
         webhooks = new Webhooks(config.webhookSecrets(), config.webhookAttempts(), config.webhookBackoff(), clock, store,
                 config.name());
         scheduler = Scheduler.builder().store(store).deadlines(Deadlines.on(timers, clock)).maxAttempts(config.maxAttempts())
@@ -174,29 +193,45 @@ public final class Relayer implements AutoCloseable {
                 .notices(new TaskNotices() {
                     @Override
                     public void failed(TaskRecord t) {
+                        staking.ifPresent(s -> s.lost(t));
                         metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
                         webhooks.notify(t);
                     }
 
                     @Override
                     public void assigned(TaskRecord t) {
+                        staking.ifPresent(s -> s.assigned(t));
                         metrics.counter("smainer_tasks_assigned_total", "Assignments made.", "").increment();
                     }
 
                     @Override
                     public void requeued(TaskRecord t) {
+                        staking.ifPresent(s -> s.lost(t));
                         metrics.counter("smainer_tasks_requeued_total", "Tasks sent back to the queue.", "").increment();
                     }
                 }).build();
-        settler = Settler.builder().escrow(escrow).store(store).clock(clock).batchSize(config.batchSize())
-                .maxDelay(config.batchDelay()).leaseTtl(config.leaseTtl()).owner(config.name()).onSettled(webhooks::notify).onFailed(t -> {
+        Escrow settling = staking.map(s -> s.settlementEscrow(escrow)).orElse(escrow);
+        settler = Settler.builder().escrow(settling).store(store).clock(clock).batchSize(config.batchSize())
+                .maxDelay(config.batchDelay()).leaseTtl(config.leaseTtl()).owner(config.name()).onSettled(t -> {
+                    staking.ifPresent(s -> s.settled(t));
+                    webhooks.notify(t);
+                }).onFailed(t -> {
+                    staking.ifPresent(s -> s.settled(t));
                     metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
                     webhooks.notify(t);
                 }).build();
         CompletionHandler completions = new CompletionHandler(store, crypto, escrow, checkers, config.effortBase(), scheduler,
-                clock);
+                clock, staking.<ResultAudit>map(s -> s).orElse(ResultAudit.NONE));
         gateway = new ProviderGateway(escrow, crypto, scheduler, completions, config.maxFrameBytes(), clock,
-                config.chainId(), config.name(), config.heartbeat(), config.challengeTtl(), metrics);
+                config.chainId(), config.name(), config.heartbeat(), config.challengeTtl(), metrics,
+                staking.map(StakingPolicy::gate).orElse(StakeGate.NONE));
+        staking.ifPresent(s -> {
+            metrics.gauge("smainer_slashes_initiated_total", "Slashes this relayer initiated.", "", s::slashesInitiated);
+            metrics.gauge("smainer_slashes_executed_total", "Slashes this relayer executed.", "", s::slashesExecuted);
+            metrics.gauge("smainer_spot_checks_total", "Results recomputed by the staking spot check.", "", s::spotChecks);
+            metrics.gauge("smainer_active_task_count_calls_total", "Active-task count calls sent in settlement batches.", "",
+                    s::countCallsInSettlements);
+        });
         TaskIntake intake = new TaskIntake(escrow, store, crypto, accountKeys, counted(accountSignatures),
                 config.chainId(), config.allowedTokens(), config::minBaseFor, config.webhookSecrets(), clock,
                 config.maxQueuedBytes());
@@ -231,7 +266,8 @@ public final class Relayer implements AutoCloseable {
             c.setIdleTimeout(config.offlineAfter().plus(Duration.ofSeconds(30)));
             c.addMapping(ApiHandler.BASE + "/ws", (rq, rs, cb) -> gateway.newSocket(Request.getRemoteAddr(rq)));
         });
-        ws.setHandler(new Handler.Sequence(api, new DashboardHandler()));
+        ws.setHandler(staking.<Handler>map(s -> new Handler.Sequence(new EvidenceHandler(s), api, new DashboardHandler()))
+                .orElseGet(() -> new Handler.Sequence(api, new DashboardHandler())));
         server.setHandler(ws);
         server.addConnector(connector);
         bind();
@@ -320,6 +356,11 @@ public final class Relayer implements AutoCloseable {
         return config;
     }
 
+    /** @return the staking policy, when {@code staking.enabled=true} and started */
+    public Optional<StakingPolicy> staking() {
+        return staking;
+    }
+
     /** @return settlement counters */
     public Optional<Settler> settler() {
         return Optional.ofNullable(settler);
@@ -351,6 +392,7 @@ public final class Relayer implements AutoCloseable {
         if (settler != null) {
             settler.close();
         }
+        staking.ifPresent(StakingPolicy::close);
         if (webhooks != null) {
             webhooks.close();
         }
@@ -402,8 +444,29 @@ public final class Relayer implements AutoCloseable {
         private AccountKeys accountKeys;
         private AccountSignatureCheck accountSignatures = AccountSignatureCheck.NONE;
         private ResultCheckers checkers = ResultCheckers.standard();
+        private Staking staking;
+        private Clock chainClock;
 
         private Builder() {
+        }
+
+        /**
+         * @param v the chain's time, which the staking policy's slash windows run on (default: {@link #clock})
+         * @return this
+         */
+        public Builder chainClock(Clock v) {
+            this.chainClock = v;
+            return this;
+        }
+
+        /**
+         * @param v the staking contract's client, acting as the relayer's account (the contract's authorized relayer and
+         *     verifier); required when {@code staking.enabled=true}, unused otherwise
+         * @return this
+         */
+        public Builder staking(Staking v) {
+            this.staking = v;
+            return this;
         }
 
         /**

@@ -5,6 +5,7 @@ import io.smainer.chain.ContractAddress;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.Ledger;
+import io.smainer.escrow.Staking;
 import io.smainer.escrow.StarknetEscrow;
 import io.smainer.relayer.intake.AccountCheckGate;
 import io.smainer.relayer.intake.AccountKeys;
@@ -33,6 +34,10 @@ import org.slf4j.LoggerFactory;
 public final class RelayerApp implements AutoCloseable {
     /** The relayer account of the local network. */
     public static final ContractAddress LOCAL_RELAYER = ContractAddress.of(0x5e1a7e5);
+    /** The local network's contracts' owner. */
+    public static final ContractAddress LOCAL_OWNER = ContractAddress.of(0x0a11);
+    /** Where the local network deploys SmainerStakingContract unless {@code staking.contract} says otherwise. */
+    public static final ContractAddress LOCAL_STAKING = ContractAddress.of(0x5a4e);
     private static final Logger LOG = LoggerFactory.getLogger(RelayerApp.class);
 
     private final Relayer relayer;
@@ -66,6 +71,7 @@ public final class RelayerApp implements AutoCloseable {
         AccountKeys keys = AccountKeys.of(config.demanderKeys());
         AccountSignatureCheck accountSignatures = AccountSignatureCheck.NONE;
         LOG.info("chain settings: {}", config.describeChain());
+        Optional<Staking> staking = Optional.empty();
         if (config.chain() == RelayerConfig.ChainMode.STARKNET) {
             if (config.localChainPort() != RelayerConfig.DEFAULT_LOCAL_CHAIN_PORT) {
                 LOG.info("chain=starknet: local_chain.port is not used");
@@ -79,6 +85,9 @@ public final class RelayerApp implements AutoCloseable {
             keys = keys.or(ChainAccountKeys.of(gate.keys(starknet::accountPublicKey), clock));
             // and an account that reports no key is asked about each request's signature (SNIP-6), never cached
             accountSignatures = gate.signatures(AccountSignatureCheck.snip6(starknet));
+            if (config.staking().enabled()) {
+                staking = Optional.of(starknet.staking(config.staking().contract().orElse(Staking.MAINNET_CONTRACT)));
+            }
         } else {
             if (config.rpcUrl().isPresent() || config.keystore().isPresent()) {
                 LOG.warn("chain=local: rpc_url and keystore are not used; set chain=starknet to settle on Starknet");
@@ -93,10 +102,17 @@ public final class RelayerApp implements AutoCloseable {
                 LOG.info("chain=local: the local ledger of the last run loaded from {} (block {}); delete it to start "
                         + "afresh", state.get(), ledger.blockNumber());
             } else {
-                ledger = Ledger.builder().owner(ContractAddress.of(0x0a11)).relayer(LOCAL_RELAYER)
-                        .treasury(ContractAddress.of(0x7ea5)).clock(clock).crypto(crypto).build();
+                // the local network deploys SmainerStakingContract beside the escrow; the relayer is its relayer and
+                // verifier
+                ledger = Ledger.builder().owner(LOCAL_OWNER).relayer(LOCAL_RELAYER)
+                        .treasury(ContractAddress.of(0x7ea5)).clock(clock).crypto(crypto)
+                        .staking(config.staking().contract().orElse(LOCAL_STAKING), LOCAL_RELAYER,
+                                config.staking().minStake())
+                        .build();
             }
             escrow = ledger.client(LOCAL_RELAYER);
+            Ledger local = ledger;
+            staking = ledger.stakingContract().map(c -> local.staking(LOCAL_RELAYER)); // none in an older saved ledger
             if (config.localChainPort() >= 0) {
                 try {
                     chain = Optional.of(LocalChain.start(ledger, config.localChainPort(), crypto, state));
@@ -113,7 +129,7 @@ public final class RelayerApp implements AutoCloseable {
         try {
             store = Relayer.openStore(config, clock);
             relayer = Relayer.builder().config(config).escrow(escrow).store(store).clock(clock).crypto(crypto)
-                    .accountKeys(keys).accountSignatures(accountSignatures).build();
+                    .accountKeys(keys).accountSignatures(accountSignatures).staking(staking.orElse(null)).build();
             relayer.start();
         } catch (RuntimeException e) {
             if (relayer != null) {

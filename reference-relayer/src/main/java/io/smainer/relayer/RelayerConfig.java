@@ -7,11 +7,13 @@ import io.smainer.chain.TokenAmount;
 import io.smainer.config.ConfigException;
 import io.smainer.config.Settings;
 import io.smainer.fee.EffortPricing;
+import io.smainer.relayer.staking.StakingSettings;
 import io.smainer.relayer.store.JournaledStore;
 import io.smainer.relayer.store.Retention;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -90,6 +92,7 @@ import java.util.function.Function;
  *     settling on Starknet on a fixed port without Redis, and none otherwise: with Redis, on port 0 (a throwaway
  *     relayer, as tests start), or with {@code chain=local} (the in-process chain forgets its escrows with the
  *     process, so a journal of tasks on them would outlive what backs them); {@code none} turns it off
+ * @param staking the staking policy's {@code staking.*} settings (off by default)
  */
 public record RelayerConfig(String name, String host, int port, ChainId chainId, Set<ContractAddress> allowedTokens,
         Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts, Duration deadlineGrace,
@@ -100,7 +103,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         ChainMode chain, Optional<URI> rpcUrl, ContractAddress contract, Optional<Path> keystore, Duration receiptTimeout,
         Duration pollInterval, int ipRatePerSecond, int ipRateBurst, List<String> trustedProxies,
         Duration accountCheckTimeout, int accountChecksInFlight, Duration finishedRetention, int maxFinishedTasks,
-        long maxFinishedBytes, long maxQueuedBytes, Optional<Path> journal) {
+        long maxFinishedBytes, long maxQueuedBytes, Optional<Path> journal, StakingSettings staking) {
 
     /** The deployed relayer's port. */
     public static final int DEFAULT_PORT = 8000;
@@ -199,7 +202,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         return parse(SCHEMA.read(settings));
     }
 
-    private static final List<String> KNOWN = List.of("name", "host", "port", "chain_id", "allowed_tokens",
+    private static final List<String> KNOWN = keys("name", "host", "port", "chain_id", "allowed_tokens",
             "heartbeat_seconds", "offline_after_seconds", "challenge_seconds", "max_attempts", "deadline_grace_seconds",
             "settlement.batch_size", "settlement.max_delay_millis", "limits.max_body_bytes", "limits.max_frame_bytes",
             "limits.rate_per_second", "limits.rate_burst", "limits.ip_rate_per_second", "limits.ip_rate_burst",
@@ -209,7 +212,19 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             "contract_address", "keystore", "starknet.receipt_timeout_seconds", "starknet.poll_millis",
             "starknet.account_check_timeout_millis", "starknet.account_checks_in_flight",
             "store.finished_retention_seconds", "store.max_finished_tasks", "store.max_finished_bytes",
-            "limits.max_queued_bytes", "store.journal");
+            "limits.max_queued_bytes", "store.journal", StakingSettings.KEYS);
+    private static List<String> keys(Object... keysAndLists) {
+        List<String> out = new ArrayList<>();
+        for (Object k : keysAndLists) {
+            if (k instanceof List<?> l) {
+                l.forEach(x -> out.add((String) x));
+            } else {
+                out.add((String) k);
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** Settings named by a prefix: {@code price.min_base.<kind>}. */
     private static final String MIN_BASE_PREFIX = "price.min_base.";
     /** The schema: every setting, the environment's spelling, and which values are never echoed. */
@@ -355,12 +370,13 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             r.problem("store.journal: the journal is for the in-memory store; with redis.uri set, Redis keeps the state"
                     + " (set store.journal=none or leave it unset)");
         }
+        StakingSettings staking = StakingSettings.parse(r);
         r.done();
         return new RelayerConfig(name, host, port, chainId, tokens, heartbeat, offline, challenge, attempts, grace, batch,
                 delay, body, frame, rate, burst, apiKeys, secrets, demanders, minBase, effortBase, hookAttempts, hookBackoff,
                 redisUri, redisPrefix, leaseTtl, localChainPort, accountsFile, chain, rpcUrl, contract, keystore,
                 receiptTimeout, pollInterval, ipRate, ipBurst, proxies, accountCheckTimeout, accountChecks, finishedRetention,
-                maxFinished, maxFinishedBytes, maxQueuedBytes, journal);
+                maxFinished, maxFinishedBytes, maxQueuedBytes, journal, staking);
     }
 
     private static Function<String, Long> longIn(long min, long max) {
@@ -432,7 +448,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 + ", redis.prefix=" + redisPrefix + ", store.finished_retention=" + finishedRetention.toSeconds()
                 + "s, store.max_finished_tasks=" + maxFinishedTasks + ", store.max_finished_bytes=" + maxFinishedBytes
                 + ", store.journal=" + journal.map(Path::toString).orElse("none") + ", limits.max_queued_bytes="
-                + maxQueuedBytes + ", settlement.lease=" + leaseTtl.toMillis() + "ms";
+                + maxQueuedBytes + ", settlement.lease=" + leaseTtl.toMillis() + "ms, " + staking;
     }
 
     /** @return the chain settings the app ({@link RelayerApp}) uses, secrets masked */

@@ -121,6 +121,16 @@ public interface Escrow extends AutoCloseable {
      */
     TxResult settleBatch(List<Settlement> settlements);
 
+    /**
+     * Settles many tasks and makes other calls in the same transaction (one multicall), e.g. a relayer's
+     * active-task counts on the staking contract. Atomic: one revert reverts every call.
+     *
+     * @param settlements what to settle, at least one
+     * @param alongside calls made after the settlements, in order (may be empty)
+     * @return the transaction
+     */
+    TxResult settleBatch(List<Settlement> settlements, List<ContractCall> alongside);
+
     // ---- events ----
 
     /**

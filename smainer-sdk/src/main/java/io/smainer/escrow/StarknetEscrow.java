@@ -410,6 +410,11 @@ public final class StarknetEscrow implements Escrow {
     }
 
     @Override
+    public TxResult settleBatch(List<Settlement> settlements, List<ContractCall> alongside) {
+        return session.settleBatch(settlements, alongside);
+    }
+
+    @Override
     public EventPage events(EventCursor after, int max) {
         return session.events(after, max);
     }

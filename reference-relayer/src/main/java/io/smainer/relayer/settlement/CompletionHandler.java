@@ -45,6 +45,7 @@ public final class CompletionHandler {
     private final TokenAmount effortBase;
     private final Scheduler scheduler;
     private final Clock clock;
+    private final ResultAudit audit;
 
     /**
      * @param store the store
@@ -57,6 +58,22 @@ public final class CompletionHandler {
      */
     public CompletionHandler(RelayerStore store, StarkCrypto crypto, Escrow escrow, ResultCheckers checkers,
             TokenAmount effortBase, Scheduler scheduler, Clock clock) {
+        this(store, crypto, escrow, checkers, effortBase, scheduler, clock, ResultAudit.NONE);
+    }
+
+    /**
+     * @param store the store
+     * @param crypto signature checks
+     * @param escrow to re-read a provider's on-chain key when a receipt does not verify with the cached one
+     * @param checkers result checkers by kind
+     * @param effortBase the base price of effort pricing
+     * @param scheduler told when a node's slot frees or its result fails
+     * @param clock time
+     * @param audit told of signed results: wrong ones, and the ones that passed (it may re-check them)
+     */
+    public CompletionHandler(RelayerStore store, StarkCrypto crypto, Escrow escrow, ResultCheckers checkers,
+            TokenAmount effortBase, Scheduler scheduler, Clock clock, ResultAudit audit) {
+        this.audit = Require.present("audit", audit);
         this.store = Require.present("store", store);
         this.crypto = Require.present("crypto", crypto);
         this.escrow = Require.present("escrow", escrow);
@@ -145,7 +162,13 @@ public final class CompletionHandler {
             throw new ReceiptRejectedException("result_hash", "result_hash: expected " + computed.hex()
                     + " (SHA-256 of the result mod P), got " + msg.resultHash().hex());
         }
-        checkers.forKind(t.job().kind()).ifPresent(c -> c.check(t.job(), msg.result()));
+        try {
+            checkers.forKind(t.job().kind()).ifPresent(c -> c.check(t.job(), msg.result()));
+        } catch (ReceiptRejectedException wrong) {
+            signedReceipt(t, provider, providerKey, msg).ifPresent(h -> audit.signedWrongResult(t, provider, msg, h,
+                    wrong.getMessage()));
+            throw wrong;
+        }
         Optional<TokenAmount> cost = Optional.empty();
         Optional<Integer> score = Optional.empty();
         if (t.settlement() == SettlementMode.FLAT) {
@@ -174,13 +197,35 @@ public final class CompletionHandler {
             score = Optional.of(s);
         }
         Felt hash = Receipts.receiptHash(crypto, t.escrowId(), provider, msg.resultHash(), cost);
-        if (!crypto.verify(providerKey, hash, msg.signature())) {
-            Optional<Felt> current = escrow.providerPublicKey(provider);
-            if (current.isEmpty() || current.get().equals(providerKey) || !crypto.verify(current.get(), hash, msg.signature())) {
-                throw new ReceiptRejectedException("signature", "signature: expected a receipt signed with the key registered"
-                        + " on-chain for " + provider.hex() + ", got one that does not verify");
-            }
+        if (!signedBy(provider, providerKey, hash, msg)) {
+            throw new ReceiptRejectedException("signature", "signature: expected a receipt signed with the key registered"
+                    + " on-chain for " + provider.hex() + ", got one that does not verify");
         }
+        audit.passed(t, provider, msg, hash);
         return new Completion(provider, msg.result(), msg.resultHash(), msg.signature(), cost, score, clock.millis());
+    }
+
+    /** Whether the receipt verifies with the login key, or with the key registered on chain now. */
+    private boolean signedBy(ContractAddress provider, Felt providerKey, Felt hash, Messages.TaskCompleted msg) {
+        if (crypto.verify(providerKey, hash, msg.signature())) {
+            return true;
+        }
+        Optional<Felt> current = escrow.providerPublicKey(provider);
+        return current.isPresent() && !current.get().equals(providerKey)
+                && crypto.verify(current.get(), hash, msg.signature());
+    }
+
+    /** The receipt hash of a completion whose result was refused, when its signature verifies. */
+    private Optional<Felt> signedReceipt(TaskRecord t, ContractAddress provider, Felt providerKey,
+            Messages.TaskCompleted msg) {
+        if (!Receipts.resultHash(msg.result()).equals(msg.resultHash())) {
+            return Optional.empty();
+        }
+        if (t.settlement() != SettlementMode.FLAT && msg.actualCost().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<TokenAmount> cost = t.settlement() == SettlementMode.FLAT ? Optional.empty() : msg.actualCost();
+        Felt hash = Receipts.receiptHash(crypto, t.escrowId(), provider, msg.resultHash(), cost);
+        return signedBy(provider, providerKey, hash, msg) ? Optional.of(hash) : Optional.empty();
     }
 }

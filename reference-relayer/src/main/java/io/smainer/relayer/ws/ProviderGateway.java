@@ -2,12 +2,14 @@ package io.smainer.relayer.ws;
 
 import io.smainer.Require;
 import io.smainer.chain.ChainId;
+import io.smainer.chain.ContractAddress;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.relayer.Metrics;
 import io.smainer.relayer.scheduling.Scheduler;
 import io.smainer.relayer.settlement.CompletionHandler;
+import io.smainer.relayer.staking.StakeGate;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +37,7 @@ public final class ProviderGateway {
     final int heartbeatSeconds;
     final Duration challengeTtl;
     final Metrics metrics;
+    final StakeGate stakeGate;
     final SecureRandom random = new SecureRandom();
     final Set<ProviderSocket> open = ConcurrentHashMap.newKeySet();
 
@@ -54,6 +57,28 @@ public final class ProviderGateway {
     public ProviderGateway(Escrow escrow, StarkCrypto crypto, Scheduler scheduler, CompletionHandler completions,
             int maxFrameChars, Clock clock, ChainId chainId, String relayerName, Duration heartbeat, Duration challengeTtl,
             Metrics metrics) {
+        this(escrow, crypto, scheduler, completions, maxFrameChars, clock, chainId, relayerName, heartbeat, challengeTtl,
+                metrics, StakeGate.NONE);
+    }
+
+    /**
+     * @param escrow on-chain checks at login
+     * @param crypto login signature checks
+     * @param scheduler told of logins, messages and closes
+     * @param completions records completions
+     * @param maxFrameChars the largest message accepted
+     * @param clock time
+     * @param chainId the chain (in the login domain)
+     * @param relayerName this relayer's name (in the challenge)
+     * @param heartbeat the heartbeat interval announced at login
+     * @param challengeTtl how long a challenge is valid
+     * @param metrics counters
+     * @param stakeGate refuses the login of a provider without enough stake (the staking policy)
+     */
+    public ProviderGateway(Escrow escrow, StarkCrypto crypto, Scheduler scheduler, CompletionHandler completions,
+            int maxFrameChars, Clock clock, ChainId chainId, String relayerName, Duration heartbeat, Duration challengeTtl,
+            Metrics metrics, StakeGate stakeGate) {
+        this.stakeGate = Require.present("stake_gate", stakeGate);
         this.escrow = Require.present("escrow", escrow);
         this.crypto = Require.present("crypto", crypto);
         this.scheduler = Require.present("scheduler", scheduler);
@@ -75,6 +100,21 @@ public final class ProviderGateway {
      */
     public ProviderSocket newSocket(String remote) {
         return new ProviderSocket(this, remote);
+    }
+
+    /**
+     * Closes a provider's connections, e.g. when a slash left it below the minimum stake (it is refused at its next
+     * login, with the reason).
+     *
+     * @param provider the provider's account
+     * @param reason why, for the peer and the log
+     */
+    public void disconnect(ContractAddress provider, String reason) {
+        for (ProviderSocket s : open) {
+            if (s.loggedInAs(provider)) {
+                s.close(reason);
+            }
+        }
     }
 
     /** Closes every open connection (at shutdown). */

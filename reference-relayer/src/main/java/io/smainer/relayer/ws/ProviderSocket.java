@@ -147,6 +147,11 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
         if (skew.isEmpty()) {
             return;
         }
+        Optional<String> understaked = g.stakeGate.refusal(r.address());
+        if (understaked.isPresent()) {
+            refuse(r.id(), "stake_below_minimum", understaked.get(), Optional.of("stake"), true);
+            return;
+        }
         Login l = new Login(r.address().hex(), r.address(), key.get(), r.capabilities(), skew.get());
         login = l;
         send(new Messages.Ack(Messages.newId(), r.id(), l.nodeId(), g.heartbeatSeconds));
@@ -221,6 +226,15 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
     @Override
     public void onWebSocketError(Throwable cause) {
         LOG.debug("connection {} error: {}", remote, cause.toString());
+    }
+
+    /**
+     * @param provider an account
+     * @return whether this connection is logged in as it
+     */
+    boolean loggedInAs(ContractAddress provider) {
+        Login l = login;
+        return l != null && l.address().equals(provider);
     }
 
     // ---- NodeChannel ----

@@ -12,7 +12,9 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowTask;
 import io.smainer.fee.EffortPricing;
+import io.smainer.job.JavaJobRunner;
 import io.smainer.protocol.EffortMetrics;
+import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.Message;
 import io.smainer.protocol.Messages;
 import io.smainer.protocol.NodeCapabilities;
@@ -48,7 +50,9 @@ public final class TestProvider implements AutoCloseable {
         /** Report a retryable failure. */
         FAIL,
         /** Accept it and never answer. */
-        SILENT
+        SILENT,
+        /** Run it with the SDK's Java runner (the built-in kinds) and send a valid completion. */
+        RUN
     }
 
     final ContractAddress address;
@@ -126,6 +130,14 @@ public final class TestProvider implements AutoCloseable {
                 Optional.of(cost));
     }
 
+    private static byte[] run(JobSpec job) {
+        try (JavaJobRunner runner = JavaJobRunner.create()) {
+            return runner.submit(job).get(30, TimeUnit.SECONDS).output();
+        } catch (Exception e) {
+            throw new IllegalStateException("the Java runner failed on " + job.kind(), e);
+        }
+    }
+
     boolean isOpen() {
         Session s = session;
         return s != null && s.isOpen();
@@ -177,6 +189,7 @@ public final class TestProvider implements AutoCloseable {
                 case FAIL -> send(new Messages.TaskFailed(Messages.newId(), t.taskId(), "simulated failure", true));
                 case SILENT -> {
                 }
+                case RUN -> send(completion(t, run(t.job()), key));
             }
         }
 

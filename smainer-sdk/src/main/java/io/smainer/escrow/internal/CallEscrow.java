@@ -24,6 +24,7 @@ import io.smainer.escrow.TxResult;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.FeeMath;
 import io.smainer.fee.Tier;
+import io.smainer.internal.Require;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -388,6 +389,12 @@ public abstract class CallEscrow implements Escrow {
 
     @Override
     public TxResult settleBatch(List<Settlement> settlements) {
+        return settleBatch(settlements, List.of());
+    }
+
+    @Override
+    public TxResult settleBatch(List<Settlement> settlements, List<ContractCall> alongside) {
+        Require.present("alongside", alongside);
         if (settlements == null || settlements.isEmpty()) {
             throw new InvalidFieldException("settlements", "at least one settlement", settlements);
         }
@@ -395,7 +402,11 @@ public abstract class CallEscrow implements Escrow {
         for (Settlement s : settlements) {
             calls.add(settlement(contract, Require.present("settlements[]", s)));
         }
-        return invoke(calls, "settle " + settlements.size() + " tasks in one transaction").tx();
+        for (ContractCall c : alongside) {
+            calls.add(Require.present("alongside[]", c));
+        }
+        return invoke(calls, "settle " + settlements.size() + " tasks in one transaction"
+                + (alongside.isEmpty() ? "" : " with " + alongside.size() + " other calls")).tx();
     }
 
     private static TokenAmount amount(List<Felt> r, int at) {

@@ -1,0 +1,287 @@
+package io.smainer.relayer.staking;
+
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.crypto.Receipts;
+import io.smainer.escrow.ActiveSlash;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.EscrowRevertedException;
+import io.smainer.escrow.Staking;
+import io.smainer.escrow.StakingReverts;
+import io.smainer.internal.Require;
+import io.smainer.job.CheckResult;
+import io.smainer.protocol.Messages;
+import io.smainer.protocol.ProtocolCodec;
+import io.smainer.relayer.settlement.ReceiptRejectedException;
+import io.smainer.relayer.settlement.ResultAudit;
+import io.smainer.relayer.store.TaskRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relayer's staking policy at work (see the package): the stake gate, the active-task counts, the
+ * spot-check verifier with its evidence, and the slashes it drives. The relayer's account must be the staking
+ * contract's authorized relayer and verifier (as on mainnet, where they are one account).
+ *
+ * <p>Slashes are initiated and executed on one thread of its own, so a provider's completion never waits for a
+ * transaction: the evidence is kept first, then {@code initiate_slash} is sent (again at each check while the
+ * contract refuses it for an active slash or the cooldown); each {@link StakingSettings#slashCheck()} the policy
+ * reads every slash it initiated and executes those whose appeal window has passed with no appeal pending, then
+ * disconnects a provider left below {@code staking.min_stake}. Time comes from the clock (tests move it).
+ */
+public final class StakingPolicy implements ResultAudit, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StakingPolicy.class);
+
+    private final StakingSettings settings;
+    private final Staking staking;
+    private final Clock clock;
+    private final Consumer<ContractAddress> disconnect;
+    private final ProtocolCodec codec = ProtocolCodec.create();
+    private final StakeGate gate;
+    private final ActiveTaskCounts counts;
+    private final SpotCheck spot;
+    private final Map<Felt, byte[]> evidence = new ConcurrentHashMap<>();
+    /** Evidence waiting for {@code initiate_slash}, by provider (oldest first). */
+    private final Map<ContractAddress, Felt> toInitiate = new ConcurrentHashMap<>();
+    /** Providers with a slash this relayer initiated and has not seen end. */
+    private final Set<ContractAddress> watching = new LinkedHashSet<>();
+    private final ScheduledExecutorService thread;
+    private final AtomicLong initiated = new AtomicLong();
+    private final AtomicLong executed = new AtomicLong();
+    private final AtomicLong spotChecks = new AtomicLong();
+    private final AtomicLong countOnlyTransactions = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private CountingEscrow settlementEscrow;
+
+    /**
+     * Starts the policy's thread.
+     *
+     * @param settings the {@code staking.*} settings (enabled)
+     * @param staking a staking client acting as the relayer's account
+     * @param clock time
+     * @param disconnect closes a provider's connections (after a slash left it below the minimum)
+     */
+    public StakingPolicy(StakingSettings settings, Staking staking, Clock clock, Consumer<ContractAddress> disconnect) {
+        this.settings = Require.present("staking", settings);
+        this.staking = Require.present("staking_client", staking);
+        this.clock = Require.present("clock", clock);
+        this.disconnect = Require.present("disconnect", disconnect);
+        this.gate = StakeGate.of(staking, settings.minStake());
+        this.counts = new ActiveTaskCounts(staking.contract());
+        this.spot = new SpotCheck(settings.spotCheckBasisPoints());
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "relayer-staking");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = settings.slashCheck().toMillis();
+        thread.scheduleWithFixedDelay(this::tickQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** @return the login check */
+    public StakeGate gate() {
+        return gate;
+    }
+
+    /**
+     * @param escrow the relayer's escrow client
+     * @return it for the settler: its settlement batches carry the active-task counts
+     */
+    public synchronized Escrow settlementEscrow(Escrow escrow) {
+        settlementEscrow = new CountingEscrow(escrow, counts, clock);
+        return settlementEscrow;
+    }
+
+    // ---- task life (from the scheduler's notices and the settler)
+
+    /** @param t a task just assigned to a node */
+    public void assigned(TaskRecord t) {
+        t.nodeId().ifPresent(node -> counts.assigned(t.id(), ContractAddress.parse(node), clock.millis()));
+    }
+
+    /** @param t a task its node lost (requeued, or failed for good) */
+    public void lost(TaskRecord t) {
+        counts.lost(t.id(), clock.millis());
+    }
+
+    /** @param t a task settled, or given up at settlement (the provider did its part either way) */
+    public void settled(TaskRecord t) {
+        counts.settled(t.id(), clock.millis());
+    }
+
+    // ---- results
+
+    @Override
+    public void signedWrongResult(TaskRecord task, ContractAddress provider, Messages.TaskCompleted msg, Felt receiptHash,
+            String why) {
+        keep(task, provider, msg, receiptHash, "checker", why);
+    }
+
+    @Override
+    public void passed(TaskRecord task, ContractAddress provider, Messages.TaskCompleted msg, Felt receiptHash) {
+        if (!spot.chosen(task.id(), task.job())) {
+            return;
+        }
+        spotChecks.incrementAndGet();
+        Optional<CheckResult> wrong = spot.wrong(task.id(), task.job(), msg.result());
+        if (wrong.isPresent()) {
+            Felt hash = keep(task, provider, msg, receiptHash, "recompute", wrong.get().detail());
+            throw new ReceiptRejectedException("result", "result: the relayer's spot check recomputed " + task.job().kind()
+                    + " and got another result (" + wrong.get().detail() + "); evidence " + hash.hex());
+        }
+    }
+
+    private Felt keep(TaskRecord task, ContractAddress provider, Messages.TaskCompleted msg, Felt receiptHash, String check,
+            String verdict) {
+        Evidence e = new Evidence(Evidence.FORMAT, task.id(), task.escrowId(), provider, task.job(), msg.result(),
+                msg.resultHash(), task.settlement(), msg.actualCost(), receiptHash, msg.signature(), check, verdict,
+                clock.instant().getEpochSecond());
+        byte[] json = codec.toJson(e).getBytes(StandardCharsets.UTF_8);
+        Felt hash = Receipts.resultHash(json);
+        evidence.put(hash, json);
+        LOG.warn("provider {} signed a wrong result for task {} ({} check: {}); evidence {}", provider.hex(), task.id(),
+                check, verdict, hash.hex());
+        toInitiate.putIfAbsent(provider, hash);
+        thread.execute(this::tickQuietly);
+        return hash;
+    }
+
+    /**
+     * @param reasonHash a slash's reason hash
+     * @return the evidence JSON behind it, when this relayer kept it
+     */
+    public Optional<byte[]> evidence(Felt reasonHash) {
+        return Optional.ofNullable(evidence.get(reasonHash)).map(byte[]::clone);
+    }
+
+    // ---- the chain work, on the policy's thread
+
+    private void tickQuietly() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.warn("staking check failed; trying again in {} s", settings.slashCheck().toSeconds(), e);
+        }
+    }
+
+    /** One round: pending initiations, due executions, overdue active-task counts. */
+    synchronized void tick() {
+        if (closed.get()) {
+            return;
+        }
+        for (var it = toInitiate.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<ContractAddress, Felt> e = it.next();
+            try {
+                staking.initiateSlash(e.getKey(), e.getValue());
+                initiated.incrementAndGet();
+                watching.add(e.getKey());
+                it.remove();
+                LOG.warn("initiated a slash of {} with reason {}", e.getKey().hex(), e.getValue().hex());
+            } catch (EscrowRevertedException x) {
+                if (x.reason().equals(StakingReverts.SLASH_ALREADY_ACTIVE)) {
+                    watching.add(e.getKey()); // wait for it to end, then initiate ours
+                } else if (!x.reason().equals(StakingReverts.SLASH_COOLDOWN_ACTIVE)) {
+                    LOG.warn("cannot slash {}: {}; the evidence {} is kept", e.getKey().hex(), x.reason(), e.getValue().hex());
+                    it.remove();
+                }
+            }
+        }
+        for (var it = watching.iterator(); it.hasNext();) {
+            ContractAddress p = it.next();
+            Optional<ActiveSlash> s = staking.activeSlash(p);
+            if (s.isEmpty()) {
+                it.remove();
+                continue;
+            }
+            if (s.get().executableAt(clock.instant())) {
+                staking.executeSlash(p);
+                executed.incrementAndGet();
+                it.remove();
+                LOG.warn("executed the slash of {} ({}%)", p.hex(), s.get().percent());
+                if (gate.refusal(p).isPresent()) {
+                    disconnect.accept(p);
+                }
+            }
+        }
+        long oldest = counts.oldestMillis();
+        if (oldest >= 0 && clock.millis() - oldest >= settings.countFlush().toMillis()) {
+            ActiveTaskCounts.Drained d = counts.drain();
+            if (!d.calls().isEmpty()) {
+                try {
+                    staking.invoke(d.calls());
+                    countOnlyTransactions.incrementAndGet();
+                } catch (RuntimeException e) {
+                    counts.restore(d, clock.millis());
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Runs a round now and waits for it (for tests and operators' tools). */
+    public void checkNow() {
+        try {
+            thread.submit(this::tick).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("staking check failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** @return slashes initiated */
+    public long slashesInitiated() {
+        return initiated.get();
+    }
+
+    /** @return slashes executed */
+    public long slashesExecuted() {
+        return executed.get();
+    }
+
+    /** @return results recomputed by the spot check */
+    public long spotChecks() {
+        return spotChecks.get();
+    }
+
+    /** @return pieces of evidence kept */
+    public int evidenceKept() {
+        return evidence.size();
+    }
+
+    /** @return transactions sent for active-task counts alone (no settlement was due) */
+    public long countOnlyTransactions() {
+        return countOnlyTransactions.get();
+    }
+
+    /** @return active-task count calls sent inside settlement transactions */
+    public synchronized long countCallsInSettlements() {
+        return settlementEscrow == null ? 0 : settlementEscrow.countCalls();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            thread.shutdownNow();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StakingPolicy[" + settings + ", contract=" + staking.contract().hex() + "]";
+    }
+}
