@@ -1,11 +1,18 @@
 package io.smainer.provider.app;
 
 import io.smainer.SmainerException;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Keystore;
+import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Ledger;
+import io.smainer.escrow.Staking;
 import io.smainer.escrow.StarknetEscrow;
 import java.net.URI;
 import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.Optional;
 
 /** Opens the escrow client {@code register} uses: the local network's ledger file, or Starknet by RPC. */
 public final class Escrows {
@@ -30,7 +37,45 @@ public final class Escrows {
         Ledger ledger = Ledger.load(config.ledgerFile());
         return new ProviderCli.EscrowOpener.Connection(ledger.client(account.address()),
                 "the local ledger " + config.ledgerFile() + " (chain " + ledger.chainId() + ")",
-                () -> ledger.save(config.ledgerFile()));
+                () -> ledger.save(config.ledgerFile()),
+                ledger.stakingContract().map(c -> ledger.staking(account.address())));
+    }
+
+    /**
+     * A read-only look at the staking contract, without the keystore (for {@code status}).
+     *
+     * @param where a description for messages
+     * @param staking the client, when the network has the contract
+     * @param closing releases the connection
+     */
+    public record StakingView(String where, Optional<Staking> staking, Runnable closing) implements AutoCloseable {
+        @Override
+        public void close() {
+            closing.run();
+        }
+    }
+
+    /**
+     * Opens the staking contract for views: the local ledger file, or Starknet by RPC (the client needs an account
+     * and a key to be built; it gets a key drawn now that signs nothing, since only views are called).
+     *
+     * @param config the settings
+     * @return the view; close it
+     */
+    public static StakingView stakingView(ProviderConfig config) {
+        if (config.rpcUrl().isEmpty()) {
+            if (!Files.exists(config.ledgerFile())) {
+                return new StakingView("the local ledger " + config.ledgerFile() + " (missing)", Optional.empty(), () -> { });
+            }
+            Ledger ledger = Ledger.load(config.ledgerFile());
+            return new StakingView("the local ledger " + config.ledgerFile(),
+                    ledger.stakingContract().map(c -> ledger.staking(ContractAddress.ZERO)), () -> { });
+        }
+        Felt viewsOnly = KeyPair.generate(new SecureRandom(), StarkCrypto.defaultCrypto()).privateKey();
+        StarknetEscrow escrow = StarknetEscrow.builder().rpcUrl(config.rpcUrl().get()).account(ContractAddress.of(1))
+                .privateKey(viewsOnly).contract(config.contract()).chainId(config.chainId()).build();
+        return new StakingView("Starknet " + config.chainId(), Optional.of(escrow.staking(config.stakingContract())),
+                escrow::close);
     }
 
     /**
@@ -47,6 +92,7 @@ public final class Escrows {
                 .chainId(config.chainId())
                 .build();
         return new ProviderCli.EscrowOpener.Connection(escrow, "Starknet " + config.chainId() + " through "
-                + ProviderConfig.mask(rpc) + " (contract " + config.contract().hex() + ")", () -> { });
+                + ProviderConfig.mask(rpc) + " (contract " + config.contract().hex() + ")", () -> { },
+                Optional.of(escrow.staking(config.stakingContract())));
     }
 }

@@ -72,7 +72,36 @@ final class Help {
 
     static final String STATUS = """
             Asks a running provider's status endpoint how it is doing: its state, relayer, runner and task
-            counts. Exit code 0 when it is logged in to its relayer, 1 otherwise.
+            counts, then the chain about its stake in SmainerStakingContract: the stake, whether it can
+            withdraw, its slash count and a pending slash. Exit code 0 when it is logged in to its relayer,
+            1 otherwise.
+            """;
+
+    static final String STAKE = """
+            Stakes STRK in SmainerStakingContract from the keystore's account: approve and deposit_stake in
+            one transaction. The stake must reach the contract's minimum (at least 5 STRK); a relayer with
+            its staking policy on gives tasks only to providers at or above its staking.min_stake. Without
+            rpc_url it acts on the local network's ledger file, with rpc_url on that network
+            (staking_contract).
+            """;
+
+    static final String UNSTAKE = """
+            Asks to withdraw the whole stake (request_unstake): it unlocks in 7 days; 'provider withdraw'
+            then returns it. The contract refuses while the relayer counts active tasks for this provider.
+            Staking again cancels the request.
+            """;
+
+    static final String WITHDRAW = """
+            Withdraws the whole stake once the 7-day lockup after 'provider unstake' is over
+            (withdraw_stake).
+            """;
+
+    static final String APPEAL = """
+            Appeals the pending slash of this provider (appeal_slash) before its 7-day window ends: the
+            countdown pauses until the contract's owner decides. If the owner rejects the appeal, the slash
+            runs again with a fresh 7-day window; if the owner accepts it, the slash is cleared. The
+            evidence behind a slash is served by the relayer that initiated it at
+            /api/v1/evidence/<reason_hash>.
             """;
 
     private Help() {
@@ -98,6 +127,8 @@ final class Help {
         m.put("contract_address", "the escrow contract (default the mainnet SmainerContract)");
         m.put("close_grace_seconds", "on shutdown, how long running tasks may finish (default 30)");
         m.put("reconnect.max_delay_seconds", "the longest wait between reconnect tries (default 30)");
+        m.put("staking_contract", "the SmainerStakingContract stake/unstake/withdraw/appeal use (default the mainnet "
+                + "one; without rpc_url the local ledger's own)");
         m.put("price.min_effort_base", "refuse effort tasks whose base price is below this, in base units "
                 + "(default 0: any price the relayer sets)");
         if (!m.keySet().equals(new LinkedHashSet<>(ProviderConfig.KNOWN))) {

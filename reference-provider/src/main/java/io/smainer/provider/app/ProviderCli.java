@@ -8,14 +8,17 @@ import io.smainer.SmainerException;
 import io.smainer.SmainerVersion;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
 import io.smainer.config.ConfigException;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.ActiveSlash;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.ChainException;
 import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.escrow.NodeStatus;
+import io.smainer.escrow.Staking;
 import io.smainer.escrow.TxResult;
 import io.smainer.fee.Tier;
 import io.smainer.protocol.NodeCapabilities.GpuInfo;
@@ -100,8 +103,19 @@ public final class ProviderCli {
          * @param escrow the client, acting as the provider's account
          * @param where a description for messages, e.g. the ledger file
          * @param commit run after successful writes
+         * @param staking a staking client on the same account, when the network has SmainerStakingContract
          */
-        record Connection(Escrow escrow, String where, Runnable commit) {
+        record Connection(Escrow escrow, String where, Runnable commit, Optional<Staking> staking) {
+            /**
+             * A connection without a staking contract.
+             *
+             * @param escrow the client, acting as the provider's account
+             * @param where a description for messages
+             * @param commit run after successful writes
+             */
+            public Connection(Escrow escrow, String where, Runnable commit) {
+                this(escrow, where, commit, Optional.empty());
+            }
         }
     }
 
@@ -197,6 +211,14 @@ public final class ProviderCli {
                 .addOption(extra("--nvidia-smi", "COMMAND", "the nvidia-smi to ask (default: nvidia-smi on the PATH)")));
         cl.addSubcommand(withPassphraseFile(withSettings(command("register", "register the node on-chain and publish its key", Help.REGISTER, Help.SETTINGS_FOOTER))));
         cl.addSubcommand(withPassphraseFile(withSettings(command("run", "serve tasks from the relayer, with a local status endpoint", Help.RUN, Help.SETTINGS_FOOTER))));
+        cl.addSubcommand(withPassphraseFile(withSettings(command("stake", "stake STRK in SmainerStakingContract", Help.STAKE,
+                Help.SETTINGS_FOOTER).addOption(extra("--amount", "STRK", "how much to add, e.g. 10 or 12.5 (STRK)")))));
+        cl.addSubcommand(withPassphraseFile(withSettings(command("unstake", "ask to withdraw the stake in 7 days", Help.UNSTAKE,
+                Help.SETTINGS_FOOTER))));
+        cl.addSubcommand(withPassphraseFile(withSettings(command("withdraw", "withdraw the stake after the lockup", Help.WITHDRAW,
+                Help.SETTINGS_FOOTER))));
+        cl.addSubcommand(withPassphraseFile(withSettings(command("appeal", "appeal this provider's pending slash", Help.APPEAL,
+                Help.SETTINGS_FOOTER))));
         cl.addSubcommand(withSettings(command("status", "ask a running provider how it is doing", Help.STATUS, Help.SETTINGS_FOOTER)
                 .addOption(extra("--url", "URL", "the status endpoint (default from status.host and status.port)"))));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
@@ -275,6 +297,7 @@ public final class ProviderCli {
                 case "register" -> register(load(configFile, opts), opts);
                 case "run" -> runNode(load(configFile, opts), opts);
                 case "status" -> status(configFile, opts);
+                case "stake", "unstake", "withdraw", "appeal" -> staking(command, load(configFile, opts), opts);
                 default -> throw new IllegalStateException(command);
             };
         } catch (ConfigException e) {
@@ -524,6 +547,60 @@ public final class ProviderCli {
         }
     }
 
+    // ------------------------------------------------------------------ staking
+
+    private int staking(String command, ProviderConfig config, Options opts) {
+        Optional<TokenAmount> amount = Optional.empty();
+        if (command.equals("stake")) {
+            String text = opts.extra.get("amount");
+            if (text == null) {
+                err.println("provider stake: --amount: expected the STRK to stake, e.g. --amount 10, got nothing");
+                return USAGE;
+            }
+            try {
+                amount = Optional.of(TokenAmount.parseStrk(text));
+            } catch (InvalidFieldException e) {
+                err.println("provider stake: --amount: expected " + e.expected() + ", got '" + text + "'");
+                return USAGE;
+            }
+        }
+        Keystore.Unlocked account = unlock(config, opts);
+        EscrowOpener.Connection c = escrows.open(config, account);
+        try (Escrow escrow = c.escrow()) {
+            if (c.staking().isEmpty()) {
+                err.println("provider " + command + ": " + c.where() + " has no SmainerStakingContract");
+                return FAILED;
+            }
+            Staking staking = c.staking().get();
+            ContractAddress me = account.address();
+            TxResult tx = switch (command) {
+                case "stake" -> staking.depositStake(amount.orElseThrow());
+                case "unstake" -> staking.requestUnstake();
+                case "withdraw" -> staking.withdrawStake();
+                default -> staking.appealSlash();
+            };
+            c.commit().run();
+            out.println(command + " for " + me.hex() + " on " + c.where() + ": tx " + tx.hash().hex() + " (block "
+                    + tx.blockNumber() + ")");
+            printStake(staking, me);
+            return OK;
+        } catch (EscrowRevertedException e) {
+            err.println("provider " + command + ": the staking contract refused: " + e.reason());
+            return FAILED;
+        }
+    }
+
+    /** The provider's stake and slash state, as the chain has them. */
+    private void printStake(Staking staking, ContractAddress me) {
+        out.println("  stake      " + staking.stake(me).toStrkString() + " (contract " + staking.contract().hex()
+                + ", minimum " + staking.minStake().toStrkString() + ")" + (staking.canUnstake(me)
+                        ? "; can be withdrawn now" : ""));
+        Optional<ActiveSlash> slash = staking.activeSlash(me);
+        out.println("  slashes    " + staking.slashCount(me) + " in the contract's 90-day window" + slash.map(s -> "; pending: "
+                + s.percent() + "% for reason " + s.reasonHash().hex() + (s.appealPending() ? ", appealed (paused)"
+                        : ", executable from " + s.appealDeadline())).orElse("; none pending"));
+    }
+
     /** Starknet JSON-RPC {@code 55 VALIDATION_FAILURE}: the account's {@code __validate__} refused the transaction. */
     private static final int ACCOUNT_VALIDATION_FAILED = 55;
 
@@ -618,7 +695,26 @@ public final class ProviderCli {
         if (!str(s, "last_error").isEmpty()) {
             out.println("  last error " + str(s, "last_error"));
         }
+        stakeStatus(file, opts, str(s, "address"));
         return state.equals("ready") ? OK : FAILED;
+    }
+
+    /** The stake lines of {@code status}: read from the chain the settings name; a problem there is only shown. */
+    private void stakeStatus(Optional<Path> file, Options opts, String address) {
+        try {
+            ContractAddress me = ContractAddress.parse(address);
+            ProviderConfig config = load(file, opts);
+            try (Escrows.StakingView view = Escrows.stakingView(config)) {
+                Optional<Staking> staking = view.staking();
+                if (staking.isEmpty()) {
+                    out.println("  stake      " + view.where() + " has no SmainerStakingContract");
+                    return;
+                }
+                printStake(staking.get(), me);
+            }
+        } catch (RuntimeException e) {
+            out.println("  stake      unknown: " + e.getMessage());
+        }
     }
 
     private static String str(JsonObject o, String key) {

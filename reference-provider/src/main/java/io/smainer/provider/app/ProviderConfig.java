@@ -7,6 +7,7 @@ import io.smainer.chain.ContractAddress;
 import io.smainer.chain.TokenAmount;
 import io.smainer.config.ConfigException;
 import io.smainer.config.Settings;
+import io.smainer.escrow.Staking;
 import io.smainer.fee.Tier;
 import io.smainer.provider.ProviderNode;
 import java.io.IOException;
@@ -46,11 +47,13 @@ import java.util.OptionalInt;
  * @param reconnectMaxDelay the longest wait between reconnect tries
  * @param minEffortBasePrice the lowest effort base price this node works for; an effort task priced below it
  *     is refused (another node may take it); zero accepts any
+ * @param stakingContract the SmainerStakingContract {@code stake}, {@code unstake}, {@code withdraw},
+ *     {@code appeal} and {@code status} use (default the mainnet one; the local ledger file's own without rpc_url)
  */
 public record ProviderConfig(URI relayerUrl, Path keystore, String name, OptionalInt concurrency, RunnerChoice runner,
         Optional<Tier> tier, String statusHost, int statusPort, Optional<URI> ollamaUrl, Duration ollamaTimeout,
         ChainId chainId, Path ledgerFile, Optional<URI> rpcUrl, ContractAddress contract, Duration closeGrace,
-        Duration reconnectMaxDelay, TokenAmount minEffortBasePrice) {
+        Duration reconnectMaxDelay, TokenAmount minEffortBasePrice, ContractAddress stakingContract) {
 
     /** Prefix of the environment variables read. */
     public static final String ENV_PREFIX = Settings.ENV_PREFIX;
@@ -103,7 +106,8 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
     /** Every setting, in the order {@code help} lists them. */
     public static final List<String> KNOWN = List.of("relayer_url", "keystore", "name", "concurrency", "runner", "tier",
             "status.host", "status.port", "ollama.url", "ollama.timeout_seconds", "chain_id", "ledger_file", "rpc_url",
-            "local_accounts_file", "contract_address", "close_grace_seconds", "reconnect.max_delay_seconds", "price.min_effort_base");
+            "local_accounts_file", "contract_address", "close_grace_seconds", "reconnect.max_delay_seconds",
+            "price.min_effort_base", "staking_contract");
 
     /** The schema: every setting, the environment's spelling, and how a bad value is shown. */
     private static final Settings SCHEMA = Settings.builder().keys(KNOWN)
@@ -186,9 +190,10 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
         Duration reconnect = Duration.ofSeconds(r.get("reconnect.max_delay_seconds", 30, Settings.intIn(1, 3600)));
         TokenAmount minEffortBase = r.get("price.min_effort_base", ProviderNode.DEFAULT_MIN_EFFORT_BASE_PRICE,
                 v -> TokenAmount.parseBaseUnits("price.min_effort_base", v));
+        ContractAddress staking = r.get("staking_contract", Staking.MAINNET_CONTRACT, ContractAddress::parse);
         r.done();
         return new ProviderConfig(relayer, keystore, name, concurrency, runner, tier, statusHost, statusPort, ollama,
-                ollamaTimeout, chainId, ledger, rpc, contract, grace, reconnect, minEffortBase);
+                ollamaTimeout, chainId, ledger, rpc, contract, grace, reconnect, minEffortBase, staking);
     }
 
     /** @return the local status endpoint's base URL */
@@ -214,6 +219,7 @@ public record ProviderConfig(URI relayerUrl, Path keystore, String name, Optiona
                 "ledger_file=" + ledgerFile,
                 "rpc_url=" + rpcUrl.map(ProviderConfig::mask).orElse("(none: local ledger)"),
                 "contract_address=" + contract.hex(),
+                "staking_contract=" + stakingContract.hex(),
                 "close_grace_seconds=" + closeGrace.toSeconds(),
                 "reconnect.max_delay_seconds=" + reconnectMaxDelay.toSeconds(),
                 "price.min_effort_base=" + minEffortBasePrice.baseUnits() + " (" + minEffortBasePrice.toStrkString() + ")",

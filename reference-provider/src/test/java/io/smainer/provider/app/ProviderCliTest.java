@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smainer.SmainerVersion;
 import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
+import io.smainer.chain.TokenAmount;
 import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.Ledger;
 import io.smainer.escrow.NodeStatus;
+import io.smainer.testing.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -17,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -257,6 +262,53 @@ class ProviderCliTest {
         }
         assertThat(cli("register")).isEqualTo(ProviderCli.OK);
         assertThat(out()).contains("register_node            already active").contains("set_provider_public_key  already");
+    }
+
+    @Test
+    void stakeUnstakeWithdrawAndAppealActOnTheLocalLedgersStakingContract() {
+        Path ledgerFile = home.resolve("ledger.json");
+        ContractAddress verifier = ContractAddress.of(4);
+        ContractAddress staking = ContractAddress.of(0x5a4e);
+        // the command line acts at the system clock's time; the in-process steps here run 8 days earlier
+        MutableClock clock = new MutableClock(Instant.now().minus(Duration.ofDays(8)));
+        Ledger.builder().owner(ContractAddress.of(1)).relayer(ContractAddress.of(2)).treasury(ContractAddress.of(3))
+                .staking(staking, verifier, TokenAmount.parseStrk("10")).clock(clock).build().save(ledgerFile);
+        env.put(ProviderConfig.PASSPHRASE_ENV, PASS);
+        env.put("SMAINER_LEDGER_FILE", ledgerFile.toString());
+        assertThat(cli("init", "--address", "0xabc")).isEqualTo(ProviderCli.OK);
+        ContractAddress me = ContractAddress.parse("0xabc");
+        Ledger funded = Ledger.load(ledgerFile, clock, CRYPTO);
+        funded.mint(me, TokenAmount.parseStrk("50"));
+        funded.save(ledgerFile);
+
+        assertThat(cli("stake")).isEqualTo(ProviderCli.USAGE);
+        assertThat(err()).contains("--amount: expected the STRK to stake");
+        assertThat(cli("stake", "--amount", "ten")).isEqualTo(ProviderCli.USAGE);
+        assertThat(cli("stake", "--amount", "5")).isEqualTo(ProviderCli.FAILED);
+        assertThat(err()).contains("the staking contract refused: Below minimum stake");
+        assertThat(cli("stake", "--amount", "12.5")).as(err()).isEqualTo(ProviderCli.OK);
+        assertThat(out()).contains("stake for " + me.hex()).contains("stake      12.5 STRK")
+                .contains("minimum 10 STRK").contains("0 in the contract's 90-day window; none pending");
+        assertThat(cli("appeal")).isEqualTo(ProviderCli.FAILED);
+        assertThat(err()).contains("refused: No active slash");
+
+        Ledger chain = Ledger.load(ledgerFile, clock, CRYPTO);
+        chain.staking(verifier).initiateSlash(me, Felt.of(0xe71d));
+        chain.save(ledgerFile);
+        assertThat(cli("appeal")).as(err()).isEqualTo(ProviderCli.OK);
+        assertThat(out()).contains("pending: 20% for reason 0xe71d, appealed (paused)");
+        assertThat(cli("withdraw")).isEqualTo(ProviderCli.FAILED);
+        assertThat(err()).contains("refused: No withdrawal requested");
+        assertThat(cli("unstake")).as(err()).isEqualTo(ProviderCli.OK);
+        assertThat(out()).contains("stake      12.5 STRK");
+        assertThat(cli("withdraw")).isEqualTo(ProviderCli.FAILED);
+        assertThat(err()).contains("refused: Lockup period not over");
+        Ledger earlier = Ledger.load(ledgerFile, clock, CRYPTO); // asked 8 days ago: the lockup is over now
+        earlier.staking(me).requestUnstake();
+        earlier.save(ledgerFile);
+        assertThat(cli("withdraw")).as(err()).isEqualTo(ProviderCli.OK);
+        assertThat(out()).contains("stake      0 STRK");
+        assertThat(Ledger.load(ledgerFile).balanceOf(me)).isEqualTo(TokenAmount.parseStrk("50"));
     }
 
     @Test

@@ -33,9 +33,9 @@ public interface StakeGate {
             if (stake.compareTo(minStake) >= 0) {
                 return Optional.empty();
             }
-            return Optional.of("stake: expected at least " + minStake.toStrkString() + " STRK (" + minStake.baseUnits()
+            return Optional.of("stake: expected at least " + minStake.toStrkString() + " (" + minStake.baseUnits()
                     + " base units, staking.min_stake) staked by " + provider.hex() + " in SmainerStakingContract "
-                    + staking.contract().hex() + ", got " + stake.toStrkString() + " STRK; deposit with 'provider stake'");
+                    + staking.contract().hex() + ", got " + stake.toStrkString() + "; deposit with 'provider stake'");
         };
     }
 }

@@ -60,7 +60,7 @@ public record StakingSettings(boolean enabled, Optional<ContractAddress> contrac
     @Override
     public String toString() {
         return enabled ? "staking.enabled=true, staking.contract=" + contract.map(ContractAddress::hex).orElse("(default)")
-                + ", staking.min_stake=" + minStake.toStrkString() + " STRK, staking.spot_check_bps=" + spotCheckBasisPoints
+                + ", staking.min_stake=" + minStake.toStrkString() + ", staking.spot_check_bps=" + spotCheckBasisPoints
                 : "staking.enabled=false";
     }
 }

@@ -114,6 +114,9 @@ public final class LedgerSnapshot {
             txs.add(j);
         }
         o.add("transactions", txs);
+        if (m.staking != null) {
+            o.add("staking", m.staking.toJson());
+        }
         return GSON.toJson(o);
     }
 
@@ -184,6 +187,9 @@ public final class LedgerSnapshot {
                         Instant.parse(t.get("timestamp").getAsString()),
                         Optional.ofNullable(t.get("revert_reason")).map(JsonElement::getAsString), events);
                 m.history.add(tx);
+            }
+            if (o.has("staking")) {
+                m.deployStaking(StakingContract.fromJson(o.getAsJsonObject("staking")));
             }
             if (m.history.size() != m.blockNumber) {
                 throw new InvalidFieldException("transactions", m.blockNumber + " transactions, one per block",

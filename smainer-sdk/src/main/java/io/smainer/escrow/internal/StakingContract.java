@@ -1,5 +1,7 @@
 package io.smainer.escrow.internal;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import io.smainer.InvalidFieldException;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code SmainerStakingContract} ({@code src/smainer_staking.cairo} of {@code Smainer/smainer-contracts-public},
@@ -550,6 +553,75 @@ public final class StakingContract implements LedgerContract {
     private static int slashPercentFor(long now, Entry e) {
         int count = windowExpired(now, e) ? 0 : e.slashCount;
         return count == 0 ? SLASH_PERCENT_1 : count == 1 ? SLASH_PERCENT_2 : SLASH_PERCENT_3;
+    }
+
+    // ------------------------------------------------------------------ snapshot
+
+    /** @return the whole state as JSON, providers in address order (so equal states give equal text) */
+    JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("address", address.hex());
+        o.addProperty("owner", owner.hex());
+        o.addProperty("strk_token", strkToken.hex());
+        o.addProperty("treasury", treasury.hex());
+        o.addProperty("min_stake", minStake.toString());
+        o.addProperty("relayer", relayer.hex());
+        o.addProperty("verifier", verifier.hex());
+        JsonObject providers = new JsonObject();
+        new TreeMap<>(entries).forEach((p, e) -> {
+            JsonObject j = new JsonObject();
+            j.addProperty("stake", e.stake.toString());
+            j.addProperty("unlock_at", e.unlockAt);
+            j.addProperty("active_tasks", e.activeTasks);
+            j.addProperty("slash_count", e.slashCount);
+            j.addProperty("window_start", e.windowStart);
+            j.addProperty("last_slash", e.lastSlash);
+            j.addProperty("slash_active", e.slashActive);
+            j.addProperty("initiator", e.initiator.hex());
+            j.addProperty("reason_hash", e.reasonHash.hex());
+            j.addProperty("initiated_at", e.initiatedAt);
+            j.addProperty("appeal_deadline", e.appealDeadline);
+            j.addProperty("appeal_paused", e.appealPaused);
+            j.addProperty("pause_started_at", e.pauseStartedAt);
+            j.addProperty("slash_percent", e.slashPercent);
+            providers.add(p.hex(), j);
+        });
+        o.add("providers", providers);
+        return o;
+    }
+
+    /**
+     * @param o what {@link #toJson} wrote
+     * @return the contract in that state
+     */
+    static StakingContract fromJson(JsonObject o) {
+        StakingContract c = new StakingContract(addr(o, "address"), addr(o, "owner"), addr(o, "strk_token"),
+                addr(o, "treasury"), new BigInteger(o.get("min_stake").getAsString()), addr(o, "relayer"),
+                addr(o, "verifier"));
+        for (Map.Entry<String, JsonElement> p : o.getAsJsonObject("providers").entrySet()) {
+            JsonObject j = p.getValue().getAsJsonObject();
+            Entry e = new Entry();
+            e.stake = new BigInteger(j.get("stake").getAsString());
+            e.unlockAt = j.get("unlock_at").getAsLong();
+            e.activeTasks = j.get("active_tasks").getAsLong();
+            e.slashCount = j.get("slash_count").getAsInt();
+            e.windowStart = j.get("window_start").getAsLong();
+            e.lastSlash = j.get("last_slash").getAsLong();
+            e.slashActive = j.get("slash_active").getAsBoolean();
+            e.initiator = addr(j, "initiator");
+            e.reasonHash = Felt.parse(j.get("reason_hash").getAsString());
+            e.initiatedAt = j.get("initiated_at").getAsLong();
+            e.appealDeadline = j.get("appeal_deadline").getAsLong();
+            e.appealPaused = j.get("appeal_paused").getAsBoolean();
+            e.pauseStartedAt = j.get("pause_started_at").getAsLong();
+            e.slashPercent = j.get("slash_percent").getAsInt();
+            c.entries.put(ContractAddress.parse(p.getKey()), e);
+        }
+        return c;
+    }
+
+    private static ContractAddress addr(JsonObject o, String field) {
+        return ContractAddress.parse(o.get(field).getAsString());
     }
 
     // ------------------------------------------------------------------ helpers
