@@ -172,14 +172,14 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
 
     private void tickQuietly() {
         try {
-            tick();
+            tick(false);
         } catch (RuntimeException e) {
             LOG.warn("staking check failed; trying again in {} s", settings.slashCheck().toSeconds(), e);
         }
     }
 
-    /** One round: pending initiations, due executions, overdue active-task counts. */
-    synchronized void tick() {
+    /** One round: pending initiations, due executions, overdue (or, forced, all) active-task counts. */
+    synchronized void tick(boolean flushCounts) {
         if (closed.get()) {
             return;
         }
@@ -218,7 +218,7 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
             }
         }
         long oldest = counts.oldestMillis();
-        if (oldest >= 0 && clock.millis() - oldest >= settings.countFlush().toMillis()) {
+        if (oldest >= 0 && (flushCounts || clock.millis() - oldest >= settings.countFlush().toMillis())) {
             ActiveTaskCounts.Drained d = counts.drain();
             if (!d.calls().isEmpty()) {
                 try {
@@ -232,10 +232,10 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
         }
     }
 
-    /** Runs a round now and waits for it (for tests and operators' tools). */
+    /** Runs a round now, sending every active-task count owed, and waits for it (for tests and operators' tools). */
     public void checkNow() {
         try {
-            thread.submit(this::tick).get();
+            thread.submit(() -> tick(true)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {

@@ -7,6 +7,7 @@ import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.Ledger;
+import io.smainer.escrow.Staking;
 import io.smainer.fee.Tier;
 import io.smainer.protocol.NodeCapabilities;
 import io.smainer.relayer.Relayer;
@@ -30,18 +31,32 @@ final class LocalNetwork implements AutoCloseable {
     static final ContractAddress TREASURY = ContractAddress.of(0x1003);
     static final ContractAddress DEMANDER = ContractAddress.of(0x2001);
     static final TokenAmount MINTED = TokenAmount.parseStrk("1000000");
+    /** The staking contract, when the network has one. */
+    static final ContractAddress STAKING = ContractAddress.of(0x5a4e);
 
     final StarkCrypto crypto = StarkCrypto.defaultCrypto();
     final SecureRandom random = new SecureRandom();
-    final Ledger ledger = Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(TREASURY).build();
+    final Ledger ledger;
     final KeyPair demanderKey = KeyPair.generate(random, crypto);
-    final Escrow demander = ledger.client(DEMANDER);
+    final Escrow demander;
     final Relayer relayer;
     final HttpClient http = new HttpClient();
     final WebSocketClient ws;
     final List<TestProvider> providers = new ArrayList<>();
 
     LocalNetwork(Map<String, String> settings) throws Exception {
+        this(settings, false);
+    }
+
+    /**
+     * @param settings the relayer's settings over the defaults here
+     * @param staking deploy SmainerStakingContract (minimum 5 STRK, the relayer its relayer and verifier) and turn
+     *     the relayer's staking policy on
+     */
+    LocalNetwork(Map<String, String> settings, boolean staking) throws Exception {
+        Ledger.Builder chain = Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(TREASURY);
+        ledger = (staking ? chain.staking(STAKING, RELAYER, Staking.ABSOLUTE_MIN_STAKE) : chain).build();
+        demander = ledger.client(DEMANDER);
         ledger.mint(DEMANDER, MINTED);
         Map<String, String> s = new LinkedHashMap<>();
         s.put("host", "127.0.0.1");
@@ -51,9 +66,13 @@ final class LocalNetwork implements AutoCloseable {
         s.put("limits.rate_per_second", "100000");
         s.put("limits.rate_burst", "100000");
         s.put("limits.ip_rate_per_second", "0");
+        if (staking) {
+            s.put("staking.enabled", "true");
+            s.put("staking.contract", STAKING.hex());
+        }
         s.putAll(settings);
-        relayer = Relayer.builder().config(RelayerConfig.load(s)).escrow(ledger.client(RELAYER)).crypto(crypto).build()
-                .start();
+        relayer = Relayer.builder().config(RelayerConfig.load(s)).escrow(ledger.client(RELAYER))
+                .staking(staking ? ledger.staking(RELAYER) : null).crypto(crypto).build().start();
         http.start();
         ws = new WebSocketClient(http);
         ws.setMaxTextMessageSize(16 << 20); // task_assigned frames carry payloads up to limits.max_body_bytes

@@ -12,19 +12,24 @@ import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EventCursor;
+import io.smainer.escrow.Staking;
+import io.smainer.escrow.StakingCalls;
 import io.smainer.fee.EffortSplit;
 import io.smainer.fee.FeeMath;
 import io.smainer.fee.FlatSplit;
 import io.smainer.fee.Tier;
+import io.smainer.job.Freivalds;
 import io.smainer.job.JavaJobRunner;
 import io.smainer.job.Jobs;
+import io.smainer.job.ResultChecks;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.provider.ProviderNode;
-import io.smainer.testing.Await;
+import io.smainer.relayer.staking.StakingPolicy;
 import io.smainer.relayer.store.Completion;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.testing.Await;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +54,21 @@ class ThousandTasksIT {
 
     @Test
     void aThousandTasksSettleExactlyAndTheBooksBalance() throws Exception {
-        try (LocalNetwork net = new LocalNetwork(Map.of("settlement.max_delay_millis", "100"))) {
+        run(false);
+    }
+
+    /**
+     * The same with the staking policy on (each provider staked 5 STRK, 10% of the exact kinds recomputed): the
+     * active-task counts ride the settlement batches, the books balance the same way, and every count is back at
+     * zero. Prints the figures: transactions per 1,000 tasks and what the spot check cost.
+     */
+    @Test
+    void withTheStakingPolicyOnTheCountsRideTheSettlementsAndTheBooksStillBalance() throws Exception {
+        run(true);
+    }
+
+    private void run(boolean staking) throws Exception {
+        try (LocalNetwork net = new LocalNetwork(Map.of("settlement.max_delay_millis", "100"), staking)) {
             List<ProviderNode> nodes = new ArrayList<>();
             List<JavaJobRunner> runners = new ArrayList<>();
             List<ContractAddress> providers = new ArrayList<>();
@@ -59,6 +78,10 @@ class ThousandTasksIT {
                 Escrow own = net.ledger.client(address);
                 own.registerNode();
                 own.setProviderPublicKey(key.publicKey());
+                if (staking) { // all of its STRK: its balance is then its earnings alone, as without staking
+                    net.ledger.mint(address, Staking.ABSOLUTE_MIN_STAKE);
+                    net.ledger.staking(address).depositStake(Staking.ABSOLUTE_MIN_STAKE);
+                }
                 JavaJobRunner runner = JavaJobRunner.builder().computeThreads(1).workerThreads(2).build();
                 runners.add(runner);
                 providers.add(address);
@@ -159,12 +182,63 @@ class ThousandTasksIT {
             assertThat(net.ledger.balanceOf(net.ledger.contract())).isEqualTo(TokenAmount.ZERO);
             assertThat(providerTotal.add(treasuryTotal).add(refundTotal)).isEqualTo(escrowTotal);
             assertThat(net.relayer.settler().orElseThrow().batchesSent()).isLessThan(TASKS);
+            if (staking) {
+                stakingFigures(net, ids, providers);
+            }
 
             for (ProviderNode n : nodes) {
                 n.close(Duration.ofSeconds(2));
             }
             runners.forEach(JavaJobRunner::close);
         }
+    }
+
+    /** The counts end at zero, the staking contract holds the stakes; prints transactions and spot-check costs. */
+    private static void stakingFigures(LocalNetwork net, List<String> ids, List<ContractAddress> providers) {
+        StakingPolicy policy = net.relayer.staking().orElseThrow();
+        long batches = net.relayer.settler().orElseThrow().batchesSent();
+        long countCalls = policy.countCallsInSettlements();
+        long countOnly = policy.countOnlyTransactions();
+        policy.checkNow(); // the counts of the last batch's tasks: sent alone
+        for (ContractAddress p : providers) {
+            assertThat(net.ledger.dryRun(p, List.of(StakingCalls.requestUnstake(LocalNetwork.STAKING))))
+                    .as("no active task counted for %s", p).isEmpty();
+        }
+        assertThat(net.ledger.balanceOf(LocalNetwork.STAKING).baseUnits())
+                .isEqualTo(Staking.ABSOLUTE_MIN_STAKE.baseUnits().multiply(BigInteger.valueOf(providers.size())));
+        long relayerTransactions = net.ledger.nonce(LocalNetwork.RELAYER).value().longValueExact();
+        // what a spot check costs the relayer: a recomputation per chosen exact-kind result, Freivalds per matmul
+        long recomputeNanos = 0;
+        int recomputed = 0;
+        long freivaldsNanos = 0;
+        int matmuls = 0;
+        for (String id : ids) {
+            TaskRecord t = net.relayer.store().task(id).orElseThrow();
+            byte[] result = t.completion().orElseThrow().result();
+            long t0 = System.nanoTime();
+            boolean passed;
+            if (t.job().kind().equals(Jobs.MATMUL_F32)) {
+                passed = Freivalds.create().check(t.job(), result).passed();
+                freivaldsNanos += System.nanoTime() - t0;
+                matmuls++;
+            } else {
+                passed = ResultChecks.recompute().check(t.job(), result).passed();
+                recomputeNanos += System.nanoTime() - t0;
+                recomputed++;
+            }
+            assertThat(passed).as("the honest result of %s checks out", id).isTrue();
+        }
+        System.out.printf("ThousandTasksIT with staking: %d tasks, %d relayer transactions (%d settlement batches carrying "
+                + "%d active-task count calls, %d sent alone during the run, the rest in one closing flush): %.1f "
+                + "transactions per 1,000 tasks; %d spot checks (staking.spot_check_bps=%d); a recomputation of saxpy-f32 "
+                + "costs %.1f us on average (%d measured), Freivalds on matmul-f32 %.1f us (%d measured)%n", TASKS,
+                relayerTransactions, batches, countCalls, countOnly, relayerTransactions * 1000.0 / TASKS,
+                policy.spotChecks(), net.relayer.config().staking().spotCheckBasisPoints(),
+                recomputeNanos / 1e3 / Math.max(1, recomputed), recomputed, freivaldsNanos / 1e3 / Math.max(1, matmuls),
+                matmuls);
+        assertThat(countCalls).as("counts rode the settlement batches").isPositive();
+        assertThat(relayerTransactions).isLessThanOrEqualTo(batches + countOnly + 1);
+        assertThat(policy.slashesInitiated()).isZero();
     }
 
     private static JobSpec job(int i, Random rnd, Tier tier) {

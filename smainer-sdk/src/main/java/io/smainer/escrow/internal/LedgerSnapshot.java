@@ -114,9 +114,7 @@ public final class LedgerSnapshot {
             txs.add(j);
         }
         o.add("transactions", txs);
-        if (m.staking != null) {
-            o.add("staking", m.staking.toJson());
-        }
+        m.staking().ifPresent(staking -> o.add("staking", staking.toJson()));
         return GSON.toJson(o);
     }
 
@@ -189,7 +187,7 @@ public final class LedgerSnapshot {
                 m.history.add(tx);
             }
             if (o.has("staking")) {
-                m.deployStaking(StakingContract.fromJson(o.getAsJsonObject("staking")));
+                m.deploy(StakingContract.fromJson(m, o.getAsJsonObject("staking")));
             }
             if (m.history.size() != m.blockNumber) {
                 throw new InvalidFieldException("transactions", m.blockNumber + " transactions, one per block",

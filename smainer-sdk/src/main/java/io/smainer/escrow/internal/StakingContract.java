@@ -591,11 +591,12 @@ public final class StakingContract implements LedgerContract {
     }
 
     /**
+     * @param chain the machine it is deployed on
      * @param o what {@link #toJson} wrote
      * @return the contract in that state
      */
-    static StakingContract fromJson(JsonObject o) {
-        StakingContract c = new StakingContract(addr(o, "address"), addr(o, "owner"), addr(o, "strk_token"),
+    static StakingContract fromJson(LedgerChain chain, JsonObject o) {
+        StakingContract c = new StakingContract(chain, addr(o, "address"), addr(o, "owner"), addr(o, "strk_token"),
                 addr(o, "treasury"), new BigInteger(o.get("min_stake").getAsString()), addr(o, "relayer"),
                 addr(o, "verifier"));
         for (Map.Entry<String, JsonElement> p : o.getAsJsonObject("providers").entrySet()) {
