@@ -146,7 +146,7 @@ class StakingIT {
         // an honest task: paid, and its active-task count rides the settlement batch
         JobSpec honest = hashes("an honest task");
         CreatedTask a = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, honest);
-        Api.TaskCreated ta = client.submit(a.taskId(), honest);
+        Api.TaskCreated ta = client.submit(a.escrowId(), honest);
         client.awaitResult(ta.taskId(), Duration.ofSeconds(20));
         assertThat(staked.assigned).hasSize(1);
         assertThat(understaked.assigned).isEmpty();
@@ -156,7 +156,7 @@ class StakingIT {
         staked.behaviour = t -> TestProvider.Behaviour.HONEST; // echoes the payload back: not its SHA-256
         JobSpec cheated = hashes("a task answered wrongly");
         CreatedTask b = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, cheated);
-        Api.TaskCreated tb = client.submit(b.taskId(), cheated);
+        Api.TaskCreated tb = client.submit(b.escrowId(), cheated);
         Await.until(Duration.ofSeconds(20), () -> client.task(tb.taskId()).status() == TaskStatus.FAILED);
         Await.until(Duration.ofSeconds(20), () -> anyone.activeSlash(STAKED).isPresent());
         ActiveSlash first = anyone.activeSlash(STAKED).orElseThrow();
@@ -182,7 +182,7 @@ class StakingIT {
         chainClock.advance(Duration.ofDays(1));
         JobSpec cheatedAgain = hashes("another task answered wrongly");
         CreatedTask c = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, cheatedAgain);
-        Api.TaskCreated tc = client.submit(c.taskId(), cheatedAgain);
+        Api.TaskCreated tc = client.submit(c.escrowId(), cheatedAgain);
         Await.until(Duration.ofSeconds(20), () -> client.task(tc.taskId()).status() == TaskStatus.FAILED);
         Await.until(Duration.ofSeconds(20), () -> anyone.activeSlash(STAKED).isPresent());
         ActiveSlash second = anyone.activeSlash(STAKED).orElseThrow();
