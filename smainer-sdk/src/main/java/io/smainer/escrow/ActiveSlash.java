@@ -1,8 +1,8 @@
 package io.smainer.escrow;
 
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
-import io.smainer.internal.Require;
 import java.time.Instant;
 
 /**

@@ -1,9 +1,9 @@
 package io.smainer.relayer.staking;
 
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.escrow.ContractCall;
 import io.smainer.escrow.StakingCalls;
-import io.smainer.internal.Require;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package io.smainer.relayer.staking;
 
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
@@ -16,7 +17,6 @@ import io.smainer.escrow.Settlement;
 import io.smainer.escrow.TxResult;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.Tier;
-import io.smainer.internal.Require;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.smainer.relayer.staking;
 
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.TokenAmount;
 import io.smainer.escrow.Staking;
-import io.smainer.internal.Require;
 import java.util.Optional;
 
 /**

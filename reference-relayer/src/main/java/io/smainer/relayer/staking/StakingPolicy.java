@@ -1,5 +1,6 @@
 package io.smainer.relayer.staking;
 
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.crypto.Receipts;
@@ -8,7 +9,6 @@ import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.escrow.Staking;
 import io.smainer.escrow.StakingReverts;
-import io.smainer.internal.Require;
 import io.smainer.job.CheckResult;
 import io.smainer.protocol.Messages;
 import io.smainer.protocol.ProtocolCodec;

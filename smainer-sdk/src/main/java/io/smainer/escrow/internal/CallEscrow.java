@@ -24,7 +24,6 @@ import io.smainer.escrow.TxResult;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.FeeMath;
 import io.smainer.fee.Tier;
-import io.smainer.internal.Require;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

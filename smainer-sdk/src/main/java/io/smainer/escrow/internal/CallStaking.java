@@ -1,6 +1,7 @@
 package io.smainer.escrow.internal;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
@@ -14,7 +15,6 @@ import io.smainer.escrow.StakingCalls;
 import io.smainer.escrow.StakingEvent;
 import io.smainer.escrow.StakingEventPage;
 import io.smainer.escrow.TxResult;
-import io.smainer.internal.Require;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
