@@ -56,7 +56,7 @@ class StarkCryptoEdgeCaseTest {
     }
 
     @Test
-    void signsTheExtremeHashesAndKeysByteForByteAsStarknetJvm() {
+    void signsTheExtremeHashesAndKeysAsStarknetJvmUpTo248BitsAndValidlyAbove() {
         List<BigInteger> keys = List.of(BigInteger.ONE, BigInteger.TWO, N.subtract(BigInteger.ONE), N.subtract(BigInteger.TWO),
                 BOUND, BOUND.subtract(BigInteger.ONE));
         List<BigInteger> hashes = List.of(BigInteger.ONE, BOUND.subtract(BigInteger.ONE), BOUND.subtract(BigInteger.TWO),
@@ -66,8 +66,16 @@ class StarkCryptoEdgeCaseTest {
             assertThat(FAST.publicKey(felt(d))).as("public key of 0x%s", d.toString(16)).isEqualTo(publicKey);
             for (BigInteger z : hashes) {
                 Signature oracle = ORACLE.sign(felt(d), felt(z));
-                assertThat(FAST.sign(felt(d), felt(z))).as("key 0x%s, hash 0x%s", d.toString(16), z.toString(16))
-                        .isEqualTo(oracle);
+                Signature fast = FAST.sign(felt(d), felt(z));
+                if (z.bitLength() <= 248) {
+                    assertThat(fast).as("key 0x%s, hash 0x%s", d.toString(16), z.toString(16)).isEqualTo(oracle);
+                } else {
+                    // 249 to 251 bits: the fast signer seeds RFC 6979 as StarkWare's reference does (hash * 16),
+                    // starknet-jvm with the hash shifted right by 4; both are valid signatures of the same hash
+                    assertThat(fast).as("key 0x%s, hash 0x%s (reference nonce)", d.toString(16), z.toString(16))
+                            .isNotEqualTo(oracle);
+                    bothSay(true, publicKey, felt(z), fast);
+                }
                 bothSay(true, publicKey, felt(z), oracle);
             }
         }
