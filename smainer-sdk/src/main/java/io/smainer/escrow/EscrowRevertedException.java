@@ -9,9 +9,12 @@ import io.smainer.SmainerException;
 public class EscrowRevertedException extends SmainerException {
     private static final long serialVersionUID = 1L;
 
-    /** Revert reasons of the deployed contract. */
+    /**
+     * Revert reasons of the contract, quoted from its public Cairo source and OpenZeppelin v0.20.0's
+     * components (the deployed class must still be compared: see {@code contracts/README.md}).
+     */
     public static final String INVALID_SIGNATURE = "Invalid signature";
-    /** The receipt was used before. */
+    /** The signature {@code (r, s)} was used before, on any task. */
     public static final String SIGNATURE_ALREADY_USED = "Signature already used";
     /** The provider is not registered and active. */
     public static final String PROVIDER_NOT_ACTIVE = "Provider not active";
@@ -37,22 +40,52 @@ public class EscrowRevertedException extends SmainerException {
     public static final String NOT_OWNER = "Caller is not the owner";
     /** A tier other than 1, 2 or 3. */
     public static final String INVALID_TIER = "Invalid tier";
+    /** {@code create_tiered_task} or {@code pull_and_execute} with an amount of 0. */
+    public static final String AMOUNT_MUST_BE_POSITIVE = "Amount must be positive";
+    /** A zero token address. */
+    public static final String INVALID_TOKEN_ADDRESS = "Invalid token address";
+    /** {@code pull_and_execute} for the zero user. */
+    public static final String INVALID_USER_ADDRESS = "Invalid user address";
+    /** A settlement naming the zero provider. */
+    public static final String INVALID_PROVIDER_ADDRESS = "Invalid provider address";
+    /** A tier whose stored multiplier is 0 (unreachable: the constructor and the setter write [10000, 100000]). */
+    public static final String TIER_MULTIPLIER_NOT_SET = "Tier multiplier not set";
     /** A base amount above {@code 2^255 / multiplier}. */
-    public static final String AMOUNT_TOO_LARGE = "Amount too large";
-    /** An adjusted amount outside {@code [base, 10 * base]}. */
-    public static final String INVALID_ADJUSTED_AMOUNT = "Invalid adjusted amount";
-    /** A tier multiplier outside {@code [10000, 100000]}. */
-    public static final String INVALID_MULTIPLIER = "Invalid multiplier";
-    /** {@code register_node} by an active node. */
-    public static final String NODE_ALREADY_REGISTERED = "Node already registered";
-    /** {@code register_node} by a suspended node. */
-    public static final String NODE_SUSPENDED = "Node is suspended";
-    /** {@code deactivate_node} by a node that is not active. */
+    public static final String TIER_CALCULATION_OVERFLOW = "Tier calculation overflow";
+    /** An adjusted amount below the base (unreachable with stored multipliers of at least 10000). */
+    public static final String INVALID_TIER_CALCULATION = "Invalid tier calculation";
+    /** An adjusted amount above ten times the base (unreachable with stored multipliers of at most 100000). */
+    public static final String TIER_MULTIPLIER_TOO_LARGE = "Tier multiplier too large";
+    /** {@code set_tier_multipliers}: the basic multiplier outside {@code [10000, 100000]}. */
+    public static final String INVALID_BASIC_MULTIPLIER = "Invalid basic multiplier";
+    /** {@code set_tier_multipliers}: the pro multiplier outside {@code [10000, 100000]}. */
+    public static final String INVALID_PRO_MULTIPLIER = "Invalid pro multiplier";
+    /** {@code set_tier_multipliers}: the premium multiplier outside {@code [10000, 100000]}. */
+    public static final String INVALID_PREMIUM_MULTIPLIER = "Invalid premium multiplier";
+    /** {@code register_node} by a node that is already active (a suspended node may register again). */
+    public static final String NODE_ALREADY_ACTIVE = "Node already active";
+    /** {@code deactivate_node}, {@code suspend_node} or {@code set_provider_public_key} for a node that is not active. */
     public static final String NODE_NOT_ACTIVE = "Node not active";
     /** A zero public key. */
     public static final String INVALID_PUBLIC_KEY = "Invalid public key";
-    /** A zero address where one is required. */
-    public static final String INVALID_ADDRESS = "Invalid address";
+    /** {@code set_relayer(0)}. */
+    public static final String INVALID_RELAYER_ADDRESS = "Invalid relayer address";
+    /** {@code set_treasury(0)}, or a constructor without a treasury. */
+    public static final String INVALID_TREASURY_ADDRESS = "Invalid treasury address";
+    /** An effort settlement before any {@code set_relayer} (the constructor leaves the relayer unset). */
+    public static final String NO_RELAYER_SET = "No relayer set";
+    /** A task id at or above the field prime, which the receipt hash cannot take. */
+    public static final String TASK_ID_EXCEEDS_FELT = "Task ID exceeds felt252";
+    /** An effort cost at or above the field prime (unreachable: the cost is checked against the escrow first). */
+    public static final String COST_EXCEEDS_FELT = "Cost exceeds felt252";
+    /** No treasury (unreachable: the constructor and {@code set_treasury} refuse zero). */
+    public static final String TREASURY_NOT_SET = "Treasury not set";
+    /** A flat settlement when the contract holds less than the escrow. */
+    public static final String INSUFFICIENT_CONTRACT_BALANCE = "Insufficient contract balance";
+    /** {@code transfer_ownership(0)} (OpenZeppelin Ownable). */
+    public static final String NEW_OWNER_IS_ZERO = "New owner is the zero address";
+    /** {@code upgrade(0)} (OpenZeppelin Upgradeable). */
+    public static final String CLASS_HASH_ZERO = "Class hash cannot be zero";
     /** ERC-20: the allowance is below the amount. */
     public static final String INSUFFICIENT_ALLOWANCE = "ERC20: insufficient allowance";
     /** ERC-20: the balance is below the amount. */

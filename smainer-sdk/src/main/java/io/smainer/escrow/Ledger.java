@@ -33,9 +33,9 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The in-process ledger: an ERC-20 token (STRK balances and allowances) and the SmainerContract, with
- * every check of the deployed contract and the same revert reasons (see PROTOCOL.md and
- * {@code contracts/README.md}), in one JVM. It is the SDK's embedded default and the state behind the
+ * The in-process ledger: an ERC-20 token (STRK balances and allowances) and the SmainerContract as its
+ * public Cairo source has it, function by function: the same checks in the same order, the same revert
+ * texts, statuses and events (see {@code docs/escrow.md} and {@code contracts/README.md}), in one JVM. It is the SDK's embedded default and the state behind the
  * JSON-RPC test node.
  *
  * <p>Each transaction is a multicall executed atomically in a block of its own: on a revert nothing takes
@@ -77,7 +77,7 @@ public final class Ledger {
         this.crypto = crypto;
     }
 
-    /** @return a builder; owner, relayer and treasury are required */
+    /** @return a builder; owner and treasury are required, the relayer optional */
     public static Builder builder() {
         return new Builder();
     }
@@ -125,6 +125,11 @@ public final class Ledger {
         }
 
         /**
+         * Sets the relayer at genesis, as a deployment followed by the owner's {@code set_relayer} would
+         * (without their transactions). Left out, the relayer is unset as the real constructor leaves it:
+         * settlements then revert ({@code 'No relayer set'} on the effort paths, {@code 'Unauthorized
+         * relayer'} on the flat one) until {@link Ledger#setRelayer}.
+         *
          * @param relayer the only account allowed to settle
          * @return this
          */
@@ -190,21 +195,20 @@ public final class Ledger {
         /** @return the ledger, empty: no balances, no tasks */
         public Ledger build() {
             Require.present("owner", owner);
-            Require.present("relayer", relayer);
             Require.present("treasury", treasury);
             Require.present("token", token);
             Require.present("contract", contract);
             Require.present("chain_id", chainId);
             Require.present("clock", clock);
             Require.present("crypto", crypto);
-            for (ContractAddress a : List.of(owner, relayer, treasury)) {
-                if (a.isZero()) {
-                    throw new InvalidFieldException("address", "owner, relayer and treasury other than zero", a);
-                }
+            if (relayer != null && relayer.isZero()) {
+                throw new InvalidFieldException("relayer", "not zero (leave it out for none)", relayer);
             }
-            LedgerMachine m = LedgerMachine.create(contract, token, chainId, crypto, clock, owner, relayer, treasury);
+            ContractAddress relayerOrNone = relayer == null ? ContractAddress.ZERO : relayer;
+            LedgerMachine m = LedgerMachine.create(contract, token, chainId, crypto, clock, owner, relayerOrNone,
+                    treasury);
             if (staking != null) {
-                m.deploy(StakingContract.deploy(m, staking, owner, token, treasury, minStake.baseUnits(), relayer,
+                m.deploy(StakingContract.deploy(m, staking, owner, token, treasury, minStake.baseUnits(), relayerOrNone,
                         verifier));
             }
             return new Ledger(m, contract, token, chainId, clock, crypto);
@@ -576,6 +580,25 @@ public final class Ledger {
 
     /**
      * @param caller must be the owner
+     * @param newOwner the next owner, not zero
+     * @return the {@code transfer_ownership} transaction
+     */
+    public TxResult transferOwnership(ContractAddress caller, ContractAddress newOwner) {
+        return admin(caller, Abi.TRANSFER_OWNERSHIP, List.of(newOwner.felt()), "transfer ownership");
+    }
+
+    /**
+     * Leaves the contract without an owner: no owner-only function can be called again.
+     *
+     * @param caller must be the owner
+     * @return the {@code renounce_ownership} transaction
+     */
+    public TxResult renounceOwnership(ContractAddress caller) {
+        return admin(caller, Abi.RENOUNCE_OWNERSHIP, List.of(), "renounce ownership");
+    }
+
+    /**
+     * @param caller must be the owner
      * @param node the node to suspend
      * @return the {@code suspend_node} transaction
      */
@@ -613,7 +636,7 @@ public final class Ledger {
         return new ContractAddress(call(ContractCall.of(contract, Abi.OWNER, List.of())).get(0));
     }
 
-    /** @return the relayer allowed to settle */
+    /** @return the relayer allowed to settle, {@link ContractAddress#ZERO} while none is set */
     public ContractAddress relayer() {
         return new ContractAddress(call(ContractCall.of(contract, Abi.GET_RELAYER, List.of())).get(0));
     }

@@ -57,7 +57,7 @@ class LedgerRandomizedTest {
         final Map<U256, Task> tasks = new LinkedHashMap<>();
         final Map<ContractAddress, NodeStatus> nodes = new HashMap<>();
         final Map<ContractAddress, Felt> keys = new HashMap<>();
-        final Set<Felt> used = new HashSet<>();
+        final Set<Signature> used = new HashSet<>();
         final Set<U256> paid = new HashSet<>();
         boolean paused;
 
@@ -113,30 +113,37 @@ class LedgerRandomizedTest {
             if (!caller.equals(RELAYER)) {
                 return Optional.of(EscrowRevertedException.UNAUTHORIZED_RELAYER);
             }
-            Felt hash = receiptHash(s);
-            if (used.contains(hash)) {
-                return Optional.of(EscrowRevertedException.SIGNATURE_ALREADY_USED);
-            }
+            // smainer.cairo's order: status (an unknown id reads CREATED with amount 0), effort cost, provider,
+            // the (r, s) replay guard, the key, the signature
             Task t = tasks.get(s.taskId());
-            if (t == null || t.status != EscrowStatus.CREATED) {
+            EscrowStatus status = t == null ? EscrowStatus.CREATED : t.status;
+            if (status != EscrowStatus.CREATED) {
                 return Optional.of(EscrowRevertedException.INVALID_TASK_STATUS);
             }
-            if (nodes.getOrDefault(s.provider(), NodeStatus.INACTIVE) != NodeStatus.ACTIVE) {
-                return Optional.of(EscrowRevertedException.PROVIDER_NOT_ACTIVE);
-            }
-            if (!keys.containsKey(s.provider())) {
-                return Optional.of(EscrowRevertedException.PUBLIC_KEY_NOT_SET);
-            }
-            TokenAmount escrow = TokenAmount.ofBaseUnits(t.amount);
+            TokenAmount escrow = TokenAmount.ofBaseUnits(t == null ? BigInteger.ZERO : t.amount);
             if (s instanceof Settlement.Effort e && e.actualCost().compareTo(escrow) > 0
                     || s instanceof Settlement.EffortWithAffiliate a && a.actualCost().compareTo(escrow) > 0) {
                 return Optional.of(EscrowRevertedException.EXCEEDS_ESCROWED_AMOUNT);
             }
+            if (nodes.getOrDefault(s.provider(), NodeStatus.INACTIVE) != NodeStatus.ACTIVE) {
+                return Optional.of(EscrowRevertedException.PROVIDER_NOT_ACTIVE);
+            }
+            Signature sig = s.signature();
+            if (used.contains(sig)) {
+                return Optional.of(EscrowRevertedException.SIGNATURE_ALREADY_USED);
+            }
+            if (!keys.containsKey(s.provider())) {
+                return Optional.of(EscrowRevertedException.PUBLIC_KEY_NOT_SET);
+            }
             if (!validSignature) {
                 return Optional.of(EscrowRevertedException.INVALID_SIGNATURE);
             }
-            used.add(hash);
-            undo.push(() -> used.remove(hash));
+            if (t == null) {
+                // an unknown task's token is address 0: the first token call finds no contract
+                return Optional.of(EscrowRevertedException.CONTRACT_NOT_DEPLOYED);
+            }
+            used.add(sig);
+            undo.push(() -> used.remove(sig));
             if (!paid.add(s.taskId())) {
                 fail("the model would pay task " + s.taskId() + " twice");
             }
@@ -285,6 +292,7 @@ class LedgerRandomizedTest {
         };
         BigInteger adjusted = FeeMath.adjust(TokenAmount.ofBaseUnits(base), tier).baseUnits();
         Optional<String> expected = model.paused ? Optional.of(EscrowRevertedException.PAUSED)
+                : base.signum() == 0 ? Optional.of(EscrowRevertedException.AMOUNT_MUST_BE_POSITIVE)
                 : model.balances.getOrDefault(demander, BigInteger.ZERO).compareTo(adjusted) < 0
                         ? Optional.of(EscrowRevertedException.INSUFFICIENT_BALANCE) : Optional.empty();
         expectOutcome("create", expected, () -> {
@@ -400,8 +408,12 @@ class LedgerRandomizedTest {
         if (accepted.isEmpty()) {
             return;
         }
-        Settlement s = accepted.get(random.nextInt(accepted.size()));
-        Optional<String> expected = model.settle(RELAYER, s, true, ledger.contract(), TREASURY);
+        Settlement paid = accepted.get(random.nextInt(accepted.size()));
+        // the receipt again (its task is paid: 'Invalid task status'), or its (r, s) on another task, where the
+        // replay guard answers if the status lets the call get that far
+        Settlement s = random.nextBoolean() ? paid
+                : new Settlement.Flat(pickTask(), paid.provider(), paid.resultHash(), paid.signature());
+        Optional<String> expected = model.settle(RELAYER, s, s == paid, ledger.contract(), TREASURY);
         assertThat(expected).as("a replay never goes through").isPresent();
         model.rollback();
         expectOutcome("replay", expected, () -> as(RELAYER).settle(s));
@@ -425,7 +437,8 @@ class LedgerRandomizedTest {
     private void toggleProvider() {
         ContractAddress p = PROVIDERS.get(1);
         if (model.nodes.get(p) == NodeStatus.ACTIVE) {
-            expectOutcome("deactivate", Optional.empty(), () -> {
+            // deactivate_node is pause-gated (smainer.cairo 311)
+            expectOutcome("deactivate", model.paused ? Optional.of(EscrowRevertedException.PAUSED) : Optional.empty(), () -> {
                 as(p).deactivateNode();
                 model.nodes.put(p, NodeStatus.INACTIVE);
             });

@@ -7,8 +7,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Entry-point and event names of the SmainerContract and the ERC-20 token, as PROTOCOL.md documents
- * them (and {@code contracts/smainer_contract.abi.json} records), with their selectors. Not API.
+ * Entry-point and event names of the SmainerContract and the ERC-20 token, as the public Cairo source
+ * ({@code Smainer/smainer-contracts-public}, {@code src/smainer.cairo}, {@code src/interfaces.cairo}) and
+ * OpenZeppelin v0.20.0's components name them (and {@code contracts/smainer_contract.abi.json} records),
+ * with their selectors. Not API.
  */
 public final class Abi {
     private static final Map<String, Felt> SELECTORS = new ConcurrentHashMap<>();
@@ -50,7 +52,10 @@ public final class Abi {
     public static final String GET_GAS_SUBSIDY_PERCENT = "get_gas_subsidy_percent";
     public static final String SET_TIER_MULTIPLIERS = "set_tier_multipliers";
     public static final String GET_TIER_MULTIPLIER = "get_tier_multiplier";
+    // OpenZeppelin OwnableImpl (embedded)
     public static final String OWNER = "owner";
+    public static final String TRANSFER_OWNERSHIP = "transfer_ownership";
+    public static final String RENOUNCE_OWNERSHIP = "renounce_ownership";
 
     // ERC-20
     public static final String APPROVE = "approve";
@@ -70,6 +75,18 @@ public final class Abi {
     public static final String EFFORT_SETTLEMENT_V2 = "EffortSettlementV2";
     public static final String TASK_CANCELLED = "TaskCancelled";
     public static final String NODE_REGISTERED = "NodeRegistered";
+    public static final String NODE_DEACTIVATED = "NodeDeactivated";
+    public static final String NODE_SUSPENDED = "NodeSuspended";
+    public static final String TASK_EXECUTED = "TaskExecuted";
+    public static final String RELAYER_SET = "RelayerSet";
+    public static final String TREASURY_SET = "TreasurySet";
+    public static final String TIER_MULTIPLIERS_SET = "TierMultipliersSet";
+    // OpenZeppelin component events (#[flat]: keys[0] is the inner variant's selector)
+    public static final String OWNERSHIP_TRANSFERRED = "OwnershipTransferred";
+    public static final String OWNERSHIP_TRANSFER_STARTED = "OwnershipTransferStarted";
+    public static final String PAUSED_EVENT = "Paused";
+    public static final String UNPAUSED_EVENT = "Unpaused";
+    public static final String UPGRADED = "Upgraded";
     public static final String TRANSFER_EVENT = "Transfer";
     public static final String APPROVAL_EVENT = "Approval";
 

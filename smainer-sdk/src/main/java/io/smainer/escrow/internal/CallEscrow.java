@@ -164,12 +164,9 @@ public abstract class CallEscrow implements Escrow {
         TokenAmount adjusted = FeeMath.adjust(baseAmount, multiplier);
         Invoked done = invoke(List.of(approve(token, contract, adjusted),
                 createTieredTask(contract, token, baseAmount, tier, taskHash)), "create task");
-        for (ChainEvent e : done.events()) {
-            if (e.from().equals(contract)) {
-                Optional<EscrowEvent> ev = EscrowEvents.decode(e);
-                if (ev.isPresent() && ev.get() instanceof EscrowEvent.TaskCreated c) {
-                    return new CreatedTask(c.taskId(), c.amount(), done.tx());
-                }
+        for (EscrowEvent ev : EscrowEvents.decode(done.events().stream().filter(e -> e.from().equals(contract)).toList())) {
+            if (ev instanceof EscrowEvent.TaskCreated c) {
+                return new CreatedTask(c.taskId(), c.amount(), done.tx());
             }
         }
         throw new ChainException(0, "transaction " + done.tx().hash() + " was accepted but carries no TaskCreated event"

@@ -56,7 +56,8 @@ public final class LedgerMachine implements LedgerChain {
         this.chainId = chainId;
         this.clock = clock;
         this.token = deploy(new Erc20Token(token, journal));
-        this.smainer = deploy(new SmainerContract(contract, this, crypto, owner, relayer, treasury));
+        this.smainer = deploy(new SmainerContract(contract, this, crypto, owner, treasury));
+        this.smainer.relayer = relayer; // genesis state: as if set_relayer had run after the deployment
     }
 
     /**
@@ -65,15 +66,24 @@ public final class LedgerMachine implements LedgerChain {
      * @param chainId the chain id reported
      * @param crypto for receipt hashes and signature checks
      * @param clock for block timestamps
-     * @param owner the contract's owner
-     * @param relayer the relayer allowed to settle
-     * @param treasury where fees go
+     * @param owner the contract's owner (the constructor's {@code owner})
+     * @param relayer the relayer allowed to settle, or {@link ContractAddress#ZERO} for none yet (as the real
+     *     constructor leaves it)
+     * @param treasury where fees go (the constructor's {@code treasury})
      * @return a fresh machine, empty but for its configuration
      */
     public static LedgerMachine create(ContractAddress contract, ContractAddress token, ChainId chainId,
             StarkCrypto crypto, Clock clock, ContractAddress owner, ContractAddress relayer, ContractAddress treasury) {
         if (contract.equals(token)) {
             throw new InvalidFieldException("contract", "an address other than the token's", contract);
+        }
+        // the constructor's checks: OpenZeppelin's initializer, then the treasury's
+        if (owner.isZero()) {
+            throw new InvalidFieldException("owner", "not zero (" + EscrowRevertedException.NEW_OWNER_IS_ZERO + ")", owner);
+        }
+        if (treasury.isZero()) {
+            throw new InvalidFieldException("treasury",
+                    "not zero (" + EscrowRevertedException.INVALID_TREASURY_ADDRESS + ")", treasury);
         }
         return new LedgerMachine(contract, token, chainId, crypto, clock, owner, relayer, treasury);
     }

@@ -30,7 +30,7 @@ import java.util.function.Function;
  */
 public final class LedgerSnapshot {
     /** The format's version; loading refuses others. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     private LedgerSnapshot() {
@@ -52,7 +52,7 @@ public final class LedgerSnapshot {
         o.addProperty("paused", m.smainer.paused);
         JsonArray mult = new JsonArray();
         for (int i = 1; i <= 3; i++) {
-            mult.add(m.smainer.multipliers[i]);
+            mult.add(m.smainer.multipliers[i].toString());
         }
         o.add("tier_multipliers", mult);
         o.addProperty("class_hash", m.smainer.classHash.hex());
@@ -77,19 +77,26 @@ public final class LedgerSnapshot {
             j.addProperty("token", t.token().hex());
             j.addProperty("amount", t.amount().toString());
             j.addProperty("base_reward", t.baseReward().toString());
-            j.addProperty("tier_multiplier", t.multiplier());
+            j.addProperty("tier_multiplier", t.multiplier().toString());
             j.addProperty("adjusted_reward", t.adjustedReward().toString());
             j.addProperty("required_tier", t.tier());
             j.addProperty("task_hash", t.taskHash().hex());
             j.addProperty("status", t.status());
+            j.addProperty("assigned_provider", t.assignedProvider().hex());
             tasks.add(j);
         });
         o.add("tasks", tasks);
         o.add("nodes", map(m.smainer.nodes, ContractAddress::hex, String::valueOf));
         o.add("public_keys", map(m.smainer.publicKeys, ContractAddress::hex, Felt::hex));
         JsonArray used = new JsonArray();
-        m.smainer.usedHashes.keySet().stream().sorted().forEach(h -> used.add(h.hex()));
-        o.add("used_hashes", used);
+        m.smainer.usedSignatures.keySet().stream().map(k -> k.r().hex() + " " + k.s().hex()).sorted().forEach(k -> {
+            JsonArray pair = new JsonArray();
+            String[] rs = k.split(" ");
+            pair.add(rs[0]);
+            pair.add(rs[1]);
+            used.add(pair);
+        });
+        o.add("used_signatures", used);
         o.add("nonces", map(m.nonces, ContractAddress::hex, BigInteger::toString));
         o.addProperty("block_number", m.blockNumber);
         JsonArray txs = new JsonArray();
@@ -129,7 +136,8 @@ public final class LedgerSnapshot {
             JsonObject o = JsonParser.parseString(json).getAsJsonObject();
             int version = o.get("version").getAsInt();
             if (version != VERSION) {
-                throw new InvalidFieldException("version", String.valueOf(VERSION), version);
+                throw new InvalidFieldException("version", VERSION + " (a ledger saved before the real contract's rules"
+                        + " cannot be loaded: start a new local network)", version);
             }
             LedgerMachine m = new LedgerMachine(addr(o, "contract"), addr(o, "token"),
                     new ChainId(o.get("chain_id").getAsString()), crypto, clock, addr(o, "owner"), addr(o, "relayer"),
@@ -137,7 +145,7 @@ public final class LedgerSnapshot {
             m.smainer.paused = o.get("paused").getAsBoolean();
             JsonArray mult = o.getAsJsonArray("tier_multipliers");
             for (int i = 1; i <= 3; i++) {
-                m.smainer.multipliers[i] = mult.get(i - 1).getAsInt();
+                m.smainer.multipliers[i] = new BigInteger(mult.get(i - 1).getAsString());
             }
             m.smainer.classHash = Felt.parse(o.get("class_hash").getAsString());
             m.smainer.taskCount = new BigInteger(o.get("task_count").getAsString());
@@ -154,9 +162,10 @@ public final class LedgerSnapshot {
                 JsonObject t = e.getAsJsonObject();
                 m.smainer.tasks.put(new BigInteger(t.get("id").getAsString()), new SmainerContract.TaskRecord(
                         addr(t, "creator"), addr(t, "token"), new BigInteger(t.get("amount").getAsString()),
-                        new BigInteger(t.get("base_reward").getAsString()), t.get("tier_multiplier").getAsInt(),
+                        new BigInteger(t.get("base_reward").getAsString()), new BigInteger(t.get("tier_multiplier").getAsString()),
                         new BigInteger(t.get("adjusted_reward").getAsString()), t.get("required_tier").getAsInt(),
-                        Felt.parse(t.get("task_hash").getAsString()), t.get("status").getAsInt()));
+                        Felt.parse(t.get("task_hash").getAsString()), t.get("status").getAsInt(),
+                        addr(t, "assigned_provider")));
             }
             for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("nodes").entrySet()) {
                 m.smainer.nodes.put(ContractAddress.parse(e.getKey()), Integer.parseInt(e.getValue().getAsString()));
@@ -164,8 +173,10 @@ public final class LedgerSnapshot {
             for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("public_keys").entrySet()) {
                 m.smainer.publicKeys.put(ContractAddress.parse(e.getKey()), Felt.parse(e.getValue().getAsString()));
             }
-            for (JsonElement e : o.getAsJsonArray("used_hashes")) {
-                m.smainer.usedHashes.put(Felt.parse(e.getAsString()), Boolean.TRUE);
+            for (JsonElement e : o.getAsJsonArray("used_signatures")) {
+                JsonArray pair = e.getAsJsonArray();
+                m.smainer.usedSignatures.put(new SmainerContract.SignatureKey(Felt.parse(pair.get(0).getAsString()),
+                        Felt.parse(pair.get(1).getAsString())), Boolean.TRUE);
             }
             for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("nonces").entrySet()) {
                 m.nonces.put(ContractAddress.parse(e.getKey()), new BigInteger(e.getValue().getAsString()));
