@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.smainer.InvalidFieldException;
+import io.smainer.SmainerException;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
@@ -12,6 +13,9 @@ import io.smainer.client.SmainerClient;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.CreatedTask;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.EscrowStatus;
+import io.smainer.escrow.EscrowTask;
 import io.smainer.escrow.StarknetEscrow;
 import io.smainer.fee.Quote;
 import io.smainer.fee.FeeMath;
@@ -30,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -137,15 +142,46 @@ public final class SubmitCommand implements Callable<Integer> {
             Api.TaskCreated created = client.submit(funded.escrowId(), job);
             out.printf("  task %s accepted by the relayer; waiting for the result (released after settlement) ...%n",
                     created.taskId());
-            Api.TaskResult result = client.awaitResult(created.taskId(), wait);
+            Api.TaskResult result;
+            try {
+                result = client.awaitResult(created.taskId(), wait);
+            } catch (SmainerException e) {
+                out.printf("  task %s did not settle: %s%n", created.taskId(), e.getMessage());
+                out.println("  " + escrowState(escrow, funded));
+                return 1;
+            }
             CheckResult check = ResultChecks.forKind(job.kind()).map(c -> c.check(job, result.result()))
                     .orElse(CheckResult.pass("no independent check for this kind"));
             out.printf("  result: %d bytes, hash %s, settled in tx %s, %.0f ms after funding%n", result.result().length,
                     result.resultHash(), result.settlementTx(), (System.nanoTime() - t0) / 1e6);
+            // the chain's own record: a flat settlement leaves the escrow COMPLETED and emits PayoutReleased
+            // (the provider's part) after FeeCollected (the treasury's)
+            out.println("  " + escrowState(escrow, funded));
+            SubmitTaskExample.settlementOf(escrow, funded.taskId()).ifPresent(settled -> out.printf(
+                    "  on chain: provider %s received %s, the treasury %s%n", settled.provider().hex(),
+                    settled.providerAmount().toStrkString(), settled.treasuryAmount().toStrkString()));
             out.printf("  check: %s (%s)%n", check.passed() ? "passed" : "FAILED", check.detail());
             out.printf("  demander balance now %s%n", escrow.balanceOf(address).toStrkString());
             return check.passed() ? 0 : 1;
         }
+    }
+
+    /** What the chain says of an escrow: paid (COMPLETED flat, SETTLED effort), cancelled, or still refundable. */
+    static String escrowState(Escrow escrow, CreatedTask funded) {
+        Optional<EscrowTask> task = escrow.getTask(funded.taskId());
+        if (task.isEmpty()) {
+            return "escrow " + funded.taskId() + " is not on chain";
+        }
+        EscrowStatus status = task.get().status();
+        if (status.paid()) {
+            return "escrow " + funded.taskId() + " is " + status + " on chain: the provider was paid";
+        }
+        if (status == EscrowStatus.CANCELLED) {
+            return "escrow " + funded.taskId() + " is CANCELLED on chain: " + task.get().amount().toStrkString()
+                    + " went back to " + task.get().creator().hex();
+        }
+        return "escrow " + funded.taskId() + " is still " + status + " on chain: cancel it (cancel_task) for a refund of "
+                + task.get().amount().toStrkString();
     }
 
     private static JobSpec job(String kind, int n) {

@@ -1,5 +1,6 @@
 package io.smainer.escrow;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -10,11 +11,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A contract ABI in Cairo's JSON format (as {@code contracts/*.abi.json} hold), reduced to what calldata
@@ -33,6 +38,7 @@ public final class ContractAbi {
 
     private final Map<Felt, Function> functions = new LinkedHashMap<>();
     private final Map<Felt, Event> events = new LinkedHashMap<>();
+    private JsonArray entries = new JsonArray();
 
     private ContractAbi() {
     }
@@ -44,7 +50,8 @@ public final class ContractAbi {
     public static ContractAbi load(Path file) {
         try {
             ContractAbi abi = new ContractAbi();
-            abi.read(JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonArray());
+            abi.entries = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonArray();
+            abi.read(abi.entries);
             return abi;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -56,9 +63,17 @@ public final class ContractAbi {
      * @return the ABI, found from the module's or the repository's directory
      */
     public static ContractAbi repositoryFile(String name) {
+        return load(repositoryPath(name));
+    }
+
+    /**
+     * @param name a file in the repository's {@code contracts/} folder
+     * @return its path, found from the module's or the repository's directory
+     */
+    public static Path repositoryPath(String name) {
         for (Path dir : List.of(Path.of("contracts"), Path.of("..", "contracts"))) {
             if (Files.isRegularFile(dir.resolve(name))) {
-                return load(dir.resolve(name));
+                return dir.resolve(name);
             }
         }
         throw new IllegalStateException("contracts/" + name + " not found from " + Path.of("").toAbsolutePath());
@@ -119,6 +134,128 @@ public final class ContractAbi {
             return sum;
         }
         return type.equals("core::integer::u256") ? 2 : 1;
+    }
+
+    /**
+     * Checks the ABI's shape as a compiled Sierra class serves it: every impl names a declared interface and
+     * every function sits in an interface an impl embeds; every struct and enum type a function or event
+     * uses is declared (or a core scalar); the contract's top-level {@code Event} enum (the last event
+     * entry) reaches every event struct through its variants, {@code nested} or {@code flat}, each variant
+     * naming a declared event; and no two event structs share a name (their selector).
+     *
+     * @return what is wrong, empty when nothing
+     */
+    public List<String> shapeProblems() {
+        List<String> problems = new ArrayList<>();
+        Map<String, JsonObject> interfaces = new LinkedHashMap<>();
+        Map<String, JsonObject> eventEntries = new LinkedHashMap<>();
+        Set<String> types = new HashSet<>(List.of("core::felt252", "core::integer::u8", "core::integer::u16",
+                "core::integer::u32", "core::integer::u64", "core::integer::u128",
+                "core::starknet::contract_address::ContractAddress", "core::starknet::class_hash::ClassHash"));
+        List<String> embedded = new ArrayList<>();
+        String topEvent = null;
+        for (JsonElement e : entries) {
+            JsonObject o = e.getAsJsonObject();
+            String name = o.has("name") ? o.get("name").getAsString() : "";
+            switch (o.get("type").getAsString()) {
+                case "impl" -> embedded.add(o.get("interface_name").getAsString());
+                case "interface" -> interfaces.put(name, o);
+                case "struct", "enum" -> types.add(name);
+                case "event" -> {
+                    eventEntries.put(name, o);
+                    topEvent = name;
+                }
+                case "function" -> problems.add("function " + name + " outside any interface");
+                default -> {
+                    // constructor, l1_handler
+                }
+            }
+        }
+        for (String i : embedded) {
+            if (!interfaces.containsKey(i)) {
+                problems.add("impl of undeclared interface " + i);
+            }
+        }
+        for (Map.Entry<String, JsonObject> i : interfaces.entrySet()) {
+            if (!embedded.contains(i.getKey())) {
+                problems.add("interface " + i.getKey() + " embedded by no impl");
+            }
+            for (JsonElement f : i.getValue().getAsJsonArray("items")) {
+                JsonObject fn = f.getAsJsonObject();
+                for (String part : List.of("inputs", "outputs")) {
+                    for (JsonElement arg : fn.getAsJsonArray(part)) {
+                        checkType(arg.getAsJsonObject().get("type").getAsString(), types, fn.get("name").getAsString(),
+                                problems);
+                    }
+                }
+            }
+        }
+        if (topEvent == null || !"enum".equals(eventEntries.get(topEvent).get("kind").getAsString())) {
+            problems.add("the last event entry is not the contract's Event enum");
+            return problems;
+        }
+        Set<String> reached = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(topEvent));
+        while (!todo.isEmpty()) {
+            String name = todo.pop();
+            if (!reached.add(name)) {
+                continue;
+            }
+            JsonObject ev = eventEntries.get(name);
+            if (ev == null) {
+                problems.add("event variant type " + name + " is not declared");
+                continue;
+            }
+            if ("enum".equals(ev.get("kind").getAsString())) {
+                for (JsonElement v : ev.getAsJsonArray("variants")) {
+                    JsonObject variant = v.getAsJsonObject();
+                    String kind = variant.get("kind").getAsString();
+                    if (!kind.equals("nested") && !kind.equals("flat")) {
+                        problems.add(name + "." + variant.get("name").getAsString() + " has kind " + kind);
+                    }
+                    todo.push(variant.get("type").getAsString());
+                }
+            } else {
+                for (JsonElement m : ev.getAsJsonArray("members")) {
+                    JsonObject member = m.getAsJsonObject();
+                    String kind = member.get("kind").getAsString();
+                    if (!kind.equals("key") && !kind.equals("data")) {
+                        problems.add(name + "." + member.get("name").getAsString() + " has kind " + kind);
+                    }
+                    checkType(member.get("type").getAsString(), types, name, problems);
+                }
+            }
+        }
+        Set<String> shortNames = new HashSet<>();
+        for (Map.Entry<String, JsonObject> e : eventEntries.entrySet()) {
+            if (!reached.contains(e.getKey())) {
+                problems.add("event " + e.getKey() + " is listed in no Event enum");
+            }
+            if ("struct".equals(e.getValue().get("kind").getAsString())
+                    && !shortNames.add(e.getKey().substring(e.getKey().lastIndexOf(':') + 1))) {
+                problems.add("two events named " + e.getKey().substring(e.getKey().lastIndexOf(':') + 1));
+            }
+        }
+        return problems;
+    }
+
+    private static void checkType(String type, Set<String> declared, String where, List<String> problems) {
+        if (type.startsWith("(") && type.endsWith(")")) {
+            for (String part : type.substring(1, type.length() - 1).split(",")) {
+                if (!part.isBlank()) {
+                    checkType(part.trim(), declared, where, problems);
+                }
+            }
+        } else if (!declared.contains(type)) {
+            problems.add(where + " uses undeclared type " + type);
+        }
+    }
+
+    /** @return the interfaces' functions and their mutability ({@code view} or {@code external}), by name */
+    public Map<String, String> functionMutability() {
+        Map<String, String> out = new LinkedHashMap<>();
+        functions.values().forEach(f -> out.put(f.name(), f.view() ? "view" : "external"));
+        return out;
     }
 
     /** @return the functions, by selector */

@@ -209,7 +209,7 @@ class StarknetEscrowIT {
         assertThat(one.get(20, TimeUnit.SECONDS).blockNumber()).isPositive();
         assertThatThrownBy(() -> two.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(EscrowRevertedException.class)
                 .cause().satisfies(e -> assertThat(((EscrowRevertedException) e).reason())
-                        .isEqualTo(EscrowRevertedException.SIGNATURE_ALREADY_USED))
+                        .isEqualTo(EscrowRevertedException.INVALID_TASK_STATUS)) // the status check comes first
                 .hasMessageContaining("(tx 0x");
         assertThat(ledger.balanceOf(PROVIDER)).isEqualTo(TokenAmount.ofBaseUnits(880));
     }
