@@ -3,6 +3,7 @@ package io.smainer.escrow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smainer.chain.Calldata;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
@@ -11,7 +12,6 @@ import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Receipts;
 import io.smainer.crypto.Signature;
 import io.smainer.crypto.StarkCrypto;
-import io.smainer.chain.Calldata;
 import io.smainer.escrow.internal.Abi;
 import io.smainer.escrow.internal.EscrowEvents;
 import io.smainer.fee.BasisPoints;
