@@ -11,16 +11,21 @@ import io.smainer.escrow.SignatureVerdict;
 import io.smainer.escrow.Staking;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.http.ApiHandler;
+import io.smainer.relayer.http.JsonErrorHandler;
 import io.smainer.relayer.intake.AccountKeys;
 import io.smainer.relayer.intake.AccountSignatureCheck;
+import io.smainer.relayer.intake.DemanderSignatures;
 import io.smainer.relayer.intake.TaskIntake;
 import io.smainer.relayer.scheduling.Deadlines;
+import io.smainer.relayer.scheduling.EscrowSweep;
 import io.smainer.relayer.scheduling.Scheduler;
 import io.smainer.relayer.scheduling.TaskNotices;
+import io.smainer.relayer.scheduling.Waiting;
 import io.smainer.relayer.settlement.CompletionHandler;
 import io.smainer.relayer.settlement.ResultAudit;
 import io.smainer.relayer.settlement.ResultCheckers;
 import io.smainer.relayer.settlement.Settler;
+import io.smainer.relayer.settlement.WebhookDestinations;
 import io.smainer.relayer.settlement.Webhooks;
 import io.smainer.relayer.staking.EvidenceHandler;
 import io.smainer.relayer.staking.StakeGate;
@@ -98,6 +103,7 @@ public final class Relayer implements AutoCloseable {
     private ProviderGateway gateway;
     private ApiHandler api;
     private ScheduledExecutorService timers;
+    private ScheduledExecutorService sweeper;
     private boolean started;
     private boolean closed;
 
@@ -186,7 +192,7 @@ public final class Relayer implements AutoCloseable {
             LOG.info("staking policy on: {}", staking.get());
         }
         webhooks = new Webhooks(config.webhookSecrets(), config.webhookAttempts(), config.webhookBackoff(), clock, store,
-                config.name());
+                config.name(), WebhookDestinations.of(config.trust().webhookPrivateAllowed()));
         scheduler = Scheduler.builder().store(store).deadlines(Deadlines.on(timers, clock)).maxAttempts(config.maxAttempts())
                 .offlineAfter(config.offlineAfter()).deadlineGrace(config.deadlineGrace()).relayerName(config.name())
                 .effortBase(config.effortBase())
@@ -224,7 +230,7 @@ public final class Relayer implements AutoCloseable {
                 clock, staking.<ResultAudit>map(s -> s).orElse(ResultAudit.NONE));
         gateway = new ProviderGateway(escrow, crypto, scheduler, completions, config.maxFrameBytes(), clock,
                 config.chainId(), config.name(), config.heartbeat(), config.challengeTtl(), metrics,
-                staking.map(StakingPolicy::gate).orElse(StakeGate.NONE));
+                staking.map(StakingPolicy::gate).orElse(StakeGate.NONE), config.trust(), timers);
         staking.ifPresent(s -> {
             metrics.gauge("smainer_slashes_initiated_total", "Slashes this relayer initiated.", "", s::slashesInitiated);
             metrics.gauge("smainer_slashes_executed_total", "Slashes this relayer executed.", "", s::slashesExecuted);
@@ -232,9 +238,12 @@ public final class Relayer implements AutoCloseable {
             metrics.gauge("smainer_active_task_count_calls_total", "Active-task count calls sent in settlement batches.", "",
                     s::countCallsInSettlements);
         });
-        TaskIntake intake = new TaskIntake(escrow, store, crypto, accountKeys, counted(accountSignatures),
-                config.chainId(), config.allowedTokens(), config::minBaseFor, config.webhookSecrets(), clock,
-                config.maxQueuedBytes());
+        DemanderSignatures signatures = new DemanderSignatures(crypto, accountKeys, counted(accountSignatures));
+        Waiting waiting = new Waiting(store);
+        TaskIntake intake = new TaskIntake(escrow, store, signatures, config.chainId(), config.allowedTokens(),
+                config::minBaseFor, config.webhookSecrets(), WebhookDestinations.of(config.trust().webhookPrivateAllowed()),
+                clock, config.maxQueuedBytes(), waiting, config.trust().maxUnmatchedPerDemander(),
+                config.trust().maxUnmatchedTasks());
         metrics.gauge("smainer_settlement_batches_total", "Settlement transactions sent.", "", settler::batchesSent);
         metrics.gauge("smainer_settlement_reverts_total", "Settlement batches the contract reverted.", "",
                 settler::batchesReverted);
@@ -253,11 +262,12 @@ public final class Relayer implements AutoCloseable {
         }
         api = new ApiHandler(config, store, intake, scheduler, escrow, metrics, clock, timers,
                 Map.of("settlement_batches", settler::batchesSent, "settlement_reverts", settler::batchesReverted,
-                        "webhooks_delivered", webhooks::delivered));
+                        "webhooks_delivered", webhooks::delivered), signatures, waiting);
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("relayer-http");
         server = new Server(threads);
+        server.setErrorHandler(new JsonErrorHandler());
         connector = new ServerConnector(server);
         connector.setHost(config.host());
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, c -> {
@@ -281,6 +291,13 @@ public final class Relayer implements AutoCloseable {
         timers.scheduleWithFixedDelay(this::pruneFinished, prune, prune, TimeUnit.MILLISECONDS);
         long reconcile = config.heartbeat().toMillis(); // the backstop for anything an outage left unarmed
         timers.scheduleWithFixedDelay(scheduler::reconcile, reconcile, reconcile, TimeUnit.MILLISECONDS);
+        long sweep = config.trust().escrowCheck().toMillis();
+        // its own thread: it reads the chain, which must not delay the deadlines on the timer thread
+        sweeper = Deadlines.timerThread("relayer-escrow-sweep");
+        sweeper.scheduleWithFixedDelay(new EscrowSweep(store, escrow, clock, t -> {
+            metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
+            webhooks.notify(t);
+        }), sweep, sweep, TimeUnit.MILLISECONDS);
         scheduler.recover();
         settler.recover();
         webhooks.start(); // resumes the webhooks a previous run left pending in the store
@@ -395,6 +412,9 @@ public final class Relayer implements AutoCloseable {
         staking.ifPresent(StakingPolicy::close);
         if (webhooks != null) {
             webhooks.close();
+        }
+        if (sweeper != null) {
+            sweeper.shutdownNow();
         }
         if (timers != null) {
             timers.shutdownNow();

@@ -93,6 +93,8 @@ import java.util.function.Function;
  *     relayer, as tests start), or with {@code chain=local} (the in-process chain forgets its escrows with the
  *     process, so a journal of tasks on them would outlive what backs them); {@code none} turns it off
  * @param staking the staking policy's {@code staking.*} settings (off by default)
+ * @param trust the trust boundary's settings: readers, webhook destinations, bytes in flight, unmatched tasks,
+ *     provider logins ({@link TrustLimits})
  */
 public record RelayerConfig(String name, String host, int port, ChainId chainId, Set<ContractAddress> allowedTokens,
         Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts, Duration deadlineGrace,
@@ -103,8 +105,11 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         ChainMode chain, Optional<URI> rpcUrl, ContractAddress contract, Optional<Path> keystore, Duration receiptTimeout,
         Duration pollInterval, int ipRatePerSecond, int ipRateBurst, List<String> trustedProxies,
         Duration accountCheckTimeout, int accountChecksInFlight, Duration finishedRetention, int maxFinishedTasks,
-        long maxFinishedBytes, long maxQueuedBytes, Optional<Path> journal, StakingSettings staking) {
+        long maxFinishedBytes, long maxQueuedBytes, Optional<Path> journal, StakingSettings staking,
+        TrustLimits trust) {
 
+    /** The interface bound unless {@code host} says otherwise: loopback, so nothing is served to the network by default. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
     /** The deployed relayer's port. */
     public static final int DEFAULT_PORT = 8000;
     /** Where an operator moves it when 8000 is taken. */
@@ -212,7 +217,11 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             "contract_address", "keystore", "starknet.receipt_timeout_seconds", "starknet.poll_millis",
             "starknet.account_check_timeout_millis", "starknet.account_checks_in_flight",
             "store.finished_retention_seconds", "store.max_finished_tasks", "store.max_finished_bytes",
-            "limits.max_queued_bytes", "store.journal", StakingSettings.KEYS);
+            "limits.max_queued_bytes", "store.journal", "operator_clients", "webhook.allow_private_addresses",
+            "limits.body_bytes_in_flight", "limits.body_bytes_in_flight_per_address", "limits.body_read_timeout_millis",
+            "limits.max_unmatched_per_demander", "limits.max_unmatched_tasks", "scheduler.escrow_check_millis",
+            "limits.ws_logins_per_second", "limits.ws_login_burst", "limits.ws_frame_bytes_before_login",
+            StakingSettings.KEYS);
     private static List<String> keys(Object... keysAndLists) {
         List<String> out = new ArrayList<>();
         for (Object k : keysAndLists) {
@@ -243,7 +252,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             }
             return v;
         });
-        String host = r.get("host", "0.0.0.0", v -> v);
+        String host = r.get("host", DEFAULT_HOST, v -> v);
         int port = r.get("port", DEFAULT_PORT, Settings.intIn(0, 65535));
         ChainId chainId = r.get("chain_id", ChainId.LOCAL, ChainId::new);
         Set<ContractAddress> tokens = r.get("allowed_tokens", Set.of(ContractAddress.STRK_TOKEN), v -> {
@@ -371,12 +380,63 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                     + " (set store.journal=none or leave it unset)");
         }
         StakingSettings staking = StakingSettings.parse(r);
+        TrustLimits trust = trust(r, apiKeys.keySet(), body);
         r.done();
         return new RelayerConfig(name, host, port, chainId, tokens, heartbeat, offline, challenge, attempts, grace, batch,
                 delay, body, frame, rate, burst, apiKeys, secrets, demanders, minBase, effortBase, hookAttempts, hookBackoff,
                 redisUri, redisPrefix, leaseTtl, localChainPort, accountsFile, chain, rpcUrl, contract, keystore,
                 receiptTimeout, pollInterval, ipRate, ipBurst, proxies, accountCheckTimeout, accountChecks, finishedRetention,
-                maxFinished, maxFinishedBytes, maxQueuedBytes, journal, staking);
+                maxFinished, maxFinishedBytes, maxQueuedBytes, journal, staking, trust);
+    }
+
+    private static TrustLimits trust(Settings.Reader r, Set<String> apiClients, int maxBody) {
+        Set<String> operators = r.get("operator_clients", Set.of(), v -> {
+            Set<String> out = new LinkedHashSet<>();
+            for (String c : v.split(",")) {
+                if (!c.isBlank()) {
+                    out.add(c.trim());
+                }
+            }
+            return out;
+        });
+        for (String c : operators) {
+            if (!apiClients.contains(c)) {
+                r.problem("operator_clients: expected API client ids named in api_keys, got " + c);
+            }
+        }
+        boolean privateHooks = r.get("webhook.allow_private_addresses", false, v -> switch (v.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("true or false");
+        });
+        long inFlight = r.get("limits.body_bytes_in_flight", TrustLimits.DEFAULT_BODY_BYTES_IN_FLIGHT,
+                longIn(1L << 20, 1L << 40));
+        long perAddress = r.get("limits.body_bytes_in_flight_per_address",
+                Math.min(inFlight, TrustLimits.DEFAULT_BODY_BYTES_IN_FLIGHT_PER_ADDRESS), longIn(1024, 1L << 40));
+        if (perAddress > inFlight) {
+            r.problem("limits.body_bytes_in_flight_per_address: expected at most limits.body_bytes_in_flight (" + inFlight
+                    + "), got " + perAddress);
+            perAddress = inFlight;
+        }
+        if (perAddress < maxBody) {
+            r.problem("limits.body_bytes_in_flight_per_address: expected at least limits.max_body_bytes (" + maxBody
+                    + "), so that one body of the largest size can arrive, got " + perAddress);
+        }
+        Duration bodyTimeout = Duration.ofMillis(r.get("limits.body_read_timeout_millis",
+                (int) TrustLimits.DEFAULT_BODY_READ_TIMEOUT.toMillis(), Settings.intIn(100, 3_600_000)));
+        int unmatchedPer = r.get("limits.max_unmatched_per_demander", TrustLimits.DEFAULT_MAX_UNMATCHED_PER_DEMANDER,
+                Settings.intIn(0, 1_000_000));
+        int unmatched = r.get("limits.max_unmatched_tasks", TrustLimits.DEFAULT_MAX_UNMATCHED_TASKS,
+                Settings.intIn(0, 10_000_000));
+        Duration escrowCheck = Duration.ofMillis(r.get("scheduler.escrow_check_millis",
+                (int) TrustLimits.DEFAULT_ESCROW_CHECK.toMillis(), Settings.intIn(100, 86_400_000)));
+        int logins = r.get("limits.ws_logins_per_second", TrustLimits.DEFAULT_WS_LOGINS_PER_SECOND,
+                Settings.intIn(1, 1_000_000));
+        int loginBurst = r.get("limits.ws_login_burst", TrustLimits.DEFAULT_WS_LOGIN_BURST, Settings.intIn(1, 1_000_000));
+        int frameBeforeLogin = r.get("limits.ws_frame_bytes_before_login", TrustLimits.DEFAULT_WS_FRAME_BYTES_BEFORE_LOGIN,
+                Settings.intIn(1024, 1 << 30));
+        return new TrustLimits(operators, privateHooks, inFlight, perAddress, bodyTimeout, unmatchedPer, unmatched,
+                escrowCheck, logins, loginBurst, frameBeforeLogin);
     }
 
     private static Function<String, Long> longIn(long min, long max) {
@@ -448,7 +508,7 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 + ", redis.prefix=" + redisPrefix + ", store.finished_retention=" + finishedRetention.toSeconds()
                 + "s, store.max_finished_tasks=" + maxFinishedTasks + ", store.max_finished_bytes=" + maxFinishedBytes
                 + ", store.journal=" + journal.map(Path::toString).orElse("none") + ", limits.max_queued_bytes="
-                + maxQueuedBytes + ", settlement.lease=" + leaseTtl.toMillis() + "ms, " + staking;
+                + maxQueuedBytes + ", " + trust + ", settlement.lease=" + leaseTtl.toMillis() + "ms, " + staking;
     }
 
     /** @return the chain settings the app ({@link RelayerApp}) uses, secrets masked */

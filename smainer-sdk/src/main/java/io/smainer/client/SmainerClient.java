@@ -56,8 +56,10 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>A request is signed (SNIP-12, domain {@code Smainer}/{@code 1}/chain id) over the escrow id, the
- * job's content hash, a fresh random nonce and an expiry; the relayer checks the signer is the escrow's
- * creator. The result is released only after the relayer's settlement is confirmed on chain.
+ * job's content hash, the terms (settlement mode, webhook URL), a fresh random nonce and an expiry; the
+ * relayer checks the signer is the escrow's creator. The result is released only after the relayer's
+ * settlement is confirmed on chain, and only to its demander: every read of a task's details or result
+ * carries a short-lived SNIP-12 read signature ({@link #READ_SIGNATURE_HEADER}, {@link #READ_EXPIRES_HEADER}).
  *
  * <p>Retries: an answer that says a dependency of the relayer is down (502, 504, or a 503 other than
  * {@code relayer_busy}, which is handed to the caller; waiting its {@code Retry-After} when it gives one)
@@ -73,6 +75,12 @@ public final class SmainerClient implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** The longest one long poll asks the relayer to wait. */
     public static final Duration LONG_POLL = Duration.ofSeconds(25);
+    /** The header that carries a demander's read signature, {@code 0x<r>,0x<s>}. */
+    public static final String READ_SIGNATURE_HEADER = "X-Smainer-Read-Signature";
+    /** The header that carries the epoch second a read signature expires at. */
+    public static final String READ_EXPIRES_HEADER = "X-Smainer-Read-Expires";
+    /** How long a read signature stays valid. */
+    public static final Duration READ_VALIDITY = Duration.ofMinutes(2);
 
     private static final ProtocolCodec CODEC = ProtocolCodec.create();
 
@@ -164,7 +172,8 @@ public final class SmainerClient implements AutoCloseable {
     private Api.TaskCreated submitOnce(U256 escrowId, JobSpec job, SettlementMode settlement, Optional<String> webhookUrl) {
         Felt nonce = new Felt(new BigInteger(248, random));
         long expiresAt = clock.instant().plus(validity).getEpochSecond();
-        Felt hash = Snip12.requestHash(domain, escrow.caller(), escrowId, job.contentHash(), nonce, expiresAt);
+        Felt hash = Snip12.requestHash(domain, escrow.caller(), escrowId, job.contentHash(),
+                Api.SubmitTask.termsHash(settlement, webhookUrl), nonce, expiresAt);
         Signature sig = crypto.sign(keyPair.privateKey(), hash);
         Api.SubmitTask body = new Api.SubmitTask(escrowId, job, settlement, escrow.caller(), nonce, expiresAt, sig,
                 webhookUrl);
@@ -195,7 +204,18 @@ public final class SmainerClient implements AutoCloseable {
      * @return where it is
      */
     public Api.TaskView task(String taskId) {
-        return get("/tasks/" + encode(taskId), Api.TaskView.class, timeout);
+        return read(taskId, "", Api.TaskView.class, timeout);
+    }
+
+    /**
+     * The result of a settled task, now (no waiting).
+     *
+     * @param taskId the relayer's task id
+     * @return the result
+     * @throws RelayerApiException 409 while it is not settled
+     */
+    public Api.TaskResult result(String taskId) {
+        return read(taskId, "/result", Api.TaskResult.class, timeout);
     }
 
     /**
@@ -212,10 +232,9 @@ public final class SmainerClient implements AutoCloseable {
         while (true) {
             long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
             long poll = Math.min(left, LONG_POLL.toMillis());
-            Api.TaskView v = get("/tasks/" + encode(taskId) + "?wait_ms=" + poll, Api.TaskView.class,
-                    timeout.plusMillis(poll));
+            Api.TaskView v = read(taskId, "?wait_ms=" + poll, Api.TaskView.class, timeout.plusMillis(poll));
             if (v.status() == TaskStatus.SETTLED) {
-                return get("/tasks/" + encode(taskId) + "/result", Api.TaskResult.class, timeout);
+                return result(taskId);
             }
             if (v.status() == TaskStatus.FAILED) {
                 throw new TaskFailedException(taskId, v.escrowId(), v.error().orElse("no reason given"));
@@ -330,6 +349,16 @@ public final class SmainerClient implements AutoCloseable {
             return "connection closed";
         }
         return t.getClass().getSimpleName();
+    }
+
+    /** A read of the task's details or result, signed as its demander ({@link Snip12#readHash}). */
+    private <T> T read(String taskId, String rest, Class<T> type, Duration callTimeout) {
+        long expiresAt = clock.instant().plus(READ_VALIDITY).getEpochSecond();
+        Signature sig = crypto.sign(keyPair.privateKey(), Snip12.readHash(domain, escrow.caller(), taskId, expiresAt));
+        HttpRequest req = request("/tasks/" + encode(taskId) + rest, callTimeout)
+                .header(READ_EXPIRES_HEADER, Long.toString(expiresAt))
+                .header(READ_SIGNATURE_HEADER, sig.r().hex() + "," + sig.s().hex()).GET().build();
+        return retrying(callTimeout, true, () -> send(req, type));
     }
 
     private HttpRequest.Builder request(String path, Duration callTimeout) {

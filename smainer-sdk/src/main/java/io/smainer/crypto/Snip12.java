@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SNIP-12 (revision 1) typed data for the messages only this protocol defines: the provider's login
- * challenge and the demander's task request. Each is bound to a domain (name, version, chain id), the
+ * challenge, the demander's task request and the demander's read of its own task. Each is bound to a domain (name, version, chain id), the
  * signer's address, a nonce and an expiry, so a signature cannot be replayed on another chain, by
  * another account, or after it expires. The hashes are SNIP-12's, so wallets that speak SNIP-12 produce
  * the same hash for the same typed data.
@@ -55,12 +55,17 @@ public final class Snip12 {
             + "{\"name\":\"revision\",\"type\":\"shortstring\"}]";
     private static final String LOGIN_TYPE = "\"SmainerLogin\":[{\"name\":\"provider\",\"type\":\"ContractAddress\"},"
             + "{\"name\":\"nonce\",\"type\":\"felt\"},{\"name\":\"expires_at\",\"type\":\"timestamp\"}]";
-    private static final String REQUEST_TYPE = "\"SmainerTaskRequest\":[{\"name\":\"escrow_id\",\"type\":\"felt\"},"
-            + "{\"name\":\"job_hash\",\"type\":\"felt\"},{\"name\":\"nonce\",\"type\":\"felt\"},"
+    /** The task request's type: every field of a {@code POST /tasks} but the signature, through the job and terms hashes. */
+    public static final String REQUEST_TYPE = "\"SmainerTaskRequest\":[{\"name\":\"escrow_id\",\"type\":\"felt\"},"
+            + "{\"name\":\"job_hash\",\"type\":\"felt\"},{\"name\":\"terms_hash\",\"type\":\"felt\"},"
+            + "{\"name\":\"nonce\",\"type\":\"felt\"},{\"name\":\"expires_at\",\"type\":\"timestamp\"}]";
+    /** A demander's read of its own task's details and result. */
+    public static final String READ_TYPE = "\"SmainerTaskRead\":[{\"name\":\"task_hash\",\"type\":\"felt\"},"
             + "{\"name\":\"expires_at\",\"type\":\"timestamp\"}]";
     private static final Felt STARKNET_MESSAGE = Felt.fromShortString("StarkNet Message");
     private static final Felt LOGIN_TYPE_HASH = typeHash(LOGIN_TYPE, "SmainerLogin");
     private static final Felt REQUEST_TYPE_HASH = typeHash(REQUEST_TYPE, "SmainerTaskRequest");
+    private static final Felt READ_TYPE_HASH = typeHash(READ_TYPE, "SmainerTaskRead");
     /** Per domain, the Poseidon sponge after "StarkNet Message" and the domain's hash, which every message starts with. */
     private static final Map<Domain, FastPoseidon.Prefix> DOMAIN_PREFIXES = new ConcurrentHashMap<>();
 
@@ -79,19 +84,46 @@ public final class Snip12 {
 
     /**
      * The hash a demander signs to submit a task:
-     * {@code SmainerTaskRequest(escrow_id, job_hash, nonce, expires_at)}.
+     * {@code SmainerTaskRequest(escrow_id, job_hash, terms_hash, nonce, expires_at)}. With the demander as the
+     * SNIP-12 account, it covers every field of the request but the signature: the job (kind, parameters,
+     * payload, timeout and memory limits) through {@code job_hash}, the settlement mode and webhook URL through
+     * {@code terms_hash} ({@code Api.SubmitTask.termsHash}).
      *
      * @param domain the domain
      * @param demander the escrow's creator (also the SNIP-12 account)
      * @param escrowId the on-chain task id, below the Stark prime
      * @param jobHash the job's content hash
+     * @param termsHash the hash of the request's terms (settlement mode, webhook URL)
      * @param nonce a fresh nonce
      * @param expiresAt epoch seconds
      * @return the message hash
      */
-    public static Felt requestHash(Domain domain, ContractAddress demander, U256 escrowId, Felt jobHash, Felt nonce,
-            long expiresAt) {
-        return messageHash(domain, demander, REQUEST_TYPE_HASH, escrowId.toFelt(), jobHash, nonce, timestamp(expiresAt));
+    public static Felt requestHash(Domain domain, ContractAddress demander, U256 escrowId, Felt jobHash, Felt termsHash,
+            Felt nonce, long expiresAt) {
+        return messageHash(domain, demander, REQUEST_TYPE_HASH, escrowId.toFelt(), jobHash, termsHash, nonce,
+                timestamp(expiresAt));
+    }
+
+    /**
+     * The hash a demander signs to read its own task's details and result:
+     * {@code SmainerTaskRead(task_hash, expires_at)}, where {@code task_hash} is {@link #taskHash(String)}.
+     *
+     * @param domain the domain
+     * @param demander the task's demander (also the SNIP-12 account)
+     * @param taskId the relayer's task id
+     * @param expiresAt epoch seconds
+     * @return the message hash
+     */
+    public static Felt readHash(Domain domain, ContractAddress demander, String taskId, long expiresAt) {
+        return messageHash(domain, demander, READ_TYPE_HASH, taskHash(taskId), timestamp(expiresAt));
+    }
+
+    /**
+     * @param taskId a relayer's task id
+     * @return SHA-256 of its UTF-8 bytes, reduced modulo the Stark prime
+     */
+    public static Felt taskHash(String taskId) {
+        return Receipts.resultHash(taskId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**

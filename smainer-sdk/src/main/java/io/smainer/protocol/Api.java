@@ -4,8 +4,14 @@ import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
+import io.smainer.crypto.Receipts;
 import io.smainer.crypto.Signature;
+import io.smainer.crypto.Snip12;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -18,7 +24,9 @@ public final class Api {
 
     /**
      * {@code POST /tasks}: run a job against an on-chain escrow. Signed by the escrow's creator over the
-     * SNIP-12 request message for {@code (escrowId, jobHash, nonce, expiresAt)}.
+     * SNIP-12 request message ({@link #signedHash}), which covers every other field: the escrow, the job
+     * (through its content hash), the terms ({@link #termsHash}: settlement mode and webhook URL), the nonce
+     * and the expiry, with the demander as the signing account.
      *
      * @param escrowId the on-chain task id of the escrow that pays
      * @param job the work
@@ -42,6 +50,33 @@ public final class Api {
             Require.present("signature", signature);
             webhookUrl = Require.optional("webhook_url", webhookUrl);
             webhookUrl.ifPresent(u -> Require.text("webhook_url", u, 2048));
+        }
+
+        /**
+         * The hash of a request's terms: SHA-256, reduced modulo the Stark prime, of the settlement mode's wire
+         * name and the webhook URL (empty for none), each as UTF-8 prefixed by its length (4 bytes, big-endian).
+         *
+         * @param settlement flat or effort
+         * @param webhookUrl the webhook URL, if any
+         * @return the hash the signature commits to as {@code terms_hash}
+         */
+        public static Felt termsHash(SettlementMode settlement, Optional<String> webhookUrl) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (String part : List.of(settlement.name().toLowerCase(Locale.ROOT), webhookUrl.orElse(""))) {
+                byte[] b = part.getBytes(StandardCharsets.UTF_8);
+                out.writeBytes(ByteBuffer.allocate(4).putInt(b.length).array());
+                out.writeBytes(b);
+            }
+            return Receipts.resultHash(out.toByteArray());
+        }
+
+        /**
+         * @param domain the signed domain
+         * @return the SNIP-12 message hash this request's signature must verify against
+         */
+        public Felt signedHash(Snip12.Domain domain) {
+            return Snip12.requestHash(domain, demander, escrowId, job.contentHash(), termsHash(settlement, webhookUrl),
+                    nonce, expiresAt);
         }
     }
 
@@ -69,17 +104,28 @@ public final class Api {
      * @param error why it failed
      * @param createdAtMillis epoch millis
      * @param updatedAtMillis epoch millis
+     * @param waiting while pending: why no provider has taken it (none offers its kind, tier or memory; all busy)
      */
     public record TaskView(String taskId, TaskStatus status, U256 escrowId, ContractAddress demander, String kind,
             Optional<String> nodeId, int attempts, Optional<Felt> resultHash, Optional<Felt> settlementTx,
-            Optional<String> error, long createdAtMillis, long updatedAtMillis) {
+            Optional<String> error, long createdAtMillis, long updatedAtMillis, Optional<String> waiting) {
         /** Reads an absent optional field (left out on the wire) as empty. */
         public TaskView {
             nodeId = Require.optional("node_id", nodeId);
             resultHash = Require.optional("result_hash", resultHash);
             settlementTx = Require.optional("settlement_tx", settlementTx);
             error = Require.optional("error", error);
+            waiting = Require.optional("waiting", waiting);
         }
+    }
+
+    /**
+     * {@code GET /tasks/{id}} without the demander's proof: where the task is, and nothing of what it is.
+     *
+     * @param taskId the relayer's task id
+     * @param status where it is
+     */
+    public record TaskStatusView(String taskId, TaskStatus status) {
     }
 
     /**

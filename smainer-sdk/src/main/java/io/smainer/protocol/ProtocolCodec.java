@@ -3,8 +3,6 @@ package io.smainer.protocol;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.smainer.InvalidFieldException;
 import io.smainer.protocol.internal.GsonFactory;
@@ -14,7 +12,10 @@ import java.lang.reflect.Type;
  * The one JSON codec of the protocol: WebSocket messages ({@link #encode(Message)},
  * {@link #decode(String)}) and REST bodies ({@link #toJson(Object)}, {@link #fromJson(String, Class)}).
  * Field names are snake_case; felts and addresses are {@code 0x} hex; amounts and u256 values decimal
- * strings; bytes base64. Immutable and thread-safe.
+ * strings; bytes base64. Parsing is strict: RFC 8259 JSON only (no comments, single quotes, unquoted names,
+ * {@code NaN}), no name twice in an object, integers read exactly (a fraction or a value out of range is refused
+ * naming the field, never truncated or wrapped), and every message written for people. Immutable and
+ * thread-safe.
  */
 public final class ProtocolCodec {
     /** The largest message {@link #create()} decodes: 16 MiB. */
@@ -76,7 +77,8 @@ public final class ProtocolCodec {
     public Message decode(String json) {
         JsonObject obj = parseObject(json);
         JsonElement v = obj.get("v");
-        if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber() || v.getAsInt() != Message.VERSION) {
+        if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()
+                || !v.getAsString().equals(Integer.toString(Message.VERSION))) {
             throw new ProtocolException("v", "protocol version " + Message.VERSION, v == null ? null : v.toString());
         }
         JsonElement type = obj.get("type");
@@ -128,15 +130,11 @@ public final class ProtocolCodec {
         if (json.length() > maxChars) {
             throw new ProtocolException("payload", "at most " + maxChars + " characters", json.length() + " characters");
         }
-        try {
-            JsonElement e = JsonParser.parseString(json);
-            if (!e.isJsonObject()) {
-                throw new ProtocolException("payload", "a JSON object", json);
-            }
-            return e.getAsJsonObject();
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new ProtocolException("payload", "well-formed JSON", json);
+        JsonElement e = GsonFactory.parseStrict(json);
+        if (!e.isJsonObject()) {
+            throw new ProtocolException("payload", "a JSON object", json);
         }
+        return e.getAsJsonObject();
     }
 
     private <T> T read(JsonObject obj, Type type) {

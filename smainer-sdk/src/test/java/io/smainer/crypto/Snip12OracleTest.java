@@ -36,8 +36,14 @@ class Snip12OracleTest {
                     .as("login hash #%d", i).isEqualTo(oracleLogin(domain, account, nonce, expiresAt));
             U256 escrowId = U256.of(new BigInteger(120, random));
             Felt jobHash = new Felt(new BigInteger(250, random));
-            assertThat(Snip12.requestHash(domain, account, escrowId, jobHash, nonce, expiresAt))
-                    .as("request hash #%d", i).isEqualTo(oracleRequest(domain, account, escrowId, jobHash, nonce, expiresAt));
+            Felt termsHash = new Felt(new BigInteger(250, random));
+            assertThat(Snip12.requestHash(domain, account, escrowId, jobHash, termsHash, nonce, expiresAt))
+                    .as("request hash #%d", i)
+                    .isEqualTo(oracleRequest(domain, account, escrowId, jobHash, termsHash, nonce, expiresAt));
+            String taskId = java.util.UUID.randomUUID().toString();
+            assertThat(Snip12.readHash(domain, account, taskId, expiresAt)).as("read hash #%d", i)
+                    .isEqualTo(oracle(domain, "SmainerTaskRead", Snip12.READ_TYPE, "{\"task_hash\":\""
+                            + Snip12.taskHash(taskId).hex() + "\",\"expires_at\":\"" + expiresAt + "\"}", account));
         }
     }
 
@@ -49,13 +55,14 @@ class Snip12OracleTest {
         return oracle(d, "SmainerLogin", types, message, provider);
     }
 
-    private static Felt oracleRequest(Snip12.Domain d, ContractAddress demander, U256 escrowId, Felt jobHash, Felt nonce,
-            long expiresAt) {
+    private static Felt oracleRequest(Snip12.Domain d, ContractAddress demander, U256 escrowId, Felt jobHash,
+            Felt termsHash, Felt nonce, long expiresAt) {
         String message = "{\"escrow_id\":\"" + escrowId.toFelt().hex() + "\",\"job_hash\":\"" + jobHash.hex()
-                + "\",\"nonce\":\"" + nonce.hex() + "\",\"expires_at\":\"" + expiresAt + "\"}";
+                + "\",\"terms_hash\":\"" + termsHash.hex() + "\",\"nonce\":\"" + nonce.hex() + "\",\"expires_at\":\""
+                + expiresAt + "\"}";
         String types = "\"SmainerTaskRequest\":[{\"name\":\"escrow_id\",\"type\":\"felt\"},"
-                + "{\"name\":\"job_hash\",\"type\":\"felt\"},{\"name\":\"nonce\",\"type\":\"felt\"},"
-                + "{\"name\":\"expires_at\",\"type\":\"timestamp\"}]";
+                + "{\"name\":\"job_hash\",\"type\":\"felt\"},{\"name\":\"terms_hash\",\"type\":\"felt\"},"
+                + "{\"name\":\"nonce\",\"type\":\"felt\"},{\"name\":\"expires_at\",\"type\":\"timestamp\"}]";
         return oracle(d, "SmainerTaskRequest", types, message, demander);
     }
 

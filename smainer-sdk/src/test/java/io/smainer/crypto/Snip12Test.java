@@ -27,10 +27,13 @@ class Snip12Test {
     void aSignedRequestVerifiesAndATamperedOneDoesNot() {
         StarkCrypto crypto = StarkCrypto.starknetJvm();
         KeyPair keys = KeyPair.fromPrivateKey(Felt.parse("0x2dccce1da22003777062ee0870e9881b"), crypto);
-        Felt hash = Snip12.requestHash(DOMAIN, PROVIDER, U256.of(42), Felt.of(99), Felt.of(1), 1_800_000_000L);
+        Felt hash = Snip12.requestHash(DOMAIN, PROVIDER, U256.of(42), Felt.of(99), Felt.of(7), Felt.of(1), 1_800_000_000L);
         Signature sig = crypto.sign(keys.privateKey(), hash);
         assertThat(crypto.verify(keys.publicKey(), hash, sig)).isTrue();
-        Felt other = Snip12.requestHash(DOMAIN, PROVIDER, U256.of(43), Felt.of(99), Felt.of(1), 1_800_000_000L);
+        Felt other = Snip12.requestHash(DOMAIN, PROVIDER, U256.of(43), Felt.of(99), Felt.of(7), Felt.of(1), 1_800_000_000L);
         assertThat(crypto.verify(keys.publicKey(), other, sig)).isFalse();
+        Felt otherTerms = Snip12.requestHash(DOMAIN, PROVIDER, U256.of(42), Felt.of(99), Felt.of(8), Felt.of(1),
+                1_800_000_000L);
+        assertThat(crypto.verify(keys.publicKey(), otherTerms, sig)).as("the terms are signed").isFalse();
     }
 }

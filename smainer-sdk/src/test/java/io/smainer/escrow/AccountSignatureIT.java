@@ -57,7 +57,7 @@ class AccountSignatureIT {
 
     /** The hash a demander signs for a task request, bound to its account. */
     private Felt requestHash(ContractAddress demander) {
-        return Snip12.requestHash(Snip12.Domain.smainer(ledger.chainId()), demander, U256.of(7), Felt.of(0xab),
+        return Snip12.requestHash(Snip12.Domain.smainer(ledger.chainId()), demander, U256.of(7), Felt.of(0xab), Felt.of(0xcd),
                 Felt.of(99), 2_000_000_000L);
     }
 

@@ -67,6 +67,43 @@ class ProtocolCodecTest {
                 .contains("\"timeout_millis\":60000");
     }
 
+    @ParameterizedTest
+    @MethodSource("lenientOrLossy")
+    void parsesStrictlyAndExplainsInWordsForPeople(String json, String field) {
+        assertThatThrownBy(() -> CODEC.decode(json)).isInstanceOfSatisfying(ProtocolException.class, e -> {
+            assertThat(e.field()).isEqualTo(field);
+            assertThat(e.getMessage()).doesNotContain("Exception").doesNotContain("com.google").doesNotContain("$.")
+                    .doesNotContain("setStrictness");
+        });
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> lenientOrLossy() {
+        String ok = "{\"v\":1,\"type\":\"node_heartbeat\",\"id\":\"h\",\"running\":1}";
+        return Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("{\"v\":4294967297,\"type\":\"ping\",\"id\":\"x\"}", "v"),
+                org.junit.jupiter.params.provider.Arguments.of("{\"v\":1.0,\"type\":\"ping\",\"id\":\"x\"}", "v"),
+                org.junit.jupiter.params.provider.Arguments.of("/* c */" + ok, "payload"),
+                org.junit.jupiter.params.provider.Arguments.of(ok.replace("\"id\"", "'id'"), "payload"),
+                org.junit.jupiter.params.provider.Arguments.of(ok.replace("\"id\"", "id"), "payload"),
+                org.junit.jupiter.params.provider.Arguments.of(ok.replace("\"id\":\"h\"", "\"id\":\"h\",\"id\":\"i\""), "id"),
+                org.junit.jupiter.params.provider.Arguments.of(ok + " {}", "payload"),
+                org.junit.jupiter.params.provider.Arguments.of("[".repeat(100) + "]".repeat(100), "payload"),
+                org.junit.jupiter.params.provider.Arguments.of(ok.replace(":1}", ":NaN}"), "payload"));
+    }
+
+    @Test
+    void readsIntegersExactlyNeverWrappedNorTruncated() {
+        String json = "{\"kind\":\"echo\",\"params\":{},\"payload\":\"AQ==\",\"timeout_millis\":%s,\"max_memory_bytes\":0}";
+        assertThat(CODEC.fromJson(json.formatted("1000"), JobSpec.class).timeoutMillis()).isEqualTo(1000);
+        for (String bad : List.of("18446744073709552616", "1.5", "1e400", "\"1000\"")) {
+            assertThatThrownBy(() -> CODEC.fromJson(json.formatted(bad), JobSpec.class))
+                    .isInstanceOfSatisfying(ProtocolException.class, e -> {
+                        assertThat(e.field()).isEqualTo("timeout_millis");
+                        assertThat(e.getMessage()).contains("whole number");
+                    });
+        }
+    }
+
     @Test
     void refusesAnUnknownType() {
         assertThatThrownBy(() -> CODEC.decode("{\"v\":1,\"type\":\"node_explode\",\"id\":\"x\"}"))
@@ -152,7 +189,7 @@ class ProtocolCodecTest {
         org.assertj.core.api.Assertions.assertThat(e.field()).isEmpty();
         Api.TaskView v = new Api.TaskView("t1", TaskStatus.PENDING, io.smainer.chain.U256.of(1),
                 io.smainer.chain.ContractAddress.of(2), "echo", java.util.Optional.empty(), 0, java.util.Optional.empty(),
-                java.util.Optional.empty(), java.util.Optional.empty(), 1, 2);
+                java.util.Optional.empty(), java.util.Optional.empty(), 1, 2, java.util.Optional.of("all busy"));
         org.assertj.core.api.Assertions.assertThat(CODEC.fromJson(CODEC.toJson(v), Api.TaskView.class)).isEqualTo(v);
     }
 

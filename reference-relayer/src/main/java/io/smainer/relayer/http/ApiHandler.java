@@ -1,7 +1,11 @@
 package io.smainer.relayer.http;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
+import io.smainer.client.SmainerClient;
+import io.smainer.crypto.Signature;
+import io.smainer.crypto.Snip12;
 import io.smainer.escrow.ChainException;
 import io.smainer.escrow.Escrow;
 import io.smainer.fee.BasisPoints;
@@ -13,16 +17,16 @@ import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.Metrics;
 import io.smainer.relayer.RelayerConfig;
+import io.smainer.relayer.intake.DemanderSignatures;
 import io.smainer.relayer.intake.RelayerBusyException;
+import io.smainer.relayer.intake.RequestRejectedException;
 import io.smainer.relayer.intake.TaskIntake;
 import io.smainer.relayer.scheduling.Scheduler;
+import io.smainer.relayer.scheduling.Waiting;
 import io.smainer.relayer.store.NodeRecord;
 import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.TaskRecord;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -38,8 +42,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -54,7 +60,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The REST API under {@code /api/v1} (see {@code docs/openapi.yaml}). Every error goes through
- * {@link ErrorTable}. Requests count against a rate limit per API client (or demander address for
+ * {@link ErrorTable}. A task's details and result are its demander's: they are read with the demander's SNIP-12
+ * read signature ({@link SmainerClient#READ_SIGNATURE_HEADER}), the key of the API client that submitted it, or an
+ * operator's key ({@code operator_clients}); anyone else learns its status only. Lists of tasks are the operator's.
+ * A {@code POST /tasks} body is read without holding a thread ({@link BodyReader}), within
+ * {@code limits.body_read_timeout_millis}, and only while the bytes of bodies in flight stay within
+ * {@link BodyBudget} (else 503 {@code server_busy}). Requests count against a rate limit per API client (or demander address for
  * {@code POST /tasks}, or client address, see {@link ClientAddresses}); a {@code POST /tasks} without an API
  * key counts first against its own limit per client address ({@code limits.ip_rate_per_second}), before
  * anything is read or asked of the chain; bodies above the limit are refused with 413.
@@ -88,6 +99,13 @@ public final class ApiHandler extends Handler.Abstract {
     private final long startedMillis;
     private final Map<Tier, Map.Entry<BasisPoints, Long>> multipliers = new ConcurrentHashMap<>();
     private final LongAdder refusedBusy;
+    private final LongAdder bodiesRefused;
+    private final DemanderSignatures signatures;
+    private final Waiting waiting;
+    private final Snip12.Domain domain;
+    private final BodyBudget budget;
+    private final AtomicInteger longPolls = new AtomicInteger();
+    private final AtomicInteger longPollTimers = new AtomicInteger();
 
     /**
      * @param config settings (limits, API keys)
@@ -99,9 +117,12 @@ public final class ApiHandler extends Handler.Abstract {
      * @param clock time
      * @param timers for long-poll timeouts
      * @param statsSources extra counters for {@code /stats}: settlement_batches, settlement_reverts, webhooks_delivered
+     * @param signatures checks a demander's read signature
+     * @param waiting why pending tasks wait
      */
     public ApiHandler(RelayerConfig config, RelayerStore store, TaskIntake intake, Scheduler scheduler, Escrow escrow,
-            Metrics metrics, Clock clock, ScheduledExecutorService timers, Map<String, LongSupplier> statsSources) {
+            Metrics metrics, Clock clock, ScheduledExecutorService timers, Map<String, LongSupplier> statsSources,
+            DemanderSignatures signatures, Waiting waiting) {
         this.config = config;
         this.store = store;
         this.intake = intake;
@@ -116,6 +137,17 @@ public final class ApiHandler extends Handler.Abstract {
         this.clients = ClientAddresses.trusting(config.trustedProxies());
         this.waiters = new TaskWaiters(store);
         this.startedMillis = clock.millis();
+        this.signatures = signatures;
+        this.waiting = waiting;
+        this.domain = Snip12.Domain.smainer(config.chainId());
+        this.budget = new BodyBudget(config.trust().bodyBytesInFlight(), config.trust().bodyBytesInFlightPerAddress());
+        this.bodiesRefused = metrics.counter("smainer_http_bodies_refused_total", "Request bodies refused with 503"
+                + " server_busy: the bytes of bodies in flight were at limits.body_bytes_in_flight (or its per-address"
+                + " bound).", "");
+        metrics.gauge("smainer_http_body_bytes_in_flight", "Request body bytes being received.", "", budget::used);
+        metrics.gauge("smainer_http_long_polls", "GET /tasks/{id}?wait_ms= requests waiting.", "", longPolls::get);
+        metrics.gauge("smainer_http_long_poll_timers", "Timers of long polls still scheduled (cancelled when the task"
+                + " ends first).", "", longPollTimers::get);
         this.refusedBusy = metrics.counter("smainer_tasks_refused_busy_total", "POST /tasks refused with 503"
                 + " relayer_busy: the tasks not finished held too many bytes (limits.max_queued_bytes).", "");
     }
@@ -142,12 +174,18 @@ public final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private boolean route(Request req, Response res, Callback cb, String route, String method, Optional<String> client)
-            throws IOException {
+    private boolean route(Request req, Response res, Callback cb, String route, String method, Optional<String> client) {
         String[] parts = route.substring(1).split("/", -1);
         switch (parts[0]) {
             case "health" -> {
-                only(method, "GET");
+                only(method, "GET", "HEAD");
+                if (method.equals("HEAD")) {
+                    res.setStatus(200);
+                    res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                    res.write(true, ByteBuffer.allocate(0), cb);
+                    count(200);
+                    return true;
+                }
                 return json(res, cb, 200, new Views.Health("ok", config.name(), config.chainId().name()));
             }
             case "stats" -> {
@@ -165,7 +203,7 @@ public final class ApiHandler extends Handler.Abstract {
             case "fees" -> {
                 if (parts.length == 2 && parts[1].equals("quote")) {
                     only(method, "GET");
-                    return json(res, cb, 200, quote(Request.extractQueryParameters(req)));
+                    return json(res, cb, 200, quote(query(req)));
                 }
             }
             case "tasks" -> {
@@ -174,20 +212,21 @@ public final class ApiHandler extends Handler.Abstract {
                         return submit(req, res, cb, client);
                     }
                     only(method, "GET", "POST");
-                    int limit = intParam(Request.extractQueryParameters(req), "limit", 50, 1, 500);
+                    operatorOnly(client, "lists of tasks");
+                    int limit = intParam(query(req), "limit", 50, 1, 500);
                     List<Api.TaskView> items = new ArrayList<>();
                     for (TaskRecord t : store.recentTasks(limit)) {
-                        items.add(Views.task(t));
+                        items.add(Views.task(t, Optional.empty()));
                     }
                     return json(res, cb, 200, new Api.Page<>(items));
                 }
                 if (parts.length == 2) {
                     only(method, "GET");
-                    return getTask(req, res, cb, parts[1]);
+                    return getTask(req, res, cb, parts[1], client);
                 }
                 if (parts.length == 3 && parts[2].equals("result")) {
                     only(method, "GET");
-                    return result(res, cb, parts[1]);
+                    return result(req, res, cb, parts[1], client);
                 }
             }
             case "nodes" -> {
@@ -213,11 +252,76 @@ public final class ApiHandler extends Handler.Abstract {
         throw new HttpExceptions.NotFound("no route " + method + " " + BASE + route);
     }
 
-    private boolean submit(Request req, Response res, Callback cb, Optional<String> client) throws IOException {
+    private boolean submit(Request req, Response res, Callback cb, Optional<String> client) {
         if (!config.apiKeys().isEmpty() && client.isEmpty()) {
             throw new HttpExceptions.Unauthorized("an API key (Authorization: Bearer <key> or X-Api-Key) is required");
         }
-        String body = readBody(req);
+        long declared = req.getLength();
+        int max = config.maxBodyBytes();
+        if (declared > max) {
+            return refuseBody(req, res, cb, new HttpExceptions.PayloadTooLarge("the body may be at most " + max
+                    + " bytes, got " + declared), declared);
+        }
+        String address = clients.of(req);
+        Optional<BodyBudget.Lease> lease = budget.reserve(address, Math.max(0, declared));
+        if (lease.isEmpty()) {
+            bodiesRefused.increment();
+            return refuseBody(req, res, cb, new HttpExceptions.BodiesBusy("the relayer is receiving as many request"
+                    + " body bytes as it holds at once, in all or from client address " + address
+                    + " (limits.body_bytes_in_flight, limits.body_bytes_in_flight_per_address); send it again shortly"),
+                    declared);
+        }
+        BodyReader.start(req, max, true, lease.get(), config.trust().bodyReadTimeout(), timers, new BodyReader.Done() {
+            @Override
+            public void read(byte[] body) {
+                lease.get().release();
+                try {
+                    submitted(res, cb, client, new String(body, StandardCharsets.UTF_8));
+                } catch (Throwable e) {
+                    error(res, cb, e, "POST /tasks");
+                }
+            }
+
+            @Override
+            public void failed(Throwable why) {
+                lease.get().release();
+                if (why instanceof HttpExceptions.BodiesBusy) {
+                    bodiesRefused.increment();
+                }
+                res.getHeaders().put(HttpHeader.CONNECTION, "close");
+                error(res, cb, why, "POST /tasks");
+            }
+        });
+        return true;
+    }
+
+    /**
+     * Answers a body that will not be kept. One up to twice {@code limits.max_body_bytes} is read and dropped first
+     * (no memory held, no thread): closing a connection with the body still arriving resets it (TCP RST), and the
+     * client, still sending, would get a broken pipe instead of this answer. A larger one is answered at once.
+     */
+    private boolean refuseBody(Request req, Response res, Callback cb, RuntimeException why, long declared) {
+        res.getHeaders().put(HttpHeader.CONNECTION, "close");
+        long most = 2L * config.maxBodyBytes();
+        if (declared > most) {
+            return error(res, cb, why, "POST /tasks");
+        }
+        BodyReader.start(req, (int) Math.min(Integer.MAX_VALUE, most), false, null, config.trust().bodyReadTimeout(),
+                timers, new BodyReader.Done() {
+                    @Override
+                    public void read(byte[] body) {
+                        error(res, cb, why, "POST /tasks");
+                    }
+
+                    @Override
+                    public void failed(Throwable ignored) {
+                        error(res, cb, why, "POST /tasks");
+                    }
+                });
+        return true;
+    }
+
+    private void submitted(Response res, Callback cb, Optional<String> client, String body) {
         Api.SubmitTask task = CODEC.fromJson(body, Api.SubmitTask.class);
         limits.submitFor(client, task.demander());
         TaskIntake.Outcome out;
@@ -230,40 +334,118 @@ public final class ApiHandler extends Handler.Abstract {
         if (out.created()) {
             metrics.counter("smainer_tasks_submitted_total", "Tasks accepted by POST /tasks.", "").increment();
         }
-        return json(res, cb, out.created() ? 201 : 200, new Api.TaskCreated(out.task().id(), out.task().status()));
+        json(res, cb, out.created() ? 201 : 200, new Api.TaskCreated(out.task().id(), out.task().status()));
     }
 
-    private boolean getTask(Request req, Response res, Callback cb, String id) {
+    private boolean getTask(Request req, Response res, Callback cb, String id, Optional<String> client) {
         TaskRecord t = store.task(id).orElseThrow(() -> unknownTask(id));
-        long wait = intParam(Request.extractQueryParameters(req), "wait_ms", 0, 0, (int) MAX_WAIT_MILLIS);
+        boolean full = mayRead(req, client, t);
+        long wait = intParam(query(req), "wait_ms", 0, 0, (int) MAX_WAIT_MILLIS);
         if (wait == 0 || t.status().isTerminal()) {
-            return json(res, cb, 200, Views.task(t));
+            return json(res, cb, 200, view(t, full));
         }
         AtomicBoolean answered = new AtomicBoolean();
         Runnable[] wake = new Runnable[1];
+        ScheduledFuture<?>[] timer = new ScheduledFuture<?>[1];
+        longPolls.incrementAndGet();
         wake[0] = () -> {
             if (answered.compareAndSet(false, true)) {
+                longPolls.decrementAndGet();
                 waiters.remove(id, wake[0]);
-                json(res, cb, 200, Views.task(store.task(id).orElse(t)));
+                ScheduledFuture<?> f = timer[0];
+                if (f != null && f.cancel(false)) {
+                    longPollTimers.decrementAndGet();
+                }
+                json(res, cb, 200, view(store.task(id).orElse(t), full));
             }
         };
         waiters.add(id, wake[0]);
-        timers.schedule(wake[0], wait, TimeUnit.MILLISECONDS);
+        longPollTimers.incrementAndGet();
+        timer[0] = timers.schedule(() -> {
+            longPollTimers.decrementAndGet();
+            wake[0].run();
+        }, wait, TimeUnit.MILLISECONDS);
+        if (answered.get() && timer[0].cancel(false)) {
+            longPollTimers.decrementAndGet();
+        }
         if (store.task(id).map(x -> x.status().isTerminal()).orElse(false)) {
             wake[0].run();
         }
         return true;
     }
 
-    private boolean result(Response res, Callback cb, String id) {
+    private Object view(TaskRecord t, boolean full) {
+        return full ? Views.task(t, waiting.why(t)) : new Api.TaskStatusView(t.id(), t.status());
+    }
+
+    private boolean result(Request req, Response res, Callback cb, String id, Optional<String> client) {
         TaskRecord t = store.task(id).orElseThrow(() -> unknownTask(id));
+        if (!mayRead(req, client, t)) {
+            if (client.isPresent()) {
+                throw new HttpExceptions.Forbidden("API client " + client.get() + " did not submit task " + id
+                        + " and is not an operator (operator_clients)");
+            }
+            throw new HttpExceptions.Unauthorized("the result of task " + id + " is its demander's: sign the read ("
+                    + SmainerClient.READ_SIGNATURE_HEADER + ", " + SmainerClient.READ_EXPIRES_HEADER
+                    + "), or use the API key that submitted it or an operator's");
+        }
         if (t.status() != TaskStatus.SETTLED) {
             throw new HttpExceptions.ResultNotReady("the result of task " + id + " is released once it is settled; it is "
                     + t.status().name().toLowerCase(Locale.ROOT) + t.error().map(e -> " (" + e + ")").orElse(""));
         }
         var c = t.completion().orElseThrow();
-        return json(res, cb, 200, new Api.TaskResult(t.id(), c.result(), c.resultHash(),
-                t.settlementTx().orElse(io.smainer.chain.Felt.ZERO)));
+        return json(res, cb, 200, new Api.TaskResult(t.id(), c.result(), c.resultHash(), t.settlementTx().orElse(Felt.ZERO)));
+    }
+
+    /**
+     * Whether this request may read the task's details and result: an operator's key, the key of the client that
+     * submitted it, or the demander's read signature (checked like a request's: its key, else its account).
+     */
+    private boolean mayRead(Request req, Optional<String> client, TaskRecord t) {
+        if (client.isPresent() && (config.trust().operatorClients().contains(client.get()) || t.clientId().equals(client))) {
+            return true;
+        }
+        String sig = req.getHeaders().get(SmainerClient.READ_SIGNATURE_HEADER);
+        String exp = req.getHeaders().get(SmainerClient.READ_EXPIRES_HEADER);
+        if (sig == null && exp == null) {
+            return false;
+        }
+        long expiresAt;
+        try {
+            expiresAt = Long.parseLong(exp == null ? "" : exp.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidFieldException(SmainerClient.READ_EXPIRES_HEADER, "epoch seconds", exp);
+        }
+        long now = clock.millis() / 1000;
+        long most = SmainerClient.READ_VALIDITY.toSeconds() * 5;
+        if (expiresAt < now || expiresAt > now + most) {
+            throw new RequestRejectedException(RequestRejectedException.Reason.EXPIRED, SmainerClient.READ_EXPIRES_HEADER,
+                    SmainerClient.READ_EXPIRES_HEADER + ": expected a time after now (" + now + ") and at most " + most
+                            + " s ahead, got " + expiresAt);
+        }
+        String[] rs = sig == null ? new String[0] : sig.split(",");
+        Signature signature;
+        try {
+            if (rs.length != 2) {
+                throw new IllegalArgumentException();
+            }
+            signature = new Signature(Felt.parse(rs[0].trim()), Felt.parse(rs[1].trim()));
+        } catch (RuntimeException e) {
+            throw new InvalidFieldException(SmainerClient.READ_SIGNATURE_HEADER, "the signature as 0x<r>,0x<s>", sig);
+        }
+        signatures.check(t.demander(), Snip12.readHash(domain, t.demander(), t.id(), expiresAt), signature,
+                "the read of task " + t.id() + " on " + domain.chainId());
+        return true;
+    }
+
+    private void operatorOnly(Optional<String> client, String what) {
+        if (client.isEmpty()) {
+            throw new HttpExceptions.Unauthorized(what + " are the operator's: use an operator's API key (operator_clients)");
+        }
+        if (!config.trust().operatorClients().contains(client.get())) {
+            throw new HttpExceptions.Forbidden(what + " are the operator's; API client " + client.get()
+                    + " is not one of operator_clients");
+        }
     }
 
     private HttpExceptions.NotFound unknownTask(String id) {
@@ -310,7 +492,8 @@ public final class ApiHandler extends Handler.Abstract {
         List<NodeRecord> nodes = store.nodes();
         long online = nodes.stream().filter(NodeRecord::online).count();
         return new Views.Stats(config.name(), tasks, online, nodes.size(), stat("settlement_batches"),
-                stat("settlement_reverts"), stat("webhooks_delivered"), (clock.millis() - startedMillis) / 1000);
+                stat("settlement_reverts"), stat("webhooks_delivered"), (clock.millis() - startedMillis) / 1000,
+                waiting.reasons());
     }
 
     private long stat(String name) {
@@ -339,6 +522,9 @@ public final class ApiHandler extends Handler.Abstract {
     // ---- plumbing ----
 
     private Optional<String> apiClient(Request req) {
+        if (config.apiKeys().isEmpty()) {
+            return Optional.empty(); // no client to be: a header meant for someone else changes nothing
+        }
         String key = req.getHeaders().get("X-Api-Key");
         String auth = req.getHeaders().get(HttpHeader.AUTHORIZATION);
         if (key == null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -360,37 +546,13 @@ public final class ApiHandler extends Handler.Abstract {
         return Optional.of(found);
     }
 
-    private String readBody(Request req) throws IOException {
-        long declared = req.getLength();
-        int max = config.maxBodyBytes();
-        if (declared > max) {
-            if (declared <= 2L * max) {
-                // read and drop it first: closing a connection with the body still arriving resets it (TCP RST), and the
-                // client, still sending, would get a broken pipe instead of this 413 and its message
-                try (InputStream in = Content.Source.asInputStream(req)) {
-                    in.transferTo(OutputStream.nullOutputStream());
-                } catch (IOException e) {
-                    // the client gave up: nothing to tell it
-                }
-            }
-            throw new HttpExceptions.PayloadTooLarge("the body may be at most " + max + " bytes, got " + declared);
-        }
-        try (InputStream in = Content.Source.asInputStream(req)) {
-            if (declared >= 0) {
-                // Jetty holds the body to its Content-Length: read exactly that, with no scratch buffer
-                byte[] body = in.readNBytes((int) declared);
-                return new String(body, StandardCharsets.UTF_8);
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-            byte[] buf = new byte[4096];
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                out.write(buf, 0, n);
-                if (out.size() > max) {
-                    throw new HttpExceptions.PayloadTooLarge("the body may be at most " + max + " bytes");
-                }
-            }
-            return out.toString(StandardCharsets.UTF_8);
+    /** The query's parameters; a query that is not valid percent-encoded UTF-8 is a 400. */
+    private static Fields query(Request req) {
+        try {
+            return Request.extractQueryParameters(req);
+        } catch (RuntimeException e) {
+            throw new HttpExceptions.BadRequest("query", "query: expected percent-encoded UTF-8 parameters, got a query"
+                    + " that is not");
         }
     }
 
@@ -429,10 +591,16 @@ public final class ApiHandler extends Handler.Abstract {
 
     private boolean error(Response res, Callback cb, Throwable e, String what) {
         ErrorTable.Problem p = ErrorTable.of(e);
-        if (!p.expected()) {
-            LOG.warn("{} failed", what, e);
+        if (p.status() >= 500 && !p.expected()) {
+            LOG.warn("{} failed", what, e); // a fault of the relayer or what it depends on: once, with its stack
+        } else if (!p.expected()) {
+            LOG.debug("{} refused: {}", what, p.body().message());
         } else if (e instanceof ChainException) {
             chainOutage(e);
+        }
+        if (res.isCommitted()) {
+            cb.failed(e);
+            return true;
         }
         p.retryAfter().ifPresent(d -> res.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(Math.max(1, d.toSeconds()))));
         return json(res, cb, p.status(), p.body());

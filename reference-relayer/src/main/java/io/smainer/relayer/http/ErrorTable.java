@@ -6,15 +6,22 @@ import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.protocol.Api;
 import io.smainer.relayer.intake.AccountCheckUnavailableException;
 import io.smainer.relayer.intake.EscrowRejectedException;
+import io.smainer.relayer.intake.NoProviderException;
 import io.smainer.relayer.intake.RelayerBusyException;
 import io.smainer.relayer.intake.RequestRejectedException;
 import io.smainer.relayer.store.StoreUnavailableException;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.util.Utf8StringBuilder;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * The one place where an exception becomes an HTTP status and an {@link Api.ErrorBody}
- * ({@code {"error", "message", "field"}}). Unknown exceptions are 500 with no detail (they are logged).
+ * ({@code {"error", "message", "field"}}). Unknown exceptions are 500 with no detail (they are logged). A client's
+ * error is a 4xx whose message is written for people (never a Java exception's text), and is {@code expected}: it
+ * is not logged with a stack trace.
  */
 public final class ErrorTable {
     private ErrorTable() {
@@ -82,6 +89,31 @@ public final class ErrorTable {
         }
         if (e instanceof HttpExceptions.MethodNotAllowed) {
             return problem(405, "method_not_allowed", e.getMessage(), null);
+        }
+        if (e instanceof HttpExceptions.Forbidden) {
+            return problem(403, "forbidden", e.getMessage(), "authorization");
+        }
+        if (e instanceof HttpExceptions.BodyTimeout) {
+            return problem(408, "body_timeout", e.getMessage(), "payload");
+        }
+        if (e instanceof HttpExceptions.BadRequest b) {
+            return problem(400, "bad_request", b.getMessage(), b.field());
+        }
+        if (e instanceof HttpExceptions.BodiesBusy) {
+            return new Problem(503, new Api.ErrorBody("server_busy", e.getMessage(), Optional.empty()),
+                    Optional.of(Duration.ofSeconds(1)), true);
+        }
+        if (e instanceof NoProviderException x) {
+            return new Problem(503, new Api.ErrorBody("no_provider", x.getMessage(), Optional.of("job.kind")),
+                    Optional.of(NoProviderException.RETRY_AFTER), true);
+        }
+        if (e instanceof HttpException h && h.getCode() / 100 == 4) {
+            // Jetty's own word for a request it could not parse (a bad chunk size, a bad header): the status, not its text
+            return problem(h.getCode(), "bad_request", "the request could not be read: HTTP " + h.getCode() + " "
+                    + HttpStatus.getMessage(h.getCode()), null);
+        }
+        if (e instanceof EofException || e instanceof Utf8StringBuilder.Utf8IllegalArgumentException) {
+            return problem(400, "bad_request", "the request could not be read to its end as sent", null);
         }
         if (e instanceof EscrowRevertedException x) {
             return new Problem(502, new Api.ErrorBody("chain_reverted", x.getMessage(), Optional.empty()), Optional.empty(),

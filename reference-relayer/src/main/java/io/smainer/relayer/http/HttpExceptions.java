@@ -77,4 +77,54 @@ public final class HttpExceptions {
             super(message);
         }
     }
+
+    /** A valid API key that may not read this: another client's task, or a list (403). */
+    public static final class Forbidden extends SmainerException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message what it may read */
+        public Forbidden(String message) {
+            super(message);
+        }
+    }
+
+    /** The body did not arrive within {@code limits.body_read_timeout_millis} (408). */
+    public static final class BodyTimeout extends SmainerException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message the limit */
+        public BodyTimeout(String message) {
+            super(message);
+        }
+    }
+
+    /** The bytes of bodies in flight are at their bound, in total or for this address (503, {@code Retry-After}). */
+    public static final class BodiesBusy extends SmainerException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message which bound */
+        public BodiesBusy(String message) {
+            super(message);
+        }
+    }
+
+    /** A request Jetty could not make sense of: a bad query encoding, a bad chunk, a bad header (400). */
+    public static final class BadRequest extends SmainerException {
+        private static final long serialVersionUID = 1L;
+        private final String field;
+
+        /**
+         * @param field what was wrong ({@code query}, {@code body}, or a parameter's name)
+         * @param message in words for people
+         */
+        public BadRequest(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        /** @return what was wrong */
+        public String field() {
+            return field;
+        }
+    }
 }

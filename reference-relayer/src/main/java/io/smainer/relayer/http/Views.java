@@ -24,9 +24,11 @@ public final class Views {
      * @param settlementReverts batches reverted
      * @param webhooksDelivered webhooks answered 2xx
      * @param uptimeSeconds since start
+     * @param waiting the pending tasks that wait, by why: no provider online ({@code no_provider}), none offers the
+     *     kind ({@code no_kind}), the tier ({@code no_tier}) or the memory ({@code no_memory}), all busy ({@code busy})
      */
     public record Stats(String relayer, Map<String, Long> tasks, long nodesOnline, long nodesTotal, long settlementBatches,
-            long settlementReverts, long webhooksDelivered, long uptimeSeconds) {
+            long settlementReverts, long webhooksDelivered, long uptimeSeconds, Map<String, Long> waiting) {
     }
 
     /**
@@ -41,13 +43,14 @@ public final class Views {
 
     /**
      * @param t a task
+     * @param waiting while it is pending, why no provider has taken it
      * @return its view; the result hash shows once settled, with the result
      */
-    public static Api.TaskView task(TaskRecord t) {
+    public static Api.TaskView task(TaskRecord t, Optional<String> waiting) {
         boolean released = t.status() == TaskStatus.SETTLED;
         return new Api.TaskView(t.id(), t.status(), t.escrowId(), t.demander(), t.job().kind(), t.nodeId(), t.attempts(),
                 released ? t.completion().map(Completion::resultHash) : Optional.empty(), t.settlementTx(), t.error(),
-                t.createdAtMillis(), t.updatedAtMillis());
+                t.createdAtMillis(), t.updatedAtMillis(), waiting);
     }
 
     /**

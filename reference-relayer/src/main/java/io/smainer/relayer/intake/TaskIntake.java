@@ -7,20 +7,18 @@ import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.crypto.Snip12;
-import io.smainer.crypto.StarkCrypto;
-import io.smainer.escrow.ChainException;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowStatus;
 import io.smainer.escrow.EscrowTask;
-import io.smainer.escrow.SignatureCheckUnavailableException;
-import io.smainer.escrow.SignatureVerdict;
 import io.smainer.fee.FeeMath;
+import io.smainer.fee.Tier;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.scheduling.Waiting;
+import io.smainer.relayer.settlement.WebhookDestinations;
 import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.Signal;
 import io.smainer.relayer.store.TaskRecord;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,13 +29,15 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Checks a demander's {@code POST /tasks} and stores the task. Order of checks: expiry, room for the payload
+ * Checks a demander's {@code POST /tasks} and stores the task. The signature covers every field of the request
+ * ({@link Api.SubmitTask#signedHash}). Order of checks: expiry, room for the payload
  * ({@code limits.max_queued_bytes}: one read of {@link RelayerStore#queuedBytes()}, before any signature check or
  * chain call; a retried request for a task that exists passes), signature
  * (against the key {@link AccountKeys} resolves for the demander; for an account with no resolvable key,
  * the account's own answer through {@link AccountSignatureCheck}), an idempotent retry of an accepted
  * request (same escrow, demander and job: the existing task is returned), nonce, then the escrow on
- * chain, then the store's own atomic check of the byte limit as it stores the task. When the chain cannot be asked
+ * chain, then whether a provider online can run it (else the bound on such tasks, {@link NoProviderException}),
+ * then the store's own atomic check of the byte limit as it stores the task. When the chain cannot be asked
  * about the account, nothing is recorded ({@link AccountCheckUnavailableException}); when there is no room,
  * nothing is stored ({@link RelayerBusyException}; the nonce is used only if the room went between the first
  * check and the store's, to concurrent requests). Thread-safe.
@@ -48,16 +48,18 @@ public final class TaskIntake {
 
     private final Escrow escrow;
     private final RelayerStore store;
-    private final StarkCrypto crypto;
-    private final AccountKeys accountKeys;
-    private final AccountSignatureCheck accountSignatures;
+    private final DemanderSignatures signatures;
     private final Snip12.Domain domain;
     private final Set<ContractAddress> allowedTokens;
     private final Function<String, TokenAmount> minBase;
     private final Map<String, String> webhookSecrets;
+    private final WebhookDestinations destinations;
     private final Clock clock;
     private final Duration maxValidity;
     private final long maxQueuedBytes;
+    private final Waiting waiting;
+    private final int maxUnmatchedPerDemander;
+    private final int maxUnmatchedTasks;
 
     /**
      * What {@link #submit} did.
@@ -71,32 +73,37 @@ public final class TaskIntake {
     /**
      * @param escrow the escrow, read as the relayer's account
      * @param store the store
-     * @param crypto signature checks
-     * @param accountKeys demander keys
-     * @param accountSignatures asks accounts with no resolvable key ({@link AccountSignatureCheck#NONE}: none)
+     * @param signatures checks the demander's signature
      * @param chainId the chain (the signed domain)
      * @param allowedTokens tokens an escrow may hold
      * @param minBase the least base price per job kind
      * @param webhookSecrets client id to webhook secret (a webhook URL needs one)
+     * @param destinations where webhooks may go
      * @param clock time
      * @param maxQueuedBytes {@code limits.max_queued_bytes}: the most payload and result bytes the tasks not
      *     finished may hold with a new one
+     * @param waiting tells whether a provider online can run a task, and counts the pending tasks none can
+     * @param maxUnmatchedPerDemander {@code limits.max_unmatched_per_demander}
+     * @param maxUnmatchedTasks {@code limits.max_unmatched_tasks}
      */
-    public TaskIntake(Escrow escrow, RelayerStore store, StarkCrypto crypto, AccountKeys accountKeys,
-            AccountSignatureCheck accountSignatures, ChainId chainId, Set<ContractAddress> allowedTokens, Function<String, TokenAmount> minBase, Map<String, String> webhookSecrets,
-            Clock clock, long maxQueuedBytes) {
+    public TaskIntake(Escrow escrow, RelayerStore store, DemanderSignatures signatures, ChainId chainId,
+            Set<ContractAddress> allowedTokens, Function<String, TokenAmount> minBase, Map<String, String> webhookSecrets,
+            WebhookDestinations destinations, Clock clock, long maxQueuedBytes, Waiting waiting,
+            int maxUnmatchedPerDemander, int maxUnmatchedTasks) {
         this.escrow = Require.present("escrow", escrow);
         this.store = Require.present("store", store);
-        this.crypto = Require.present("crypto", crypto);
-        this.accountKeys = Require.present("account_keys", accountKeys);
-        this.accountSignatures = Require.present("account_signatures", accountSignatures);
+        this.signatures = Require.present("signatures", signatures);
         this.domain = Snip12.Domain.smainer(chainId);
         this.allowedTokens = Set.copyOf(allowedTokens);
         this.minBase = Require.present("min_base", minBase);
         this.webhookSecrets = Map.copyOf(webhookSecrets);
+        this.destinations = Require.present("destinations", destinations);
         this.clock = Require.present("clock", clock);
         this.maxValidity = DEFAULT_MAX_VALIDITY;
         this.maxQueuedBytes = Require.range("max_queued_bytes", maxQueuedBytes, 0, Long.MAX_VALUE);
+        this.waiting = Require.present("waiting", waiting);
+        this.maxUnmatchedPerDemander = maxUnmatchedPerDemander;
+        this.maxUnmatchedTasks = maxUnmatchedTasks;
     }
 
     /**
@@ -135,17 +142,16 @@ public final class TaskIntake {
         if (bytes > maxQueuedBytes - queued && store.taskByEscrow(req.escrowId()).isEmpty()) {
             throw new RelayerBusyException(queued, bytes, maxQueuedBytes, false);
         }
-        Felt jobHash = req.job().contentHash();
         Felt hash;
         try {
-            hash = Snip12.requestHash(domain, req.demander(), req.escrowId(), jobHash, req.nonce(), req.expiresAt());
+            hash = req.signedHash(domain);
         } catch (InvalidFieldException e) {
             throw e.within("request");
         }
-        checkSignature(req, hash);
+        signatures.check(req.demander(), hash, req.signature(), "the task request on " + domain.chainId());
         Optional<String> webhookSecret = Optional.empty();
         if (req.webhookUrl().isPresent()) {
-            checkWebhookUrl(req.webhookUrl().get());
+            destinations.check(req.webhookUrl().get());
             String client = webhookClient(clientId, req.demander());
             webhookSecret = Optional.ofNullable(webhookSecrets.get(client));
             if (webhookSecret.isEmpty()) {
@@ -162,6 +168,7 @@ public final class TaskIntake {
                     "nonce: expected a nonce not used before, got " + req.nonce().hex() + " again");
         }
         EscrowTask onChain = checkEscrow(req);
+        checkRunnable(req, onChain.requiredTier());
         TaskRecord task = TaskRecord.pending(UUID.randomUUID().toString(), req.escrowId(), req.demander(), req.job(),
                 req.settlement(), onChain.amount(), onChain.baseReward(), onChain.tierMultiplier(), onChain.requiredTier(),
                 req.webhookUrl(), clientId, now);
@@ -183,54 +190,22 @@ public final class TaskIntake {
         return new Outcome(stored, true);
     }
 
-    /** The key {@link AccountKeys} resolves, else the account's own verdict; nothing is stored before this. */
-    private void checkSignature(Api.SubmitTask req, Felt hash) {
-        ContractAddress demander = req.demander();
-        Optional<Felt> key;
-        try {
-            key = accountKeys.publicKey(demander);
-        } catch (ChainException e) {
-            throw unavailable(demander, "its key (get_public_key)", e);
-        }
-        if (key.isPresent()) {
-            if (!crypto.verify(key.get(), hash, req.signature())) {
-                throw new RequestRejectedException(RequestRejectedException.Reason.BAD_SIGNATURE, "signature",
-                        "signature: expected the demander's SNIP-12 signature over the task request on "
-                                + domain.chainId() + ", got one that does not verify");
-            }
+    /**
+     * A task no provider online can run is taken only while its demander, and everyone, have fewer such tasks
+     * pending than {@code limits.max_unmatched_per_demander} and {@code limits.max_unmatched_tasks}.
+     */
+    private void checkRunnable(Api.SubmitTask req, Tier tier) {
+        if (waiting.runnable(req.job(), tier)) {
             return;
         }
-        String noKey = "demander: no public key is registered with this relayer for " + demander.hex();
-        Optional<SignatureVerdict> verdict;
-        try {
-            verdict = accountSignatures.check(demander, hash, req.signature());
-        } catch (SignatureCheckUnavailableException e) {
-            switch (e.kind()) {
-                case NOT_DEPLOYED -> throw new RequestRejectedException(RequestRejectedException.Reason.UNKNOWN_ACCOUNT,
-                        "demander", noKey + ", and no account contract is deployed there");
-                case NOT_SUPPORTED -> throw new RequestRejectedException(RequestRejectedException.Reason.UNKNOWN_ACCOUNT,
-                        "demander", noKey + ", and its account answers neither get_public_key nor is_valid_signature "
-                                + "(SNIP-6)");
-                default -> throw unavailable(demander, "whether it accepts the signature (is_valid_signature)", e);
-            }
-        } catch (ChainException e) {
-            throw unavailable(demander, "whether it accepts the signature (is_valid_signature)", e);
+        Waiting.Unmatched n = waiting.unmatched(req.demander(), maxUnmatchedPerDemander, maxUnmatchedTasks);
+        if (n.demander() >= maxUnmatchedPerDemander || n.all() >= maxUnmatchedTasks) {
+            throw new NoProviderException("job.kind: no provider online can run a " + req.job().kind() + " job at tier "
+                    + tier.wireName() + ", and " + (n.demander() >= maxUnmatchedPerDemander ? "this demander has "
+                    + n.demander() + " such tasks pending (limits.max_unmatched_per_demander)" : n.all()
+                    + " such tasks are pending (limits.max_unmatched_tasks)") + "; nothing was stored (the request's"
+                    + " nonce was used: sign it again to retry once a provider for it is online)");
         }
-        if (verdict.isEmpty()) {
-            throw new RequestRejectedException(RequestRejectedException.Reason.UNKNOWN_ACCOUNT, "demander", noKey);
-        }
-        if (!verdict.get().accepted()) {
-            throw new RequestRejectedException(RequestRejectedException.Reason.BAD_SIGNATURE, "signature",
-                    "signature: expected a signature the demander's account accepts over the SNIP-12 task request on "
-                            + domain.chainId() + ", got one it refuses (" + verdict.get().answer() + ")");
-        }
-    }
-
-    /** The node's own words stay in the log (they may name the RPC endpoint); the client learns what and whom. */
-    private static AccountCheckUnavailableException unavailable(ContractAddress demander, String what, ChainException e) {
-        return new AccountCheckUnavailableException(demander, "demander: the chain could not be asked about account "
-                + demander.hex() + ", " + what + "; nothing was recorded and the nonce is unused: send the same "
-                + "request again later", e);
     }
 
     private Outcome retried(TaskRecord existing, Api.SubmitTask req) {
@@ -263,16 +238,5 @@ public final class TaskIntake {
                     + " job), got " + t.amount());
         }
         return t;
-    }
-
-    private static void checkWebhookUrl(String url) {
-        try {
-            URI u = URI.create(url);
-            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-                throw new IllegalArgumentException();
-            }
-        } catch (IllegalArgumentException e) {
-            throw new InvalidFieldException("webhook_url", "an absolute http or https URL", url);
-        }
     }
 }

@@ -13,9 +13,6 @@ import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.TaskRecord;
 import io.smainer.relayer.store.WebhookDelivery;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +20,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.SocketAddressResolver;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * ({@link #DEFAULT_CLAIM_LEASE}); that attempt then counts as failed and the next one is claimed by whoever
  * polls first. Delivery is at least once: a receiver that answered 2xx to a relayer that died before
  * recording it sees the webhook again (the body's {@code task_id} identifies it).
+ *
+ * <p>Destinations are checked by {@link WebhookDestinations}: by default no webhook reaches a loopback, private,
+ * link-local or unspecified address, whatever its URL's host name resolves to at delivery; redirects are not
+ * followed (a 3xx answer is a failed attempt).
  *
  * <p>Due webhooks are polled every {@code pollInterval} (and at once after a notify, or when a retry this
  * relayer scheduled comes due). {@link #start()} starts polling; {@link #close()} stops it (idempotent).
@@ -98,10 +105,12 @@ public final class Webhooks implements AutoCloseable {
      * @param clock time (the signed timestamp, due times)
      * @param store where pending webhooks and their claims live
      * @param relayerName this relayer's name (claims are held by it, with a random suffix per instance)
+     * @param destinations where webhooks may go
      */
     public Webhooks(Map<String, String> secrets, int maxAttempts, Duration backoff, Clock clock, RelayerStore store,
-            String relayerName) {
-        this(secrets, maxAttempts, backoff, clock, store, relayerName, DEFAULT_POLL_INTERVAL, DEFAULT_CLAIM_LEASE);
+            String relayerName, WebhookDestinations destinations) {
+        this(secrets, maxAttempts, backoff, clock, store, relayerName, DEFAULT_POLL_INTERVAL, DEFAULT_CLAIM_LEASE,
+                destinations);
     }
 
     /**
@@ -113,9 +122,10 @@ public final class Webhooks implements AutoCloseable {
      * @param relayerName this relayer's name
      * @param pollInterval how often the store is asked for due webhooks
      * @param claimLease how long a claimed attempt is held
+     * @param destinations where webhooks may go
      */
     public Webhooks(Map<String, String> secrets, int maxAttempts, Duration backoff, Clock clock, RelayerStore store,
-            String relayerName, Duration pollInterval, Duration claimLease) {
+            String relayerName, Duration pollInterval, Duration claimLease, WebhookDestinations destinations) {
         this.secrets = Map.copyOf(secrets);
         this.maxAttempts = (int) Require.range("webhook.max_attempts", maxAttempts, 1, 100);
         this.backoff = Require.present("backoff", backoff);
@@ -128,8 +138,28 @@ public final class Webhooks implements AutoCloseable {
             throw new io.smainer.InvalidFieldException("claim_lease", "a positive poll interval and a lease of at least"
                     + " 16 s (one delivery's connect and answer timeouts)", pollInterval + ", " + claimLease);
         }
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = httpClient(Require.present("destinations", destinations));
         this.timer = Loop.named("webhooks"); // close() waits only for a poll in progress
+    }
+
+    /** Jetty's client: it connects to the addresses the destinations' resolver passed, and follows no redirect. */
+    private static HttpClient httpClient(WebhookDestinations destinations) {
+        QueuedThreadPool threads = new QueuedThreadPool(8, 1);
+        threads.setName("webhooks-http");
+        threads.setDaemon(true);
+        ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("webhooks-http-timer", true);
+        HttpClient client = new HttpClient();
+        client.setExecutor(threads);
+        client.setScheduler(scheduler);
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(5_000);
+        client.setSocketAddressResolver(destinations.resolver(new SocketAddressResolver.Async(threads, scheduler, 5_000)));
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the webhook HTTP client could not start: " + e.getMessage(), e);
+        }
+        return client;
     }
 
     /**
@@ -255,13 +285,16 @@ public final class Webhooks implements AutoCloseable {
         URI url = URI.create(t.webhookUrl().get());
         String json = CODEC.toJson(body(t));
         long ts = clock.instant().getEpochSecond();
-        HttpRequest req = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(ts))
-                .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret.get(), ts, json))
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
-        http.sendAsync(req, HttpResponse.BodyHandlers.discarding())
-                .whenComplete((res, err) -> settled(claimed, url, res == null ? 0 : res.statusCode(), err));
+        try {
+            http.newRequest(url).method(HttpMethod.POST).timeout(10, TimeUnit.SECONDS)
+                    .headers(h -> h.put(WebhookSignature.TIMESTAMP_HEADER, Long.toString(ts))
+                            .put(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret.get(), ts, json)))
+                    .body(new StringRequestContent("application/json", json))
+                    .send(r -> settled(claimed, url, r.getResponse() == null ? 0 : r.getResponse().getStatus(),
+                            r.getFailure()));
+        } catch (RuntimeException e) {
+            settled(claimed, url, 0, e);
+        }
     }
 
     private static Body body(TaskRecord t) {
@@ -307,6 +340,11 @@ public final class Webhooks implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        try {
+            http.stop();
+        } catch (Exception e) {
+            LOG.debug("stopping the webhook HTTP client failed: {}", e.toString());
         }
         // a poll in progress finishes its store command (an interrupted one may still have run on the server)
         timer.close(Duration.ofSeconds(2));

@@ -7,18 +7,24 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.relayer.Metrics;
+import io.smainer.relayer.TrustLimits;
+import io.smainer.relayer.http.RateLimiter;
 import io.smainer.relayer.scheduling.Scheduler;
 import io.smainer.relayer.settlement.CompletionHandler;
 import io.smainer.relayer.staking.StakeGate;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The provider side of the relayer: creates one {@link ProviderSocket} per WebSocket connection and
- * holds what they share (the login checks, the scheduler, completion handling). Thread-safe.
+ * holds what they share (the login checks, the scheduler, completion handling). Logins are rate-limited per client
+ * address ({@code limits.ws_logins_per_second}); before it logs in a connection may send small messages only
+ * ({@code limits.ws_frame_bytes_before_login}), and one that has not logged in when its challenge expires is
+ * closed. Thread-safe.
  */
 public final class ProviderGateway {
     /** A provider whose clock is further than this from the relayer's is refused at login ({@code clock_skew}). */
@@ -40,6 +46,10 @@ public final class ProviderGateway {
     final StakeGate stakeGate;
     final SecureRandom random = new SecureRandom();
     final Set<ProviderSocket> open = ConcurrentHashMap.newKeySet();
+    final RateLimiter logins;
+    final int maxFrameBytes;
+    final int frameBytesBeforeLogin;
+    final ScheduledExecutorService timers;
 
     /**
      * @param escrow registry reads (node status, on-chain provider keys)
@@ -53,31 +63,14 @@ public final class ProviderGateway {
      * @param heartbeat the heartbeat interval announced at login
      * @param challengeTtl how long a challenge is valid
      * @param metrics counters
+     * @param stakeGate refuses the login of a provider without enough stake (the staking policy; {@link StakeGate#NONE}
+     *     when off)
+     * @param trust the login rate per client address and the largest message before login
+     * @param timers closes connections that have not logged in by their challenge's expiry
      */
     public ProviderGateway(Escrow escrow, StarkCrypto crypto, Scheduler scheduler, CompletionHandler completions,
             int maxFrameChars, Clock clock, ChainId chainId, String relayerName, Duration heartbeat, Duration challengeTtl,
-            Metrics metrics) {
-        this(escrow, crypto, scheduler, completions, maxFrameChars, clock, chainId, relayerName, heartbeat, challengeTtl,
-                metrics, StakeGate.NONE);
-    }
-
-    /**
-     * @param escrow on-chain checks at login
-     * @param crypto login signature checks
-     * @param scheduler told of logins, messages and closes
-     * @param completions records completions
-     * @param maxFrameChars the largest message accepted
-     * @param clock time
-     * @param chainId the chain (in the login domain)
-     * @param relayerName this relayer's name (in the challenge)
-     * @param heartbeat the heartbeat interval announced at login
-     * @param challengeTtl how long a challenge is valid
-     * @param metrics counters
-     * @param stakeGate refuses the login of a provider without enough stake (the staking policy)
-     */
-    public ProviderGateway(Escrow escrow, StarkCrypto crypto, Scheduler scheduler, CompletionHandler completions,
-            int maxFrameChars, Clock clock, ChainId chainId, String relayerName, Duration heartbeat, Duration challengeTtl,
-            Metrics metrics, StakeGate stakeGate) {
+            Metrics metrics, StakeGate stakeGate, TrustLimits trust, ScheduledExecutorService timers) {
         this.stakeGate = Require.present("stake_gate", stakeGate);
         this.escrow = Require.present("escrow", escrow);
         this.crypto = Require.present("crypto", crypto);
@@ -90,6 +83,10 @@ public final class ProviderGateway {
         this.heartbeatSeconds = (int) heartbeat.toSeconds();
         this.challengeTtl = challengeTtl;
         this.metrics = metrics;
+        this.logins = new RateLimiter(trust.wsLoginsPerSecond(), trust.wsLoginBurst(), clock);
+        this.maxFrameBytes = maxFrameChars;
+        this.frameBytesBeforeLogin = Math.min(maxFrameChars, trust.wsFrameBytesBeforeLogin());
+        this.timers = Require.present("timers", timers);
         metrics.gauge("smainer_ws_connections", "Open provider WebSocket connections.", "", () -> open.size());
         metrics.gauge("smainer_nodes_online", "Provider nodes logged in to this relayer.", "", scheduler::onlineCount);
     }

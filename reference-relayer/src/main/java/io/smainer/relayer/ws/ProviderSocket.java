@@ -8,6 +8,7 @@ import io.smainer.protocol.Message;
 import io.smainer.protocol.Messages;
 import io.smainer.protocol.NodeCapabilities;
 import io.smainer.protocol.ProtocolException;
+import io.smainer.relayer.LogText;
 import io.smainer.relayer.scheduling.NodeChannel;
 import io.smainer.relayer.store.GuardedStore;
 import io.smainer.relayer.settlement.CompletionHandler;
@@ -15,7 +16,10 @@ import io.smainer.relayer.settlement.ReceiptRejectedException;
 import io.smainer.relayer.settlement.TaskNotAssignedException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -25,8 +29,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One provider connection. The relayer speaks first with a {@code challenge}; the provider logs in with
  * {@code node_register}, signed (SNIP-12) with the key it registered on-chain, and its node must be
- * active on-chain. Until then only {@code node_register} and {@code ping} are accepted. A malformed
- * message is answered with {@code error} and closes this connection only.
+ * active on-chain. Until then only {@code node_register} and {@code ping} are accepted, each message is at most
+ * {@code limits.ws_frame_bytes_before_login} (a larger one closes the connection, 1009), and the connection is
+ * closed when its challenge expires. A login is checked cheapest first: the client address's login rate, the
+ * challenge, its expiry, then the provider's key on chain and the signature, and only then the node's status on
+ * chain. A malformed message is answered with {@code error} and closes this connection only.
  */
 public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding implements NodeChannel {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderSocket.class);
@@ -36,6 +43,7 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
     private final Object sendLock = new Object();
     private volatile Messages.Challenge challenge;
     private volatile Login login;
+    private volatile ScheduledFuture<?> loginDeadline;
 
     private record Login(String nodeId, ContractAddress address, Felt publicKey, NodeCapabilities capabilities,
             long clockSkewMillis) {
@@ -49,9 +57,17 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
     @Override
     public void onWebSocketOpen(Session session) {
         super.onWebSocketOpen(session);
+        session.setMaxTextMessageSize(g.frameBytesBeforeLogin);
         g.open.add(this);
         Felt nonce = new Felt(new BigInteger(248, g.random));
         long expires = g.clock.instant().plus(g.challengeTtl).getEpochSecond();
+        loginDeadline = g.timers.schedule(() -> {
+            if (login == null) {
+                g.metrics.counter("smainer_ws_login_timeouts_total", "Connections closed for not logging in before"
+                        + " their challenge expired.", "").increment();
+                close("no login before the challenge expired");
+            }
+        }, g.challengeTtl.toMillis() + 1000, TimeUnit.MILLISECONDS);
         challenge = new Messages.Challenge(Messages.newId(), nonce, expires, g.chainId.name(), g.relayerName);
         send(challenge);
     }
@@ -90,7 +106,8 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
                 g.scheduler.failed(who.nodeId(), f.taskId(), f.reason(), f.retryable());
                 send(new Messages.Ack(Messages.newId(), f.id(), "", 0));
             } else if (m instanceof Messages.ErrorMessage e) {
-                LOG.info("node {} reported an error about {}: {} {}", who.nodeId(), e.refId(), e.code(), e.message());
+                LOG.info("node {} reported an error about {}: {} {}", who.nodeId(), LogText.of(e.refId()), LogText.of(e.code()),
+                        LogText.of(e.message()));
             } else {
                 refuse(m.id(), "unexpected_message", "a provider does not send " + m.type(), Optional.of("type"), false);
             }
@@ -107,12 +124,20 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
 
     private void login(Messages.NodeRegister r) {
         long received = g.clock.millis(); // before the chain is asked: its delay is not the provider's clock
-        Messages.Challenge c = challenge;
-        challenge = null; // one attempt per challenge
         if (login != null) {
             refuse(r.id(), "already_logged_in", "this connection is logged in as " + login.nodeId(), Optional.empty(), false);
             return;
         }
+        Optional<Duration> wait = g.logins.acquire(remote);
+        if (wait.isPresent()) {
+            g.metrics.counter("smainer_ws_logins_refused_total", "Logins refused before any check, by why.",
+                    "reason=\"rate_limited\"").increment();
+            refuse(r.id(), "rate_limited", "more logins from " + remote + " than limits.ws_logins_per_second allows;"
+                    + " connect again in " + Math.max(1, wait.get().toSeconds()) + " s", Optional.empty(), true);
+            return;
+        }
+        Messages.Challenge c = challenge;
+        challenge = null; // one attempt per challenge
         if (c == null || !c.nonce().equals(r.nonce()) || c.expiresAt() != r.expiresAt()) {
             refuse(r.id(), "invalid_challenge", "nonce: expected the nonce and expiry of this connection's challenge",
                     Optional.of("nonce"), true);
@@ -121,12 +146,6 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
         if (g.clock.instant().getEpochSecond() > r.expiresAt()) {
             refuse(r.id(), "challenge_expired", "expires_at: the challenge expired at " + r.expiresAt(),
                     Optional.of("expires_at"), true);
-            return;
-        }
-        NodeStatus status = g.escrow.nodeStatus(r.address());
-        if (status != NodeStatus.ACTIVE) {
-            refuse(r.id(), "node_not_active", "address: expected a node ACTIVE on-chain, got " + status,
-                    Optional.of("address"), true);
             return;
         }
         Optional<Felt> key = g.escrow.providerPublicKey(r.address());
@@ -143,6 +162,12 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
                     Optional.of("signature"), true);
             return;
         }
+        NodeStatus status = g.escrow.nodeStatus(r.address());
+        if (status != NodeStatus.ACTIVE) {
+            refuse(r.id(), "node_not_active", "address: expected a node ACTIVE on-chain, got " + status,
+                    Optional.of("address"), true);
+            return;
+        }
         Optional<Long> skew = clockSkew(r, received);
         if (skew.isEmpty()) {
             return;
@@ -154,9 +179,15 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
         }
         Login l = new Login(r.address().hex(), r.address(), key.get(), r.capabilities(), skew.get());
         login = l;
+        cancelLoginDeadline();
+        Session s = getSession();
+        if (s != null) {
+            s.setMaxTextMessageSize(g.maxFrameBytes);
+        }
         send(new Messages.Ack(Messages.newId(), r.id(), l.nodeId(), g.heartbeatSeconds));
-        LOG.info("node {} logged in from {}: {} kinds {}, tier {}, {} at once", l.nodeId(), remote,
-                r.capabilities().name(), r.capabilities().jobKinds(), r.capabilities().tier().wireName(),
+        LOG.info("node {} logged in from {}: {} kinds {}, tier {}, {} at once", l.nodeId(), LogText.of(remote),
+                LogText.of(r.capabilities().name()), LogText.of(r.capabilities().jobKinds().toString()),
+                r.capabilities().tier().wireName(),
                 r.capabilities().maxConcurrent());
         g.scheduler.nodeOnline(this);
     }
@@ -214,8 +245,16 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
         }
     }
 
+    private void cancelLoginDeadline() {
+        ScheduledFuture<?> f = loginDeadline;
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
+        cancelLoginDeadline();
         g.open.remove(this);
         Login l = login;
         if (l != null) {

@@ -121,31 +121,25 @@
     });
   }
 
-  function drawTasks(page) {
-    var body = $('tasks');
+  // why pending tasks wait, as counts: the public page shows aggregates, never anyone's task
+  var WAITING = { no_provider: 'no provider online', no_kind: 'no provider offers the job kind',
+    no_tier: 'no provider at the tier', no_memory: 'no provider with the GPU memory', busy: 'all providers busy' };
+
+  function drawWaiting(stats) {
+    var body = $('waiting');
     body.replaceChildren();
-    if (!page.items.length) {
-      var tr = el('tr'); var td = el('td', 'no tasks yet', 'muted'); td.colSpan = 6; tr.appendChild(td); body.appendChild(tr);
-      return;
-    }
-    page.items.forEach(function (t) {
+    Object.keys(WAITING).forEach(function (k) {
       var tr = el('tr');
-      tr.dataset.taskId = t.task_id;
-      tr.appendChild(el('td', t.task_id));
-      var st = el('td', t.status, 'status-' + t.status);
-      if (t.error) { st.title = t.error; }
-      tr.appendChild(st);
-      tr.appendChild(el('td', t.kind));
-      var node = el('td', t.node_id ? short(t.node_id) : '–'); node.title = t.node_id || ''; tr.appendChild(node);
-      tr.appendChild(el('td', t.attempts, 'num'));
-      tr.appendChild(el('td', ago(t.updated_at_millis)));
+      tr.dataset.reason = k;
+      tr.appendChild(el('th', WAITING[k]));
+      tr.appendChild(el('td', (stats.waiting && stats.waiting[k]) || 0, 'num'));
       body.appendChild(tr);
     });
   }
 
   function refresh() {
     return Promise.all([
-      getJson('/health'), getJson('/stats'), getJson('/nodes/summary'), getJson('/nodes'), getJson('/tasks?limit=20')
+      getJson('/health'), getJson('/stats'), getJson('/nodes/summary'), getJson('/nodes')
     ]).then(function (r) {
       var h = $('health');
       h.textContent = r[0].status + ' · ' + r[0].chain_id;
@@ -153,7 +147,7 @@
       drawStats(r[1]);
       drawSummary(r[2]);
       drawNodes(r[3]);
-      drawTasks(r[4]);
+      drawWaiting(r[1]);
       text('updated', 'Last update ' + new Date().toLocaleTimeString() + '.');
       document.body.dataset.state = 'live';
     }).catch(function (e) {

@@ -74,7 +74,8 @@ public final class BenchDemander {
             JobSpec job = BenchAccounts.job(i);
             U256 escrowId = U256.of(i + 1L);
             Felt nonce = new Felt(new BigInteger(248, random));
-            Felt hash = Snip12.requestHash(domain, BenchAccounts.demander(d), escrowId, job.contentHash(), nonce, expiresAt);
+            Felt hash = Snip12.requestHash(domain, BenchAccounts.demander(d), escrowId, job.contentHash(),
+                    Api.SubmitTask.termsHash(SettlementMode.FLAT, Optional.empty()), nonce, expiresAt);
             Signature sig = crypto.sign(keys[d].privateKey(), hash);
             bodies[i] = codec.toJson(new Api.SubmitTask(escrowId, job, SettlementMode.FLAT, BenchAccounts.demander(d), nonce,
                     expiresAt, sig, Optional.empty()));

@@ -106,7 +106,8 @@ class DashboardIT {
 
         assertThat(dom).contains("data-state=\"live\"");
         assertThat(dom).contains("data-node-id=\"" + p.address.hex() + "\"");
-        assertThat(dom).contains("data-task-id=\"" + created.taskId() + "\"");
+        assertThat(dom).as("the public page shows aggregates, never a task").doesNotContain(created.taskId())
+                .contains("data-reason=\"no_kind\"");
         assertThat(dom).containsPattern("id=\"count-settled\"[^>]*>1<");
         assertThat(dom).containsPattern("id=\"nodes-online\"[^>]*>1<");
         Quote oneStrk = FeeMath.quote(TokenAmount.parseStrk("1"), Tier.BASIC);

@@ -66,6 +66,7 @@ final class LocalNetwork implements AutoCloseable {
         s.put("limits.rate_per_second", "100000");
         s.put("limits.rate_burst", "100000");
         s.put("limits.ip_rate_per_second", "0");
+        s.put("webhook.allow_private_addresses", "true"); // every receiver in these tests is on loopback
         if (staking) {
             s.put("staking.enabled", "true");
             s.put("staking.contract", STAKING.hex());

@@ -203,7 +203,7 @@ class RelayerIT {
 
     private String signed(U256 escrowId, JobSpec job, Felt nonce, long expiresAt) {
         Felt hash = Snip12.requestHash(Snip12.Domain.smainer(ChainId.LOCAL), LocalNetwork.DEMANDER, escrowId,
-                job.contentHash(), nonce, expiresAt);
+                job.contentHash(), Api.SubmitTask.termsHash(SettlementMode.FLAT, Optional.empty()), nonce, expiresAt);
         return CODEC.toJson(new Api.SubmitTask(escrowId, job, SettlementMode.FLAT, LocalNetwork.DEMANDER, nonce, expiresAt,
                 net.crypto.sign(net.demanderKey.privateKey(), hash), Optional.empty()));
     }

@@ -219,7 +219,7 @@ class StarknetModeIT {
     private Api.SubmitTask request(ContractAddress demander, KeyPair key, U256 escrowId, JobSpec job, Felt nonce) {
         long expiresAt = Instant.now().plusSeconds(600).getEpochSecond();
         Felt hash = Snip12.requestHash(Snip12.Domain.smainer(ledger.chainId()), demander, escrowId, job.contentHash(),
-                nonce, expiresAt);
+                Api.SubmitTask.termsHash(SettlementMode.FLAT, Optional.empty()), nonce, expiresAt);
         return new Api.SubmitTask(escrowId, job, SettlementMode.FLAT, demander, nonce, expiresAt,
                 crypto.sign(key.privateKey(), hash), Optional.empty());
     }

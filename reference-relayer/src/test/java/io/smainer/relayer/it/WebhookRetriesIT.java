@@ -17,6 +17,7 @@ import io.smainer.protocol.SettlementMode;
 import io.smainer.testing.Await;
 import io.smainer.relayer.RedisServer;
 import io.smainer.relayer.Relayer;
+import io.smainer.relayer.settlement.WebhookDestinations;
 import io.smainer.relayer.settlement.Webhooks;
 import io.smainer.relayer.store.RedisStore;
 import io.smainer.relayer.store.RelayerStore;
@@ -174,9 +175,11 @@ class WebhookRetriesIT {
         Map<String, String> secrets = Map.of(demander.hex(), SECRET);
         // a short poll and the shortest lease: both relayers race for every due attempt
         Webhooks first = new Webhooks(secrets, 5, Duration.ofMillis(100), Clock.systemUTC(), a, "relayer-a",
-                Duration.ofMillis(5), Duration.ofSeconds(16));
+                Duration.ofMillis(5), Duration.ofSeconds(16),
+                WebhookDestinations.of(true));
         Webhooks second = new Webhooks(secrets, 5, Duration.ofMillis(100), Clock.systemUTC(), b, "relayer-b",
-                Duration.ofMillis(5), Duration.ofSeconds(16));
+                Duration.ofMillis(5), Duration.ofSeconds(16),
+                WebhookDestinations.of(true));
         open.add(first);
         open.add(second);
         first.start();
@@ -226,13 +229,13 @@ class WebhookRetriesIT {
         assertThat(store.webhook("orphan")).isEmpty();
 
         Webhooks restarted = new Webhooks(Map.of(demander.hex(), SECRET), 3, Duration.ofMillis(100), Clock.systemUTC(),
-                store, "relayer-c");
+                store, "relayer-c", WebhookDestinations.of(true));
         open.add(restarted);
         restarted.start();
         Await.until(Duration.ofSeconds(10), () -> store.webhook("orphan").map(RelayerStore.WebhookState::finished)
                 .orElse(false), () -> "the orphan's webhook finished: " + got);
         Webhooks again = new Webhooks(Map.of(demander.hex(), SECRET), 3, Duration.ofMillis(100), Clock.systemUTC(),
-                store, "relayer-d");
+                store, "relayer-d", WebhookDestinations.of(true));
         open.add(again);
         again.start();
         again.notify(store.task("orphan").orElseThrow());

@@ -3,6 +3,13 @@ package io.smainer.protocol.internal;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.internal.LazilyParsedNumber;
 
 import com.google.gson.TypeAdapter;
 import com.google.gson.TypeAdapterFactory;
@@ -21,7 +28,9 @@ import io.smainer.protocol.ProtocolException;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import java.io.IOException;
+import java.io.StringReader;
 import java.lang.reflect.ParameterizedType;
+import java.math.BigDecimal;
 import java.lang.reflect.Type;
 import java.util.Base64;
 import java.util.Locale;
@@ -51,8 +60,96 @@ public final class GsonFactory {
                 .registerTypeAdapter(TaskStatus.class, new StringAdapter<>("status",
                         m -> m.name().toLowerCase(Locale.ROOT), s -> TaskStatus.valueOf(s.toUpperCase(Locale.ROOT))).nullSafe())
                 .registerTypeAdapter(BasisPoints.class, new BasisPointsAdapter().nullSafe())
+                .registerTypeAdapter(long.class, new WholeNumberAdapter(Long.MIN_VALUE, Long.MAX_VALUE, false))
+                .registerTypeAdapter(Long.class, new WholeNumberAdapter(Long.MIN_VALUE, Long.MAX_VALUE, false).nullSafe())
+                .registerTypeAdapter(int.class, new WholeNumberAdapter(Integer.MIN_VALUE, Integer.MAX_VALUE, true))
+                .registerTypeAdapter(Integer.class, new WholeNumberAdapter(Integer.MIN_VALUE, Integer.MAX_VALUE, true)
+                        .nullSafe())
+                .setStrictness(Strictness.STRICT)
                 .registerTypeAdapterFactory(new OptionalFactory())
                 .create();
+    }
+
+    /** How deep objects and arrays may nest in a message or body. */
+    public static final int MAX_DEPTH = 64;
+
+    /**
+     * Parses one JSON value strictly (RFC 8259): no comments, single quotes, unquoted names, {@code NaN} or
+     * infinities, nothing after the value, no name twice in one object, nesting at most {@value #MAX_DEPTH} deep.
+     * Numbers keep their text, to be read exactly (see {@code WholeNumberAdapter}).
+     *
+     * @param json the text
+     * @return the tree
+     * @throws ProtocolException naming {@code payload} (or the repeated name), in words for people
+     */
+    public static JsonElement parseStrict(String json) {
+        JsonReader in = new JsonReader(new StringReader(json));
+        in.setStrictness(Strictness.STRICT);
+        try {
+            JsonElement e = read(in, 0);
+            if (in.peek() != JsonToken.END_DOCUMENT) {
+                throw new ProtocolException("payload", "one JSON value", "more text after it");
+            }
+            return e;
+        } catch (IOException | IllegalStateException | NumberFormatException e) {
+            throw new ProtocolException("payload", "well-formed JSON (double-quoted names and strings, no comments,"
+                    + " no NaN or infinities)", "malformed JSON near character " + position(in));
+        }
+    }
+
+    private static String position(JsonReader in) {
+        String where = in.toString(); // "JsonReader at line L column C path P"
+        int at = where.indexOf(" column ");
+        int line = where.indexOf(" line ");
+        if (at < 0 || line < 0) {
+            return "?";
+        }
+        return where.substring(line + 6, at) + ":" + where.substring(at + 8).split(" ")[0];
+    }
+
+    private static JsonElement read(JsonReader in, int depth) throws IOException {
+        if (depth > MAX_DEPTH) {
+            throw new ProtocolException("payload", "objects and arrays nested at most " + MAX_DEPTH + " deep",
+                    "deeper nesting");
+        }
+        switch (in.peek()) {
+            case BEGIN_OBJECT -> {
+                JsonObject o = new JsonObject();
+                in.beginObject();
+                while (in.hasNext()) {
+                    String name = in.nextName();
+                    if (o.has(name)) {
+                        throw new ProtocolException(name, "each name once in an object", "it twice");
+                    }
+                    o.add(name, read(in, depth + 1));
+                }
+                in.endObject();
+                return o;
+            }
+            case BEGIN_ARRAY -> {
+                JsonArray a = new JsonArray();
+                in.beginArray();
+                while (in.hasNext()) {
+                    a.add(read(in, depth + 1));
+                }
+                in.endArray();
+                return a;
+            }
+            case STRING -> {
+                return new JsonPrimitive(in.nextString());
+            }
+            case NUMBER -> {
+                return new JsonPrimitive(new LazilyParsedNumber(in.nextString()));
+            }
+            case BOOLEAN -> {
+                return new JsonPrimitive(in.nextBoolean());
+            }
+            case NULL -> {
+                in.nextNull();
+                return JsonNull.INSTANCE;
+            }
+            default -> throw new IllegalStateException("unexpected " + in.peek());
+        }
     }
 
     /**
@@ -72,15 +169,30 @@ public final class GsonFactory {
                 return p;
             }
         }
-        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        String msg = e.getMessage() == null ? "" : e.getMessage();
         String field = "payload";
         int at = msg.indexOf(" path $.");
         if (at >= 0) {
             field = msg.substring(at + 8).split("[\\s\\[]")[0];
         }
-        ProtocolException p = new ProtocolException(field, "a value of the right JSON type", msg);
+        ProtocolException p = new ProtocolException(field, "a value of the right JSON type", kindOf(msg));
         p.initCause(e);
         return p;
+    }
+
+    /** What Gson found, in words: "Expected X but was STRING at path ..." is "a string". */
+    private static String kindOf(String gsonMessage) {
+        int at = gsonMessage.indexOf("but was ");
+        String token = at < 0 ? "" : gsonMessage.substring(at + 8).split("[\\s:]")[0];
+        return switch (token) {
+            case "BEGIN_OBJECT" -> "an object";
+            case "BEGIN_ARRAY" -> "an array";
+            case "STRING" -> "a string";
+            case "NUMBER" -> "a number";
+            case "BOOLEAN" -> "true or false";
+            case "NULL" -> "null";
+            default -> "a value of another type";
+        };
     }
 
     private static byte[] base64(String s) {
@@ -180,6 +292,51 @@ public final class GsonFactory {
                 throw new ProtocolException(field, "basis points in [0, " + BasisPoints.MAX + "]", Long.toString(value));
             }
             return BasisPoints.of((int) value);
+        }
+    }
+
+    /**
+     * A JSON integer read exactly: a fraction ({@code 1.5}) or a value out of the Java type's range
+     * ({@code 2^64 + 1} for a {@code long}) is refused naming the field, never truncated or wrapped.
+     */
+    private static final class WholeNumberAdapter extends TypeAdapter<Number> {
+        private final long min;
+        private final long max;
+        private final boolean integer;
+
+        WholeNumberAdapter(long min, long max, boolean integer) {
+            this.min = min;
+            this.max = max;
+            this.integer = integer;
+        }
+
+        @Override
+        public void write(JsonWriter out, Number value) throws IOException {
+            out.value(value.longValue());
+        }
+
+        @Override
+        public Number read(JsonReader in) throws IOException {
+            String field = StringAdapter.field(in.getPath());
+            String expected = "a whole number in [" + min + ", " + max + "]";
+            if (in.peek() != JsonToken.NUMBER) {
+                throw new ProtocolException(field.isEmpty() ? "payload" : field, expected + " (a JSON number)",
+                        in.peek() == JsonToken.STRING ? "a string" : in.peek().toString().toLowerCase(Locale.ROOT));
+            }
+            String text = in.nextString();
+            long value;
+            try {
+                value = new BigDecimal(text).longValueExact();
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new ProtocolException(field.isEmpty() ? "payload" : field, expected, text);
+            }
+            if (value < min || value > max) {
+                throw new ProtocolException(field.isEmpty() ? "payload" : field, expected, text);
+            }
+            if (integer) {
+                return Integer.valueOf((int) value); // not a conditional expression: it would box both as Long
+            }
+            return Long.valueOf(value);
         }
     }
 
