@@ -36,7 +36,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -95,6 +97,11 @@ public final class SmainerClient implements AutoCloseable {
     private final Duration validity;
     private final Duration timeout;
     private final SecureRandom random = new SecureRandom();
+    /** Per task, the read signature in use: reused until it has less than a third of its validity left. */
+    private final Map<String, ReadProof> readProofs = new ConcurrentHashMap<>();
+
+    private record ReadProof(long expiresAt, Signature signature) {
+    }
 
     private SmainerClient(Builder b) {
         URI relayer = Require.present("relayer", b.relayer);
@@ -353,11 +360,22 @@ public final class SmainerClient implements AutoCloseable {
 
     /** A read of the task's details or result, signed as its demander ({@link Snip12#readHash}). */
     private <T> T read(String taskId, String rest, Class<T> type, Duration callTimeout) {
-        long expiresAt = clock.instant().plus(READ_VALIDITY).getEpochSecond();
-        Signature sig = crypto.sign(keyPair.privateKey(), Snip12.readHash(domain, escrow.caller(), taskId, expiresAt));
+        long now = clock.instant().getEpochSecond();
+        ReadProof proof = readProofs.compute(taskId, (k, p) -> {
+            if (p != null && p.expiresAt() - now > READ_VALIDITY.toSeconds() / 3) {
+                return p; // the relayer remembers a proof it checked: reusing it spares an account check per read
+            }
+            long expiresAt = now + READ_VALIDITY.toSeconds();
+            return new ReadProof(expiresAt, crypto.sign(keyPair.privateKey(),
+                    Snip12.readHash(domain, escrow.caller(), taskId, expiresAt)));
+        });
+        if (readProofs.size() > 1_000) {
+            readProofs.entrySet().removeIf(e -> e.getValue().expiresAt() <= now);
+        }
         HttpRequest req = request("/tasks/" + encode(taskId) + rest, callTimeout)
-                .header(READ_EXPIRES_HEADER, Long.toString(expiresAt))
-                .header(READ_SIGNATURE_HEADER, sig.r().hex() + "," + sig.s().hex()).GET().build();
+                .header(READ_EXPIRES_HEADER, Long.toString(proof.expiresAt()))
+                .header(READ_SIGNATURE_HEADER, proof.signature().r().hex() + "," + proof.signature().s().hex()).GET()
+                .build();
         return retrying(callTimeout, true, () -> send(req, type));
     }
 

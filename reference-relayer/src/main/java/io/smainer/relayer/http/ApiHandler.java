@@ -75,6 +75,8 @@ public final class ApiHandler extends Handler.Abstract {
     public static final String BASE = "/api/v1";
     /** The longest a {@code GET /tasks/{id}?wait_ms=} waits. */
     public static final long MAX_WAIT_MILLIS = 60_000;
+    /** Read proofs remembered at most. */
+    private static final int MAX_READ_PROOFS = 100_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final ProtocolCodec CODEC = ProtocolCodec.create();
@@ -105,6 +107,8 @@ public final class ApiHandler extends Handler.Abstract {
     private final Snip12.Domain domain;
     private final BodyBudget budget;
     private final AtomicInteger longPolls = new AtomicInteger();
+    /** Read proofs checked, until they expire: a client's long polls reuse one, which costs one account check. */
+    private final Map<String, Long> readProofs = new ConcurrentHashMap<>();
     private final AtomicInteger longPollTimers = new AtomicInteger();
 
     /**
@@ -433,8 +437,19 @@ public final class ApiHandler extends Handler.Abstract {
         } catch (RuntimeException e) {
             throw new InvalidFieldException(SmainerClient.READ_SIGNATURE_HEADER, "the signature as 0x<r>,0x<s>", sig);
         }
+        String proof = t.id() + "|" + expiresAt + "|" + signature.r().hex() + "|" + signature.s().hex();
+        if (readProofs.containsKey(proof)) {
+            return true;
+        }
         signatures.check(t.demander(), Snip12.readHash(domain, t.demander(), t.id(), expiresAt), signature,
                 "the read of task " + t.id() + " on " + domain.chainId());
+        if (readProofs.size() >= MAX_READ_PROOFS) {
+            readProofs.entrySet().removeIf(e -> e.getValue() < now);
+            if (readProofs.size() >= MAX_READ_PROOFS) {
+                readProofs.clear();
+            }
+        }
+        readProofs.put(proof, expiresAt);
         return true;
     }
 

@@ -113,9 +113,10 @@ class RelayerIT {
         Api.TaskCreated created = client.submit(funded.escrowId(), job);
         assertThat(created.status()).isEqualTo(TaskStatus.PENDING);
         Await.until(Duration.ofSeconds(10), () -> client.task(created.taskId()).status() == TaskStatus.COMPLETED);
-        HttpResponse<String> early = get("/tasks/" + created.taskId() + "/result");
-        assertThat(early.statusCode()).isEqualTo(409);
-        assertThat(early.body()).contains("result_not_ready");
+        assertThatThrownBy(() -> client.result(created.taskId())).isInstanceOfSatisfying(RelayerApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(409);
+            assertThat(e.body().error()).isEqualTo("result_not_ready");
+        });
         assertThat(client.task(created.taskId()).resultHash()).isEmpty();
         Api.TaskResult result = client.awaitResult(created.taskId(), Duration.ofSeconds(20));
         assertThat(new String(result.result(), StandardCharsets.UTF_8)).isEqualTo("hello relayer");
