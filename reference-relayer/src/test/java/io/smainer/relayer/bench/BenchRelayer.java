@@ -83,6 +83,8 @@ public final class BenchRelayer {
         s.put("limits.rate_per_second", "1000000");
         s.put("limits.rate_burst", "1000000");
         s.put("limits.ip_rate_per_second", "0"); // every demander process submits from loopback
+        s.put("limits.ws_logins_per_second", "100000"); // and every provider logs in from it
+        s.put("limits.ws_login_burst", "100000");
         s.put("settlement.batch_size", "200");
         s.put("settlement.max_delay_millis", "200");
         for (int i = 4; i < args.length; i++) {

@@ -105,7 +105,7 @@ final class Cluster implements AutoCloseable {
                 "demander_keys=" + DEMANDER.hex() + ":" + demanderKey.publicKey().hex(), "settlement.max_delay_millis=100",
                 "settlement.batch_size=20", "settlement.lease_millis=1500", "heartbeat_seconds=1", "offline_after_seconds=3",
                 "deadline_grace_seconds=1", "limits.rate_per_second=100000", "limits.rate_burst=100000",
-                "limits.ip_rate_per_second=0"));
+                "limits.ip_rate_per_second=0", "limits.ws_logins_per_second=100000", "limits.ws_login_burst=100000"));
         args.addAll(extra);
         ChildJvm jvm = ChildJvm.start(name, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
                 RelayerProcess.class, args, System.out);
