@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  */
 class HostileClientIT {
     private static final ProtocolCodec CODEC = ProtocolCodec.create();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
     /** The bystander's own client: the attacker's client, busy sending, must not be what delays its answers. */
     private final HttpClient bystander = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private LocalNetwork net;
@@ -243,6 +243,7 @@ class HostileClientIT {
     @Test
     void twoHundredSlowBodiesLeaveHealthAnswering() throws Exception {
         start(Map.of("limits.body_read_timeout_millis", "3000"));
+        assertThat(healthMillis()).as("the bystander, already connected before the attack").isNotNegative();
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 200; i++) {
@@ -312,23 +313,25 @@ class HostileClientIT {
 
     @Test
     void manyBigBodiesAreRefusedWith503PastTheBytesInFlight() throws Exception {
-        start(Map.of("limits.body_bytes_in_flight", "33554432", "limits.body_bytes_in_flight_per_address", "16777216"));
-        int bodies = 40;
-        byte[] big = new byte[4 << 20];
+        start(Map.of("limits.max_body_bytes", "2097152", "limits.max_queued_bytes", "8388608",
+                "limits.body_bytes_in_flight", "8388608", "limits.body_bytes_in_flight_per_address", "4194304"));
+        assertThat(healthMillis()).as("the bystander, already connected before the attack").isNotNegative();
+        int bodies = 20;
+        byte[] big = new byte[(2 << 20) - 16];
         java.util.Arrays.fill(big, (byte) ' ');
         big[0] = '{';
         big[big.length - 1] = '}';
-        ExecutorService pool = Executors.newFixedThreadPool(bodies);
         AtomicInteger busy = new AtomicInteger();
         AtomicInteger retryAfter = new AtomicInteger();
         AtomicInteger other = new AtomicInteger();
         List<Long> answers = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(bodies);
         try {
             List<Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < bodies; i++) {
                 sent.add(pool.submit(() -> {
                     try {
-                        HttpResponse<String> r = http.send(at("/api/v1/tasks").timeout(Duration.ofSeconds(30))
+                        HttpResponse<String> r = http.send(at("/api/v1/tasks").timeout(Duration.ofSeconds(60))
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(big))
                                 .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() == 503) {
@@ -340,9 +343,9 @@ class HostileClientIT {
                             other.incrementAndGet();
                         }
                     } catch (IOException e) {
-                        other.incrementAndGet();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                        if (other.incrementAndGet() == 1) {
+                            System.out.println("attack 5: first failure: " + e);
+                        }
                     }
                     return null;
                 }));
@@ -351,15 +354,15 @@ class HostileClientIT {
                 answers.add(healthMillis());
             }
             for (Future<?> f : sent) {
-                f.get(60, TimeUnit.SECONDS);
+                f.get(90, TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();
         }
-        System.out.printf("attack 5: %d bodies of 4 MiB at once: %d answered 503 (%d with Retry-After), %d other 5xx or"
+        System.out.printf("attack 5: %d bodies of 2 MiB at once: %d answered 503 (%d with Retry-After), %d other 5xx or"
                 + " reset; bystander /health in ms (-1: none within 3 s): %s%n", bodies, busy.get(), retryAfter.get(),
                 other.get(), answers);
-        assertThat(busy.get()).as("past 32 MiB in flight (16 MiB from one address) the answer is 503").isPositive();
+        assertThat(busy.get()).as("past 8 MiB in flight (4 MiB from one address) the answer is 503").isPositive();
         assertThat(retryAfter.get()).isEqualTo(busy.get());
         assertThat(other.get()).isZero();
         assertAnswered(answers);
@@ -605,8 +608,8 @@ class HostileClientIT {
             net.online(7, forged, TestProvider.Behaviour.HONEST);
             Await.until(Duration.ofSeconds(5), () -> logs.text().contains("logged in"), () -> "the login logged");
             String text = logs.text();
-            System.out.printf("attack 10: forged log lines: %d%n", text.lines()
-                    .filter(l -> l.startsWith("00:00:00.000")).count());
+            long forgedLines = text.lines().filter(l -> l.startsWith("00:00:00.000")).count();
+            System.out.println("attack 10: forged log lines: " + forgedLines);
             assertThat(text).contains("logged in");
             assertThat(text.lines()).noneMatch(l -> l.startsWith("00:00:00.000"));
         }
