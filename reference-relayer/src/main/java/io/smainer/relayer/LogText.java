@@ -2,8 +2,9 @@ package io.smainer.relayer;
 
 /**
  * Untrusted text made safe for a log line: control characters (a newline that would forge a line, an escape
- * sequence for a terminal) are written as {@code \n}, {@code \r}, {@code \t} or {@code \u001b}, and a backslash
- * as {@code \\}, so what a client or provider sent can neither start a line of its own nor hide one.
+ * sequence for a terminal) are written as backslash escapes ({@code \n}, {@code \r}, {@code \t}, else a backslash,
+ * {@code u} and four hex digits), and a backslash is doubled, so what a client or provider sent can neither start a
+ * line of its own nor hide one.
  */
 public final class LogText {
     private LogText() {

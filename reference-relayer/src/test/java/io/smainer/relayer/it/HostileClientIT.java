@@ -137,11 +137,11 @@ class HostileClientIT {
         SmainerClient owner = client();
         JobSpec job = echo("my private prompt");
         CreatedTask funded = owner.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.TaskCreated t = owner.submit(funded.taskId(), job);
+        Api.TaskCreated t = owner.submit(funded.escrowId(), job);
         assertThat(new String(owner.awaitResult(t.taskId(), Duration.ofSeconds(20)).result(), StandardCharsets.UTF_8))
                 .as("the demander reads its own result through the SDK, which signs its reads")
                 .isEqualTo("my private prompt");
-        assertThat(owner.task(t.taskId()).escrowId()).isEqualTo(funded.taskId());
+        assertThat(owner.task(t.taskId()).escrowId()).isEqualTo(funded.escrowId());
 
         HttpResponse<String> list = get("/tasks");
         HttpResponse<String> result = get("/tasks/" + t.taskId() + "/result");
@@ -173,7 +173,7 @@ class HostileClientIT {
                 .keyPair(net.demanderKey).chainId(ChainId.LOCAL).apiKey("shop-key-0123456789").build();
         JobSpec job = echo("the shop's prompt");
         CreatedTask funded = shop.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.TaskCreated t = shop.submit(funded.taskId(), job);
+        Api.TaskCreated t = shop.submit(funded.escrowId(), job);
         assertThat(shop.awaitResult(t.taskId(), Duration.ofSeconds(20)).result()).isEqualTo(job.payload());
         HttpResponse<String> rival = send(at("/api/v1/tasks/" + t.taskId() + "/result")
                 .header("X-Api-Key", "rival-key-0123456789"));
@@ -200,7 +200,7 @@ class HostileClientIT {
         JobSpec job = echo("x");
         SmainerClient client = client();
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.SubmitTask honest = signedRequest(funded.taskId(), job, SettlementMode.FLAT, Optional.empty());
+        Api.SubmitTask honest = signedRequest(funded.escrowId(), job, SettlementMode.FLAT, Optional.empty());
         Api.SubmitTask effort = new Api.SubmitTask(honest.escrowId(), honest.job(), SettlementMode.EFFORT,
                 honest.demander(), honest.nonce(), honest.expiresAt(), honest.signature(), honest.webhookUrl());
         Api.SubmitTask hooked = new Api.SubmitTask(honest.escrowId(), honest.job(), honest.settlement(),
@@ -228,7 +228,7 @@ class HostileClientIT {
                 "http://[::ffff:127.0.0.1]/", "http://192.168.1.1/")) {
             JobSpec job = echo(url);
             CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-            HttpResponse<String> r = post("/tasks", CODEC.toJson(signedRequest(funded.taskId(), job, SettlementMode.FLAT,
+            HttpResponse<String> r = post("/tasks", CODEC.toJson(signedRequest(funded.escrowId(), job, SettlementMode.FLAT,
                     Optional.of(url))));
             if (r.statusCode() == 400 && r.body().contains("\"field\":\"webhook_url\"")) {
                 refused.add(url);
@@ -381,11 +381,11 @@ class HostileClientIT {
         for (int i = 0; i < 6; i++) {
             JobSpec job = JobSpec.of("nobody-runs-this", Map.of(), ("junk " + i).getBytes(StandardCharsets.UTF_8));
             CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-            HttpResponse<String> r = post("/tasks", CODEC.toJson(signedRequest(funded.taskId(), job, SettlementMode.FLAT,
+            HttpResponse<String> r = post("/tasks", CODEC.toJson(signedRequest(funded.escrowId(), job, SettlementMode.FLAT,
                     Optional.empty())));
             if (r.statusCode() == 201) {
                 accepted.add(CODEC.fromJson(r.body(), Api.TaskCreated.class).taskId());
-                escrows.add(funded.taskId());
+                escrows.add(funded.escrowId());
             } else if (r.statusCode() == 503 && r.body().contains("no_provider")) {
                 refused++;
             }
@@ -570,7 +570,7 @@ class HostileClientIT {
         start(Map.of());
         JobSpec job = echo("x");
         CreatedTask funded = client().createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        String good = CODEC.toJson(signedRequest(funded.taskId(), job, SettlementMode.FLAT, Optional.empty()));
+        String good = CODEC.toJson(signedRequest(funded.escrowId(), job, SettlementMode.FLAT, Optional.empty()));
         long exp = Instant.now().getEpochSecond() + 60;
         Map<String, String> attacks = new java.util.LinkedHashMap<>();
         attacks.put("expires_at wraps", good.replaceFirst("\"expires_at\":\\d+",
@@ -634,7 +634,7 @@ class HostileClientIT {
         SmainerClient client = client();
         JobSpec job = echo("quick");
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-        Api.TaskCreated t = client.submit(funded.taskId(), job);
+        Api.TaskCreated t = client.submit(funded.escrowId(), job);
         long t0 = System.nanoTime();
         client.awaitResult(t.taskId(), Duration.ofSeconds(20));
         long took = (System.nanoTime() - t0) / 1_000_000;
