@@ -64,7 +64,7 @@ import java.util.function.Supplier;
  * carries a short-lived SNIP-12 read signature ({@link #READ_SIGNATURE_HEADER}, {@link #READ_EXPIRES_HEADER}).
  *
  * <p>Retries: an answer that says a dependency of the relayer is down (502, 504, or a 503 other than
- * {@code relayer_busy}, which is handed to the caller; waiting its {@code Retry-After} when it gives one)
+ * {@code relayer_busy} and {@code no_provider}, which are handed to the caller; waiting its {@code Retry-After} when it gives one)
  * and a relayer that cannot be reached are tried again, with a backoff from {@value #FIRST_BACKOFF_MILLIS} ms
  * doubling to {@value #MAX_BACKOFF_MILLIS} ms, for as long as the call's timeout allows; a submission is signed
  * afresh (a new nonce) for each try, and its escrow makes it idempotent. A read that timed out is tried again too.
@@ -304,11 +304,13 @@ public final class SmainerClient implements AutoCloseable {
      * @param status an answer's status
      * @param error its error code
      * @return true when the same request may succeed later because a dependency of the relayer is down (502, 504, a
-     *     503 such as {@code store_unavailable}); not a 503 {@code relayer_busy}, a back-pressure the caller decides
-     *     about (its {@code Retry-After} is on the exception)
+     *     503 such as {@code store_unavailable}); not a 503 {@code relayer_busy} or {@code no_provider} (too many
+     *     tasks no provider can run), back-pressure the caller decides about (its {@code Retry-After} is on the
+     *     exception)
      */
     static boolean retryable(int status, String error) {
-        return status == 502 || status == 504 || (status == 503 && !"relayer_busy".equals(error));
+        return status == 502 || status == 504
+                || (status == 503 && !"relayer_busy".equals(error) && !"no_provider".equals(error));
     }
 
     /** The relayer could not be reached (refused, reset or timed out): says which, never {@code null}. */

@@ -53,7 +53,8 @@ class SmainerClientRetryTest {
     private URI flaky(int outage, AtomicInteger calls) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         Api.TaskView view = new Api.TaskView("t1", TaskStatus.PENDING, U256.of(7), ContractAddress.of(0x20), "echo",
-                Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(), 1, 1);
+                Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(), 1, 1,
+                Optional.empty());
         server.createContext("/api/v1/tasks/t1", ex -> {
             boolean down = calls.incrementAndGet() <= outage;
             byte[] body = (down ? CODEC.toJson(new Api.ErrorBody("store_unavailable", "the relayer's store is unavailable",
@@ -106,6 +107,15 @@ class SmainerClientRetryTest {
         assertThatThrownBy(() -> client.task("t1")).isInstanceOf(SmainerException.class)
                 .hasMessageContaining("could not be reached").hasMessageContaining("tries")
                 .hasMessageContaining("connection refused").hasMessageNotContaining("null");
+    }
+
+    @Test
+    void backPressureAnswersGoToTheCallerOutagesAreRetried() {
+        assertThat(SmainerClient.retryable(503, "relayer_busy")).isFalse();
+        assertThat(SmainerClient.retryable(503, "no_provider")).isFalse(); // a quota of unmatched tasks: the caller's call
+        assertThat(SmainerClient.retryable(503, "store_unavailable")).isTrue();
+        assertThat(SmainerClient.retryable(502, "chain_reverted")).isTrue();
+        assertThat(SmainerClient.retryable(400, "invalid_field")).isFalse();
     }
 
     @Test
