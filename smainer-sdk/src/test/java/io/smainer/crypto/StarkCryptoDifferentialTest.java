@@ -18,13 +18,18 @@ import org.junit.jupiter.api.Test;
 /**
  * The fast implementation against starknet-jvm (the oracle) on random inputs, on every core.
  *
- * <p>Counts and seed are system properties, e.g.
- * {@code mvn -pl smainer-sdk test -Dtest=StarkCryptoDifferentialTest -Dsmainer.crypto.differential.signatures=10000}:
+ * <p>The default counts keep the normal build short (about 20 s on a quiet 2-core machine) and still reach
+ * every edge-case branch of the generators below several times (tiny keys and keys next to n, tiny hashes,
+ * 248-bit hashes and hashes next to 2^251, felts next to P and at Pedersen's 248-bit split, every tamper kind).
+ * {@code -Dsmainer.crypto.differential.long=true} runs the long defaults (10,000 cases and 2,000 signatures,
+ * about 3 minutes on a quiet machine), e.g.
+ * {@code mvn -pl smainer-sdk test -Dtest=StarkCryptoDifferentialTest -Dsmainer.crypto.differential.long=true}.
+ * Counts and seed can also be set one by one:
  * <ul>
- *   <li>{@code smainer.crypto.differential.cases} (default 10,000): random keys, hashes and felt pairs;
- *       public key and Pedersen compared, the fast signature verified by both, and a tampered variant
+ *   <li>{@code smainer.crypto.differential.cases} (default 1,000; long 10,000): random keys, hashes and felt
+ *       pairs; public key and Pedersen compared, the fast signature verified by both, and a tampered variant
  *       judged the same by both;</li>
- *   <li>{@code smainer.crypto.differential.signatures} (default 2,000, about 100 s on a quiet 2-core
+ *   <li>{@code smainer.crypto.differential.signatures} (default 200; long 2,000, about 100 s on a quiet 2-core
  *       machine; starknet-jvm signs in 66 to 86 ms, so 10,000 take about 7 minutes): signatures
  *       compared byte for byte where both derive the nonce alike (hashes of at most 248 bits; see
  *       {@link #signsByteForByteAsStarknetJvmWhereTheNonceDerivationsAgreeAndEachVerifiesTheOther}), and
@@ -33,8 +38,9 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 class StarkCryptoDifferentialTest {
-    private static final int CASES = Integer.getInteger("smainer.crypto.differential.cases", 10_000);
-    private static final int SIGNATURES = Integer.getInteger("smainer.crypto.differential.signatures", 2_000);
+    private static final boolean LONG = Boolean.getBoolean("smainer.crypto.differential.long");
+    private static final int CASES = Integer.getInteger("smainer.crypto.differential.cases", LONG ? 10_000 : 1_000);
+    private static final int SIGNATURES = Integer.getInteger("smainer.crypto.differential.signatures", LONG ? 2_000 : 200);
     private static final long SEED = Long.getLong("smainer.crypto.differential.seed", 0x51A1_4E4CL);
     private static final StarkCrypto FAST = StarkCrypto.fast();
     private static final StarkCrypto ORACLE = StarkCrypto.starknetJvm();
