@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Example: sell compute from your own application by embedding a provider node.
@@ -128,7 +129,7 @@ public final class EmbedProviderExample {
     }
 
     /** One line per event worth showing; heartbeats and the like are left out. */
-    private static java.util.Optional<String> describe(ProviderEvent event) {
+    private static Optional<String> describe(ProviderEvent event) {
         String line = null;
         if (event instanceof ProviderEvent.LoggedIn e) {
             line = "logged in as " + e.nodeId() + ", heartbeat every " + e.heartbeatSeconds() + " s";
@@ -143,6 +144,6 @@ public final class EmbedProviderExample {
         } else if (event instanceof ProviderEvent.Closed e) {
             line = "closed (" + e.handedBack() + " handed back, " + e.undelivered() + " undelivered)";
         }
-        return java.util.Optional.ofNullable(line);
+        return Optional.ofNullable(line);
     }
 }

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -152,7 +153,7 @@ public final class PtxKernelExample {
         // 1. The spec, exactly as a demander would submit it (time limit 60 s; 0 = the runner's memory limit).
         PtxKernel kernel = vectorAdd(a, b);
         JobSpec spec = kernel.toSpec(60_000, 0);
-        out.println("spec      kind " + spec.kind() + ", params " + new java.util.TreeMap<>(spec.params()));
+        out.println("spec      kind " + spec.kind() + ", params " + new TreeMap<>(spec.params()));
         out.println("          payload " + spec.payload().length + " bytes (the PTX text, then a and b); output "
                 + kernel.outputBytes() + " bytes (c); device memory " + kernel.deviceBytes() + " bytes");
 

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -229,7 +230,7 @@ public final class StarknetRpcExample {
     }
 
     private static <T> Optional<T> setting(Map<String, String> env, String name, List<String> problems,
-            java.util.function.Function<String, T> parser, String expected) {
+            Function<String, T> parser, String expected) {
         String value = env.get(name);
         if (value == null || value.isBlank()) {
             problems.add(name + " is not set");
@@ -238,7 +239,7 @@ public final class StarknetRpcExample {
         return parse(name, value.trim(), parser, expected, problems);
     }
 
-    private static <T> Optional<T> parse(String name, String value, java.util.function.Function<String, T> parser,
+    private static <T> Optional<T> parse(String name, String value, Function<String, T> parser,
             String expected, List<String> problems) {
         try {
             T parsed = parser.apply(value.trim());

@@ -2,11 +2,13 @@ package io.smainer.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smainer.SmainerVersion;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import io.smainer.SmainerVersion;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The launcher's commands that need no network: help, the example registry, and its error paths. */
@@ -25,7 +27,7 @@ class LauncherTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("demo", "relayer", "provider", "quote", "example   run an example");
         for (Launcher.Example e : Launcher.EXAMPLES) {
-            assertThat(text).containsPattern("\\n  " + e.name() + "\\s+" + java.util.regex.Pattern.quote(e.summary()));
+            assertThat(text).containsPattern("\\n  " + e.name() + "\\s+" + Pattern.quote(e.summary()));
         }
     }
 
@@ -86,7 +88,7 @@ class LauncherTest {
     void exampleNamesAreUniqueAndEachNamesItsSourceFile() {
         assertThat(Launcher.EXAMPLES.stream().map(Launcher.Example::name).distinct()).hasSameSizeAs(Launcher.EXAMPLES);
         for (Launcher.Example e : Launcher.EXAMPLES) {
-            assertThat(java.nio.file.Path.of("src/main/java", e.source().getName().replace('.', '/') + ".java")).exists();
+            assertThat(Path.of("src/main/java", e.source().getName().replace('.', '/') + ".java")).exists();
         }
     }
 }

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** {@code ./smainer example starknet-rpc} without a node: it says what to set, exits 2, and hides the key. */
@@ -46,7 +47,7 @@ class StarknetRpcExampleTest {
     @Test
     void theLauncherRunsItByName() {
         // The launcher passes the real environment; on CI none of the variables is set.
-        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("SMAINER_RPC_URL") == null);
+        Assumptions.assumeTrue(System.getenv("SMAINER_RPC_URL") == null);
         int code = Launcher.run(new String[] {"example", "starknet-rpc"}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);

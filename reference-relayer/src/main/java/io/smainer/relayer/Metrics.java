@@ -1,6 +1,7 @@
 package io.smainer.relayer;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -66,11 +67,11 @@ public final class Metrics {
     /** @return every family in the Prometheus text format */
     public String render() {
         StringBuilder out = new StringBuilder(4096);
-        new java.util.TreeMap<>(families).forEach((name, f) -> {
+        new TreeMap<>(families).forEach((name, f) -> {
             out.append("# HELP ").append(name).append(' ').append(f.help).append('\n');
             out.append("# TYPE ").append(name).append(' ').append(f.type).append('\n');
-            new java.util.TreeMap<>(f.counters).forEach((labels, v) -> line(out, name, labels, v.sum()));
-            new java.util.TreeMap<>(f.gauges).forEach((labels, v) -> line(out, name, labels, v.getAsLong()));
+            new TreeMap<>(f.counters).forEach((labels, v) -> line(out, name, labels, v.sum()));
+            new TreeMap<>(f.gauges).forEach((labels, v) -> line(out, name, labels, v.getAsLong()));
         });
         return out.toString();
     }

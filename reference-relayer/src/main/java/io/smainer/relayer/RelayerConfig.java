@@ -7,6 +7,7 @@ import io.smainer.chain.TokenAmount;
 import io.smainer.config.ConfigException;
 import io.smainer.config.Settings;
 import io.smainer.fee.EffortPricing;
+import io.smainer.relayer.http.ClientAddresses;
 import io.smainer.relayer.staking.StakingSettings;
 import io.smainer.relayer.store.JournaledStore;
 import io.smainer.relayer.store.Retention;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -280,8 +282,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         int ipRate = r.get("limits.ip_rate_per_second", DEFAULT_IP_RATE_PER_SECOND, Settings.intIn(0, 1_000_000));
         int ipBurst = r.get("limits.ip_rate_burst", DEFAULT_IP_RATE_BURST, Settings.intIn(1, 10_000_000));
         List<String> proxies = r.get("limits.trusted_proxies", List.of(), v -> {
-            List<String> out = v.isBlank() ? List.of() : java.util.Arrays.stream(v.split(",")).map(String::trim).toList();
-            io.smainer.relayer.http.ClientAddresses.trusting(out); // validates
+            List<String> out = v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::trim).toList();
+            ClientAddresses.trusting(out); // validates
             return out;
         });
         Map<String, String> apiKeys = r.get("api_keys", Map.of(), v -> pairs(v, k -> k, key -> {

@@ -4,15 +4,18 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
@@ -24,7 +27,7 @@ public final class ChildJvm implements AutoCloseable {
     private final String label;
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final List<String> all = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> all = Collections.synchronizedList(new ArrayList<>());
     private final Thread pump;
 
     private ChildJvm(String label, Process process, PrintStream echo) {
@@ -139,7 +142,7 @@ public final class ChildJvm implements AutoCloseable {
             if (System.nanoTime() > end) {
                 throw new AssertionError(label + ": no matching line within " + timeout + "; last output: " + tail());
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
     }
 
@@ -163,7 +166,7 @@ public final class ChildJvm implements AutoCloseable {
             process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
             process.getOutputStream().flush();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(label + " does not read any more", e);
+            throw new UncheckedIOException(label + " does not read any more", e);
         }
     }
 

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.TokenAmount;
 import io.smainer.config.ConfigException;
+import io.smainer.relayer.store.Retention;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,7 @@ class ConfigTest {
         assertThat(c.ipRatePerSecond()).isEqualTo(1000);
         assertThat(c.ipRateBurst()).isEqualTo(2000);
         assertThat(c.trustedProxies()).isEmpty();
-        assertThat(c.accountCheckTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(c.accountCheckTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.accountChecksInFlight()).isEqualTo(64);
         assertThat(c.toString()).contains("limits.ip_rate=1000/s burst 2000")
                 .contains("limits.trusted_proxies=(none: X-Forwarded-For ignored)");
@@ -45,7 +47,7 @@ class ConfigTest {
         assertThat(c.ipRatePerSecond()).isZero();
         assertThat(c.toString()).contains("limits.ip_rate=off");
         assertThat(c.trustedProxies()).containsExactly("10.0.0.5", "192.168.0.0/16");
-        assertThat(c.accountCheckTimeout()).isEqualTo(java.time.Duration.ofMillis(1500));
+        assertThat(c.accountCheckTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThatThrownBy(() -> RelayerConfig.load(Map.of("limits.trusted_proxies", "proxy.internal",
                 "starknet.account_check_timeout_millis", "10")))
                 .isInstanceOf(ConfigException.class)
@@ -56,13 +58,13 @@ class ConfigTest {
     @Test
     void keepsFinishedTasksAnHourAndAtMostAHundredThousandByDefaultAndNamesABadRetention() {
         RelayerConfig c = RelayerConfig.defaults();
-        assertThat(c.retention()).isEqualTo(io.smainer.relayer.store.Retention.DEFAULT);
-        assertThat(c.finishedRetention()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(c.retention()).isEqualTo(Retention.DEFAULT);
+        assertThat(c.finishedRetention()).isEqualTo(Duration.ofHours(1));
         assertThat(c.maxFinishedTasks()).isEqualTo(100_000);
         assertThat(c.toString()).contains("store.finished_retention=3600s", "store.max_finished_tasks=100000");
         RelayerConfig set = RelayerConfig.load(Map.of("store.finished_retention_seconds", "600",
                 "store.max_finished_tasks", "5000"));
-        assertThat(set.retention()).isEqualTo(new io.smainer.relayer.store.Retention(java.time.Duration.ofMinutes(10), 5000));
+        assertThat(set.retention()).isEqualTo(new Retention(Duration.ofMinutes(10), 5000));
         assertThatThrownBy(() -> RelayerConfig.load(Map.of("store.finished_retention_seconds", "0",
                 "store.max_finished_tasks", "-3")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).contains(

@@ -1,5 +1,6 @@
 package io.smainer.relayer;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -41,7 +43,7 @@ public final class RedisServer implements AutoCloseable {
         if (path == null) {
             return Optional.empty();
         }
-        for (String d : path.split(java.io.File.pathSeparator)) {
+        for (String d : path.split(File.pathSeparator)) {
             Path p = Path.of(d, "redis-server");
             if (Files.isExecutable(p)) {
                 return Optional.of(p);
@@ -158,7 +160,7 @@ public final class RedisServer implements AutoCloseable {
             } catch (IOException notYet) {
                 // not listening yet
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         throw new IOException("redis-server on port " + port + " did not answer PING within " + deadline + ": " + log());
     }

@@ -2,6 +2,7 @@ package io.smainer.gpu;
 
 import io.smainer.Require;
 import io.smainer.protocol.NodeCapabilities;
+import java.util.Locale;
 
 /**
  * One CUDA device as discovery found it.
@@ -37,7 +38,7 @@ public record CudaDevice(int ordinal, String name, long totalMemoryBytes, int co
 
     /** @return e.g. {@code NVIDIA H100 80GB HBM3 (cuda:0, sm_90, 79.1 GiB)} */
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "%s (cuda:%d, sm_%d%d, %.1f GiB)", name, ordinal, computeMajor,
+        return String.format(Locale.ROOT, "%s (cuda:%d, sm_%d%d, %.1f GiB)", name, ordinal, computeMajor,
                 computeMinor, totalMemoryBytes / (double) (1L << 30));
     }
 }

@@ -1,5 +1,6 @@
 package io.smainer.gpu;
 
+import io.smainer.InvalidFieldException;
 import io.smainer.gpu.internal.CudaProbe;
 import io.smainer.protocol.NodeCapabilities;
 import java.util.List;
@@ -21,7 +22,7 @@ public record CudaDiscovery(Optional<String> unavailableReason, Optional<String>
         driverVersion = driverVersion == null ? Optional.empty() : driverVersion;
         devices = List.copyOf(devices == null ? List.of() : devices);
         if (unavailableReason.isEmpty() && devices.isEmpty()) {
-            throw new io.smainer.InvalidFieldException("devices", "at least one device, or a reason", "none");
+            throw new InvalidFieldException("devices", "at least one device, or a reason", "none");
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -111,7 +112,7 @@ public final class CudaJobRunner implements JobRunner {
         }
         if (!kinds.contains(spec.kind())) {
             return CompletableFuture.failedFuture(new JobException(spec.kind(), JobException.Reason.REJECTED,
-                    "runner " + name + " does not run this kind; it runs " + new java.util.TreeSet<>(kinds), false, null));
+                    "runner " + name + " does not run this kind; it runs " + new TreeSet<>(kinds), false, null));
         }
         return pick().runner().submit(spec);
     }

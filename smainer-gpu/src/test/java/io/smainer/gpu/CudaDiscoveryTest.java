@@ -3,8 +3,11 @@ package io.smainer.gpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class CudaDiscoveryTest {
@@ -31,8 +34,8 @@ class CudaDiscoveryTest {
     void aMachineWithoutTheDriverLibraryIsToldWhichLibraryIsMissing() {
         boolean driverInstalled = List.of("/usr/lib/x86_64-linux-gnu/libcuda.so.1", "/usr/lib64/libcuda.so.1",
                 "/usr/lib/libcuda.so.1", "/usr/local/nvidia/lib64/libcuda.so.1").stream()
-                .anyMatch(p -> java.nio.file.Files.exists(java.nio.file.Path.of(p)));
-        org.junit.jupiter.api.Assumptions.assumeFalse(driverInstalled, "libcuda.so.1 is installed here");
+                .anyMatch(p -> Files.exists(Path.of(p)));
+        Assumptions.assumeFalse(driverInstalled, "libcuda.so.1 is installed here");
         CudaDiscovery d = CudaDiscovery.discover();
         assertThat(d.isAvailable()).isFalse();
         assertThat(d.unavailableReason().orElseThrow()).contains("libcuda");

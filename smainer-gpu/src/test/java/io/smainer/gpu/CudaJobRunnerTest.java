@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -53,11 +54,11 @@ class CudaJobRunnerTest {
         }
     }
 
-    private static JobResult get(java.util.concurrent.CompletableFuture<JobResult> f) throws Exception {
+    private static JobResult get(CompletableFuture<JobResult> f) throws Exception {
         return f.get(120, TimeUnit.SECONDS);
     }
 
-    private static JobException failure(java.util.concurrent.CompletableFuture<JobResult> f) throws Exception {
+    private static JobException failure(CompletableFuture<JobResult> f) throws Exception {
         try {
             f.get(120, TimeUnit.SECONDS);
             throw new AssertionError("expected a failure");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smainer.job.JavaJobRunner;
 import io.smainer.job.Jobs;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class JobRunnersTest {
@@ -31,7 +32,7 @@ class JobRunnersTest {
 
     @Test
     void buildingTheGpuRunnerWithoutAGpuFailsWithTheReason() {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Gpu.discovery().isAvailable(), "a GPU is present");
+        Assumptions.assumeFalse(Gpu.discovery().isAvailable(), "a GPU is present");
         assertThatThrownBy(() -> CudaJobRunner.builder().build()).isInstanceOf(GpuUnavailableException.class)
                 .hasMessage(Gpu.discovery().unavailableReason().orElseThrow());
     }

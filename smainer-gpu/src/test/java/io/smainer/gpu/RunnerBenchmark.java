@@ -8,6 +8,9 @@ import io.smainer.job.JobRunner;
 import io.smainer.job.Jobs;
 import io.smainer.job.ReferenceMath;
 import io.smainer.protocol.JobSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,8 +58,8 @@ public final class RunnerBenchmark {
         }
         String load;
         try {
-            load = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
-        } catch (java.io.IOException e) {
+            load = Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
             load = "unknown";
         }
         System.out.printf(Locale.ROOT, "JVM %s, %d cores, max heap %d MiB, load average %s%n", Runtime.version(),

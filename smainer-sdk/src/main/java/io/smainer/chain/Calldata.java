@@ -1,5 +1,6 @@
 package io.smainer.chain;
 
+import io.smainer.InvalidFieldException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,7 +51,7 @@ public final class Calldata {
      */
     public Calldata u8(int value) {
         if (value < 0 || value > 255) {
-            throw new io.smainer.InvalidFieldException("u8", "an integer in [0, 255]", value);
+            throw new InvalidFieldException("u8", "an integer in [0, 255]", value);
         }
         felts.add(Felt.of(value));
         return this;

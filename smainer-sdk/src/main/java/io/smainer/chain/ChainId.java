@@ -1,6 +1,7 @@
 package io.smainer.chain;
 
 import io.smainer.InvalidFieldException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A Starknet chain id: a short string such as {@code SN_MAIN}, encoded as a felt.
@@ -29,7 +30,7 @@ public record ChainId(String name) {
     public static ChainId fromFelt(Felt felt) {
         byte[] bytes = felt.value().toByteArray();
         int start = bytes.length > 0 && bytes[0] == 0 ? 1 : 0;
-        return new ChainId(new String(bytes, start, bytes.length - start, java.nio.charset.StandardCharsets.US_ASCII));
+        return new ChainId(new String(bytes, start, bytes.length - start, StandardCharsets.US_ASCII));
     }
 
     /** @return the short string as a felt */

@@ -2,6 +2,7 @@ package io.smainer.chain;
 
 import io.smainer.InvalidFieldException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A Starknet field element: an integer in {@code [0, P)} with {@code P = 2^251 + 17*2^192 + 1}.
@@ -75,7 +76,7 @@ public record Felt(BigInteger value) implements Comparable<Felt> {
         if (text == null || text.length() > 31 || !text.chars().allMatch(c -> c < 128)) {
             throw new InvalidFieldException("shortstring", "at most 31 ASCII characters", text);
         }
-        return new Felt(new BigInteger(1, text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        return new Felt(new BigInteger(1, text.getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** @return lower-case hex with a {@code 0x} prefix and no leading zeros */

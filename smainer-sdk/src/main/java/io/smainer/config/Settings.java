@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -200,7 +201,7 @@ public final class Settings {
             byEnv.put(envName(k), k);
         }
         Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
             String name = e.getKey();
             if (!name.startsWith(ENV_PREFIX) || name.equals(CONFIG_ENV)) {
                 continue;

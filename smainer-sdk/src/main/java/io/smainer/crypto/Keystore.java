@@ -3,6 +3,7 @@ package io.smainer.crypto;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.smainer.SmainerException;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import java.io.IOException;
@@ -104,7 +105,7 @@ public final class Keystore {
     /**
      * A keystore could not be written or opened: names the file and says what is wrong.
      */
-    public static final class KeystoreException extends io.smainer.SmainerException {
+    public static final class KeystoreException extends SmainerException {
         private static final long serialVersionUID = 1L;
 
         private final Problem problem;
@@ -222,7 +223,7 @@ public final class Keystore {
         } catch (KeystoreException e) {
             throw e;
         } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException
-                | IllegalArgumentException | io.smainer.SmainerException e) {
+                | IllegalArgumentException | SmainerException e) {
             throw new KeystoreException(Problem.DAMAGED, "keystore " + file + " is damaged (not a Smainer keystore: " + e.getMessage() + ")");
         }
         if (iterations < MIN_ITERATIONS || salt.length != 16 || iv.length != 12) {

@@ -1,6 +1,7 @@
 package io.smainer.crypto;
 
 import com.swmansion.starknet.data.TypedData;
+import io.smainer.InvalidFieldException;
 import io.smainer.Require;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
@@ -8,7 +9,7 @@ import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.crypto.internal.FastPoseidon;
 import io.smainer.crypto.internal.Felts;
-
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -123,7 +124,7 @@ public final class Snip12 {
      * @return SHA-256 of its UTF-8 bytes, reduced modulo the Stark prime
      */
     public static Felt taskHash(String taskId) {
-        return Receipts.resultHash(taskId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Receipts.resultHash(taskId.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -162,7 +163,7 @@ public final class Snip12 {
 
     private static Felt timestamp(long epochSeconds) {
         if (epochSeconds < 0) {
-            throw new io.smainer.InvalidFieldException("expires_at", "epoch seconds, not negative", epochSeconds);
+            throw new InvalidFieldException("expires_at", "epoch seconds, not negative", epochSeconds);
         }
         return Felt.of(epochSeconds);
     }

@@ -1,6 +1,8 @@
 package io.smainer.crypto;
 
 import io.smainer.chain.Felt;
+import io.smainer.crypto.internal.Implementations;
+import io.smainer.crypto.internal.StarknetJvmCrypto;
 
 /**
  * The Stark-curve operations the protocol needs: key derivation, ECDSA sign and verify (RFC 6979
@@ -52,12 +54,12 @@ public interface StarkCrypto {
 
     /** @return starknet-jvm's implementation (its bundled native crypto-cpp routines) */
     static StarkCrypto starknetJvm() {
-        return io.smainer.crypto.internal.StarknetJvmCrypto.INSTANCE;
+        return StarknetJvmCrypto.INSTANCE;
     }
 
     /** @return the SDK's own fast implementation */
     static StarkCrypto fast() {
-        return io.smainer.crypto.internal.Implementations.fast();
+        return Implementations.fast();
     }
 
     /**
@@ -69,7 +71,7 @@ public interface StarkCrypto {
      * @throws io.smainer.InvalidFieldException for any other name (field {@code crypto})
      */
     static StarkCrypto named(String name) {
-        return io.smainer.crypto.internal.Implementations.named(name);
+        return Implementations.named(name);
     }
 
     /** @return the implementation the SDK uses unless told otherwise: {@link #fast()} */

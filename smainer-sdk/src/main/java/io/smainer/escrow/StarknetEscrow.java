@@ -14,6 +14,7 @@ import io.smainer.fee.BasisPoints;
 import io.smainer.fee.Tier;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -218,7 +219,7 @@ public final class StarknetEscrow implements Escrow {
          * @throws ChainException when the node cannot be reached or reports another chain
          */
         public StarknetEscrow build() {
-            List<String> problems = new java.util.ArrayList<>();
+            List<String> problems = new ArrayList<>();
             if (rpcUrl == null || rpcUrl.getScheme() == null
                     || !(rpcUrl.getScheme().equals("http") || rpcUrl.getScheme().equals("https"))) {
                 problems.add("rpc_url: expected an http(s) URL, got " + rpcUrl);

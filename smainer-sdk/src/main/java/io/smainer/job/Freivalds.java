@@ -4,6 +4,8 @@ import io.smainer.InvalidFieldException;
 import io.smainer.Require;
 import io.smainer.protocol.JobSpec;
 import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -149,7 +151,7 @@ public final class Freivalds implements ResultCheck {
                 }
             }
         }
-        return CheckResult.pass(String.format(java.util.Locale.ROOT,
+        return CheckResult.pass(String.format(Locale.ROOT,
                 "%d rounds passed (error probability <= 2^-%d); largest deviation %.3g of the tolerance", t, t, worst));
     }
 
@@ -158,7 +160,7 @@ public final class Freivalds implements ResultCheck {
         double[] out = new double[rows * t];
         double[] acc = new double[t];
         for (int i = 0; i < rows; i++) {
-            java.util.Arrays.fill(acc, 0);
+            Arrays.fill(acc, 0);
             int xr = i * cols;
             for (int j = 0; j < cols; j++) {
                 double xv = x[xr + j];

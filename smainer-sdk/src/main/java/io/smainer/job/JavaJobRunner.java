@@ -14,9 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -77,7 +81,7 @@ public final class JavaJobRunner implements JobRunner {
                 new ArrayBlockingQueue<>(b.queueCapacity), DaemonThreads.numbered(name + "-worker"));
         this.compute = computeThreads > 1
                 ? new ThreadPoolExecutor(computeThreads - 1, computeThreads - 1, 0, TimeUnit.MILLISECONDS,
-                        new java.util.concurrent.LinkedBlockingQueue<>(), DaemonThreads.numbered(name + "-compute"))
+                        new LinkedBlockingQueue<>(), DaemonThreads.numbered(name + "-compute"))
                 : null;
         this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.numbered(name + "-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
@@ -130,7 +134,7 @@ public final class JavaJobRunner implements JobRunner {
         JobHandler handler = handlers.get(kind);
         if (handler == null) {
             return failed(kind, JobException.Reason.REJECTED, "runner " + name + " does not run this kind; it runs "
-                    + new java.util.TreeSet<>(handlers.keySet()), false, null);
+                    + new TreeSet<>(handlers.keySet()), false, null);
         }
         long required;
         try {
@@ -200,7 +204,7 @@ public final class JavaJobRunner implements JobRunner {
 
     @Override
     public String toString() {
-        return "JavaJobRunner[" + name + ", kinds=" + new java.util.TreeSet<>(handlers.keySet()) + "]";
+        return "JavaJobRunner[" + name + ", kinds=" + new TreeSet<>(handlers.keySet()) + "]";
     }
 
     private static CompletableFuture<JobResult> failed(String kind, JobException.Reason reason, String message,
@@ -322,10 +326,10 @@ public final class JavaJobRunner implements JobRunner {
             try {
                 f.join();
                 return new JobException(spec.kind(), JobException.Reason.CANCELLED, "finished", false, null);
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 return e.getCause() instanceof JobException je ? je
                         : new JobException(spec.kind(), JobException.Reason.CANCELLED, String.valueOf(e.getCause()), false, e);
-            } catch (java.util.concurrent.CancellationException e) {
+            } catch (CancellationException e) {
                 return new JobException(spec.kind(), JobException.Reason.CANCELLED, "cancelled by the caller", false, e);
             }
         }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -400,7 +401,7 @@ public final class Jobs {
         List<byte[]> out = new ArrayList<>(layout.count());
         for (int i = 0; i < layout.count(); i++) {
             int from = (int) layout.offsets()[i];
-            out.add(java.util.Arrays.copyOfRange(spec.payload(), from, from + layout.lengths()[i]));
+            out.add(Arrays.copyOfRange(spec.payload(), from, from + layout.lengths()[i]));
         }
         return Collections.unmodifiableList(out);
     }
@@ -416,7 +417,7 @@ public final class Jobs {
         outputLength(output, 32L * count);
         List<byte[]> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            out.add(java.util.Arrays.copyOfRange(output, 32 * i, 32 * i + 32));
+            out.add(Arrays.copyOfRange(output, 32 * i, 32 * i + 32));
         }
         return Collections.unmodifiableList(out);
     }

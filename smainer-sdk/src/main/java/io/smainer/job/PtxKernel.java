@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -222,7 +223,7 @@ public record PtxKernel(String module, String entry, Dim3 grid, Dim3 block, int 
                 case F32 -> Float.toString(Float.intBitsToFloat((int) bits));
                 case F64 -> Double.toString(Double.longBitsToDouble(bits));
             };
-            return type.name().toLowerCase(java.util.Locale.ROOT) + ":" + v;
+            return type.name().toLowerCase(Locale.ROOT) + ":" + v;
         }
 
         static Scalar parse(String type, String v) {
@@ -282,7 +283,7 @@ public record PtxKernel(String module, String entry, Dim3 grid, Dim3 block, int 
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
         payload.writeBytes(text);
         for (Buffer b : buffers) {
-            bufs.add(b.direction().name().toLowerCase(java.util.Locale.ROOT) + ":" + b.sizeBytes());
+            bufs.add(b.direction().name().toLowerCase(Locale.ROOT) + ":" + b.sizeBytes());
             payload.writeBytes(b.data());
         }
         params.put("buffers", String.join(",", bufs));
@@ -315,7 +316,7 @@ public record PtxKernel(String module, String entry, Dim3 grid, Dim3 block, int 
                     if (kv.length != 2) {
                         throw new IllegalArgumentException();
                     }
-                    d = Direction.valueOf(kv[0].toUpperCase(java.util.Locale.ROOT));
+                    d = Direction.valueOf(kv[0].toUpperCase(Locale.ROOT));
                     size = Long.parseLong(kv[1]);
                 } catch (IllegalArgumentException e) {
                     throw new InvalidFieldException("params.buffers", "a list of in|out|inout:SIZE", item);

@@ -2,8 +2,16 @@ package io.smainer.protocol;
 
 import io.smainer.InvalidFieldException;
 import io.smainer.Require;
+import io.smainer.chain.Felt;
+import io.smainer.crypto.Receipts;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * A unit of work as it travels: a kind (e.g. {@code matmul-f32}), small string parameters, a binary
@@ -65,13 +73,13 @@ public record JobSpec(String kind, Map<String, String> params, byte[] payload, l
      *
      * @return the hash
      */
-    public io.smainer.chain.Felt contentHash() {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.DataOutputStream data = new java.io.DataOutputStream(out);
+    public Felt contentHash() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DataOutputStream data = new DataOutputStream(out);
         try {
             writeString(data, kind);
             data.writeInt(params.size());
-            for (String key : new java.util.TreeSet<>(params.keySet())) {
+            for (String key : new TreeSet<>(params.keySet())) {
                 writeString(data, key);
                 writeString(data, params.get(key));
             }
@@ -79,14 +87,14 @@ public record JobSpec(String kind, Map<String, String> params, byte[] payload, l
             data.write(payload);
             data.writeLong(timeoutMillis);
             data.writeLong(maxMemoryBytes);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return io.smainer.crypto.Receipts.resultHash(out.toByteArray());
+        return Receipts.resultHash(out.toByteArray());
     }
 
-    private static void writeString(java.io.DataOutputStream data, String s) throws java.io.IOException {
-        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static void writeString(DataOutputStream data, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
         data.writeInt(b.length);
         data.write(b);
     }

@@ -13,6 +13,7 @@ import io.smainer.protocol.EffortMetrics;
 import io.smainer.protocol.JobSpec;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -201,7 +202,7 @@ public final class OllamaHandler implements JobHandler {
             case "B" -> n;
             default -> n.movePointLeft(9);
         };
-        return Optional.of(billions.setScale(0, java.math.RoundingMode.CEILING).longValue());
+        return Optional.of(billions.setScale(0, RoundingMode.CEILING).longValue());
     }
 
     private HttpResponse<String> call(String path, String json, Duration timeout, JobContext context) {

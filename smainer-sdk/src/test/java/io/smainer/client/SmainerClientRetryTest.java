@@ -16,6 +16,7 @@ import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.TaskStatus;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -120,8 +121,8 @@ class SmainerClientRetryTest {
 
     @Test
     void describesAFailureWithoutAMessageByItsKind() {
-        assertThat(SmainerClient.describe(new java.net.ConnectException())).isEqualTo("connection refused");
-        assertThat(SmainerClient.describe(new IOException(new java.net.ConnectException("Connection refused"))))
+        assertThat(SmainerClient.describe(new ConnectException())).isEqualTo("connection refused");
+        assertThat(SmainerClient.describe(new IOException(new ConnectException("Connection refused"))))
                 .isEqualTo("java.net.ConnectException: Connection refused");
     }
 }

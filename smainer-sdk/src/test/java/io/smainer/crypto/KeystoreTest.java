@@ -68,11 +68,11 @@ class KeystoreTest {
                 .generateSecret(new PBEKeySpec(PASS, salt, FAST, 256)).getEncoded();
         byte[] aesKey = hkdfExpand(prk, "smainer-keystore-aes-key");
         byte[] checkKey = hkdfExpand(prk, "smainer-keystore-check-key");
-        javax.crypto.Mac mac = Mac.getInstance("HmacSHA256");
+        Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(checkKey, "HmacSHA256"));
         assertThat(Base64.getEncoder().encodeToString(mac.doFinal("smainer-keystore-passphrase-check"
                 .getBytes(StandardCharsets.US_ASCII)))).isEqualTo(json.get("check").getAsString());
-        javax.crypto.Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
         c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(aesKey, "AES"),
                 new GCMParameterSpec(128, Base64.getDecoder().decode(json.get("iv").getAsString())));
         c.updateAAD(("2|" + json.get("address").getAsString() + "|" + json.get("public_key").getAsString() + "|"
@@ -83,7 +83,7 @@ class KeystoreTest {
     }
 
     private static byte[] hkdfExpand(byte[] prk, String info) throws Exception {
-        javax.crypto.Mac mac = Mac.getInstance("HmacSHA256");
+        Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(prk, "HmacSHA256"));
         mac.update(info.getBytes(StandardCharsets.US_ASCII));
         return mac.doFinal(new byte[] {1});

@@ -10,6 +10,7 @@ import io.smainer.chain.U256;
 import io.smainer.crypto.internal.Felts;
 import java.math.BigInteger;
 import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +41,7 @@ class Snip12OracleTest {
             assertThat(Snip12.requestHash(domain, account, escrowId, jobHash, termsHash, nonce, expiresAt))
                     .as("request hash #%d", i)
                     .isEqualTo(oracleRequest(domain, account, escrowId, jobHash, termsHash, nonce, expiresAt));
-            String taskId = java.util.UUID.randomUUID().toString();
+            String taskId = UUID.randomUUID().toString();
             assertThat(Snip12.readHash(domain, account, taskId, expiresAt)).as("read hash #%d", i)
                     .isEqualTo(oracle(domain, "SmainerTaskRead", Snip12.READ_TYPE, "{\"task_hash\":\""
                             + Snip12.taskHash(taskId).hex() + "\",\"expires_at\":\"" + expiresAt + "\"}", account));

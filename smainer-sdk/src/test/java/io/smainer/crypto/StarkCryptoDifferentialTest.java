@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -180,7 +181,7 @@ class StarkCryptoDifferentialTest {
             default:
                 BigInteger k;
                 do {
-                    k = new BigInteger(252, new java.util.Random(random.nextLong()));
+                    k = new BigInteger(252, new Random(random.nextLong()));
                 } while (k.signum() == 0 || k.compareTo(N) >= 0);
                 return k;
         }
@@ -197,11 +198,11 @@ class StarkCryptoDifferentialTest {
             case 3:
             case 4:
             case 5:
-                return new BigInteger(248, new java.util.Random(random.nextLong())).setBit(247);
+                return new BigInteger(248, new Random(random.nextLong())).setBit(247);
             default:
                 BigInteger h;
                 do {
-                    h = new BigInteger(251, new java.util.Random(random.nextLong()));
+                    h = new BigInteger(251, new Random(random.nextLong()));
                 } while (h.signum() == 0);
                 return h;
         }
@@ -217,7 +218,7 @@ class StarkCryptoDifferentialTest {
             case 2:
                 return BigInteger.ONE.shiftLeft(248).add(BigInteger.valueOf(random.nextInt(2_000) - 1_000));
             default:
-                return new BigInteger(252, new java.util.Random(random.nextLong())).mod(Felt.PRIME);
+                return new BigInteger(252, new Random(random.nextLong())).mod(Felt.PRIME);
         }
     }
 }

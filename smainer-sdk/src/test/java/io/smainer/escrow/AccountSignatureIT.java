@@ -9,9 +9,9 @@ import io.smainer.chain.U256;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Snip12;
 import io.smainer.crypto.StarkCrypto;
-import io.smainer.escrow.local.LedgerRpcServer;
-import io.smainer.escrow.local.TestRpcNode;
+import io.smainer.escrow.internal.Abi;
 import io.smainer.escrow.local.LedgerRpcServer.AccountKind;
+import io.smainer.escrow.local.TestRpcNode;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -80,7 +80,7 @@ class AccountSignatureIT {
         assertThat(verdict.answer()).isEqualTo("is_valid_signature returned 'VALID'");
         assertThat(starknetCalls() - before).isEqualTo(1);
         assertThat(node.observedCalls()).last().satisfies(o -> {
-            assertThat(o.call().selector()).isEqualTo(io.smainer.escrow.internal.Abi.selector("is_valid_signature"));
+            assertThat(o.call().selector()).isEqualTo(Abi.selector("is_valid_signature"));
             assertThat(o.call().calldata()).containsExactly(hash, Felt.of(2), sign(OWNER_KEY, hash).get(0),
                     sign(OWNER_KEY, hash).get(1));
         });

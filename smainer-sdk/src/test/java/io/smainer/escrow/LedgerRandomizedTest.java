@@ -16,6 +16,7 @@ import io.smainer.fee.FeeMath;
 import io.smainer.fee.FlatSplit;
 import io.smainer.fee.Tier;
 import java.math.BigInteger;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,7 +63,7 @@ class LedgerRandomizedTest {
         final Set<U256> paid = new HashSet<>();
         boolean paused;
 
-        private final java.util.ArrayDeque<Runnable> undo = new java.util.ArrayDeque<>();
+        private final ArrayDeque<Runnable> undo = new ArrayDeque<>();
         BigInteger open = BigInteger.ZERO;
 
         /** Forgets the undo log: what was applied stays. */
@@ -193,7 +195,7 @@ class LedgerRandomizedTest {
     private final FixedNonceSigner forger = new FixedNonceSigner(CRYPTO,
             KeyPair.fromPrivateKey(Felt.parse("0xf0f0f0"), CRYPTO), BigInteger.valueOf(0xabcdef12345L));
     private final List<Settlement> accepted = new ArrayList<>();
-    private final Map<String, Integer> outcomes = new java.util.TreeMap<>();
+    private final Map<String, Integer> outcomes = new TreeMap<>();
     private BigInteger supply = BigInteger.ZERO;
     private int step;
 

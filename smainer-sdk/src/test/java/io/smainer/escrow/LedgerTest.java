@@ -15,6 +15,7 @@ import io.smainer.crypto.Signature;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.internal.Abi;
 import io.smainer.fee.Tier;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,8 +106,8 @@ class LedgerTest {
     @Test
     void aBaseAboveTheTierBoundIsRefused() {
         ledger.mint(DEMANDER, TokenAmount.ofBaseUnits(U256.MAX_VALUE.shiftRight(1)));
-        java.math.BigInteger tooBig = java.math.BigInteger.ONE.shiftLeft(255).divide(java.math.BigInteger.valueOf(35_000))
-                .add(java.math.BigInteger.ONE);
+        BigInteger tooBig = BigInteger.ONE.shiftLeft(255).divide(BigInteger.valueOf(35_000))
+                .add(BigInteger.ONE);
         LedgerTransaction tx = raw(DEMANDER, Abi.CREATE_TIERED_TASK, Calldata.builder().address(ledger.token())
                 .u256(U256.of(tooBig)).u8(3).felt(Felt.ONE).build());
         assertThat(tx.revertReason()).contains(EscrowRevertedException.TIER_CALCULATION_OVERFLOW);

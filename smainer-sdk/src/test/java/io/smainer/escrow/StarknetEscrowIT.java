@@ -14,9 +14,11 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.local.TestRpcNode;
 import io.smainer.fee.Tier;
 import io.smainer.testing.Await;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,8 +100,8 @@ class StarknetEscrowIT {
         CreatedTask c = demander.createTask(ledger.token(), TokenAmount.ofBaseUnits(10_000), Tier.PREMIUM, Felt.of(3));
         CreatedTask d = demander.createTask(ledger.token(), TokenAmount.ofBaseUnits(10_000), Tier.BASIC, Felt.of(4));
         assertThat(List.of(a.escrowed(), b.escrowed(), c.escrowed())).extracting(TokenAmount::baseUnits)
-                .containsExactly(java.math.BigInteger.valueOf(10_000), java.math.BigInteger.valueOf(22_000),
-                        java.math.BigInteger.valueOf(35_000));
+                .containsExactly(BigInteger.valueOf(10_000), BigInteger.valueOf(22_000),
+                        BigInteger.valueOf(35_000));
 
         int sent = node.callCount("starknet_addInvokeTransaction");
         KeyPair forger = KeyPair.fromPrivateKey(Felt.parse("0xbad"), CRYPTO);
@@ -136,7 +138,7 @@ class StarknetEscrowIT {
         demander.createTask(ledger.token(), TokenAmount.ofBaseUnits(100), Tier.BASIC, Felt.of(1));
         long first = demander.rpcRoundTrips() - afterStart;
         long before = demander.rpcRoundTrips();
-        demander.cancelTask(java.util.Objects.requireNonNull(demander.taskCount()));
+        demander.cancelTask(Objects.requireNonNull(demander.taskCount()));
         long second = demander.rpcRoundTrips() - before - 1; // minus the taskCount view
         System.out.printf("StarknetEscrow round trips: first write %d (tier view, nonce, estimate, send, receipt),"
                 + " later writes %d (estimate, send, receipt)%n", first, second);

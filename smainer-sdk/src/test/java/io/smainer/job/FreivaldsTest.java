@@ -3,6 +3,7 @@ package io.smainer.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.smainer.protocol.JobSpec;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,8 +39,8 @@ class FreivaldsTest {
         int n = 512;
         float[] a = new float[n * n];
         float[] b = new float[n * n];
-        java.util.Arrays.fill(a, 0.1f);
-        java.util.Arrays.fill(b, 1.3f);
+        Arrays.fill(a, 0.1f);
+        Arrays.fill(b, 1.3f);
         JobSpec spec = Jobs.matmul(n, a, b);
         // A naive sequential sum: the worst honest rounding a device would produce.
         float[] c = new float[n * n];

@@ -10,11 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -129,7 +136,7 @@ class JavaJobRunnerTest {
         Gate gate = new Gate();
         try (JavaJobRunner r = JavaJobRunner.builder().standardKinds(false).handler(gate).handler(UPPER).build()) {
             CompletableFuture<JobResult> f = r.submit(spec("gate", 50));
-            assertThat(f).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+            assertThat(f).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
                     .havingCause().isInstanceOf(JobException.class)
                     .satisfies(e -> assertThat(((JobException) e).reason()).isEqualTo(JobException.Reason.TIMED_OUT));
             awaitTrue(gate.returned);
@@ -227,7 +234,7 @@ class JavaJobRunnerTest {
             }
 
             @Override
-            public Clock withZone(java.time.ZoneId zone) {
+            public Clock withZone(ZoneId zone) {
                 return this;
             }
 
@@ -257,7 +264,7 @@ class JavaJobRunnerTest {
         };
         try (JavaJobRunner r = JavaJobRunner.builder().standardKinds(false).handler(ticking).clock(manual).build()) {
             CompletableFuture<JobResult> f = r.submit(spec("ticking", 1000));
-            assertThat(f).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+            assertThat(f).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
                     .havingCause().isInstanceOf(JobException.class).withMessageContaining("deadline");
             assertThat(deadline.get()).isEqualTo(Instant.ofEpochMilli(1_001_000));
         }
@@ -298,7 +305,7 @@ class JavaJobRunnerTest {
         };
         try (JavaJobRunner r = JavaJobRunner.builder().handler(broken).build()) {
             assertThat(r.submit(spec("broken", 1000))).failsWithin(Duration.ofSeconds(10))
-                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withThrowableOfType(ExecutionException.class)
                     .havingCause().isInstanceOf(JobException.class).withMessageContaining("disk on fire")
                     .satisfies(e -> assertThat(((JobException) e).reason()).isEqualTo(JobException.Reason.FAILED));
             JobSpec ok = Jobs.reduceSum(new float[] {2, 2});
@@ -312,7 +319,7 @@ class JavaJobRunnerTest {
         for (int i = 0; i < hits.length; i++) {
             hits[i] = new AtomicInteger();
         }
-        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<String> threads = ConcurrentHashMap.newKeySet();
         JobHandler spread = new JobHandler() {
             @Override
             public String kind() {
@@ -347,7 +354,7 @@ class JavaJobRunnerTest {
         try (JavaJobRunner r = JavaJobRunner.builder().maxJobMemoryBytes(10_000).build()) {
             JobSpec big = Jobs.reduceSum(new float[10_000]);
             assertThat(r.submit(big)).failsWithin(Duration.ofSeconds(10))
-                    .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                    .withThrowableOfType(ExecutionException.class)
                     .havingCause().isInstanceOf(JobException.class).withMessageContaining("per-job limit");
         }
     }
@@ -371,7 +378,7 @@ class JavaJobRunnerTest {
             }
         };
         for (int round = 0; round < 200; round++) {
-            java.util.List<CompletableFuture<JobResult>> futures = new java.util.ArrayList<>();
+            List<CompletableFuture<JobResult>> futures = new ArrayList<>();
             JavaJobRunner r = JavaJobRunner.builder().handler(brief).workerThreads(2).queueCapacity(8).build();
             for (int i = 0; i < 6; i++) {
                 futures.add(r.submit(JobSpec.of("brief", Map.of("ms", Integer.toString(i % 3)), new byte[0])));
@@ -383,7 +390,7 @@ class JavaJobRunnerTest {
             for (CompletableFuture<JobResult> f : futures) {
                 Throwable outcome = f.handle((x, e) -> e).get(10, TimeUnit.SECONDS);
                 if (outcome != null) {
-                    Throwable cause = outcome instanceof java.util.concurrent.CompletionException ? outcome.getCause() : outcome;
+                    Throwable cause = outcome instanceof CompletionException ? outcome.getCause() : outcome;
                     assertThat(cause).as("round %d", round).isInstanceOf(JobException.class);
                     assertThat(((JobException) cause).reason()).isIn(JobException.Reason.REJECTED,
                             JobException.Reason.CANCELLED);

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,7 @@ public abstract class JobRunnerContract {
         assertThat(check.passed()).as(check.detail()).isTrue();
         double[] ref = ReferenceMath.matmulDouble(m, k, n, a, b);
         for (int i = 0; i < c.length; i++) {
-            assertThat((double) c[i]).as("C[%d][%d]", i / n, i % n).isCloseTo(ref[i], org.assertj.core.data.Offset.offset(1e-4 * Math.sqrt(k) + 1e-6));
+            assertThat((double) c[i]).as("C[%d][%d]", i / n, i % n).isCloseTo(ref[i], Offset.offset(1e-4 * Math.sqrt(k) + 1e-6));
         }
     }
 

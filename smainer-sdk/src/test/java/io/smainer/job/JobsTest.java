@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.smainer.InvalidFieldException;
 import io.smainer.protocol.JobSpec;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class JobsTest {
         JobSpec spec = Jobs.sha256Batch(msgs);
         assertThat(spec.payload()).hasSize(4 + 3 + 4 + 4 + 1);
         assertThat(Jobs.readSha256Batch(spec)).containsExactlyElementsOf(msgs);
-        JobSpec truncated = JobSpec.of("sha256-batch", Map.of("count", "3"), java.util.Arrays.copyOf(spec.payload(), 15));
+        JobSpec truncated = JobSpec.of("sha256-batch", Map.of("count", "3"), Arrays.copyOf(spec.payload(), 15));
         assertThatThrownBy(() -> Jobs.sha256Layout(truncated)).hasMessageContaining("payload").hasMessageContaining("message 2");
         JobSpec extra = JobSpec.of("sha256-batch", Map.of("count", "2"), spec.payload());
         assertThatThrownBy(() -> Jobs.sha256Layout(extra)).hasMessageContaining("after the last one");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smainer.InvalidFieldException;
 import io.smainer.protocol.JobSpec;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -36,12 +37,12 @@ class PtxKernelTest {
                 .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("params.entry"));
         JobSpec ref = JobSpec.of(Jobs.PTX_KERNEL, Map.of("entry", "scale", "grid", "1,1,1", "block", "1,1,1",
                 "shared_bytes", "0", "module_bytes", Integer.toString(PTX.length()), "args", "buf:3", "buffers", "out:4"),
-                PTX.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                PTX.getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> PtxKernel.fromSpec(ref))
                 .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("params.args"));
         JobSpec shortPayload = JobSpec.of(Jobs.PTX_KERNEL, Map.of("entry", "scale", "grid", "1,1,1", "block", "1,1,1",
                 "shared_bytes", "0", "module_bytes", Integer.toString(PTX.length()), "buffers", "in:400"),
-                PTX.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                PTX.getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> PtxKernel.fromSpec(shortPayload))
                 .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("payload"));
     }

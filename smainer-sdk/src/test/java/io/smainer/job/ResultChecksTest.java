@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.smainer.crypto.Receipts;
 import io.smainer.protocol.JobSpec;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class ResultChecksTest {
     void picksFreivaldsForMatmulAndNothingForPtxKernels() {
         assertThat(ResultChecks.forKind(Jobs.MATMUL_F32)).get().isInstanceOf(Freivalds.class);
         assertThat(ResultChecks.forKind(Jobs.PTX_KERNEL)).isEmpty();
-        assertThat(ResultChecks.check(JobSpec.of("custom-kind", java.util.Map.of(), new byte[0]), new byte[0]).passed())
+        assertThat(ResultChecks.check(JobSpec.of("custom-kind", Map.of(), new byte[0]), new byte[0]).passed())
                 .isFalse();
     }
 }

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ProtocolCodecTest {
@@ -77,18 +79,18 @@ class ProtocolCodecTest {
         });
     }
 
-    static Stream<org.junit.jupiter.params.provider.Arguments> lenientOrLossy() {
+    static Stream<Arguments> lenientOrLossy() {
         String ok = "{\"v\":1,\"type\":\"node_heartbeat\",\"id\":\"h\",\"running\":1}";
         return Stream.of(
-                org.junit.jupiter.params.provider.Arguments.of("{\"v\":4294967297,\"type\":\"ping\",\"id\":\"x\"}", "v"),
-                org.junit.jupiter.params.provider.Arguments.of("{\"v\":1.0,\"type\":\"ping\",\"id\":\"x\"}", "v"),
-                org.junit.jupiter.params.provider.Arguments.of("/* c */" + ok, "payload"),
-                org.junit.jupiter.params.provider.Arguments.of(ok.replace("\"id\"", "'id'"), "payload"),
-                org.junit.jupiter.params.provider.Arguments.of(ok.replace("\"id\"", "id"), "payload"),
-                org.junit.jupiter.params.provider.Arguments.of(ok.replace("\"id\":\"h\"", "\"id\":\"h\",\"id\":\"i\""), "id"),
-                org.junit.jupiter.params.provider.Arguments.of(ok + " {}", "payload"),
-                org.junit.jupiter.params.provider.Arguments.of("[".repeat(100) + "]".repeat(100), "payload"),
-                org.junit.jupiter.params.provider.Arguments.of(ok.replace(":1}", ":NaN}"), "payload"));
+                Arguments.of("{\"v\":4294967297,\"type\":\"ping\",\"id\":\"x\"}", "v"),
+                Arguments.of("{\"v\":1.0,\"type\":\"ping\",\"id\":\"x\"}", "v"),
+                Arguments.of("/* c */" + ok, "payload"),
+                Arguments.of(ok.replace("\"id\"", "'id'"), "payload"),
+                Arguments.of(ok.replace("\"id\"", "id"), "payload"),
+                Arguments.of(ok.replace("\"id\":\"h\"", "\"id\":\"h\",\"id\":\"i\""), "id"),
+                Arguments.of(ok + " {}", "payload"),
+                Arguments.of("[".repeat(100) + "]".repeat(100), "payload"),
+                Arguments.of(ok.replace(":1}", ":NaN}"), "payload"));
     }
 
     @Test
@@ -183,14 +185,14 @@ class ProtocolCodecTest {
         assertThat(new JobSpec("matmul-f32", Map.of("n", "2"), new byte[] {1, 2, 3}, 60_001, 1 << 20).contentHash()).isNotEqualTo(h);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void readsOptionalFieldsLeftOutOfARestBodyAsEmpty() {
         Api.ErrorBody e = CODEC.fromJson("{\"error\":\"not_found\",\"message\":\"no task\"}", Api.ErrorBody.class);
-        org.assertj.core.api.Assertions.assertThat(e.field()).isEmpty();
-        Api.TaskView v = new Api.TaskView("t1", TaskStatus.PENDING, io.smainer.chain.U256.of(1),
-                io.smainer.chain.ContractAddress.of(2), "echo", java.util.Optional.empty(), 0, java.util.Optional.empty(),
-                java.util.Optional.empty(), java.util.Optional.empty(), 1, 2, java.util.Optional.of("all busy"));
-        org.assertj.core.api.Assertions.assertThat(CODEC.fromJson(CODEC.toJson(v), Api.TaskView.class)).isEqualTo(v);
+        Assertions.assertThat(e.field()).isEmpty();
+        Api.TaskView v = new Api.TaskView("t1", TaskStatus.PENDING, U256.of(1),
+                ContractAddress.of(2), "echo", Optional.empty(), 0, Optional.empty(),
+                Optional.empty(), Optional.empty(), 1, 2, Optional.of("all busy"));
+        Assertions.assertThat(CODEC.fromJson(CODEC.toJson(v), Api.TaskView.class)).isEqualTo(v);
     }
 
     private static final String ASSIGNED = "{\"v\":1,\"type\":\"task_assigned\",\"id\":\"a9\",\"task_id\":\"t-9\","

@@ -9,6 +9,7 @@ import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.Messages;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.testing.Await;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -64,7 +65,7 @@ public final class ProviderNodeBenchmark {
                 String id = label + "-" + sent;
                 sentAt.put(id, System.nanoTime());
                 relayer.send(new Messages.TaskAssigned(Messages.newId(), id, U256.of(sent + 1L),
-                        JobSpec.of("echo", Map.of(), ("payload " + sent).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        JobSpec.of("echo", Map.of(), ("payload " + sent).getBytes(StandardCharsets.UTF_8)),
                         SettlementMode.FLAT, TokenAmount.ONE_STRK, System.currentTimeMillis() + 600_000));
                 sent++;
             }

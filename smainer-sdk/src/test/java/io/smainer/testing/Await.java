@@ -1,6 +1,7 @@
 package io.smainer.testing;
 
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -32,7 +33,7 @@ public final class Await {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not true within " + timeout + ": " + what.get());
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(pause * 1_000_000);
+            LockSupport.parkNanos(pause * 1_000_000);
             pause = Math.min(pause * 2, 50);
         }
     }

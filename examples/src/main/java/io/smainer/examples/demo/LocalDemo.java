@@ -10,7 +10,6 @@ import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EventCursor;
 import io.smainer.examples.Launcher;
 import io.smainer.examples.QuietLogs;
-import io.smainer.testkit.LocalNetwork;
 import io.smainer.fee.Tier;
 import io.smainer.job.CheckResult;
 import io.smainer.job.JobRunner;
@@ -19,6 +18,7 @@ import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.provider.ProviderNode;
+import io.smainer.testkit.LocalNetwork;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -27,6 +27,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -159,7 +160,7 @@ public final class LocalDemo {
         long t0 = System.nanoTime();
         try {
             CreatedTask funded = client.createEscrow(p.base(), p.tier(), p.job());
-            Api.TaskCreated created = client.submit(funded.escrowId(), p.job(), p.settlement(), java.util.Optional.empty());
+            Api.TaskCreated created = client.submit(funded.escrowId(), p.job(), p.settlement(), Optional.empty());
             Api.TaskResult result = client.awaitResult(created.taskId(), RESULT_WAIT);
             long nanos = System.nanoTime() - t0;
             CheckResult check = ResultChecks.forKind(p.job().kind())

@@ -1,5 +1,6 @@
 package io.smainer.provider.app;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.smainer.fee.Tier;
 import io.smainer.protocol.NodeCapabilities.GpuInfo;
 import java.io.IOException;
@@ -80,7 +81,7 @@ public record Hardware(int cpuCores, long memoryBytes, List<GpuInfo> gpus, Strin
     private static long physicalMemory() {
         try {
             var os = ManagementFactory.getOperatingSystemMXBean();
-            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            if (os instanceof OperatingSystemMXBean sun) {
                 return sun.getTotalMemorySize();
             }
         } catch (RuntimeException | LinkageError e) {

@@ -2,10 +2,10 @@ package io.smainer.provider.app;
 
 import io.smainer.SmainerException;
 import io.smainer.crypto.StarkCrypto;
-import io.smainer.job.JavaJobRunner;
 import io.smainer.gpu.CudaDiscovery;
 import io.smainer.gpu.CudaJobRunner;
 import io.smainer.gpu.GpuUnavailableException;
+import io.smainer.job.JavaJobRunner;
 import io.smainer.job.JobRunner;
 import io.smainer.provider.OllamaHandler;
 import java.io.Console;

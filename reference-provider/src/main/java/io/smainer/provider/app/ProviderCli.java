@@ -14,8 +14,8 @@ import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.ActiveSlash;
-import io.smainer.escrow.Escrow;
 import io.smainer.escrow.ChainException;
+import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.escrow.NodeStatus;
 import io.smainer.escrow.Staking;
@@ -31,6 +31,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -332,7 +333,7 @@ public final class ProviderCli {
 
     private int init(ProviderConfig config, Options opts) {
         Path file = config.keystore();
-        if (java.nio.file.Files.exists(file)) {
+        if (Files.exists(file)) {
             err.println("provider init: keystore " + file + " already exists; it was left as it is."
                     + " Use --keystore FILE for another one.");
             return FAILED;

@@ -9,6 +9,7 @@ import io.smainer.protocol.NodeCapabilities.GpuInfo;
 import io.smainer.provider.ProviderEvent;
 import io.smainer.provider.ProviderNode;
 import io.smainer.provider.ProviderStatus;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,7 +96,7 @@ public final class ProviderDaemon implements AutoCloseable {
             node.close(Duration.ZERO);
             runners.forEach(JobRunner::close);
             escrow.ifPresent(Escrow::close);
-            throw new java.io.IOException("cannot open the status endpoint on " + config.statusHost() + ":"
+            throw new IOException("cannot open the status endpoint on " + config.statusHost() + ":"
                     + config.statusPort() + " (" + e.getMessage() + "); set status.port (SMAINER_STATUS_PORT) to a free port"
                     + " or 0", e);
         }

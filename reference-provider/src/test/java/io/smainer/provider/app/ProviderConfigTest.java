@@ -3,6 +3,7 @@ package io.smainer.provider.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.smainer.chain.TokenAmount;
 import io.smainer.config.ConfigException;
 import io.smainer.fee.Tier;
 import java.net.URI;
@@ -30,7 +31,7 @@ class ProviderConfigTest {
         assertThat(c.concurrency()).isEmpty();
         assertThat(c.ollamaUrl()).isEmpty();
         assertThat(c.closeGrace()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.minEffortBasePrice()).isEqualTo(io.smainer.chain.TokenAmount.ZERO);
+        assertThat(c.minEffortBasePrice()).isEqualTo(TokenAmount.ZERO);
         assertThat(c.describe()).contains("keystore passphrase=(from SMAINER_KEYSTORE_PASSPHRASE or a prompt; never shown)");
     }
 
@@ -52,7 +53,7 @@ class ProviderConfigTest {
     void takesAMinimumEffortBasePriceInBaseUnitsAndNamesABadOne() {
         ProviderConfig c = ProviderConfig.load(Optional.empty(), Map.of("SMAINER_PRICE_MIN_EFFORT_BASE", "50000000000000000"),
                 home);
-        assertThat(c.minEffortBasePrice()).isEqualTo(io.smainer.chain.TokenAmount.parseStrk("0.05"));
+        assertThat(c.minEffortBasePrice()).isEqualTo(TokenAmount.parseStrk("0.05"));
         assertThat(c.describe()).contains("price.min_effort_base=50000000000000000 (0.05 STRK)");
         assertThatThrownBy(() -> ProviderConfig.of(Map.of("price.min_effort_base", "0.05 STRK"), home))
                 .isInstanceOf(ConfigException.class)

@@ -27,6 +27,7 @@ import io.smainer.relayer.RelayerConfig;
 import io.smainer.testing.Await;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -126,8 +127,8 @@ class ProviderDaemonEffortIT {
             TokenAmount proCost = EffortPricing.actualCost(EFFORT_BASE, Tier.PRO.defaultMultiplier(), 37_659, pro.escrowed());
             TokenAmount premiumCost = EffortPricing.actualCost(EFFORT_BASE, Tier.PREMIUM.defaultMultiplier(), 37_659,
                     premium.escrowed());
-            assertThat(proCost).isEqualTo(TokenAmount.ofBaseUnits(new java.math.BigInteger("726214304581276296")));
-            assertThat(premiumCost).isEqualTo(TokenAmount.ofBaseUnits(new java.math.BigInteger("1155340939106575926")));
+            assertThat(proCost).isEqualTo(TokenAmount.ofBaseUnits(new BigInteger("726214304581276296")));
+            assertThat(premiumCost).isEqualTo(TokenAmount.ofBaseUnits(new BigInteger("1155340939106575926")));
             EffortSplit proSplit = FeeMath.effortSplit(pro.escrowed(), proCost);
             EffortSplit premiumSplit = FeeMath.effortSplit(premium.escrowed(), premiumCost);
             assertThat(ledger.balanceOf(me.address())).isEqualTo(proSplit.provider().plus(premiumSplit.provider()));

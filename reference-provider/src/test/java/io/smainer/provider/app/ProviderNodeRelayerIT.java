@@ -40,6 +40,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,6 +50,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -73,7 +75,7 @@ class ProviderNodeRelayerIT {
     private final SecureRandom random = new SecureRandom();
     private final Ledger ledger = Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(TREASURY).build();
     private final KeyPair demanderKey = KeyPair.generate(random, crypto);
-    private final MemoryStore store = MemoryStore.create(java.time.Clock.systemUTC());
+    private final MemoryStore store = MemoryStore.create(Clock.systemUTC());
     private final List<ProviderNode> nodes = new ArrayList<>();
     private final List<ProviderEvent> events = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> gate = new CompletableFuture<>();
@@ -365,7 +367,7 @@ class ProviderNodeRelayerIT {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     context.checkActive();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     throw new IllegalStateException(e);
                 }
             }

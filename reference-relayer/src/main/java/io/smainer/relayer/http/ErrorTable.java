@@ -10,12 +10,12 @@ import io.smainer.relayer.intake.NoProviderException;
 import io.smainer.relayer.intake.RelayerBusyException;
 import io.smainer.relayer.intake.RequestRejectedException;
 import io.smainer.relayer.store.StoreUnavailableException;
+import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.util.Utf8StringBuilder;
-import java.time.Duration;
-import java.util.Optional;
 
 /**
  * The one place where an exception becomes an HTTP status and an {@link Api.ErrorBody}

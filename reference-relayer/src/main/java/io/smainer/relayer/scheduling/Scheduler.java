@@ -1,5 +1,6 @@
 package io.smainer.relayer.scheduling;
 
+import io.smainer.InvalidFieldException;
 import io.smainer.Require;
 import io.smainer.chain.TokenAmount;
 import io.smainer.concurrent.Loop;
@@ -146,7 +147,7 @@ public final class Scheduler implements AutoCloseable {
         this.relayerName = Require.text("relayer", b.relayerName, 64);
         this.effortBase = Require.present("effort_base", b.effortBase);
         if (effortBase.isZero()) {
-            throw new io.smainer.InvalidFieldException("effort_base", "a positive price", effortBase);
+            throw new InvalidFieldException("effort_base", "a positive price", effortBase);
         }
         this.subscription = store.subscribe(s -> {
             if (s.status() == TaskStatus.PENDING) {

@@ -1,5 +1,10 @@
 package io.smainer.relayer.settlement;
 
+import io.smainer.job.CheckResult;
+import io.smainer.job.Freivalds;
+import io.smainer.job.Jobs;
+import io.smainer.job.ResultCheck;
+import io.smainer.protocol.JobSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +44,7 @@ public final class ResultCheckers {
      * @return the registry
      */
     public static ResultCheckers standard() {
-        return of(List.of(adapt(io.smainer.job.Jobs.MATMUL_F32, io.smainer.job.Freivalds.create())));
+        return of(List.of(adapt(Jobs.MATMUL_F32, Freivalds.create())));
     }
 
     /**
@@ -47,7 +52,7 @@ public final class ResultCheckers {
      * @param check a check from {@code io.smainer.job}
      * @return it as a relayer result checker: a failing verdict refuses the result
      */
-    public static ResultChecker adapt(String kind, io.smainer.job.ResultCheck check) {
+    public static ResultChecker adapt(String kind, ResultCheck check) {
         return new ResultChecker() {
             @Override
             public String kind() {
@@ -55,8 +60,8 @@ public final class ResultCheckers {
             }
 
             @Override
-            public void check(io.smainer.protocol.JobSpec job, byte[] result) {
-                io.smainer.job.CheckResult verdict = check.check(job, result);
+            public void check(JobSpec job, byte[] result) {
+                CheckResult verdict = check.check(job, result);
                 if (!verdict.passed()) {
                     throw new ReceiptRejectedException("result", "result: " + kind + " check failed: " + verdict.detail());
                 }

@@ -1,5 +1,6 @@
 package io.smainer.relayer.settlement;
 
+import io.smainer.InvalidFieldException;
 import io.smainer.Require;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
@@ -136,7 +137,7 @@ public final class Webhooks implements AutoCloseable {
         this.pollInterval = Require.present("poll_interval", pollInterval);
         this.claimLease = Require.present("claim_lease", claimLease);
         if (pollInterval.isNegative() || pollInterval.isZero() || claimLease.compareTo(Duration.ofSeconds(16)) < 0) {
-            throw new io.smainer.InvalidFieldException("claim_lease", "a positive poll interval and a lease of at least"
+            throw new InvalidFieldException("claim_lease", "a positive poll interval and a lease of at least"
                     + " 16 s (one delivery's connect and answer timeouts)", pollInterval + ", " + claimLease);
         }
         this.http = httpClient(Require.present("destinations", destinations));

@@ -1,5 +1,6 @@
 package io.smainer.relayer.store;
 
+import io.smainer.InvalidFieldException;
 import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
@@ -30,7 +31,7 @@ public record Completion(ContractAddress provider, byte[] result, Felt resultHas
         actualCost = Require.optional("actual_cost", actualCost);
         effortScore = Require.optional("effort_score", effortScore);
         if (actualCost.isPresent() != effortScore.isPresent()) {
-            throw new io.smainer.InvalidFieldException("effort_score", "present exactly when actual_cost is",
+            throw new InvalidFieldException("effort_score", "present exactly when actual_cost is",
                     effortScore.map(String::valueOf).orElse("nothing"));
         }
     }

@@ -1,12 +1,18 @@
 package io.smainer.relayer.store;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -18,6 +24,7 @@ import io.smainer.Require;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.protocol.TaskStatus;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -675,8 +682,8 @@ public final class RedisStore implements RelayerStore {
         if (max <= 0) {
             return List.of();
         }
-        return redis.zrangebyscore(prefix + "wq", io.lettuce.core.Range.create(Double.NEGATIVE_INFINITY, (double) clock.millis()),
-                io.lettuce.core.Limit.create(0, max));
+        return redis.zrangebyscore(prefix + "wq", Range.create(Double.NEGATIVE_INFINITY, (double) clock.millis()),
+                Limit.create(0, max));
     }
 
     @Override
@@ -715,7 +722,7 @@ public final class RedisStore implements RelayerStore {
 
     @Override
     public Optional<WebhookState> webhook(String taskId) {
-        List<io.lettuce.core.KeyValue<String, String>> h = redis.hmget(prefix + "w:" + taskId, "a", "d", "o", "f");
+        List<KeyValue<String, String>> h = redis.hmget(prefix + "w:" + taskId, "a", "d", "o", "f");
         if (!h.get(0).hasValue()) {
             return Optional.empty();
         }
@@ -780,10 +787,10 @@ public final class RedisStore implements RelayerStore {
      * on a Redis a running relayer uses.
      */
     public void wipe() {
-        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
-        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(prefix + "*").limit(500);
+        ScanCursor cursor = ScanCursor.INITIAL;
+        ScanArgs args = ScanArgs.Builder.matches(prefix + "*").limit(500);
         do {
-            io.lettuce.core.KeyScanCursor<String> page = redis.scan(cursor, args);
+            KeyScanCursor<String> page = redis.scan(cursor, args);
             if (!page.getKeys().isEmpty()) {
                 redis.del(page.getKeys().toArray(new String[0]));
             }
@@ -837,7 +844,7 @@ public final class RedisStore implements RelayerStore {
 
     private static String text(Object o) {
         if (o instanceof byte[] b) {
-            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(b, StandardCharsets.UTF_8);
         }
         return String.valueOf(o);
     }

@@ -11,6 +11,7 @@ import io.smainer.fee.Tier;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -227,6 +228,6 @@ public record TaskRecord(String id, long seq, U256 escrowId, ContractAddress dem
                 return;
             }
         }
-        throw new IllegalStateException("task " + id + " is " + status + ", expected " + java.util.Arrays.toString(allowed));
+        throw new IllegalStateException("task " + id + " is " + status + ", expected " + Arrays.toString(allowed));
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -35,7 +36,7 @@ public final class DashboardHandler extends Handler.Abstract {
 
     /** Reads the files from the classpath. */
     public DashboardHandler() {
-        java.util.HashMap<String, byte[]> read = new java.util.HashMap<>();
+        HashMap<String, byte[]> read = new HashMap<>();
         for (String name : FILES.values()) {
             read.put(name, load(name));
         }

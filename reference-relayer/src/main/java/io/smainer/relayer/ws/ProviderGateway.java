@@ -15,9 +15,9 @@ import io.smainer.relayer.staking.StakeGate;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The provider side of the relayer: creates one {@link ProviderSocket} per WebSocket connection and

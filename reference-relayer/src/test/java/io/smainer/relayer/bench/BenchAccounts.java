@@ -1,15 +1,22 @@
 package io.smainer.relayer.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.protocol.JobSpec;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The load benchmark's accounts, the same in every process: keys derived from a fixed seed (benchmark
@@ -62,7 +69,7 @@ final class BenchAccounts {
 
     /** @return this process's CPU time so far, in seconds */
     static double cpuSeconds() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime() / 1e9;
     }
 
@@ -72,11 +79,11 @@ final class BenchAccounts {
      */
     static String systemCpu() {
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String stat = Files.readString(Path.of("/proc/self/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return String.format(" sys_s=%.2f", Long.parseLong(f[12]) / 100.0) // stime, in clock ticks (USER_HZ 100)
                     + runQueueWait();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return "";
         }
     }
@@ -87,24 +94,24 @@ final class BenchAccounts {
      */
     static String runQueueWait() {
         long nanos = 0;
-        try (java.util.stream.Stream<java.nio.file.Path> tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
-            for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) tasks::iterator) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
                 try {
-                    String[] f = java.nio.file.Files.readString(t.resolve("schedstat")).trim().split(" ");
+                    String[] f = Files.readString(t.resolve("schedstat")).trim().split(" ");
                     nanos += Long.parseLong(f[1]);
-                } catch (java.io.IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile
                 }
             }
             return String.format(" wait_s=%.2f", nanos / 1e9);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return "";
         }
     }
 
     /** @return epoch microseconds from the wall clock, comparable across processes on one machine */
     static long nowMicros() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 }

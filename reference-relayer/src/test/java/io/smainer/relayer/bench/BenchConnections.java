@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -68,7 +69,7 @@ public final class BenchConnections {
         ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger loggedIn = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        List<Session> sessions = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Session> sessions = Collections.synchronizedList(new ArrayList<>());
         Semaphore opening = new Semaphore(200);
         URI uri = URI.create("ws://127.0.0.1:" + port + "/api/v1/ws");
         long start = System.nanoTime();

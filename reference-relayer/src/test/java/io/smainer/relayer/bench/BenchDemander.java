@@ -14,10 +14,6 @@ import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.testing.Await;
-import org.eclipse.jetty.client.BufferingResponseListener;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.Result;
-import org.eclipse.jetty.client.StringRequestContent;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -29,12 +25,17 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import org.eclipse.jetty.client.BufferingResponseListener;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.StringRequestContent;
 
 /**
  * The load benchmark's demanders: signs one SNIP-12 request per escrow (before the clock starts: a
@@ -144,7 +145,7 @@ public final class BenchDemander {
                 rtt[n++] = answered.get(i) - sent.get(i);
             }
         }
-        java.util.Arrays.sort(rtt, 0, n);
+        Arrays.sort(rtt, 0, n);
         if (n > 0) {
             System.out.printf("DEMAND POST /tasks answered (from send or due time) p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n",
                     rtt[n / 2] / 1e3, rtt[(int) (n * 0.9)] / 1e3, rtt[(int) Math.min(n - 1, n * 0.99)] / 1e3);

@@ -11,17 +11,23 @@ import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.Relayer;
 import io.smainer.relayer.RelayerConfig;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * The load benchmark's relayer process: an in-process ledger standing for the chain (providers
@@ -117,7 +123,7 @@ public final class BenchRelayer {
                         break;
                     }
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // stdin gone
             }
             Map<TaskStatus, Long> counts = relayer.store().countByStatus();
@@ -172,9 +178,9 @@ public final class BenchRelayer {
     /** CPU seconds of the live threads, grouped by name with any trailing number dropped, largest first. */
     static String threadCpu() {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<String, Double> byGroup = new java.util.TreeMap<>();
+        Map<String, Double> byGroup = new TreeMap<>();
         for (long id : threads.getAllThreadIds()) {
-            java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
+            ThreadInfo info = threads.getThreadInfo(id);
             long nanos = threads.getThreadCpuTime(id);
             if (info != null && nanos > 0) {
                 byGroup.merge(info.getThreadName().replaceAll("[-#]?\\d+$", ""), nanos / 1e9, Double::sum);
@@ -194,11 +200,11 @@ public final class BenchRelayer {
     private static String histogram(int rows) {
         try {
             Object text = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                     new Object[] {new String[0]}, new String[] {String[].class.getName()});
             String[] lines = text.toString().split("\n");
-            return String.join("\n", java.util.Arrays.copyOf(lines, Math.min(lines.length, rows + 3)));
-        } catch (javax.management.JMException e) {
+            return String.join("\n", Arrays.copyOf(lines, Math.min(lines.length, rows + 3)));
+        } catch (JMException e) {
             return "HISTOGRAM unavailable: " + e;
         }
     }

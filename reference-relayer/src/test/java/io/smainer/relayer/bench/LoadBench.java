@@ -5,6 +5,7 @@ import io.smainer.relayer.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -228,8 +229,8 @@ public final class LoadBench {
         } finally {
             if (o.containsKey("keep")) { // each task's send (or due) time and start time, for a closer look at the tail
                 Path keep = Files.createDirectories(Path.of(o.get("keep")));
-                Files.copy(sentFile, keep.resolve("sent.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                Files.copy(startedFile, keep.resolve("started.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(sentFile, keep.resolve("sent.txt"), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(startedFile, keep.resolve("started.txt"), StandardCopyOption.REPLACE_EXISTING);
             }
             Files.deleteIfExists(sentFile);
             Files.deleteIfExists(startedFile);

@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -150,7 +151,7 @@ final class Cluster implements AutoCloseable {
                 return client.submit(escrowId, job).taskId();
             } catch (RuntimeException e) {
                 last = e;
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+                LockSupport.parkNanos(100_000_000);
             }
         }
         throw new AssertionError("no relayer took escrow " + escrowId + " within " + patience, last);

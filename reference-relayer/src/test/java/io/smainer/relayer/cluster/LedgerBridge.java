@@ -23,6 +23,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Serves an in-process {@link Ledger} on loopback HTTP so that a relayer in another process (one a test
@@ -36,7 +37,7 @@ public final class LedgerBridge implements AutoCloseable {
 
     private LedgerBridge(Ledger ledger) throws Exception {
         this.ledger = ledger;
-        this.server = new Server(new org.eclipse.jetty.util.thread.QueuedThreadPool(16, 4));
+        this.server = new Server(new QueuedThreadPool(16, 4));
         this.connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);

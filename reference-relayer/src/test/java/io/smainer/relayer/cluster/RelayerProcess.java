@@ -5,6 +5,7 @@ import io.smainer.escrow.Ledger;
 import io.smainer.relayer.Relayer;
 import io.smainer.relayer.RelayerConfig;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -41,7 +42,7 @@ public final class RelayerProcess {
                 while ((line = in.readLine()) != null && !line.trim().equals("STOP")) {
                     // keep reading
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // stdin gone: stop
             }
             relayer.close();

@@ -5,19 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Layout;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.read.ListAppender;
 import io.smainer.chain.ChainId;
+import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
+import io.smainer.client.RelayerApiException;
 import io.smainer.client.SmainerClient;
 import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.Signature;
 import io.smainer.crypto.Snip12;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.fee.Tier;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.Messages;
 import io.smainer.protocol.NodeCapabilities;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.SettlementMode;
@@ -27,9 +33,10 @@ import io.smainer.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -37,6 +44,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +57,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.Assertions;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.junit.jupiter.api.AfterEach;
@@ -150,15 +161,15 @@ class HostileClientIT {
                 view.body());
         assertThat(list.statusCode()).as("lists are the operator's").isEqualTo(401);
         assertThat(result.statusCode()).isEqualTo(401);
-        assertThat(result.body()).doesNotContain(java.util.Base64.getEncoder().encodeToString(job.payload()));
+        assertThat(result.body()).doesNotContain(Base64.getEncoder().encodeToString(job.payload()));
         assertThat(view.statusCode()).isEqualTo(200);
         assertThat(view.body()).as("a bystander sees the status only").contains("\"status\":\"settled\"")
                 .doesNotContain("demander").doesNotContain("escrow_id").doesNotContain("result_hash");
         // a read signed by another key, for the demander's account, is refused
         SmainerClient thief = SmainerClient.builder().relayer(net.relayer.uri()).escrow(net.demander)
                 .keyPair(KeyPair.generate(net.random, net.crypto)).chainId(ChainId.LOCAL).build();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> thief.result(t.taskId()))
-                .isInstanceOfSatisfying(io.smainer.client.RelayerApiException.class,
+        Assertions.assertThatThrownBy(() -> thief.result(t.taskId()))
+                .isInstanceOfSatisfying(RelayerApiException.class,
                         e -> assertThat(e.status()).isEqualTo(401));
         // the public dashboard fetches no task list
         assertThat(send(at("/dashboard.js")).body()).doesNotContain("/tasks");
@@ -318,7 +329,7 @@ class HostileClientIT {
         assertThat(healthMillis()).as("the bystander, already connected before the attack").isNotNegative();
         int bodies = 20;
         byte[] big = new byte[(2 << 20) - 16];
-        java.util.Arrays.fill(big, (byte) ' ');
+        Arrays.fill(big, (byte) ' ');
         big[0] = '{';
         big[big.length - 1] = '}';
         AtomicInteger busy = new AtomicInteger();
@@ -455,7 +466,7 @@ class HostileClientIT {
     /** A bare WebSocket client that keeps what the relayer says. */
     public static final class RawSocket extends Session.Listener.AbstractAutoDemanding {
         final List<Api.ErrorBody> errors = new CopyOnWriteArrayList<>();
-        final CompletableFuture<io.smainer.protocol.Messages.Challenge> challenge = new CompletableFuture<>();
+        final CompletableFuture<Messages.Challenge> challenge = new CompletableFuture<>();
         final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
         final int address;
         volatile Session session;
@@ -480,9 +491,9 @@ class HostileClientIT {
         @Override
         public void onWebSocketText(String text) {
             var m = CODEC.decode(text);
-            if (m instanceof io.smainer.protocol.Messages.Challenge c) {
+            if (m instanceof Messages.Challenge c) {
                 challenge.complete(c);
-            } else if (m instanceof io.smainer.protocol.Messages.ErrorMessage e) {
+            } else if (m instanceof Messages.ErrorMessage e) {
                 errors.add(new Api.ErrorBody(e.code(), e.message(), e.field()));
             }
         }
@@ -494,9 +505,9 @@ class HostileClientIT {
 
         void loginAsJunk() throws Exception {
             var c = challenge.get();
-            var junk = new io.smainer.protocol.Messages.NodeRegister(io.smainer.protocol.Messages.newId(),
-                    io.smainer.chain.ContractAddress.of(address), c.nonce(), c.expiresAt(),
-                    new io.smainer.crypto.Signature(Felt.of(1), Felt.of(2)),
+            var junk = new Messages.NodeRegister(Messages.newId(),
+                    ContractAddress.of(address), c.nonce(), c.expiresAt(),
+                    new Signature(Felt.of(1), Felt.of(2)),
                     new NodeCapabilities("junk", List.of("echo"), List.of(), Tier.BASIC, 1));
             session.sendText(CODEC.encode(junk), Callback.NOOP);
         }
@@ -504,7 +515,7 @@ class HostileClientIT {
         void ping() {
             Session s = session;
             if (s != null && s.isOpen()) {
-                s.sendText(CODEC.encode(new io.smainer.protocol.Messages.Ping(io.smainer.protocol.Messages.newId())),
+                s.sendText(CODEC.encode(new Messages.Ping(Messages.newId())),
                         Callback.NOOP);
             }
         }
@@ -558,7 +569,7 @@ class HostileClientIT {
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
             return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             return "no answer";
         }
     }
@@ -572,9 +583,9 @@ class HostileClientIT {
         CreatedTask funded = client().createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
         String good = CODEC.toJson(signedRequest(funded.escrowId(), job, SettlementMode.FLAT, Optional.empty()));
         long exp = Instant.now().getEpochSecond() + 60;
-        Map<String, String> attacks = new java.util.LinkedHashMap<>();
+        Map<String, String> attacks = new LinkedHashMap<>();
         attacks.put("expires_at wraps", good.replaceFirst("\"expires_at\":\\d+",
-                "\"expires_at\":" + java.math.BigInteger.ONE.shiftLeft(64).add(java.math.BigInteger.valueOf(exp))));
+                "\"expires_at\":" + BigInteger.ONE.shiftLeft(64).add(BigInteger.valueOf(exp))));
         attacks.put("fraction", good.replaceFirst("\"expires_at\":\\d+", "\"expires_at\":" + exp + ".5"));
         attacks.put("comment", good.replaceFirst("\\{", "{/* hi */"));
         attacks.put("single quotes", good.replaceFirst("\"escrow_id\"", "'escrow_id'"));
@@ -655,14 +666,14 @@ class HostileClientIT {
     static final class LogCapture implements AutoCloseable {
         private final ListAppender<ILoggingEvent> events = new ListAppender<>();
         private final Logger root;
-        private final ch.qos.logback.core.Layout<ILoggingEvent> layout;
+        private final Layout<ILoggingEvent> layout;
 
         @SuppressWarnings("unchecked")
         private LogCapture() {
             LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
             root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
             OutputStreamAppender<ILoggingEvent> out = (OutputStreamAppender<ILoggingEvent>) root.getAppender("OUT");
-            layout = ((ch.qos.logback.core.encoder.LayoutWrappingEncoder<ILoggingEvent>) out.getEncoder()).getLayout();
+            layout = ((LayoutWrappingEncoder<ILoggingEvent>) out.getEncoder()).getLayout();
             events.setContext(ctx);
             events.start();
             root.addAppender(events);

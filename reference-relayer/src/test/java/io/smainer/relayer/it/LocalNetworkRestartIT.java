@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.smainer.testing.Await;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
@@ -19,6 +18,7 @@ import io.smainer.job.JavaJobRunner;
 import io.smainer.provider.ProviderNode;
 import io.smainer.relayer.RelayerApp;
 import io.smainer.relayer.RelayerConfig;
+import io.smainer.testing.Await;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

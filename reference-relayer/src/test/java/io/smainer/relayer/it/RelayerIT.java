@@ -27,7 +27,10 @@ import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.testing.Await;
+import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,11 +38,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** A real relayer on port 0, real WebSocket providers, real signatures, the in-process ledger. */
@@ -89,7 +98,7 @@ class RelayerIT {
         HttpResponse<String> q = get("/fees/quote?amount=1000000000000000001&tier=pro");
         assertThat(q.statusCode()).isEqualTo(200);
         Api.QuoteView view = CODEC.fromJson(q.body(), Api.QuoteView.class);
-        var expected = FeeMath.quote(TokenAmount.ofBaseUnits(new java.math.BigInteger("1000000000000000001")), Tier.PRO);
+        var expected = FeeMath.quote(TokenAmount.ofBaseUnits(new BigInteger("1000000000000000001")), Tier.PRO);
         assertThat(view).isEqualTo(new Api.QuoteView("1000000000000000001", "pro", expected.escrow().toString(),
                 expected.provider().toString(), expected.gasSubsidy().toString(), expected.treasury().toString()));
         HttpResponse<String> bad = get("/fees/quote?amount=1.5&tier=pro");
@@ -361,8 +370,8 @@ class RelayerIT {
         SmainerClient client = client();
         byte[] bytesA = new byte[600 * 1024];
         byte[] bytesB = new byte[600 * 1024];
-        java.util.Arrays.fill(bytesA, (byte) 'a');
-        java.util.Arrays.fill(bytesB, (byte) 'b');
+        Arrays.fill(bytesA, (byte) 'a');
+        Arrays.fill(bytesB, (byte) 'b');
         JobSpec first = JobSpec.of("echo", Map.of(), bytesA);
         JobSpec second = JobSpec.of("echo", Map.of(), bytesB);
         CreatedTask a = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, first);
@@ -452,7 +461,7 @@ class RelayerIT {
         String secret = "a-webhook-secret-of-the-demander";
         HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         List<String[]> got = new CopyOnWriteArrayList<>();
-        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger calls = new AtomicInteger();
         hook.createContext("/hook", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             // the first delivery fails: the relayer retries
@@ -481,7 +490,7 @@ class RelayerIT {
             assertThat(WebhookSignature.verify("another-secret-entirely", d[0], d[1], d[2], Instant.now(),
                     WebhookSignature.DEFAULT_WINDOW)).isFalse();
             assertThat(d[1]).contains("\"event\":\"task.settled\"").contains(t.taskId())
-                    .contains(java.util.Base64.getEncoder().encodeToString(job.payload()));
+                    .contains(Base64.getEncoder().encodeToString(job.payload()));
             assertThat(calls.get()).isEqualTo(2);
         } finally {
             hook.stop(0);
@@ -518,16 +527,16 @@ class RelayerIT {
     @Test
     void fallsBackToPort8001WhenThePortIsTaken() throws Exception {
         // only meaningful where 8000 is free or taken by us; skip quietly otherwise
-        try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+        try (ServerSocket taken = new ServerSocket()) {
             try {
                 taken.bind(new InetSocketAddress("127.0.0.1", 8000));
-            } catch (java.io.IOException e) {
-                org.junit.jupiter.api.Assumptions.assumeTrue(false, "port 8000 is in use by someone else");
+            } catch (IOException e) {
+                Assumptions.assumeTrue(false, "port 8000 is in use by someone else");
             }
-            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            try (ServerSocket probe = new ServerSocket()) {
                 probe.bind(new InetSocketAddress("127.0.0.1", 8001));
-            } catch (java.io.IOException e) {
-                org.junit.jupiter.api.Assumptions.assumeTrue(false, "port 8001 is in use");
+            } catch (IOException e) {
+                Assumptions.assumeTrue(false, "port 8001 is in use");
             }
             start(Map.of("port", "8000"));
             assertThat(net.relayer.port()).isEqualTo(8001);
@@ -541,12 +550,12 @@ class RelayerIT {
         JobSpec job = echo("wait for it");
         CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
         Api.TaskCreated t = client.submit(funded.escrowId(), job);
-        java.util.concurrent.CompletableFuture<HttpResponse<String>> poll = http.sendAsync(HttpRequest.newBuilder(
+        CompletableFuture<HttpResponse<String>> poll = http.sendAsync(HttpRequest.newBuilder(
                 URI.create(net.relayer.uri() + "/api/v1/tasks/" + t.taskId() + "?wait_ms=20000")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(poll).isNotDone();
         net.online(1, caps(1), TestProvider.Behaviour.HONEST);
-        HttpResponse<String> r = poll.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        HttpResponse<String> r = poll.get(20, TimeUnit.SECONDS);
         assertThat(CODEC.fromJson(r.body(), Api.TaskView.class).status()).isEqualTo(TaskStatus.SETTLED);
     }
 }

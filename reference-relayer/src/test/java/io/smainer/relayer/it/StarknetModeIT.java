@@ -16,9 +16,12 @@ import io.smainer.crypto.Keystore;
 import io.smainer.crypto.Snip12;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.CreatedTask;
+import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EscrowStatus;
+import io.smainer.escrow.EventCursor;
 import io.smainer.escrow.Ledger;
 import io.smainer.escrow.StarknetEscrow;
+import io.smainer.escrow.internal.Abi;
 import io.smainer.escrow.local.LedgerRpcServer;
 import io.smainer.escrow.local.TestRpcNode;
 import io.smainer.fee.FeeMath;
@@ -30,10 +33,11 @@ import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.SettlementMode;
+import io.smainer.protocol.TaskStatus;
 import io.smainer.provider.ProviderNode;
-import io.smainer.testing.Await;
 import io.smainer.relayer.RelayerApp;
 import io.smainer.relayer.RelayerConfig;
+import io.smainer.testing.Await;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,6 +50,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -157,7 +162,7 @@ class StarknetModeIT {
                 assertThat(dir.resolve("accounts.json")).doesNotExist();
                 ProviderNode providerNode = loggedInProvider(app, provider, "starknet-it");
                 try {
-                    JobSpec job = Jobs.sha256Batch(java.util.List.of("on starknet".getBytes(StandardCharsets.UTF_8)));
+                    JobSpec job = Jobs.sha256Batch(List.of("on starknet".getBytes(StandardCharsets.UTF_8)));
                     CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.PRO, job);
                     TokenAmount demanderAfterFunding = ledger.balanceOf(DEMANDER);
 
@@ -176,8 +181,8 @@ class StarknetModeIT {
                     // the settlement came over JSON-RPC as an invoke the node verified (signature and nonce) from the
                     // keystore's account, the only one the contract lets settle
                     assertThat(ledger.nonce(RELAYER).value()).isPositive();
-                    assertThat(demander.eventsAfter(io.smainer.escrow.EventCursor.START)).anySatisfy(e -> assertThat(e)
-                            .isInstanceOfSatisfying(io.smainer.escrow.EscrowEvent.TaskSettled.class,
+                    assertThat(demander.eventsAfter(EventCursor.START)).anySatisfy(e -> assertThat(e)
+                            .isInstanceOfSatisfying(EscrowEvent.TaskSettled.class,
                                     s -> assertThat(s.taskId()).isEqualTo(funded.escrowId())));
                 } finally {
                     providerNode.close(Duration.ZERO);
@@ -200,12 +205,12 @@ class StarknetModeIT {
                             .chainId(ledger.chainId()).crypto(crypto).build();
                     SmainerClient wrongKey = SmainerClient.builder().relayer(app.uri()).escrow(demander)
                             .keyPair(strangerKey).chainId(ledger.chainId()).crypto(crypto).build()) {
-                JobSpec job = Jobs.sha256Batch(java.util.List.of("key from the account".getBytes(StandardCharsets.UTF_8)));
+                JobSpec job = Jobs.sha256Batch(List.of("key from the account".getBytes(StandardCharsets.UTF_8)));
                 CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, job);
                 // signed by another key than the account reports: refused
                 assertThatThrownBy(() -> wrongKey.submit(funded.escrowId(), job)).hasMessageContaining("signature");
                 Api.TaskCreated created = client.submit(funded.escrowId(), job);
-                assertThat(created.status()).isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
+                assertThat(created.status()).isEqualTo(TaskStatus.PENDING);
             }
         }
     }
@@ -246,7 +251,7 @@ class StarknetModeIT {
             try (RelayerApp app = start(env(PASSPHRASE)); SmainerClient client = client(app, demander, snip6Key)) {
                 ProviderNode providerNode = loggedInProvider(app, provider, "snip6-it");
                 try {
-                    JobSpec job = Jobs.sha256Batch(java.util.List.of("asked the account".getBytes(StandardCharsets.UTF_8)));
+                    JobSpec job = Jobs.sha256Batch(List.of("asked the account".getBytes(StandardCharsets.UTF_8)));
                     CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.PRO, job);
                     int signatureChecks = isValidSignatureCalls(SNIP6_DEMANDER);
 
@@ -277,7 +282,7 @@ class StarknetModeIT {
                 RelayerApp app = start(env(PASSPHRASE));
                 SmainerClient wrongKey = client(app, demander, otherKey);
                 SmainerClient rightKey = client(app, demander, snip6Key)) {
-            JobSpec job = Jobs.sha256Batch(java.util.List.of("wrong key".getBytes(StandardCharsets.UTF_8)));
+            JobSpec job = Jobs.sha256Batch(List.of("wrong key".getBytes(StandardCharsets.UTF_8)));
             CreatedTask funded = rightKey.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, job);
 
             assertThatThrownBy(() -> wrongKey.submit(funded.escrowId(), job)).isInstanceOfSatisfying(
@@ -289,7 +294,7 @@ class StarknetModeIT {
                     });
             assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"refused\"} 1");
             // the refusal consumed nothing: the owner's own request for the same escrow is accepted
-            assertThat(rightKey.submit(funded.escrowId(), job).status()).isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
+            assertThat(rightKey.submit(funded.escrowId(), job).status()).isEqualTo(TaskStatus.PENDING);
         }
     }
 
@@ -300,12 +305,12 @@ class StarknetModeIT {
         try (StarknetEscrow demander = account(SNIP6_DEMANDER, snip6Key);
                 RelayerApp app = start(env(PASSPHRASE));
                 SmainerClient client = client(app, demander, snip6Key)) {
-            JobSpec first = Jobs.sha256Batch(java.util.List.of("first".getBytes(StandardCharsets.UTF_8)));
-            JobSpec second = Jobs.sha256Batch(java.util.List.of("second".getBytes(StandardCharsets.UTF_8)));
+            JobSpec first = Jobs.sha256Batch(List.of("first".getBytes(StandardCharsets.UTF_8)));
+            JobSpec second = Jobs.sha256Batch(List.of("second".getBytes(StandardCharsets.UTF_8)));
             CreatedTask escrowA = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, first);
             CreatedTask escrowB = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, second);
             // the account is known to report no key now (remembered for a minute): the next request goes to SNIP-6
-            assertThat(client.submit(escrowA.escrowId(), first).status()).isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
+            assertThat(client.submit(escrowA.escrowId(), first).status()).isEqualTo(TaskStatus.PENDING);
             Api.SubmitTask retried = request(SNIP6_DEMANDER, snip6Key, escrowB.escrowId(), second,
                     Felt.of(0x5ca1ab1e));
 
@@ -330,13 +335,13 @@ class StarknetModeIT {
 
             assertThat(back.statusCode()).as(back.body()).isEqualTo(201); // a new task: the nonce was unused, no task stored
             assertThat(ProtocolCodec.create().fromJson(back.body(), Api.TaskCreated.class).status())
-                    .isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
+                    .isEqualTo(TaskStatus.PENDING);
         }
     }
 
     @Test
     void anAddressThatCannotAnswerIsAnUnknownAccountNotABadSignature() throws Exception {
-        JobSpec job = Jobs.sha256Batch(java.util.List.of("nobody".getBytes(StandardCharsets.UTF_8)));
+        JobSpec job = Jobs.sha256Batch(List.of("nobody".getBytes(StandardCharsets.UTF_8)));
         ContractAddress nobody = ContractAddress.of(0x2bad);
         try (RelayerApp app = start(env(PASSPHRASE))) {
             // no contract at the address
@@ -344,7 +349,7 @@ class StarknetModeIT {
             // a contract without a signature check (the token)
             HttpResponse<String> noCheck = post(app, request(ledger.token(), snip6Key, U256.of(1), job, Felt.of(2)));
 
-            for (HttpResponse<String> r : java.util.List.of(undeployed, noCheck)) {
+            for (HttpResponse<String> r : List.of(undeployed, noCheck)) {
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
                 Api.ErrorBody e = ProtocolCodec.create().fromJson(r.body(), Api.ErrorBody.class);
                 assertThat(e.error()).isEqualTo("unknown_account");
@@ -363,7 +368,7 @@ class StarknetModeIT {
     void demanderAddressesRotatedFromOneClientAddressAreRefusedWith429BeforeAnyChainCall() throws Exception {
         Files.writeString(properties, Files.readString(properties)
                 + "limits.ip_rate_per_second=1\nlimits.ip_rate_burst=10\n");
-        JobSpec job = Jobs.sha256Batch(java.util.List.of("rotating".getBytes(StandardCharsets.UTF_8)));
+        JobSpec job = Jobs.sha256Batch(List.of("rotating".getBytes(StandardCharsets.UTF_8)));
         try (RelayerApp app = start(env(PASSPHRASE))) {
             int refused = 0;
             int answered = 0;
@@ -405,8 +410,8 @@ class StarknetModeIT {
         try (StarknetEscrow demander = account(SNIP6_DEMANDER, snip6Key);
                 RelayerApp app = start(env(PASSPHRASE));
                 SmainerClient client = client(app, demander, snip6Key)) {
-            JobSpec first = Jobs.sha256Batch(java.util.List.of("hung first".getBytes(StandardCharsets.UTF_8)));
-            JobSpec second = Jobs.sha256Batch(java.util.List.of("hung second".getBytes(StandardCharsets.UTF_8)));
+            JobSpec first = Jobs.sha256Batch(List.of("hung first".getBytes(StandardCharsets.UTF_8)));
+            JobSpec second = Jobs.sha256Batch(List.of("hung second".getBytes(StandardCharsets.UTF_8)));
             CreatedTask escrowA = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, first);
             CreatedTask escrowB = client.createEscrow(TokenAmount.parseStrk("0.5"), Tier.BASIC, second);
             Api.SubmitTask a = request(SNIP6_DEMANDER, snip6Key, escrowA.escrowId(), first, Felt.of(0xa1));
@@ -452,12 +457,12 @@ class StarknetModeIT {
             HttpResponse<String> back = post(app, b);
             assertThat(back.statusCode()).as(back.body()).isEqualTo(201);
             assertThat(client.task(ProtocolCodec.create().fromJson(back.body(), Api.TaskCreated.class).taskId()).status())
-                    .isEqualTo(io.smainer.protocol.TaskStatus.PENDING);
+                    .isEqualTo(TaskStatus.PENDING);
         }
     }
 
     private int isValidSignatureCalls(ContractAddress account) {
-        Felt selector = io.smainer.escrow.internal.Abi.selector("is_valid_signature");
+        Felt selector = Abi.selector("is_valid_signature");
         return (int) node.observedCalls().stream()
                 .filter(o -> o.view() && o.call().to().equals(account) && o.call().selector().equals(selector)).count();
     }

@@ -21,6 +21,7 @@ import io.smainer.protocol.NodeCapabilities;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.SettlementMode;
 import java.net.URI;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -184,7 +185,7 @@ public final class TestProvider implements AutoCloseable {
             send(new Messages.TaskAccepted(Messages.newId(), t.taskId()));
             switch (behaviour.apply(t)) {
                 case HONEST -> send(completion(t, t.job().payload(), key));
-                case BAD_RECEIPT -> send(completion(t, t.job().payload(), KeyPair.generate(new java.security.SecureRandom(),
+                case BAD_RECEIPT -> send(completion(t, t.job().payload(), KeyPair.generate(new SecureRandom(),
                         crypto)));
                 case FAIL -> send(new Messages.TaskFailed(Messages.newId(), t.taskId(), "simulated failure", true));
                 case SILENT -> {

@@ -37,6 +37,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -107,7 +108,7 @@ class ThousandTasksIT {
                 JobSpec job = job(i, rnd, tier);
                 submitted.add(pool.submit(() -> {
                     CreatedTask funded = client.createEscrow(base, tier, job);
-                    return client.submit(funded.escrowId(), job, mode, java.util.Optional.empty()).taskId();
+                    return client.submit(funded.escrowId(), job, mode, Optional.empty()).taskId();
                 }));
             }
             List<String> ids = new ArrayList<>();

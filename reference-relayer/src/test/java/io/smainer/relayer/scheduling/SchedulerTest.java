@@ -24,6 +24,8 @@ import io.smainer.relayer.store.TaskRecord;
 import io.smainer.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,7 +107,7 @@ class SchedulerTest {
 
         scheduler.nodeOnline(n);
 
-        Map<String, Messages.TaskAssigned> sent = new java.util.HashMap<>();
+        Map<String, Messages.TaskAssigned> sent = new HashMap<>();
         n.sent.stream().filter(m -> m instanceof Messages.TaskAssigned).map(m -> (Messages.TaskAssigned) m)
                 .forEach(a -> sent.put(a.taskId(), a));
         assertThat(sent.keySet()).containsExactlyInAnyOrder("effort", "flat");
@@ -163,15 +165,15 @@ class SchedulerTest {
 
     private void complete(String id) {
         TaskRecord t = task(id);
-        store.replace(t, t.completed(new io.smainer.relayer.store.Completion(ContractAddress.of(1), new byte[0],
-                io.smainer.chain.Felt.ONE, new io.smainer.crypto.Signature(io.smainer.chain.Felt.ONE, io.smainer.chain.Felt.ONE),
+        store.replace(t, t.completed(new Completion(ContractAddress.of(1), new byte[0],
+                Felt.ONE, new Signature(Felt.ONE, Felt.ONE),
                 Optional.empty(), Optional.empty(), clock.millis()), clock.millis()));
     }
 
     @Test
     void spreadsByLoadRatioOverManyNodesOfUnequalCapacityAndRefillsTheOneThatFreesASlot() {
-        List<RecordingChannel> small = new java.util.ArrayList<>();
-        List<RecordingChannel> large = new java.util.ArrayList<>();
+        List<RecordingChannel> small = new ArrayList<>();
+        List<RecordingChannel> large = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             small.add(new RecordingChannel(String.format("s%02d", i), caps(Tier.BASIC, 1, 0, "echo")));
             large.add(new RecordingChannel(String.format("l%02d", i), caps(Tier.BASIC, 4, 0, "echo")));

@@ -28,6 +28,7 @@ import io.smainer.relayer.store.Signal;
 import io.smainer.relayer.store.TaskRecord;
 import io.smainer.testing.Await;
 import io.smainer.testing.MutableClock;
+import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -119,7 +120,7 @@ class SettlerTest {
         });
         assertThat(store.task(tasks.get(0).id()).orElseThrow().settlementTx()).isPresent();
         assertThat(ledger.balanceOf(PROVIDER)).isEqualTo(TokenAmount.ofBaseUnits(
-                FeeMath.flatSplit(tasks.get(0).escrowAmount()).providerTotal().baseUnits().multiply(java.math.BigInteger.TEN)));
+                FeeMath.flatSplit(tasks.get(0).escrowAmount()).providerTotal().baseUnits().multiply(BigInteger.TEN)));
     }
 
     @Test

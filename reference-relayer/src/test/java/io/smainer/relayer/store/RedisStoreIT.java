@@ -2,25 +2,30 @@ package io.smainer.relayer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.smainer.chain.Felt;
 import io.smainer.protocol.TaskStatus;
-import io.smainer.testing.Await;
 import io.smainer.relayer.RedisServer;
+import io.smainer.testing.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,7 +139,7 @@ class RedisStoreIT extends RelayerStoreContract {
         }
     }
     /** Runs {@code body} with a plain Lettuce connection to the test's Redis. */
-    private void withRedis(java.util.function.Consumer<RedisCommands<String, String>> body) {
+    private void withRedis(Consumer<RedisCommands<String, String>> body) {
         RedisClient client = RedisClient.create(server.uri());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             body.accept(c.sync());
@@ -145,9 +150,9 @@ class RedisStoreIT extends RelayerStoreContract {
 
     private long taskKeys(RedisCommands<String, String> r) {
         long n = 0;
-        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        ScanCursor cursor = ScanCursor.INITIAL;
         do {
-            io.lettuce.core.KeyScanCursor<String> page = r.scan(cursor, ScanArgs.Builder.matches(prefix + "t:*").limit(1_000));
+            KeyScanCursor<String> page = r.scan(cursor, ScanArgs.Builder.matches(prefix + "t:*").limit(1_000));
             n += page.getKeys().size();
             cursor = page;
         } while (!cursor.isFinished());
@@ -235,7 +240,7 @@ class RedisStoreIT extends RelayerStoreContract {
                         }
                         TaskRecord c = a.completed(completion(), 2);
                         assertThat(s.replace(a, c)).isTrue();
-                        assertThat(s.replace(c, c.settled(java.util.Optional.empty(), 3))).isTrue();
+                        assertThat(s.replace(c, c.settled(Optional.empty(), 3))).isTrue();
                     }
                     return null;
                 }));
@@ -261,15 +266,15 @@ class RedisStoreIT extends RelayerStoreContract {
     private long[] recount(RedisCommands<String, String> r) {
         long queued = 0;
         long finished = 0;
-        java.util.Set<String> inFin = new java.util.HashSet<>();
+        Set<String> inFin = new HashSet<>();
         for (String m : r.zrange(prefix + "fin", 0, -1)) {
             String[] parts = m.split("\\|");
             inFin.add(parts[1]);
             finished += parts.length == 5 ? Long.parseLong(parts[4]) : 0;
         }
-        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        ScanCursor cursor = ScanCursor.INITIAL;
         do {
-            io.lettuce.core.KeyScanCursor<String> page = r.scan(cursor, ScanArgs.Builder.matches(prefix + "t:*").limit(1_000));
+            KeyScanCursor<String> page = r.scan(cursor, ScanArgs.Builder.matches(prefix + "t:*").limit(1_000));
             for (String k : page.getKeys()) {
                 String qb = r.hget(k, "qb");
                 String fb = r.hget(k, "fb");

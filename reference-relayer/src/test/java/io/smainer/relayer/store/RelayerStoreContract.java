@@ -21,9 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -265,8 +267,8 @@ public abstract class RelayerStoreContract {
 
     @Test
     void deliversPublishedSignalsToSubscribers() throws Exception {
-        List<Signal> got = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<Signal> other = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Signal> got = new CopyOnWriteArrayList<>();
+        List<Signal> other = new CopyOnWriteArrayList<>();
         AutoCloseable sub = store.subscribe(got::add);
         AutoCloseable sub2 = store.subscribe(other::add);
         store.publish(new Signal("t1", TaskStatus.PENDING));
@@ -684,7 +686,7 @@ public abstract class RelayerStoreContract {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         CountDownLatch go = new CountDownLatch(1);
         AtomicInteger won = new AtomicInteger();
-        List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+        List<Future<?>> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String who = "relayer-" + i;
             all.add(pool.submit(() -> {

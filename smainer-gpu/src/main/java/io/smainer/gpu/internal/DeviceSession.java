@@ -6,6 +6,7 @@ import io.smainer.gpu.CudaDevice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +97,7 @@ public final class DeviceSession implements AutoCloseable {
                 throw new IllegalStateException("missing kernel resource " + path + " (run smainer-gpu/build-ptx.sh)");
             }
             byte[] text = in.readAllBytes();
-            byte[] z = java.util.Arrays.copyOf(text, text.length + 1);
+            byte[] z = Arrays.copyOf(text, text.length + 1);
             return z;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -2,6 +2,7 @@ package io.smainer.gpu.internal;
 
 import io.smainer.InvalidFieldException;
 import io.smainer.concurrent.DaemonThreads;
+import io.smainer.fee.EffortPricing;
 import io.smainer.job.JobContext;
 import io.smainer.job.JobException;
 import io.smainer.job.JobHandler;
@@ -11,11 +12,13 @@ import io.smainer.job.PtxKernel;
 import io.smainer.protocol.EffortMetrics;
 import io.smainer.protocol.JobSpec;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs {@value Jobs#PTX_KERNEL} jobs in a child JVM ({@link PtxSandboxMain}), one process per job, and
@@ -97,7 +102,7 @@ public final class PtxSandbox implements JobHandler {
             byte[] errors;
             try {
                 errors = stderr.get(5, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 errors = new byte[0];
             }
             return readResponse(answer, p.exitValue(), errors);
@@ -105,7 +110,7 @@ public final class PtxSandbox implements JobHandler {
             p.destroyForcibly();
             context.checkActive();
             throw new JobException(kind(), JobException.Reason.CANCELLED, "interrupted", true, e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new JobException(kind(), JobException.Reason.FAILED, "sandbox output unreadable: " + e, true, e);
         } finally {
             if (p.isAlive()) {
@@ -145,7 +150,7 @@ public final class PtxSandbox implements JobHandler {
                 float ms = in.readFloat();
                 byte[] out = new byte[in.readInt()];
                 in.readFully(out);
-                long gpuMillis = Math.min(io.smainer.fee.EffortPricing.MAX_GPU_MILLIS, (long) Math.ceil(ms));
+                long gpuMillis = Math.min(EffortPricing.MAX_GPU_MILLIS, (long) Math.ceil(ms));
                 return new JobOutput(out, Optional.of(new EffortMetrics(0, 0, gpuMillis, 0)),
                         Optional.of(Duration.ofNanos(Math.round(ms * 1e6))));
             }
@@ -154,7 +159,7 @@ public final class PtxSandbox implements JobHandler {
             throw new JobException(kind(), demanders ? JobException.Reason.INVALID_INPUT : JobException.Reason.FAILED,
                     (demanders ? "the kernel failed: " : "the sandbox failed: ") + message, !demanders, null);
         } catch (IOException e) {
-            String err = new String(stderr, java.nio.charset.StandardCharsets.UTF_8).strip();
+            String err = new String(stderr, StandardCharsets.UTF_8).strip();
             throw new JobException(kind(), JobException.Reason.FAILED, "the sandbox exited with " + exit
                     + " and no answer" + (err.isEmpty() ? "" : ": " + err), true, e);
         } catch (InvalidFieldException e) {
@@ -166,7 +171,7 @@ public final class PtxSandbox implements JobHandler {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
         Thread t = DaemonThreads.named("ptx-sandbox-" + name).newThread(() -> {
             try (in) {
-                java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
                 byte[] chunk = new byte[1 << 16];
                 int r;
                 while ((r = in.read(chunk)) >= 0) {

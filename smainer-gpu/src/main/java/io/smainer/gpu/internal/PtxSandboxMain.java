@@ -2,6 +2,7 @@ package io.smainer.gpu.internal;
 
 import static io.smainer.gpu.internal.CudaCalls.check;
 
+import io.smainer.InvalidFieldException;
 import io.smainer.job.Jobs;
 import io.smainer.job.PtxKernel;
 import io.smainer.protocol.JobSpec;
@@ -12,7 +13,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +93,7 @@ public final class PtxSandboxMain {
 
     /** @return true when the demander's kernel or spec caused the failure, not this machine */
     static boolean demandersFault(Throwable t) {
-        if (t instanceof IllegalArgumentException || t instanceof io.smainer.InvalidFieldException) {
+        if (t instanceof IllegalArgumentException || t instanceof InvalidFieldException) {
             return true;
         }
         if (t instanceof CudaCalls.CudaCallException e) {
@@ -119,8 +122,8 @@ public final class PtxSandboxMain {
         check(JCudaDriver.cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
         check(JCudaDriver.cuCtxSetLimit(CUlimit.CU_LIMIT_MALLOC_HEAP_SIZE, DEVICE_HEAP_BYTES), "cuCtxSetLimit(heap)");
         CUmodule module = new CUmodule();
-        byte[] text = k.module().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        check(JCudaDriver.cuModuleLoadData(module, java.util.Arrays.copyOf(text, text.length + 1)),
+        byte[] text = k.module().getBytes(StandardCharsets.UTF_8);
+        check(JCudaDriver.cuModuleLoadData(module, Arrays.copyOf(text, text.length + 1)),
                 "cuModuleLoadData (JIT of the demander's PTX)");
         CUfunction fn = new CUfunction();
         check(JCudaDriver.cuModuleGetFunction(fn, module, k.entry()), "cuModuleGetFunction(" + k.entry() + ")");

@@ -11,6 +11,7 @@ import io.smainer.protocol.JobSpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The sandbox's process handling, with real child processes; needs no GPU. */
@@ -27,7 +28,7 @@ class PtxSandboxIT {
 
     @Test
     void aChildJvmWithoutAGpuAnswersWithTheReasonAsTheMachinesFault() {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Gpu.discovery().isAvailable(), "a GPU is present");
+        Assumptions.assumeFalse(Gpu.discovery().isAvailable(), "a GPU is present");
         PtxSandbox sandbox = new PtxSandbox(PtxSandbox.currentJvm(), 0);
         assertThatThrownBy(() -> sandbox.run(spec(60_000), context(60_000)))
                 .isInstanceOf(JobException.class)

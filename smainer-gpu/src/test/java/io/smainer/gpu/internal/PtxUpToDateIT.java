@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class PtxUpToDateIT {
     void theCommittedPtxMatchesTheCudaSources() throws Exception {
         String pathVar = System.getenv().getOrDefault("PATH", "");
         boolean nvcc = Files.isExecutable(Path.of("/usr/local/cuda/bin/nvcc"))
-                || java.util.Arrays.stream(pathVar.split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "nvcc")));
+                || Arrays.stream(pathVar.split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "nvcc")));
         Assumptions.assumeTrue(nvcc, "nvcc is not installed");
         String committed = Files.readString(Path.of("src/main/resources/io/smainer/gpu/kernels/sgemm.ptx"))
                 .lines().filter(l -> l.startsWith("// Cuda compilation tools")).findFirst().orElse("?")

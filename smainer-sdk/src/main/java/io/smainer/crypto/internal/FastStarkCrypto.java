@@ -7,6 +7,7 @@ import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Signature;
 import io.smainer.crypto.StarkCrypto;
 import java.math.BigInteger;
+import java.util.Arrays;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.math.raw.Mod;
@@ -441,7 +442,7 @@ public final class FastStarkCrypto implements StarkCrypto {
             w[3] = (w[3] >>> 1) | (w4 << 63);
             w4 >>>= 1;
         }
-        return java.util.Arrays.copyOf(out, len);
+        return Arrays.copyOf(out, len);
     }
 
     private static void borrow(long[] w, int from) {
@@ -468,7 +469,7 @@ public final class FastStarkCrypto implements StarkCrypto {
     static byte[] unsignedBytes(BigInteger v) {
         byte[] b = v.toByteArray();
         if (b.length > 1 && b[0] == 0) {
-            return java.util.Arrays.copyOfRange(b, 1, b.length);
+            return Arrays.copyOfRange(b, 1, b.length);
         }
         return b;
     }

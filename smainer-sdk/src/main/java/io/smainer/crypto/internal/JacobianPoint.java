@@ -9,6 +9,8 @@ import static io.smainer.crypto.internal.StarkField.set;
 import static io.smainer.crypto.internal.StarkField.sqr;
 import static io.smainer.crypto.internal.StarkField.sub;
 
+import java.util.Arrays;
+
 /**
  * A mutable point in Jacobian coordinates {@code (X, Y, Z)} ↔ affine {@code (X/Z^2, Y/Z^3)} on a short
  * Weierstrass curve {@code y^2 = x^3 + a*x + b} over the Stark field; {@code Z = 0} is the point at
@@ -41,7 +43,7 @@ final class JacobianPoint {
     void setInfinity() {
         set(x, StarkField.ONE);
         set(y, StarkField.ONE);
-        java.util.Arrays.fill(z, 0);
+        Arrays.fill(z, 0);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.smainer.crypto.internal;
 
 import com.swmansion.starknet.crypto.StarknetCurve;
+import com.swmansion.starknet.crypto.StarknetCurveSignature;
 import io.smainer.chain.Felt;
 import io.smainer.crypto.Signature;
 import io.smainer.crypto.StarkCrypto;
@@ -20,7 +21,7 @@ public final class StarknetJvmCrypto implements StarkCrypto {
 
     @Override
     public Signature sign(Felt privateKey, Felt messageHash) {
-        com.swmansion.starknet.crypto.StarknetCurveSignature sig =
+        StarknetCurveSignature sig =
                 StarknetCurve.sign(Felts.toSn(privateKey), Felts.toSn(messageHash));
         return new Signature(Felts.fromSn(sig.getR()), Felts.fromSn(sig.getS()));
     }

@@ -26,6 +26,7 @@ import io.smainer.fee.FeeMath;
 import io.smainer.fee.Tier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -174,7 +175,7 @@ public abstract class CallEscrow implements Escrow {
     }
 
     @Override
-    public io.smainer.escrow.TxResult cancelTask(U256 taskId) {
+    public TxResult cancelTask(U256 taskId) {
         return invoke(List.of(ContractCall.of(contract, Abi.CANCEL_TASK, Calldata.builder().u256(taskId).build())),
                 "cancel task " + taskId).tx();
     }
@@ -251,7 +252,7 @@ public abstract class CallEscrow implements Escrow {
             r = accountView(ContractCall.of(account, Abi.GET_PUBLIC_KEY, List.of()));
         } catch (EscrowRevertedException e) {
             return Optional.empty(); // no such entry point: the account keeps its key some other way
-        } catch (io.smainer.escrow.ChainException e) {
+        } catch (ChainException e) {
             if (e.rpcCode() == CONTRACT_NOT_FOUND || e.rpcCode() == ENTRYPOINT_NOT_FOUND) {
                 return Optional.empty();
             }
@@ -333,14 +334,14 @@ public abstract class CallEscrow implements Escrow {
 
     /** A node's revert text for a selector the contract lacks (older nodes, before error 21), or the ledger's. */
     private static boolean entryPointMissing(String reason) {
-        String r = reason.toLowerCase(java.util.Locale.ROOT);
+        String r = reason.toLowerCase(Locale.ROOT);
         return r.contains("entrypoint_not_found") || r.contains("entry_point_not_found")
                 || r.contains("entry point") && r.contains("not found");
     }
 
     /** The ledger's (and some nodes') revert text for an address with no contract. */
     private static boolean notDeployed(String reason) {
-        String r = reason.toLowerCase(java.util.Locale.ROOT);
+        String r = reason.toLowerCase(Locale.ROOT);
         return reason.equals(EscrowRevertedException.CONTRACT_NOT_DEPLOYED) || r.contains("is not deployed")
                 || r.contains("contract not found");
     }

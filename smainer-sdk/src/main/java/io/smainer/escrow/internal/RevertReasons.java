@@ -1,5 +1,7 @@
 package io.smainer.escrow.internal;
 
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -65,7 +67,7 @@ public final class RevertReasons {
      */
     public static String encode(String reason) {
         StringBuilder hex = new StringBuilder("0x");
-        for (byte b : reason.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
+        for (byte b : reason.getBytes(StandardCharsets.US_ASCII)) {
             hex.append(String.format("%02x", b));
         }
         return hex + " ('" + reason + "')";
@@ -73,9 +75,9 @@ public final class RevertReasons {
 
     private static Optional<String> shortString(String hex) {
         try {
-            byte[] bytes = new java.math.BigInteger(hex.substring(2), 16).toByteArray();
+            byte[] bytes = new BigInteger(hex.substring(2), 16).toByteArray();
             int start = bytes.length > 0 && bytes[0] == 0 ? 1 : 0;
-            String s = new String(bytes, start, bytes.length - start, java.nio.charset.StandardCharsets.US_ASCII);
+            String s = new String(bytes, start, bytes.length - start, StandardCharsets.US_ASCII);
             return s.chars().allMatch(c -> c >= 32 && c < 127) && !s.isEmpty() ? Optional.of(s) : Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.empty();

@@ -38,6 +38,8 @@ import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.escrow.EventCursor;
 import io.smainer.escrow.EventPage;
 import io.smainer.escrow.TxResult;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +53,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import okhttp3.OkHttpClient;
 
 /**
@@ -170,7 +173,7 @@ public final class StarknetSession extends CallEscrow {
         return roundTrips.get();
     }
 
-    private <T> T rpc(java.util.function.Supplier<T> request) {
+    private <T> T rpc(Supplier<T> request) {
         if (closed) {
             throw new IllegalStateException("this Starknet escrow client is closed");
         }
@@ -182,7 +185,7 @@ public final class StarknetSession extends CallEscrow {
         } catch (RequestFailedException e) {
             throw new ChainException(0, "the Starknet node did not answer properly: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            if (e.getClass().getName().startsWith("com.swmansion") || e instanceof java.io.UncheckedIOException) {
+            if (e.getClass().getName().startsWith("com.swmansion") || e instanceof UncheckedIOException) {
                 throw new ChainException(0, "the Starknet node could not be reached: " + e.getMessage(), e);
             }
             throw e;
@@ -259,7 +262,7 @@ public final class StarknetSession extends CallEscrow {
                     InvokeTransactionV3 tx = account.signV3(calls, new InvokeParamsV3(nonce, bounds), false);
                     com.swmansion.starknet.data.types.Felt hash =
                             rpc(() -> provider.invokeFunction(tx).send()).getTransactionHash();
-                    nextNonce = new com.swmansion.starknet.data.types.Felt(nonce.getValue().add(java.math.BigInteger.ONE));
+                    nextNonce = new com.swmansion.starknet.data.types.Felt(nonce.getValue().add(BigInteger.ONE));
                     return hash;
                 } catch (RpcRequestFailedException e) {
                     if (e.getCode() == INVALID_TRANSACTION_NONCE && attempt == 0) {

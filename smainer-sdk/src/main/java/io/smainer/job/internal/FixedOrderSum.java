@@ -2,6 +2,7 @@ package io.smainer.job.internal;
 
 import io.smainer.job.JobContext;
 import io.smainer.job.Jobs;
+import java.util.Arrays;
 
 /**
  * The float32 sum in the fixed order {@link Jobs#reduceSum(float[])} defines: rounds of
@@ -51,7 +52,7 @@ public final class FixedOrderSum {
             int base = c * CHUNK;
             int take = Math.min(CHUNK, n - base);
             System.arraycopy(in, base, s, 0, take);
-            java.util.Arrays.fill(s, take, CHUNK, 0f);
+            Arrays.fill(s, take, CHUNK, 0f);
             for (int stride = CHUNK / 2; stride > 0; stride >>= 1) {
                 for (int i = 0; i < stride; i++) {
                     s[i] = s[i] + s[i + stride];

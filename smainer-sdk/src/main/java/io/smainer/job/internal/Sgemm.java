@@ -1,6 +1,7 @@
 package io.smainer.job.internal;
 
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 
 /**
  * Blocked single-precision matrix product for the Java runner: {@code C = A*B}, all row-major.
@@ -46,7 +47,7 @@ public final class Sgemm {
      * @param stop checked between blocks; returning true abandons the band
      */
     public static void band(int m, int k, int n, float[] a, float[] b, float[] c, int band,
-            java.util.function.BooleanSupplier stop) {
+            BooleanSupplier stop) {
         int i0 = band * BAND;
         int i1 = Math.min(m, i0 + BAND);
         int kcMax = Math.min(KC, k);

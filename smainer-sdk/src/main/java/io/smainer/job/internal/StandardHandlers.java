@@ -6,6 +6,7 @@ import io.smainer.job.JobOutput;
 import io.smainer.job.Jobs;
 import io.smainer.protocol.JobSpec;
 import java.nio.ByteBuffer;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -122,7 +123,7 @@ public final class StandardHandlers {
                     md.update(ByteBuffer.wrap(payload, (int) layout.offsets()[i], layout.lengths()[i]));
                     try {
                         md.digest(out, 32 * i, 32);
-                    } catch (java.security.DigestException e) {
+                    } catch (DigestException e) {
                         throw new IllegalStateException(e);
                     }
                 }

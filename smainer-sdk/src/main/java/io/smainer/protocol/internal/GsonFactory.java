@@ -9,10 +9,9 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
-import com.google.gson.internal.LazilyParsedNumber;
-
 import com.google.gson.TypeAdapter;
 import com.google.gson.TypeAdapterFactory;
+import com.google.gson.internal.LazilyParsedNumber;
 import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
@@ -30,11 +29,12 @@ import io.smainer.protocol.TaskStatus;
 import java.io.IOException;
 import java.io.StringReader;
 import java.lang.reflect.ParameterizedType;
-import java.math.BigDecimal;
 import java.lang.reflect.Type;
+import java.math.BigDecimal;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Builds the protocol's Gson: snake_case fields and the chain types' wire forms. Not API. */
 public final class GsonFactory {
@@ -206,10 +206,10 @@ public final class GsonFactory {
     /** A type written as one JSON string. */
     private static final class StringAdapter<T> extends TypeAdapter<T> {
         private final String what;
-        private final java.util.function.Function<T, String> write;
-        private final java.util.function.Function<String, T> read;
+        private final Function<T, String> write;
+        private final Function<String, T> read;
 
-        StringAdapter(String what, java.util.function.Function<T, String> write, java.util.function.Function<String, T> read) {
+        StringAdapter(String what, Function<T, String> write, Function<String, T> read) {
             this.what = what;
             this.write = write;
             this.read = read;

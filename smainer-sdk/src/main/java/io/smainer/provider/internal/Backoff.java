@@ -1,5 +1,6 @@
 package io.smainer.provider.internal;
 
+import io.smainer.InvalidFieldException;
 import java.time.Duration;
 import java.util.function.LongUnaryOperator;
 
@@ -14,10 +15,10 @@ public record Backoff(Duration min, Duration max) {
     /** Validates the bounds. */
     public Backoff {
         if (min == null || min.isNegative() || min.isZero()) {
-            throw new io.smainer.InvalidFieldException("reconnect_min_delay", "a positive duration", min);
+            throw new InvalidFieldException("reconnect_min_delay", "a positive duration", min);
         }
         if (max == null || max.compareTo(min) < 0) {
-            throw new io.smainer.InvalidFieldException("reconnect_max_delay", "a duration at least " + min, max);
+            throw new InvalidFieldException("reconnect_max_delay", "a duration at least " + min, max);
         }
     }
 

@@ -3,6 +3,7 @@ package io.smainer.provider.internal;
 import io.smainer.InvalidFieldException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Locale;
 
 /** Turns what an operator types for a relayer into its WebSocket address. Not API. */
 public final class RelayerUris {
@@ -32,7 +33,7 @@ public final class RelayerUris {
         } catch (URISyntaxException e) {
             throw new InvalidFieldException(field, expected, text);
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String wsScheme = switch (scheme) {
             case "ws", "http" -> "ws";
             case "wss", "https" -> "wss";

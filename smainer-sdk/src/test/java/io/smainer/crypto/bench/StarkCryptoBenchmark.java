@@ -5,6 +5,7 @@ import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Signature;
 import io.smainer.crypto.StarkCrypto;
 import java.math.BigInteger;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -57,7 +58,7 @@ public class StarkCryptoBenchmark {
     private static BigInteger uniform(SplittableRandom random, BigInteger bound) {
         BigInteger v;
         do {
-            v = new BigInteger(bound.bitLength(), new java.util.Random(random.nextLong()));
+            v = new BigInteger(bound.bitLength(), new Random(random.nextLong()));
         } while (v.compareTo(bound) >= 0);
         return v;
     }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +47,7 @@ class StarkFieldTest {
     void multipliesAddsSubtractsAndNegatesLikeBigIntegerModP() {
         List<BigInteger> xs = samples(3_000);
         List<BigInteger> ys = samples(3_000);
-        java.util.Collections.reverse(ys);
+        Collections.reverse(ys);
         long[] r = new long[4];
         int checked = 0;
         for (int i = 0; i < xs.size(); i++) {
@@ -111,7 +113,7 @@ class StarkFieldTest {
     @Test
     void signedWindowDigitsAddUpToTheScalar() {
         for (int i = 0; i < 2_000; i++) {
-            BigInteger k = i == 0 ? BigInteger.ONE.shiftLeft(252).subtract(BigInteger.ONE) : new BigInteger(252, new java.util.Random(i));
+            BigInteger k = i == 0 ? BigInteger.ONE.shiftLeft(252).subtract(BigInteger.ONE) : new BigInteger(252, new Random(i));
             long[] words = StarkField.words(k);
             assertThat(sum(FixedBaseTable.recode(words, 0, 252), 8)).isEqualTo(k);
             assertThat(sum(FixedBaseTable.recode(words, 0, 248), 8)).isEqualTo(k.mod(BigInteger.ONE.shiftLeft(248)));
@@ -125,7 +127,7 @@ class StarkFieldTest {
     @Test
     void nonAdjacentFormDigitsAreOddAndAddUpToTheScalar() {
         for (int i = 0; i < 2_000; i++) {
-            BigInteger k = i == 0 ? FastStarkCrypto.N.subtract(BigInteger.ONE) : new BigInteger(252, new java.util.Random(i)).mod(FastStarkCrypto.N);
+            BigInteger k = i == 0 ? FastStarkCrypto.N.subtract(BigInteger.ONE) : new BigInteger(252, new Random(i)).mod(FastStarkCrypto.N);
             int[] naf = FastStarkCrypto.wnaf(k);
             BigInteger sum = BigInteger.ZERO;
             int lastNonZero = Integer.MAX_VALUE;

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import javax.management.JMException;
+import javax.management.ObjectName;
 
 /**
  * Measures the heap the in-process ledger's history (its transactions and their events) holds per settled
@@ -177,9 +179,9 @@ public final class LedgerHistoryHeap {
     }
 
     /** @return the live objects on the heap: the total of the JVM's class histogram (which collects first) */
-    private static long liveObjects() throws javax.management.JMException {
+    private static long liveObjects() throws JMException {
         Object text = ManagementFactory.getPlatformMBeanServer().invoke(
-                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()});
         String[] lines = text.toString().trim().split("\n");
         return Long.parseLong(lines[lines.length - 1].trim().split("\\s+")[1]);
