@@ -24,11 +24,13 @@ import org.slf4j.LoggerFactory;
  * can settle: the keystore opens with its passphrase, the node at {@code rpc_url} answers and reports
  * {@code chain_id}, a SmainerContract answers at {@code contract_address}, and the keystore's account is
  * the contract's relayer ({@code get_relayer}). Each failure is a {@link StartException} naming the setting
- * to fix. What is not checked until the first settlement: that the keystore's key is the account
+ * to fix. It also reads which entry points the deployed class has ({@link StarknetEscrow#offers}) and says
+ * when affiliate settlement is not among them. What is not checked until the first settlement: that the keystore's key is the account
  * contract's signer (a wrong key is refused by the account's validation, reported per batch).
  */
 public final class StarknetChain {
     private static final Logger LOG = LoggerFactory.getLogger(StarknetChain.class);
+    private static final String AFFILIATE_SETTLEMENT = "settle_with_effort_and_affiliate";
 
     private StarknetChain() {
     }
@@ -102,6 +104,11 @@ public final class StarknetChain {
             }
             LOG.info("settling on Starknet {} through {} as relayer {} (contract {}, keystore {})", config.chainId(), where,
                     account.address().hex(), config.contract().hex(), file);
+            if (!escrow.offers(AFFILIATE_SETTLEMENT)) {
+                LOG.info("the class deployed at {} has no {}: affiliate settlements are refused before sending "
+                        + "(EntryPointMissingException); flat and effort settlements are unaffected", config.contract().hex(),
+                        AFFILIATE_SETTLEMENT);
+            }
             return escrow;
         } catch (RuntimeException e) {
             escrow.close();

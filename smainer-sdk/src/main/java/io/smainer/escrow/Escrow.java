@@ -88,6 +88,18 @@ public interface Escrow extends AutoCloseable {
     /** @return true while the contract is paused */
     boolean isPaused();
 
+    /**
+     * Whether the contract this client talks to has an entry point. The public Cairo source has every entry point
+     * the SDK calls, but a deployed class may be older: the contracts repository's status page listed
+     * {@code settle_with_effort_and_affiliate} as not yet deployed on mainnet. The Starknet client reads the class
+     * once, when it is built ({@code starknet_getClassAt}); a settlement through an entry point the class lacks is
+     * refused before anything is sent ({@link EntryPointMissingException}).
+     *
+     * @param entryPoint an entry point's name, e.g. {@code settle_with_effort_and_affiliate}
+     * @return true when the contract's class has it
+     */
+    boolean offers(String entryPoint);
+
     // ---- provider ----
 
     /** @return the {@code register_node} transaction */

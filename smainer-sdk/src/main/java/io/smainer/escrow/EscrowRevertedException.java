@@ -108,6 +108,18 @@ public class EscrowRevertedException extends SmainerException {
         this.reason = reason;
     }
 
+    /**
+     * For subclasses that explain the reason in their own words.
+     *
+     * @param reason the contract's revert reason
+     * @param context what was being done
+     * @param explanation the message after the context
+     */
+    protected EscrowRevertedException(String reason, String context, String explanation) {
+        super(context + ": " + explanation);
+        this.reason = reason;
+    }
+
     /** @return the contract's revert reason, verbatim */
     public String reason() {
         return reason;

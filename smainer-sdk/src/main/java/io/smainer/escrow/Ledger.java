@@ -30,6 +30,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -45,7 +46,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * restarts.
  *
  * <pre>{@code
- * Ledger ledger = Ledger.builder().owner(owner).relayer(relayer).treasury(treasury).build();
+ * Ledger ledger = Ledger.builder().build(); // owner, relayer and treasury: the DEFAULT_ accounts below
  * ledger.mint(demander, TokenAmount.parseStrk("10 STRK"));
  * Escrow escrow = ledger.client(demander);
  * CreatedTask task = escrow.createTask(escrow.token(), TokenAmount.ONE_STRK, Tier.BASIC, taskHash);
@@ -58,6 +59,12 @@ public final class Ledger {
     public static final ContractAddress DEFAULT_CONTRACT = ContractAddress.SMAINER_MAINNET;
     /** The token's address unless told otherwise: STRK's. */
     public static final ContractAddress DEFAULT_TOKEN = ContractAddress.STRK_TOKEN;
+    /** The contract's owner unless told otherwise (the account {@code LocalNetwork} uses too). */
+    public static final ContractAddress DEFAULT_OWNER = ContractAddress.of(0x1001);
+    /** The relayer, the only account allowed to settle, unless told otherwise. */
+    public static final ContractAddress DEFAULT_RELAYER = ContractAddress.of(0x1002);
+    /** Where the contract's fees go unless told otherwise. */
+    public static final ContractAddress DEFAULT_TREASURY = ContractAddress.of(0x1003);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final LedgerMachine machine;
@@ -77,16 +84,20 @@ public final class Ledger {
         this.crypto = crypto;
     }
 
-    /** @return a builder; owner and treasury are required, the relayer optional */
+    /**
+     * @return a builder; with nothing set it builds a working ledger: {@link #DEFAULT_OWNER},
+     *     {@link #DEFAULT_RELAYER} and {@link #DEFAULT_TREASURY} on {@link #DEFAULT_CHAIN_ID}
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     /** Builds a {@link Ledger}. */
     public static final class Builder {
-        private ContractAddress owner;
-        private ContractAddress relayer;
-        private ContractAddress treasury;
+        private ContractAddress owner = DEFAULT_OWNER;
+        private ContractAddress relayer = DEFAULT_RELAYER;
+        private ContractAddress treasury = DEFAULT_TREASURY;
+        private Set<String> absentEntryPoints = Set.of();
         private ContractAddress token = DEFAULT_TOKEN;
         private ContractAddress contract = DEFAULT_CONTRACT;
         private ChainId chainId = DEFAULT_CHAIN_ID;
@@ -116,7 +127,7 @@ public final class Ledger {
         }
 
         /**
-         * @param owner the contract's owner (admin calls)
+         * @param owner the contract's owner (admin calls); default {@link #DEFAULT_OWNER}
          * @return this
          */
         public Builder owner(ContractAddress owner) {
@@ -126,9 +137,8 @@ public final class Ledger {
 
         /**
          * Sets the relayer at genesis, as a deployment followed by the owner's {@code set_relayer} would
-         * (without their transactions). Left out, the relayer is unset as the real constructor leaves it:
-         * settlements then revert ({@code 'No relayer set'} on the effort paths, {@code 'Unauthorized
-         * relayer'} on the flat one) until {@link Ledger#setRelayer}.
+         * (without their transactions); default {@link #DEFAULT_RELAYER}. See {@link #withoutRelayer()} for the
+         * state the real constructor leaves.
          *
          * @param relayer the only account allowed to settle
          * @return this
@@ -139,7 +149,34 @@ public final class Ledger {
         }
 
         /**
-         * @param treasury where fees go
+         * Leaves the relayer unset, as the real constructor {@code (owner, treasury)} does: settlements then
+         * revert ({@code 'No relayer set'} on the effort paths, {@code 'Unauthorized relayer'} on the flat one)
+         * until {@link Ledger#setRelayer}.
+         *
+         * @return this
+         */
+        public Builder withoutRelayer() {
+            this.relayer = null;
+            return this;
+        }
+
+        /**
+         * Models a deployed SmainerContract class that lacks these entry points, as a class older than the
+         * public source may (the contracts repository's status page listed {@code settle_with_effort_and_affiliate}
+         * as not yet deployed on mainnet): calls to them revert {@code ENTRYPOINT_NOT_FOUND}, the ledger's
+         * clients report them absent ({@link Escrow#offers}), and {@code LedgerRpcServer}'s
+         * {@code starknet_getClassAt} serves the class without them. Default: none left out.
+         *
+         * @param entryPoints the entry points' names, e.g. {@code settle_with_effort_and_affiliate}
+         * @return this
+         */
+        public Builder withoutEntryPoints(String... entryPoints) {
+            this.absentEntryPoints = Set.of(Require.present("entry_points", entryPoints));
+            return this;
+        }
+
+        /**
+         * @param treasury where fees go; default {@link #DEFAULT_TREASURY}
          * @return this
          */
         public Builder treasury(ContractAddress treasury) {
@@ -202,11 +239,14 @@ public final class Ledger {
             Require.present("clock", clock);
             Require.present("crypto", crypto);
             if (relayer != null && relayer.isZero()) {
-                throw new InvalidFieldException("relayer", "not zero (leave it out for none)", relayer);
+                throw new InvalidFieldException("relayer", "not zero (withoutRelayer() for none)", relayer);
             }
             ContractAddress relayerOrNone = relayer == null ? ContractAddress.ZERO : relayer;
             LedgerMachine m = LedgerMachine.create(contract, token, chainId, crypto, clock, owner, relayerOrNone,
                     treasury);
+            if (!absentEntryPoints.isEmpty()) {
+                m.withoutEntryPoints(absentEntryPoints);
+            }
             if (staking != null) {
                 m.deploy(StakingContract.deploy(m, staking, owner, token, treasury, minStake.baseUnits(), relayerOrNone,
                         verifier));
@@ -248,6 +288,11 @@ public final class Ledger {
                 throw new EscrowRevertedException(tx.revertReason().get(), context);
             }
             return new Invoked(tx.toTxResult(), tx.events());
+        }
+
+        @Override
+        public boolean offers(String entryPoint) {
+            return ledger.offers(entryPoint);
         }
 
         @Override
@@ -615,6 +660,21 @@ public final class Ledger {
     }
 
     // ------------------------------------------------------------------ views for local use
+
+    /**
+     * @param entryPoint an entry point's name, e.g. {@code settle_with_effort_and_affiliate}
+     * @return whether the SmainerContract here has it (all of the public source's do unless the ledger was built
+     *     {@link Builder#withoutEntryPoints without some})
+     */
+    public boolean offers(String entryPoint) {
+        Felt selector = Abi.selector(Require.present("entry_point", entryPoint));
+        lock.lock();
+        try {
+            return machine.contractAt(contract).orElseThrow().entryPoints().has(selector);
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** @return the escrow contract's address */
     public ContractAddress contract() {

@@ -34,7 +34,9 @@ import java.util.Optional;
  *       {@code receiptTimeout} ("transaction hash not found", RPC error 29, means not yet).</li>
  *   <li>A revert surfaces as {@link EscrowRevertedException} with the contract's reason; node trouble as
  *       {@link ChainException}.</li>
- *   <li>The chain id is checked when the client is built.</li>
+ *   <li>The chain id is checked when the client is built, and the contract's class is read ({@code
+ *       starknet_getClassAt}): {@link #offers} says which entry points it has, and a settlement through one it
+ *       lacks is refused before anything is sent ({@link EntryPointMissingException}).</li>
  * </ul>
  *
  * <p>Immutable and thread-safe. The private key is never logged; {@link #toString()} does not show it.
@@ -383,6 +385,17 @@ public final class StarknetEscrow implements Escrow {
     @Override
     public boolean isPaused() {
         return session.isPaused();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The class is read once, when the client is built (or, if it could not be read then, on the first ask);
+     * an upgrade of the contract afterwards is seen by a new client.
+     */
+    @Override
+    public boolean offers(String entryPoint) {
+        return session.offers(entryPoint);
     }
 
     @Override

@@ -195,6 +195,26 @@ class LedgerTest {
     }
 
     @Test
+    void aLedgerBuiltWithDefaultsSettlesAndOneWithoutAnEntryPointKeepsItAbsentAcrossASave(@TempDir Path dir) {
+        Ledger defaults = Ledger.builder().build();
+        assertThat(List.of(defaults.owner(), defaults.relayer(), defaults.treasury()))
+                .containsExactly(Ledger.DEFAULT_OWNER, Ledger.DEFAULT_RELAYER, Ledger.DEFAULT_TREASURY);
+        assertThat(defaults.offers(Abi.SETTLE_WITH_EFFORT_AND_AFFILIATE)).isTrue();
+        assertThat(Ledger.builder().withoutRelayer().build().relayer()).isEqualTo(ContractAddress.ZERO);
+        assertThatThrownBy(() -> Ledger.builder().withoutEntryPoints("no_such_function").build())
+                .isInstanceOf(InvalidFieldException.class).hasMessageContaining("entry_points");
+
+        Ledger older = Ledger.builder().withoutEntryPoints(Abi.SETTLE_WITH_EFFORT_AND_AFFILIATE).build();
+        assertThat(older.offers(Abi.SETTLE_WITH_EFFORT_AND_AFFILIATE)).isFalse();
+        assertThat(older.offers(Abi.SETTLE_WITH_EFFORT)).isTrue();
+        Path file = dir.resolve("ledger.json");
+        older.save(file);
+        Ledger loaded = Ledger.load(file);
+        assertThat(loaded.offers(Abi.SETTLE_WITH_EFFORT_AND_AFFILIATE)).isFalse();
+        assertThat(loaded.stateJson()).isEqualTo(older.stateJson());
+    }
+
+    @Test
     void aFileThatIsNotALedgerIsRefused(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, "{\"version\": 1}");
@@ -242,8 +262,10 @@ class LedgerTest {
     }
 
     @Test
-    void theBuilderNeedsOwnerRelayerAndTreasury() {
-        assertThatThrownBy(() -> Ledger.builder().owner(OWNER).relayer(RELAYER).build())
+    void theBuilderRefusesAnOwnerOrTreasurySetToNothing() {
+        assertThatThrownBy(() -> Ledger.builder().owner(null).build())
+                .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("owner"));
+        assertThatThrownBy(() -> Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(null).build())
                 .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("treasury"));
     }
 }

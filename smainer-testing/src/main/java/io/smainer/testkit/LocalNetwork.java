@@ -53,11 +53,11 @@ import java.util.function.Supplier;
  */
 public final class LocalNetwork implements AutoCloseable {
     /** The contract owner's account. */
-    public static final ContractAddress OWNER = ContractAddress.of(0x1001);
+    public static final ContractAddress OWNER = Ledger.DEFAULT_OWNER;
     /** The relayer's account: the only one allowed to settle. */
-    public static final ContractAddress RELAYER = ContractAddress.of(0x1002);
+    public static final ContractAddress RELAYER = Ledger.DEFAULT_RELAYER;
     /** Where the protocol's 12% goes. */
-    public static final ContractAddress TREASURY = ContractAddress.of(0x1003);
+    public static final ContractAddress TREASURY = Ledger.DEFAULT_TREASURY;
     /** The first demander's account; further demanders are 0xD1, 0xD2, ... */
     public static final ContractAddress DEMANDER = ContractAddress.of(0xD0);
     private static final long DEMANDER_BASE = 0xD0;

@@ -146,6 +146,11 @@ final class CountingEscrow implements Escrow {
     }
 
     @Override
+    public boolean offers(String entryPoint) {
+        return escrow.offers(entryPoint);
+    }
+
+    @Override
     public TxResult registerNode() {
         return escrow.registerNode();
     }

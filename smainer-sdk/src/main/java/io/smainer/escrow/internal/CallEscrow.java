@@ -12,6 +12,7 @@ import io.smainer.escrow.ChainException;
 import io.smainer.escrow.ContractCall;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
+import io.smainer.escrow.EntryPointMissingException;
 import io.smainer.escrow.EscrowEvent;
 import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.escrow.EscrowStatus;
@@ -381,7 +382,21 @@ public abstract class CallEscrow implements Escrow {
 
     @Override
     public TxResult settle(Settlement settlement) {
-        return invoke(List.of(settlement(contract, settlement)), "settle task " + settlement.taskId()).tx();
+        String context = "settle task " + settlement.taskId();
+        requireEntryPoint(settlement, context);
+        return invoke(List.of(settlement(contract, settlement)), context).tx();
+    }
+
+    /** Refuses, before sending, a settlement whose entry point the contract's class lacks. */
+    private void requireEntryPoint(Settlement s, String context) {
+        boolean affiliate = s instanceof Settlement.EffortWithAffiliate;
+        String entryPoint = s instanceof Settlement.Flat ? Abi.SUBMIT_PROOF_AND_CLAIM
+                : affiliate ? Abi.SETTLE_WITH_EFFORT_AND_AFFILIATE : Abi.SETTLE_WITH_EFFORT;
+        if (!offers(entryPoint)) {
+            throw new EntryPointMissingException(contract, entryPoint, context, affiliate
+                    ? "settle it without the affiliate (Settlement.Effort, settle_with_effort), or wait for a class that has it"
+                    : "this contract cannot settle such tasks");
+        }
     }
 
     @Override
@@ -396,14 +411,15 @@ public abstract class CallEscrow implements Escrow {
             throw new InvalidFieldException("settlements", "at least one settlement", settlements);
         }
         List<ContractCall> calls = new ArrayList<>(settlements.size());
+        String context = "settle " + settlements.size() + " tasks in one transaction";
         for (Settlement s : settlements) {
-            calls.add(settlement(contract, Require.present("settlements[]", s)));
+            requireEntryPoint(Require.present("settlements[]", s), context + " (task " + s.taskId() + ")");
+            calls.add(settlement(contract, s));
         }
         for (ContractCall c : alongside) {
             calls.add(Require.present("alongside[]", c));
         }
-        return invoke(calls, "settle " + settlements.size() + " tasks in one transaction"
-                + (alongside.isEmpty() ? "" : " with " + alongside.size() + " other calls")).tx();
+        return invoke(calls, context + (alongside.isEmpty() ? "" : " with " + alongside.size() + " other calls")).tx();
     }
 
     private static TokenAmount amount(List<Felt> r, int at) {

@@ -3,6 +3,7 @@ package io.smainer.escrow.internal;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.escrow.EscrowRevertedException;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,6 +99,29 @@ public final class EntryPoints {
             throw new Revert(EscrowRevertedException.ENTRYPOINT_NOT_FOUND);
         }
         return e.function().call(caller, new Args(calldata));
+    }
+
+    /**
+     * @param names functions to leave out, as a class deployed without them would
+     * @return this table without them
+     * @throws IllegalArgumentException for a name the table does not list
+     */
+    public EntryPoints without(Collection<String> names) {
+        Map<Felt, Entry> left = new LinkedHashMap<>(bySelector);
+        for (String name : names) {
+            if (left.remove(Abi.selector(name)) == null) {
+                throw new IllegalArgumentException("no entry point " + name + " to leave out");
+            }
+        }
+        return new EntryPoints(left);
+    }
+
+    /**
+     * @param selector an entry point's selector
+     * @return whether the table has it
+     */
+    public boolean has(Felt selector) {
+        return bySelector.containsKey(selector);
     }
 
     /** @return every function's name and mutability, in the order listed */

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The chain behind {@link io.smainer.escrow.Ledger}: contracts deployed at addresses (the ERC-20 token and
@@ -118,6 +119,21 @@ public final class LedgerMachine implements LedgerChain {
     @Override
     public long blockTimestamp() {
         return runTimestamp;
+    }
+
+    /**
+     * Models the SmainerContract as a deployed class without these entry points (see {@code
+     * Ledger.Builder.withoutEntryPoints}).
+     *
+     * @param names the entry points' names
+     */
+    public void withoutEntryPoints(Set<String> names) {
+        smainer.withoutEntryPoints(names);
+    }
+
+    /** @return the SmainerContract's entry points the deployed class is modelled without */
+    public Set<String> absentEntryPoints() {
+        return smainer.absentEntryPoints;
     }
 
     /** @return the staking contract, when one is deployed */

@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -56,6 +58,11 @@ public final class LedgerSnapshot {
         }
         o.add("tier_multipliers", mult);
         o.addProperty("class_hash", m.smainer.classHash.hex());
+        if (!m.smainer.absentEntryPoints.isEmpty()) {
+            JsonArray absent = new JsonArray();
+            new TreeSet<>(m.smainer.absentEntryPoints).forEach(absent::add);
+            o.add("absent_entry_points", absent);
+        }
         o.addProperty("task_count", m.smainer.taskCount.toString());
         o.addProperty("total_supply", m.token.totalSupply.toString());
         o.add("balances", map(m.token.balances, ContractAddress::hex, BigInteger::toString));
@@ -148,6 +155,11 @@ public final class LedgerSnapshot {
                 m.smainer.multipliers[i] = new BigInteger(mult.get(i - 1).getAsString());
             }
             m.smainer.classHash = Felt.parse(o.get("class_hash").getAsString());
+            if (o.has("absent_entry_points")) {
+                Set<String> absent = new TreeSet<>();
+                o.getAsJsonArray("absent_entry_points").forEach(n -> absent.add(n.getAsString()));
+                m.smainer.withoutEntryPoints(absent);
+            }
             m.smainer.taskCount = new BigInteger(o.get("task_count").getAsString());
             m.token.totalSupply = new BigInteger(o.get("total_supply").getAsString());
             for (Map.Entry<String, JsonElement> e : o.getAsJsonObject("balances").entrySet()) {

@@ -19,6 +19,7 @@ import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -65,7 +66,9 @@ public final class SmainerContract implements LedgerContract {
     private final LedgerChain chain;
     private final Journal journal;
     private final StarkCrypto crypto;
-    private final EntryPoints entryPoints;
+    private EntryPoints entryPoints;
+    /** Entry points the deployed class is modelled without (none unless the ledger was built so). */
+    Set<String> absentEntryPoints = Set.of();
 
     ContractAddress owner;
     ContractAddress relayer = ContractAddress.ZERO;
@@ -103,6 +106,22 @@ public final class SmainerContract implements LedgerContract {
     @Override
     public EntryPoints entryPoints() {
         return entryPoints;
+    }
+
+    /**
+     * Models a deployed class that lacks these entry points (an older class than the public source): calls to
+     * them revert {@code ENTRYPOINT_NOT_FOUND}, and the class the local node serves leaves them out.
+     *
+     * @param names the entry points' names
+     * @throws InvalidFieldException for a name the contract does not have
+     */
+    void withoutEntryPoints(Set<String> names) {
+        try {
+            this.entryPoints = table().without(names);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException("entry_points", "names of SmainerContract's entry points", names);
+        }
+        this.absentEntryPoints = Set.copyOf(names);
     }
 
     private EntryPoints table() {

@@ -6,6 +6,9 @@ import com.swmansion.starknet.data.types.AddressFilter;
 import com.swmansion.starknet.data.types.BlockId;
 import com.swmansion.starknet.data.types.BlockTag;
 import com.swmansion.starknet.data.types.Call;
+import com.swmansion.starknet.data.types.ContractClass;
+import com.swmansion.starknet.data.types.ContractClassBase;
+import com.swmansion.starknet.data.types.DeprecatedContractClass;
 import com.swmansion.starknet.data.types.EmittedEvent;
 import com.swmansion.starknet.data.types.EstimateFeeResponse;
 import com.swmansion.starknet.data.types.Event;
@@ -44,6 +47,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +88,7 @@ public final class StarknetSession extends CallEscrow {
     private com.swmansion.starknet.data.types.Felt nextNonce; // guarded by sendLock; null = ask the node
     private final AtomicLong roundTrips = new AtomicLong();
     private volatile boolean closed;
+    private volatile Set<Felt> contractSelectors; // the class's external entry points; null until read
 
     /**
      * Connects and checks the chain id.
@@ -127,6 +132,40 @@ public final class StarknetSession extends CallEscrow {
         }
         this.account = new StandardAccount(Felts.toSn(address.felt()), new CryptoSigner(crypto, privateKey), provider,
                 new StarknetChainId(Felts.toSn(actual.felt())));
+        try {
+            this.contractSelectors = readEntryPoints();
+        } catch (ChainException | EscrowRevertedException e) {
+            // no class to read yet (e.g. a wrong contract address, which the first view reports in its own words):
+            // offers() reads it again when first asked
+        }
+    }
+
+    /** The contract's class, as {@code starknet_getClassAt} serves it: the selectors of its external entry points. */
+    private Set<Felt> readEntryPoints() {
+        ContractClassBase c;
+        try {
+            c = rpc(() -> provider.getClassAt(Felts.toSn(contract().felt()), BlockTag.LATEST).send());
+        } catch (RpcRequestFailedException e) {
+            throw failure(e, "read the class of the contract at " + contract().hex());
+        }
+        Set<Felt> out = new HashSet<>();
+        if (c instanceof ContractClass sierra) {
+            sierra.getEntryPointsByType().getExternal().forEach(ep -> out.add(Felts.fromSn(ep.getSelector())));
+        } else if (c instanceof DeprecatedContractClass cairo0) {
+            cairo0.getEntryPointsByType().getExternal().forEach(ep -> out.add(Felts.fromSn(ep.getSelector())));
+        }
+        return Set.copyOf(out);
+    }
+
+    @Override
+    public boolean offers(String entryPoint) {
+        Felt selector = Abi.selector(Require.present("entry_point", entryPoint));
+        Set<Felt> selectors = contractSelectors;
+        if (selectors == null) {
+            selectors = readEntryPoints();
+            contractSelectors = selectors;
+        }
+        return selectors.contains(selector);
     }
 
     /** A starknet-jvm signer on the SDK's {@link StarkCrypto}; holds the key, never shows it. */

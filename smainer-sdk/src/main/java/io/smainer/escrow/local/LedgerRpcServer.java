@@ -80,7 +80,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Where the model has no Starknet counterpart it says so:
  * <ul>
  *   <li>{@code getClassAt} serves the real contracts' ABIs (those of {@code contracts/*.abi.json}, and a standard
- *       account's) in a Sierra class whose {@code sierra_program} is empty: no compiled code exists here. Class
+ *       account's) in a Sierra class whose {@code sierra_program} is empty: no compiled code exists here. A ledger
+ *       built {@code withoutEntryPoints} is served as a class without them (ABI and entry-point table). Class
  *       hashes are stable labels ({@code sn_keccak} of the ABI text), not hashes of compiled classes.</li>
  *   <li>{@code getStorageAt} answers the slots the model can name (the token's {@code ERC20_balances} and
  *       {@code ERC20_total_supply} for registered accounts and the well-known addresses, an account's
@@ -608,7 +609,7 @@ public final class LedgerRpcServer implements AutoCloseable {
 
     private JsonArray abiAt(ContractAddress address) {
         if (address.equals(ledger.contract())) {
-            return CONTRACT_ABI;
+            return contractAbi();
         }
         if (address.equals(ledger.token())) {
             return TOKEN_ABI;
@@ -623,8 +624,36 @@ public final class LedgerRpcServer implements AutoCloseable {
         return classHashOf(abiAt(address));
     }
 
-    private static JsonArray abiOfClass(Felt classHash) {
-        for (JsonArray abi : List.of(CONTRACT_ABI, TOKEN_ABI, ACCOUNT_ABI)) {
+    /**
+     * The SmainerContract's ABI as the ledger's class has it: the public source's, less any entry point the
+     * ledger was built without ({@code Ledger.Builder.withoutEntryPoints}).
+     */
+    private JsonArray contractAbi() {
+        JsonArray out = new JsonArray();
+        boolean all = true;
+        for (JsonElement item : CONTRACT_ABI) {
+            JsonObject o = item.getAsJsonObject();
+            if (!o.has("items") || !"interface".equals(o.get("type").getAsString())) {
+                out.add(o);
+                continue;
+            }
+            JsonArray items = new JsonArray();
+            for (JsonElement fn : o.getAsJsonArray("items")) {
+                if (ledger.offers(fn.getAsJsonObject().get("name").getAsString())) {
+                    items.add(fn);
+                } else {
+                    all = false;
+                }
+            }
+            JsonObject copy = o.deepCopy();
+            copy.add("items", items);
+            out.add(copy);
+        }
+        return all ? CONTRACT_ABI : out;
+    }
+
+    private JsonArray abiOfClass(Felt classHash) {
+        for (JsonArray abi : List.of(contractAbi(), TOKEN_ABI, ACCOUNT_ABI)) {
             if (classHashOf(abi).equals(classHash)) {
                 return abi;
             }
