@@ -60,6 +60,13 @@ public final class BridgedEscrow extends CallEscrow {
     }
 
     @Override
+    public boolean offers(String entryPoint) {
+        JsonObject in = new JsonObject();
+        in.addProperty("entry_point", entryPoint);
+        return post("/offers", in).get("offers").getAsBoolean();
+    }
+
+    @Override
     protected List<Felt> view(ContractCall call) {
         JsonObject in = new JsonObject();
         in.add("call", LedgerBridge.callJson(call));

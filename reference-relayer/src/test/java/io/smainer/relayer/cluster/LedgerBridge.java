@@ -100,6 +100,7 @@ public final class LedgerBridge implements AutoCloseable {
                 out.add("events", events(ledger.events(from, Long.MAX_VALUE, Optional.of(ledger.contract()), List.of(), skip,
                         max)));
             }
+            case "/offers" -> out.addProperty("offers", ledger.offers(in.get("entry_point").getAsString()));
             default -> out.addProperty("error", "no route " + path);
         }
         return out;
