@@ -2,14 +2,13 @@ package io.smainer.escrow;
 
 import io.smainer.InvalidFieldException;
 import io.smainer.Require;
-import io.smainer.chain.Calldata;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
-import io.smainer.chain.U256;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.internal.Abi;
+import io.smainer.escrow.internal.CallAdmin;
 import io.smainer.escrow.internal.CallEscrow;
 import io.smainer.escrow.internal.CallStaking;
 import io.smainer.escrow.internal.EscrowEvents;
@@ -263,6 +262,18 @@ public final class Ledger {
      */
     public Escrow client(ContractAddress caller) {
         return new Client(this, Require.present("caller", caller));
+    }
+
+    /**
+     * The contract's privileged operations and remaining views, sent as {@code caller} (the contract checks who
+     * may: see {@link EscrowAdmin}). The methods {@link #pause}, {@link #setRelayer} and the like below are
+     * shorthands for it.
+     *
+     * @param caller the account the calls are sent from
+     * @return the operations
+     */
+    public EscrowAdmin admin(ContractAddress caller) {
+        return new CallAdmin(new Client(this, Require.present("caller", caller)));
     }
 
     private static final class Client extends CallEscrow {
@@ -582,7 +593,7 @@ public final class Ledger {
      * @return the {@code pause} transaction
      */
     public TxResult pause(ContractAddress caller) {
-        return admin(caller, Abi.PAUSE, List.of(), "pause");
+        return admin(caller).pause();
     }
 
     /**
@@ -590,7 +601,7 @@ public final class Ledger {
      * @return the {@code unpause} transaction
      */
     public TxResult unpause(ContractAddress caller) {
-        return admin(caller, Abi.UNPAUSE, List.of(), "unpause");
+        return admin(caller).unpause();
     }
 
     /**
@@ -599,7 +610,7 @@ public final class Ledger {
      * @return the {@code set_relayer} transaction
      */
     public TxResult setRelayer(ContractAddress caller, ContractAddress relayer) {
-        return admin(caller, Abi.SET_RELAYER, List.of(relayer.felt()), "set relayer");
+        return admin(caller).setRelayer(relayer);
     }
 
     /**
@@ -608,7 +619,7 @@ public final class Ledger {
      * @return the {@code set_treasury} transaction
      */
     public TxResult setTreasury(ContractAddress caller, ContractAddress treasury) {
-        return admin(caller, Abi.SET_TREASURY, List.of(treasury.felt()), "set treasury");
+        return admin(caller).setTreasury(treasury);
     }
 
     /**
@@ -619,8 +630,7 @@ public final class Ledger {
      * @return the {@code set_tier_multipliers} transaction
      */
     public TxResult setTierMultipliers(ContractAddress caller, BasisPoints basic, BasisPoints pro, BasisPoints premium) {
-        return admin(caller, Abi.SET_TIER_MULTIPLIERS, Calldata.builder().u256(U256.of(basic.value()))
-                .u256(U256.of(pro.value())).u256(U256.of(premium.value())).build(), "set tier multipliers");
+        return admin(caller).setTierMultipliers(basic, pro, premium);
     }
 
     /**
@@ -629,7 +639,7 @@ public final class Ledger {
      * @return the {@code transfer_ownership} transaction
      */
     public TxResult transferOwnership(ContractAddress caller, ContractAddress newOwner) {
-        return admin(caller, Abi.TRANSFER_OWNERSHIP, List.of(newOwner.felt()), "transfer ownership");
+        return admin(caller).transferOwnership(newOwner);
     }
 
     /**
@@ -639,7 +649,7 @@ public final class Ledger {
      * @return the {@code renounce_ownership} transaction
      */
     public TxResult renounceOwnership(ContractAddress caller) {
-        return admin(caller, Abi.RENOUNCE_OWNERSHIP, List.of(), "renounce ownership");
+        return admin(caller).renounceOwnership();
     }
 
     /**
@@ -648,15 +658,7 @@ public final class Ledger {
      * @return the {@code suspend_node} transaction
      */
     public TxResult suspendNode(ContractAddress caller, ContractAddress node) {
-        return admin(caller, Abi.SUSPEND_NODE, List.of(node.felt()), "suspend node " + node);
-    }
-
-    private TxResult admin(ContractAddress caller, String entryPoint, List<Felt> calldata, String context) {
-        LedgerTransaction tx = execute(caller, List.of(ContractCall.of(contract, entryPoint, calldata)), Optional.empty());
-        if (tx.revertReason().isPresent()) {
-            throw new EscrowRevertedException(tx.revertReason().get(), context);
-        }
-        return tx.toTxResult();
+        return admin(caller).suspendNode(node);
     }
 
     // ------------------------------------------------------------------ views for local use

@@ -9,6 +9,7 @@ import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.internal.CallAdmin;
 import io.smainer.escrow.internal.StarknetSession;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.Tier;
@@ -433,7 +434,17 @@ public final class StarknetEscrow implements Escrow {
         return session.events(after, max);
     }
 
-    /** Closes the HTTP client; idempotent. */
+    /**
+     * The contract's privileged operations and remaining views (owner functions, {@code pull_and_execute}, any
+     * other call), sent from this client's account on the same session: one nonce sequence with this client's
+     * writes. The contract checks who may call them.
+     *
+     * @return the operations, acting as {@link #caller()}
+     */
+    public EscrowAdmin admin() {
+        return new CallAdmin(session);
+    }
+
     /**
      * A client of {@code SmainerStakingContract} acting for this client's account, on the same session (one
      * nonce sequence, one connection pool): its writes and this client's are serialized together. Closing this
@@ -446,6 +457,7 @@ public final class StarknetEscrow implements Escrow {
         return session.staking(Require.present("staking_contract", stakingContract), session.token());
     }
 
+    /** Closes the HTTP client; idempotent. */
     @Override
     public void close() {
         session.close();

@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,8 +34,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The escrow conformance suite: the same scenarios, balances and errors for every {@link Escrow}
  * implementation. A subclass says how to reach a {@link Ledger} (directly, or through the JSON-RPC test
- * node and the Starknet client); the ledger itself is the chain's state in both cases, and is used for the
- * local-network operations the {@link Escrow} interface does not have (mint, pause, suspend).
+ * node and the Starknet client); the ledger itself is the chain's state in both cases. Every call of the
+ * contract goes through the implementation: the {@link Escrow} methods, and for the rest (owner functions,
+ * {@code pull_and_execute}, fee views, raw calldata) its {@link EscrowAdmin}; the ledger is used directly only
+ * to mint (a local faucet) and to read a transaction's raw events.
  *
  * <p>Shipped in smainer-sdk's test-jar so that other implementations can run it too.
  */
@@ -49,6 +50,12 @@ public abstract class EscrowConformance {
          * @return an escrow client acting for the account
          */
         Escrow connect(ContractAddress account, Felt accountKey);
+
+        /**
+         * @param client a client this network connected
+         * @return the contract's privileged operations and other calls, sent as the client's account
+         */
+        EscrowAdmin admin(Escrow client);
 
         @Override
         void close();
@@ -102,6 +109,11 @@ public abstract class EscrowConformance {
 
     protected Escrow as(ContractAddress account) {
         return clients.computeIfAbsent(account, a -> network.connect(a, accountKey(a)));
+    }
+
+    /** @return the contract's other operations, sent as {@code account} through the implementation */
+    protected EscrowAdmin admin(ContractAddress account) {
+        return network.admin(as(account));
     }
 
     protected static TokenAmount units(long n) {
@@ -182,7 +194,7 @@ public abstract class EscrowConformance {
 
     @Test
     void theCreatorPaysTheMultiplierInForceAfterTheOwnerChangesIt() {
-        ledger.setTierMultipliers(OWNER, BasisPoints.of(10_000), BasisPoints.of(30_000), BasisPoints.of(100_000));
+        admin(OWNER).setTierMultipliers(BasisPoints.of(10_000), BasisPoints.of(30_000), BasisPoints.of(100_000));
         assertThat(as(DEMANDER).tierMultiplier(Tier.PREMIUM)).isEqualTo(BasisPoints.of(100_000));
         CreatedTask t = create(DEMANDER, units(7), Tier.PREMIUM);
         assertThat(t.escrowed()).isEqualTo(units(70));
@@ -191,15 +203,15 @@ public abstract class EscrowConformance {
 
     @Test
     void onlyTheOwnerSetsMultipliersAndOnlyWithinTheirBounds() {
-        assertReverts(() -> ledger.setTierMultipliers(DEMANDER, BasisPoints.of(10_000), BasisPoints.of(22_000),
+        assertReverts(() -> admin(DEMANDER).setTierMultipliers(BasisPoints.of(10_000), BasisPoints.of(22_000),
                 BasisPoints.of(35_000)), EscrowRevertedException.NOT_OWNER);
-        assertReverts(() -> ledger.setTierMultipliers(OWNER, BasisPoints.of(9_999), BasisPoints.of(22_000),
+        assertReverts(() -> admin(OWNER).setTierMultipliers(BasisPoints.of(9_999), BasisPoints.of(22_000),
                 BasisPoints.of(35_000)), EscrowRevertedException.INVALID_BASIC_MULTIPLIER);
-        assertReverts(() -> ledger.setTierMultipliers(OWNER, BasisPoints.of(10_000), BasisPoints.of(9_999),
+        assertReverts(() -> admin(OWNER).setTierMultipliers(BasisPoints.of(10_000), BasisPoints.of(9_999),
                 BasisPoints.of(35_000)), EscrowRevertedException.INVALID_PRO_MULTIPLIER);
-        assertRevertedWith(send(OWNER, Abi.SET_TIER_MULTIPLIERS, Calldata.builder().u256(U256.of(10_000))
+        assertReverts(() -> send(OWNER, Abi.SET_TIER_MULTIPLIERS, Calldata.builder().u256(U256.of(10_000))
                 .u256(U256.of(22_000)).u256(U256.of(100_001)).build()), EscrowRevertedException.INVALID_PREMIUM_MULTIPLIER);
-        assertReverts(() -> ledger.setTierMultipliers(OWNER, BasisPoints.of(10_000), BasisPoints.of(22_000),
+        assertReverts(() -> admin(OWNER).setTierMultipliers(BasisPoints.of(10_000), BasisPoints.of(22_000),
                 BasisPoints.of(9_999)), EscrowRevertedException.INVALID_PREMIUM_MULTIPLIER);
         assertThat(as(DEMANDER).tierMultiplier(Tier.BASIC)).isEqualTo(BasisPoints.of(10_000));
     }
@@ -334,7 +346,7 @@ public abstract class EscrowConformance {
                 EscrowRevertedException.NODE_NOT_ACTIVE);
         // the zero key is checked before the node's status (smainer.cairo 341, 345)
         assertReverts(() -> as(PROVIDER).setProviderPublicKey(Felt.ZERO), EscrowRevertedException.INVALID_PUBLIC_KEY);
-        assertReverts(() -> ledger.suspendNode(OWNER, PROVIDER), EscrowRevertedException.NODE_NOT_ACTIVE);
+        assertReverts(() -> admin(OWNER).suspendNode(PROVIDER), EscrowRevertedException.NODE_NOT_ACTIVE);
 
         as(PROVIDER).registerNode();
         assertThat(as(RELAYER).nodeStatus(PROVIDER)).isEqualTo(NodeStatus.ACTIVE);
@@ -353,11 +365,11 @@ public abstract class EscrowConformance {
                 EscrowRevertedException.PROVIDER_NOT_ACTIVE);
 
         as(PROVIDER).registerNode();
-        ledger.suspendNode(OWNER, PROVIDER);
+        admin(OWNER).suspendNode(PROVIDER);
         assertThat(as(RELAYER).nodeStatus(PROVIDER)).isEqualTo(NodeStatus.SUSPENDED);
         assertReverts(() -> as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
                 EscrowRevertedException.PROVIDER_NOT_ACTIVE);
-        assertReverts(() -> ledger.suspendNode(DEMANDER, OTHER_PROVIDER), EscrowRevertedException.NOT_OWNER);
+        assertReverts(() -> admin(DEMANDER).suspendNode(OTHER_PROVIDER), EscrowRevertedException.NOT_OWNER);
         // suspension is not sticky: register_node checks only "not ACTIVE" (smainer.cairo 303)
         as(PROVIDER).registerNode();
         assertThat(as(RELAYER).nodeStatus(PROVIDER)).isEqualTo(NodeStatus.ACTIVE);
@@ -440,7 +452,7 @@ public abstract class EscrowConformance {
         CreatedTask t = create(DEMANDER, units(1_000), Tier.BASIC);
         Signature any = flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY).signature();
         for (int score : new int[] {9_999, 75_001}) { // the SDK refuses to build these; the contract sees them raw
-            assertRevertedWith(send(RELAYER, Abi.SETTLE_WITH_EFFORT, Calldata.builder().u256(t.escrowId()).address(PROVIDER)
+            assertReverts(() -> send(RELAYER, Abi.SETTLE_WITH_EFFORT, Calldata.builder().u256(t.escrowId()).address(PROVIDER)
                     .felt(Felt.of(5)).u256(U256.of(10)).u256(U256.of(score)).felt(any.r()).felt(any.s()).build()),
                     EscrowRevertedException.EFFORT_SCORE_OUT_OF_RANGE);
         }
@@ -454,8 +466,8 @@ public abstract class EscrowConformance {
     void pauseStopsCreationAndSettlementUntilUnpaused() {
         registerProvider(PROVIDER, PROVIDER_KEY);
         CreatedTask t = create(DEMANDER, units(1_000), Tier.BASIC);
-        assertReverts(() -> ledger.pause(DEMANDER), EscrowRevertedException.NOT_OWNER);
-        ledger.pause(OWNER);
+        assertReverts(() -> admin(DEMANDER).pause(), EscrowRevertedException.NOT_OWNER);
+        admin(OWNER).pause();
         assertThat(as(DEMANDER).isPaused()).isTrue();
         assertReverts(() -> create(DEMANDER, units(1_000), Tier.BASIC), EscrowRevertedException.PAUSED);
         assertReverts(() -> as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY)),
@@ -465,11 +477,11 @@ public abstract class EscrowConformance {
         assertReverts(() -> as(OTHER_PROVIDER).registerNode(), EscrowRevertedException.PAUSED);
         as(PROVIDER).setProviderPublicKey(FORGER_KEY.publicKey()); // not pause-gated
         as(PROVIDER).setProviderPublicKey(PROVIDER_KEY.publicKey());
-        assertReverts(() -> ledger.pause(OWNER), EscrowRevertedException.PAUSED);
+        assertReverts(() -> admin(OWNER).pause(), EscrowRevertedException.PAUSED);
 
-        ledger.unpause(OWNER);
+        admin(OWNER).unpause();
         assertThat(as(DEMANDER).isPaused()).isFalse();
-        assertReverts(() -> ledger.unpause(OWNER), EscrowRevertedException.NOT_PAUSED);
+        assertReverts(() -> admin(OWNER).unpause(), EscrowRevertedException.NOT_PAUSED);
         as(RELAYER).settle(flat(t.escrowId(), PROVIDER, Felt.of(5), PROVIDER_KEY));
         assertThat(balance(PROVIDER)).isEqualTo(units(880));
     }
@@ -660,56 +672,64 @@ public abstract class EscrowConformance {
     // (tests/test_smainer.cairo, test_signature_verification.cairo, test_security_mainnet_gates.cairo); calls the
     // Escrow interface has no method for go to the chain's state directly, as the contract's owner would send them
 
-    private LedgerTransaction send(ContractAddress caller, String entryPoint, List<Felt> calldata) {
-        return ledger.execute(caller, List.of(ContractCall.of(ledger.contract(), entryPoint, calldata)), Optional.empty());
+    /** Raw calldata, through the implementation's {@link EscrowAdmin#execute}. */
+    private TxResult send(ContractAddress caller, String entryPoint, List<Felt> calldata) {
+        return admin(caller).execute(List.of(ContractCall.of(ledger.contract(), entryPoint, calldata)));
     }
 
-    private static void assertRevertedWith(LedgerTransaction tx, String reason) {
-        assertThat(tx.revertReason()).contains(reason);
-        assertThat(tx.events()).isEmpty();
+    /** The SDK events of one transaction, as the implementation reads them ({@link Escrow#events}). */
+    private List<EscrowEvent> eventsOf(TxResult tx) {
+        return eventsOf(tx.hash());
     }
 
-    /** The SDK events of one transaction. */
-    private List<EscrowEvent> eventsOf(LedgerTransaction tx) {
-        return EscrowEventsView.decode(tx.events().stream().filter(e -> e.from().equals(ledger.contract())).toList());
+    private List<EscrowEvent> eventsOf(Felt txHash) {
+        return as(RELAYER).eventsAfter(EventCursor.START).stream().filter(e -> e.txHash().equals(txHash)).toList();
     }
 
     @Test
     void aFreshDeploymentHasNoRelayerUntilTheOwnerSetsOne() { // constructor(owner, treasury)
         Ledger fresh = Ledger.builder().owner(OWNER).treasury(TREASURY).withoutRelayer().crypto(CRYPTO).build();
-        assertThat(fresh.relayer()).isEqualTo(ContractAddress.ZERO);
-        assertThat(fresh.treasury()).isEqualTo(TREASURY);
-        assertThat(fresh.owner()).isEqualTo(OWNER);
-        Settlement.Effort e = effort(U256.of(1), PROVIDER, Felt.of(1), units(1), 10_000, PROVIDER_KEY);
-        Settlement.Flat f = flat(U256.of(1), PROVIDER, Felt.of(1), PROVIDER_KEY);
-        Escrow relayer = fresh.client(RELAYER);
-        assertReverts(() -> relayer.settle(e), EscrowRevertedException.NO_RELAYER_SET);
-        assertReverts(() -> relayer.settle(f), EscrowRevertedException.UNAUTHORIZED_RELAYER);
-        assertReverts(() -> fresh.setRelayer(OWNER, ContractAddress.ZERO), EscrowRevertedException.INVALID_RELAYER_ADDRESS);
-        assertReverts(() -> fresh.setRelayer(RELAYER, RELAYER), EscrowRevertedException.NOT_OWNER);
-        TxResult set = fresh.setRelayer(OWNER, RELAYER);
-        assertThat(fresh.relayer()).isEqualTo(RELAYER);
-        assertThat(fresh.transaction(set.hash()).orElseThrow().events()).singleElement().satisfies(ev -> {
-            assertThat(ev.keys()).containsExactly(Abi.selector("RelayerSet"));
-            assertThat(ev.data()).containsExactly(Felt.ZERO, RELAYER.felt());
-        });
+        try (Network chain = open(fresh)) {
+            Escrow relayer = chain.connect(RELAYER, accountKey(RELAYER));
+            EscrowAdmin owner = chain.admin(chain.connect(OWNER, accountKey(OWNER)));
+            EscrowAdmin notOwner = chain.admin(relayer);
+            try {
+                assertThat(owner.relayer()).isEqualTo(ContractAddress.ZERO);
+                assertThat(owner.treasury()).isEqualTo(TREASURY);
+                assertThat(owner.owner()).isEqualTo(OWNER);
+                Settlement.Effort e = effort(U256.of(1), PROVIDER, Felt.of(1), units(1), 10_000, PROVIDER_KEY);
+                Settlement.Flat f = flat(U256.of(1), PROVIDER, Felt.of(1), PROVIDER_KEY);
+                assertReverts(() -> relayer.settle(e), EscrowRevertedException.NO_RELAYER_SET);
+                assertReverts(() -> relayer.settle(f), EscrowRevertedException.UNAUTHORIZED_RELAYER);
+                assertReverts(() -> owner.setRelayer(ContractAddress.ZERO), EscrowRevertedException.INVALID_RELAYER_ADDRESS);
+                assertReverts(() -> notOwner.setRelayer(RELAYER), EscrowRevertedException.NOT_OWNER);
+                TxResult set = owner.setRelayer(RELAYER);
+                assertThat(notOwner.relayer()).isEqualTo(RELAYER);
+                assertThat(fresh.transaction(set.hash()).orElseThrow().events()).singleElement().satisfies(ev -> {
+                    assertThat(ev.keys()).containsExactly(Abi.selector("RelayerSet"));
+                    assertThat(ev.data()).containsExactly(Felt.ZERO, RELAYER.felt());
+                });
+            } finally {
+                relayer.close();
+            }
+        }
     }
 
     @Test
     void theOwnerSetsTheTreasuryAndEachChangeIsAnEvent() {
-        assertRevertedWith(send(OWNER, Abi.SET_TREASURY, List.of(Felt.ZERO)), EscrowRevertedException.INVALID_TREASURY_ADDRESS);
-        assertRevertedWith(send(DEMANDER, Abi.SET_TREASURY, List.of(AFFILIATE.felt())), EscrowRevertedException.NOT_OWNER);
-        LedgerTransaction tx = send(OWNER, Abi.SET_TREASURY, List.of(AFFILIATE.felt()));
+        assertReverts(() -> send(OWNER, Abi.SET_TREASURY, List.of(Felt.ZERO)), EscrowRevertedException.INVALID_TREASURY_ADDRESS);
+        assertReverts(() -> send(DEMANDER, Abi.SET_TREASURY, List.of(AFFILIATE.felt())), EscrowRevertedException.NOT_OWNER);
+        TxResult tx = send(OWNER, Abi.SET_TREASURY, List.of(AFFILIATE.felt()));
         assertThat(eventsOf(tx)).singleElement().isInstanceOfSatisfying(EscrowEvent.TreasurySet.class, e -> {
             assertThat(e.oldTreasury()).isEqualTo(TREASURY);
             assertThat(e.newTreasury()).isEqualTo(AFFILIATE);
         });
-        assertThat(ledger.treasury()).isEqualTo(AFFILIATE);
-        LedgerTransaction relayer = send(OWNER, Abi.SET_RELAYER, List.of(OTHER_PROVIDER.felt()));
+        assertThat(admin(OTHER_DEMANDER).treasury()).isEqualTo(AFFILIATE);
+        TxResult relayer = send(OWNER, Abi.SET_RELAYER, List.of(OTHER_PROVIDER.felt()));
         assertThat(eventsOf(relayer)).singleElement().isEqualTo(new EscrowEvent.RelayerSet(eventsOf(relayer).get(0).cursor(),
                 relayer.hash(), RELAYER, OTHER_PROVIDER));
-        LedgerTransaction mult = ledger.transaction(ledger.setTierMultipliers(OWNER, BasisPoints.of(10_000),
-                BasisPoints.of(20_000), BasisPoints.of(30_000)).hash()).orElseThrow();
+        TxResult mult = admin(OWNER).setTierMultipliers(BasisPoints.of(10_000),
+                BasisPoints.of(20_000), BasisPoints.of(30_000));
         assertThat(eventsOf(mult)).singleElement().isInstanceOfSatisfying(EscrowEvent.TierMultipliersSet.class,
                 e -> assertThat(List.of(e.basic(), e.pro(), e.premium())).containsExactly(BasisPoints.of(10_000),
                         BasisPoints.of(20_000), BasisPoints.of(30_000)));
@@ -718,40 +738,40 @@ public abstract class EscrowConformance {
     @Test
     void ownershipTransfersAndRenouncesAsOpenZeppelinDoes() {
         // the zero check comes first, even for a caller who is not the owner
-        assertRevertedWith(send(DEMANDER, Abi.TRANSFER_OWNERSHIP, List.of(Felt.ZERO)), EscrowRevertedException.NEW_OWNER_IS_ZERO);
-        assertRevertedWith(send(DEMANDER, Abi.TRANSFER_OWNERSHIP, List.of(DEMANDER.felt())), EscrowRevertedException.NOT_OWNER);
-        LedgerTransaction moved = ledger.transaction(ledger.transferOwnership(OWNER, DEMANDER).hash()).orElseThrow();
+        assertReverts(() -> send(DEMANDER, Abi.TRANSFER_OWNERSHIP, List.of(Felt.ZERO)), EscrowRevertedException.NEW_OWNER_IS_ZERO);
+        assertReverts(() -> send(DEMANDER, Abi.TRANSFER_OWNERSHIP, List.of(DEMANDER.felt())), EscrowRevertedException.NOT_OWNER);
+        TxResult moved = admin(OWNER).transferOwnership(DEMANDER);
         assertThat(eventsOf(moved)).singleElement().isInstanceOfSatisfying(EscrowEvent.OwnershipTransferred.class, e -> {
             assertThat(e.previousOwner()).isEqualTo(OWNER);
             assertThat(e.newOwner()).isEqualTo(DEMANDER);
         });
-        assertThat(moved.events().get(0).keys()).hasSize(3); // #[flat]: the inner variant's selector, then two keys
-        assertThat(ledger.owner()).isEqualTo(DEMANDER);
-        assertReverts(() -> ledger.pause(OWNER), EscrowRevertedException.NOT_OWNER);
-        ledger.pause(DEMANDER);
-        ledger.unpause(DEMANDER);
-        LedgerTransaction renounced = ledger.transaction(ledger.renounceOwnership(DEMANDER).hash()).orElseThrow();
+        assertThat(ledger.transaction(moved.hash()).orElseThrow().events().get(0).keys()).hasSize(3); // #[flat]: the inner variant's selector, then two keys
+        assertThat(admin(OTHER_DEMANDER).owner()).isEqualTo(DEMANDER);
+        assertReverts(() -> admin(OWNER).pause(), EscrowRevertedException.NOT_OWNER);
+        admin(DEMANDER).pause();
+        admin(DEMANDER).unpause();
+        TxResult renounced = admin(DEMANDER).renounceOwnership();
         assertThat(eventsOf(renounced)).singleElement().isInstanceOfSatisfying(EscrowEvent.OwnershipTransferred.class,
                 e -> assertThat(e.newOwner()).isEqualTo(ContractAddress.ZERO));
         assertThat(ledger.owner()).isEqualTo(ContractAddress.ZERO);
-        assertReverts(() -> ledger.pause(DEMANDER), EscrowRevertedException.NOT_OWNER);
+        assertReverts(() -> admin(DEMANDER).pause(), EscrowRevertedException.NOT_OWNER);
     }
 
     @Test
     void pauseAndUnpauseNameWhoDidIt() {
-        LedgerTransaction paused = ledger.transaction(ledger.pause(OWNER).hash()).orElseThrow();
+        TxResult paused = admin(OWNER).pause();
         assertThat(eventsOf(paused)).singleElement().isInstanceOfSatisfying(EscrowEvent.Paused.class,
                 e -> assertThat(e.account()).isEqualTo(OWNER));
-        LedgerTransaction unpaused = ledger.transaction(ledger.unpause(OWNER).hash()).orElseThrow();
+        TxResult unpaused = admin(OWNER).unpause();
         assertThat(eventsOf(unpaused)).singleElement().isInstanceOfSatisfying(EscrowEvent.Unpaused.class,
                 e -> assertThat(e.account()).isEqualTo(OWNER));
     }
 
     @Test
     void upgradeRefusesTheZeroClassAndAnnouncesTheNewOne() {
-        assertRevertedWith(send(OWNER, Abi.UPGRADE, List.of(Felt.ZERO)), EscrowRevertedException.CLASS_HASH_ZERO);
-        assertRevertedWith(send(DEMANDER, Abi.UPGRADE, List.of(Felt.of(0xc1a55))), EscrowRevertedException.NOT_OWNER);
-        LedgerTransaction tx = send(OWNER, Abi.UPGRADE, List.of(Felt.of(0xc1a55)));
+        assertReverts(() -> send(OWNER, Abi.UPGRADE, List.of(Felt.ZERO)), EscrowRevertedException.CLASS_HASH_ZERO);
+        assertReverts(() -> send(DEMANDER, Abi.UPGRADE, List.of(Felt.of(0xc1a55))), EscrowRevertedException.NOT_OWNER);
+        TxResult tx = send(OWNER, Abi.UPGRADE, List.of(Felt.of(0xc1a55)));
         assertThat(eventsOf(tx)).singleElement().isInstanceOfSatisfying(EscrowEvent.Upgraded.class,
                 e -> assertThat(e.classHash()).isEqualTo(Felt.of(0xc1a55)));
     }
@@ -760,69 +780,70 @@ public abstract class EscrowConformance {
     void nodeLifecycleEventsNameTheNode() {
         as(PROVIDER).registerNode();
         TxResult deactivated = as(PROVIDER).deactivateNode();
-        assertThat(eventsOf(ledger.transaction(deactivated.hash()).orElseThrow())).singleElement()
+        assertThat(eventsOf(deactivated)).singleElement()
                 .isInstanceOfSatisfying(EscrowEvent.NodeDeactivated.class, e -> assertThat(e.node()).isEqualTo(PROVIDER));
         as(PROVIDER).registerNode();
-        TxResult suspended = ledger.suspendNode(OWNER, PROVIDER);
-        assertThat(eventsOf(ledger.transaction(suspended.hash()).orElseThrow())).singleElement()
+        TxResult suspended = admin(OWNER).suspendNode(PROVIDER);
+        assertThat(eventsOf(suspended)).singleElement()
                 .isInstanceOfSatisfying(EscrowEvent.NodeSuspended.class, e -> assertThat(e.node()).isEqualTo(PROVIDER));
     }
 
     @Test
     void createTaskChecksItsArgumentsInTheContractsOrder() { // smainer.cairo 377-396
-        assertRevertedWith(send(DEMANDER, Abi.CREATE_TIERED_TASK, Calldata.builder().address(ContractAddress.ZERO)
+        assertReverts(() -> send(DEMANDER, Abi.CREATE_TIERED_TASK, Calldata.builder().address(ContractAddress.ZERO)
                 .u256(U256.ZERO).u8(9).felt(Felt.ONE).build()), EscrowRevertedException.AMOUNT_MUST_BE_POSITIVE);
-        assertRevertedWith(send(DEMANDER, Abi.CREATE_TIERED_TASK, Calldata.builder().address(ContractAddress.ZERO)
+        assertReverts(() -> send(DEMANDER, Abi.CREATE_TIERED_TASK, Calldata.builder().address(ContractAddress.ZERO)
                 .u256(U256.of(1)).u8(9).felt(Felt.ONE).build()), EscrowRevertedException.INVALID_TOKEN_ADDRESS);
-        assertRevertedWith(send(DEMANDER, Abi.CREATE_TIERED_TASK, Calldata.builder().address(ledger.token())
+        assertReverts(() -> send(DEMANDER, Abi.CREATE_TIERED_TASK, Calldata.builder().address(ledger.token())
                 .u256(U256.of(1)).u8(4).felt(Felt.ONE).build()), EscrowRevertedException.INVALID_TIER);
-        assertRevertedWith(send(DEMANDER, Abi.CREATE_TIERED_TASK, Calldata.builder().address(ledger.token())
+        assertReverts(() -> send(DEMANDER, Abi.CREATE_TIERED_TASK, Calldata.builder().address(ledger.token())
                 .u256(U256.of(1)).u8(0).felt(Felt.ONE).build()), EscrowRevertedException.INVALID_TIER);
         BigInteger tooBig = BigInteger.ONE.shiftLeft(255).divide(BigInteger.valueOf(22_000)).add(BigInteger.ONE);
-        assertRevertedWith(send(DEMANDER, Abi.CREATE_TIERED_TASK, Calldata.builder().address(ledger.token())
+        assertReverts(() -> send(DEMANDER, Abi.CREATE_TIERED_TASK, Calldata.builder().address(ledger.token())
                 .u256(U256.of(tooBig)).u8(2).felt(Felt.ONE).build()), EscrowRevertedException.TIER_CALCULATION_OVERFLOW);
         // create_task is create_tiered_task at BASIC
-        ledger.execute(DEMANDER, List.of(ContractCall.of(ledger.token(), Abi.APPROVE,
-                Calldata.builder().address(ledger.contract()).u256(U256.of(5)).build())), Optional.empty());
-        LedgerTransaction basic = send(DEMANDER, Abi.CREATE_TASK, Calldata.builder().address(ledger.token()).u256(U256.of(5))
-                .felt(Felt.of(9)).build());
-        assertThat(basic.succeeded()).isTrue();
+        admin(DEMANDER).execute(List.of(ContractCall.of(ledger.token(), Abi.APPROVE,
+                Calldata.builder().address(ledger.contract()).u256(U256.of(5)).build())));
+        send(DEMANDER, Abi.CREATE_TASK, Calldata.builder().address(ledger.token()).u256(U256.of(5)).felt(Felt.of(9)).build());
         assertThat(as(DEMANDER).getTask(U256.of(1)).orElseThrow().requiredTier()).isEqualTo(Tier.BASIC);
     }
 
     @Test
     void theFeeViewsAndTheTierBoundsAreTheContracts() {
-        assertThat(ledger.call(ContractCall.of(ledger.contract(), Abi.GET_FEE_PERCENT, List.of())))
+        EscrowAdmin anyone = admin(DEMANDER);
+        assertThat(anyone.feePercent()).isEqualTo(15);
+        assertThat(anyone.gasSubsidyPercent()).isEqualTo(3);
+        assertThat(anyone.call(ContractCall.of(ledger.contract(), Abi.GET_FEE_PERCENT, List.of())))
                 .containsExactly(Felt.of(15), Felt.ZERO);
-        assertThat(ledger.call(ContractCall.of(ledger.contract(), Abi.GET_GAS_SUBSIDY_PERCENT, List.of())))
-                .containsExactly(Felt.of(3), Felt.ZERO);
-        assertThatThrownBy(() -> ledger.call(ContractCall.of(ledger.contract(), Abi.GET_TIER_MULTIPLIER, List.of(Felt.of(4)))))
+        assertThatThrownBy(() -> anyone.call(ContractCall.of(ledger.contract(), Abi.GET_TIER_MULTIPLIER, List.of(Felt.of(4)))))
                 .isInstanceOfSatisfying(EscrowRevertedException.class,
                         e -> assertThat(e.reason()).isEqualTo(EscrowRevertedException.INVALID_TIER));
-        assertThat(ledger.call(ContractCall.of(ledger.contract(), Abi.GET_TREASURY, List.of()))).containsExactly(TREASURY.felt());
+        assertThat(anyone.treasury()).isEqualTo(TREASURY);
+        assertThat(anyone.relayer()).isEqualTo(RELAYER);
+        assertThat(anyone.owner()).isEqualTo(OWNER);
     }
 
     @Test
     void pullAndExecutePaysTheTreasuryUpFrontAndEscrowsTheRest() { // smainer.cairo 436-504
-        ledger.execute(DEMANDER, List.of(ContractCall.of(ledger.token(), Abi.APPROVE,
-                Calldata.builder().address(ledger.contract()).u256(U256.of(1_000)).build())), Optional.empty());
+        admin(DEMANDER).execute(List.of(ContractCall.of(ledger.token(), Abi.APPROVE,
+                Calldata.builder().address(ledger.contract()).u256(U256.of(1_000)).build())));
         List<Felt> args = Calldata.builder().address(DEMANDER).address(ledger.token()).u256(U256.of(1_000)).felt(Felt.of(42))
                 .build();
-        assertRevertedWith(send(DEMANDER, Abi.PULL_AND_EXECUTE, args), EscrowRevertedException.UNAUTHORIZED_RELAYER);
-        assertRevertedWith(send(RELAYER, Abi.PULL_AND_EXECUTE, Calldata.builder().address(DEMANDER).address(ledger.token())
+        assertReverts(() -> send(DEMANDER, Abi.PULL_AND_EXECUTE, args), EscrowRevertedException.UNAUTHORIZED_RELAYER);
+        assertReverts(() -> send(RELAYER, Abi.PULL_AND_EXECUTE, Calldata.builder().address(DEMANDER).address(ledger.token())
                 .u256(U256.ZERO).felt(Felt.of(42)).build()), EscrowRevertedException.AMOUNT_MUST_BE_POSITIVE);
-        assertRevertedWith(send(RELAYER, Abi.PULL_AND_EXECUTE, Calldata.builder().address(DEMANDER)
+        assertReverts(() -> send(RELAYER, Abi.PULL_AND_EXECUTE, Calldata.builder().address(DEMANDER)
                 .address(ContractAddress.ZERO).u256(U256.of(1)).felt(Felt.of(42)).build()),
                 EscrowRevertedException.INVALID_TOKEN_ADDRESS);
-        assertRevertedWith(send(RELAYER, Abi.PULL_AND_EXECUTE, Calldata.builder().address(ContractAddress.ZERO)
+        assertReverts(() -> send(RELAYER, Abi.PULL_AND_EXECUTE, Calldata.builder().address(ContractAddress.ZERO)
                 .address(ledger.token()).u256(U256.of(1)).felt(Felt.of(42)).build()), EscrowRevertedException.INVALID_USER_ADDRESS);
 
-        LedgerTransaction tx = send(RELAYER, Abi.PULL_AND_EXECUTE, args);
+        EscrowEvent.TaskExecuted executed = admin(RELAYER).pullAndExecute(DEMANDER, ledger.token(), units(1_000), Felt.of(42));
 
-        assertThat(tx.succeeded()).isTrue();
         assertThat(balance(TREASURY)).isEqualTo(units(120));
         assertThat(balance(ledger.contract())).isEqualTo(units(880));
-        assertThat(eventsOf(tx)).singleElement().isInstanceOfSatisfying(EscrowEvent.TaskExecuted.class, e -> {
+        assertThat(eventsOf(executed.txHash())).singleElement().isEqualTo(executed);
+        assertThat(executed).satisfies(e -> {
             assertThat(e.taskId()).isEqualTo(U256.of(1));
             assertThat(e.creator()).isEqualTo(DEMANDER);
             assertThat(e.amount()).isEqualTo(units(1_000));

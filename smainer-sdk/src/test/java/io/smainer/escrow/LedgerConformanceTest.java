@@ -14,6 +14,11 @@ class LedgerConformanceTest extends EscrowConformance {
             }
 
             @Override
+            public EscrowAdmin admin(Escrow client) {
+                return ledger.admin(client.caller());
+            }
+
+            @Override
             public void close() {
                 // nothing to release: the ledger lives in this JVM
             }

@@ -29,6 +29,11 @@ class StarknetEscrowConformanceIT extends EscrowConformance {
             }
 
             @Override
+            public EscrowAdmin admin(Escrow client) {
+                return ((StarknetEscrow) client).admin();
+            }
+
+            @Override
             public void close() {
                 opened.forEach(StarknetEscrow::close);
                 node.close();
