@@ -115,7 +115,7 @@ public final class Relayer implements AutoCloseable {
         this.ownsStore = b.store == null;
         this.clock = b.clock;
         this.crypto = b.crypto;
-        this.accountKeys = b.accountKeys == null ? AccountKeys.of(config.demanderKeys()) : b.accountKeys;
+        this.accountKeys = b.accountKeys == null ? AccountKeys.of(config.access().demanderKeys()) : b.accountKeys;
         this.accountSignatures = Require.present("account_signatures", b.accountSignatures);
         this.checkers = b.checkers;
         this.stakingClient = Optional.ofNullable(b.staking);
@@ -140,17 +140,17 @@ public final class Relayer implements AutoCloseable {
      * @return the store; the caller closes it
      */
     public static RelayerStore openStore(RelayerConfig config, Clock clock) {
-        if (config.redisUri().isPresent() && !redisClientPresent()) {
+        if (config.store().redisUri().isPresent() && !redisClientPresent()) {
             throw new IllegalStateException("redis.uri is set, but the Redis store needs io.lettuce:lettuce-core on the "
                     + "class path: it is an optional dependency of reference-relayer (the in-memory store needs none); "
                     + "add it to your build, or leave redis.uri unset");
         }
-        if (config.redisUri().isPresent()) {
-            return RedisStore.builder().uri(config.redisUri().get()).prefix(config.redisPrefix()).clock(clock)
-                    .retention(config.retention()).build();
+        if (config.store().redisUri().isPresent()) {
+            return RedisStore.builder().uri(config.store().redisUri().get()).prefix(config.store().redisPrefix()).clock(clock)
+                    .retention(config.store().retention()).build();
         }
-        return config.journal().<RelayerStore>map(file -> JournaledStore.open(file, clock, config.retention()))
-                .orElseGet(() -> MemoryStore.create(clock, config.retention()));
+        return config.store().journal().<RelayerStore>map(file -> JournaledStore.open(file, clock, config.store().retention()))
+                .orElseGet(() -> MemoryStore.create(clock, config.store().retention()));
     }
 
     private static boolean redisClientPresent() {
@@ -167,8 +167,8 @@ public final class Relayer implements AutoCloseable {
         if (store instanceof JournaledStore j) {
             return "journal " + j.file().toAbsolutePath();
         }
-        if (config.redisUri().isPresent() && !(store instanceof MemoryStore)) {
-            return "redis " + RelayerConfig.maskUri(config.redisUri().get());
+        if (config.store().redisUri().isPresent() && !(store instanceof MemoryStore)) {
+            return "redis " + RelayerConfig.maskUri(config.store().redisUri().get());
         }
         return store.getClass().getSimpleName();
     }
@@ -191,11 +191,11 @@ public final class Relayer implements AutoCloseable {
                     p -> gateway.disconnect(p, "stake below staking.min_stake after a slash")));
             LOG.info("staking policy on: {}", staking.get());
         }
-        webhooks = new Webhooks(config.webhookSecrets(), config.webhookAttempts(), config.webhookBackoff(), clock, store,
-                config.name(), WebhookDestinations.of(config.trust().webhookPrivateAllowed()));
-        scheduler = Scheduler.builder().store(store).deadlines(Deadlines.on(timers, clock)).maxAttempts(config.maxAttempts())
-                .offlineAfter(config.offlineAfter()).deadlineGrace(config.deadlineGrace()).relayerName(config.name())
-                .effortBase(config.effortBase())
+        webhooks = new Webhooks(config.webhook().secrets(), config.webhook().attempts(), config.webhook().backoff(), clock, store,
+                config.server().name(), WebhookDestinations.of(config.trust().webhookPrivateAllowed()));
+        scheduler = Scheduler.builder().store(store).deadlines(Deadlines.on(timers, clock)).maxAttempts(config.scheduling().maxAttempts())
+                .offlineAfter(config.scheduling().offlineAfter()).deadlineGrace(config.scheduling().deadlineGrace()).relayerName(config.server().name())
+                .effortBase(config.access().effortBase())
                 .notices(new TaskNotices() {
                     @Override
                     public void failed(TaskRecord t) {
@@ -217,8 +217,8 @@ public final class Relayer implements AutoCloseable {
                     }
                 }).build();
         Escrow settling = staking.map(s -> s.settlementEscrow(escrow)).orElse(escrow);
-        settler = Settler.builder().escrow(settling).store(store).clock(clock).batchSize(config.batchSize())
-                .maxDelay(config.batchDelay()).leaseTtl(config.leaseTtl()).owner(config.name()).onSettled(t -> {
+        settler = Settler.builder().escrow(settling).store(store).clock(clock).batchSize(config.settlement().batchSize())
+                .maxDelay(config.settlement().batchDelay()).leaseTtl(config.settlement().leaseTtl()).owner(config.server().name()).onSettled(t -> {
                     staking.ifPresent(s -> s.settled(t));
                     webhooks.notify(t);
                 }).onFailed(t -> {
@@ -226,10 +226,10 @@ public final class Relayer implements AutoCloseable {
                     metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
                     webhooks.notify(t);
                 }).build();
-        CompletionHandler completions = new CompletionHandler(store, crypto, escrow, checkers, config.effortBase(), scheduler,
+        CompletionHandler completions = new CompletionHandler(store, crypto, escrow, checkers, config.access().effortBase(), scheduler,
                 clock, staking.<ResultAudit>map(s -> s).orElse(ResultAudit.NONE));
-        gateway = new ProviderGateway(escrow, crypto, scheduler, completions, config.maxFrameBytes(), clock,
-                config.chainId(), config.name(), config.heartbeat(), config.challengeTtl(), metrics,
+        gateway = new ProviderGateway(escrow, crypto, scheduler, completions, config.limits().maxFrameBytes(), clock,
+                config.chain().chainId(), config.server().name(), config.scheduling().heartbeat(), config.scheduling().challengeTtl(), metrics,
                 staking.map(StakingPolicy::gate).orElse(StakeGate.NONE), config.trust(), timers);
         staking.ifPresent(s -> {
             metrics.gauge("smainer_slashes_initiated_total", "Slashes this relayer initiated.", "", s::slashesInitiated);
@@ -240,9 +240,9 @@ public final class Relayer implements AutoCloseable {
         });
         DemanderSignatures signatures = new DemanderSignatures(crypto, accountKeys, counted(accountSignatures));
         Waiting waiting = new Waiting(store);
-        TaskIntake intake = new TaskIntake(escrow, store, signatures, config.chainId(), config.allowedTokens(),
-                config::minBaseFor, config.webhookSecrets(), WebhookDestinations.of(config.trust().webhookPrivateAllowed()),
-                clock, config.maxQueuedBytes(), waiting, config.trust().maxUnmatchedPerDemander(),
+        TaskIntake intake = new TaskIntake(escrow, store, signatures, config.chain().chainId(), config.chain().allowedTokens(),
+                config.access()::minBaseFor, config.webhook().secrets(), WebhookDestinations.of(config.trust().webhookPrivateAllowed()),
+                clock, config.limits().maxQueuedBytes(), waiting, config.trust().maxUnmatchedPerDemander(),
                 config.trust().maxUnmatchedTasks());
         metrics.gauge("smainer_settlement_batches_total", "Settlement transactions sent.", "", settler::batchesSent);
         metrics.gauge("smainer_settlement_reverts_total", "Settlement batches the contract reverted.", "",
@@ -252,10 +252,10 @@ public final class Relayer implements AutoCloseable {
         metrics.gauge("smainer_webhook_failures_total", "Webhook attempts that failed.", "", webhooks::failures);
         metrics.gauge("smainer_queued_bytes", "Payload and result bytes of the tasks not finished, in the store.", "",
                 store::queuedBytes);
-        metrics.gauge("smainer_queued_bytes_limit", "limits.max_queued_bytes.", "", config::maxQueuedBytes);
+        metrics.gauge("smainer_queued_bytes_limit", "limits.max_queued_bytes.", "", config.limits()::maxQueuedBytes);
         metrics.gauge("smainer_finished_bytes", "Payload and result bytes of the finished tasks the store holds.", "",
                 store::finishedBytes);
-        metrics.gauge("smainer_finished_bytes_limit", "store.max_finished_bytes.", "", config::maxFinishedBytes);
+        metrics.gauge("smainer_finished_bytes_limit", "store.max_finished_bytes.", "", config.store().retention()::maxFinishedBytes);
         for (TaskStatus s : TaskStatus.values()) {
             metrics.gauge("smainer_tasks", "Tasks by status.", "status=\"" + s.name().toLowerCase() + "\"",
                     () -> store.countByStatus().get(s));
@@ -269,11 +269,11 @@ public final class Relayer implements AutoCloseable {
         server = new Server(threads);
         server.setErrorHandler(new JsonErrorHandler());
         connector = new ServerConnector(server);
-        connector.setHost(config.host());
+        connector.setHost(config.server().host());
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, c -> {
-            c.setMaxTextMessageSize(config.maxFrameBytes());
+            c.setMaxTextMessageSize(config.limits().maxFrameBytes());
             c.setMaxBinaryMessageSize(1024);
-            c.setIdleTimeout(config.offlineAfter().plus(Duration.ofSeconds(30)));
+            c.setIdleTimeout(config.scheduling().offlineAfter().plus(Duration.ofSeconds(30)));
             c.addMapping(ApiHandler.BASE + "/ws", (rq, rs, cb) -> gateway.newSocket(Request.getRemoteAddr(rq)));
         });
         ws.setHandler(staking.<Handler>map(s -> new Handler.Sequence(new EvidenceHandler(s), api, new DashboardHandler()))
@@ -287,9 +287,9 @@ public final class Relayer implements AutoCloseable {
             close();
             throw new IllegalStateException("the relayer could not start: " + e.getMessage(), e);
         }
-        long prune = config.retention().pruneEvery().toMillis();
+        long prune = config.store().retention().pruneEvery().toMillis();
         timers.scheduleWithFixedDelay(this::pruneFinished, prune, prune, TimeUnit.MILLISECONDS);
-        long reconcile = config.heartbeat().toMillis(); // the backstop for anything an outage left unarmed
+        long reconcile = config.scheduling().heartbeat().toMillis(); // the backstop for anything an outage left unarmed
         timers.scheduleWithFixedDelay(scheduler::reconcile, reconcile, reconcile, TimeUnit.MILLISECONDS);
         long sweep = config.trust().escrowCheck().toMillis();
         // its own thread: it reads the chain, which must not delay the deadlines on the timer thread
@@ -301,7 +301,7 @@ public final class Relayer implements AutoCloseable {
         scheduler.recover();
         settler.recover();
         webhooks.start(); // resumes the webhooks a previous run left pending in the store
-        LOG.info("relayer {} listening on {}:{} (REST {}, WebSocket {}/ws)", config.name(), config.host(), port(),
+        LOG.info("relayer {} listening on {}:{} (REST {}, WebSocket {}/ws)", config.server().name(), config.server().host(), port(),
                 ApiHandler.BASE, ApiHandler.BASE);
         return this;
     }
@@ -317,11 +317,11 @@ public final class Relayer implements AutoCloseable {
     }
 
     private void bind() {
-        connector.setPort(config.port());
+        connector.setPort(config.server().port());
         try {
             connector.open();
         } catch (IOException e) {
-            if (config.port() == RelayerConfig.DEFAULT_PORT && isBind(e)) {
+            if (config.server().port() == RelayerConfig.DEFAULT_PORT && isBind(e)) {
                 LOG.warn("port {} is taken; trying {}", RelayerConfig.DEFAULT_PORT, RelayerConfig.FALLBACK_PORT);
                 connector.setPort(RelayerConfig.FALLBACK_PORT);
                 try {
@@ -334,7 +334,7 @@ public final class Relayer implements AutoCloseable {
                 }
             }
             close();
-            throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot bind " + config.server().host() + ":" + config.server().port() + ": " + e.getMessage(), e);
         }
     }
 
@@ -354,7 +354,7 @@ public final class Relayer implements AutoCloseable {
 
     /** @return {@code http://host:port} for clients on this machine */
     public URI uri() {
-        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        String host = config.server().host().equals("0.0.0.0") ? "127.0.0.1" : config.server().host();
         return URI.create("http://" + host + ":" + port());
     }
 
@@ -427,7 +427,7 @@ public final class Relayer implements AutoCloseable {
         if (ownsStore) {
             store.close();
         }
-        LOG.info("relayer {} stopped", config.name());
+        LOG.info("relayer {} stopped", config.server().name());
     }
 
     /** Counts each time an account is asked about a signature, by what came of it. */

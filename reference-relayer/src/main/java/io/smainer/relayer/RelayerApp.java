@@ -68,19 +68,19 @@ public final class RelayerApp implements AutoCloseable {
         StarkCrypto crypto = StarkCrypto.defaultCrypto();
         Escrow escrow;
         Optional<LocalChain> chain = Optional.empty();
-        AccountKeys keys = AccountKeys.of(config.demanderKeys());
+        AccountKeys keys = AccountKeys.of(config.access().demanderKeys());
         AccountSignatureCheck accountSignatures = AccountSignatureCheck.NONE;
         LOG.info("chain settings: {}", config.describeChain());
         Optional<Staking> staking = Optional.empty();
-        if (config.chain() == RelayerConfig.ChainMode.STARKNET) {
-            if (config.localChainPort() != RelayerConfig.DEFAULT_LOCAL_CHAIN_PORT) {
+        if (config.chain().mode() == RelayerConfig.ChainMode.STARKNET) {
+            if (config.local().port() != RelayerConfig.DEFAULT_LOCAL_CHAIN_PORT) {
                 LOG.info("chain=starknet: local_chain.port is not used");
             }
             StarknetEscrow starknet = StarknetChain.connect(config, env, prompt, crypto);
             escrow = starknet;
             // at most this many HTTP threads wait on the chain for an account at once (each for at most
             // starknet.account_check_timeout_millis a request); past it: 503 at once
-            AccountCheckGate gate = AccountCheckGate.of(config.accountChecksInFlight());
+            AccountCheckGate gate = AccountCheckGate.of(config.chain().accountChecksInFlight());
             // demanders listed in demander_keys first, then any standard account's own get_public_key
             keys = keys.or(ChainAccountKeys.of(gate.keys(starknet::accountPublicKey), clock));
             // and an account that reports no key is asked about each request's signature (SNIP-6), never cached
@@ -89,12 +89,12 @@ public final class RelayerApp implements AutoCloseable {
                 staking = Optional.of(starknet.staking(config.staking().contract().orElse(Staking.MAINNET_CONTRACT)));
             }
         } else {
-            if (config.rpcUrl().isPresent() || config.keystore().isPresent()) {
+            if (config.chain().rpcUrl().isPresent() || config.chain().keystore().isPresent()) {
                 LOG.warn("chain=local: rpc_url and keystore are not used; set chain=starknet to settle on Starknet");
             }
             // with a served chain, its state lives beside the accounts file (.smainer-local/ledger.json by default)
-            Optional<Path> state = config.localChainPort() >= 0
-                    ? Optional.of(config.localAccountsFile().toAbsolutePath().resolveSibling(LocalChain.STATE_FILE))
+            Optional<Path> state = config.local().port() >= 0
+                    ? Optional.of(config.local().accountsFile().toAbsolutePath().resolveSibling(LocalChain.STATE_FILE))
                     : Optional.empty();
             Ledger ledger;
             if (state.isPresent() && Files.exists(state.get())) {
@@ -113,12 +113,12 @@ public final class RelayerApp implements AutoCloseable {
             escrow = ledger.client(LOCAL_RELAYER);
             Ledger local = ledger;
             staking = ledger.stakingContract().map(c -> local.staking(LOCAL_RELAYER)); // none in an older saved ledger
-            if (config.localChainPort() >= 0) {
+            if (config.local().port() >= 0) {
                 try {
-                    chain = Optional.of(LocalChain.start(ledger, config.localChainPort(), crypto, state));
+                    chain = Optional.of(LocalChain.start(ledger, config.local().port(), crypto, state));
                 } catch (RuntimeException e) {
                     throw new SmainerException("local_chain.port: could not serve the local chain on 127.0.0.1:"
-                            + config.localChainPort() + " (" + e.getMessage() + "); set local_chain.port to another port, "
+                            + config.local().port() + " (" + e.getMessage() + "); set local_chain.port to another port, "
                             + "or -1 for none");
                 }
                 keys = keys.or(AccountKeys.of(chain.get().demanderKeys()));
@@ -143,11 +143,11 @@ public final class RelayerApp implements AutoCloseable {
             throw e;
         }
         if (chain.isPresent()) {
-            chain.get().writeAccounts(config.localAccountsFile(), LOCAL_RELAYER, relayer.uri());
+            chain.get().writeAccounts(config.local().accountsFile(), LOCAL_RELAYER, relayer.uri());
             LOG.info("local chain (a Starknet JSON-RPC node over the in-process ledger, saved as it changes) at {}; "
                     + "development accounts (1 demander, {} providers; keys from a fixed seed) written to {} (owner-only)",
                     chain.get().rpcUrl(),
-                    LocalChain.PROVIDER_ACCOUNTS, config.localAccountsFile().toAbsolutePath());
+                    LocalChain.PROVIDER_ACCOUNTS, config.local().accountsFile().toAbsolutePath());
         }
         return new RelayerApp(relayer, store, escrow, chain);
     }

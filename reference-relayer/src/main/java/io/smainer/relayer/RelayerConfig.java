@@ -6,109 +6,57 @@ import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.config.ConfigException;
 import io.smainer.config.Settings;
+import io.smainer.escrow.Ledger;
+import io.smainer.escrow.StarknetEscrow;
 import io.smainer.fee.EffortPricing;
 import io.smainer.relayer.http.ClientAddresses;
+import io.smainer.relayer.scheduling.Scheduler;
+import io.smainer.relayer.settlement.Settler;
 import io.smainer.relayer.staking.StakingSettings;
 import io.smainer.relayer.store.JournaledStore;
+import io.smainer.relayer.store.RedisStore;
 import io.smainer.relayer.store.Retention;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
- * The relayer's settings. Built from defaults, then an optional properties file, then {@code SMAINER_*}
+ * The relayer's settings, by section. Built from defaults, then an optional properties file, then {@code SMAINER_*}
  * environment variables (the key upper-cased, dots to underscores: {@code settlement.batch_size} is
- * {@code SMAINER_SETTLEMENT_BATCH_SIZE}), read by the SDK's shared {@link Settings} reader (the one the
- * reference provider uses); validated once, every problem reported together. There is no default secret:
- * API keys and webhook secrets exist only when configured, and {@link #toString()} masks them; the
- * settlement account's keystore passphrase is no setting at all ({@value Settings#PASSPHRASE_ENV} or a
- * prompt, see {@link Main}).
+ * {@code SMAINER_SETTLEMENT_BATCH_SIZE}), read by the SDK's shared {@link Settings} reader (the one the reference
+ * provider uses); validated once, every problem reported together. Each default is the constant of the component
+ * that uses it ({@link Scheduler#DEFAULT_MAX_ATTEMPTS}, {@link Settler#DEFAULT_BATCH_SIZE}, {@link Retention},
+ * {@link TrustLimits}, ...), and the description logged at start ({@link #describeRelayer()},
+ * {@link #describeChain()}) is generated from the schema: every setting read, secrets hidden or masked. There is no
+ * default secret: API keys and webhook secrets exist only when configured; the settlement account's keystore
+ * passphrase is no setting at all ({@value Settings#PASSPHRASE_ENV} or a prompt, see {@link Main}).
  *
- * @param name this relayer's name (in the login challenge, logs and node records)
- * @param host the interface to bind
- * @param port the port; {@link #DEFAULT_PORT} falls back to {@link #FALLBACK_PORT} when taken; 0 picks one
- * @param chainId the chain settled on (part of every signed domain)
- * @param allowedTokens ERC-20s an escrow may hold
- * @param heartbeat how often providers heartbeat
- * @param offlineAfter silence after which a provider is offline
- * @param challengeTtl how long a login challenge is valid
- * @param maxAttempts assignments per task before it fails
- * @param deadlineGrace added to a job's timeout for the result to travel
- * @param batchSize the most settlements in one transaction
- * @param batchDelay the longest a completed task waits for its batch
- * @param maxBodyBytes the largest REST body
- * @param maxFrameBytes the largest WebSocket message
- * @param ratePerSecond requests per second per API client, demander address or remote address
- * @param rateBurst the burst allowed above the rate
- * @param apiKeys client id to API key; when any is set, POST /tasks needs one
- * @param webhookSecrets client id (API client id, or demander address) to webhook signing secret
- * @param demanderKeys demander account to the Stark public key its request signatures are checked against
- * @param minBase the least base price an escrow must cover, per job kind ({@code *} for any)
- * @param effortBase the base price of effort pricing
- * @param webhookAttempts deliveries tried per webhook
- * @param webhookBackoff the first retry delay (doubling after)
- * @param redisUri the Redis that holds the state ({@code redis://host:port/db}, a password in the URI is a
- *     secret and masked); empty for the in-memory store (one relayer, nothing survives a restart)
- * @param redisPrefix the key prefix in Redis; relayers that share tasks use the same one
- * @param leaseTtl how long the settlement leader's lease holds without renewal (a dead leader is replaced
- *     within about this long; it must exceed the slowest settlement transaction)
- * @param localChainPort with the local network's in-process ledger ({@link Main}): the loopback port on which
- *     the ledger is served as a Starknet JSON-RPC node for other processes (providers, demanders), -1 for none
- * @param localAccountsFile with the local chain: where the local network's development accounts (addresses
- *     and private keys, like a devnet's predeployed accounts) are written, owner-only
- * @param chain what the relayer settles on: the local network's in-process ledger, or Starknet
- * @param rpcUrl with {@link ChainMode#STARKNET}: the Starknet JSON-RPC endpoint (required there)
- * @param contract with {@link ChainMode#STARKNET}: the escrow contract (SmainerContract) address
- * @param keystore with {@link ChainMode#STARKNET}: the encrypted keystore of the settlement account (required
- *     there); the account must be the contract's relayer
- * @param receiptTimeout with {@link ChainMode#STARKNET}: how long a settlement waits for its receipt
- * @param pollInterval with {@link ChainMode#STARKNET}: how often it asks for the receipt
- * @param ipRatePerSecond {@code POST /tasks} without an API key: requests per second per client address, counted
- *     before the request is read or any chain is asked; 0 for no such limit
- * @param ipRateBurst the burst allowed above {@code ipRatePerSecond}
- * @param trustedProxies reverse proxies (IP addresses or CIDR blocks) whose {@code X-Forwarded-For} names the
- *     client address; empty (the default): the TCP peer is the client and the header is ignored
- * @param accountCheckTimeout with {@link ChainMode#STARKNET}: the limit of each JSON-RPC request that asks a
- *     demander's account about its key or a signature (past it: 503 {@code account_check_unavailable})
- * @param accountChecksInFlight with {@link ChainMode#STARKNET}: account checks waiting on the chain at once at
- *     most; a request past it is answered 503 {@code account_check_unavailable} at once
- * @param finishedRetention how long a finished (SETTLED or FAILED) task stays readable at least, unless
- *     {@code maxFinishedTasks} pushes it out ({@link Retention})
- * @param maxFinishedTasks the most finished tasks the store keeps; the oldest-finished go first
- * @param maxFinishedBytes the most payload and result bytes of finished tasks the store keeps; the oldest-finished
- *     go first ({@link Retention#maxFinishedBytes()})
- * @param maxQueuedBytes the most payload and result bytes the tasks not finished may hold; a {@code POST /tasks}
- *     that would take them past it is refused with 503 {@code relayer_busy} before anything is stored
- * @param journal where the in-memory store journals its tasks ({@code store.journal}, {@link JournaledStore}), so a
- *     restart keeps them; empty for none. Unset, it is {@code .smainer-local/<name>-<port>.journal} for a relayer
- *     settling on Starknet on a fixed port without Redis, and none otherwise: with Redis, on port 0 (a throwaway
- *     relayer, as tests start), or with {@code chain=local} (the in-process chain forgets its escrows with the
- *     process, so a journal of tasks on them would outlive what backs them); {@code none} turns it off
+ * @param server who and where it serves
+ * @param chain what it settles on and how it reads the chain
+ * @param scheduling providers and assignments
+ * @param settlement settlement batches and the leader's lease
+ * @param limits sizes and rates of what clients send
+ * @param access who may submit, and the least prices they must escrow
+ * @param webhook webhook signing and retries
+ * @param store where the state lives and how long finished tasks stay
+ * @param local the local network ({@link ChainMode#LOCAL})
  * @param staking the staking policy's {@code staking.*} settings (off by default)
  * @param trust the trust boundary's settings: readers, webhook destinations, bytes in flight, unmatched tasks,
  *     provider logins ({@link TrustLimits})
+ * @param description every setting's effective value as text, secrets hidden or masked (generated by the reader)
  */
-public record RelayerConfig(String name, String host, int port, ChainId chainId, Set<ContractAddress> allowedTokens,
-        Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts, Duration deadlineGrace,
-        int batchSize, Duration batchDelay, int maxBodyBytes, int maxFrameBytes, int ratePerSecond, int rateBurst,
-        Map<String, String> apiKeys, Map<String, String> webhookSecrets, Map<ContractAddress, Felt> demanderKeys,
-        Map<String, TokenAmount> minBase, TokenAmount effortBase, int webhookAttempts, Duration webhookBackoff,
-        Optional<String> redisUri, String redisPrefix, Duration leaseTtl, int localChainPort, Path localAccountsFile,
-        ChainMode chain, Optional<URI> rpcUrl, ContractAddress contract, Optional<Path> keystore, Duration receiptTimeout,
-        Duration pollInterval, int ipRatePerSecond, int ipRateBurst, List<String> trustedProxies,
-        Duration accountCheckTimeout, int accountChecksInFlight, Duration finishedRetention, int maxFinishedTasks,
-        long maxFinishedBytes, long maxQueuedBytes, Optional<Path> journal, StakingSettings staking,
-        TrustLimits trust) {
+public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, Settlement settlement, Limits limits,
+        Access access, Webhook webhook, Store store, Local local, StakingSettings staking, TrustLimits trust,
+        Settings.Description description) {
 
     /** The interface bound unless {@code host} says otherwise: loopback, so nothing is served to the network by default. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -155,6 +103,19 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
     /** Prefix of the environment variables read. */
     public static final String ENV_PREFIX = Settings.ENV_PREFIX;
 
+    /** {@code heartbeat_seconds}: how often providers heartbeat unless told otherwise. */
+    public static final int DEFAULT_HEARTBEAT_SECONDS = 30;
+    /** {@code challenge_seconds}: how long a login challenge is valid unless told otherwise. */
+    public static final int DEFAULT_CHALLENGE_SECONDS = 60;
+    /** {@code limits.max_body_bytes}: 8 MiB. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 8 << 20;
+    /** {@code limits.max_frame_bytes}: 16 MiB. */
+    public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
+    /** {@code limits.rate_per_second}: requests a second per API client, demander or remote address. */
+    public static final int DEFAULT_RATE_PER_SECOND = 200;
+    /** {@code limits.rate_burst}. */
+    public static final int DEFAULT_RATE_BURST = 400;
+
     /** What the relayer settles on. */
     public enum ChainMode {
         /**
@@ -166,18 +127,161 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         STARKNET
     }
 
-    /** Copies the collections. */
-    public RelayerConfig {
-        allowedTokens = Set.copyOf(allowedTokens);
-        apiKeys = Map.copyOf(apiKeys);
-        webhookSecrets = Map.copyOf(webhookSecrets);
-        demanderKeys = Map.copyOf(demanderKeys);
-        minBase = Map.copyOf(minBase);
-        trustedProxies = List.copyOf(trustedProxies);
-        redisUri = redisUri == null ? Optional.empty() : redisUri;
-        rpcUrl = rpcUrl == null ? Optional.empty() : rpcUrl;
-        keystore = keystore == null ? Optional.empty() : keystore;
-        journal = journal == null ? Optional.empty() : journal;
+    /**
+     * {@code name}, {@code host}, {@code port}.
+     *
+     * @param name this relayer's name (in the login challenge, logs, node records and webhooks)
+     * @param host the interface to bind
+     * @param port the port; {@link #DEFAULT_PORT} falls back to {@link #FALLBACK_PORT} when taken; 0 picks one
+     */
+    public record Server(String name, String host, int port) {
+    }
+
+    /**
+     * {@code chain}, {@code chain_id}, {@code allowed_tokens}, {@code rpc_url}, {@code contract_address},
+     * {@code keystore}, {@code starknet.*}.
+     *
+     * @param mode what the relayer settles on: the local network's in-process ledger, or Starknet
+     * @param chainId the chain settled on (part of every signed domain)
+     * @param allowedTokens ERC-20s an escrow may hold
+     * @param rpcUrl with {@link ChainMode#STARKNET}: the Starknet JSON-RPC endpoint (required there)
+     * @param contract with {@link ChainMode#STARKNET}: the escrow contract (SmainerContract) address
+     * @param keystore with {@link ChainMode#STARKNET}: the encrypted keystore of the settlement account (required
+     *     there); the account must be the contract's relayer
+     * @param receiptTimeout with {@link ChainMode#STARKNET}: how long a settlement waits for its receipt
+     * @param pollInterval with {@link ChainMode#STARKNET}: how often it asks for the receipt
+     * @param accountCheckTimeout with {@link ChainMode#STARKNET}: the limit of each JSON-RPC request that asks a
+     *     demander's account about its key or a signature (past it: 503 {@code account_check_unavailable})
+     * @param accountChecksInFlight with {@link ChainMode#STARKNET}: account checks waiting on the chain at once at
+     *     most; a request past it is answered 503 {@code account_check_unavailable} at once
+     */
+    public record Chain(ChainMode mode, ChainId chainId, Set<ContractAddress> allowedTokens, Optional<URI> rpcUrl,
+            ContractAddress contract, Optional<Path> keystore, Duration receiptTimeout, Duration pollInterval,
+            Duration accountCheckTimeout, int accountChecksInFlight) {
+        /** Copies the set. */
+        public Chain {
+            allowedTokens = Set.copyOf(allowedTokens);
+        }
+    }
+
+    /**
+     * {@code heartbeat_seconds}, {@code offline_after_seconds}, {@code challenge_seconds}, {@code max_attempts},
+     * {@code deadline_grace_seconds}.
+     *
+     * @param heartbeat how often providers heartbeat
+     * @param offlineAfter silence after which a provider is offline
+     * @param challengeTtl how long a login challenge is valid
+     * @param maxAttempts assignments per task before it fails
+     * @param deadlineGrace added to a job's timeout for the result to travel
+     */
+    public record Scheduling(Duration heartbeat, Duration offlineAfter, Duration challengeTtl, int maxAttempts,
+            Duration deadlineGrace) {
+    }
+
+    /**
+     * {@code settlement.*}.
+     *
+     * @param batchSize the most settlements in one transaction
+     * @param batchDelay the longest a completed task waits for its batch
+     * @param leaseTtl how long the settlement leader's lease holds without renewal (a dead leader is replaced
+     *     within about this long; it must exceed the slowest settlement transaction)
+     */
+    public record Settlement(int batchSize, Duration batchDelay, Duration leaseTtl) {
+    }
+
+    /**
+     * {@code limits.*} (the trust boundary's own are in {@link TrustLimits}).
+     *
+     * @param maxBodyBytes the largest REST body
+     * @param maxFrameBytes the largest WebSocket message
+     * @param ratePerSecond requests per second per API client, demander address or remote address
+     * @param rateBurst the burst allowed above the rate
+     * @param ipRatePerSecond {@code POST /tasks} without an API key: requests per second per client address,
+     *     counted before the request is read or any chain is asked; 0 for no such limit
+     * @param ipRateBurst the burst allowed above {@code ipRatePerSecond}
+     * @param trustedProxies reverse proxies (IP addresses or CIDR blocks) whose {@code X-Forwarded-For} names the
+     *     client address; empty (the default): the TCP peer is the client and the header is ignored
+     * @param maxQueuedBytes the most payload and result bytes the tasks not finished may hold; a {@code POST /tasks}
+     *     that would take them past it is refused with 503 {@code relayer_busy} before anything is stored
+     */
+    public record Limits(int maxBodyBytes, int maxFrameBytes, int ratePerSecond, int rateBurst, int ipRatePerSecond,
+            int ipRateBurst, List<String> trustedProxies, long maxQueuedBytes) {
+        /** Copies the list. */
+        public Limits {
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+    }
+
+    /**
+     * {@code api_keys}, {@code demander_keys}, {@code price.*}.
+     *
+     * @param apiKeys client id to API key; when any is set, POST /tasks needs one
+     * @param demanderKeys demander account to the Stark public key its request signatures are checked against
+     * @param minBase the least base price an escrow must cover, per job kind ({@code *} for any)
+     * @param effortBase the base price of effort pricing
+     */
+    public record Access(Map<String, String> apiKeys, Map<ContractAddress, Felt> demanderKeys,
+            Map<String, TokenAmount> minBase, TokenAmount effortBase) {
+        /** Copies the maps. */
+        public Access {
+            apiKeys = Map.copyOf(apiKeys);
+            demanderKeys = Map.copyOf(demanderKeys);
+            minBase = Map.copyOf(minBase);
+        }
+
+        /**
+         * @param kind a job kind
+         * @return the least base price an escrow for it must cover
+         */
+        public TokenAmount minBaseFor(String kind) {
+            return minBase.getOrDefault(kind, minBase.get("*"));
+        }
+    }
+
+    /**
+     * {@code webhook_secrets}, {@code webhook.max_attempts}, {@code webhook.initial_backoff_millis}.
+     *
+     * @param secrets client id (API client id, or demander address) to webhook signing secret
+     * @param attempts deliveries tried per webhook
+     * @param backoff the first retry delay (doubling after)
+     */
+    public record Webhook(Map<String, String> secrets, int attempts, Duration backoff) {
+        /** Deliveries tried per webhook unless {@code webhook.max_attempts} says otherwise. */
+        public static final int DEFAULT_ATTEMPTS = 6;
+        /** The first retry delay unless {@code webhook.initial_backoff_millis} says otherwise. */
+        public static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(1);
+
+        /** Copies the map. */
+        public Webhook {
+            secrets = Map.copyOf(secrets);
+        }
+    }
+
+    /**
+     * {@code redis.*}, {@code store.*}.
+     *
+     * @param redisUri the Redis that holds the state ({@code redis://host:port/db}, a password in the URI is a
+     *     secret and masked); empty for the in-memory store (one relayer, nothing survives a restart)
+     * @param redisPrefix the key prefix in Redis; relayers that share tasks use the same one
+     * @param retention how long finished tasks stay readable and how many (and how many bytes) the store keeps
+     * @param journal where the in-memory store journals its tasks ({@code store.journal}, {@link JournaledStore}),
+     *     so a restart keeps them; empty for none. Unset, it is {@code .smainer-local/<name>-<port>.journal} for a
+     *     relayer settling on Starknet on a fixed port without Redis, and none otherwise: with Redis, on port 0 (a
+     *     throwaway relayer, as tests start), or with {@code chain=local} (the in-process chain forgets its escrows
+     *     with the process, so a journal of tasks on them would outlive what backs them); {@code none} turns it off
+     */
+    public record Store(Optional<String> redisUri, String redisPrefix, Retention retention, Optional<Path> journal) {
+    }
+
+    /**
+     * {@code local_chain.*}: the local network's in-process ledger ({@link Main}).
+     *
+     * @param port the loopback port on which the ledger is served as a Starknet JSON-RPC node for other processes
+     *     (providers, demanders), -1 for none
+     * @param accountsFile where the local network's development accounts (addresses and private keys, like a
+     *     devnet's predeployed accounts) are written, owner-only
+     */
+    public record Local(int port, Path accountsFile) {
     }
 
     /** @return the defaults, no file, no environment */
@@ -209,7 +313,8 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         return parse(SCHEMA.read(settings));
     }
 
-    private static final List<String> KNOWN = keys("name", "host", "port", "chain_id", "allowed_tokens",
+    /** Every setting, in the order {@code --help} and the description list them. */
+    private static final List<String> KNOWN = Stream.of(List.of("name", "host", "port", "chain_id", "allowed_tokens",
             "heartbeat_seconds", "offline_after_seconds", "challenge_seconds", "max_attempts", "deadline_grace_seconds",
             "settlement.batch_size", "settlement.max_delay_millis", "limits.max_body_bytes", "limits.max_frame_bytes",
             "limits.rate_per_second", "limits.rate_burst", "limits.ip_rate_per_second", "limits.ip_rate_burst",
@@ -222,25 +327,24 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             "limits.max_queued_bytes", "store.journal", "operator_clients", "webhook.allow_private_addresses",
             "limits.body_bytes_in_flight", "limits.body_bytes_in_flight_per_address", "limits.body_read_timeout_millis",
             "limits.max_unmatched_per_demander", "limits.max_unmatched_tasks", "scheduler.escrow_check_millis",
-            "limits.ws_logins_per_second", "limits.ws_login_burst", "limits.ws_frame_bytes_before_login",
-            StakingSettings.KEYS);
-    private static List<String> keys(Object... keysAndLists) {
-        List<String> out = new ArrayList<>();
-        for (Object k : keysAndLists) {
-            if (k instanceof List<?> l) {
-                l.forEach(x -> out.add((String) x));
-            } else {
-                out.add((String) k);
-            }
-        }
-        return List.copyOf(out);
-    }
+            "limits.ws_logins_per_second", "limits.ws_login_burst", "limits.ws_frame_bytes_before_login"),
+            StakingSettings.KEYS).flatMap(List::stream).toList();
 
     /** Settings named by a prefix: {@code price.min_base.<kind>}. */
     private static final String MIN_BASE_PREFIX = "price.min_base.";
-    /** The schema: every setting, the environment's spelling, and which values are never echoed. */
+    /** The schema: every setting, the environment's spelling, which values are never echoed, what unset means. */
     private static final Settings SCHEMA = Settings.builder().keys(KNOWN).prefix(MIN_BASE_PREFIX)
-            .hidden("api_keys", "webhook_secrets", "redis.uri").masked("rpc_url", Settings::maskUrl).build();
+            .hidden("api_keys", "webhook_secrets", "redis.uri")
+            .masked("api_keys", Settings::maskPairValues).masked("webhook_secrets", Settings::maskPairValues)
+            .masked("redis.uri", RelayerConfig::maskUri).masked("rpc_url", Settings::maskUrl)
+            .unset("redis.uri", "(none: in-memory store)")
+            .unset("limits.trusted_proxies", "(none: X-Forwarded-For ignored)")
+            .build();
+    /** The settings of the chain the app starts ({@link RelayerApp}), by mode; the rest are the relayer's own. */
+    private static final Set<String> LOCAL_CHAIN_KEYS = Set.of("chain", "local_chain.port", "local_chain.accounts_file");
+    private static final Set<String> STARKNET_KEYS = Set.of("chain", "rpc_url", "contract_address", "keystore",
+            "starknet.receipt_timeout_seconds", "starknet.poll_millis", "starknet.account_check_timeout_millis",
+            "starknet.account_checks_in_flight");
 
     /** @return every setting, in the order {@code --help} lists them */
     public static List<String> settings() {
@@ -248,15 +352,46 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
     }
 
     private static RelayerConfig parse(Settings.Reader r) {
-        String name = r.get("name", "relayer-1", v -> {
-            if (!v.matches("[A-Za-z0-9_.-]{1,31}")) {
-                throw new IllegalArgumentException("1 to 31 letters, digits, '.', '_' or '-'");
-            }
-            return v;
-        });
-        String host = r.get("host", DEFAULT_HOST, v -> v);
-        int port = r.get("port", DEFAULT_PORT, Settings.intIn(0, 65535));
-        ChainId chainId = r.get("chain_id", ChainId.LOCAL, ChainId::new);
+        Server server = new Server(
+                r.get("name", "relayer-1", name("1 to 31 letters, digits, '.', '_' or '-'", "[A-Za-z0-9_.-]{1,31}")),
+                r.get("host", DEFAULT_HOST, v -> v),
+                r.get("port", DEFAULT_PORT, Settings.intIn(0, 65535)));
+        Chain chain = chain(r);
+        Scheduling scheduling = scheduling(r);
+        Settlement settlement = new Settlement(
+                r.get("settlement.batch_size", Settler.DEFAULT_BATCH_SIZE, Settings.intIn(1, 1000)),
+                millis(r, "settlement.max_delay_millis", Settler.DEFAULT_MAX_DELAY, 0, 600_000),
+                millis(r, "settlement.lease_millis", Settler.DEFAULT_LEASE_TTL, 300, 3_600_000));
+        Limits limits = limits(r);
+        Access access = access(r);
+        Webhook webhook = new Webhook(
+                r.get("webhook_secrets", Map.of(), v -> pairs(v, k -> k, secret("webhook secrets"))),
+                r.get("webhook.max_attempts", Webhook.DEFAULT_ATTEMPTS, Settings.intIn(1, 50)),
+                millis(r, "webhook.initial_backoff_millis", Webhook.DEFAULT_BACKOFF, 1, 3_600_000));
+        Store store = store(r, server, chain.mode());
+        Local local = new Local(r.get("local_chain.port", DEFAULT_LOCAL_CHAIN_PORT, Settings.intIn(-1, 65535)),
+                r.get("local_chain.accounts_file", DEFAULT_LOCAL_ACCOUNTS_FILE, v -> {
+                    if (v.isBlank()) {
+                        throw new IllegalArgumentException("a file path");
+                    }
+                    return Path.of(v);
+                }));
+        if (limits.maxQueuedBytes() < limits.maxBodyBytes()) {
+            r.problem("limits.max_queued_bytes: expected at least limits.max_body_bytes (" + limits.maxBodyBytes()
+                    + "), so that any task the body limit lets in fits, got " + limits.maxQueuedBytes());
+        }
+        StakingSettings staking = StakingSettings.parse(r);
+        TrustLimits trust = trust(r, access.apiKeys().keySet(), limits.maxBodyBytes());
+        r.done();
+        return new RelayerConfig(server, chain, scheduling, settlement, limits, access, webhook, store, local, staking,
+                trust, r.description());
+    }
+
+    private static Chain chain(Settings.Reader r) {
+        ChainMode mode = r.get("chain", ChainMode.LOCAL, Settings.oneOf(ChainMode.class));
+        boolean starknet = mode == ChainMode.STARKNET;
+        ChainId chainId = r.get("chain_id", starknet ? StarknetEscrow.DEFAULT_CHAIN_ID : Ledger.DEFAULT_CHAIN_ID,
+                ChainId::new);
         Set<ContractAddress> tokens = r.get("allowed_tokens", Set.of(ContractAddress.STRK_TOKEN), v -> {
             Set<ContractAddress> out = new LinkedHashSet<>();
             for (String t : v.split(",")) {
@@ -264,104 +399,18 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             }
             return out;
         });
-        Duration heartbeat = Duration.ofSeconds(r.get("heartbeat_seconds", 30, Settings.intIn(1, 3600)));
-        Duration offline = Duration.ofSeconds(r.get("offline_after_seconds", 90, Settings.intIn(2, 86_400)));
-        if (offline.compareTo(heartbeat) <= 0) {
-            r.problem("offline_after_seconds: expected more than heartbeat_seconds (" + heartbeat.toSeconds() + "), got "
-                    + offline.toSeconds());
-        }
-        Duration challenge = Duration.ofSeconds(r.get("challenge_seconds", 60, Settings.intIn(5, 3600)));
-        int attempts = r.get("max_attempts", 3, Settings.intIn(1, 100));
-        Duration grace = Duration.ofSeconds(r.get("deadline_grace_seconds", 10, Settings.intIn(0, 3600)));
-        int batch = r.get("settlement.batch_size", 50, Settings.intIn(1, 1000));
-        Duration delay = Duration.ofMillis(r.get("settlement.max_delay_millis", 2000, Settings.intIn(0, 600_000)));
-        int body = r.get("limits.max_body_bytes", 8 << 20, Settings.intIn(1024, 1 << 30));
-        int frame = r.get("limits.max_frame_bytes", 16 << 20, Settings.intIn(1024, 1 << 30));
-        int rate = r.get("limits.rate_per_second", 200, Settings.intIn(1, 1_000_000));
-        int burst = r.get("limits.rate_burst", 400, Settings.intIn(1, 10_000_000));
-        int ipRate = r.get("limits.ip_rate_per_second", DEFAULT_IP_RATE_PER_SECOND, Settings.intIn(0, 1_000_000));
-        int ipBurst = r.get("limits.ip_rate_burst", DEFAULT_IP_RATE_BURST, Settings.intIn(1, 10_000_000));
-        List<String> proxies = r.get("limits.trusted_proxies", List.of(), v -> {
-            List<String> out = v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::trim).toList();
-            ClientAddresses.trusting(out); // validates
-            return out;
-        });
-        Map<String, String> apiKeys = r.get("api_keys", Map.of(), v -> pairs(v, k -> k, key -> {
-            if (key.length() < 16) {
-                throw new IllegalArgumentException("API keys of at least 16 characters");
-            }
-            return key;
-        }));
-        Map<String, String> secrets = r.get("webhook_secrets", Map.of(), v -> pairs(v, k -> k, key -> {
-            if (key.length() < 16) {
-                throw new IllegalArgumentException("webhook secrets of at least 16 characters");
-            }
-            return key;
-        }));
-        Map<ContractAddress, Felt> demanders = r.get("demander_keys", Map.of(),
-                v -> pairs(v, ContractAddress::parse, Felt::parse));
-        Map<String, TokenAmount> minBase = new LinkedHashMap<>();
-        minBase.put("*", r.get("price.min_base", EffortPricing.BASE_PRICE, v -> TokenAmount.parseBaseUnits("price.min_base", v)));
-        for (String k : r.given()) {
-            if (k.startsWith(MIN_BASE_PREFIX)) {
-                String kind = k.substring(MIN_BASE_PREFIX.length());
-                minBase.put(kind, r.get(k, EffortPricing.BASE_PRICE, v -> TokenAmount.parseBaseUnits(k, v)));
-            }
-        }
-        TokenAmount effortBase = r.get("price.effort_base", EffortPricing.BASE_PRICE,
-                v -> TokenAmount.parseBaseUnits("price.effort_base", v));
-        int hookAttempts = r.get("webhook.max_attempts", 6, Settings.intIn(1, 50));
-        Duration hookBackoff = Duration.ofMillis(r.get("webhook.initial_backoff_millis", 1000, Settings.intIn(1, 3_600_000)));
-        Optional<String> redisUri = r.get("redis.uri", Optional.empty(), v -> {
-            if (v.isBlank()) {
-                return Optional.empty();
-            }
-            if (!v.matches("rediss?://\\S+")) {
-                throw new IllegalArgumentException("a redis:// or rediss:// URI");
-            }
-            return Optional.of(v);
-        });
-        String redisPrefix = r.get("redis.prefix", "smainer:", v -> {
-            if (!v.matches("[A-Za-z0-9_.:-]{1,64}")) {
-                throw new IllegalArgumentException("1 to 64 letters, digits, '.', '_', ':' or '-'");
-            }
-            return v;
-        });
-        Duration leaseTtl = Duration.ofMillis(r.get("settlement.lease_millis", 30_000, Settings.intIn(300, 3_600_000)));
-        int localChainPort = r.get("local_chain.port", DEFAULT_LOCAL_CHAIN_PORT, Settings.intIn(-1, 65535));
-        Path accountsFile = r.get("local_chain.accounts_file", DEFAULT_LOCAL_ACCOUNTS_FILE, v -> {
-            if (v.isBlank()) {
-                throw new IllegalArgumentException("a file path");
-            }
-            return Path.of(v);
-        });
-        ChainMode chain = r.get("chain", ChainMode.LOCAL, Settings.oneOf(ChainMode.class));
-        boolean starknet = chain == ChainMode.STARKNET;
         Optional<URI> rpcUrl = r.get("rpc_url", Optional.empty(), v -> v.isBlank() ? Optional.empty()
                 : Optional.of(Settings.httpUrl("an http(s) URL of a Starknet JSON-RPC endpoint").apply(v)));
-        ContractAddress contract = r.get("contract_address", ContractAddress.SMAINER_MAINNET, ContractAddress::parse);
+        ContractAddress contract = r.get("contract_address", StarknetEscrow.DEFAULT_CONTRACT, ContractAddress::parse);
         Optional<Path> keystore = r.get("keystore", Optional.empty(), v -> v.isBlank() ? Optional.empty() : Optional.of(Path.of(v)));
-        Duration receiptTimeout = Duration.ofSeconds(r.get("starknet.receipt_timeout_seconds", 180, Settings.intIn(1, 3600)));
-        Duration pollInterval = Duration.ofMillis(r.get("starknet.poll_millis", 2000, Settings.intIn(10, 60_000)));
-        Duration accountCheckTimeout = Duration.ofMillis(r.get("starknet.account_check_timeout_millis",
-                (int) DEFAULT_ACCOUNT_CHECK_TIMEOUT.toMillis(), Settings.intIn(50, 600_000)));
+        Duration receiptTimeout = Duration.ofSeconds(r.get("starknet.receipt_timeout_seconds",
+                (int) StarknetEscrow.DEFAULT_RECEIPT_TIMEOUT.toSeconds(), Settings.intIn(1, 3600)));
+        Duration pollInterval = millis(r, "starknet.poll_millis", StarknetEscrow.DEFAULT_POLL_INTERVAL, 10, 60_000);
+        Duration accountCheckTimeout = millis(r, "starknet.account_check_timeout_millis", DEFAULT_ACCOUNT_CHECK_TIMEOUT,
+                50, 600_000);
         int accountChecks = r.get("starknet.account_checks_in_flight", DEFAULT_ACCOUNT_CHECKS_IN_FLIGHT,
                 Settings.intIn(1, 10_000));
-        Duration finishedRetention = Duration.ofSeconds(r.get("store.finished_retention_seconds",
-                (int) Retention.DEFAULT_FINISHED_FOR.toSeconds(), Settings.intIn(1, 31 * 86_400)));
-        int maxFinished = r.get("store.max_finished_tasks", Retention.DEFAULT_MAX_FINISHED, Settings.intIn(1, 100_000_000));
-        long maxFinishedBytes = r.get("store.max_finished_bytes", Retention.DEFAULT_MAX_FINISHED_BYTES,
-                longIn(Retention.MIN_FINISHED_BYTES, Retention.MAX_FINISHED_BYTES));
-        long maxQueuedBytes = r.get("limits.max_queued_bytes", DEFAULT_MAX_QUEUED_BYTES,
-                longIn(MIN_QUEUED_BYTES, MAX_QUEUED_BYTES));
-        if (maxQueuedBytes < body) {
-            r.problem("limits.max_queued_bytes: expected at least limits.max_body_bytes (" + body
-                    + "), so that any task the body limit lets in fits, got " + maxQueuedBytes);
-        }
         if (starknet) {
-            if (!r.has("chain_id")) {
-                chainId = ChainId.MAINNET;
-            }
             if (rpcUrl.isEmpty() && !r.has("rpc_url")) {
                 r.problem("rpc_url: expected an http(s) URL of a Starknet JSON-RPC endpoint with chain=starknet, got nothing");
             }
@@ -374,21 +423,86 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                         + pollInterval.toMillis() + " ms), got " + receiptTimeout.toSeconds());
             }
         }
-        Optional<Path> journal = r.get("store.journal", redisUri.isEmpty() && starknet && port != 0
-                ? Optional.of(DEFAULT_JOURNAL_DIR.resolve(name + "-" + port + ".journal")) : Optional.<Path>empty(),
+        return new Chain(mode, chainId, tokens, rpcUrl, contract, keystore, receiptTimeout, pollInterval,
+                accountCheckTimeout, accountChecks);
+    }
+
+    private static Scheduling scheduling(Settings.Reader r) {
+        Duration heartbeat = Duration.ofSeconds(r.get("heartbeat_seconds", DEFAULT_HEARTBEAT_SECONDS, Settings.intIn(1, 3600)));
+        Duration offline = Duration.ofSeconds(r.get("offline_after_seconds",
+                (int) Scheduler.DEFAULT_OFFLINE_AFTER.toSeconds(), Settings.intIn(2, 86_400)));
+        if (offline.compareTo(heartbeat) <= 0) {
+            r.problem("offline_after_seconds: expected more than heartbeat_seconds (" + heartbeat.toSeconds() + "), got "
+                    + offline.toSeconds());
+        }
+        return new Scheduling(heartbeat, offline,
+                Duration.ofSeconds(r.get("challenge_seconds", DEFAULT_CHALLENGE_SECONDS, Settings.intIn(5, 3600))),
+                r.get("max_attempts", Scheduler.DEFAULT_MAX_ATTEMPTS, Settings.intIn(1, 100)),
+                Duration.ofSeconds(r.get("deadline_grace_seconds", (int) Scheduler.DEFAULT_DEADLINE_GRACE.toSeconds(),
+                        Settings.intIn(0, 3600))));
+    }
+
+    private static Limits limits(Settings.Reader r) {
+        return new Limits(
+                r.get("limits.max_body_bytes", DEFAULT_MAX_BODY_BYTES, Settings.intIn(1024, 1 << 30)),
+                r.get("limits.max_frame_bytes", DEFAULT_MAX_FRAME_BYTES, Settings.intIn(1024, 1 << 30)),
+                r.get("limits.rate_per_second", DEFAULT_RATE_PER_SECOND, Settings.intIn(1, 1_000_000)),
+                r.get("limits.rate_burst", DEFAULT_RATE_BURST, Settings.intIn(1, 10_000_000)),
+                r.get("limits.ip_rate_per_second", DEFAULT_IP_RATE_PER_SECOND, Settings.intIn(0, 1_000_000)),
+                r.get("limits.ip_rate_burst", DEFAULT_IP_RATE_BURST, Settings.intIn(1, 10_000_000)),
+                r.get("limits.trusted_proxies", List.of(), v -> {
+                    List<String> out = v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::trim).toList();
+                    ClientAddresses.trusting(out); // throws on an entry that is no address or CIDR block
+                    return out;
+                }),
+                r.get("limits.max_queued_bytes", DEFAULT_MAX_QUEUED_BYTES, Settings.longIn(MIN_QUEUED_BYTES, MAX_QUEUED_BYTES)));
+    }
+
+    private static Access access(Settings.Reader r) {
+        Map<String, String> apiKeys = r.get("api_keys", Map.of(), v -> pairs(v, k -> k, secret("API keys")));
+        Map<ContractAddress, Felt> demanders = r.get("demander_keys", Map.of(),
+                v -> pairs(v, ContractAddress::parse, Felt::parse));
+        Map<String, TokenAmount> minBase = new LinkedHashMap<>();
+        minBase.put("*", r.get("price.min_base", EffortPricing.BASE_PRICE, v -> TokenAmount.parseBaseUnits("price.min_base", v)));
+        for (String k : r.given()) {
+            if (k.startsWith(MIN_BASE_PREFIX)) {
+                String kind = k.substring(MIN_BASE_PREFIX.length());
+                minBase.put(kind, r.get(k, EffortPricing.BASE_PRICE, v -> TokenAmount.parseBaseUnits(k, v)));
+            }
+        }
+        TokenAmount effortBase = r.get("price.effort_base", EffortPricing.BASE_PRICE,
+                v -> TokenAmount.parseBaseUnits("price.effort_base", v));
+        return new Access(apiKeys, demanders, minBase, effortBase);
+    }
+
+    private static Store store(Settings.Reader r, Server server, ChainMode mode) {
+        Optional<String> redisUri = r.get("redis.uri", Optional.empty(), v -> {
+            if (v.isBlank()) {
+                return Optional.empty();
+            }
+            if (!v.matches("rediss?://\\S+")) {
+                throw new IllegalArgumentException("a redis:// or rediss:// URI");
+            }
+            return Optional.of(v);
+        });
+        String redisPrefix = r.get("redis.prefix", RedisStore.DEFAULT_PREFIX,
+                name("1 to 64 letters, digits, '.', '_', ':' or '-'", "[A-Za-z0-9_.:-]{1,64}"));
+        Retention retention = new Retention(
+                Duration.ofSeconds(r.get("store.finished_retention_seconds",
+                        (int) Retention.DEFAULT_FINISHED_FOR.toSeconds(), Settings.intIn(1, 31 * 86_400))),
+                r.get("store.max_finished_tasks", Retention.DEFAULT_MAX_FINISHED, Settings.intIn(1, 100_000_000)),
+                r.get("store.max_finished_bytes", Retention.DEFAULT_MAX_FINISHED_BYTES,
+                        Settings.longIn(Retention.MIN_FINISHED_BYTES, Retention.MAX_FINISHED_BYTES)));
+        Optional<Path> journal = r.get("store.journal",
+                redisUri.isEmpty() && mode == ChainMode.STARKNET && server.port() != 0
+                        ? Optional.of(DEFAULT_JOURNAL_DIR.resolve(server.name() + "-" + server.port() + ".journal"))
+                        : Optional.<Path>empty(),
                 v -> v.equals("none") ? Optional.<Path>empty() : Optional.of(Path.of(v)));
         if (journal.isPresent() && redisUri.isPresent()) {
             r.problem("store.journal: the journal is for the in-memory store; with redis.uri set, Redis keeps the state"
                     + " (set store.journal=none or leave it unset)");
         }
-        StakingSettings staking = StakingSettings.parse(r);
-        TrustLimits trust = trust(r, apiKeys.keySet(), body);
-        r.done();
-        return new RelayerConfig(name, host, port, chainId, tokens, heartbeat, offline, challenge, attempts, grace, batch,
-                delay, body, frame, rate, burst, apiKeys, secrets, demanders, minBase, effortBase, hookAttempts, hookBackoff,
-                redisUri, redisPrefix, leaseTtl, localChainPort, accountsFile, chain, rpcUrl, contract, keystore,
-                receiptTimeout, pollInterval, ipRate, ipBurst, proxies, accountCheckTimeout, accountChecks, finishedRetention,
-                maxFinished, maxFinishedBytes, maxQueuedBytes, journal, staking, trust);
+        return new Store(redisUri, redisPrefix, retention, journal);
     }
 
     private static TrustLimits trust(Settings.Reader r, Set<String> apiClients, int maxBody) {
@@ -406,15 +520,11 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
                 r.problem("operator_clients: expected API client ids named in api_keys, got " + c);
             }
         }
-        boolean privateHooks = r.get("webhook.allow_private_addresses", false, v -> switch (v.trim()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("true or false");
-        });
+        boolean privateHooks = r.get("webhook.allow_private_addresses", false, Settings.bool());
         long inFlight = r.get("limits.body_bytes_in_flight", TrustLimits.DEFAULT_BODY_BYTES_IN_FLIGHT,
-                longIn(1L << 20, 1L << 40));
+                Settings.longIn(1L << 20, 1L << 40));
         long perAddress = r.get("limits.body_bytes_in_flight_per_address",
-                Math.min(inFlight, TrustLimits.DEFAULT_BODY_BYTES_IN_FLIGHT_PER_ADDRESS), longIn(1024, 1L << 40));
+                Math.min(inFlight, TrustLimits.DEFAULT_BODY_BYTES_IN_FLIGHT_PER_ADDRESS), Settings.longIn(1024, 1L << 40));
         if (perAddress > inFlight) {
             r.problem("limits.body_bytes_in_flight_per_address: expected at most limits.body_bytes_in_flight (" + inFlight
                     + "), got " + perAddress);
@@ -424,35 +534,38 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
             r.problem("limits.body_bytes_in_flight_per_address: expected at least limits.max_body_bytes (" + maxBody
                     + "), so that one body of the largest size can arrive, got " + perAddress);
         }
-        Duration bodyTimeout = Duration.ofMillis(r.get("limits.body_read_timeout_millis",
-                (int) TrustLimits.DEFAULT_BODY_READ_TIMEOUT.toMillis(), Settings.intIn(100, 3_600_000)));
-        int unmatchedPer = r.get("limits.max_unmatched_per_demander", TrustLimits.DEFAULT_MAX_UNMATCHED_PER_DEMANDER,
-                Settings.intIn(0, 1_000_000));
-        int unmatched = r.get("limits.max_unmatched_tasks", TrustLimits.DEFAULT_MAX_UNMATCHED_TASKS,
-                Settings.intIn(0, 10_000_000));
-        Duration escrowCheck = Duration.ofMillis(r.get("scheduler.escrow_check_millis",
-                (int) TrustLimits.DEFAULT_ESCROW_CHECK.toMillis(), Settings.intIn(100, 86_400_000)));
-        int logins = r.get("limits.ws_logins_per_second", TrustLimits.DEFAULT_WS_LOGINS_PER_SECOND,
-                Settings.intIn(1, 1_000_000));
-        int loginBurst = r.get("limits.ws_login_burst", TrustLimits.DEFAULT_WS_LOGIN_BURST, Settings.intIn(1, 1_000_000));
-        int frameBeforeLogin = r.get("limits.ws_frame_bytes_before_login", TrustLimits.DEFAULT_WS_FRAME_BYTES_BEFORE_LOGIN,
-                Settings.intIn(1024, 1 << 30));
-        return new TrustLimits(operators, privateHooks, inFlight, perAddress, bodyTimeout, unmatchedPer, unmatched,
-                escrowCheck, logins, loginBurst, frameBeforeLogin);
+        return new TrustLimits(operators, privateHooks, inFlight, perAddress,
+                millis(r, "limits.body_read_timeout_millis", TrustLimits.DEFAULT_BODY_READ_TIMEOUT, 100, 3_600_000),
+                r.get("limits.max_unmatched_per_demander", TrustLimits.DEFAULT_MAX_UNMATCHED_PER_DEMANDER,
+                        Settings.intIn(0, 1_000_000)),
+                r.get("limits.max_unmatched_tasks", TrustLimits.DEFAULT_MAX_UNMATCHED_TASKS, Settings.intIn(0, 10_000_000)),
+                millis(r, "scheduler.escrow_check_millis", TrustLimits.DEFAULT_ESCROW_CHECK, 100, 86_400_000),
+                r.get("limits.ws_logins_per_second", TrustLimits.DEFAULT_WS_LOGINS_PER_SECOND, Settings.intIn(1, 1_000_000)),
+                r.get("limits.ws_login_burst", TrustLimits.DEFAULT_WS_LOGIN_BURST, Settings.intIn(1, 1_000_000)),
+                r.get("limits.ws_frame_bytes_before_login", TrustLimits.DEFAULT_WS_FRAME_BYTES_BEFORE_LOGIN,
+                        Settings.intIn(1024, 1 << 30)));
     }
 
-    private static Function<String, Long> longIn(long min, long max) {
+    /** A {@code *_millis} setting in {@code [min, max]} milliseconds, its default a component's constant. */
+    private static Duration millis(Settings.Reader r, String key, Duration fallback, int min, int max) {
+        return Duration.ofMillis(r.get(key, (int) fallback.toMillis(), Settings.intIn(min, max)));
+    }
+
+    private static Function<String, String> name(String expected, String pattern) {
         return v -> {
-            long l;
-            try {
-                l = Long.parseLong(v.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
+            if (!v.matches(pattern)) {
+                throw new IllegalArgumentException(expected);
             }
-            if (l < min || l > max) {
-                throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
+            return v;
+        };
+    }
+
+    private static Function<String, String> secret(String what) {
+        return key -> {
+            if (key.length() < 16) {
+                throw new IllegalArgumentException(what + " of at least 16 characters");
             }
-            return l;
+            return key;
         };
     }
 
@@ -471,19 +584,6 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
         return out;
     }
 
-    /** @return the store's retention of finished tasks ({@code store.*}) */
-    public Retention retention() {
-        return new Retention(finishedRetention, maxFinishedTasks, maxFinishedBytes);
-    }
-
-    /**
-     * @param kind a job kind
-     * @return the least base price an escrow for it must cover
-     */
-    public TokenAmount minBaseFor(String kind) {
-        return minBase.getOrDefault(kind, minBase.get("*"));
-    }
-
     /** @return the settings, secrets masked */
     @Override
     public String toString() {
@@ -495,43 +595,18 @@ public record RelayerConfig(String name, String host, int port, ChainId chainId,
      *     that hands the relayer its own escrow starts no chain, so the chain settings are not among them)
      */
     public String describeRelayer() {
-        return "name=" + name + ", host=" + host + ", port=" + port + ", chain_id=" + chainId
-                + ", allowed_tokens=" + allowedTokens + ", heartbeat=" + heartbeat.toSeconds() + "s, offline_after="
-                + offlineAfter.toSeconds() + "s, challenge=" + challengeTtl.toSeconds() + "s, max_attempts=" + maxAttempts
-                + ", deadline_grace=" + deadlineGrace.toSeconds() + "s, settlement.batch_size=" + batchSize
-                + ", settlement.max_delay=" + batchDelay.toMillis() + "ms, limits.max_body_bytes=" + maxBodyBytes
-                + ", limits.max_frame_bytes=" + maxFrameBytes + ", limits.rate=" + ratePerSecond + "/s burst " + rateBurst
-                + ", limits.ip_rate=" + (ipRatePerSecond == 0 ? "off" : ipRatePerSecond + "/s burst " + ipRateBurst)
-                + ", limits.trusted_proxies=" + (trustedProxies.isEmpty() ? "(none: X-Forwarded-For ignored)" : trustedProxies)
-                + ", api_keys=" + masked(apiKeys) + ", webhook_secrets=" + masked(webhookSecrets) + ", demander_keys="
-                + demanderKeys.size() + " accounts, price.min_base=" + minBase + ", price.effort_base=" + effortBase
-                + ", webhook.max_attempts=" + webhookAttempts + ", webhook.initial_backoff=" + webhookBackoff.toMillis()
-                + "ms, redis.uri=" + redisUri.map(RelayerConfig::maskUri).orElse("(none: in-memory store)")
-                + ", redis.prefix=" + redisPrefix + ", store.finished_retention=" + finishedRetention.toSeconds()
-                + "s, store.max_finished_tasks=" + maxFinishedTasks + ", store.max_finished_bytes=" + maxFinishedBytes
-                + ", store.journal=" + journal.map(Path::toString).orElse("none") + ", limits.max_queued_bytes="
-                + maxQueuedBytes + ", " + trust + ", settlement.lease=" + leaseTtl.toMillis() + "ms, " + staking;
+        return description.only(k -> !LOCAL_CHAIN_KEYS.contains(k) && !STARKNET_KEYS.contains(k)).toString();
     }
 
-    /** @return the chain settings the app ({@link RelayerApp}) uses, secrets masked */
+    /** @return the settings of the chain the app ({@link RelayerApp}) starts, by {@code chain}, secrets masked */
     public String describeChain() {
-        return "chain=" + chain.name().toLowerCase(Locale.ROOT)
-                + (chain == ChainMode.LOCAL ? ", local_chain.port=" + localChainPort + ", local_chain.accounts_file="
-                        + localAccountsFile : "")
-                + (chain == ChainMode.STARKNET ? ", rpc_url=" + rpcUrl.map(Settings::maskUrl).orElse("(none)")
-                        + ", contract_address=" + contract.hex() + ", keystore=" + keystore.map(Path::toString).orElse("(none)")
-                        + " (passphrase from " + Settings.PASSPHRASE_ENV + " or a prompt; never shown)"
-                        + ", starknet.receipt_timeout=" + receiptTimeout.toSeconds() + "s, starknet.poll=" + pollInterval.toMillis()
-                        + "ms, starknet.account_check_timeout=" + accountCheckTimeout.toMillis() + "ms, starknet.account_checks_in_flight="
-                        + accountChecksInFlight : "");
+        boolean starknet = chain.mode() == ChainMode.STARKNET;
+        Set<String> keys = starknet ? STARKNET_KEYS : LOCAL_CHAIN_KEYS;
+        return description.only(keys::contains) + (starknet ? ", " + Settings.PASSPHRASE_SHOWN : "");
     }
 
     /** Hides a password in {@code redis://user:password@host}. */
     static String maskUri(String uri) {
         return uri.replaceFirst("//([^@/]*:)?[^@/]*@", "//****@");
-    }
-
-    private static String masked(Map<String, String> secrets) {
-        return secrets.isEmpty() ? "(none)" : secrets.keySet().stream().sorted().map(k -> k + ":****").toList().toString();
     }
 }

@@ -57,18 +57,19 @@ public final class StarknetChain {
      */
     public static StarknetEscrow connect(RelayerConfig config, Map<String, String> env,
             Function<String, Optional<char[]>> prompt, StarkCrypto crypto) {
-        Path file = config.keystore().orElseThrow(() -> new StartException("keystore: expected the settlement account's "
+        Path file = config.chain().keystore().orElseThrow(() -> new StartException("keystore: expected the settlement account's "
                 + "keystore file with chain=starknet, got nothing"));
-        URI rpc = config.rpcUrl().orElseThrow(() -> new StartException("rpc_url: expected an http(s) URL of a Starknet "
+        URI rpc = config.chain().rpcUrl().orElseThrow(() -> new StartException("rpc_url: expected an http(s) URL of a Starknet "
                 + "JSON-RPC endpoint with chain=starknet, got nothing"));
         String where = Settings.maskUrl(rpc);
         Keystore.Unlocked account = unlock(file, env, prompt, crypto);
         StarknetEscrow escrow;
         try {
             escrow = StarknetEscrow.builder().rpcUrl(rpc).account(account.address()).privateKey(account.keys().privateKey())
-                    .contract(config.contract()).token(config.allowedTokens().iterator().next()).chainId(config.chainId())
-                    .receiptTimeout(config.receiptTimeout()).pollInterval(config.pollInterval())
-                    .accountCheckTimeout(config.accountCheckTimeout()).crypto(crypto).build();
+                    .contract(config.chain().contract()).token(config.chain().allowedTokens().iterator().next())
+                    .chainId(config.chain().chainId())
+                    .receiptTimeout(config.chain().receiptTimeout()).pollInterval(config.chain().pollInterval())
+                    .accountCheckTimeout(config.chain().accountCheckTimeout()).crypto(crypto).build();
         } catch (InvalidFieldException e) {
             throw new StartException("the Starknet settings are invalid: " + e.getMessage());
         } catch (ChainMismatchException e) {
@@ -85,28 +86,28 @@ public final class StarknetChain {
                 relayer = escrow.relayer();
             } catch (EscrowRevertedException e) {
                 throw new StartException("contract_address: no SmainerContract answers get_relayer at "
-                        + config.contract().hex() + " on " + config.chainId() + " (" + e.getMessage()
+                        + config.chain().contract().hex() + " on " + config.chain().chainId() + " (" + e.getMessage()
                         + "); set contract_address to the deployed escrow contract");
             } catch (ChainException e) {
-                throw new StartException("contract_address: reading get_relayer of " + config.contract().hex() + " through "
+                throw new StartException("contract_address: reading get_relayer of " + config.chain().contract().hex() + " through "
                         + where + " failed (" + String.valueOf(e.getMessage()).replace(rpc.toString(), where)
                         + "); check contract_address and rpc_url");
             }
             if (!relayer.equals(account.address())) {
                 throw new StartException("keystore: the account " + account.address().hex() + " in keystore " + file
-                        + " is not the escrow's relayer: contract " + config.contract().hex() + " lets only "
+                        + " is not the escrow's relayer: contract " + config.chain().contract().hex() + " lets only "
                         + relayer.hex() + " settle. Use that account's keystore (keystore), check contract_address, or "
                         + "have the contract's owner call set_relayer(" + account.address().hex() + ")");
             }
             if (escrow.isPaused()) {
                 LOG.warn("the escrow contract {} is paused: tasks are accepted but settlements revert until its owner "
-                        + "unpauses it", config.contract().hex());
+                        + "unpauses it", config.chain().contract().hex());
             }
-            LOG.info("settling on Starknet {} through {} as relayer {} (contract {}, keystore {})", config.chainId(), where,
-                    account.address().hex(), config.contract().hex(), file);
+            LOG.info("settling on Starknet {} through {} as relayer {} (contract {}, keystore {})", config.chain().chainId(), where,
+                    account.address().hex(), config.chain().contract().hex(), file);
             if (!escrow.offers(AFFILIATE_SETTLEMENT)) {
                 LOG.info("the class deployed at {} has no {}: affiliate settlements are refused before sending "
-                        + "(EntryPointMissingException); flat and effort settlements are unaffected", config.contract().hex(),
+                        + "(EntryPointMissingException); flat and effort settlements are unaffected", config.chain().contract().hex(),
                         AFFILIATE_SETTLEMENT);
             }
             return escrow;

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.TokenAmount;
 import io.smainer.config.ConfigException;
+import io.smainer.relayer.scheduling.Scheduler;
+import io.smainer.relayer.settlement.Settler;
 import io.smainer.relayer.store.Retention;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,23 +22,23 @@ class ConfigTest {
     @Test
     void hasSafeDefaultsAndNoSecret() {
         RelayerConfig c = RelayerConfig.defaults();
-        assertThat(c.port()).isEqualTo(8000);
-        assertThat(c.heartbeat().toSeconds()).isEqualTo(30);
-        assertThat(c.offlineAfter().toSeconds()).isEqualTo(90);
-        assertThat(c.maxAttempts()).isEqualTo(3);
-        assertThat(c.apiKeys()).isEmpty();
-        assertThat(c.webhookSecrets()).isEmpty();
+        assertThat(c.server().port()).isEqualTo(8000);
+        assertThat(c.scheduling().heartbeat().toSeconds()).isEqualTo(30);
+        assertThat(c.scheduling().offlineAfter().toSeconds()).isEqualTo(90);
+        assertThat(c.scheduling().maxAttempts()).isEqualTo(3);
+        assertThat(c.access().apiKeys()).isEmpty();
+        assertThat(c.webhook().secrets()).isEmpty();
     }
 
     @Test
     void limitsSubmissionsPerClientAddressTrustsNoProxyAndCutsAccountChecksShortByDefault() {
         RelayerConfig c = RelayerConfig.defaults();
-        assertThat(c.ipRatePerSecond()).isEqualTo(1000);
-        assertThat(c.ipRateBurst()).isEqualTo(2000);
-        assertThat(c.trustedProxies()).isEmpty();
-        assertThat(c.accountCheckTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(c.accountChecksInFlight()).isEqualTo(64);
-        assertThat(c.toString()).contains("limits.ip_rate=1000/s burst 2000")
+        assertThat(c.limits().ipRatePerSecond()).isEqualTo(1000);
+        assertThat(c.limits().ipRateBurst()).isEqualTo(2000);
+        assertThat(c.limits().trustedProxies()).isEmpty();
+        assertThat(c.chain().accountCheckTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.chain().accountChecksInFlight()).isEqualTo(64);
+        assertThat(c.toString()).contains("limits.ip_rate_per_second=1000", "limits.ip_rate_burst=2000")
                 .contains("limits.trusted_proxies=(none: X-Forwarded-For ignored)");
     }
 
@@ -44,10 +46,10 @@ class ConfigTest {
     void readsTheClientAddressLimitAndTheTrustedProxiesAndNamesABadOne() {
         RelayerConfig c = RelayerConfig.load(Map.of("limits.ip_rate_per_second", "0", "limits.trusted_proxies",
                 "10.0.0.5, 192.168.0.0/16", "starknet.account_check_timeout_millis", "1500"));
-        assertThat(c.ipRatePerSecond()).isZero();
-        assertThat(c.toString()).contains("limits.ip_rate=off");
-        assertThat(c.trustedProxies()).containsExactly("10.0.0.5", "192.168.0.0/16");
-        assertThat(c.accountCheckTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.limits().ipRatePerSecond()).isZero();
+        assertThat(c.toString()).contains("limits.ip_rate_per_second=0");
+        assertThat(c.limits().trustedProxies()).containsExactly("10.0.0.5", "192.168.0.0/16");
+        assertThat(c.chain().accountCheckTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThatThrownBy(() -> RelayerConfig.load(Map.of("limits.trusted_proxies", "proxy.internal",
                 "starknet.account_check_timeout_millis", "10")))
                 .isInstanceOf(ConfigException.class)
@@ -58,13 +60,13 @@ class ConfigTest {
     @Test
     void keepsFinishedTasksAnHourAndAtMostAHundredThousandByDefaultAndNamesABadRetention() {
         RelayerConfig c = RelayerConfig.defaults();
-        assertThat(c.retention()).isEqualTo(Retention.DEFAULT);
-        assertThat(c.finishedRetention()).isEqualTo(Duration.ofHours(1));
-        assertThat(c.maxFinishedTasks()).isEqualTo(100_000);
-        assertThat(c.toString()).contains("store.finished_retention=3600s", "store.max_finished_tasks=100000");
+        assertThat(c.store().retention()).isEqualTo(Retention.DEFAULT);
+        assertThat(c.store().retention().finishedFor()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.store().retention().maxFinished()).isEqualTo(100_000);
+        assertThat(c.toString()).contains("store.finished_retention_seconds=3600", "store.max_finished_tasks=100000");
         RelayerConfig set = RelayerConfig.load(Map.of("store.finished_retention_seconds", "600",
                 "store.max_finished_tasks", "5000"));
-        assertThat(set.retention()).isEqualTo(new Retention(Duration.ofMinutes(10), 5000));
+        assertThat(set.store().retention()).isEqualTo(new Retention(Duration.ofMinutes(10), 5000));
         assertThatThrownBy(() -> RelayerConfig.load(Map.of("store.finished_retention_seconds", "0",
                 "store.max_finished_tasks", "-3")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).contains(
@@ -76,14 +78,13 @@ class ConfigTest {
     @Test
     void boundsTheBytesOfQueuedAndFinishedTasksTo256MiBByDefaultAndNamesABadBudget() {
         RelayerConfig c = RelayerConfig.defaults();
-        assertThat(c.maxQueuedBytes()).isEqualTo(268_435_456L);
-        assertThat(c.maxFinishedBytes()).isEqualTo(268_435_456L);
-        assertThat(c.retention().maxFinishedBytes()).isEqualTo(268_435_456L);
+        assertThat(c.limits().maxQueuedBytes()).isEqualTo(268_435_456L);
+        assertThat(c.store().retention().maxFinishedBytes()).isEqualTo(268_435_456L);
         assertThat(c.toString()).contains("store.max_finished_bytes=268435456", "limits.max_queued_bytes=268435456");
         RelayerConfig set = RelayerConfig.load(Map.of("store.max_finished_bytes", "2147483648",
                 "limits.max_queued_bytes", "8388608"));
-        assertThat(set.retention().maxFinishedBytes()).isEqualTo(2_147_483_648L);
-        assertThat(set.maxQueuedBytes()).isEqualTo(8_388_608L);
+        assertThat(set.store().retention().maxFinishedBytes()).isEqualTo(2_147_483_648L);
+        assertThat(set.limits().maxQueuedBytes()).isEqualTo(8_388_608L);
         assertThatThrownBy(() -> RelayerConfig.load(Map.of("store.max_finished_bytes", "1000",
                 "limits.max_queued_bytes", "lots")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).contains(
@@ -102,9 +103,9 @@ class ConfigTest {
         Files.writeString(file, "port=9000\nsettlement.batch_size=20\nname=from-file\n");
         RelayerConfig c = RelayerConfig.load(Optional.of(file), Map.of("SMAINER_PORT", "9100", "HOME", "/root",
                 "SMAINER_SETTLEMENT_BATCH_SIZE", "30"));
-        assertThat(c.port()).isEqualTo(9100);
-        assertThat(c.batchSize()).isEqualTo(30);
-        assertThat(c.name()).isEqualTo("from-file");
+        assertThat(c.server().port()).isEqualTo(9100);
+        assertThat(c.settlement().batchSize()).isEqualTo(30);
+        assertThat(c.server().name()).isEqualTo("from-file");
     }
 
     @Test
@@ -119,6 +120,21 @@ class ConfigTest {
     }
 
     @Test
+    void describesEverySettingFromTheSchemaWithTheComponentsOwnDefaults() {
+        RelayerConfig c = RelayerConfig.defaults();
+        assertThat(c.description().shown().keySet()).containsExactlyElementsOf(RelayerConfig.settings());
+        assertThat(c.description().shown()).contains(
+                Map.entry("max_attempts", Integer.toString(Scheduler.DEFAULT_MAX_ATTEMPTS)),
+                Map.entry("settlement.batch_size", Integer.toString(Settler.DEFAULT_BATCH_SIZE)),
+                Map.entry("settlement.lease_millis", Long.toString(Settler.DEFAULT_LEASE_TTL.toMillis())),
+                Map.entry("store.max_finished_tasks", Integer.toString(Retention.DEFAULT_MAX_FINISHED)),
+                Map.entry("redis.uri", "(none: in-memory store)"), Map.entry("chain", "local"));
+        assertThat(c.scheduling().offlineAfter()).isEqualTo(Scheduler.DEFAULT_OFFLINE_AFTER);
+        assertThat(c.scheduling().deadlineGrace()).isEqualTo(Scheduler.DEFAULT_DEADLINE_GRACE);
+        assertThat(c.settlement().batchDelay()).isEqualTo(Settler.DEFAULT_MAX_DELAY);
+    }
+
+    @Test
     void masksSecretsInItsDescription() {
         RelayerConfig c = RelayerConfig.load(Map.of("api_keys", "ops:0123456789abcdef0123", "webhook_secrets",
                 "ops:fedcba9876543210fedcba"));
@@ -129,10 +145,10 @@ class ConfigTest {
     @Test
     void settlesOnTheLocalLedgerUnlessToldOtherwise() {
         RelayerConfig c = RelayerConfig.defaults();
-        assertThat(c.chain()).isEqualTo(RelayerConfig.ChainMode.LOCAL);
-        assertThat(c.chainId()).isEqualTo(ChainId.LOCAL);
-        assertThat(c.rpcUrl()).isEmpty();
-        assertThat(c.keystore()).isEmpty();
+        assertThat(c.chain().mode()).isEqualTo(RelayerConfig.ChainMode.LOCAL);
+        assertThat(c.chain().chainId()).isEqualTo(ChainId.LOCAL);
+        assertThat(c.chain().rpcUrl()).isEmpty();
+        assertThat(c.chain().keystore()).isEmpty();
         assertThat(c.toString()).contains("chain=local").doesNotContain("rpc_url");
     }
 
@@ -164,10 +180,10 @@ class ConfigTest {
         RelayerConfig c = RelayerConfig.load(Optional.empty(), Map.of("SMAINER_CHAIN", "starknet",
                 "SMAINER_RPC_URL", "https://rpc.example.com/v0_10/k3y-s3cr3t", "SMAINER_KEYSTORE", "/etc/smainer/relayer.keystore",
                 "SMAINER_KEYSTORE_PASSPHRASE", "hunter22hunter", "SMAINER_PRICE_MIN_BASE_MATMUL", "7"));
-        assertThat(c.chain()).isEqualTo(RelayerConfig.ChainMode.STARKNET);
-        assertThat(c.chainId()).isEqualTo(ChainId.MAINNET);
-        assertThat(c.keystore()).contains(Path.of("/etc/smainer/relayer.keystore"));
-        assertThat(c.minBaseFor("matmul")).isEqualTo(TokenAmount.ofBaseUnits(7));
+        assertThat(c.chain().mode()).isEqualTo(RelayerConfig.ChainMode.STARKNET);
+        assertThat(c.chain().chainId()).isEqualTo(ChainId.MAINNET);
+        assertThat(c.chain().keystore()).contains(Path.of("/etc/smainer/relayer.keystore"));
+        assertThat(c.access().minBaseFor("matmul")).isEqualTo(TokenAmount.ofBaseUnits(7));
         assertThat(c.toString()).contains("chain=starknet", "rpc_url=https://rpc.example.com/****", "SMAINER_KEYSTORE_PASSPHRASE")
                 .doesNotContain("k3y-s3cr3t").doesNotContain("hunter22hunter");
     }
@@ -176,6 +192,6 @@ class ConfigTest {
     void aStarknetChainIdGivenIsKept() {
         RelayerConfig c = RelayerConfig.load(Map.of("chain", "starknet", "rpc_url", "http://127.0.0.1:5050/rpc",
                 "keystore", "r.keystore", "chain_id", "SN_SEPOLIA"));
-        assertThat(c.chainId()).isEqualTo(ChainId.SEPOLIA);
+        assertThat(c.chain().chainId()).isEqualTo(ChainId.SEPOLIA);
     }
 }

@@ -13,8 +13,8 @@ class RedisSettingsTest {
     @Test
     void usesTheMemoryStoreUnlessARedisUriIsGiven() {
         RelayerConfig c = RelayerConfig.defaults();
-        assertThat(c.redisUri()).isEmpty();
-        assertThat(c.redisPrefix()).isEqualTo("smainer:");
+        assertThat(c.store().redisUri()).isEmpty();
+        assertThat(c.store().redisPrefix()).isEqualTo("smainer:");
         assertThat(c.toString()).contains("redis.uri=(none: in-memory store)");
     }
 
@@ -22,14 +22,14 @@ class RedisSettingsTest {
     void readsTheUriAndPrefixFromTheEnvironment() {
         RelayerConfig c = RelayerConfig.load(Optional.empty(),
                 Map.of("SMAINER_REDIS_URI", "redis://127.0.0.1:6380/2", "SMAINER_REDIS_PREFIX", "eu-1:"));
-        assertThat(c.redisUri()).contains("redis://127.0.0.1:6380/2");
-        assertThat(c.redisPrefix()).isEqualTo("eu-1:");
+        assertThat(c.store().redisUri()).contains("redis://127.0.0.1:6380/2");
+        assertThat(c.store().redisPrefix()).isEqualTo("eu-1:");
     }
 
     @Test
     void masksARedisPasswordInItsDescription() {
         RelayerConfig c = RelayerConfig.load(Map.of("redis.uri", "redis://default:hunter2-secret@10.0.0.5:6379/0"));
-        assertThat(c.redisUri()).contains("redis://default:hunter2-secret@10.0.0.5:6379/0");
+        assertThat(c.store().redisUri()).contains("redis://default:hunter2-secret@10.0.0.5:6379/0");
         assertThat(c.toString()).contains("redis.uri=redis://****@10.0.0.5:6379/0").doesNotContain("hunter2");
     }
 

@@ -26,17 +26,17 @@ class RelayerBuilderTest {
                 .settlement(Duration.ofMillis(20), 10).rateLimits(500, 1000, 0).setting("max_attempts", "7")
                 .escrow(ledger.client(RELAYER)).build()) {
             RelayerConfig c = r.config();
-            assertThat(c.host()).isEqualTo("127.0.0.1");
-            assertThat(c.port()).isZero();
-            assertThat(c.name()).isEqualTo("embedded");
-            assertThat(c.demanderKeys()).isEqualTo(Map.of(ContractAddress.of(0xD0), Felt.of(0x1234),
+            assertThat(c.server().host()).isEqualTo("127.0.0.1");
+            assertThat(c.server().port()).isZero();
+            assertThat(c.server().name()).isEqualTo("embedded");
+            assertThat(c.access().demanderKeys()).isEqualTo(Map.of(ContractAddress.of(0xD0), Felt.of(0x1234),
                     ContractAddress.of(0xD1), Felt.of(0x5678)));
-            assertThat(c.minBaseFor("word-count")).isEqualTo(TokenAmount.parseStrk("0.01"));
-            assertThat(c.minBaseFor("matmul-f32")).isEqualTo(TokenAmount.parseStrk("0.2"));
-            assertThat(c.batchDelay()).isEqualTo(Duration.ofMillis(20));
-            assertThat(c.batchSize()).isEqualTo(10);
-            assertThat(c.ipRatePerSecond()).isZero();
-            assertThat(c.maxAttempts()).isEqualTo(7);
+            assertThat(c.access().minBaseFor("word-count")).isEqualTo(TokenAmount.parseStrk("0.01"));
+            assertThat(c.access().minBaseFor("matmul-f32")).isEqualTo(TokenAmount.parseStrk("0.2"));
+            assertThat(c.settlement().batchDelay()).isEqualTo(Duration.ofMillis(20));
+            assertThat(c.settlement().batchSize()).isEqualTo(10);
+            assertThat(c.limits().ipRatePerSecond()).isZero();
+            assertThat(c.scheduling().maxAttempts()).isEqualTo(7);
         }
     }
 

@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,10 +16,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -56,17 +60,21 @@ public final class Settings {
      * in a file, never defaulted, never logged; without it they prompt on the terminal.
      */
     public static final String PASSPHRASE_ENV = "SMAINER_KEYSTORE_PASSPHRASE";
+    /** How a start-up description shows the keystore passphrase, which is no setting: never. */
+    public static final String PASSPHRASE_SHOWN = "keystore passphrase=(from " + PASSPHRASE_ENV + " or a prompt; never shown)";
 
     private final List<String> keys;
     private final List<String> prefixes;
     private final Set<String> hidden;
     private final Map<String, UnaryOperator<String>> masks;
+    private final Map<String, String> unset;
 
     private Settings(Builder b) {
         this.keys = List.copyOf(b.keys);
         this.prefixes = List.copyOf(b.prefixes);
         this.hidden = Set.copyOf(b.hidden);
         this.masks = Map.copyOf(b.masks);
+        this.unset = Map.copyOf(b.unset);
     }
 
     /** @return a builder; at least one key */
@@ -80,6 +88,7 @@ public final class Settings {
         private final Set<String> prefixes = new LinkedHashSet<>();
         private final Set<String> hidden = new LinkedHashSet<>();
         private final Map<String, UnaryOperator<String>> masks = new LinkedHashMap<>();
+        private final Map<String, String> unset = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -115,12 +124,23 @@ public final class Settings {
         }
 
         /**
-         * @param key a setting whose value may carry a secret in part (an RPC URL's path)
+         * @param key a setting whose value may carry a secret in part (an RPC URL's path); a {@linkplain #hidden
+         *     hidden} setting with a mask is hidden in problems and shown masked in the {@link Description}
          * @param mask turns a value into what may be shown; it should not throw
          * @return this
          */
         public Builder masked(String key, UnaryOperator<String> mask) {
             this.masks.put(key, mask);
+            return this;
+        }
+
+        /**
+         * @param key a setting whose empty value means something
+         * @param meaning what the {@link Description} shows for it when empty, e.g. {@code (none: in-memory store)}
+         * @return this
+         */
+        public Builder unset(String key, String meaning) {
+            this.unset.put(key, meaning);
             return this;
         }
 
@@ -278,6 +298,50 @@ public final class Settings {
     }
 
     /**
+     * @param min the least value
+     * @param max the greatest value
+     * @return a parser of a long in {@code [min, max]}
+     */
+    public static Function<String, Long> longIn(long min, long max) {
+        return v -> {
+            long l;
+            try {
+                l = Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
+            }
+            if (l < min || l > max) {
+                throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
+            }
+            return l;
+        };
+    }
+
+    /** @return a parser of {@code true} or {@code false}, nothing else */
+    public static Function<String, Boolean> bool() {
+        return v -> switch (v.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("true or false");
+        };
+    }
+
+    /**
+     * Masks a list of {@code id:secret} pairs for display: the ids stay, every secret becomes {@code ****}.
+     *
+     * @param pairs e.g. {@code ops:0123456789abcdef,web:fedcba9876543210}
+     * @return e.g. {@code ops:****,web:****}
+     */
+    public static String maskPairValues(String pairs) {
+        StringJoiner out = new StringJoiner(",");
+        for (String pair : pairs.split(",")) {
+            int at = pair.indexOf(':');
+            out.add(at > 0 ? pair.substring(0, at).trim() + ":****" : "****");
+        }
+        return out.toString();
+    }
+
+    /**
      * @param expected what to say was expected when the value is not an http(s) URL with a host
      * @return a parser of an http or https URL
      */
@@ -346,6 +410,90 @@ public final class Settings {
     }
 
     /**
+     * Every setting a {@link Reader} read and its effective value as text (the value given, else the default),
+     * in the schema's order, secrets hidden or masked: what an application logs at start. Generated from the
+     * schema, so a new setting appears in it without a line of its own (HikariCP's {@code logConfiguration}).
+     *
+     * @param shown each setting's key and how it may be shown
+     */
+    public record Description(Map<String, String> shown) {
+        /** Keeps the order. */
+        public Description {
+            shown = Collections.unmodifiableMap(new LinkedHashMap<>(shown));
+        }
+
+        /**
+         * @param keys which settings to keep
+         * @return those settings alone
+         */
+        public Description only(Predicate<String> keys) {
+            Map<String, String> out = new LinkedHashMap<>();
+            shown.forEach((k, v) -> {
+                if (keys.test(k)) {
+                    out.put(k, v);
+                }
+            });
+            return new Description(out);
+        }
+
+        /**
+         * @param separator what goes between two settings, e.g. a new line
+         * @return {@code key=value}, separated
+         */
+        public String joined(String separator) {
+            StringJoiner out = new StringJoiner(separator);
+            shown.forEach((k, v) -> out.add(k + "=" + v));
+            return out.toString();
+        }
+
+        /** @return {@code key=value, key=value, ...} */
+        @Override
+        public String toString() {
+            return joined(", ");
+        }
+    }
+
+    /** How the {@link Description} shows a value: a secret never, a masked one masked, an empty one as unset. */
+    private String described(String key, String text) {
+        if (text.isEmpty()) {
+            return unset.getOrDefault(key, "(none)");
+        }
+        UnaryOperator<String> mask = masks.get(key);
+        if (mask != null) {
+            try {
+                return mask.apply(text);
+            } catch (RuntimeException e) {
+                return "(unparseable, hidden)";
+            }
+        }
+        return hidden.contains(key) ? "(set, hidden)" : text;
+    }
+
+    /** A default's text in the form the setting is written in. */
+    private static String text(Object value) {
+        if (value instanceof Optional<?> o) {
+            return o.map(Settings::text).orElse("");
+        }
+        if (value instanceof OptionalInt o) {
+            return o.isPresent() ? Integer.toString(o.getAsInt()) : "";
+        }
+        if (value instanceof Enum<?> e) {
+            return e.name().toLowerCase(Locale.ROOT);
+        }
+        if (value instanceof Collection<?> c) {
+            StringJoiner out = new StringJoiner(",");
+            c.forEach(v -> out.add(text(v)));
+            return out.toString();
+        }
+        if (value instanceof Map<?, ?> m) {
+            StringJoiner out = new StringJoiner(",");
+            m.forEach((k, v) -> out.add(text(k) + ":" + text(v)));
+            return out.toString();
+        }
+        return String.valueOf(value);
+    }
+
+    /**
      * Reads typed values from merged settings, recording a problem for each bad one instead of throwing, so
      * that {@link #done()} reports them all. For one parse on one thread.
      */
@@ -353,6 +501,7 @@ public final class Settings {
         private final Settings schema;
         private final Map<String, String> values;
         private final List<String> problems;
+        private final Map<String, String> effective = new LinkedHashMap<>();
 
         private Reader(Settings schema, Map<String, String> values, List<String> problems) {
             this.schema = schema;
@@ -377,6 +526,7 @@ public final class Settings {
          */
         public <T> T get(String key, T fallback, Function<String, T> parse) {
             String v = values.get(key);
+            effective.put(key, v == null ? text(fallback) : v);
             if (v == null) {
                 return fallback;
             }
@@ -410,6 +560,21 @@ public final class Settings {
          */
         public void problem(String problem) {
             problems.add(problem);
+        }
+
+        /**
+         * @return every setting read so far with its effective value, in the schema's order (settings named by
+         *     a prefix after the others), secrets hidden or masked
+         */
+        public Description description() {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String k : schema.keys) {
+                if (effective.containsKey(k)) {
+                    out.put(k, schema.described(k, effective.get(k)));
+                }
+            }
+            effective.forEach((k, v) -> out.putIfAbsent(k, schema.described(k, v)));
+            return new Description(out);
         }
 
         /** @return the problems recorded so far */

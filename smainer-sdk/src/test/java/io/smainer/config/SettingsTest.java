@@ -76,6 +76,28 @@ class SettingsTest {
     }
 
     @Test
+    void describesEverySettingReadWithItsEffectiveValueInSchemaOrderAndNeverAHiddenOne() {
+        Settings schema = Settings.builder().keys(List.of("port", "api_key", "rpc_url", "keys", "mode", "proxies"))
+                .hidden("api_key", "keys").masked("rpc_url", Settings::maskUrl).masked("keys", Settings::maskPairValues)
+                .unset("proxies", "(none: header ignored)").build();
+        Settings.Reader r = schema.read(Map.of("rpc_url", "https://rpc.example.com/v0_8/k3y-s3cr3t", "api_key",
+                "0123456789abcdef", "keys", "ops:fedcba9876543210,web:0011223344556677"));
+        r.get("mode", Mode.LOCAL, Settings.oneOf(Mode.class));
+        r.get("port", 8000, Settings.intIn(0, 65535));
+        r.get("api_key", Optional.empty(), Optional::of);
+        r.get("rpc_url", Optional.empty(), Optional::of);
+        r.get("keys", Map.of(), v -> Map.of("parsed", v));
+        r.get("proxies", List.of(), List::of);
+
+        assertThat(r.description().shown()).containsExactly(Map.entry("port", "8000"), Map.entry("api_key", "(set, hidden)"),
+                Map.entry("rpc_url", "https://rpc.example.com/****"), Map.entry("keys", "ops:****,web:****"),
+                Map.entry("mode", "local"), Map.entry("proxies", "(none: header ignored)"));
+        assertThat(r.description().only(k -> k.startsWith("p")).toString())
+                .isEqualTo("port=8000, proxies=(none: header ignored)");
+        assertThat(r.description().toString()).doesNotContain("k3y-s3cr3t", "0123456789abcdef", "fedcba9876543210");
+    }
+
+    @Test
     void masksAUrlsUserInfoPathAndQuery() {
         assertThat(Settings.maskUrl(URI.create("https://u:p@rpc.example.com:8443/v0_10/key?x=1")))
                 .isEqualTo("https://rpc.example.com:8443/****");

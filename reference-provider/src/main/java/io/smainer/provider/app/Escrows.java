@@ -26,18 +26,18 @@ public final class Escrows {
      * @throws SmainerException when the ledger file is missing or the RPC endpoint cannot be used
      */
     public static ProviderCli.EscrowOpener.Connection open(ProviderConfig config, Keystore.Unlocked account) {
-        if (config.rpcUrl().isPresent()) {
+        if (config.chain().rpcUrl().isPresent()) {
             return starknet(config, account);
         }
-        if (!Files.exists(config.ledgerFile())) {
+        if (!Files.exists(config.chain().ledgerFile())) {
             throw new SmainerException("no local network found: " + ProviderConfig.DEFAULT_LOCAL_ACCOUNTS_FILE
                     + " does not exist here. Start it first with './smainer relayer' (from this folder, or set"
                     + " local_accounts_file), or set rpc_url (SMAINER_RPC_URL) to register on Starknet.");
         }
-        Ledger ledger = Ledger.load(config.ledgerFile());
+        Ledger ledger = Ledger.load(config.chain().ledgerFile());
         return new ProviderCli.EscrowOpener.Connection(ledger.client(account.address()),
-                "the local ledger " + config.ledgerFile() + " (chain " + ledger.chainId() + ")",
-                () -> ledger.save(config.ledgerFile()),
+                "the local ledger " + config.chain().ledgerFile() + " (chain " + ledger.chainId() + ")",
+                () -> ledger.save(config.chain().ledgerFile()),
                 ledger.stakingContract().map(c -> ledger.staking(account.address())));
     }
 
@@ -63,18 +63,18 @@ public final class Escrows {
      * @return the view; close it
      */
     public static StakingView stakingView(ProviderConfig config) {
-        if (config.rpcUrl().isEmpty()) {
-            if (!Files.exists(config.ledgerFile())) {
-                return new StakingView("the local ledger " + config.ledgerFile() + " (missing)", Optional.empty(), () -> { });
+        if (config.chain().rpcUrl().isEmpty()) {
+            if (!Files.exists(config.chain().ledgerFile())) {
+                return new StakingView("the local ledger " + config.chain().ledgerFile() + " (missing)", Optional.empty(), () -> { });
             }
-            Ledger ledger = Ledger.load(config.ledgerFile());
-            return new StakingView("the local ledger " + config.ledgerFile(),
+            Ledger ledger = Ledger.load(config.chain().ledgerFile());
+            return new StakingView("the local ledger " + config.chain().ledgerFile(),
                     ledger.stakingContract().map(c -> ledger.staking(ContractAddress.ZERO)), () -> { });
         }
         Felt viewsOnly = KeyPair.generate(new SecureRandom(), StarkCrypto.defaultCrypto()).privateKey();
-        StarknetEscrow escrow = StarknetEscrow.builder().rpcUrl(config.rpcUrl().get()).account(ContractAddress.of(1))
-                .privateKey(viewsOnly).contract(config.contract()).chainId(config.chainId()).build();
-        return new StakingView("Starknet " + config.chainId(), Optional.of(escrow.staking(config.stakingContract())),
+        StarknetEscrow escrow = StarknetEscrow.builder().rpcUrl(config.chain().rpcUrl().get()).account(ContractAddress.of(1))
+                .privateKey(viewsOnly).contract(config.chain().contract()).chainId(config.chain().chainId()).build();
+        return new StakingView("Starknet " + config.chain().chainId(), Optional.of(escrow.staking(config.chain().stakingContract())),
                 escrow::close);
     }
 
@@ -83,16 +83,16 @@ public final class Escrows {
      * signer (it also signs the receipts, as the key published with {@code set_provider_public_key}).
      */
     private static ProviderCli.EscrowOpener.Connection starknet(ProviderConfig config, Keystore.Unlocked account) {
-        URI rpc = config.rpcUrl().orElseThrow();
+        URI rpc = config.chain().rpcUrl().orElseThrow();
         StarknetEscrow escrow = StarknetEscrow.builder()
                 .rpcUrl(rpc)
                 .account(account.address())
                 .privateKey(account.keys().privateKey())
-                .contract(config.contract())
-                .chainId(config.chainId())
+                .contract(config.chain().contract())
+                .chainId(config.chain().chainId())
                 .build();
-        return new ProviderCli.EscrowOpener.Connection(escrow, "Starknet " + config.chainId() + " through "
-                + ProviderConfig.mask(rpc) + " (contract " + config.contract().hex() + ")", () -> { },
-                Optional.of(escrow.staking(config.stakingContract())));
+        return new ProviderCli.EscrowOpener.Connection(escrow, "Starknet " + config.chain().chainId() + " through "
+                + ProviderConfig.mask(rpc) + " (contract " + config.chain().contract().hex() + ")", () -> { },
+                Optional.of(escrow.staking(config.chain().stakingContract())));
     }
 }

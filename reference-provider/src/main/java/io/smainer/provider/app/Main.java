@@ -74,22 +74,22 @@ public final class Main {
      * @throws SmainerException when {@code runner=gpu} and no GPU is usable
      */
     static JobRunners.Chosen runners(ProviderConfig config, Hardware hw) {
-        if (config.runner() == ProviderConfig.RunnerChoice.GPU && !hw.hasGpu()) {
+        if (config.node().runner() == ProviderConfig.RunnerChoice.GPU && !hw.hasGpu()) {
             throw new SmainerException("runner=gpu, but no GPU is usable here (" + hw.noGpuReason().orElse("none found")
                     + "). Set runner=auto or runner=java to serve on the CPU.");
         }
-        int workers = config.concurrency().orElse(Math.max(1, hw.gpus().size()));
+        int workers = config.node().concurrency().orElse(Math.max(1, hw.gpus().size()));
         List<JobRunner> runners = new ArrayList<>();
         List<String> names = new ArrayList<>();
         boolean gpu = false;
-        if (config.runner() != ProviderConfig.RunnerChoice.JAVA && hw.hasGpu()) {
+        if (config.node().runner() != ProviderConfig.RunnerChoice.JAVA && hw.hasGpu()) {
             try {
                 CudaJobRunner cuda = CudaJobRunner.builder().build();
                 runners.add(cuda);
                 names.add(cuda.name());
                 gpu = true;
             } catch (GpuUnavailableException e) {
-                if (config.runner() == ProviderConfig.RunnerChoice.GPU) {
+                if (config.node().runner() == ProviderConfig.RunnerChoice.GPU) {
                     throw new SmainerException("runner=gpu, but the CUDA runner cannot start: " + e.getMessage()
                             + ". Set runner=auto or runner=java to serve on the CPU.");
                 }
@@ -97,12 +97,12 @@ public final class Main {
                         + "jobs run on the Java runner", hw.gpuSource(), e.getMessage());
             }
         }
-        if (config.ollamaUrl().isPresent()) {
-            OllamaHandler ollama = OllamaHandler.builder().url(config.ollamaUrl().get().toString())
-                    .requestTimeout(config.ollamaTimeout()).build();
+        if (config.ollama().url().isPresent()) {
+            OllamaHandler ollama = OllamaHandler.builder().url(config.ollama().url().get().toString())
+                    .requestTimeout(config.ollama().timeout()).build();
             // its own runner: generations wait on another server and must not hold the compute workers
             runners.add(JavaJobRunner.builder().name("ollama").standardKinds(false).handler(ollama).workerThreads(workers)
-                    .queueCapacity(workers).device("ollama " + ProviderConfig.mask(config.ollamaUrl().get())).build());
+                    .queueCapacity(workers).device("ollama " + ProviderConfig.mask(config.ollama().url().get())).build());
             names.add("ollama");
         }
         // the portable kinds on the CPU: everything without a GPU, and what the GPU runner lacks with one

@@ -332,7 +332,7 @@ public final class ProviderCli {
     // ------------------------------------------------------------------ init
 
     private int init(ProviderConfig config, Options opts) {
-        Path file = config.keystore();
+        Path file = config.node().keystore();
         if (Files.exists(file)) {
             err.println("provider init: keystore " + file + " already exists; it was left as it is."
                     + " Use --keystore FILE for another one.");
@@ -446,13 +446,13 @@ public final class ProviderCli {
     }
 
     private Keystore.Unlocked unlock(ProviderConfig config, Options opts) {
-        Keystore.PublicPart pub = Keystore.peek(config.keystore());
+        Keystore.PublicPart pub = Keystore.peek(config.node().keystore());
         String fromEnv = givenPassphrase(opts);
         char[] pass = fromEnv != null ? fromEnv.toCharArray()
-                : prompt.readPassword("Passphrase for keystore " + config.keystore() + " (" + pub.address().hex() + "): ")
+                : prompt.readPassword("Passphrase for keystore " + config.node().keystore() + " (" + pub.address().hex() + "): ")
                         .orElseThrow(ProviderCli::noPassphrase);
         try {
-            return Keystore.open(config.keystore(), pass, crypto);
+            return Keystore.open(config.node().keystore(), pass, crypto);
         } finally {
             Arrays.fill(pass, '\0');
         }
@@ -541,7 +541,7 @@ public final class ProviderCli {
                 throw e;
             }
             err.println("provider register: the node refused the transaction's signature: the key in "
-                    + config.keystore() + " is not the key of account " + account.address().hex() + " on " + c.where()
+                    + config.node().keystore() + " is not the key of account " + account.address().hex() + " on " + c.where()
                     + ". On the local network, import that account's key from " + ProviderConfig.DEFAULT_LOCAL_ACCOUNTS_FILE
                     + ": provider init --import yes --address " + account.address().hex() + " --keystore NEW_FILE");
             return FAILED;
@@ -610,24 +610,24 @@ public final class ProviderCli {
     private int runNode(ProviderConfig config, Options opts) throws Exception {
         LOG.info("effective configuration:\n  {}", config.describe().replace("\n", "\n  "));
         Keystore.Unlocked account = unlock(config, opts);
-        LOG.info("keystore {} unlocked: provider {} with public key {}", config.keystore(), account.address().hex(),
+        LOG.info("keystore {} unlocked: provider {} with public key {}", config.node().keystore(), account.address().hex(),
                 account.keys().publicKey().hex());
         Hardware hw = Hardware.detect(discovery, DEFAULT_NVIDIA_SMI);
         JobRunners.Chosen chosen = runners.create(config, hw);
         // the hardware's tier only when its GPU serves; a node on the Java runner is basic unless told otherwise
-        Tier tier = config.tier().orElse(chosen.usesGpu() ? hw.qualifyingTier() : Tier.BASIC);
-        int concurrency = config.concurrency().orElse(Math.max(1, hw.gpus().size()));
+        Tier tier = config.node().tier().orElse(chosen.usesGpu() ? hw.qualifyingTier() : Tier.BASIC);
+        int concurrency = config.node().concurrency().orElse(Math.max(1, hw.gpus().size()));
         if (!hw.hasGpu()) {
             LOG.info("no usable GPU ({}); jobs run on the Java runner", hw.noGpuReason().orElse("none found"));
         }
         // with rpc_url the node reads escrows live before running tasks; the local ledger file is only a snapshot
-        Optional<Escrow> chain = config.rpcUrl().isPresent() ? Optional.of(escrows.open(config, account).escrow())
+        Optional<Escrow> chain = config.chain().rpcUrl().isPresent() ? Optional.of(escrows.open(config, account).escrow())
                 : Optional.empty();
         ProviderDaemon d = ProviderDaemon.start(config, account, chosen.runners(), chosen.name(),
                 chosen.usesGpu() ? hw.gpus() : List.of(), tier, concurrency, crypto, clock, chain);
         daemon = d;
         shutdownHooks.accept(d::close);
-        out.println("Provider running (status: http://" + config.statusHost() + ":" + d.statusPort()
+        out.println("Provider running (status: http://" + config.status().host() + ":" + d.statusPort()
                 + "/status). Stop it with Ctrl-C or SIGTERM.");
         while (!d.awaitClosed(Duration.ofSeconds(1))) {
             // the shutdown hook closes the daemon

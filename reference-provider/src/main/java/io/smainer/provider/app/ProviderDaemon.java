@@ -69,18 +69,18 @@ public final class ProviderDaemon implements AutoCloseable {
             String runnerName, List<GpuInfo> gpus, Tier tier, int concurrency, StarkCrypto crypto, Clock clock,
             Optional<Escrow> escrow) throws Exception {
         ProviderNode.Builder b = ProviderNode.builder()
-                .relayer(config.relayerUrl())
+                .relayer(config.node().relayerUrl())
                 .account(account.address(), account.keys())
                 .concurrency(concurrency)
-                .name(config.name())
+                .name(config.node().name())
                 .tier(tier)
                 .gpus(gpus)
                 .crypto(crypto)
                 .clock(clock)
-                .closeGrace(config.closeGrace())
-                .minEffortBasePrice(config.minEffortBasePrice())
+                .closeGrace(config.node().closeGrace())
+                .minEffortBasePrice(config.node().minEffortBasePrice())
                 .reconnectDelay(ProviderNode.DEFAULT_RECONNECT_MIN_DELAY,
-                        max(ProviderNode.DEFAULT_RECONNECT_MIN_DELAY, config.reconnectMaxDelay()))
+                        max(ProviderNode.DEFAULT_RECONNECT_MIN_DELAY, config.node().reconnectMaxDelay()))
                 .listener(ProviderDaemon::log);
         runners.forEach(b::runner);
         escrow.ifPresent(b::escrow);
@@ -89,19 +89,19 @@ public final class ProviderDaemon implements AutoCloseable {
         try {
             List<String> gpuNames = new ArrayList<>();
             gpus.forEach(g -> gpuNames.add(g.name()));
-            server = StatusServer.start(config.statusHost(), config.statusPort(), node::status,
-                    new StatusServer.Info(config.name(), config.relayerUrl().toString(), account.address().hex(), runnerName,
+            server = StatusServer.start(config.status().host(), config.status().port(), node::status,
+                    new StatusServer.Info(config.node().name(), config.node().relayerUrl().toString(), account.address().hex(), runnerName,
                             node.capabilities().jobKinds(), tier.wireName(), gpuNames));
         } catch (Exception e) {
             node.close(Duration.ZERO);
             runners.forEach(JobRunner::close);
             escrow.ifPresent(Escrow::close);
-            throw new IOException("cannot open the status endpoint on " + config.statusHost() + ":"
-                    + config.statusPort() + " (" + e.getMessage() + "); set status.port (SMAINER_STATUS_PORT) to a free port"
+            throw new IOException("cannot open the status endpoint on " + config.status().host() + ":"
+                    + config.status().port() + " (" + e.getMessage() + "); set status.port (SMAINER_STATUS_PORT) to a free port"
                     + " or 0", e);
         }
-        LOG.info("status endpoint on http://{}:{} (/health, /status, /metrics)", config.statusHost(), server.port());
-        LOG.info("provider {} ({}) serving {} on {} runner, tier {}, {} task(s) at once", config.name(),
+        LOG.info("status endpoint on http://{}:{} (/health, /status, /metrics)", config.status().host(), server.port());
+        LOG.info("provider {} ({}) serving {} on {} runner, tier {}, {} task(s) at once", config.node().name(),
                 account.address().hex(), node.capabilities().jobKinds(), runnerName, tier.wireName(), concurrency);
         if (escrow.isPresent()) {
             LOG.info("escrows are checked on-chain before each task runs (open, and the relayer's tier multiplier)");
@@ -110,7 +110,7 @@ public final class ProviderDaemon implements AutoCloseable {
                     + " assignment says");
         }
         node.start();
-        return new ProviderDaemon(node, List.copyOf(runners), server, config.closeGrace(), escrow);
+        return new ProviderDaemon(node, List.copyOf(runners), server, config.node().closeGrace(), escrow);
     }
 
     private static Duration max(Duration a, Duration b) {

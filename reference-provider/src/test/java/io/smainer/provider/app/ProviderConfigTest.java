@@ -23,15 +23,15 @@ class ProviderConfigTest {
     void hasDefaultsForEverySettingButNoPassphrase() {
         ProviderConfig c = ProviderConfig.load(Optional.empty(), Map.of(), home);
 
-        assertThat(c.relayerUrl()).isEqualTo(URI.create("ws://127.0.0.1:8000/api/v1/ws"));
-        assertThat(c.keystore()).isEqualTo(home.resolve(".smainer/provider.keystore"));
-        assertThat(c.statusPort()).isEqualTo(ProviderConfig.DEFAULT_STATUS_PORT);
-        assertThat(c.runner()).isEqualTo(ProviderConfig.RunnerChoice.AUTO);
-        assertThat(c.tier()).isEmpty();
-        assertThat(c.concurrency()).isEmpty();
-        assertThat(c.ollamaUrl()).isEmpty();
-        assertThat(c.closeGrace()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.minEffortBasePrice()).isEqualTo(TokenAmount.ZERO);
+        assertThat(c.node().relayerUrl()).isEqualTo(URI.create("ws://127.0.0.1:8000/api/v1/ws"));
+        assertThat(c.node().keystore()).isEqualTo(home.resolve(".smainer/provider.keystore"));
+        assertThat(c.status().port()).isEqualTo(ProviderConfig.DEFAULT_STATUS_PORT);
+        assertThat(c.node().runner()).isEqualTo(ProviderConfig.RunnerChoice.AUTO);
+        assertThat(c.node().tier()).isEmpty();
+        assertThat(c.node().concurrency()).isEmpty();
+        assertThat(c.ollama().url()).isEmpty();
+        assertThat(c.node().closeGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.node().minEffortBasePrice()).isEqualTo(TokenAmount.ZERO);
         assertThat(c.describe()).contains("keystore passphrase=(from SMAINER_KEYSTORE_PASSPHRASE or a prompt; never shown)");
     }
 
@@ -43,18 +43,18 @@ class ProviderConfigTest {
         ProviderConfig c = ProviderConfig.load(Optional.of(file),
                 Map.of("SMAINER_STATUS_PORT", "0", "SMAINER_TIER", "pro", "PATH", "/usr/bin"), home);
 
-        assertThat(c.statusPort()).isZero();
-        assertThat(c.name()).isEqualTo("from-file");
-        assertThat(c.runner()).isEqualTo(ProviderConfig.RunnerChoice.JAVA);
-        assertThat(c.tier()).contains(Tier.PRO);
+        assertThat(c.status().port()).isZero();
+        assertThat(c.node().name()).isEqualTo("from-file");
+        assertThat(c.node().runner()).isEqualTo(ProviderConfig.RunnerChoice.JAVA);
+        assertThat(c.node().tier()).contains(Tier.PRO);
     }
 
     @Test
     void takesAMinimumEffortBasePriceInBaseUnitsAndNamesABadOne() {
         ProviderConfig c = ProviderConfig.load(Optional.empty(), Map.of("SMAINER_PRICE_MIN_EFFORT_BASE", "50000000000000000"),
                 home);
-        assertThat(c.minEffortBasePrice()).isEqualTo(TokenAmount.parseStrk("0.05"));
-        assertThat(c.describe()).contains("price.min_effort_base=50000000000000000 (0.05 STRK)");
+        assertThat(c.node().minEffortBasePrice()).isEqualTo(TokenAmount.parseStrk("0.05"));
+        assertThat(c.describe()).contains("price.min_effort_base=50000000000000000");
         assertThatThrownBy(() -> ProviderConfig.of(Map.of("price.min_effort_base", "0.05 STRK"), home))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("price.min_effort_base: expected")
@@ -68,7 +68,7 @@ class ProviderConfigTest {
 
         ProviderConfig c = ProviderConfig.load(Optional.empty(), Map.of("SMAINER_CONFIG", file.toString()), home);
 
-        assertThat(c.relayerUrl()).isEqualTo(URI.create("ws://relayer.example:8001/api/v1/ws"));
+        assertThat(c.node().relayerUrl()).isEqualTo(URI.create("ws://relayer.example:8001/api/v1/ws"));
     }
 
     @Test

@@ -138,12 +138,12 @@ public final class ApiHandler extends Handler.Abstract {
         this.statsSources = Map.copyOf(statsSources);
         this.limits = new ClientLimits(config, clock, limit -> metrics.counter("smainer_http_rate_limited_total",
                 "Requests refused with 429, by the limit that refused them.", "limit=\"" + limit + "\"").increment());
-        this.clients = ClientAddresses.trusting(config.trustedProxies());
+        this.clients = ClientAddresses.trusting(config.limits().trustedProxies());
         this.waiters = new TaskWaiters(store);
         this.startedMillis = clock.millis();
         this.signatures = signatures;
         this.waiting = waiting;
-        this.domain = Snip12.Domain.smainer(config.chainId());
+        this.domain = Snip12.Domain.smainer(config.chain().chainId());
         this.budget = new BodyBudget(config.trust().bodyBytesInFlight(), config.trust().bodyBytesInFlightPerAddress());
         this.bodiesRefused = metrics.counter("smainer_http_bodies_refused_total", "Request bodies refused with 503"
                 + " server_busy: the bytes of bodies in flight were at limits.body_bytes_in_flight (or its per-address"
@@ -190,7 +190,7 @@ public final class ApiHandler extends Handler.Abstract {
                     count(200);
                     return true;
                 }
-                return json(res, cb, 200, new Views.Health("ok", config.name(), config.chainId().name()));
+                return json(res, cb, 200, new Views.Health("ok", config.server().name(), config.chain().chainId().name()));
             }
             case "stats" -> {
                 only(method, "GET");
@@ -257,11 +257,11 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     private boolean submit(Request req, Response res, Callback cb, Optional<String> client) {
-        if (!config.apiKeys().isEmpty() && client.isEmpty()) {
+        if (!config.access().apiKeys().isEmpty() && client.isEmpty()) {
             throw new HttpExceptions.Unauthorized("an API key (Authorization: Bearer <key> or X-Api-Key) is required");
         }
         long declared = req.getLength();
-        int max = config.maxBodyBytes();
+        int max = config.limits().maxBodyBytes();
         if (declared > max) {
             return refuseBody(req, res, cb, new HttpExceptions.PayloadTooLarge("the body may be at most " + max
                     + " bytes, got " + declared), declared);
@@ -306,7 +306,7 @@ public final class ApiHandler extends Handler.Abstract {
      */
     private boolean refuseBody(Request req, Response res, Callback cb, RuntimeException why, long declared) {
         res.getHeaders().put(HttpHeader.CONNECTION, "close");
-        long most = 2L * config.maxBodyBytes();
+        long most = 2L * config.limits().maxBodyBytes();
         if (declared > most) {
             return error(res, cb, why, "POST /tasks");
         }
@@ -464,16 +464,16 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     private HttpExceptions.NotFound unknownTask(String id) {
-        if (config.redisUri().isEmpty() && config.journal().isEmpty()) { // the plain memory store: a restart forgets
+        if (config.store().redisUri().isEmpty() && config.store().journal().isEmpty()) { // the plain memory store: a restart forgets
             return new HttpExceptions.NotFound("no task " + id + ": this relayer does not know it. It keeps tasks in"
                     + " memory only (no redis.uri, store.journal=none) and started at " + Instant.ofEpochMilli(startedMillis)
                     + ": a task submitted before then is gone; else it is unknown, or finished longer ago than it keeps"
-                    + " finished tasks (store.finished_retention_seconds=" + config.finishedRetention().toSeconds()
-                    + ", store.max_finished_tasks=" + config.maxFinishedTasks() + ")");
+                    + " finished tasks (store.finished_retention_seconds=" + config.store().retention().finishedFor().toSeconds()
+                    + ", store.max_finished_tasks=" + config.store().retention().maxFinished() + ")");
         }
         return new HttpExceptions.NotFound("no task " + id + ": this relayer does not know it: it was never submitted"
                 + " here, or it finished longer ago than this relayer keeps finished tasks (store.finished_retention_seconds="
-                + config.finishedRetention().toSeconds() + ", store.max_finished_tasks=" + config.maxFinishedTasks() + ")");
+                + config.store().retention().finishedFor().toSeconds() + ", store.max_finished_tasks=" + config.store().retention().maxFinished() + ")");
     }
 
     private Api.QuoteView quote(Fields q) {
@@ -506,7 +506,7 @@ public final class ApiHandler extends Handler.Abstract {
         counts.forEach((s, n) -> tasks.put(s.name().toLowerCase(Locale.ROOT), n));
         List<NodeRecord> nodes = store.nodes();
         long online = nodes.stream().filter(NodeRecord::online).count();
-        return new Views.Stats(config.name(), tasks, online, nodes.size(), stat("settlement_batches"),
+        return new Views.Stats(config.server().name(), tasks, online, nodes.size(), stat("settlement_batches"),
                 stat("settlement_reverts"), stat("webhooks_delivered"), (clock.millis() - startedMillis) / 1000,
                 waiting.reasons());
     }
@@ -537,7 +537,7 @@ public final class ApiHandler extends Handler.Abstract {
     // ---- plumbing ----
 
     private Optional<String> apiClient(Request req) {
-        if (config.apiKeys().isEmpty()) {
+        if (config.access().apiKeys().isEmpty()) {
             return Optional.empty(); // no client to be: a header meant for someone else changes nothing
         }
         String key = req.getHeaders().get("X-Api-Key");
@@ -550,7 +550,7 @@ public final class ApiHandler extends Handler.Abstract {
         }
         byte[] presented = key.getBytes(StandardCharsets.UTF_8);
         String found = null;
-        for (Map.Entry<String, String> e : config.apiKeys().entrySet()) {
+        for (Map.Entry<String, String> e : config.access().apiKeys().entrySet()) {
             if (MessageDigest.isEqual(presented, e.getValue().getBytes(StandardCharsets.UTF_8))) {
                 found = e.getKey();
             }

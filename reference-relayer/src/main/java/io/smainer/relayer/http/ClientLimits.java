@@ -34,9 +34,9 @@ public final class ClientLimits {
      */
     public ClientLimits(RelayerConfig config, Clock clock, Consumer<String> refused) {
         this.config = config;
-        this.limiter = new RateLimiter(config.ratePerSecond(), config.rateBurst(), clock);
-        this.submitters = config.ipRatePerSecond() == 0 ? Optional.empty()
-                : Optional.of(new RateLimiter(config.ipRatePerSecond(), config.ipRateBurst(), clock));
+        this.limiter = new RateLimiter(config.limits().ratePerSecond(), config.limits().rateBurst(), clock);
+        this.submitters = config.limits().ipRatePerSecond() == 0 ? Optional.empty()
+                : Optional.of(new RateLimiter(config.limits().ipRatePerSecond(), config.limits().ipRateBurst(), clock));
         this.refused = refused;
     }
 
@@ -66,8 +66,8 @@ public final class ClientLimits {
         Optional<Duration> wait = submitters.get().acquire(address);
         if (wait.isPresent()) {
             refused.accept("submit_ip");
-            throw new HttpExceptions.RateLimited("more than " + config.ipRatePerSecond() + " task submissions a second "
-                    + "(burst " + config.ipRateBurst() + ") from client address " + address + " without an API key "
+            throw new HttpExceptions.RateLimited("more than " + config.limits().ipRatePerSecond() + " task submissions a second "
+                    + "(burst " + config.limits().ipRateBurst() + ") from client address " + address + " without an API key "
                     + "(limits.ip_rate_per_second, limits.ip_rate_burst)", wait.get());
         }
     }
@@ -88,8 +88,8 @@ public final class ClientLimits {
         if (wait.isPresent()) {
             String kind = key.substring(0, key.indexOf(':'));
             refused.accept(kind);
-            throw new HttpExceptions.RateLimited("more than " + config.ratePerSecond() + " requests a second (burst "
-                    + config.rateBurst() + ") for " + kind, wait.get());
+            throw new HttpExceptions.RateLimited("more than " + config.limits().ratePerSecond() + " requests a second (burst "
+                    + config.limits().rateBurst() + ") for " + kind, wait.get());
         }
     }
 }

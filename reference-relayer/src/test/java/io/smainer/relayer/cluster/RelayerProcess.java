@@ -35,7 +35,7 @@ public final class RelayerProcess {
         }
         BridgedEscrow escrow = new BridgedEscrow(bridge, account, Ledger.DEFAULT_CONTRACT, Ledger.DEFAULT_TOKEN);
         Relayer relayer = Relayer.builder().config(RelayerConfig.load(settings)).escrow(escrow).build().start();
-        System.out.println("READY port=" + relayer.port() + " name=" + relayer.config().name());
+        System.out.println("READY port=" + relayer.port() + " name=" + relayer.config().server().name());
         Thread stopper = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 String line;

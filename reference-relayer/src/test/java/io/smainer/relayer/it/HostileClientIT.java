@@ -630,7 +630,7 @@ class HostileClientIT {
 
     @Test
     void papercuts() throws Exception {
-        assertThat(RelayerConfig.defaults().host()).as("loopback unless configured").isEqualTo("127.0.0.1");
+        assertThat(RelayerConfig.defaults().server().host()).as("loopback unless configured").isEqualTo("127.0.0.1");
         start(Map.of("settlement.max_delay_millis", "50"));
         HttpResponse<Void> head = http.send(at("/api/v1/health").method("HEAD", HttpRequest.BodyPublishers.noBody())
                 .build(), HttpResponse.BodyHandlers.discarding());
