@@ -43,12 +43,15 @@ import java.net.BindException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
@@ -85,45 +88,177 @@ public final class Relayer implements AutoCloseable {
     private final RelayerConfig config;
     private final Escrow escrow;
     private final RelayerStore store;
-    private final boolean ownsStore;
     private final Clock clock;
-    private final StarkCrypto crypto;
-    private final AccountKeys accountKeys;
-    private final AccountSignatureCheck accountSignatures;
-    private final ResultCheckers checkers;
-    private final Optional<Staking> stakingClient;
-    private final Clock chainClock;
-    private Optional<StakingPolicy> staking = Optional.empty();
     private final Metrics metrics = new Metrics();
-    private Server server;
-    private ServerConnector connector;
-    private Scheduler scheduler;
-    private Settler settler;
-    private Webhooks webhooks;
-    private ProviderGateway gateway;
-    private ApiHandler api;
-    private ScheduledExecutorService timers;
-    private ScheduledExecutorService sweeper;
+    private final ScheduledExecutorService timers;
+    private final ScheduledExecutorService sweeper;
+    private final Webhooks webhooks;
+    private final Optional<StakingPolicy> staking;
+    private final Settler settler;
+    private final Scheduler scheduler;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ApiHandler api;
+    private final ProviderGateway gateway;
+    /** What {@link #close()} stops, in the order the constructor built it; closed last first. */
+    private final Deque<Part> parts = new ArrayDeque<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private boolean started;
-    private boolean closed;
 
+    /** A built part and how it is stopped. */
+    private record Part(String name, AutoCloseable closer) {
+    }
+
+    /**
+     * Builds every part (nothing serves until {@link #start()}); each is registered as it is built, so a failure
+     * half way closes what was built and {@link #close()} stops them in reverse order.
+     */
     private Relayer(Builder b) {
         this.config = b.config();
         this.escrow = Require.present("escrow", b.escrow);
-        RelayerStore raw = b.store != null ? b.store : openStore(config, b.clock);
-        this.store = GuardedStore.of(raw, describe(config, raw), b.clock);
-        this.ownsStore = b.store == null;
-        this.clock = b.clock;
-        this.crypto = b.crypto;
-        this.accountKeys = b.accountKeys == null ? AccountKeys.of(config.access().demanderKeys()) : b.accountKeys;
-        this.accountSignatures = Require.present("account_signatures", b.accountSignatures);
-        this.checkers = b.checkers;
-        this.stakingClient = Optional.ofNullable(b.staking);
-        this.chainClock = b.chainClock == null ? b.clock : b.chainClock;
+        AccountSignatureCheck accountSignatures = Require.present("account_signatures", b.accountSignatures);
+        Optional<Staking> stakingClient = Optional.ofNullable(b.staking);
         if (config.staking().enabled() && stakingClient.isEmpty()) {
             throw new IllegalStateException("staking.enabled=true needs the staking contract's client (Relayer.builder()"
                     + ".staking(...)), got none");
         }
+        this.clock = b.clock;
+        StarkCrypto crypto = b.crypto;
+        try {
+            RelayerStore raw = b.store != null ? b.store : openStore(config, b.clock);
+            this.store = GuardedStore.of(raw, describe(config, raw), b.clock);
+            if (b.store == null) {
+                parts.push(new Part("store", store));
+            }
+            this.timers = Deadlines.timerThread("relayer-timers");
+            parts.push(new Part("timers", () -> {
+                timers.shutdownNow();
+                timers.awaitTermination(5, TimeUnit.SECONDS);
+            }));
+            // its own thread: the sweep reads the chain, which must not delay the deadlines on the timer thread
+            this.sweeper = Deadlines.timerThread("relayer-escrow-sweep");
+            parts.push(new Part("escrow sweep", sweeper::shutdownNow));
+            this.webhooks = new Webhooks(config.webhook().secrets(), config.webhook().attempts(), config.webhook().backoff(),
+                    clock, store, config.server().name(), WebhookDestinations.of(config.trust().webhookPrivateAllowed()));
+            parts.push(new Part("webhooks", webhooks));
+            Clock chainClock = b.chainClock == null ? b.clock : b.chainClock;
+            this.staking = config.staking().enabled()
+                    ? Optional.of(new StakingPolicy(config.staking(), stakingClient.orElseThrow(), chainClock,
+                            p -> disconnect(p, "stake below staking.min_stake after a slash")))
+                    : Optional.empty();
+            staking.ifPresent(s -> parts.push(new Part("staking policy", s)));
+            Escrow settling = staking.map(s -> s.settlementEscrow(escrow)).orElse(escrow);
+            this.settler = Settler.builder().escrow(settling).store(store).clock(clock)
+                    .batchSize(config.settlement().batchSize()).maxDelay(config.settlement().batchDelay())
+                    .leaseTtl(config.settlement().leaseTtl()).owner(config.server().name()).onSettled(t -> {
+                        staking.ifPresent(s -> s.settled(t));
+                        webhooks.notify(t);
+                    }).onFailed(t -> {
+                        staking.ifPresent(s -> s.settled(t));
+                        metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
+                        webhooks.notify(t);
+                    }).build();
+            parts.push(new Part("settler", settler));
+            this.scheduler = Scheduler.builder().store(store).deadlines(Deadlines.on(timers, clock))
+                    .maxAttempts(config.scheduling().maxAttempts()).offlineAfter(config.scheduling().offlineAfter())
+                    .deadlineGrace(config.scheduling().deadlineGrace()).relayerName(config.server().name())
+                    .effortBase(config.access().effortBase())
+                    .notices(new TaskNotices() {
+                        @Override
+                        public void failed(TaskRecord t) {
+                            staking.ifPresent(s -> s.lost(t));
+                            metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
+                            webhooks.notify(t);
+                        }
+
+                        @Override
+                        public void assigned(TaskRecord t) {
+                            staking.ifPresent(s -> s.assigned(t));
+                            metrics.counter("smainer_tasks_assigned_total", "Assignments made.", "").increment();
+                        }
+
+                        @Override
+                        public void requeued(TaskRecord t) {
+                            staking.ifPresent(s -> s.lost(t));
+                            metrics.counter("smainer_tasks_requeued_total", "Tasks sent back to the queue.", "").increment();
+                        }
+                    }).build();
+            parts.push(new Part("scheduler", scheduler));
+            CompletionHandler completions = new CompletionHandler(store, crypto, escrow, b.checkers,
+                    config.access().effortBase(), scheduler, clock, staking.<ResultAudit>map(s -> s).orElse(ResultAudit.NONE));
+
+            QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+            threads.setName("relayer-http");
+            this.server = new Server(threads);
+            server.setErrorHandler(new JsonErrorHandler());
+            this.connector = new ServerConnector(server);
+            connector.setHost(config.server().host());
+            server.addConnector(connector);
+            parts.push(new Part("Jetty", server::stop));
+
+            AccountKeys accountKeys = b.accountKeys == null ? AccountKeys.of(config.access().demanderKeys()) : b.accountKeys;
+            DemanderSignatures signatures = new DemanderSignatures(crypto, accountKeys, counted(accountSignatures));
+            Waiting waiting = new Waiting(store);
+            TaskIntake intake = new TaskIntake(escrow, store, signatures, config.chain().chainId(),
+                    config.chain().allowedTokens(), config.access()::minBaseFor, config.webhook().secrets(),
+                    WebhookDestinations.of(config.trust().webhookPrivateAllowed()), clock, config.limits().maxQueuedBytes(),
+                    waiting, config.trust().maxUnmatchedPerDemander(), config.trust().maxUnmatchedTasks());
+            this.api = new ApiHandler(config, store, intake, scheduler, escrow, metrics, clock, timers,
+                    Map.of("settlement_batches", settler::batchesSent, "settlement_reverts", settler::batchesReverted,
+                            "webhooks_delivered", webhooks::delivered), signatures, waiting);
+            parts.push(new Part("long polls", api::close));
+            this.gateway = new ProviderGateway(escrow, crypto, scheduler, completions, config.limits().maxFrameBytes(), clock,
+                    config.chain().chainId(), config.server().name(), config.scheduling().heartbeat(),
+                    config.scheduling().challengeTtl(), metrics, staking.map(StakingPolicy::gate).orElse(StakeGate.NONE),
+                    config.trust(), timers);
+            parts.push(new Part("provider connections", gateway::closeAll));
+
+            WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, c -> {
+                c.setMaxTextMessageSize(config.limits().maxFrameBytes());
+                c.setMaxBinaryMessageSize(1024);
+                c.setIdleTimeout(config.scheduling().offlineAfter().plus(Duration.ofSeconds(30)));
+                c.addMapping(ApiHandler.BASE + "/ws", (rq, rs, cb) -> gateway.newSocket(Request.getRemoteAddr(rq)));
+            });
+            ws.setHandler(staking.<Handler>map(s -> new Handler.Sequence(new EvidenceHandler(s), api, new DashboardHandler()))
+                    .orElseGet(() -> new Handler.Sequence(api, new DashboardHandler())));
+            server.setHandler(ws);
+            registerMetrics();
+        } catch (RuntimeException e) {
+            closeParts();
+            throw e;
+        }
+    }
+
+    private void registerMetrics() {
+        staking.ifPresent(s -> {
+            metrics.gauge("smainer_slashes_initiated_total", "Slashes this relayer initiated.", "", s::slashesInitiated);
+            metrics.gauge("smainer_slashes_executed_total", "Slashes this relayer executed.", "", s::slashesExecuted);
+            metrics.gauge("smainer_spot_checks_total", "Results recomputed by the staking spot check.", "", s::spotChecks);
+            metrics.gauge("smainer_active_task_count_calls_total", "Active-task count calls sent in settlement batches.", "",
+                    s::countCallsInSettlements);
+        });
+        metrics.gauge("smainer_settlement_batches_total", "Settlement transactions sent.", "", settler::batchesSent);
+        metrics.gauge("smainer_settlement_reverts_total", "Settlement batches the contract reverted.", "",
+                settler::batchesReverted);
+        metrics.gauge("smainer_tasks_settled_total", "Tasks settled on chain.", "", settler::tasksSettled);
+        metrics.gauge("smainer_webhooks_delivered_total", "Webhooks answered 2xx.", "", webhooks::delivered);
+        metrics.gauge("smainer_webhook_failures_total", "Webhook attempts that failed.", "", webhooks::failures);
+        metrics.gauge("smainer_queued_bytes", "Payload and result bytes of the tasks not finished, in the store.", "",
+                store::queuedBytes);
+        metrics.gauge("smainer_queued_bytes_limit", "limits.max_queued_bytes.", "", config.limits()::maxQueuedBytes);
+        metrics.gauge("smainer_finished_bytes", "Payload and result bytes of the finished tasks the store holds.", "",
+                store::finishedBytes);
+        metrics.gauge("smainer_finished_bytes_limit", "store.max_finished_bytes.", "",
+                config.store().retention()::maxFinishedBytes);
+        for (TaskStatus s : TaskStatus.values()) {
+            metrics.gauge("smainer_tasks", "Tasks by status.", "status=\"" + s.name().toLowerCase() + "\"",
+                    () -> store.countByStatus().get(s));
+        }
+    }
+
+    /** The staking policy's hook: a provider whose stake fell below the minimum after a slash is sent away. */
+    private void disconnect(ContractAddress provider, String reason) {
+        gateway.disconnect(provider, reason);
     }
 
     /** @return a builder */
@@ -180,106 +315,15 @@ public final class Relayer implements AutoCloseable {
      * @throws IllegalStateException when it cannot bind
      */
     public synchronized Relayer start() {
+        if (closed.get()) {
+            throw new IllegalStateException("the relayer is closed");
+        }
         if (started) {
             return this;
         }
         started = true;
         LOG.info("starting with {}", config.describeRelayer());
-        timers = Deadlines.timerThread("relayer-timers");
-        if (config.staking().enabled()) {
-            staking = Optional.of(new StakingPolicy(config.staking(), stakingClient.orElseThrow(), chainClock,
-                    p -> gateway.disconnect(p, "stake below staking.min_stake after a slash")));
-            LOG.info("staking policy on: {}", staking.get());
-        }
-        webhooks = new Webhooks(config.webhook().secrets(), config.webhook().attempts(), config.webhook().backoff(), clock, store,
-                config.server().name(), WebhookDestinations.of(config.trust().webhookPrivateAllowed()));
-        scheduler = Scheduler.builder().store(store).deadlines(Deadlines.on(timers, clock)).maxAttempts(config.scheduling().maxAttempts())
-                .offlineAfter(config.scheduling().offlineAfter()).deadlineGrace(config.scheduling().deadlineGrace()).relayerName(config.server().name())
-                .effortBase(config.access().effortBase())
-                .notices(new TaskNotices() {
-                    @Override
-                    public void failed(TaskRecord t) {
-                        staking.ifPresent(s -> s.lost(t));
-                        metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
-                        webhooks.notify(t);
-                    }
-
-                    @Override
-                    public void assigned(TaskRecord t) {
-                        staking.ifPresent(s -> s.assigned(t));
-                        metrics.counter("smainer_tasks_assigned_total", "Assignments made.", "").increment();
-                    }
-
-                    @Override
-                    public void requeued(TaskRecord t) {
-                        staking.ifPresent(s -> s.lost(t));
-                        metrics.counter("smainer_tasks_requeued_total", "Tasks sent back to the queue.", "").increment();
-                    }
-                }).build();
-        Escrow settling = staking.map(s -> s.settlementEscrow(escrow)).orElse(escrow);
-        settler = Settler.builder().escrow(settling).store(store).clock(clock).batchSize(config.settlement().batchSize())
-                .maxDelay(config.settlement().batchDelay()).leaseTtl(config.settlement().leaseTtl()).owner(config.server().name()).onSettled(t -> {
-                    staking.ifPresent(s -> s.settled(t));
-                    webhooks.notify(t);
-                }).onFailed(t -> {
-                    staking.ifPresent(s -> s.settled(t));
-                    metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
-                    webhooks.notify(t);
-                }).build();
-        CompletionHandler completions = new CompletionHandler(store, crypto, escrow, checkers, config.access().effortBase(), scheduler,
-                clock, staking.<ResultAudit>map(s -> s).orElse(ResultAudit.NONE));
-        gateway = new ProviderGateway(escrow, crypto, scheduler, completions, config.limits().maxFrameBytes(), clock,
-                config.chain().chainId(), config.server().name(), config.scheduling().heartbeat(), config.scheduling().challengeTtl(), metrics,
-                staking.map(StakingPolicy::gate).orElse(StakeGate.NONE), config.trust(), timers);
-        staking.ifPresent(s -> {
-            metrics.gauge("smainer_slashes_initiated_total", "Slashes this relayer initiated.", "", s::slashesInitiated);
-            metrics.gauge("smainer_slashes_executed_total", "Slashes this relayer executed.", "", s::slashesExecuted);
-            metrics.gauge("smainer_spot_checks_total", "Results recomputed by the staking spot check.", "", s::spotChecks);
-            metrics.gauge("smainer_active_task_count_calls_total", "Active-task count calls sent in settlement batches.", "",
-                    s::countCallsInSettlements);
-        });
-        DemanderSignatures signatures = new DemanderSignatures(crypto, accountKeys, counted(accountSignatures));
-        Waiting waiting = new Waiting(store);
-        TaskIntake intake = new TaskIntake(escrow, store, signatures, config.chain().chainId(), config.chain().allowedTokens(),
-                config.access()::minBaseFor, config.webhook().secrets(), WebhookDestinations.of(config.trust().webhookPrivateAllowed()),
-                clock, config.limits().maxQueuedBytes(), waiting, config.trust().maxUnmatchedPerDemander(),
-                config.trust().maxUnmatchedTasks());
-        metrics.gauge("smainer_settlement_batches_total", "Settlement transactions sent.", "", settler::batchesSent);
-        metrics.gauge("smainer_settlement_reverts_total", "Settlement batches the contract reverted.", "",
-                settler::batchesReverted);
-        metrics.gauge("smainer_tasks_settled_total", "Tasks settled on chain.", "", settler::tasksSettled);
-        metrics.gauge("smainer_webhooks_delivered_total", "Webhooks answered 2xx.", "", webhooks::delivered);
-        metrics.gauge("smainer_webhook_failures_total", "Webhook attempts that failed.", "", webhooks::failures);
-        metrics.gauge("smainer_queued_bytes", "Payload and result bytes of the tasks not finished, in the store.", "",
-                store::queuedBytes);
-        metrics.gauge("smainer_queued_bytes_limit", "limits.max_queued_bytes.", "", config.limits()::maxQueuedBytes);
-        metrics.gauge("smainer_finished_bytes", "Payload and result bytes of the finished tasks the store holds.", "",
-                store::finishedBytes);
-        metrics.gauge("smainer_finished_bytes_limit", "store.max_finished_bytes.", "", config.store().retention()::maxFinishedBytes);
-        for (TaskStatus s : TaskStatus.values()) {
-            metrics.gauge("smainer_tasks", "Tasks by status.", "status=\"" + s.name().toLowerCase() + "\"",
-                    () -> store.countByStatus().get(s));
-        }
-        api = new ApiHandler(config, store, intake, scheduler, escrow, metrics, clock, timers,
-                Map.of("settlement_batches", settler::batchesSent, "settlement_reverts", settler::batchesReverted,
-                        "webhooks_delivered", webhooks::delivered), signatures, waiting);
-
-        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
-        threads.setName("relayer-http");
-        server = new Server(threads);
-        server.setErrorHandler(new JsonErrorHandler());
-        connector = new ServerConnector(server);
-        connector.setHost(config.server().host());
-        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, c -> {
-            c.setMaxTextMessageSize(config.limits().maxFrameBytes());
-            c.setMaxBinaryMessageSize(1024);
-            c.setIdleTimeout(config.scheduling().offlineAfter().plus(Duration.ofSeconds(30)));
-            c.addMapping(ApiHandler.BASE + "/ws", (rq, rs, cb) -> gateway.newSocket(Request.getRemoteAddr(rq)));
-        });
-        ws.setHandler(staking.<Handler>map(s -> new Handler.Sequence(new EvidenceHandler(s), api, new DashboardHandler()))
-                .orElseGet(() -> new Handler.Sequence(api, new DashboardHandler())));
-        server.setHandler(ws);
-        server.addConnector(connector);
+        staking.ifPresent(s -> LOG.info("staking policy on: {}", s));
         bind();
         try {
             server.start();
@@ -292,8 +336,6 @@ public final class Relayer implements AutoCloseable {
         long reconcile = config.scheduling().heartbeat().toMillis(); // the backstop for anything an outage left unarmed
         timers.scheduleWithFixedDelay(scheduler::reconcile, reconcile, reconcile, TimeUnit.MILLISECONDS);
         long sweep = config.trust().escrowCheck().toMillis();
-        // its own thread: it reads the chain, which must not delay the deadlines on the timer thread
-        sweeper = Deadlines.timerThread("relayer-escrow-sweep");
         sweeper.scheduleWithFixedDelay(new EscrowSweep(store, escrow, clock, t -> {
             metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
             webhooks.notify(t);
@@ -301,8 +343,8 @@ public final class Relayer implements AutoCloseable {
         scheduler.recover();
         settler.recover();
         webhooks.start(); // resumes the webhooks a previous run left pending in the store
-        LOG.info("relayer {} listening on {}:{} (REST {}, WebSocket {}/ws)", config.server().name(), config.server().host(), port(),
-                ApiHandler.BASE, ApiHandler.BASE);
+        LOG.info("relayer {} listening on {}:{} (REST {}, WebSocket {}/ws)", config.server().name(), config.server().host(),
+                port(), ApiHandler.BASE, ApiHandler.BASE);
         return this;
     }
 
@@ -373,61 +415,43 @@ public final class Relayer implements AutoCloseable {
         return config;
     }
 
-    /** @return the staking policy, when {@code staking.enabled=true} and started */
+    /** @return the staking policy, when {@code staking.enabled=true} */
     public Optional<StakingPolicy> staking() {
         return staking;
     }
 
     /** @return settlement counters */
     public Optional<Settler> settler() {
-        return Optional.ofNullable(settler);
+        return Optional.of(settler);
     }
 
-    /** Stops serving, closes provider connections, finishes the settlement in flight. Idempotent. */
+    /**
+     * Stops serving, closes provider connections, finishes the settlement in flight: every part in the reverse order
+     * of construction (provider connections, long polls, Jetty, scheduler, settler, staking policy, webhooks, the
+     * timer threads, the store it opened). Idempotent; also for a relayer never started.
+     */
     @Override
-    public synchronized void close() {
-        if (closed) {
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
-        if (gateway != null) {
-            gateway.closeAll();
-        }
-        if (api != null) {
-            api.close();
-        }
-        if (server != null) {
-            try {
-                server.stop();
-            } catch (Exception e) {
-                LOG.warn("stopping Jetty failed", e);
-            }
-        }
-        if (scheduler != null) {
-            scheduler.close();
-        }
-        if (settler != null) {
-            settler.close();
-        }
-        staking.ifPresent(StakingPolicy::close);
-        if (webhooks != null) {
-            webhooks.close();
-        }
-        if (sweeper != null) {
-            sweeper.shutdownNow();
-        }
-        if (timers != null) {
-            timers.shutdownNow();
-            try {
-                timers.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (ownsStore) {
-            store.close();
+        synchronized (this) {
+            closeParts();
         }
         LOG.info("relayer {} stopped", config.server().name());
+    }
+
+    /** Closes the parts built, last first; one that fails is logged and the rest still close. */
+    private void closeParts() {
+        for (Part p; (p = parts.poll()) != null; ) {
+            try {
+                p.closer().close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("stopping the {} failed", p.name(), e);
+            }
+        }
     }
 
     /** Counts each time an account is asked about a signature, by what came of it. */
