@@ -283,18 +283,8 @@ public final class Settings {
      * @return a parser of an integer in {@code [min, max]}
      */
     public static Function<String, Integer> intIn(int min, int max) {
-        return v -> {
-            int i;
-            try {
-                i = Integer.parseInt(v.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
-            }
-            if (i < min || i > max) {
-                throw new IllegalArgumentException("an integer in [" + min + ", " + max + "]");
-            }
-            return i;
-        };
+        Function<String, Long> parse = longIn(min, max);
+        return v -> parse.apply(v).intValue(); // in [min, max], so an int
     }
 
     /**
