@@ -1,6 +1,8 @@
 package io.smainer.crypto;
 
-import com.swmansion.starknet.data.TypedData;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.smainer.InvalidFieldException;
 import io.smainer.Require;
 import io.smainer.chain.ChainId;
@@ -8,12 +10,14 @@ import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.crypto.internal.FastPoseidon;
-import io.smainer.crypto.internal.Felts;
+import io.smainer.crypto.internal.SnKeccak;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -64,6 +68,8 @@ public final class Snip12 {
     public static final String READ_TYPE = "\"SmainerTaskRead\":[{\"name\":\"task_hash\",\"type\":\"felt\"},"
             + "{\"name\":\"expires_at\",\"type\":\"timestamp\"}]";
     private static final Felt STARKNET_MESSAGE = Felt.fromShortString("StarkNet Message");
+    private static final Set<String> BASIC_TYPES = Set.of("felt", "shortstring", "ContractAddress", "timestamp");
+    private static final Felt DOMAIN_TYPE_HASH = typeHash(DOMAIN_TYPE, "StarknetDomain");
     private static final Felt LOGIN_TYPE_HASH = typeHash(LOGIN_TYPE, "SmainerLogin");
     private static final Felt REQUEST_TYPE_HASH = typeHash(REQUEST_TYPE, "SmainerTaskRequest");
     private static final Felt READ_TYPE_HASH = typeHash(READ_TYPE, "SmainerTaskRead");
@@ -130,8 +136,10 @@ public final class Snip12 {
     /**
      * The SNIP-12 revision 1 message hash,
      * {@code poseidon("StarkNet Message", domain_hash, account, poseidon(type_hash, fields...))}. Type hashes
-     * and each domain's hash are computed once by starknet-jvm's {@code TypedData} and cached; a message then
-     * costs two Poseidon sponges on the SDK's own Poseidon ({@code FastPoseidon}). {@code Snip12Test} checks it against the full {@code TypedData} computation.
+     * and each domain's hash are computed once and cached; a message then costs two Poseidon sponges on the
+     * SDK's own Poseidon ({@code FastPoseidon}). {@code Snip12OracleTest} checks it against starknet-jvm's full
+     * {@code TypedData} computation (which the SDK does not load at run time: its Kotlin reflection took
+     * seconds at the first login).
      */
     private static Felt messageHash(Domain domain, ContractAddress account, Felt typeHash, Felt... fields) {
         List<Felt> struct = new ArrayList<>(fields.length + 1);
@@ -143,22 +151,46 @@ public final class Snip12 {
         return FastPoseidon.hashMany(prefix, List.of(account.felt(), structHash));
     }
 
+    /** SNIP-12 revision 1: {@code poseidon(type_hash(StarknetDomain), name, version, chainId, revision)}. */
     private static Felt domainHash(Domain d) {
-        String json = "{\"types\":{" + DOMAIN_TYPE + "},\"primaryType\":\"StarknetDomain\",\"domain\":"
-                + domainJson(d) + ",\"message\":" + domainJson(d) + "}";
-        return Felts.fromSn(TypedData.fromJsonString(json).getStructHash("StarknetDomain", domainJson(d)));
+        return FastPoseidon.hashMany(List.of(DOMAIN_TYPE_HASH, shortString(d.name()), shortString(d.version()),
+                shortString(d.chainId().name()), shortString("1")));
     }
 
-    private static String domainJson(Domain d) {
-        return "{\"name\":\"" + d.name() + "\",\"version\":\"" + d.version() + "\",\"chainId\":\""
-                + d.chainId().name() + "\",\"revision\":\"1\"}";
+    /**
+     * A {@code shortstring} value as SNIP-12 implementations encode it (starknet.js, starknet-jvm): a decimal
+     * numeral is its number, a {@code 0x} numeral its hex value, anything else its ASCII bytes.
+     */
+    private static Felt shortString(String value) {
+        if (value.matches("[0-9]+")) {
+            return Felt.of(new BigInteger(value));
+        }
+        if (value.matches("0x[0-9a-fA-F]+")) {
+            return Felt.parse(value);
+        }
+        return Felt.fromShortString(value);
     }
 
+    /**
+     * SNIP-12 revision 1's type hash, {@code sn_keccak(encodeType)}, of a struct whose fields are all basic types
+     * (as every type here is): {@code "Name"("field":"type",...)}.
+     *
+     * @param types the type as its JSON entry, {@code "Name":[{"name":..,"type":..},...]}
+     * @param primaryType its name
+     */
     private static Felt typeHash(String types, String primaryType) {
-        String json = "{\"types\":{" + DOMAIN_TYPE + "," + types + "},\"primaryType\":\"" + primaryType
-                + "\",\"domain\":{\"name\":\"x\",\"version\":\"1\",\"chainId\":\"x\",\"revision\":\"1\"},"
-                + "\"message\":{}}";
-        return Felts.fromSn(TypedData.fromJsonString(json).getTypeHash(primaryType));
+        JsonArray fields = JsonParser.parseString("{" + types + "}").getAsJsonObject().getAsJsonArray(primaryType);
+        StringBuilder encoded = new StringBuilder("\"").append(primaryType).append("\"(");
+        for (int i = 0; i < fields.size(); i++) {
+            JsonObject f = fields.get(i).getAsJsonObject();
+            String type = f.get("type").getAsString();
+            if (!BASIC_TYPES.contains(type)) {
+                throw new IllegalArgumentException("only basic types are encoded here, not " + type);
+            }
+            encoded.append(i == 0 ? "" : ",").append('"').append(f.get("name").getAsString()).append("\":\"")
+                    .append(type).append('"');
+        }
+        return SnKeccak.hash(encoded.append(')').toString());
     }
 
     private static Felt timestamp(long epochSeconds) {

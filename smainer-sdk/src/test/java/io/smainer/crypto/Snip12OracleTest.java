@@ -27,7 +27,8 @@ class Snip12OracleTest {
     void loginAndRequestHashesMatchStarknetJvmsTypedDataOnRandomInputs() {
         Random random = new Random(12);
         Snip12.Domain[] domains = {Snip12.Domain.smainer(ChainId.MAINNET), Snip12.Domain.smainer(ChainId.SEPOLIA),
-                Snip12.Domain.smainer(ChainId.LOCAL), new Snip12.Domain("Other App", "2", ChainId.MAINNET)};
+                Snip12.Domain.smainer(ChainId.LOCAL), new Snip12.Domain("Other App", "2", ChainId.MAINNET),
+                new Snip12.Domain("app 0x1", "v1.0", ChainId.SEPOLIA), new Snip12.Domain("42", "0x2a", ChainId.LOCAL)};
         for (int i = 0; i < 300; i++) {
             Snip12.Domain domain = domains[i % domains.length];
             ContractAddress account = new ContractAddress(new Felt(new BigInteger(251, random)));

@@ -8,6 +8,7 @@ import io.smainer.crypto.Signature;
 import io.smainer.crypto.StarkCrypto;
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.math.raw.Mod;
@@ -131,9 +132,76 @@ public final class FastStarkCrypto implements StarkCrypto {
                 PUBLIC_WIDTH);
     }
 
-    /** The generator's wide table for public scalars, built on the first verify. */
+    /**
+     * How many uses of a public-scalar table come before its 12-bit form is built. A 12-bit table takes about
+     * ten times as long to build as the 8-bit one (43,008 points against 4,096: about a second of CPU for the
+     * three) and saves about 12 us a use, so it pays only after tens of thousands of uses: a short-lived JVM (a
+     * test, a CLI command) keeps the 8-bit tables and starts in a fraction of the time, a server widens them
+     * while it warms up.
+     */
+    static final long WIDEN_AFTER = 10_000;
+
+    /**
+     * A table for public scalars that starts with 8-bit windows and, after {@link #WIDEN_AFTER} uses, swaps in
+     * {@link #PUBLIC_WIDTH}-bit ones built on a short-lived daemon thread (the 8-bit one serves meanwhile).
+     */
+    static final class WideningTable {
+        private final BigInteger[] point;
+        private final int bits;
+        private final AtomicLong uses = new AtomicLong();
+        private volatile FixedBaseTable table;
+
+        WideningTable(FixedBaseTable narrow, BigInteger[] point, int bits) {
+            this.table = narrow;
+            this.point = point;
+            this.bits = bits;
+        }
+
+        /** @return the table to use now; digits must be recoded at its {@link FixedBaseTable#width()} */
+        FixedBaseTable get() {
+            FixedBaseTable t = table;
+            if (t.width() != PUBLIC_WIDTH && uses.incrementAndGet() == WIDEN_AFTER) {
+                Thread widen = new Thread(() -> table = wide(point, bits), "stark-table-widen");
+                widen.setDaemon(true);
+                widen.setPriority(Thread.MIN_PRIORITY);
+                widen.start();
+            }
+            return t;
+        }
+
+        /** Builds and swaps in the wide table on this thread (what the background thread does). */
+        void widenNow() {
+            if (table.width() != PUBLIC_WIDTH) {
+                table = wide(point, bits);
+            }
+        }
+
+        /**
+         * @param acc the sum to add to
+         * @param words the scalar's words
+         * @param from its first bit
+         */
+        void addMultiple(JacobianPoint acc, long[] words, int from) {
+            FixedBaseTable t = get();
+            t.addMultiple(acc, FixedBaseTable.recode(words, from, bits, t.width()));
+        }
+    }
+
+    /**
+     * Widens every public-scalar table now, on this thread (tests check both widths against the oracle).
+     *
+     * @return the widths now in use: the generator's and Pedersen's two
+     */
+    static int[] widenPublicTables() {
+        PublicGenerator.TABLE.widenNow();
+        Pedersen.LOW_A.widenNow();
+        Pedersen.LOW_B.widenNow();
+        return new int[] {PublicGenerator.TABLE.get().width(), Pedersen.LOW_A.get().width(), Pedersen.LOW_B.get().width()};
+    }
+
+    /** The generator's table for public scalars (verify's {@code u1}): the secret-scalar table until it widens. */
     private static final class PublicGenerator {
-        static final FixedBaseTable TABLE = wide(new BigInteger[] {GX, GY}, 252);
+        static final WideningTable TABLE = new WideningTable(Generator.TABLE, new BigInteger[] {GX, GY}, 252);
     }
 
     private static final class Generator {
@@ -152,9 +220,11 @@ public final class FastStarkCrypto implements StarkCrypto {
     private static final class Pedersen {
         static final long[] P0X = StarkField.fromBigInteger(PEDERSEN[0][0]);
         static final long[] P0Y = StarkField.fromBigInteger(PEDERSEN[0][1]);
-        static final FixedBaseTable LOW_A = wide(PEDERSEN[1], 248);
+        static final WideningTable LOW_A = new WideningTable(new FixedBaseTable(PEDERSEN[1][0], PEDERSEN[1][1], 248),
+                PEDERSEN[1], 248);
         static final FixedBaseTable HIGH_A = new FixedBaseTable(PEDERSEN[2][0], PEDERSEN[2][1], 4);
-        static final FixedBaseTable LOW_B = wide(PEDERSEN[3], 248);
+        static final WideningTable LOW_B = new WideningTable(new FixedBaseTable(PEDERSEN[3][0], PEDERSEN[3][1], 248),
+                PEDERSEN[3], 248);
         static final FixedBaseTable HIGH_B = new FixedBaseTable(PEDERSEN[4][0], PEDERSEN[4][1], 4);
     }
 
@@ -332,9 +402,9 @@ public final class FastStarkCrypto implements StarkCrypto {
         long[] bw = StarkField.words(b.value());
         JacobianPoint acc = new JacobianPoint();
         acc.setAffine(Pedersen.P0X, Pedersen.P0Y);
-        Pedersen.LOW_A.addMultiple(acc, FixedBaseTable.recode(aw, 0, 248, PUBLIC_WIDTH));
+        Pedersen.LOW_A.addMultiple(acc, aw, 0);
         Pedersen.HIGH_A.addMultiple(acc, FixedBaseTable.recode(aw, 248, 4));
-        Pedersen.LOW_B.addMultiple(acc, FixedBaseTable.recode(bw, 0, 248, PUBLIC_WIDTH));
+        Pedersen.LOW_B.addMultiple(acc, bw, 0);
         Pedersen.HIGH_B.addMultiple(acc, FixedBaseTable.recode(bw, 248, 4));
         long[] x = new long[4];
         acc.affineX(x);
@@ -360,7 +430,7 @@ public final class FastStarkCrypto implements StarkCrypto {
             acc.addAffine(Generator.OFFSET_X, Generator.MINUS_OFFSET_Y, null);
         } else {
             acc.setInfinity();
-            PublicGenerator.TABLE.addMultiple(acc, FixedBaseTable.recode(words, 0, 252, PUBLIC_WIDTH));
+            PublicGenerator.TABLE.addMultiple(acc, words, 0);
         }
         return acc;
     }

@@ -1,8 +1,7 @@
 package io.smainer.escrow.internal;
 
-import com.swmansion.starknet.data.Selector;
 import io.smainer.chain.Felt;
-import io.smainer.crypto.internal.Felts;
+import io.smainer.crypto.internal.SnKeccak;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -101,6 +100,6 @@ public final class Abi {
      * @return {@code sn_keccak(name)}, as Starknet selects functions and keys events
      */
     public static Felt selector(String name) {
-        return SELECTORS.computeIfAbsent(name, n -> Felts.fromSn(Selector.selectorFromName(n)));
+        return SELECTORS.computeIfAbsent(name, SnKeccak::hash);
     }
 }
