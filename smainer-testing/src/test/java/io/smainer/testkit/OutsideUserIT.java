@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  * local repository under {@code target/}, never the shared one), sells a job kind of its own and tests it end
  * to end with {@link LocalNetworkExtension}, plus a unit test of the handler on a {@link TestJobContext}. Its
  * other artifacts (plugins, JUnit, the SDK's dependencies) come from the user's local repository read as a
- * {@code file:} mirror, so it needs no network. Prints how long the outside test took.
+ * {@code file:} mirror, so it needs no network. The project excludes starknet-jvm, as a user without the
+ * Starknet client may (README: "What each artifact brings"), and checks that it, Kotlin and OkHttp are absent.
+ * Prints how long the outside test took.
  */
 class OutsideUserIT {
     private static final Path BUILT_JAR = Path.of(System.getProperty("smainer.built.jar"));
@@ -63,7 +65,8 @@ class OutsideUserIT {
         Matcher time = Pattern.compile("<testsuite [^>]*time=\"([0-9.]+)\"").matcher(report);
         assertThat(time.find()).isTrue();
         System.out.println("[outside-user] the outside project's WordLengthTest (network up, a custom handler end to end, "
-                + "the handler's unit test, no Lettuce or logback on its class path) took " + time.group(1) + " s");
+                + "the handler's unit test, no Lettuce, logback, starknet-jvm, Kotlin or OkHttp on its class path) took "
+                + time.group(1) + " s");
     }
 
     /** Puts every reactor module's POM, and its jar where it has one, into the private repository. */
@@ -108,12 +111,20 @@ class OutsideUserIT {
                     <maven.compiler.release>17</maven.compiler.release>
                   </properties>
                   <dependencies>
+                    <!-- Without the Starknet client, starknet-jvm (and Kotlin, OkHttp, commons-math with it) can go:
+                         README "What each artifact brings". -->
                     <dependency>
                       <groupId>io.smainer</groupId><artifactId>smainer-sdk</artifactId><version>%1$s</version>
+                      <exclusions>
+                        <exclusion><groupId>com.swmansion.starknet</groupId><artifactId>starknet</artifactId></exclusion>
+                      </exclusions>
                     </dependency>
                     <dependency>
                       <groupId>io.smainer</groupId><artifactId>smainer-testing</artifactId><version>%1$s</version>
                       <scope>test</scope>
+                      <exclusions>
+                        <exclusion><groupId>com.swmansion.starknet</groupId><artifactId>starknet</artifactId></exclusion>
+                      </exclusions>
                     </dependency>
                     <dependency>
                       <groupId>org.junit.jupiter</groupId><artifactId>junit-jupiter</artifactId><version>%2$s</version>
@@ -202,9 +213,13 @@ class OutsideUserIT {
                     }
 
                     @Test
-                    void memoryModeBringsNoRedisClientNorLoggingBackend() {
+                    void memoryModeBringsNoRedisClientNorLoggingBackendAndRunsWithoutStarknetJvm() {
                         assertThrows(ClassNotFoundException.class, () -> Class.forName("io.lettuce.core.RedisClient"));
                         assertThrows(ClassNotFoundException.class, () -> Class.forName("ch.qos.logback.classic.Logger"));
+                        assertThrows(ClassNotFoundException.class,
+                                () -> Class.forName("com.swmansion.starknet.provider.rpc.JsonRpcProvider"));
+                        assertThrows(ClassNotFoundException.class, () -> Class.forName("kotlin.Unit"));
+                        assertThrows(ClassNotFoundException.class, () -> Class.forName("okhttp3.OkHttpClient"));
                     }
                 }
                 """);
