@@ -12,27 +12,32 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
- * A real {@code redis-server} process for tests: a free loopback port, no persistence, a temporary
- * working directory, ready once it answers PING, killed and cleaned up by {@link #close()}.
+ * A real {@code redis-server} process for tests: a free loopback port, no persistence (or an append-only file), a
+ * temporary working directory (or a small tmpfs of its own, to starve it of disk), ready once it answers PING, killed
+ * and cleaned up by {@link #close()}.
  */
 public final class RedisServer implements AutoCloseable {
     private static final Duration START_DEADLINE = Duration.ofSeconds(15);
 
-    private final Process process;
+    private volatile Process process;
     private final Path dir;
     private final int port;
+    private final List<String> command;
 
-    private RedisServer(Process process, Path dir, int port) {
+    private RedisServer(Process process, Path dir, int port, List<String> command) {
         this.process = process;
         this.dir = dir;
         this.port = port;
+        this.command = command;
     }
 
     /**
@@ -71,16 +76,38 @@ public final class RedisServer implements AutoCloseable {
      * @throws IOException when it cannot start or does not answer in time
      */
     public static RedisServer start(boolean appendOnly) throws IOException {
+        return start(appendOnly, 0);
+    }
+
+    /**
+     * Starts a server with its append-only file (fsync every second) on a tmpfs of its own of the given size, mounted
+     * in a mount namespace of its own ({@code unshare -rm}, no root needed where the kernel lets users have namespaces),
+     * so that a test can fill its disk ({@link #fillDisk()}) and free it ({@link #freeDisk()}).
+     *
+     * @param bytes the tmpfs's size
+     * @return the running server
+     * @throws IOException when it cannot start (no {@code unshare}, or namespaces not allowed: say so and skip)
+     */
+    public static RedisServer startOnTmpfs(long bytes) throws IOException {
+        return start(true, bytes);
+    }
+
+    private static RedisServer start(boolean appendOnly, long tmpfsBytes) throws IOException {
         Path exe = executable().orElseThrow(() -> new IOException("redis-server is not on the PATH"));
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = freePort();
             Path dir = Files.createTempDirectory("redis-test-");
-            Process p = new ProcessBuilder(exe.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+            List<String> cmd = new ArrayList<>();
+            Path data = dir;
+            if (tmpfsBytes > 0) {
+                data = Files.createDirectory(dir.resolve("data"));
+                cmd.addAll(Tmpfs.launcher(data, tmpfsBytes));
+            }
+            cmd.addAll(List.of(exe.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "everysec",
-                    "--dir", dir.toString(), "--protected-mode", "yes")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-            RedisServer server = new RedisServer(p, dir, port);
+                    "--dir", data.toString(), "--protected-mode", "yes"));
+            RedisServer server = new RedisServer(launch(cmd, dir), dir, port, cmd);
             try {
                 server.awaitPing(START_DEADLINE);
                 return server;
@@ -90,6 +117,11 @@ public final class RedisServer implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    private static Process launch(List<String> cmd, Path dir) throws IOException {
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
     }
 
     /** @return the port it listens on (127.0.0.1) */
@@ -134,6 +166,59 @@ public final class RedisServer implements AutoCloseable {
         Signals.send(process.pid(), "CONT");
     }
 
+    /**
+     * Kills the server at once (SIGKILL): no shutdown, what its append-only file holds is what a restart finds.
+     */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Starts the server again as it was started (same port, same directory, so it reads its append-only file) and
+     * waits until it answers PING.
+     *
+     * @throws IOException when it cannot start or does not answer in time
+     */
+    public void restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("redis-server still runs: kill it first");
+        }
+        process = launch(command, dir);
+        awaitPing(START_DEADLINE);
+    }
+
+    /**
+     * Fills the tmpfs of a server started by {@link #startOnTmpfs} (a file of zeros up to the last byte).
+     *
+     * @throws IOException when the file cannot be written
+     */
+    public void fillDisk() throws IOException {
+        Tmpfs.fill(process.pid(), dir.resolve("data"));
+    }
+
+    /**
+     * Frees what {@link #fillDisk()} took.
+     *
+     * @throws IOException when the file cannot be removed
+     */
+    public void freeDisk() throws IOException {
+        Tmpfs.free(process.pid(), dir.resolve("data"));
+    }
+
+    /** @return the server's log so far */
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("redis.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
     /** @return true while the process runs */
     public boolean isAlive() {
         return process.isAlive();
@@ -163,14 +248,6 @@ public final class RedisServer implements AutoCloseable {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         throw new IOException("redis-server on port " + port + " did not answer PING within " + deadline + ": " + log());
-    }
-
-    private String log() {
-        try {
-            return Files.readString(dir.resolve("redis.log"));
-        } catch (IOException e) {
-            return "(no log)";
-        }
     }
 
     private static int freePort() throws IOException {

@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Assumptions;
 
@@ -65,6 +66,10 @@ final class Cluster implements AutoCloseable {
     final List<ProviderNode> providers = new ArrayList<>();
     final List<JavaJobRunner> runners = new ArrayList<>();
     final List<ChildJvm> relayers = new ArrayList<>();
+    final List<ChildJvm> providerProcesses = new ArrayList<>();
+    /** How often in-process providers ping the relayer, and how long an unanswered ping may wait. */
+    Duration pingInterval = ProviderNode.DEFAULT_PING_INTERVAL;
+    Duration pingTimeout = ProviderNode.DEFAULT_PING_TIMEOUT;
 
     /**
      * A cluster for one test class, or the test skipped (with the reason printed) where redis-server is missing.
@@ -74,15 +79,28 @@ final class Cluster implements AutoCloseable {
      * @throws Exception when Redis or the ledger bridge cannot start
      */
     static Cluster startOrSkip(String test) throws Exception {
+        return startOrSkip(test, RedisServer::start);
+    }
+
+    /**
+     * A cluster on a Redis of the test's choosing, or the test skipped (with the reason printed) where redis-server is
+     * missing.
+     *
+     * @param test the test class's name, for the printed reason
+     * @param redis starts the redis-server (with an append-only file, on a tmpfs of its own, ...)
+     * @return the cluster
+     * @throws Exception when Redis or the ledger bridge cannot start
+     */
+    static Cluster startOrSkip(String test, Callable<RedisServer> redis) throws Exception {
         if (RedisServer.executable().isEmpty()) {
             System.out.println(test + " skipped: redis-server is not on the PATH (apt-get install redis-server)");
         }
         Assumptions.assumeTrue(RedisServer.executable().isPresent(), "redis-server is not on the PATH");
-        return new Cluster();
+        return new Cluster(redis.call());
     }
 
-    Cluster() throws Exception {
-        redis = RedisServer.start();
+    private Cluster(RedisServer redis) throws Exception {
+        this.redis = redis;
         ledger.mint(DEMANDER, MINTED);
         bridge = LedgerBridge.serve(ledger);
         view = RedisStore.builder().uri(redis.uri()).prefix(PREFIX).build();
@@ -101,6 +119,14 @@ final class Cluster implements AutoCloseable {
 
     /** Starts a relayer process on the port, with settings overriding the defaults, and waits until it serves. */
     ChildJvm relayer(String name, int port, List<String> extra) throws IOException {
+        return relayer(name, port, extra, List.of());
+    }
+
+    /**
+     * Starts a relayer process under a launcher command (such as {@code Tmpfs.launcher}) on the port, with settings
+     * overriding the defaults, and waits until it serves.
+     */
+    ChildJvm relayer(String name, int port, List<String> extra, List<String> launcher) throws IOException {
         List<String> args = new ArrayList<>(List.of(bridge.url(), RELAYER.hex(), "name=" + name, "host=127.0.0.1",
                 "port=" + port, "redis.uri=" + redis.uri(), "redis.prefix=" + PREFIX,
                 "demander_keys=" + DEMANDER.hex() + ":" + demanderKey.publicKey().hex(), "settlement.max_delay_millis=100",
@@ -108,26 +134,53 @@ final class Cluster implements AutoCloseable {
                 "deadline_grace_seconds=1", "limits.rate_per_second=100000", "limits.rate_burst=100000",
                 "limits.ip_rate_per_second=0", "limits.ws_logins_per_second=100000", "limits.ws_login_burst=100000"));
         args.addAll(extra);
-        ChildJvm jvm = ChildJvm.start(name, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+        ChildJvm jvm = ChildJvm.start(name, launcher, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
                 RelayerProcess.class, args, System.out);
         relayers.add(jvm);
         jvm.awaitLine(Duration.ofSeconds(60), l -> l.startsWith("READY"));
         return jvm;
     }
 
-    /** Registers a provider on-chain with a fresh key and connects it to the relayer on the port. */
-    ProviderNode provider(int n, int port, int concurrency, Duration work) {
-        ContractAddress address = ContractAddress.of(0x3000 + n);
+    /** @return provider {@code n}'s account */
+    static ContractAddress providerAddress(int n) {
+        return ContractAddress.of(0x3000 + n);
+    }
+
+    /** Registers provider {@code n} on-chain with a fresh key; @return the key */
+    private KeyPair register(int n) {
         KeyPair key = KeyPair.generate(random, crypto);
-        Escrow own = ledger.client(address);
+        Escrow own = ledger.client(providerAddress(n));
         own.registerNode();
         own.setProviderPublicKey(key.publicKey());
+        return key;
+    }
+
+    /**
+     * Registers a provider on-chain with a fresh key and starts it in a process of its own ({@link ProviderProcess}),
+     * connected to the relayer on the port; waits until it has logged in.
+     */
+    ChildJvm providerProcess(int n, int port, int concurrency, Duration work) throws IOException {
+        KeyPair key = register(n);
+        ChildJvm jvm = ChildJvm.start("provider-" + n, List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                ProviderProcess.class, List.of("http://127.0.0.1:" + port, providerAddress(n).hex(),
+                        Integer.toString(concurrency), Long.toString(work.toMillis()), "node-" + n), System.out);
+        providerProcesses.add(jvm);
+        jvm.send(key.privateKey().hex());
+        jvm.awaitLine(Duration.ofSeconds(60), l -> l.startsWith("LOGGED_IN"));
+        return jvm;
+    }
+
+    /** Registers a provider on-chain with a fresh key and connects it to the relayer on the port. */
+    ProviderNode provider(int n, int port, int concurrency, Duration work) {
+        ContractAddress address = providerAddress(n);
+        KeyPair key = register(n);
         JavaJobRunner runner = JavaJobRunner.builder().standardKinds(false).handler(new EchoHandler(work))
                 .workerThreads(concurrency).build();
         runners.add(runner);
         ProviderNode node = ProviderNode.builder().relayer("http://127.0.0.1:" + port).account(address, key).runner(runner)
                 .concurrency(concurrency).tier(Tier.PREMIUM).name("node-" + n).crypto(crypto)
-                .reconnectDelay(Duration.ofMillis(100), Duration.ofMillis(400)).closeGrace(Duration.ZERO).build();
+                .reconnectDelay(Duration.ofMillis(100), Duration.ofMillis(400)).closeGrace(Duration.ZERO)
+                .ping(pingInterval, pingTimeout).build();
         providers.add(node);
         node.start();
         return node;
@@ -206,6 +259,9 @@ final class Cluster implements AutoCloseable {
     public void close() throws Exception {
         for (ChildJvm r : relayers) {
             r.close();
+        }
+        for (ChildJvm p : providerProcesses) {
+            p.close();
         }
         for (ProviderNode p : providers) {
             p.close(Duration.ZERO);

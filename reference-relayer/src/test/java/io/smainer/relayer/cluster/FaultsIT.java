@@ -2,8 +2,10 @@ package io.smainer.relayer.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smainer.chain.ChainId;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
+import io.smainer.client.RelayerApiException;
 import io.smainer.client.SmainerClient;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.EscrowEvent;
@@ -16,7 +18,11 @@ import io.smainer.fee.Tier;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.TaskStatus;
+import io.smainer.provider.ProviderNode;
 import io.smainer.relayer.ChildJvm;
+import io.smainer.relayer.RedisServer;
+import io.smainer.relayer.Signals;
+import io.smainer.relayer.Tmpfs;
 import io.smainer.relayer.store.TaskRecord;
 import io.smainer.testing.Await;
 import java.io.IOException;
@@ -29,22 +35,30 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults injected into a running network (a relayer in its own JVM, providers over WebSocket, the in-process ledger
- * behind a bridge, a real redis-server): each scenario asserts that every task settles exactly once with the fee
- * math's split, that no paid result is lost, and prints how long the network took to recover. Bounded: each waits
- * at most a minute for what it expects. Starving Redis of disk needs a tmpfs mount (root), which CI does not give:
- * not run here (see docs/operations.md).
+ * Faults injected into a running network (a relayer in its own JVM, providers over WebSocket, in-process or in JVMs
+ * of their own, the in-process ledger behind a bridge, a real redis-server): Redis paused, killed and restarted from
+ * its append-only file, or out of disk; the relayer killed, or paused; a provider's JVM killed mid-task; the
+ * relayer's journal out of disk. Each scenario asserts that every task settles exactly once with the fee math's split
+ * (or fails with its escrow untouched, refundable), that no paid result is lost, and prints how long the network took
+ * to recover. Bounded: each waits at most a minute for what it expects. Starving a process of disk mounts a small
+ * tmpfs in a user namespace of its own ({@code unshare -rm}, no root); where the machine does not allow that, those
+ * scenarios are skipped with the reason printed.
  */
 class FaultsIT {
     private static final int TASKS = 6;
@@ -54,11 +68,6 @@ class FaultsIT {
     private Cluster cluster;
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void start() throws Exception {
-        cluster = Cluster.startOrSkip("FaultsIT");
-    }
 
     @AfterEach
     void stop() throws Exception {
@@ -74,7 +83,7 @@ class FaultsIT {
         for (int i = from; i < from + TASKS; i++) {
             JobSpec job = Cluster.echo(i);
             CreatedTask escrow = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
-            tasks.put(escrow.taskId(), Cluster.submitRetrying(client, escrow.taskId(), job, Duration.ofSeconds(30)));
+            tasks.put(escrow.escrowId(), Cluster.submitRetrying(client, escrow.escrowId(), job, Duration.ofSeconds(30)));
         }
         return tasks;
     }
@@ -97,6 +106,7 @@ class FaultsIT {
 
     @Test
     void aRedisPausedPastTheJobsDeadlineStrandsNoTaskAndTheRelayerAnswers503Meanwhile() throws Exception {
+        cluster = Cluster.startOrSkip("FaultsIT");
         int port = Cluster.freePort();
         ChildJvm relayer = cluster.relayer("relayer-1", port, PATIENT);
         for (int i = 1; i <= 2; i++) {
@@ -146,6 +156,7 @@ class FaultsIT {
 
     @Test
     void aRelayerKilledOnItsDefaultStoreKeepsEveryPaidResultAndFinishesWhatWasInFlight() throws Exception {
+        cluster = Cluster.startOrSkip("FaultsIT");
         int port = Cluster.freePort();
         Path journal = dir.resolve("relayer.journal");
         List<String> memory = List.of("redis.uri=", "store.journal=" + journal, PATIENT.get(0));
@@ -180,19 +191,334 @@ class FaultsIT {
         System.out.printf("FaultsIT relayer SIGKILL on the journal: every task finished %d ms after the kill%n",
                 (System.nanoTime() - killed) / 1_000_000);
 
-        int i = 0;
-        for (String id : ids) { // every paid result can still be fetched, byte for byte
-            if (status.apply(id) == TaskStatus.SETTLED) {
-                Api.TaskResult r = client.awaitResult(id, Duration.ofSeconds(5));
-                assertThat(new String(r.result(), StandardCharsets.UTF_8)).isEqualTo("task " + i);
-            }
-            i++;
-        }
+        assertPaidResultsKept(client, ids, status);
         assertBooks(tasks, status, demanderStart);
         HttpResponse<String> unknown = get(port, "/tasks/no-such-task");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("does not know it");
         assertThat(Files.size(journal)).isPositive();
+    }
+
+    @Test
+    void aRedisKilledAndRestartedFromItsAppendOnlyFileLosesNoPaidResultAndStrandsNoTask() throws Exception {
+        cluster = Cluster.startOrSkip("FaultsIT", () -> RedisServer.start(true)); // appendonly yes, appendfsync everysec
+        int port = Cluster.freePort();
+        ChildJvm relayer = cluster.relayer("relayer-1", port, PATIENT);
+        for (int i = 1; i <= 2; i++) {
+            cluster.provider(i, port, 2, Duration.ofMillis(1500));
+        }
+        SmainerClient client = cluster.client(port);
+        TokenAmount demanderStart = cluster.ledger.balanceOf(Cluster.DEMANDER);
+        Map<U256, String> tasks = submit(client, 0);
+        List<String> ids = List.copyOf(tasks.values());
+        Function<String, TaskStatus> status = storeStatus();
+        Await.until(Duration.ofSeconds(60), () -> count(ids, status, TaskStatus.SETTLED) >= 1
+                && count(ids, status, TaskStatus.RUNNING) >= 1, () -> "a task paid and one running before the kill: "
+                + cluster.view.countByStatus());
+        Map<TaskStatus, Integer> before = new TreeMap<>();
+        ids.forEach(id -> before.merge(status.apply(id), 1, Integer::sum));
+
+        cluster.redis.kill();
+        long killed = System.nanoTime();
+        Map<Integer, Integer> answers = sample(port, ids.get(0), Duration.ofSeconds(5), "");
+        cluster.redis.restart();
+        long restarted = System.nanoTime();
+        System.out.printf("FaultsIT redis SIGKILL, restarted from its AOF after %d ms: tasks at the kill %s; answers while"
+                + " down %s%n", (restarted - killed) / 1_000_000, before, answers);
+        assertThat(answers.keySet()).containsOnly(503);
+
+        Await.until(Duration.ofSeconds(60), () -> finished(ids, status) == TASKS,
+                () -> finished(ids, status) + " of " + TASKS + " finished after the restart; store: "
+                        + cluster.view.countByStatus());
+        System.out.printf("FaultsIT redis SIGKILL: every task finished %d ms after the restart; assignments per task %s%n",
+                (System.nanoTime() - restarted) / 1_000_000, attempts(ids).values());
+        assertThat(count(ids, status, TaskStatus.SETTLED)).as("every task paid").isEqualTo(TASKS);
+        assertPaidResultsKept(client, ids, status);
+        assertBooks(tasks, status, demanderStart);
+        assertThat(lines(relayer, "store unavailable since")).as("one line for the outage").isEqualTo(1);
+        assertThat(lines(relayer, "\tat ")).as("no stack traces").isZero();
+    }
+
+    @Test
+    void aProviderJvmKilledMidTaskHasItsTasksRunByAnotherAndPaidOnce() throws Exception {
+        cluster = Cluster.startOrSkip("FaultsIT");
+        int port = Cluster.freePort();
+        ChildJvm relayer = cluster.relayer("relayer-1", port, PATIENT);
+        ChildJvm doomed = cluster.providerProcess(1, port, 2, Duration.ofSeconds(3));
+        SmainerClient client = cluster.client(port);
+        TokenAmount demanderStart = cluster.ledger.balanceOf(Cluster.DEMANDER);
+        Map<U256, String> tasks = new LinkedHashMap<>();
+        for (int i = 0; i < 2; i++) { // the process is the only provider: both run there
+            JobSpec job = Cluster.echo(i);
+            CreatedTask escrow = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+            tasks.put(escrow.escrowId(), Cluster.submitRetrying(client, escrow.escrowId(), job, Duration.ofSeconds(30)));
+        }
+        List<String> ids = List.copyOf(tasks.values());
+        for (String id : ids) {
+            doomed.awaitOutput(Duration.ofSeconds(30), l -> l.equals("STARTED task=" + id));
+        }
+        cluster.provider(2, port, 2, Duration.ofMillis(300)); // the survivor, idle until the kill
+
+        doomed.kill();
+        long killed = System.nanoTime();
+        Function<String, TaskStatus> status = storeStatus();
+        Await.until(Duration.ofSeconds(60), () -> finished(ids, status) == ids.size(),
+                () -> finished(ids, status) + " of " + ids.size() + " finished after the kill; store: "
+                        + cluster.view.countByStatus());
+        System.out.printf("FaultsIT provider JVM SIGKILL mid-task: both tasks finished %d ms after the kill; assignments"
+                + " %s; the relayer said: %s%n", (System.nanoTime() - killed) / 1_000_000, attempts(ids).values(),
+                relayer.output().stream().filter(l -> l.contains(" offline: ")).findFirst().orElse("(nothing)"));
+        assertThat(doomed.output()).noneMatch(l -> l.startsWith("COMPLETED"));
+        for (String id : ids) {
+            TaskRecord t = cluster.view.task(id).orElseThrow();
+            assertThat(t.status()).as("task %s", id).isEqualTo(TaskStatus.SETTLED);
+            assertThat(t.completion().orElseThrow().provider()).as("run by the survivor").isEqualTo(Cluster.providerAddress(2));
+            assertThat(t.attempts()).isEqualTo(2);
+        }
+        assertPaidResultsKept(client, ids, status);
+        assertBooks(tasks, status, demanderStart);
+        assertThat(lines(relayer, "\tat ")).as("no stack traces").isZero();
+    }
+
+    @Test
+    void aRelayerPausedIsNoticedByItsProvidersAndNothingIsLostWhenItGoesOn() throws Exception {
+        cluster = Cluster.startOrSkip("FaultsIT");
+        cluster.pingInterval = Duration.ofSeconds(1);
+        cluster.pingTimeout = Duration.ofSeconds(3);
+        int port = Cluster.freePort();
+        ChildJvm relayer = cluster.relayer("relayer-1", port, PATIENT);
+        List<ProviderNode> nodes = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            nodes.add(cluster.provider(i, port, 2, Duration.ofMillis(1500)));
+        }
+        SmainerClient client = cluster.client(port);
+        TokenAmount demanderStart = cluster.ledger.balanceOf(Cluster.DEMANDER);
+        Map<U256, String> tasks = submit(client, 0);
+        Function<String, TaskStatus> status = storeStatus();
+        Await.until(Duration.ofSeconds(30), () -> cluster.view.countByStatus().get(TaskStatus.RUNNING) > 0,
+                () -> "a task running before the pause: " + cluster.view.countByStatus());
+
+        Signals.send(relayer.pid(), "STOP");
+        long paused = System.nanoTime();
+        // a demander goes on submitting meanwhile: its client retries until the relayer answers again
+        CompletableFuture<Map<U256, String>> late = CompletableFuture.supplyAsync(() -> submit(client, TASKS));
+        Await.until(Duration.ofSeconds(30), () -> nodes.stream().allMatch(n -> n.status().state() != ProviderNode.State.READY), () -> "both providers noticed the silent relayer: "
+                + nodes.stream().map(ProviderNode::status).toList());
+        long noticed = System.nanoTime();
+        Await.until(Duration.ofSeconds(30), () -> System.nanoTime() - paused > Duration.ofSeconds(10).toNanos(),
+                () -> "10 s of pause");
+        Signals.send(relayer.pid(), "CONT");
+        long resumed = System.nanoTime();
+        tasks.putAll(late.get(60, TimeUnit.SECONDS));
+        List<String> ids = List.copyOf(tasks.values());
+        Await.until(Duration.ofSeconds(60), () -> finished(ids, status) == ids.size(),
+                () -> finished(ids, status) + " of " + ids.size() + " finished after SIGCONT; store: "
+                        + cluster.view.countByStatus());
+        System.out.printf("FaultsIT relayer SIGSTOP 10 s: providers noticed %d ms into the pause (%s); every task (%d, %d"
+                + " submitted during the pause) finished %d ms after SIGCONT; assignments per task %s%n",
+                (noticed - paused) / 1_000_000, nodes.get(0).status().state(), ids.size(), TASKS,
+                (System.nanoTime() - resumed) / 1_000_000, attempts(ids).values());
+        Await.until(Duration.ofSeconds(30), () -> nodes.stream().allMatch(n -> n.status().state() == ProviderNode.State.READY),
+                () -> "both providers online again: " + nodes.stream().map(ProviderNode::status).toList());
+        assertThat(count(ids, status, TaskStatus.SETTLED)).as("every task paid").isEqualTo(ids.size());
+        assertPaidResultsKept(client, ids, status);
+        assertBooks(tasks, status, demanderStart);
+        assertThat(lines(relayer, "\tat ")).as("no stack traces").isZero();
+    }
+
+    @Test
+    void aRedisOutOfDiskRefusesNewWorkWith503NamingTheCauseAndRecoversWhenSpaceReturns() throws Exception {
+        Optional<String> why = Tmpfs.unavailable();
+        if (why.isPresent()) {
+            System.out.println("FaultsIT Redis out of disk skipped: " + why.get());
+        }
+        Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
+        cluster = Cluster.startOrSkip("FaultsIT", () -> RedisServer.startOnTmpfs(8 << 20));
+        int port = Cluster.freePort();
+        ChildJvm relayer = cluster.relayer("relayer-1", port, PATIENT);
+        for (int i = 1; i <= 2; i++) {
+            cluster.provider(i, port, 2, Duration.ofMillis(1500));
+        }
+        SmainerClient client = cluster.client(port);
+        TokenAmount demanderStart = cluster.ledger.balanceOf(Cluster.DEMANDER);
+        Map<U256, String> tasks = submit(client, 0);
+        Function<String, TaskStatus> status = storeStatus();
+        Await.until(Duration.ofSeconds(30), () -> cluster.view.countByStatus().get(TaskStatus.RUNNING) > 0,
+                () -> "a task running before the disk fills: " + cluster.view.countByStatus());
+
+        cluster.redis.fillDisk();
+        long full = System.nanoTime();
+        Map<Integer, Integer> answers = submitWhile(port, client, Duration.ofSeconds(8), "No space left on device");
+        cluster.redis.freeDisk();
+        long freed = System.nanoTime();
+        System.out.printf("FaultsIT redis out of disk 8 s: submissions answered %s (0: the client gave up)%n", answers);
+        assertThat(answers.getOrDefault(503, 0)).as("new work refused").isPositive();
+        assertThat(answers.keySet()).containsOnly(503);
+        List<String> ids = List.copyOf(tasks.values());
+        Await.until(Duration.ofSeconds(60), () -> finished(ids, status) == TASKS,
+                () -> finished(ids, status) + " of " + TASKS + " finished after the disk was freed; store: "
+                        + cluster.view.countByStatus());
+        System.out.printf("FaultsIT redis out of disk: every task finished %d ms after the disk was freed (%d ms after it"
+                + " filled); assignments per task %s%n", (System.nanoTime() - freed) / 1_000_000,
+                (System.nanoTime() - full) / 1_000_000, attempts(ids).values());
+        Map<U256, String> after = submit(client, TASKS); // new work is taken again
+        List<String> all = new ArrayList<>(ids);
+        all.addAll(after.values());
+        tasks.putAll(after);
+        Await.until(Duration.ofSeconds(60), () -> finished(all, status) == all.size(), () -> "the work after the outage");
+        assertThat(count(all, status, TaskStatus.SETTLED)).as("every task paid").isEqualTo(all.size());
+        assertPaidResultsKept(client, all, status);
+        assertBooks(tasks, status, demanderStart);
+        assertThat(lines(relayer, "store unavailable since")).as("one line for the outage").isEqualTo(1);
+        assertThat(lines(relayer, "\tat ")).as("no stack traces").isZero();
+    }
+
+    @Test
+    void aRelayerWhoseJournalIsOutOfDiskRefusesNewWorkKeepsWhatItHadAndRecovers() throws Exception {
+        Optional<String> why = Tmpfs.unavailable();
+        if (why.isPresent()) {
+            System.out.println("FaultsIT journal out of disk skipped: " + why.get());
+        }
+        Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
+        cluster = Cluster.startOrSkip("FaultsIT");
+        int port = Cluster.freePort();
+        Path disk = Files.createDirectory(dir.resolve("disk"));
+        List<String> memory = List.of("redis.uri=", "store.journal=" + disk.resolve("relayer.journal"), PATIENT.get(0));
+        ChildJvm relayer = cluster.relayer("relayer-1", port, memory, Tmpfs.launcher(disk, 4 << 20));
+        for (int i = 1; i <= 2; i++) {
+            cluster.provider(i, port, 2, Duration.ofMillis(1500));
+        }
+        SmainerClient client = cluster.client(port);
+        TokenAmount demanderStart = cluster.ledger.balanceOf(Cluster.DEMANDER);
+        Map<U256, String> tasks = submit(client, 0);
+        Function<String, TaskStatus> status = relayerStatus(client);
+        List<String> ids = List.copyOf(tasks.values());
+        Await.until(Duration.ofSeconds(30), () -> count(ids, status, TaskStatus.SETTLED) >= 1,
+                () -> "a task paid before the disk fills");
+
+        Tmpfs.fill(relayer.pid(), disk);
+        long full = System.nanoTime();
+        Map<Integer, Integer> answers = submitWhile(port, client, Duration.ofSeconds(8), "No space left on device");
+        Tmpfs.free(relayer.pid(), disk);
+        long freed = System.nanoTime();
+        System.out.printf("FaultsIT journal out of disk 8 s: submissions answered %s%n", answers);
+        assertThat(answers.getOrDefault(503, 0)).as("new work refused").isPositive();
+        assertThat(answers.keySet()).containsOnly(503);
+        Await.until(Duration.ofSeconds(60), () -> finished(ids, status) == TASKS,
+                () -> finished(ids, status) + " of " + TASKS + " finished after the disk was freed");
+        System.out.printf("FaultsIT journal out of disk: every task finished %d ms after the disk was freed (%d ms after it"
+                + " filled); %s%n", (System.nanoTime() - freed) / 1_000_000, (System.nanoTime() - full) / 1_000_000,
+                relayer.output().stream().filter(l -> l.contains("rewritten")).findFirst().orElse("(no rewrite line)"));
+        Map<U256, String> after = submit(client, TASKS);
+        List<String> all = new ArrayList<>(ids);
+        all.addAll(after.values());
+        tasks.putAll(after);
+        Await.until(Duration.ofSeconds(60), () -> finished(all, status) == all.size(), () -> "the work after the outage");
+        assertThat(count(all, status, TaskStatus.SETTLED)).as("every task paid").isEqualTo(all.size());
+        assertPaidResultsKept(client, all, status);
+        assertBooks(tasks, status, demanderStart);
+
+        relayer.kill(); // what the journal kept after the outage is what a restart finds (on a fresh tmpfs: the file
+        // itself goes with the namespace, so this checks the relayer went on journaling, not the file's survival)
+        assertThat(lines(relayer, "store unavailable since")).as("one line for the outage").isEqualTo(1);
+        assertThat(lines(relayer, "\tat ")).as("no stack traces").isZero();
+    }
+
+    /**
+     * Submits fresh tasks for the given time, each with a client that gives up after 2 s (one try when the answer says
+     * to retry after 2 s): @return how many answers of each status code came back; each 503 names
+     * {@code store_unavailable} and the cause. A refused task's escrow is cancelled (the demander's refund).
+     */
+    private Map<Integer, Integer> submitWhile(int port, SmainerClient client, Duration during, String cause) {
+        Map<Integer, Integer> answers = new TreeMap<>();
+        SmainerClient once = SmainerClient.builder().relayer(URI.create("http://127.0.0.1:" + port))
+                .escrow(cluster.demander).keyPair(cluster.demanderKey).chainId(ChainId.LOCAL).crypto(cluster.crypto)
+                .timeout(Duration.ofSeconds(2)).build();
+        long from = System.nanoTime();
+        int n = 1000;
+        while (System.nanoTime() - from < during.toNanos()) {
+            JobSpec job = Cluster.echo(n++);
+            CreatedTask escrow = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+            try {
+                once.submit(escrow.escrowId(), job);
+                answers.merge(201, 1, Integer::sum);
+            } catch (RelayerApiException e) {
+                answers.merge(e.status(), 1, Integer::sum);
+                if (e.status() == 503) {
+                    assertThat(e.getMessage()).contains("store_unavailable").contains(cause);
+                }
+                cluster.demander.cancelTask(escrow.escrowId()); // refused: the demander takes its money back
+            }
+        }
+        return answers;
+    }
+
+    /** Every paid result can still be fetched, byte for byte (the tasks were submitted in order from "task 0"). */
+    private static void assertPaidResultsKept(SmainerClient client, List<String> ids, Function<String, TaskStatus> status) {
+        int i = 0;
+        for (String id : ids) {
+            if (status.apply(id) == TaskStatus.SETTLED) {
+                Api.TaskResult r = client.awaitResult(id, Duration.ofSeconds(5));
+                assertThat(new String(r.result(), StandardCharsets.UTF_8)).as("the result of %s", id).isEqualTo("task " + i);
+            }
+            i++;
+        }
+    }
+
+    /** A task's status in the store, PENDING while the store does not answer. */
+    private Function<String, TaskStatus> storeStatus() {
+        return id -> {
+            try {
+                return cluster.view.task(id).map(TaskRecord::status).orElse(TaskStatus.PENDING);
+            } catch (RuntimeException e) { // Redis is down
+                return TaskStatus.PENDING;
+            }
+        };
+    }
+
+    /** A task's status as its demander reads it from the relayer, PENDING while the relayer does not answer. */
+    private static Function<String, TaskStatus> relayerStatus(SmainerClient client) {
+        return id -> {
+            try {
+                return client.task(id).status();
+            } catch (RuntimeException e) { // the relayer is down, paused or refusing
+                return TaskStatus.PENDING;
+            }
+        };
+    }
+
+    /** @return each task's assignments so far, from the store */
+    private Map<String, Integer> attempts(List<String> ids) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String id : ids) {
+            out.put(id, cluster.view.task(id).map(TaskRecord::attempts).orElse(0));
+        }
+        return out;
+    }
+
+    /**
+     * Samples a task's {@code GET} for the given time: @return how many answers of each status code came back (0 for
+     * none: the relayer did not answer within 10 s), each 503 with {@code Retry-After} and the body checked
+     */
+    private Map<Integer, Integer> sample(int port, String taskId, Duration during, String cause) {
+        Map<Integer, Integer> answers = new TreeMap<>();
+        long from = System.nanoTime();
+        Await.until(during.plusSeconds(30), () -> {
+            int code;
+            try {
+                HttpResponse<String> r = get(port, "/tasks/" + taskId);
+                code = r.statusCode();
+                if (code == 503) {
+                    assertThat(r.headers().firstValue("Retry-After")).isPresent();
+                    assertThat(r.body()).contains("store_unavailable").contains(cause);
+                }
+            } catch (UncheckedIOException e) {
+                code = 0;
+            }
+            answers.merge(code, 1, Integer::sum);
+            return System.nanoTime() - from > during.toNanos();
+        }, () -> during + " of sampling");
+        return answers;
     }
 
     private static long count(List<String> ids, Function<String, TaskStatus> status, TaskStatus wanted) {
