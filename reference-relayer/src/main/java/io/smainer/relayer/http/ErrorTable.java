@@ -59,10 +59,11 @@ public final class ErrorTable {
             return new Problem(503, new Api.ErrorBody("relayer_busy", x.getMessage(), Optional.empty()),
                     Optional.of(RelayerBusyException.RETRY_AFTER), true);
         }
-        if (e instanceof StoreUnavailableException) {
+        if (e instanceof StoreUnavailableException x) {
             // expected: the store's outage is logged once by GuardedStore, not with a stack per request
-            return new Problem(503, new Api.ErrorBody("store_unavailable", "the relayer's store is unavailable; nothing"
-                    + " was changed by this request: send it again after Retry-After", Optional.empty()),
+            String why = x.reason().isEmpty() ? "" : " (" + x.reason() + ")";
+            return new Problem(503, new Api.ErrorBody("store_unavailable", "the relayer's store is unavailable" + why
+                    + "; nothing was changed by this request: send it again after Retry-After", Optional.empty()),
                     Optional.of(StoreUnavailableException.RETRY_AFTER), true);
         }
         if (e instanceof EscrowRejectedException x) {

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -29,7 +31,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While the store is down only one call at a time goes through to it (a probe); the others are refused at
  * once instead of each waiting out the store's command timeout (5 s for a paused Redis). The first probe that
- * succeeds ends the outage. The relayer wraps whatever store it runs on in one of these.
+ * succeeds ends the outage. An outage that began with a refused write (out of disk: Redis's {@code MISCONF}, the
+ * journal's {@code No space left on device}; Redis out of memory; a read-only replica) refuses writes only: reads go
+ * on (what the relayer has stays readable), and it ends when a write of a kind that failed succeeds (a nonce
+ * the journal does not hold proves nothing of its disk). The refusal names why (for
+ * example {@code its disk is full}) without the store's address. The relayer wraps whatever store it runs on in one
+ * of these.
  */
 public final class GuardedStore implements RelayerStore {
     private static final Logger LOG = LoggerFactory.getLogger(GuardedStore.class);
@@ -41,6 +48,12 @@ public final class GuardedStore implements RelayerStore {
     /** When the outage began (epoch millis), 0 while the store answers. */
     private volatile long downSince;
     private volatile String lastError = "";
+    /** Why, in words a client may read. */
+    private volatile String reason = "";
+    /** True while the outage is one of refused writes only: reads go on. */
+    private volatile boolean writesOnly;
+    /** The calls that failed in this outage: in one of refused writes only, a success of one of them ends it. */
+    private final Set<String> failedOps = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean probing = new AtomicBoolean();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong outages = new AtomicLong();
@@ -100,20 +113,70 @@ public final class GuardedStore implements RelayerStore {
         return false;
     }
 
-    private <T> T call(String op, Supplier<T> action) {
+    /**
+     * @param e a failure
+     * @return why the store failed, in words a client may read (no host, path or key)
+     */
+    static String reasonOf(Throwable e) {
+        String text = messages(e);
+        if (text.contains("No space left on device") || text.contains("MISCONF")) {
+            return "its disk is full (No space left on device)";
+        }
+        if (text.contains("OOM command not allowed")) {
+            return "it is out of memory";
+        }
+        if (text.contains("READONLY")) {
+            return "it is a read-only replica";
+        }
+        if (text.contains("timed out")) {
+            return "it does not answer";
+        }
+        if (text.contains("not connected") || text.contains("Connection refused") || text.contains("Connection reset")) {
+            return "it cannot be reached";
+        }
+        return "";
+    }
+
+    /** True for a failure of a write the store refused while it still answers (out of disk or memory, read-only). */
+    private static boolean isWriteRefusal(Throwable e) {
+        String text = messages(e);
+        return text.contains("No space left on device") || text.contains("MISCONF") || text.contains("OOM command not allowed")
+                || text.contains("READONLY");
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null && b.length() < 4096; t = t.getCause()) {
+            b.append(t.getMessage()).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** A read: during an outage of refused writes it goes on, and its success does not end the outage. */
+    private <T> T read(String op, Supplier<T> action) {
+        return call(op, false, action);
+    }
+
+    /** A write (or a call that may write). */
+    private <T> T write(String op, Supplier<T> action) {
+        return call(op, true, action);
+    }
+
+    private <T> T call(String op, boolean write, Supplier<T> action) {
         boolean probe = false;
-        if (downSince != 0) {
+        boolean guarded = downSince != 0 && (write || !writesOnly);
+        if (guarded) {
             if (!probing.compareAndSet(false, true)) {
                 refused.incrementAndGet();
                 throw new StoreUnavailableException("the store (" + name + ") is unavailable since "
-                        + Instant.ofEpochMilli(downSince) + ": " + lastError, null);
+                        + Instant.ofEpochMilli(downSince) + ": " + lastError, reason, null);
             }
             probe = true;
         }
         try {
             T out = action.get();
-            if (downSince != 0) {
-                recovered();
+            if (downSince != 0 && (!writesOnly || failedOps.contains(op))) {
+                recovered(); // a write the journal does not hold (a nonce) succeeding proves nothing of its disk
             }
             return out;
         } catch (RuntimeException e) {
@@ -122,7 +185,7 @@ public final class GuardedStore implements RelayerStore {
             }
             wentDown(op, e);
             throw e instanceof StoreUnavailableException s ? s : new StoreUnavailableException("the store (" + name
-                    + ") is unavailable since " + Instant.ofEpochMilli(downSince) + ": " + e.getMessage(), e);
+                    + ") is unavailable since " + Instant.ofEpochMilli(downSince) + ": " + e.getMessage(), reasonOf(e), e);
         } finally {
             if (probe) {
                 probing.set(false);
@@ -131,7 +194,7 @@ public final class GuardedStore implements RelayerStore {
     }
 
     private void run(String op, Runnable action) {
-        call(op, () -> {
+        write(op, () -> {
             action.run();
             return null;
         });
@@ -139,13 +202,26 @@ public final class GuardedStore implements RelayerStore {
 
     private synchronized void wentDown(String op, RuntimeException e) {
         lastError = String.valueOf(e.getMessage());
+        boolean refusal = isWriteRefusal(e);
         if (downSince == 0) {
+            failedOps.clear();
+        }
+        failedOps.add(op);
+        if (downSince != 0 && writesOnly && !refusal) {
+            writesOnly = false; // it stopped answering reads too: every call waits for a probe now
+            reason = reasonOf(e);
+        }
+        if (downSince == 0) {
+            writesOnly = refusal;
+            reason = reasonOf(e);
             downSince = clock.millis();
             refused.set(0);
             outages.incrementAndGet();
-            LOG.warn("store unavailable since {} ({}: {} failed: {}); requests that need it are refused with 503"
+            LOG.warn("store unavailable since {} ({}: {} failed: {}); {} are refused with 503"
                     + " store_unavailable (Retry-After {} s), deadlines and settlement wait and retry until it answers",
-                    Instant.ofEpochMilli(downSince), name, op, lastError, StoreUnavailableException.RETRY_AFTER.toSeconds());
+                    Instant.ofEpochMilli(downSince), name, op, lastError,
+                    writesOnly ? "it refuses writes: requests that write (reads go on)" : "requests that need it",
+                    StoreUnavailableException.RETRY_AFTER.toSeconds());
         }
     }
 
@@ -160,17 +236,17 @@ public final class GuardedStore implements RelayerStore {
 
     @Override
     public CreateResult create(TaskRecord task, long maxQueuedBytes) {
-        return call("create", () -> store.create(task, maxQueuedBytes));
+        return write("create", () -> store.create(task, maxQueuedBytes));
     }
 
     @Override
     public long queuedBytes() {
-        return call("queuedBytes", store::queuedBytes);
+        return read("queuedBytes", store::queuedBytes);
     }
 
     @Override
     public long finishedBytes() {
-        return call("finishedBytes", store::finishedBytes);
+        return read("finishedBytes", store::finishedBytes);
     }
 
     @Override
@@ -180,52 +256,52 @@ public final class GuardedStore implements RelayerStore {
 
     @Override
     public Optional<TaskRecord> task(String id) {
-        return call("task", () -> store.task(id));
+        return read("task", () -> store.task(id));
     }
 
     @Override
     public Optional<TaskRecord> taskByEscrow(U256 escrowId) {
-        return call("taskByEscrow", () -> store.taskByEscrow(escrowId));
+        return read("taskByEscrow", () -> store.taskByEscrow(escrowId));
     }
 
     @Override
     public boolean replace(TaskRecord current, TaskRecord next) {
-        return call("replace", () -> store.replace(current, next));
+        return write("replace", () -> store.replace(current, next));
     }
 
     @Override
     public List<Optional<TaskRecord>> tasks(List<String> ids) {
-        return call("tasks", () -> store.tasks(ids));
+        return read("tasks", () -> store.tasks(ids));
     }
 
     @Override
     public List<Boolean> replaceEach(List<TaskRecord> current, List<TaskRecord> next) {
-        return call("replaceEach", () -> store.replaceEach(current, next));
+        return write("replaceEach", () -> store.replaceEach(current, next));
     }
 
     @Override
     public List<TaskRecord> tasksByStatus(TaskStatus status, long afterSeq, int max) {
-        return call("tasksByStatus", () -> store.tasksByStatus(status, afterSeq, max));
+        return read("tasksByStatus", () -> store.tasksByStatus(status, afterSeq, max));
     }
 
     @Override
     public List<TaskRecord> tasksOnNode(String nodeId) {
-        return call("tasksOnNode", () -> store.tasksOnNode(nodeId));
+        return read("tasksOnNode", () -> store.tasksOnNode(nodeId));
     }
 
     @Override
     public List<TaskRecord> recentTasks(int max) {
-        return call("recentTasks", () -> store.recentTasks(max));
+        return read("recentTasks", () -> store.recentTasks(max));
     }
 
     @Override
     public Map<TaskStatus, Long> countByStatus() {
-        return call("countByStatus", store::countByStatus);
+        return read("countByStatus", store::countByStatus);
     }
 
     @Override
     public boolean useNonce(String scope, Felt nonce, Instant expiresAt) {
-        return call("useNonce", () -> store.useNonce(scope, nonce, expiresAt));
+        return write("useNonce", () -> store.useNonce(scope, nonce, expiresAt));
     }
 
     @Override
@@ -235,17 +311,17 @@ public final class GuardedStore implements RelayerStore {
 
     @Override
     public Optional<NodeRecord> node(String nodeId) {
-        return call("node", () -> store.node(nodeId));
+        return read("node", () -> store.node(nodeId));
     }
 
     @Override
     public List<NodeRecord> nodes() {
-        return call("nodes", store::nodes);
+        return read("nodes", store::nodes);
     }
 
     @Override
     public boolean acquireLease(String name, String owner, Duration ttl) {
-        return call("acquireLease", () -> store.acquireLease(name, owner, ttl));
+        return write("acquireLease", () -> store.acquireLease(name, owner, ttl));
     }
 
     @Override
@@ -255,32 +331,32 @@ public final class GuardedStore implements RelayerStore {
 
     @Override
     public boolean addWebhook(String taskId, Instant dueAt) {
-        return call("addWebhook", () -> store.addWebhook(taskId, dueAt));
+        return write("addWebhook", () -> store.addWebhook(taskId, dueAt));
     }
 
     @Override
     public List<String> dueWebhooks(int max) {
-        return call("dueWebhooks", () -> store.dueWebhooks(max));
+        return read("dueWebhooks", () -> store.dueWebhooks(max));
     }
 
     @Override
     public Optional<WebhookDelivery> claimWebhook(String taskId, String owner, Duration lease) {
-        return call("claimWebhook", () -> store.claimWebhook(taskId, owner, lease));
+        return write("claimWebhook", () -> store.claimWebhook(taskId, owner, lease));
     }
 
     @Override
     public boolean retryWebhook(WebhookDelivery claimed, Instant dueAt) {
-        return call("retryWebhook", () -> store.retryWebhook(claimed, dueAt));
+        return write("retryWebhook", () -> store.retryWebhook(claimed, dueAt));
     }
 
     @Override
     public boolean finishWebhook(WebhookDelivery claimed) {
-        return call("finishWebhook", () -> store.finishWebhook(claimed));
+        return write("finishWebhook", () -> store.finishWebhook(claimed));
     }
 
     @Override
     public Optional<WebhookState> webhook(String taskId) {
-        return call("webhook", () -> store.webhook(taskId));
+        return read("webhook", () -> store.webhook(taskId));
     }
 
     @Override

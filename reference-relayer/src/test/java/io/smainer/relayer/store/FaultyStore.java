@@ -1,5 +1,7 @@
 package io.smainer.relayer.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -11,13 +13,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A test instrument: a real {@link RelayerStore} that can be made unreachable. While {@link #down} every call that
  * waits for the store fails with {@link StoreUnavailableException}, as a {@link GuardedStore} over an unreachable
  * Redis answers; the fire-and-forget writes ({@code putNode}, {@code publish}), {@code subscribe} and {@code close}
- * still reach the real store. Nothing of the store's behaviour is replaced.
+ * still reach the real store. While {@link #diskFull} every write the journal holds (tasks) fails as it does on a
+ * full disk (an {@link UncheckedIOException}, {@code No space left on device}); reads and the writes it keeps in
+ * memory only (nonces, leases, webhooks) go on. Nothing of the store's behaviour is
+ * replaced.
  */
 public final class FaultyStore implements InvocationHandler {
     private static final Set<String> UNGUARDED = Set.of("putNode", "publish", "subscribe", "close");
+    /** What {@link JournaledStore} writes to its file; its nonces, leases and webhooks live in memory only. */
+    private static final Set<String> JOURNALED = Set.of("create", "replace", "replaceEach");
 
     private final RelayerStore store;
     private volatile boolean down;
+    private volatile boolean diskFull;
     private final AtomicInteger refused = new AtomicInteger();
 
     private FaultyStore(RelayerStore store) {
@@ -43,6 +51,11 @@ public final class FaultyStore implements InvocationHandler {
         this.down = v;
     }
 
+    /** @param v true to make every task write fail as on the journal's full disk, false to free the disk */
+    public void diskFull(boolean v) {
+        this.diskFull = v;
+    }
+
     /** @return how many calls failed while down */
     public int refused() {
         return refused.get();
@@ -56,6 +69,11 @@ public final class FaultyStore implements InvocationHandler {
         if (down && !UNGUARDED.contains(method.getName())) {
             refused.incrementAndGet();
             throw new StoreUnavailableException("the store is down (a test outage): " + method.getName() + " refused", null);
+        }
+        if (diskFull && JOURNALED.contains(method.getName())) {
+            refused.incrementAndGet();
+            throw new UncheckedIOException("store.journal (a test disk): a write failed (No space left on device)",
+                    new IOException("No space left on device"));
         }
         try {
             return method.invoke(store, args);
