@@ -21,9 +21,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -76,6 +78,12 @@ public final class Scheduler implements AutoCloseable {
     private final Executor serial;
     private final Loop ownedLoop;
     private final int maxAttempts;
+    /**
+     * A timer this late means this relayer did not run when it fell due (SIGSTOP, swap, a long pause): its nodes had no
+     * chance to be heard, so what the timer would take back gets one more {@code offline_after} first.
+     */
+    static final long STALL_MILLIS = 2_000;
+
     private final Duration offlineAfter;
     private final Duration grace;
     private final TaskNotices notices;
@@ -101,6 +109,9 @@ public final class Scheduler implements AutoCloseable {
     private final AtomicBoolean dispatchQueued = new AtomicBoolean();
     private final AutoCloseable subscription;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Tasks whose deadline came late after a stall and were given more time (serial executor only). */
+    private final Set<String> stallGraced = new HashSet<>();
+    private long lastStallLogMillis;
 
     /** A connected node; mutable fields are touched on the serial executor only, but lastSeen. */
     private static final class Node {
@@ -111,6 +122,8 @@ public final class Scheduler implements AutoCloseable {
         double ewmaMillis = -1;
         /** Tasks it refused as late, by its clock, since its last completion, that were not late by this relayer's. */
         int lateRefusals;
+        /** True once its liveness check came late (this relayer stalled) and gave it more time; reset by a message. */
+        volatile boolean stallGraced;
         final Map<String, Long> startedAt;
         Deadlines.Handle liveness;
 
@@ -257,6 +270,7 @@ public final class Scheduler implements AutoCloseable {
         Node n = nodes.get(nodeId);
         if (n != null) {
             n.lastSeenMillis = clock.millis();
+            n.stallGraced = false;
         }
     }
 
@@ -616,7 +630,7 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         try {
-            deadlinePassed(taskId, attempt);
+            deadlinePassed(taskId, attempt, retry);
         } catch (RuntimeException e) {
             long delay = retryDelay(retry);
             if (!taskDeadlines.containsKey(taskId)) {
@@ -626,7 +640,8 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private void deadlinePassed(String taskId, int attempt) {
+    /** @param retry 0 for the deadline's own timer; more when a failed store step retried it (late by design) */
+    private void deadlinePassed(String taskId, int attempt, int retry) {
         Optional<TaskRecord> found = store.task(taskId);
         if (found.isEmpty()) {
             return;
@@ -637,6 +652,15 @@ public final class Scheduler implements AutoCloseable {
         }
         String nodeId = t.nodeId().orElse("?");
         Node n = nodes.get(nodeId);
+        long late = clock.millis() - t.deadlineMillis();
+        if (retry == 0 && n != null && late > STALL_MILLIS && stallGraced.add(taskId)) {
+            // the deadline came late because this relayer did not run: the node may have finished and be waiting to
+            // report (it resends after reconnecting); it gets offline_after from now, once, before the task goes back
+            stalled(late);
+            armDeadline(taskId, attempt, clock.millis() + offlineAfter.toMillis());
+            return;
+        }
+        stallGraced.remove(taskId);
         String why;
         if (n != null && clock.millis() >= t.deadlineMillis()) {
             free(n, taskId);
@@ -704,6 +728,20 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** One line per stall (at most one each 10 s), not one per task. */
+    private void stalled(long lateMillis) {
+        long now = clock.millis();
+        if (now - lastStallLogMillis >= 10_000) {
+            lastStallLogMillis = now;
+            LOG.warn("this relayer's timers ran {} ms late (the process was paused, swapped out or starved of CPU): nodes"
+                    + " and their in-flight tasks get offline_after ({} s) from now to be heard before anything is taken"
+                    + " back", lateMillis, offlineAfter.toSeconds());
+        }
+        if (stallGraced.size() > 100_000) {
+            stallGraced.clear(); // bounded: a task left in it only skips its one extra wait
+        }
+    }
+
     private void armLiveness(Node n) {
         n.liveness = deadlines.at(Instant.ofEpochMilli(n.lastSeenMillis + offlineAfter.toMillis()),
                 () -> run(() -> checkLiveness(n)));
@@ -713,7 +751,18 @@ public final class Scheduler implements AutoCloseable {
         if (closed.get() || nodes.get(n.id()) != n) {
             return;
         }
-        if (clock.millis() - n.lastSeenMillis >= offlineAfter.toMillis()) {
+        long now = clock.millis();
+        long late = now - (n.lastSeenMillis + offlineAfter.toMillis());
+        if (late > STALL_MILLIS && !n.stallGraced) {
+            // this relayer did not run when the check fell due (paused, swapped out, starved): the node's silence
+            // may be its own; it gets offline_after from now, once, to be heard
+            n.stallGraced = true;
+            n.lastSeenMillis = now;
+            stalled(late);
+            armLiveness(n);
+            return;
+        }
+        if (now - n.lastSeenMillis >= offlineAfter.toMillis()) {
             n.channel.close("no message for " + offlineAfter.toSeconds() + " s");
             nodeClosed(n.channel, "no message for " + offlineAfter.toSeconds() + " s");
         } else {

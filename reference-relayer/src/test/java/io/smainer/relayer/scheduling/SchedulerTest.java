@@ -281,6 +281,35 @@ class SchedulerTest {
     }
 
     @Test
+    void aRelayerThatWasPausedGivesItsNodesTimeToReportBeforeTakingTheirTasksBack() {
+        RecordingChannel a = new RecordingChannel("a", caps(Tier.BASIC, 1, 0, "echo"));
+        scheduler.nodeOnline(a);
+        String t = submit();
+        assertThat(task(t).nodeId()).contains("a");
+        clock.advance(Duration.ofSeconds(200)); // this relayer did not run (SIGSTOP): the deadline and the liveness check
+        deadlines.advance(Duration.ZERO); // fire late, together
+        assertThat(a.revoked()).as("the node had no chance to report").isEmpty();
+        assertThat(scheduler.isOnline("a")).isTrue();
+        assertThat(task(t).status()).isEqualTo(TaskStatus.ASSIGNED);
+        scheduler.nodeSeen("a"); // its report arrives within the grace
+        complete(t);
+        scheduler.released("a", t);
+        deadlines.advance(Duration.ofSeconds(30));
+        scheduler.nodeSeen("a");
+        assertThat(task(t).status()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(task(t).attempts()).isEqualTo(1);
+
+        String t2 = submit(); // a node that stays silent after the grace is taken as gone, as ever
+        assertThat(task(t2).nodeId()).contains("a");
+        clock.advance(Duration.ofSeconds(200));
+        deadlines.advance(Duration.ZERO);
+        assertThat(scheduler.isOnline("a")).isTrue();
+        deadlines.advance(Duration.ofSeconds(91));
+        assertThat(scheduler.isOnline("a")).isFalse();
+        assertThat(task(t2).status()).isEqualTo(TaskStatus.PENDING);
+    }
+
+    @Test
     void aSilentNodeGoesOfflineAfterNinetySecondsAndAHeartbeatKeepsItOnline() {
         RecordingChannel quiet = new RecordingChannel("quiet", caps(Tier.BASIC, 1, 0, "echo"));
         RecordingChannel chatty = new RecordingChannel("chatty", caps(Tier.BASIC, 1, 0, "echo"));
