@@ -36,6 +36,7 @@ class DeployedClassIT {
     private static final String AFFILIATE_ENTRY_POINT = "settle_with_effort_and_affiliate";
 
     private final List<AutoCloseable> open = new ArrayList<>();
+    private LedgerRpcServer chainNode;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -58,10 +59,19 @@ class DeployedClassIT {
     }
 
     private LedgerRpcServer node(Ledger ledger) {
-        LedgerRpcServer node = LedgerRpcServer.builder().ledger(ledger).crypto(CRYPTO).start();
-        open.add(node);
+        chainNode = LedgerRpcServer.builder().ledger(ledger).crypto(CRYPTO).start();
+        open.add(chainNode);
         ledger.mint(DEMANDER, TokenAmount.parseStrk("100"));
-        return node;
+        return chainNode;
+    }
+
+    /** Registers the provider and funds a one-STRK task, through the node the relayer's client talks to. */
+    private CreatedTask fundedTask(StarknetEscrow relayer) {
+        StarknetEscrow provider = connect(chainNode, PROVIDER);
+        StarknetEscrow demander = connect(chainNode, DEMANDER);
+        provider.registerNode();
+        provider.setProviderPublicKey(RECEIPT_KEY.publicKey());
+        return demander.createTask(relayer.token(), TokenAmount.parseStrk("1"), Tier.BASIC, Felt.of(5));
     }
 
     private static Settlement.EffortWithAffiliate affiliateSettlement(CreatedTask t, TokenAmount cost) {
@@ -80,13 +90,8 @@ class DeployedClassIT {
     @Test
     void aClassWithoutTheAffiliateEntryPointIsSeenAtStartAndItsSettlementIsRefusedBeforeAnythingIsSent() {
         Ledger ledger = Ledger.builder().withoutEntryPoints(AFFILIATE_ENTRY_POINT).crypto(CRYPTO).build();
-        LedgerRpcServer node = node(ledger);
-        StarknetEscrow relayer = connect(node, Ledger.DEFAULT_RELAYER);
-        StarknetEscrow provider = connect(node, PROVIDER);
-        StarknetEscrow demander = connect(node, DEMANDER);
-        provider.registerNode();
-        provider.setProviderPublicKey(RECEIPT_KEY.publicKey());
-        CreatedTask t = demander.createTask(demander.token(), TokenAmount.parseStrk("1"), Tier.BASIC, Felt.of(5));
+        StarknetEscrow relayer = connect(node(ledger), Ledger.DEFAULT_RELAYER);
+        CreatedTask t = fundedTask(relayer);
 
         assertThat(relayer.offers(AFFILIATE_ENTRY_POINT)).isFalse();
         assertThat(relayer.offers(Abi.SETTLE_WITH_EFFORT)).isTrue();
@@ -120,13 +125,8 @@ class DeployedClassIT {
     @Test
     void theFullClassOffersTheAffiliateSettlementAndItSettles() {
         Ledger ledger = Ledger.builder().crypto(CRYPTO).build();
-        LedgerRpcServer node = node(ledger);
-        StarknetEscrow relayer = connect(node, Ledger.DEFAULT_RELAYER);
-        StarknetEscrow provider = connect(node, PROVIDER);
-        StarknetEscrow demander = connect(node, DEMANDER);
-        provider.registerNode();
-        provider.setProviderPublicKey(RECEIPT_KEY.publicKey());
-        CreatedTask t = demander.createTask(demander.token(), TokenAmount.parseStrk("1"), Tier.BASIC, Felt.of(5));
+        StarknetEscrow relayer = connect(node(ledger), Ledger.DEFAULT_RELAYER);
+        CreatedTask t = fundedTask(relayer);
 
         assertThat(relayer.offers(AFFILIATE_ENTRY_POINT)).isTrue();
         relayer.settle(affiliateSettlement(t, TokenAmount.parseStrk("0.5")));
