@@ -9,7 +9,6 @@ import io.smainer.escrow.Escrow;
 import io.smainer.escrow.SignatureCheckUnavailableException;
 import io.smainer.escrow.SignatureVerdict;
 import io.smainer.escrow.Staking;
-import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.http.ApiHandler;
 import io.smainer.relayer.http.JsonErrorHandler;
 import io.smainer.relayer.intake.AccountKeys;
@@ -151,11 +150,12 @@ public final class Relayer implements AutoCloseable {
             this.settler = Settler.builder().escrow(settling).store(store).clock(clock)
                     .batchSize(config.settlement().batchSize()).maxDelay(config.settlement().batchDelay())
                     .leaseTtl(config.settlement().leaseTtl()).owner(config.server().name()).onSettled(t -> {
+                        metrics.taskSettled(clock.millis() - t.createdAtMillis());
                         staking.ifPresent(s -> s.settled(t));
                         webhooks.notify(t);
                     }).onFailed(t -> {
                         staking.ifPresent(s -> s.settled(t));
-                        metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
+                        metrics.taskFailed();
                         webhooks.notify(t);
                     }).build();
             parts.push(new Part("settler", settler));
@@ -167,20 +167,20 @@ public final class Relayer implements AutoCloseable {
                         @Override
                         public void failed(TaskRecord t) {
                             staking.ifPresent(s -> s.lost(t));
-                            metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
+                            metrics.taskFailed();
                             webhooks.notify(t);
                         }
 
                         @Override
                         public void assigned(TaskRecord t) {
                             staking.ifPresent(s -> s.assigned(t));
-                            metrics.counter("smainer_tasks_assigned_total", "Assignments made.", "").increment();
+                            metrics.taskAssigned(clock.millis() - t.createdAtMillis());
                         }
 
                         @Override
                         public void requeued(TaskRecord t) {
                             staking.ifPresent(s -> s.lost(t));
-                            metrics.counter("smainer_tasks_requeued_total", "Tasks sent back to the queue.", "").increment();
+                            metrics.taskRequeued();
                         }
                     }).build();
             parts.push(new Part("scheduler", scheduler));
@@ -231,29 +231,12 @@ public final class Relayer implements AutoCloseable {
 
     private void registerMetrics() {
         staking.ifPresent(s -> {
-            metrics.gauge("smainer_slashes_initiated_total", "Slashes this relayer initiated.", "", s::slashesInitiated);
-            metrics.gauge("smainer_slashes_executed_total", "Slashes this relayer executed.", "", s::slashesExecuted);
-            metrics.gauge("smainer_spot_checks_total", "Results recomputed by the staking spot check.", "", s::spotChecks);
-            metrics.gauge("smainer_active_task_count_calls_total", "Active-task count calls sent in settlement batches.", "",
-                    s::countCallsInSettlements);
+            metrics.bindStaking(s::slashesInitiated, s::slashesExecuted, s::spotChecks, s::countCallsInSettlements);
         });
-        metrics.gauge("smainer_settlement_batches_total", "Settlement transactions sent.", "", settler::batchesSent);
-        metrics.gauge("smainer_settlement_reverts_total", "Settlement batches the contract reverted.", "",
-                settler::batchesReverted);
-        metrics.gauge("smainer_tasks_settled_total", "Tasks settled on chain.", "", settler::tasksSettled);
-        metrics.gauge("smainer_webhooks_delivered_total", "Webhooks answered 2xx.", "", webhooks::delivered);
-        metrics.gauge("smainer_webhook_failures_total", "Webhook attempts that failed.", "", webhooks::failures);
-        metrics.gauge("smainer_queued_bytes", "Payload and result bytes of the tasks not finished, in the store.", "",
-                store::queuedBytes);
-        metrics.gauge("smainer_queued_bytes_limit", "limits.max_queued_bytes.", "", config.limits()::maxQueuedBytes);
-        metrics.gauge("smainer_finished_bytes", "Payload and result bytes of the finished tasks the store holds.", "",
-                store::finishedBytes);
-        metrics.gauge("smainer_finished_bytes_limit", "store.max_finished_bytes.", "",
-                config.store().retention()::maxFinishedBytes);
-        for (TaskStatus s : TaskStatus.values()) {
-            metrics.gauge("smainer_tasks", "Tasks by status.", "status=\"" + s.name().toLowerCase() + "\"",
-                    () -> store.countByStatus().get(s));
-        }
+        metrics.bindSettlement(settler::batchesSent, settler::batchesReverted, settler::tasksSettled);
+        metrics.bindWebhooks(webhooks::delivered, webhooks::failures);
+        metrics.bindStore(store::queuedBytes, config.limits()::maxQueuedBytes, store::finishedBytes,
+                config.store().retention()::maxFinishedBytes, s -> store.countByStatus().get(s));
     }
 
     /** The staking policy's hook: a provider whose stake fell below the minimum after a slash is sent away. */
@@ -337,7 +320,7 @@ public final class Relayer implements AutoCloseable {
         timers.scheduleWithFixedDelay(scheduler::reconcile, reconcile, reconcile, TimeUnit.MILLISECONDS);
         long sweep = config.trust().escrowCheck().toMillis();
         sweeper.scheduleWithFixedDelay(new EscrowSweep(store, escrow, clock, t -> {
-            metrics.counter("smainer_tasks_failed_total", "Tasks failed.", "").increment();
+            metrics.taskFailed();
             webhooks.notify(t);
         }), sweep, sweep, TimeUnit.MILLISECONDS);
         scheduler.recover();
@@ -469,9 +452,7 @@ public final class Relayer implements AutoCloseable {
                 outcome = e.kind() == SignatureCheckUnavailableException.Kind.NODE_UNAVAILABLE ? "unavailable" : "unsupported";
                 throw e;
             } finally {
-                metrics.counter("smainer_account_signature_checks_total", "Demander signatures checked by asking the "
-                        + "account contract (SNIP-6 is_valid_signature), by outcome.", "outcome=\"" + outcome + "\"")
-                        .increment();
+                metrics.accountCheck(outcome);
             }
         };
     }

@@ -111,7 +111,7 @@ public final class BenchRelayer {
                         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
                         System.out.printf("HEAP used_mib=%d committed_mib=%d max_mib=%d ws_connections=%d%n",
                                 heap.getUsed() >> 20, heap.getCommitted() >> 20, heap.getMax() >> 20,
-                                relayer.metrics().value("smainer_ws_connections", ""));
+                                (long) relayer.metrics().value("smainer_ws_connections"));
                         int rows = Integer.getInteger("bench.histogram", 0);
                         if (rows > 0) {
                             System.out.println(histogram(rows));

@@ -20,8 +20,11 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The provider's local status endpoint on embedded Jetty: {@code GET /health} (200 while logged in to the
- * relayer, 503 otherwise), {@code GET /status} (JSON), {@code GET /metrics} (Prometheus text format).
+ * The provider's local status endpoint on embedded Jetty: {@code GET /livez} (200 while the process answers: a
+ * liveness probe), {@code GET /readyz} and its older name {@code GET /health} (200 while logged in to the relayer, 503
+ * otherwise: a readiness probe), {@code GET /status} (JSON), {@code GET /metrics} (Prometheus text format or
+ * OpenMetrics, {@link ProviderMetrics}). {@code HEAD} works wherever {@code GET} does; other methods are 405 with
+ * {@code Allow}.
  * Binds to loopback unless told otherwise; accepts port 0 and reports {@link #port()}.
  */
 public final class StatusServer implements AutoCloseable {
@@ -102,21 +105,30 @@ public final class StatusServer implements AutoCloseable {
     private static final class Routes extends Handler.Abstract {
         private final Supplier<ProviderStatus> status;
         private final Info info;
+        private final ProviderMetrics metrics;
 
         Routes(Supplier<ProviderStatus> status, Info info) {
             this.status = status;
             this.info = info;
+            this.metrics = new ProviderMetrics(status, info);
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             String path = Request.getPathInContext(request);
-            if (!request.getMethod().equals("GET")) {
-                return write(response, callback, 405, "application/json", "{\"error\":\"only GET\"}");
+            String method = request.getMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+                return write(response, callback, 405, "application/json",
+                        "{\"error\":\"method_not_allowed\",\"message\":\"allowed: GET, HEAD; got " + method + "\"}");
             }
-            ProviderStatus s = status.get();
             switch (path) {
-                case "/health" -> {
+                case "/livez" -> {
+                    // the process answers: nothing a restart would mend (reconnecting is not a reason to restart)
+                    return write(response, callback, 200, "application/json", "{\"status\":\"alive\"}");
+                }
+                case "/health", "/readyz" -> {
+                    ProviderStatus s = status.get();
                     boolean up = s.state() == ProviderNode.State.READY;
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("status", up ? "up" : "down");
@@ -125,18 +137,20 @@ public final class StatusServer implements AutoCloseable {
                     return write(response, callback, up ? 200 : 503, "application/json", GSON.toJson(body));
                 }
                 case "/status" -> {
-                    return write(response, callback, 200, "application/json", GSON.toJson(statusJson(s, info)));
+                    return write(response, callback, 200, "application/json", GSON.toJson(statusJson(status.get(), info)));
                 }
                 case "/metrics" -> {
-                    return write(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", metrics(s, info));
+                    ProviderMetrics.Scrape scrape = metrics.scrape(request.getHeaders().get(HttpHeader.ACCEPT));
+                    return write(response, callback, 200, scrape.contentType(), scrape.body());
                 }
                 default -> {
                     return write(response, callback, 404, "application/json",
-                            "{\"error\":\"not found; try /health, /status or /metrics\"}");
+                            "{\"error\":\"not found; try /livez, /readyz, /health, /status or /metrics\"}");
                 }
             }
         }
 
+        /** Jetty sends no body to a HEAD request: its headers (length included) are those of the GET. */
         private static boolean write(Response response, Callback callback, int code, String type, String body) {
             response.setStatus(code);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
@@ -172,46 +186,5 @@ public final class StatusServer implements AutoCloseable {
         m.put("logins", s.logins());
         m.put("last_error", s.lastError().orElse(""));
         return m;
-    }
-
-    /**
-     * @param s the node's status
-     * @param info the fixed facts
-     * @return the {@code /metrics} body, Prometheus text format 0.0.4
-     */
-    static String metrics(ProviderStatus s, Info info) {
-        StringBuilder b = new StringBuilder();
-        gauge(b, "smainer_provider_info", "The provider's name, runner and tier.",
-                "{name=\"" + esc(info.name()) + "\",runner=\"" + esc(info.runner()) + "\",tier=\"" + esc(info.tier()) + "\"}",
-                1);
-        gauge(b, "smainer_provider_ready", "1 while logged in to the relayer.", "",
-                s.state() == ProviderNode.State.READY ? 1 : 0);
-        gauge(b, "smainer_provider_tasks_running", "Tasks running now.", "", s.running());
-        gauge(b, "smainer_provider_capacity", "Tasks the node runs at once.", "", s.capacity());
-        gauge(b, "smainer_provider_pending_reports", "Reports not yet acknowledged by the relayer.", "",
-                s.pendingReports());
-        counter(b, "smainer_provider_tasks_accepted_total", "Tasks accepted.", s.accepted());
-        counter(b, "smainer_provider_tasks_completed_total", "Tasks completed with a signed receipt.", s.completed());
-        counter(b, "smainer_provider_tasks_failed_total", "Tasks that failed, timed out or were handed back.", s.failed());
-        counter(b, "smainer_provider_tasks_refused_total", "Assignments not taken.", s.refused());
-        counter(b, "smainer_provider_tasks_revoked_total", "Tasks the relayer took back.", s.revoked());
-        counter(b, "smainer_provider_logins_total", "Successful logins to the relayer.", s.logins());
-        return b.toString();
-    }
-
-    private static void gauge(StringBuilder b, String name, String help, String labels, long value) {
-        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        b.append("# TYPE ").append(name).append(" gauge\n");
-        b.append(name).append(labels).append(' ').append(value).append('\n');
-    }
-
-    private static void counter(StringBuilder b, String name, String help, long value) {
-        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        b.append("# TYPE ").append(name).append(" counter\n");
-        b.append(name).append(' ').append(value).append('\n');
-    }
-
-    private static String esc(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 }

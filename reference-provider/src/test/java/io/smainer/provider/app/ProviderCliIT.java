@@ -25,6 +25,7 @@ import io.smainer.relayer.Relayer;
 import io.smainer.relayer.RelayerApp;
 import io.smainer.relayer.RelayerConfig;
 import io.smainer.testing.Await;
+import io.smainer.testing.PrometheusParser;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -189,10 +190,32 @@ class ProviderCliIT {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(statusUrl + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertThat(metrics.body()).contains("smainer_provider_tasks_completed_total 1")
-                    .contains("smainer_provider_ready 1").contains("# TYPE smainer_provider_tasks_running gauge");
-            assertThat(http.send(HttpRequest.newBuilder(URI.create(statusUrl + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            Map<String, PrometheusParser.Family> families = PrometheusParser.text(metrics.body());
+            assertThat(families.get("smainer_provider_tasks_completed").type()).isEqualTo("counter");
+            assertThat(families.get("smainer_provider_tasks_completed").samples())
+                    .containsEntry("smainer_provider_tasks_completed_total", 1.0);
+            assertThat(families.get("smainer_provider_ready").samples()).containsEntry("smainer_provider_ready", 1.0);
+            assertThat(families.get("smainer_provider_tasks_running").type()).isEqualTo("gauge");
+            assertThat(families.get("smainer_provider_state").samples())
+                    .containsEntry("smainer_provider_state{state=\"ready\"}", 1.0)
+                    .containsEntry("smainer_provider_state{state=\"waiting_to_reconnect\"}", 0.0);
+            assertThat(families).containsKeys("smainer_provider_info", "smainer_build_info", "jvm_memory_used_bytes");
+            HttpResponse<String> om = http.send(HttpRequest.newBuilder(URI.create(statusUrl + "/metrics"))
+                    .header("Accept", "application/openmetrics-text; version=1.0.0").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(PrometheusParser.openMetrics(om.body()).get("smainer_provider_info").type()).isEqualTo("info");
+            for (String probe : new String[] {"/health", "/readyz", "/livez"}) {
+                assertThat(http.send(HttpRequest.newBuilder(URI.create(statusUrl + probe)).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).as(probe).isEqualTo(200);
+            }
+            HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create(statusUrl + "/status"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(statusUrl + "/status"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
 
             sigterm.get().run(); // what the JVM's shutdown hook does on SIGTERM
 

@@ -100,8 +100,6 @@ public final class ApiHandler extends Handler.Abstract {
     private final AtomicLong chainRefused = new AtomicLong();
     private final long startedMillis;
     private final Map<Tier, Map.Entry<BasisPoints, Long>> multipliers = new ConcurrentHashMap<>();
-    private final LongAdder refusedBusy;
-    private final LongAdder bodiesRefused;
     private final DemanderSignatures signatures;
     private final Waiting waiting;
     private final Snip12.Domain domain;
@@ -136,8 +134,7 @@ public final class ApiHandler extends Handler.Abstract {
         this.clock = clock;
         this.timers = timers;
         this.statsSources = Map.copyOf(statsSources);
-        this.limits = new ClientLimits(config, clock, limit -> metrics.counter("smainer_http_rate_limited_total",
-                "Requests refused with 429, by the limit that refused them.", "limit=\"" + limit + "\"").increment());
+        this.limits = new ClientLimits(config, clock, metrics::rateLimited);
         this.clients = ClientAddresses.trusting(config.limits().trustedProxies());
         this.waiters = new TaskWaiters(store);
         this.startedMillis = clock.millis();
@@ -145,25 +142,19 @@ public final class ApiHandler extends Handler.Abstract {
         this.waiting = waiting;
         this.domain = Snip12.Domain.smainer(config.chain().chainId());
         this.budget = new BodyBudget(config.trust().bodyBytesInFlight(), config.trust().bodyBytesInFlightPerAddress());
-        this.bodiesRefused = metrics.counter("smainer_http_bodies_refused_total", "Request bodies refused with 503"
-                + " server_busy: the bytes of bodies in flight were at limits.body_bytes_in_flight (or its per-address"
-                + " bound).", "");
-        metrics.gauge("smainer_http_body_bytes_in_flight", "Request body bytes being received.", "", budget::used);
-        metrics.gauge("smainer_http_long_polls", "GET /tasks/{id}?wait_ms= requests waiting.", "", longPolls::get);
-        metrics.gauge("smainer_http_long_poll_timers", "Timers of long polls still scheduled (cancelled when the task"
-                + " ends first).", "", longPollTimers::get);
-        this.refusedBusy = metrics.counter("smainer_tasks_refused_busy_total", "POST /tasks refused with 503"
-                + " relayer_busy: the tasks not finished held too many bytes (limits.max_queued_bytes).", "");
+        metrics.bindHttp(budget::used, longPolls::get, longPollTimers::get);
     }
 
     @Override
-    public boolean handle(Request req, Response res, Callback cb) {
+    public boolean handle(Request req, Response res, Callback done) {
         String path = Request.getPathInContext(req);
         if (!path.startsWith(BASE + "/") || path.equals(BASE + "/ws")) {
             return false;
         }
         String route = path.substring(BASE.length());
         String method = req.getMethod();
+        long arrived = System.nanoTime();
+        Callback cb = Callback.from(done, () -> metrics.response(res.getStatus(), System.nanoTime() - arrived));
         try {
             Optional<String> client = apiClient(req);
             if (!route.equals("/tasks") || !method.equals("POST")) {
@@ -187,7 +178,6 @@ public final class ApiHandler extends Handler.Abstract {
                     res.setStatus(200);
                     res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
                     res.write(true, ByteBuffer.allocate(0), cb);
-                    count(200);
                     return true;
                 }
                 return json(res, cb, 200, new Views.Health("ok", config.server().name(), config.chain().chainId().name()));
@@ -198,10 +188,10 @@ public final class ApiHandler extends Handler.Abstract {
             }
             case "metrics" -> {
                 only(method, "GET");
+                Metrics.Scrape scrape = metrics.scrape(req.getHeaders().get(HttpHeader.ACCEPT));
                 res.setStatus(200);
-                res.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                Content.Sink.write(res, true, metrics.render(), cb);
-                count(200);
+                res.getHeaders().put(HttpHeader.CONTENT_TYPE, scrape.contentType());
+                res.write(true, ByteBuffer.wrap(scrape.body()), cb);
                 return true;
             }
             case "fees" -> {
@@ -269,7 +259,7 @@ public final class ApiHandler extends Handler.Abstract {
         String address = clients.of(req);
         Optional<BodyBudget.Lease> lease = budget.reserve(address, Math.max(0, declared));
         if (lease.isEmpty()) {
-            bodiesRefused.increment();
+            metrics.bodyRefused();
             return refuseBody(req, res, cb, new HttpExceptions.BodiesBusy("the relayer is receiving as many request"
                     + " body bytes as it holds at once, in all or from client address " + address
                     + " (limits.body_bytes_in_flight, limits.body_bytes_in_flight_per_address); send it again shortly"),
@@ -290,7 +280,7 @@ public final class ApiHandler extends Handler.Abstract {
             public void failed(Throwable why) {
                 lease.get().release();
                 if (why instanceof HttpExceptions.BodiesBusy) {
-                    bodiesRefused.increment();
+                    metrics.bodyRefused();
                 }
                 res.getHeaders().put(HttpHeader.CONNECTION, "close");
                 error(res, cb, why, "POST /tasks");
@@ -332,11 +322,11 @@ public final class ApiHandler extends Handler.Abstract {
         try {
             out = intake.submit(task, client);
         } catch (RelayerBusyException e) {
-            refusedBusy.increment();
+            metrics.submitRefusedBusy();
             throw e;
         }
         if (out.created()) {
-            metrics.counter("smainer_tasks_submitted_total", "Tasks accepted by POST /tasks.", "").increment();
+            metrics.taskSubmitted();
         }
         json(res, cb, out.created() ? 201 : 200, new Api.TaskCreated(out.task().id(), out.task().status()));
     }
@@ -600,7 +590,6 @@ public final class ApiHandler extends Handler.Abstract {
         res.setStatus(status);
         res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         Content.Sink.write(res, true, CODEC.toJson(body), cb);
-        count(status);
         return true;
     }
 
@@ -631,11 +620,6 @@ public final class ApiHandler extends Handler.Abstract {
             LOG.warn("chain unavailable: {} requests that needed it were refused with 503 chain_unavailable (Retry-After)"
                     + " in the last {} s; last error: {}", refused, OUTAGE_LOG_EVERY.toSeconds(), e.getMessage());
         }
-    }
-
-    private void count(int status) {
-        metrics.counter("smainer_http_responses_total", "HTTP responses by status class.", "code=\"" + status / 100 + "xx\"")
-                .increment();
     }
 
     /** Wakes every long-poll. */

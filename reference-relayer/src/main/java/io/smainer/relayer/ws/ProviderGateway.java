@@ -87,8 +87,7 @@ public final class ProviderGateway {
         this.maxFrameBytes = maxFrameChars;
         this.frameBytesBeforeLogin = Math.min(maxFrameChars, trust.wsFrameBytesBeforeLogin());
         this.timers = Require.present("timers", timers);
-        metrics.gauge("smainer_ws_connections", "Open provider WebSocket connections.", "", () -> open.size());
-        metrics.gauge("smainer_nodes_online", "Provider nodes logged in to this relayer.", "", scheduler::onlineCount);
+        metrics.bindGateway(() -> open.size(), scheduler::onlineCount);
     }
 
     /**

@@ -17,6 +17,7 @@ import io.smainer.relayer.store.GuardedStore;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +64,7 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
         long expires = g.clock.instant().plus(g.challengeTtl).getEpochSecond();
         loginDeadline = g.timers.schedule(() -> {
             if (login == null) {
-                g.metrics.counter("smainer_ws_login_timeouts_total", "Connections closed for not logging in before"
-                        + " their challenge expired.", "").increment();
+                g.metrics.wsLoginTimeout();
                 close("no login before the challenge expired");
             }
         }, g.challengeTtl.toMillis() + 1000, TimeUnit.MILLISECONDS);
@@ -78,13 +78,11 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
         try {
             m = g.codec.decode(text);
         } catch (ProtocolException e) {
-            g.metrics.counter("smainer_ws_malformed_total", "Malformed WebSocket messages (each closed its connection).", "")
-                    .increment();
+            g.metrics.wsMalformed();
             refuse("", "invalid_message", e.getMessage(), Optional.of(e.field()), true);
             return;
         }
-        g.metrics.counter("smainer_ws_messages_total", "WebSocket messages received by type.", "type=\"" + m.type() + "\"")
-                .increment();
+        g.metrics.wsMessage(m.type());
         Login who = login;
         if (who != null) {
             g.scheduler.nodeSeen(who.nodeId());
@@ -130,8 +128,7 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
         }
         Optional<Duration> wait = g.logins.acquire(remote);
         if (wait.isPresent()) {
-            g.metrics.counter("smainer_ws_logins_refused_total", "Logins refused before any check, by why.",
-                    "reason=\"rate_limited\"").increment();
+            g.metrics.wsLoginRefused("rate_limited");
             refuse(r.id(), "rate_limited", "more logins from " + remote + " than limits.ws_logins_per_second allows;"
                     + " connect again in " + Math.max(1, wait.get().toSeconds()) + " s", Optional.empty(), true);
             return;
@@ -195,11 +192,10 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
     private void completed(Login who, Messages.TaskCompleted c) {
         try {
             CompletionHandler.Outcome out = g.completions.complete(who.nodeId(), who.address(), who.publicKey(), c);
-            g.metrics.counter("smainer_completions_total", "Completions received.", "outcome=\"" + out.name().toLowerCase()
-                    + "\"").increment();
+            g.metrics.completion(out.name().toLowerCase(Locale.ROOT));
             send(new Messages.Ack(Messages.newId(), c.id(), "", 0));
         } catch (ReceiptRejectedException e) {
-            g.metrics.counter("smainer_completions_total", "Completions received.", "outcome=\"rejected\"").increment();
+            g.metrics.completion("rejected");
             refuse(c.id(), "receipt_rejected", e.getMessage(), Optional.of(e.field()), false);
         } catch (TaskNotAssignedException e) {
             refuse(c.id(), "task_not_assigned", e.getMessage(), Optional.of("task_id"), false);

@@ -649,8 +649,8 @@ class HostileClientIT {
         long t0 = System.nanoTime();
         client.awaitResult(t.taskId(), Duration.ofSeconds(20));
         long took = (System.nanoTime() - t0) / 1_000_000;
-        Await.until(Duration.ofSeconds(2), () -> getBody("/metrics").contains("smainer_http_long_polls 0")
-                && getBody("/metrics").contains("smainer_http_long_poll_timers 0"), () -> "no long-poll timer left");
+        Await.until(Duration.ofSeconds(2), () -> getBody("/metrics").contains("smainer_http_long_polls 0.0\n")
+                && getBody("/metrics").contains("smainer_http_long_poll_timers 0.0\n"), () -> "no long-poll timer left");
         System.out.printf("attack 11: the long poll answered in %d ms and left no timer%n", took);
     }
 

@@ -107,7 +107,7 @@ class RelayerIT {
         assertThat(get("/fees/quote?amount=10&tier=gold").body()).contains("\"field\":\"tier\"");
         HttpResponse<String> metrics = get("/metrics");
         assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-        assertThat(metrics.body()).contains("# TYPE smainer_tasks gauge").contains("smainer_tasks{status=\"pending\"} 0");
+        assertThat(metrics.body()).contains("# TYPE smainer_tasks gauge").contains("smainer_tasks{status=\"pending\"} 0.0\n");
         assertThat(get("/nope").statusCode()).isEqualTo(404);
         assertThat(get("/tasks/unknown").statusCode()).isEqualTo(404);
     }
@@ -399,19 +399,19 @@ class RelayerIT {
         assertThat(post("/tasks", requestA).statusCode()).as("the accepted request again: its task, not a new one")
                 .isEqualTo(200);
         assertThat(get("/stats").body()).contains("\"pending\":1");
-        assertThat(get("/metrics").body()).contains("smainer_tasks_refused_busy_total 2\n", "smainer_queued_bytes 614400\n",
-                "smainer_queued_bytes_limit 1048576\n", "smainer_finished_bytes 0\n");
+        assertThat(get("/metrics").body()).contains("smainer_tasks_refused_busy_total 2.0\n", "smainer_queued_bytes 614400.0\n",
+                "smainer_queued_bytes_limit 1048576.0\n", "smainer_finished_bytes 0.0\n");
 
         net.online(1, caps(2), TestProvider.Behaviour.HONEST);
         assertThat(client.awaitResult(idA, Duration.ofSeconds(20)).result()).isEqualTo(bytesA);
         assertThat(get("/metrics").body()).as("the payload and the echoed result, once finished")
-                .contains("smainer_queued_bytes 0\n", "smainer_finished_bytes 1228800\n");
+                .contains("smainer_queued_bytes 0.0\n", "smainer_finished_bytes 1228800.0\n");
         HttpResponse<String> taken = post("/tasks", requestB);
         assertThat(taken.statusCode()).as("the same request, its nonce unused").isEqualTo(201);
         String idB = CODEC.fromJson(taken.body(), Api.TaskCreated.class).taskId();
         assertThat(client.awaitResult(idB, Duration.ofSeconds(20)).result()).isEqualTo(bytesB);
-        assertThat(get("/metrics").body()).contains("smainer_queued_bytes 0\n", "smainer_finished_bytes 2457600\n",
-                "smainer_tasks_refused_busy_total 2\n");
+        assertThat(get("/metrics").body()).contains("smainer_queued_bytes 0.0\n", "smainer_finished_bytes 2457600.0\n",
+                "smainer_tasks_refused_busy_total 2.0\n");
     }
 
     @Test

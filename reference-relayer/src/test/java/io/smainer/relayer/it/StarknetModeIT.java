@@ -267,7 +267,7 @@ class StarknetModeIT {
                             () -> "escrow " + funded.escrowId() + " settled on the node");
                     assertThat(metrics(app)).as("the request, and the reads of the task: SmainerClient reuses its read"
                             + " signature and the relayer remembers it, one check for them all")
-                            .contains("smainer_account_signature_checks_total{outcome=\"accepted\"} 2");
+                            .contains("smainer_account_signature_checks_total{outcome=\"accepted\"} 2.0\n");
                 } finally {
                     providerNode.close(Duration.ZERO);
                 }
@@ -292,7 +292,7 @@ class StarknetModeIT {
                         assertThat(e.body().field()).contains("signature");
                         assertThat(e.body().message()).contains("got one it refuses (is_valid_signature returned 0x0)");
                     });
-            assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"refused\"} 1");
+            assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"refused\"} 1.0\n");
             // the refusal consumed nothing: the owner's own request for the same escrow is accepted
             assertThat(rightKey.submit(funded.escrowId(), job).status()).isEqualTo(TaskStatus.PENDING);
         }
@@ -325,8 +325,8 @@ class StarknetModeIT {
             assertThat(error.message()).startsWith("demander: the chain could not be asked about account "
                     + SNIP6_DEMANDER.hex() + ", whether it accepts the signature (is_valid_signature)")
                     .contains("nothing was recorded").doesNotContain(rpcUrl);
-            assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"unavailable\"} 1")
-                    .doesNotContain("smainer_account_signature_checks_total{outcome=\"refused\"}");
+            assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"unavailable\"} 1.0\n")
+                    .contains("smainer_account_signature_checks_total{outcome=\"refused\"} 0.0\n");
 
             node = TestRpcNode.builder().ledger(ledger).crypto(crypto).port(port).start();
             node.addAccount(RELAYER, relayerKey.publicKey());
@@ -360,7 +360,7 @@ class StarknetModeIT {
                             + ", and no account contract is deployed there");
             assertThat(ProtocolCodec.create().fromJson(noCheck.body(), Api.ErrorBody.class).message())
                     .endsWith("and its account answers neither get_public_key nor is_valid_signature (SNIP-6)");
-            assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"unsupported\"} 2");
+            assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"unsupported\"} 2.0\n");
         }
     }
 
@@ -397,7 +397,7 @@ class StarknetModeIT {
             }
             assertThat(answered).as("the burst, and what refilled at 1/s meanwhile").isBetween(10, 15);
             assertThat(refused).isEqualTo(40 - answered);
-            assertThat(metrics(app)).contains("smainer_http_rate_limited_total{limit=\"submit_ip\"} " + refused);
+            assertThat(metrics(app)).contains("smainer_http_rate_limited_total{limit=\"submit_ip\"} " + refused + ".0\n");
         }
     }
 
@@ -451,7 +451,7 @@ class StarknetModeIT {
             System.out.printf("is_valid_signature held: 503 after %d ms (deadline %d ms)%n", took.toMillis(),
                     deadline.toMillis());
             assertThat(took).isGreaterThanOrEqualTo(deadline).isLessThan(Duration.ofSeconds(10));
-            assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"unavailable\"} 1");
+            assertThat(metrics(app)).contains("smainer_account_signature_checks_total{outcome=\"unavailable\"} 1.0\n");
 
             node.releaseAccountCalls();
             HttpResponse<String> back = post(app, b);
