@@ -55,6 +55,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
@@ -82,6 +83,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class Relayer implements AutoCloseable {
+    /** How long a stop waits for the REST requests in flight to finish before it cuts them. */
+    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(Relayer.class);
 
     private final RelayerConfig config;
@@ -221,7 +224,10 @@ public final class Relayer implements AutoCloseable {
             });
             ws.setHandler(staking.<Handler>map(s -> new Handler.Sequence(new EvidenceHandler(s), api, new DashboardHandler()))
                     .orElseGet(() -> new Handler.Sequence(api, new DashboardHandler())));
-            server.setHandler(ws);
+            // on stop: the connector takes no new connection, requests in flight finish (new ones on open connections
+            // get 503), up to DRAIN_TIMEOUT
+            server.setHandler(new GracefulHandler(ws));
+            server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
             registerMetrics();
         } catch (RuntimeException e) {
             closeParts();
@@ -417,6 +423,9 @@ public final class Relayer implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (api != null) {
+            api.drain(); // readiness answers 503 from here on
         }
         synchronized (this) {
             closeParts();

@@ -23,8 +23,10 @@ import io.smainer.relayer.intake.RequestRejectedException;
 import io.smainer.relayer.intake.TaskIntake;
 import io.smainer.relayer.scheduling.Scheduler;
 import io.smainer.relayer.scheduling.Waiting;
+import io.smainer.relayer.store.GuardedStore;
 import io.smainer.relayer.store.NodeRecord;
 import io.smainer.relayer.store.RelayerStore;
+import io.smainer.relayer.store.StoreUnavailableException;
 import io.smainer.relayer.store.TaskRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +84,11 @@ public final class ApiHandler extends Handler.Abstract {
     private static final ProtocolCodec CODEC = ProtocolCodec.create();
     /** The chain's outage is logged at most once this often. */
     private static final Duration OUTAGE_LOG_EVERY = Duration.ofSeconds(30);
+    /**
+     * The challenges a 401 carries: an API key as a bearer token (or {@code X-Api-Key}), or a demander's SNIP-12
+     * read signature in {@code X-Smainer-Read-Signature} and {@code X-Smainer-Read-Expires}.
+     */
+    static final String WWW_AUTHENTICATE = "Bearer realm=\"smainer\", Smainer-Read-Signature realm=\"smainer\"";
 
     private final RelayerConfig config;
     private final RelayerStore store;
@@ -108,6 +115,7 @@ public final class ApiHandler extends Handler.Abstract {
     /** Read proofs checked, until they expire: a client's long polls reuse one, which costs one account check. */
     private final Map<String, Long> readProofs = new ConcurrentHashMap<>();
     private final AtomicInteger longPollTimers = new AtomicInteger();
+    private volatile boolean draining;
 
     /**
      * @param config settings (limits, API keys)
@@ -173,14 +181,16 @@ public final class ApiHandler extends Handler.Abstract {
         String[] parts = route.substring(1).split("/", -1);
         switch (parts[0]) {
             case "health" -> {
-                only(method, "GET", "HEAD");
-                if (method.equals("HEAD")) {
-                    res.setStatus(200);
-                    res.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-                    res.write(true, ByteBuffer.allocate(0), cb);
-                    return true;
-                }
+                only(method, "GET");
                 return json(res, cb, 200, new Views.Health("ok", config.server().name(), config.chain().chainId().name()));
+            }
+            case "livez" -> {
+                only(method, "GET");
+                return json(res, cb, 200, new Views.Liveness("alive"));
+            }
+            case "readyz" -> {
+                only(method, "GET");
+                return readiness(res, cb);
             }
             case "stats" -> {
                 only(method, "GET");
@@ -244,6 +254,33 @@ public final class ApiHandler extends Handler.Abstract {
             }
         }
         throw new HttpExceptions.NotFound("no route " + method + " " + BASE + route);
+    }
+
+    /**
+     * 200 while this relayer takes work: the store answers and it is not shutting down; 503 (with Retry-After)
+     * otherwise, so a load balancer sends the requests elsewhere. The chain is not asked (a probe every few seconds
+     * must not cost RPC calls): requests that need it answer 503 chain_unavailable on their own.
+     */
+    private boolean readiness(Response res, Callback cb) {
+        if (draining) {
+            res.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            return json(res, cb, 503, new Views.Readiness("draining", "not_checked", true));
+        }
+        try {
+            store.countByStatus();
+        } catch (RuntimeException e) {
+            if (!GuardedStore.isOutage(e)) {
+                throw e;
+            }
+            res.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(StoreUnavailableException.RETRY_AFTER.toSeconds()));
+            return json(res, cb, 503, new Views.Readiness("not_ready", "unavailable", false));
+        }
+        return json(res, cb, 200, new Views.Readiness("ready", "ok", false));
+    }
+
+    /** Turns readiness to 503 ({@code draining}): the relayer is shutting down. */
+    public void drain() {
+        draining = true;
     }
 
     private boolean submit(Request req, Response res, Callback cb, Optional<String> client) {
@@ -561,13 +598,15 @@ public final class ApiHandler extends Handler.Abstract {
         }
     }
 
+    /** Refuses a method the route does not answer; {@code HEAD} is answered wherever {@code GET} is. */
     private static void only(String method, String... allowed) {
-        for (String a : allowed) {
-            if (a.equals(method)) {
-                return;
-            }
+        List<String> allow = new ArrayList<>(List.of(allowed));
+        if (allow.contains("GET")) {
+            allow.add(allow.indexOf("GET") + 1, "HEAD");
         }
-        throw new HttpExceptions.MethodNotAllowed("allowed: " + String.join(", ", allowed) + "; got " + method);
+        if (!allow.contains(method)) {
+            throw new HttpExceptions.MethodNotAllowed(allow, method);
+        }
     }
 
     private static int intParam(Fields q, String name, int fallback, int min, int max) {
@@ -607,6 +646,12 @@ public final class ApiHandler extends Handler.Abstract {
             return true;
         }
         p.retryAfter().ifPresent(d -> res.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(Math.max(1, d.toSeconds()))));
+        if (e instanceof HttpExceptions.MethodNotAllowed m) {
+            res.getHeaders().put(HttpHeader.ALLOW, m.allow());
+        }
+        if (p.status() == 401) { // RFC 9110: a 401 names how to authenticate
+            res.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, WWW_AUTHENTICATE);
+        }
         return json(res, cb, p.status(), p.body());
     }
 

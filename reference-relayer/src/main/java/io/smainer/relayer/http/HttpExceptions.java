@@ -2,6 +2,7 @@ package io.smainer.relayer.http;
 
 import io.smainer.SmainerException;
 import java.time.Duration;
+import java.util.List;
 
 /** The failures only the HTTP layer raises; {@link ErrorTable} maps each to its status. */
 public final class HttpExceptions {
@@ -71,10 +72,20 @@ public final class HttpExceptions {
     /** The route exists but not for this method (405). */
     public static final class MethodNotAllowed extends SmainerException {
         private static final long serialVersionUID = 1L;
+        private final String allow;
 
-        /** @param message the methods allowed */
-        public MethodNotAllowed(String message) {
-            super(message);
+        /**
+         * @param allowed the methods the route answers
+         * @param got the method asked for
+         */
+        public MethodNotAllowed(List<String> allowed, String got) {
+            super("allowed: " + String.join(", ", allowed) + "; got " + got);
+            this.allow = String.join(", ", allowed);
+        }
+
+        /** @return the {@code Allow} header's value */
+        public String allow() {
+            return allow;
         }
     }
 

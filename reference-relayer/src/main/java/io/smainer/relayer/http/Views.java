@@ -42,6 +42,24 @@ public final class Views {
     }
 
     /**
+     * The body of {@code GET /livez}.
+     *
+     * @param status {@code alive}
+     */
+    public record Liveness(String status) {
+    }
+
+    /**
+     * The body of {@code GET /readyz}.
+     *
+     * @param status {@code ready}, {@code not_ready} (the store does not answer) or {@code draining} (shutting down)
+     * @param store {@code ok}, {@code unavailable}, or {@code not_checked} while draining
+     * @param draining true once the relayer is shutting down
+     */
+    public record Readiness(String status, String store, boolean draining) {
+    }
+
+    /**
      * @param t a task
      * @param waiting while it is pending, why no provider has taken it
      * @return its view; the result hash shows once settled, with the result
