@@ -3,6 +3,7 @@ package io.smainer.client;
 import io.smainer.InvalidFieldException;
 import io.smainer.Require;
 import io.smainer.SmainerException;
+import io.smainer.SmainerVersion;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
@@ -77,6 +78,8 @@ public final class SmainerClient implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     /** The longest one long poll asks the relayer to wait. */
     public static final Duration LONG_POLL = Duration.ofSeconds(25);
+    /** The {@code User-Agent} of its requests: {@code smainer-sdk/<version> (Java <version>)}. */
+    public static final String USER_AGENT = SmainerVersion.userAgent("smainer-sdk");
     /** The header that carries a demander's read signature, {@code 0x<r>,0x<s>}. */
     public static final String READ_SIGNATURE_HEADER = "X-Smainer-Read-Signature";
     /** The header that carries the epoch second a read signature expires at. */
@@ -383,7 +386,7 @@ public final class SmainerClient implements AutoCloseable {
 
     private HttpRequest.Builder request(String path, Duration callTimeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(callTimeout)
-                .header("Accept", "application/json");
+                .header("Accept", "application/json").header("User-Agent", USER_AGENT);
         apiKey.ifPresent(k -> b.header("Authorization", "Bearer " + k));
         return b;
     }

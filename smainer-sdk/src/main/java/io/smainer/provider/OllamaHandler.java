@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.smainer.InvalidFieldException;
+import io.smainer.SmainerVersion;
 import io.smainer.fee.EffortPricing;
 import io.smainer.job.JobContext;
 import io.smainer.job.JobException;
@@ -208,7 +209,7 @@ public final class OllamaHandler implements JobHandler {
     private HttpResponse<String> call(String path, String json, Duration timeout, JobContext context) {
         URI uri = baseUrl.resolve(path);
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(timeout)
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("User-Agent", SmainerVersion.userAgent("smainer-sdk"))
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
         CompletableFuture<HttpResponse<String>> f = http.sendAsync(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         try {

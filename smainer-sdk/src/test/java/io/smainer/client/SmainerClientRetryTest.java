@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.smainer.SmainerException;
+import io.smainer.SmainerVersion;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.U256;
@@ -24,7 +25,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,7 @@ class SmainerClientRetryTest {
             .treasury(ContractAddress.of(3)).build();
     private final StarkCrypto crypto = StarkCrypto.defaultCrypto();
     private HttpServer server;
+    private final List<String> userAgents = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
@@ -57,6 +61,7 @@ class SmainerClientRetryTest {
                 Optional.empty(), 0, Optional.empty(), Optional.empty(), Optional.empty(), 1, 1,
                 Optional.empty());
         server.createContext("/api/v1/tasks/t1", ex -> {
+            userAgents.add(ex.getRequestHeaders().getFirst("User-Agent"));
             boolean down = calls.incrementAndGet() <= outage;
             byte[] body = (down ? CODEC.toJson(new Api.ErrorBody("store_unavailable", "the relayer's store is unavailable",
                     Optional.empty())) : CODEC.toJson(view)).getBytes(StandardCharsets.UTF_8);
@@ -83,6 +88,16 @@ class SmainerClientRetryTest {
 
         assertThat(calls.get()).isEqualTo(3);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void requestsNameTheSdkAndItsVersionInUserAgent() throws IOException {
+        SmainerClient client = client(flaky(0, new AtomicInteger()), Duration.ofSeconds(5));
+
+        client.task("t1");
+
+        assertThat(userAgents).singleElement().isEqualTo("smainer-sdk/" + SmainerVersion.current() + " (Java "
+                + Runtime.version() + ")");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.smainer.relayer.settlement;
 
 import io.smainer.InvalidFieldException;
 import io.smainer.Require;
+import io.smainer.SmainerVersion;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.client.WebhookSignature;
@@ -24,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -154,6 +157,7 @@ public final class Webhooks implements AutoCloseable {
         client.setExecutor(threads);
         client.setScheduler(scheduler);
         client.setFollowRedirects(false);
+        client.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, SmainerVersion.userAgent("smainer-relayer")));
         client.setConnectTimeout(5_000);
         client.setSocketAddressResolver(destinations.resolver(new SocketAddressResolver.Async(threads, scheduler, 5_000)));
         try {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.smainer.SmainerVersion;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
@@ -468,7 +469,8 @@ class RelayerIT {
             int status = calls.incrementAndGet() == 1 ? 503 : 204;
             if (status == 204) {
                 got.add(new String[] {ex.getRequestHeaders().getFirst(WebhookSignature.TIMESTAMP_HEADER), body,
-                        ex.getRequestHeaders().getFirst(WebhookSignature.SIGNATURE_HEADER)});
+                        ex.getRequestHeaders().getFirst(WebhookSignature.SIGNATURE_HEADER),
+                        ex.getRequestHeaders().getFirst("User-Agent")});
             }
             ex.sendResponseHeaders(status, -1);
             ex.close();
@@ -492,6 +494,7 @@ class RelayerIT {
             assertThat(d[1]).contains("\"event\":\"task.settled\"").contains(t.taskId())
                     .contains(Base64.getEncoder().encodeToString(job.payload()));
             assertThat(calls.get()).isEqualTo(2);
+            assertThat(d[3]).isEqualTo(SmainerVersion.userAgent("smainer-relayer"));
         } finally {
             hook.stop(0);
         }

@@ -27,6 +27,7 @@ import com.swmansion.starknet.provider.rpc.JsonRpcProvider;
 import com.swmansion.starknet.service.http.OkHttpService;
 import com.swmansion.starknet.signer.Signer;
 import io.smainer.Require;
+import io.smainer.SmainerVersion;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
@@ -77,6 +78,8 @@ public final class StarknetSession extends CallEscrow {
     public static final int INVALID_TRANSACTION_NONCE = 52;
     private static final int EVENT_CHUNK = 256;
 
+    /** The {@code User-Agent} of its JSON-RPC requests (OkHttp's own would name only OkHttp). */
+    private static final String USER_AGENT = SmainerVersion.userAgent("smainer-sdk");
     private final OkHttpClient http;
     private final JsonRpcProvider provider;
     private final JsonRpcProvider accountProvider; // same connections, the account-check time limit
@@ -111,7 +114,9 @@ public final class StarknetSession extends CallEscrow {
             ContractAddress token, ChainId expectedChain, StarkCrypto crypto, Duration receiptTimeout,
             Duration pollInterval, Duration requestTimeout, Duration accountCheckTimeout, double feeMultiplier) {
         super(address, contract, token);
-        this.http = new OkHttpClient.Builder().callTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).build();
+        this.http = new OkHttpClient.Builder().callTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .addInterceptor(chain -> chain.proceed(chain.request().newBuilder().header("User-Agent", USER_AGENT)
+                        .build())).build();
         this.provider = new JsonRpcProvider(rpcUrl, new OkHttpService(http));
         // newBuilder() shares the connection pool and dispatcher: close() below releases both clients
         this.accountProvider = new JsonRpcProvider(rpcUrl, new OkHttpService(http.newBuilder()

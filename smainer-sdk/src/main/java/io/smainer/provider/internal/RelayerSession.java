@@ -1,6 +1,7 @@
 package io.smainer.provider.internal;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.SmainerVersion;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
@@ -149,7 +150,8 @@ public final class RelayerSession {
             }
         }, limit);
         try {
-            s.http().newWebSocketBuilder().connectTimeout(s.connectTimeout()).buildAsync(s.uri(), c)
+            s.http().newWebSocketBuilder().connectTimeout(s.connectTimeout())
+                    .header("User-Agent", SmainerVersion.userAgent("smainer-provider")).buildAsync(s.uri(), c)
                     .whenComplete((ws, err) -> {
                         if (err != null) {
                             loop.post(() -> lost(c, describe(err)));
