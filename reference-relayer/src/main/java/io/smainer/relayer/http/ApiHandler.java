@@ -1,6 +1,7 @@
 package io.smainer.relayer.http;
 
 import io.smainer.InvalidFieldException;
+import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.client.SmainerClient;
@@ -48,7 +49,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -246,7 +246,7 @@ public final class ApiHandler extends Handler.Abstract {
                     return json(res, cb, 200, summary());
                 }
                 if (parts.length == 2) {
-                    NodeRecord n = store.node(parts[1]).orElseThrow(() -> new HttpExceptions.NotFound("no node " + parts[1]));
+                    NodeRecord n = node(parts[1]).orElseThrow(() -> new HttpExceptions.NotFound("no node " + parts[1]));
                     return json(res, cb, 200, Views.node(n, scheduler.lastSeen(n.nodeId())));
                 }
             }
@@ -254,6 +254,24 @@ public final class ApiHandler extends Handler.Abstract {
             }
         }
         throw new HttpExceptions.NotFound("no route " + method + " " + BASE + route);
+    }
+
+    /**
+     * A node by its id in any form a Starknet address is written: 0x hex padded to 64 digits or not, either case, or
+     * decimal (node ids are the 66-character lower-case form).
+     */
+    private Optional<NodeRecord> node(String id) {
+        Optional<NodeRecord> exact = store.node(id);
+        if (exact.isPresent()) {
+            return exact;
+        }
+        ContractAddress address;
+        try {
+            address = ContractAddress.parse(id);
+        } catch (RuntimeException notAnAddress) {
+            return Optional.empty();
+        }
+        return address.hex().equals(id) ? Optional.empty() : store.node(address.hex());
     }
 
     /**
