@@ -9,8 +9,10 @@ import io.smainer.config.Settings;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
+import io.smainer.crypto.Web3Keystore;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -30,13 +32,17 @@ import picocli.CommandLine.ParseResult;
  * {@code relayer keystore --keystore FILE --address 0x…}: seals the settlement account's private key in an
  * encrypted keystore (the SDK's {@link Keystore}: PBKDF2-HMAC-SHA256, AES-256-GCM, file mode 0600) for
  * {@code chain=starknet}. The account already exists on Starknet and is the escrow's relayer, so the key is
- * imported, never generated: from {@value #IMPORT_KEY_ENV} or a prompt, never from the command line. The
+ * imported, never generated: from {@value #IMPORT_KEY_ENV}, a prompt, or a starkli keystore ({@code --from-keystore},
+ * its password from {@value #IMPORT_KEYSTORE_PASSWORD_ENV} or a prompt), never from the command line. The
  * passphrase comes from {@value Settings#PASSPHRASE_ENV} or is asked twice. Exit codes: 0 written, 1
  * failed, 2 bad usage.
  */
 public final class KeystoreCommand {
     /** The environment variable the private key is read from (else it is asked for). */
     public static final String IMPORT_KEY_ENV = "SMAINER_IMPORT_PRIVATE_KEY";
+    /** The environment variable the password of a starkli keystore to import is read from (else it is asked for). */
+    public static final String IMPORT_KEYSTORE_PASSWORD_ENV = "SMAINER_IMPORT_KEYSTORE_PASSWORD";
+    private static final String FROM_KEYSTORE = "--from-keystore";
 
     private final Map<String, String> env;
     private final Function<String, Optional<char[]>> prompt;
@@ -86,13 +92,16 @@ public final class KeystoreCommand {
                 .description("where to write it (never overwritten)").build());
         spec.addOption(OptionSpec.builder("--address").paramLabel("0x…").type(String.class).required(true)
                 .description("the settlement account: the escrow contract's relayer").build());
+        spec.addOption(OptionSpec.builder(FROM_KEYSTORE).paramLabel("FILE").type(Path.class)
+                .description("take the key from a starkli (Web3 Secret Storage v3) JSON keystore instead; its password"
+                        + " from " + IMPORT_KEYSTORE_PASSWORD_ENV + " or a prompt").build());
         spec.addOption(OptionSpec.builder(PASSPHRASE_FILE).paramLabel("FILE").type(Path.class)
                 .description("read the new passphrase from this file (its first line) instead of "
                         + Settings.PASSPHRASE_ENV + " or a prompt").build());
         spec.usageMessage().header("seal the settlement account's key for chain=starknet").description(
                 "Seals the settlement account's private key in an encrypted keystore (PBKDF2-HMAC-SHA256, AES-256-GCM, "
                         + "file mode 0600). The key is imported, never generated: from " + IMPORT_KEY_ENV
-                        + " or a prompt, never from the command line. The passphrase comes from "
+                        + ", a prompt, or a starkli keystore (" + FROM_KEYSTORE + "), never from the command line. The passphrase comes from "
                         + Settings.PASSPHRASE_ENV + ", " + PASSPHRASE_FILE + " or is asked twice.")
                 .descriptionHeading("%n").optionListHeading("%nOptions:%n");
         List<String> sections = new ArrayList<>(spec.usageMessage().sectionKeys());
@@ -119,17 +128,18 @@ public final class KeystoreCommand {
             if (withPass == null) {
                 return 2;
             }
-            return new KeystoreCommand(withPass, prompt, out, err, iterations).write(file, address);
+            return new KeystoreCommand(withPass, prompt, out, err, iterations).write(file, address,
+                    Optional.ofNullable(mine.matchedOptionValue(FROM_KEYSTORE, null)));
         });
         return cl;
     }
 
     private static final String PASSPHRASE_FILE = "--passphrase-file";
 
-    private int write(Path file, ContractAddress address) {
+    private int write(Path file, ContractAddress address, Optional<Path> from) {
         char[] pass = null;
         try {
-            KeyPair keys = importedKey();
+            KeyPair keys = from.isPresent() ? fromKeystore(from.get()) : importedKey();
             pass = newPassphrase();
             Keystore.create(file, address, keys, pass, iterations, new SecureRandom());
             out.println("Created keystore " + file + " (readable by you only: permissions 0600).");
@@ -160,6 +170,27 @@ public final class KeystoreCommand {
                     + "[1, n)); nothing was written");
         } finally {
             Arrays.fill(text, '\0');
+        }
+    }
+
+    /** The key of a starkli keystore (Web3 Secret Storage v3: scrypt, AES-128-CTR, Keccak MAC). */
+    private KeyPair fromKeystore(Path file) {
+        char[] password = Optional.ofNullable(env.get(IMPORT_KEYSTORE_PASSWORD_ENV)).map(String::toCharArray)
+                .or(() -> prompt.apply("Password of the keystore " + file + ": "))
+                .orElseThrow(() -> new SmainerException("no password for " + file + ": set " + IMPORT_KEYSTORE_PASSWORD_ENV
+                        + " or run this in a terminal to be asked"));
+        byte[] secret = null;
+        try {
+            secret = Web3Keystore.decrypt(file, password);
+            return KeyPair.fromPrivateKey(new Felt(new BigInteger(1, secret)), StarkCrypto.defaultCrypto());
+        } catch (InvalidFieldException e) {
+            throw new SmainerException("keystore " + file + " holds no Stark private key (a key in [1, n) of the Stark"
+                    + " curve; an Ethereum key is not one); nothing was written");
+        } finally {
+            Arrays.fill(password, '\0');
+            if (secret != null) {
+                Arrays.fill(secret, (byte) 0);
+            }
         }
     }
 

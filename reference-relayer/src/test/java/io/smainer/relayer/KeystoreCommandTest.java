@@ -16,10 +16,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.KeccakDigest;
+import org.bouncycastle.crypto.generators.SCrypt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +113,69 @@ class KeystoreCommandTest {
         assertThat(run(Map.of(KeystoreCommand.IMPORT_KEY_ENV, key.privateKey().hex(), Settings.PASSPHRASE_ENV, "short"),
                 text -> Optional.empty(), "--keystore", file.toString(), "--address", "0x1")).isEqualTo(1);
         assertThat(err()).contains("at least 8 characters");
+        assertThat(file).doesNotExist();
+    }
+
+    /** A Web3 Secret Storage v3 file as starkli writes one (scrypt, AES-128-CTR, Keccak-256 MAC over key[16..32]). */
+    private static String starkliKeystore(byte[] secret, String password) throws Exception {
+        byte[] salt = new byte[32];
+        byte[] iv = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        new SecureRandom().nextBytes(iv);
+        byte[] derived = SCrypt.generate(password.getBytes(StandardCharsets.UTF_8), salt, 1 << 12, 8, 1, 32);
+        Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
+        aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(derived, 0, 16, "AES"), new IvParameterSpec(iv));
+        byte[] ciphertext = aes.doFinal(secret);
+        KeccakDigest keccak = new KeccakDigest(256);
+        keccak.update(derived, 16, 16);
+        keccak.update(ciphertext, 0, ciphertext.length);
+        byte[] mac = new byte[32];
+        keccak.doFinal(mac, 0);
+        HexFormat hex = HexFormat.of();
+        return "{\"crypto\":{\"cipher\":\"aes-128-ctr\",\"cipherparams\":{\"iv\":\"" + hex.formatHex(iv)
+                + "\"},\"ciphertext\":\"" + hex.formatHex(ciphertext) + "\",\"kdf\":\"scrypt\",\"kdfparams\":"
+                + "{\"dklen\":32,\"n\":4096,\"p\":1,\"r\":8,\"salt\":\"" + hex.formatHex(salt) + "\"},\"mac\":\""
+                + hex.formatHex(mac) + "\"},\"id\":\"c7f4e1f0-0000-4000-8000-000000000001\",\"version\":3}";
+    }
+
+    @Test
+    void importsTheKeyOfAStarkliKeystoreWithoutItEverBeingTyped() throws Exception {
+        Path starkli = dir.resolve("starkli-signer.json");
+        byte[] secret = HexFormat.of().parseHex(String.format("%064x", key.privateKey().value()));
+        Files.writeString(starkli, starkliKeystore(secret, "starkli password"));
+        Path file = dir.resolve("relayer.keystore");
+
+        int code = run(Map.of(KeystoreCommand.IMPORT_KEYSTORE_PASSWORD_ENV, "starkli password", Settings.PASSPHRASE_ENV,
+                PASS), text -> Optional.empty(), "--keystore", file.toString(), "--address", "0x5e1a7e5",
+                "--from-keystore", starkli.toString());
+
+        assertThat(code).as(err()).isZero();
+        assertThat(Keystore.open(file, PASS.toCharArray(), CRYPTO).keys()).isEqualTo(key);
+        assertThat(out() + err()).doesNotContain(key.privateKey().hex());
+    }
+
+    @Test
+    void aKeystoreWithTheWrongPasswordOrAnEthereumKeyWritesNothing() throws Exception {
+        Path starkli = dir.resolve("starkli-signer.json");
+        // the Web3 Secret Storage definition's vector: its secret 0x7a28... is above the Stark curve's order
+        Files.writeString(starkli, "{\"crypto\":{\"cipher\":\"aes-128-ctr\",\"cipherparams\":{\"iv\":"
+                + "\"6087dab2f9fdbbfaddc31a909735c1e6\"},\"ciphertext\":"
+                + "\"5318b4d5bcd28de64ee5559e671353e16f075ecae9f99c7a79a38af5f869aa46\",\"kdf\":\"pbkdf2\","
+                + "\"kdfparams\":{\"c\":262144,\"dklen\":32,\"prf\":\"hmac-sha256\",\"salt\":"
+                + "\"ae3cd4e7013836a3df6bd7241b12db061dbe2c6785853cce422d148a624ce0bd\"},\"mac\":"
+                + "\"517ead924a9d0dc3124507e3393d175ce3ff7c1e96529c6c555ce9e51205e9b2\"},\"version\":3}");
+        Path file = dir.resolve("relayer.keystore");
+
+        int wrong = run(Map.of(KeystoreCommand.IMPORT_KEYSTORE_PASSWORD_ENV, "not it", Settings.PASSPHRASE_ENV, PASS),
+                text -> Optional.empty(), "--keystore", file.toString(), "--address", "0x5e1a7e5", "--from-keystore",
+                starkli.toString());
+        assertThat(wrong).isEqualTo(1);
+        assertThat(err()).contains("the password does not open keystore " + starkli);
+        int ethereum = run(Map.of(KeystoreCommand.IMPORT_KEYSTORE_PASSWORD_ENV, "testpassword", Settings.PASSPHRASE_ENV,
+                PASS), text -> Optional.empty(), "--keystore", file.toString(), "--address", "0x5e1a7e5",
+                "--from-keystore", starkli.toString());
+        assertThat(ethereum).isEqualTo(1);
+        assertThat(err()).contains("holds no Stark private key");
         assertThat(file).doesNotExist();
     }
 }
