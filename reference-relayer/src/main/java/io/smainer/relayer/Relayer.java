@@ -4,6 +4,7 @@ import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
+import io.smainer.client.SmainerClient;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.SignatureCheckUnavailableException;
@@ -45,16 +46,21 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.CrossOriginHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
@@ -226,7 +232,7 @@ public final class Relayer implements AutoCloseable {
                     .orElseGet(() -> new Handler.Sequence(api, new DashboardHandler())));
             // on stop: the connector takes no new connection, requests in flight finish (new ones on open connections
             // get 503), up to DRAIN_TIMEOUT
-            server.setHandler(new GracefulHandler(ws));
+            server.setHandler(new GracefulHandler(crossOrigin(ws)));
             server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
             registerMetrics();
         } catch (RuntimeException e) {
@@ -335,6 +341,27 @@ public final class Relayer implements AutoCloseable {
         LOG.info("relayer {} listening on {}:{} (REST {}, WebSocket {}/ws)", config.server().name(), config.server().host(),
                 port(), ApiHandler.BASE, ApiHandler.BASE);
         return this;
+    }
+
+    /**
+     * CORS for browser dApps (Jetty's {@link CrossOriginHandler}), only for {@code http.cors_allowed_origins}: the
+     * methods the API answers, the headers its requests carry (API key, read signature) and those its answers name.
+     */
+    private Handler crossOrigin(Handler app) {
+        List<String> origins = config.server().corsAllowedOrigins();
+        if (origins.isEmpty()) {
+            return app;
+        }
+        CrossOriginHandler cors = new CrossOriginHandler();
+        cors.setAllowedOriginPatterns(origins.stream().map(o -> o.equals("*") ? ".*" : Pattern.quote(o))
+                .collect(Collectors.toSet()));
+        cors.setAllowedMethods(Set.of("GET", "HEAD", "POST"));
+        cors.setAllowedHeaders(Set.of("Content-Type", "Authorization", "X-Api-Key", SmainerClient.READ_SIGNATURE_HEADER,
+                SmainerClient.READ_EXPIRES_HEADER));
+        cors.setExposedHeaders(Set.of("Retry-After", "WWW-Authenticate", "Allow"));
+        cors.setAllowCredentials(false);
+        cors.setHandler(app);
+        return cors;
     }
 
     /** The retention timer: the writes drop finished tasks too, but an idle relayer makes none. */

@@ -128,13 +128,19 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
     }
 
     /**
-     * {@code name}, {@code host}, {@code port}.
+     * {@code name}, {@code host}, {@code port}, {@code http.cors_allowed_origins}.
      *
      * @param name this relayer's name (in the login challenge, logs, node records and webhooks)
      * @param host the interface to bind
      * @param port the port; {@link #DEFAULT_PORT} falls back to {@link #FALLBACK_PORT} when taken; 0 picks one
+     * @param corsAllowedOrigins the browser origins ({@code https://dapp.example}) allowed to call the REST API
+     *     across origins (CORS); empty (the default): none, and no CORS header is sent; {@code *} for any
      */
-    public record Server(String name, String host, int port) {
+    public record Server(String name, String host, int port, List<String> corsAllowedOrigins) {
+        /** Copies the list. */
+        public Server {
+            corsAllowedOrigins = List.copyOf(corsAllowedOrigins);
+        }
     }
 
     /**
@@ -314,7 +320,8 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
     }
 
     /** Every setting, in the order {@code --help} and the description list them. */
-    private static final List<String> KNOWN = Stream.of(List.of("name", "host", "port", "chain_id", "allowed_tokens",
+    private static final List<String> KNOWN = Stream.of(List.of("name", "host", "port", "http.cors_allowed_origins",
+            "chain_id", "allowed_tokens",
             "heartbeat_seconds", "offline_after_seconds", "challenge_seconds", "max_attempts", "deadline_grace_seconds",
             "settlement.batch_size", "settlement.max_delay_millis", "limits.max_body_bytes", "limits.max_frame_bytes",
             "limits.rate_per_second", "limits.rate_burst", "limits.ip_rate_per_second", "limits.ip_rate_burst",
@@ -339,6 +346,7 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
             .masked("redis.uri", RelayerConfig::maskUri).masked("rpc_url", Settings::maskUrl)
             .unset("redis.uri", "(none: in-memory store)")
             .unset("limits.trusted_proxies", "(none: X-Forwarded-For ignored)")
+            .unset("http.cors_allowed_origins", "(none: no cross-origin browser calls)")
             .build();
     /** The settings of the chain the app starts ({@link RelayerApp}), by mode; the rest are the relayer's own. */
     private static final Set<String> LOCAL_CHAIN_KEYS = Set.of("chain", "local_chain.port", "local_chain.accounts_file");
@@ -355,7 +363,8 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
         Server server = new Server(
                 r.get("name", "relayer-1", name("1 to 31 letters, digits, '.', '_' or '-'", "[A-Za-z0-9_.-]{1,31}")),
                 r.get("host", DEFAULT_HOST, v -> v),
-                r.get("port", DEFAULT_PORT, Settings.intIn(0, 65535)));
+                r.get("port", DEFAULT_PORT, Settings.intIn(0, 65535)),
+                r.get("http.cors_allowed_origins", List.of(), RelayerConfig::origins));
         Chain chain = chain(r);
         Scheduling scheduling = scheduling(r);
         Settlement settlement = new Settlement(
@@ -456,6 +465,18 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
                     return out;
                 }),
                 r.get("limits.max_queued_bytes", DEFAULT_MAX_QUEUED_BYTES, Settings.longIn(MIN_QUEUED_BYTES, MAX_QUEUED_BYTES)));
+    }
+
+    /** {@code scheme://host[:port]} origins, comma-separated, or {@code *}. */
+    private static List<String> origins(String v) {
+        List<String> out = v.isBlank() ? List.of() : Arrays.stream(v.split(",")).map(String::trim).toList();
+        for (String origin : out) {
+            if (!origin.equals("*") && !origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+                throw new IllegalArgumentException("origins as scheme://host[:port] (no path), comma-separated, or *;"
+                        + " got '" + origin + "'");
+            }
+        }
+        return out;
     }
 
     private static Access access(Settings.Reader r) {
