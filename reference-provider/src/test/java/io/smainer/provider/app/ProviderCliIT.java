@@ -203,7 +203,8 @@ class ProviderCliIT {
             HttpResponse<String> om = http.send(HttpRequest.newBuilder(URI.create(statusUrl + "/metrics"))
                     .header("Accept", "application/openmetrics-text; version=1.0.0").build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertThat(PrometheusParser.openMetrics(om.body()).get("smainer_provider_info").type()).isEqualTo("info");
+            assertThat(PrometheusParser.openMetrics(om.body()).get("smainer_provider").type()).as("smainer_provider_info")
+                    .isEqualTo("info");
             for (String probe : new String[] {"/health", "/readyz", "/livez"}) {
                 assertThat(http.send(HttpRequest.newBuilder(URI.create(statusUrl + probe)).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode()).as(probe).isEqualTo(200);
