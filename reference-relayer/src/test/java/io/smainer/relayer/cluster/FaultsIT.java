@@ -366,16 +366,7 @@ class FaultsIT {
         System.out.printf("FaultsIT redis out of disk: every task finished %d ms after the disk was freed (%d ms after it"
                 + " filled); assignments per task %s%n", (System.nanoTime() - freed) / 1_000_000,
                 (System.nanoTime() - full) / 1_000_000, attempts(ids).values());
-        Map<U256, String> after = submit(client, TASKS); // new work is taken again
-        List<String> all = new ArrayList<>(ids);
-        all.addAll(after.values());
-        tasks.putAll(after);
-        Await.until(Duration.ofSeconds(60), () -> finished(all, status) == all.size(), () -> "the work after the outage");
-        assertThat(count(all, status, TaskStatus.SETTLED)).as("every task paid").isEqualTo(all.size());
-        assertPaidResultsKept(client, all, status);
-        assertBooks(tasks, status, demanderStart);
-        assertThat(lines(relayer, "store unavailable since")).as("one line for the outage").isEqualTo(1);
-        assertThat(lines(relayer, "\tat ")).as("no stack traces").isZero();
+        assertNewWorkPaidAndBooksReconcile(client, relayer, tasks, status, demanderStart);
     }
 
     @Test
@@ -414,17 +405,21 @@ class FaultsIT {
         System.out.printf("FaultsIT journal out of disk: every task finished %d ms after the disk was freed (%d ms after it"
                 + " filled); %s%n", (System.nanoTime() - freed) / 1_000_000, (System.nanoTime() - full) / 1_000_000,
                 relayer.output().stream().filter(l -> l.contains("rewritten after")).findFirst().orElse("(no rewrite line)"));
-        Map<U256, String> after = submit(client, TASKS);
-        List<String> all = new ArrayList<>(ids);
-        all.addAll(after.values());
-        tasks.putAll(after);
+        assertNewWorkPaidAndBooksReconcile(client, relayer, tasks, status, demanderStart);
+    }
+
+    /**
+     * After an outage: new work is taken again, every task (before, during and after it) is paid once with its result
+     * kept, the books reconcile, and the relayer logged the outage in one line, without stack traces.
+     */
+    private void assertNewWorkPaidAndBooksReconcile(SmainerClient client, ChildJvm relayer, Map<U256, String> tasks,
+            Function<String, TaskStatus> status, TokenAmount demanderStart) {
+        tasks.putAll(submit(client, TASKS));
+        List<String> all = List.copyOf(tasks.values());
         Await.until(Duration.ofSeconds(60), () -> finished(all, status) == all.size(), () -> "the work after the outage");
         assertThat(count(all, status, TaskStatus.SETTLED)).as("every task paid").isEqualTo(all.size());
         assertPaidResultsKept(client, all, status);
         assertBooks(tasks, status, demanderStart);
-
-        relayer.kill(); // what the journal kept after the outage is what a restart finds (on a fresh tmpfs: the file
-        // itself goes with the namespace, so this checks the relayer went on journaling, not the file's survival)
         assertThat(lines(relayer, "store unavailable since")).as("one line for the outage").isEqualTo(1);
         assertThat(lines(relayer, "\tat ")).as("no stack traces").isZero();
     }
