@@ -106,13 +106,26 @@ public final class SmainerClient implements AutoCloseable {
     private record ReadProof(long expiresAt, Signature signature) {
     }
 
+    /** The chain the requests are signed for: the escrow's, unless set; a setting that contradicts it is refused. */
+    private static ChainId chainId(ChainId set, Escrow escrow) {
+        Optional<ChainId> known = escrow.chainId();
+        if (set == null) {
+            return known.orElseThrow(() -> new InvalidFieldException("chain_id", "a chain id (this escrow does not know"
+                    + " its chain)", null));
+        }
+        if (known.isPresent() && !known.get().equals(set)) {
+            throw new InvalidFieldException("chain_id", "the escrow's chain " + known.get() + " or nothing", set);
+        }
+        return set;
+    }
+
     private SmainerClient(Builder b) {
         URI relayer = Require.present("relayer", b.relayer);
         String s = relayer.toString();
         this.base = URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/api/v1");
         this.escrow = Require.present("escrow", b.escrow);
         this.keyPair = Require.present("key_pair", b.keyPair);
-        this.domain = Snip12.Domain.smainer(Require.present("chain_id", b.chainId));
+        this.domain = Snip12.Domain.smainer(chainId(b.chainId, escrow));
         this.clock = Require.present("clock", b.clock);
         this.crypto = Require.present("crypto", b.crypto);
         this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -482,7 +495,9 @@ public final class SmainerClient implements AutoCloseable {
         }
 
         /**
-         * @param chainId the chain the relayer settles on (part of the signed domain)
+         * @param chainId the chain the relayer settles on (part of the signed domain); default the escrow's
+         *     ({@link Escrow#chainId()}: the ledger's, or the one the Starknet node reported), and refused when it
+         *     is not that
          * @return this
          */
         public Builder chainId(ChainId chainId) {

@@ -1,5 +1,6 @@
 package io.smainer.escrow;
 
+import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
@@ -84,6 +85,14 @@ public interface Escrow extends AutoCloseable {
      * @return its ERC-20 balance of {@link #token()}
      */
     TokenAmount balanceOf(ContractAddress account);
+
+    /**
+     * @return the chain this escrow is on, when the client knows it: the in-process ledger's, or the one the Starknet
+     *     node reported when the client was built; empty for an implementation that cannot tell
+     */
+    default Optional<ChainId> chainId() {
+        return Optional.empty();
+    }
 
     /** @return true while the contract is paused */
     boolean isPaused();

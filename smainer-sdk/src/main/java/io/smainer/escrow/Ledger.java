@@ -307,6 +307,11 @@ public final class Ledger {
         }
 
         @Override
+        public Optional<ChainId> chainId() {
+            return Optional.of(ledger.chainId);
+        }
+
+        @Override
         public EventPage events(EventCursor after, int max) {
             open();
             Require.present("after", after);

@@ -399,6 +399,12 @@ public final class StarknetEscrow implements Escrow {
         return session.offers(entryPoint);
     }
 
+    /** @return the chain the node reported when this client was built (it was checked against the setting) */
+    @Override
+    public Optional<ChainId> chainId() {
+        return session.chainId();
+    }
+
     @Override
     public TxResult registerNode() {
         return session.registerNode();

@@ -1,6 +1,7 @@
 package io.smainer.relayer.staking;
 
 import io.smainer.Require;
+import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
@@ -148,6 +149,11 @@ final class CountingEscrow implements Escrow {
     @Override
     public boolean offers(String entryPoint) {
         return escrow.offers(entryPoint);
+    }
+
+    @Override
+    public Optional<ChainId> chainId() {
+        return escrow.chainId();
     }
 
     @Override

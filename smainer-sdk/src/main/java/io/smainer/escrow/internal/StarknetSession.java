@@ -53,6 +53,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -91,6 +92,7 @@ public final class StarknetSession extends CallEscrow {
     private com.swmansion.starknet.data.types.Felt nextNonce; // guarded by sendLock; null = ask the node
     private final AtomicLong roundTrips = new AtomicLong();
     private volatile boolean closed;
+    private final ChainId chain;
     private volatile Set<Felt> contractSelectors; // the class's external entry points; null until read
 
     /**
@@ -135,6 +137,7 @@ public final class StarknetSession extends CallEscrow {
             close();
             throw new ChainMismatchException(expectedChain, actual, rpcUrl);
         }
+        this.chain = actual;
         this.account = new StandardAccount(Felts.toSn(address.felt()), new CryptoSigner(crypto, privateKey), provider,
                 new StarknetChainId(Felts.toSn(actual.felt())));
         try {
@@ -160,6 +163,11 @@ public final class StarknetSession extends CallEscrow {
             cairo0.getEntryPointsByType().getExternal().forEach(ep -> out.add(Felts.fromSn(ep.getSelector())));
         }
         return Set.copyOf(out);
+    }
+
+    @Override
+    public Optional<ChainId> chainId() {
+        return Optional.of(chain);
     }
 
     @Override
