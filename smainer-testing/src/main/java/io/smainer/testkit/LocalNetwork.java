@@ -11,6 +11,7 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.Ledger;
+import io.smainer.escrow.local.LedgerRpcServer;
 import io.smainer.fee.Tier;
 import io.smainer.job.JavaJobRunner;
 import io.smainer.job.JobHandler;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -106,6 +108,7 @@ public final class LocalNetwork implements AutoCloseable {
     private final List<ProviderNode> nodes = new CopyOnWriteArrayList<>();
     private final List<JobRunner> ownedRunners = new CopyOnWriteArrayList<>();
     private final List<SmainerClient> clients = new CopyOnWriteArrayList<>();
+    private final LedgerRpcServer rpc; // null unless the builder asked for it
     private int nextProvider = FIRST_PROVIDER;
     private boolean closed;
 
@@ -113,6 +116,7 @@ public final class LocalNetwork implements AutoCloseable {
         this.crypto = b.crypto;
         this.demanderFunds = b.demanderFunds;
         this.ledger = Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(TREASURY).crypto(crypto).build();
+        this.rpc = b.jsonRpc ? LedgerRpcServer.builder().ledger(ledger).crypto(crypto).start() : null;
         // The relayer learns the demanders' public keys (a task request must carry that key's SNIP-12
         // signature) and settles as the RELAYER account; settlement batches wait at most 50 ms.
         Relayer.Builder relayerBuilder = Relayer.builder().host("127.0.0.1").port(0)
@@ -154,6 +158,21 @@ public final class LocalNetwork implements AutoCloseable {
     /** @return the in-process chain */
     public Ledger ledger() {
         return ledger;
+    }
+
+    /**
+     * The ledger served as a Starknet JSON-RPC node ({@link LedgerRpcServer}, RPC 0.10), so that starknet.js,
+     * starkli or a {@code StarknetEscrow} can read and write the same chain the relayer settles on.
+     *
+     * @return its URL, when the builder asked for it ({@link Builder#jsonRpc})
+     */
+    public Optional<URI> rpcUrl() {
+        return rpcServer().map(LedgerRpcServer::url);
+    }
+
+    /** @return the JSON-RPC node, when the builder asked for it: register accounts on it to send transactions */
+    public Optional<LedgerRpcServer> rpcServer() {
+        return Optional.ofNullable(rpc);
     }
 
     /** @return the chain id the relayer and the ledger use ({@link ChainId#LOCAL}) */
@@ -375,6 +394,9 @@ public final class LocalNetwork implements AutoCloseable {
             relayer.close();
         }
         ownedRunners.forEach(JobRunner::close);
+        if (rpc != null) {
+            rpc.close();
+        }
     }
 
     /** Builds and starts a {@link LocalNetwork}. */
@@ -387,8 +409,22 @@ public final class LocalNetwork implements AutoCloseable {
         private StarkCrypto crypto = StarkCrypto.defaultCrypto();
         private final Map<String, String> relayerSettings = new LinkedHashMap<>();
         private final Map<ContractAddress, Felt> otherDemanders = new LinkedHashMap<>();
+        private boolean jsonRpc;
 
         private Builder() {
+        }
+
+        /**
+         * Also serves the ledger as a Starknet JSON-RPC node on a free loopback port ({@link LocalNetwork#rpcUrl()}),
+         * for starknet.js, starkli or a {@code StarknetEscrow}; its accounts are registered with
+         * {@code LedgerRpcServer.addAccount}. Default off.
+         *
+         * @param on true to serve it
+         * @return this
+         */
+        public Builder jsonRpc(boolean on) {
+            this.jsonRpc = on;
+            return this;
         }
 
         /**
