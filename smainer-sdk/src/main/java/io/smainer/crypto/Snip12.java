@@ -67,12 +67,16 @@ public final class Snip12 {
     /** A demander's read of its own task's details and result. */
     public static final String READ_TYPE = "\"SmainerTaskRead\":[{\"name\":\"task_hash\",\"type\":\"felt\"},"
             + "{\"name\":\"expires_at\",\"type\":\"timestamp\"}]";
+    /** A provider's sealing key, bound to its account: the key's 32 bytes as two 128-bit halves. */
+    public static final String SEAL_KEY_TYPE = "\"SmainerSealKey\":[{\"name\":\"key_high\",\"type\":\"u128\"},"
+            + "{\"name\":\"key_low\",\"type\":\"u128\"}]";
     private static final Felt STARKNET_MESSAGE = Felt.fromShortString("StarkNet Message");
-    private static final Set<String> BASIC_TYPES = Set.of("felt", "shortstring", "ContractAddress", "timestamp");
+    private static final Set<String> BASIC_TYPES = Set.of("felt", "shortstring", "ContractAddress", "timestamp", "u128");
     private static final Felt DOMAIN_TYPE_HASH = typeHash(DOMAIN_TYPE, "StarknetDomain");
     private static final Felt LOGIN_TYPE_HASH = typeHash(LOGIN_TYPE, "SmainerLogin");
     private static final Felt REQUEST_TYPE_HASH = typeHash(REQUEST_TYPE, "SmainerTaskRequest");
     private static final Felt READ_TYPE_HASH = typeHash(READ_TYPE, "SmainerTaskRead");
+    private static final Felt SEAL_KEY_TYPE_HASH = typeHash(SEAL_KEY_TYPE, "SmainerSealKey");
     /** Per domain, the Poseidon sponge after "StarkNet Message" and the domain's hash, which every message starts with. */
     private static final Map<Domain, FastPoseidon.Prefix> DOMAIN_PREFIXES = new ConcurrentHashMap<>();
 
@@ -123,6 +127,24 @@ public final class Snip12 {
      */
     public static Felt readHash(Domain domain, ContractAddress demander, String taskId, long expiresAt) {
         return messageHash(domain, demander, READ_TYPE_HASH, taskHash(taskId), timestamp(expiresAt));
+    }
+
+    /**
+     * The hash a provider signs to bind its X25519 sealing key to its account: {@code SmainerSealKey(key_high,
+     * key_low)}, the key's 32 bytes read big-endian as two 128-bit numbers, with the provider as the SNIP-12 account.
+     *
+     * @param domain the domain
+     * @param provider the provider's account
+     * @param sealKey the key's 32 bytes
+     * @return the message hash
+     */
+    public static Felt sealKeyHash(Domain domain, ContractAddress provider, byte[] sealKey) {
+        if (sealKey == null || sealKey.length != 32) {
+            throw new InvalidFieldException("seal_key", "32 bytes", sealKey == null ? null : sealKey.length + " bytes");
+        }
+        return messageHash(domain, provider, SEAL_KEY_TYPE_HASH,
+                new Felt(new BigInteger(1, Arrays.copyOfRange(sealKey, 0, 16))),
+                new Felt(new BigInteger(1, Arrays.copyOfRange(sealKey, 16, 32))));
     }
 
     /**

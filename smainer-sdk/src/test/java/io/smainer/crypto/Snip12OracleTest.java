@@ -9,6 +9,7 @@ import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.crypto.internal.Felts;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,12 @@ class Snip12OracleTest {
             assertThat(Snip12.readHash(domain, account, taskId, expiresAt)).as("read hash #%d", i)
                     .isEqualTo(oracle(domain, "SmainerTaskRead", Snip12.READ_TYPE, "{\"task_hash\":\""
                             + Snip12.taskHash(taskId).hex() + "\",\"expires_at\":\"" + expiresAt + "\"}", account));
+            byte[] sealKey = new byte[32];
+            random.nextBytes(sealKey);
+            assertThat(Snip12.sealKeyHash(domain, account, sealKey)).as("seal key hash #%d", i)
+                    .isEqualTo(oracle(domain, "SmainerSealKey", Snip12.SEAL_KEY_TYPE, "{\"key_high\":\"0x"
+                            + new BigInteger(1, Arrays.copyOfRange(sealKey, 0, 16)).toString(16) + "\",\"key_low\":\"0x"
+                            + new BigInteger(1, Arrays.copyOfRange(sealKey, 16, 32)).toString(16) + "\"}", account));
         }
     }
 
