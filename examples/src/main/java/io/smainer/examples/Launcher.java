@@ -154,6 +154,9 @@ public final class Launcher {
         int tasks = LocalDemo.Options.DEFAULT.tasks();
         @Option(names = "--seed", paramLabel = "N", description = "the task mix's random seed (default 42)")
         long seed = LocalDemo.Options.DEFAULT.seed();
+        @Option(names = "--sealed", description = "seal every task: payloads readable only by the providers that run"
+                + " them, results only by the demander")
+        boolean sealed;
 
         Demo(PrintStream out) {
             this.out = out;
@@ -163,7 +166,7 @@ public final class Launcher {
         public Integer call() throws Exception {
             LocalDemo.Options options;
             try {
-                options = new LocalDemo.Options(providers, tasks, seed);
+                options = new LocalDemo.Options(providers, tasks, seed, sealed);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }

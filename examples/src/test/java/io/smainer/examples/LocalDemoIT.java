@@ -15,7 +15,7 @@ class LocalDemoIT {
     @Test
     void aSmallLocalNetworkRunsEveryKindAndTheBooksReconcile() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DemoReport report = LocalDemo.run(new LocalDemo.Options(2, 24, 1), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        DemoReport report = LocalDemo.run(new LocalDemo.Options(2, 24, 1, false), new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
 
         assertThat(report.problems()).isEmpty();
@@ -26,6 +26,18 @@ class LocalDemoIT {
         assertThat(report.balances().get("escrow contract").isZero()).isTrue();
         assertThat(out).contains("24/24 settled and verified").contains("the books reconcile to the base unit")
                 .containsPattern("sum\\s+1000\\s+1000000000000000000000");
+    }
+
+    @Test
+    void aSealedRunSettlesEveryTaskAndTheBooksReconcile() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Launcher.run(new String[] {"demo", "--sealed", "--providers", "2", "--tasks", "12", "--seed", "3"},
+                new PrintStream(bytes, true, StandardCharsets.UTF_8), System.err);
+        String out = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(code).as(out).isZero();
+        assertThat(out).contains("sealed    every payload sealed").contains("12/12 settled and verified")
+                .contains("the books reconcile to the base unit");
     }
 
     @Test

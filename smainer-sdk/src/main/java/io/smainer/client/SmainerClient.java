@@ -1,5 +1,6 @@
 package io.smainer.client;
 
+import com.google.gson.reflect.TypeToken;
 import io.smainer.InvalidFieldException;
 import io.smainer.Require;
 import io.smainer.SmainerException;
@@ -9,6 +10,7 @@ import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
 import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.Receipts;
 import io.smainer.crypto.Signature;
 import io.smainer.crypto.Snip12;
 import io.smainer.crypto.StarkCrypto;
@@ -17,12 +19,23 @@ import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowRevertedException;
 import io.smainer.escrow.TxResult;
 import io.smainer.fee.Tier;
+import io.smainer.job.CheckResult;
+import io.smainer.job.Freivalds;
+import io.smainer.job.Jobs;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.NodeCapabilities;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.ProtocolException;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
+import io.smainer.seal.Envelope;
+import io.smainer.seal.SealBinding;
+import io.smainer.seal.SealException;
+import io.smainer.seal.SealKeyPair;
+import io.smainer.seal.SealedJob;
+import io.smainer.seal.SealedJobs;
+import java.lang.reflect.Type;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.ConnectException;
@@ -37,6 +50,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,6 +116,7 @@ public final class SmainerClient implements AutoCloseable {
     private final Duration validity;
     private final Duration timeout;
     private final SecureRandom random = new SecureRandom();
+    private final SealKeyPair sealKeys;
     /** Per task, the read signature in use: reused until it has less than a third of its validity left. */
     private final Map<String, ReadProof> readProofs = new ConcurrentHashMap<>();
 
@@ -132,6 +149,7 @@ public final class SmainerClient implements AutoCloseable {
         this.apiKey = Require.optional("api_key", b.apiKey);
         this.validity = Require.present("request_validity", b.validity);
         this.timeout = Require.present("timeout", b.timeout);
+        this.sealKeys = SealKeyPair.derive(keyPair);
     }
 
     /** @return a builder; relayer, escrow, key pair and chain id are required */
@@ -266,6 +284,113 @@ public final class SmainerClient implements AutoCloseable {
                 throw new ResultTimeoutException(taskId, v.status(), wait);
             }
         }
+    }
+
+    // ---- sealed tasks ----
+
+    /**
+     * This client's sealing key pair, derived from its Stark key ({@link SealKeyPair#derive}): nothing to store, the
+     * same on every run. Its public half travels in each sealed job as the reply-to, covered by the request signature
+     * (through the job hash); sealed results open with it.
+     *
+     * @return the key pair (its {@code toString} hides the private key)
+     */
+    public SealKeyPair sealKeys() {
+        return sealKeys;
+    }
+
+    /**
+     * The providers a job can be sealed to: from {@code GET /nodes}, those online that offer its kind at the tier or
+     * above (with the GPU memory it asks for) and publish a sealing key whose binding verifies against the key
+     * registered on chain for their account (read through this client's escrow, not taken from the relayer), so a
+     * relayer that put its own key in a provider's place is not trusted with the job.
+     *
+     * @param kind the job kind
+     * @param tier the escrow's tier
+     * @param maxMemoryBytes the GPU memory the job needs (0: none)
+     * @param max the most to return (at most {@value Envelope#MAX_RECIPIENTS})
+     * @return the recipients, least loaded first
+     */
+    public List<Envelope.Recipient> sealRecipients(String kind, Tier tier, long maxMemoryBytes, int max) {
+        Require.range("max", max, 1, Envelope.MAX_RECIPIENTS);
+        Api.Page<Api.NodeView> page = retrying(timeout, true, () -> send(request("/nodes", timeout).GET().build(),
+                new TypeToken<Api.Page<Api.NodeView>>() { }.getType()));
+        List<Api.NodeView> fit = new ArrayList<>();
+        for (Api.NodeView n : page.items()) {
+            NodeCapabilities c = n.capabilities();
+            if (n.online() && c.seal().isPresent() && c.jobKinds().contains(kind) && c.tier().code() >= tier.code()
+                    && (maxMemoryBytes == 0 || c.largestGpuMemoryBytes() >= maxMemoryBytes)) {
+                fit.add(n);
+            }
+        }
+        fit.sort(Comparator.comparingDouble(n -> n.running() / (double) n.capabilities().maxConcurrent()));
+        List<Envelope.Recipient> out = new ArrayList<>();
+        for (Api.NodeView n : fit) {
+            SealBinding b = n.capabilities().seal().get();
+            Optional<Felt> starkKey = escrow.providerPublicKey(n.address());
+            if (starkKey.isPresent() && b.verifies(crypto, domain, n.address(), starkKey.get()) && out.size() < max) {
+                out.add(new Envelope.Recipient(n.address(), b.key()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Seals a job for the given providers, with this client's sealing key as reply-to. Fund the escrow for
+     * {@link SealedJob#sealed()} and submit that: the relayer then sees the kind, the limits and the sizes, never the
+     * parameters, the payload or the result.
+     *
+     * @param job the plain job
+     * @param providers who may run it ({@link #sealRecipients})
+     * @return the sealed job, the plain one, and the payload's content key
+     */
+    public SealedJob seal(JobSpec job, List<Envelope.Recipient> providers) {
+        return SealedJobs.seal(job, SealedJobs.recipient(escrow.caller(), sealKeys), providers, random);
+    }
+
+    /**
+     * Waits until a sealed task is settled, then opens and checks its result ({@link #openResult}).
+     *
+     * @param taskId the relayer's task id
+     * @param job the sealed job as this client sealed it
+     * @param wait the longest to wait
+     * @return the opened result
+     * @throws SealedResultRefusedException when the result is refused
+     */
+    public OpenedResult awaitSealedResult(String taskId, SealedJob job, Duration wait) {
+        return openResult(awaitResult(taskId, wait), job);
+    }
+
+    /**
+     * Opens and checks a sealed task's result here, as the relayer cannot: the bytes must match the hash the provider
+     * signed and the chain settled, the envelope must open with this client's sealing key and authenticate, and the
+     * result must pass the kind's check where it has a cheap one (Freivalds for {@code matmul-f32}).
+     *
+     * @param released the result as the relayer released it
+     * @param job the sealed job
+     * @return the opened result
+     * @throws SealedResultRefusedException when any of these fails
+     */
+    public OpenedResult openResult(Api.TaskResult released, SealedJob job) {
+        String taskId = released.taskId();
+        if (!Receipts.resultHash(released.result()).equals(released.resultHash())) {
+            throw new SealedResultRefusedException(taskId, "its bytes do not hash to the signed result_hash "
+                    + released.resultHash(), null);
+        }
+        Envelope.Opened opened;
+        try {
+            opened = SealedJobs.openResult(released.result(), sealKeys);
+        } catch (SealException e) {
+            throw new SealedResultRefusedException(taskId, e.getMessage(), e);
+        }
+        CheckResult check = Jobs.MATMUL_F32.equals(job.plain().kind())
+                ? Freivalds.create().check(job.plain(), opened.plaintext())
+                : CheckResult.pass("opened and authenticated; kind " + job.plain().kind() + " has no cheap check");
+        if (!check.passed()) {
+            throw new SealedResultRefusedException(taskId, "the opened result fails its check: " + check.detail(), null);
+        }
+        return new OpenedResult(taskId, opened.plaintext(), released.resultHash(), released.settlementTx(), check,
+                opened.fileKey());
     }
 
     private <T> T get(String path, Class<T> type, Duration callTimeout) {
@@ -405,6 +530,10 @@ public final class SmainerClient implements AutoCloseable {
     }
 
     private <T> T send(HttpRequest req, Class<T> type) {
+        return send(req, (Type) type);
+    }
+
+    private <T> T send(HttpRequest req, Type type) {
         HttpResponse<String> res;
         try {
             res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -423,7 +552,7 @@ public final class SmainerClient implements AutoCloseable {
             }
             throw new RelayerApiException(res.statusCode(), err, retryAfter(res));
         }
-        return CODEC.fromJson(res.body(), type);
+        return CODEC.<T>fromJson(res.body(), type);
     }
 
     /** A {@code Retry-After} in seconds; the HTTP-date form, which the relayer never sends, is ignored. */

@@ -105,10 +105,19 @@ public final class Api {
      * @param createdAtMillis epoch millis
      * @param updatedAtMillis epoch millis
      * @param waiting while pending: why no provider has taken it (none offers its kind, tier or memory; all busy)
+     * @param resultCheck who checks the result: {@value #CHECKED_BY_RELAYER} (the relayer recomputes its hash and runs
+     *     the kind's check where it has one), or {@value #CHECKED_BY_DEMANDER} for a sealed task (the relayer sees
+     *     ciphertext: it checks the hash and the receipt only, and the demander's client checks the opened result)
      */
     public record TaskView(String taskId, TaskStatus status, U256 escrowId, ContractAddress demander, String kind,
             Optional<String> nodeId, int attempts, Optional<Felt> resultHash, Optional<Felt> settlementTx,
-            Optional<String> error, long createdAtMillis, long updatedAtMillis, Optional<String> waiting) {
+            Optional<String> error, long createdAtMillis, long updatedAtMillis, Optional<String> waiting,
+            Optional<String> resultCheck) {
+        /** {@link #resultCheck} of a task whose result the relayer checks. */
+        public static final String CHECKED_BY_RELAYER = "relayer";
+        /** {@link #resultCheck} of a sealed task: the relayer's result checks are skipped, its demander checks. */
+        public static final String CHECKED_BY_DEMANDER = "demander_only_sealed";
+
         /** Reads an absent optional field (left out on the wire) as empty. */
         public TaskView {
             nodeId = Require.optional("node_id", nodeId);
@@ -116,6 +125,31 @@ public final class Api {
             settlementTx = Require.optional("settlement_tx", settlementTx);
             error = Require.optional("error", error);
             waiting = Require.optional("waiting", waiting);
+            resultCheck = Require.optional("result_check", resultCheck);
+        }
+
+        /**
+         * A view that does not say who checks the result (a relayer older than sealed tasks).
+         *
+         * @param taskId the relayer's task id
+         * @param status where it is
+         * @param escrowId the on-chain escrow
+         * @param demander who pays
+         * @param kind the job kind
+         * @param nodeId the node running or that ran it
+         * @param attempts how many nodes were tried
+         * @param resultHash the result's hash once completed
+         * @param settlementTx the settlement transaction once settled
+         * @param error why it failed
+         * @param createdAtMillis epoch millis
+         * @param updatedAtMillis epoch millis
+         * @param waiting while pending: why no provider has taken it
+         */
+        public TaskView(String taskId, TaskStatus status, U256 escrowId, ContractAddress demander, String kind,
+                Optional<String> nodeId, int attempts, Optional<Felt> resultHash, Optional<Felt> settlementTx,
+                Optional<String> error, long createdAtMillis, long updatedAtMillis, Optional<String> waiting) {
+            this(taskId, status, escrowId, demander, kind, nodeId, attempts, resultHash, settlementTx, error,
+                    createdAtMillis, updatedAtMillis, waiting, Optional.empty());
         }
     }
 

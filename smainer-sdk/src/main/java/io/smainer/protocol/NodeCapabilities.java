@@ -2,19 +2,23 @@ package io.smainer.protocol;
 
 import io.smainer.Require;
 import io.smainer.fee.Tier;
+import io.smainer.seal.SealBinding;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * What a provider node offers: the job kinds it runs, its GPUs, the highest tier it serves and how many
- * tasks it runs at once.
+ * What a provider node offers: the job kinds it runs, its GPUs, the highest tier it serves, how many
+ * tasks it runs at once, and the key sealed tasks are sealed to.
  *
  * @param name a display name
  * @param jobKinds the job kinds it accepts
  * @param gpus its GPUs, empty for a CPU-only node
  * @param tier the highest tier it qualifies for
  * @param maxConcurrent tasks it runs at once, in {@code [1, 1024]}
+ * @param seal its X25519 sealing key, signed by its account's Stark key; empty for a node that takes no sealed tasks
  */
-public record NodeCapabilities(String name, List<String> jobKinds, List<GpuInfo> gpus, Tier tier, int maxConcurrent) {
+public record NodeCapabilities(String name, List<String> jobKinds, List<GpuInfo> gpus, Tier tier, int maxConcurrent,
+        Optional<SealBinding> seal) {
     /** Validates every field. */
     public NodeCapabilities {
         Require.text("name", name, 128);
@@ -22,6 +26,28 @@ public record NodeCapabilities(String name, List<String> jobKinds, List<GpuInfo>
         gpus = List.copyOf(Require.size("gpus", gpus == null ? List.of() : gpus, 64));
         Require.present("tier", tier);
         Require.range("max_concurrent", maxConcurrent, 1, 1024);
+        seal = Require.optional("seal", seal);
+    }
+
+    /**
+     * Capabilities without a sealing key.
+     *
+     * @param name a display name
+     * @param jobKinds the job kinds it accepts
+     * @param gpus its GPUs, empty for a CPU-only node
+     * @param tier the highest tier it qualifies for
+     * @param maxConcurrent tasks it runs at once, in {@code [1, 1024]}
+     */
+    public NodeCapabilities(String name, List<String> jobKinds, List<GpuInfo> gpus, Tier tier, int maxConcurrent) {
+        this(name, jobKinds, gpus, tier, maxConcurrent, Optional.empty());
+    }
+
+    /**
+     * @param binding a sealing key and its signature
+     * @return these capabilities with that sealing key
+     */
+    public NodeCapabilities withSeal(SealBinding binding) {
+        return new NodeCapabilities(name, jobKinds, gpus, tier, maxConcurrent, Optional.of(binding));
     }
 
     /** @return the memory of its largest GPU, 0 without one */

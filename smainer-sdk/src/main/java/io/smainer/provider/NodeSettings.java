@@ -14,6 +14,7 @@ import io.smainer.job.JobRunner;
 import io.smainer.protocol.NodeCapabilities;
 import io.smainer.provider.internal.Backoff;
 import io.smainer.provider.internal.RelayerUris;
+import io.smainer.seal.SealKeyPair;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -50,6 +51,7 @@ abstract class NodeSettings {
     TokenAmount effortBasePrice = EffortPricing.BASE_PRICE;
     TokenAmount minEffortBasePrice = ProviderNode.DEFAULT_MIN_EFFORT_BASE_PRICE;
     HttpClient httpClient;
+    SealKeyPair sealKeys;
 
     /**
      * @param url the relayer: {@code ws://host:port/api/v1/ws}, or {@code http://host:port} (the
@@ -281,6 +283,16 @@ abstract class NodeSettings {
     }
 
     NodeSettings() {
+    }
+
+    /**
+     * @param sealKeys the X25519 key pair sealed tasks are sealed to (default: derived from the account's key pair,
+     *     {@link SealKeyPair#derive}, so the keystore that holds the Stark key holds it too)
+     * @return this builder
+     */
+    public ProviderNode.Builder sealKeys(SealKeyPair sealKeys) {
+        this.sealKeys = Objects.requireNonNull(sealKeys, "sealKeys");
+        return self();
     }
 
     private ProviderNode.Builder self() {

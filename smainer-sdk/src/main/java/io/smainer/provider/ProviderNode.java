@@ -17,6 +17,7 @@ import io.smainer.provider.internal.RelayerSession;
 import io.smainer.provider.internal.RelayerUris;
 import io.smainer.provider.internal.TaskBook;
 import io.smainer.provider.internal.TaskWork;
+import io.smainer.seal.SealKeyPair;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -160,15 +161,16 @@ public final class ProviderNode implements AutoCloseable {
                 : Executors.newFixedThreadPool(Math.min(4, b.concurrency), DaemonThreads.named("smainer-provider-escrow"));
         this.loop = Loop.named("smainer-provider-" + b.name);
         Backoff backoff = b.backoff();
+        SealKeyPair sealKeys = b.sealKeys != null ? b.sealKeys : SealKeyPair.derive(b.keyPair);
         this.work = new TaskWork(loop, book, admission, new ReceiptMaker(b.crypto, address, b.keyPair, b.effortBasePrice),
-                b.escrow, escrowReads, backoff, new WorkSink(), () -> closing);
+                b.escrow, escrowReads, backoff, new WorkSink(), () -> closing, sealKeys);
         // The default client runs its callbacks on its own selector thread: each of them only posts to this
         // node's loop, which costs less than handing them to the client's worker pool first.
         HttpClient http = b.httpClient != null ? b.httpClient
                 : HttpClient.newBuilder().connectTimeout(b.connectTimeout).executor(Runnable::run).build();
         this.session = new RelayerSession(new RelayerSession.Settings(relayerUri, http, address, b.keyPair, b.crypto,
                 capabilities, b.connectTimeout, b.loginTimeout, backoff, b.pingInterval, b.pingTimeout,
-                DEFAULT_HEARTBEAT_SECONDS), loop, new SessionEvents());
+                DEFAULT_HEARTBEAT_SECONDS, sealKeys), loop, new SessionEvents());
         refreshStatus();
     }
 

@@ -22,14 +22,19 @@ import org.eclipse.jetty.util.Callback;
  * prompt token per word, 42 output tokens and 1.5 s total; model {@code big:70b} (70.6B) likewise; model
  * {@code slow} answers only when {@link #release} completes; any other model gets Ollama's 404.
  */
-final class OllamaLikeServer implements AutoCloseable {
+public final class OllamaLikeServer implements AutoCloseable {
     final List<JsonObject> generateRequests = new CopyOnWriteArrayList<>();
     final List<String> showRequests = new CopyOnWriteArrayList<>();
     final CompletableFuture<Void> release = new CompletableFuture<>();
     private final Server server;
     private final ServerConnector connector;
 
-    OllamaLikeServer() throws Exception {
+    /**
+     * Starts it on a free loopback port.
+     *
+     * @throws Exception when Jetty cannot start
+     */
+    public OllamaLikeServer() throws Exception {
         server = new Server();
         connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -80,7 +85,13 @@ final class OllamaLikeServer implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    /** @return the prompts of the {@code /api/generate} requests it received, in order */
+    public List<String> prompts() {
+        return generateRequests.stream().map(r -> r.has("prompt") ? r.get("prompt").getAsString() : "").toList();
+    }
+
+    /** @return its base URL, {@code http://127.0.0.1:<port>} */
+    public String url() {
         return "http://127.0.0.1:" + connector.getLocalPort();
     }
 

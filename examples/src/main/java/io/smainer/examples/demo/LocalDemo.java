@@ -2,6 +2,7 @@ package io.smainer.examples.demo;
 
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
+import io.smainer.client.OpenedResult;
 import io.smainer.client.SmainerClient;
 import io.smainer.concurrent.DaemonThreads;
 import io.smainer.escrow.CreatedTask;
@@ -18,6 +19,8 @@ import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.provider.ProviderNode;
+import io.smainer.seal.Envelope;
+import io.smainer.seal.SealedJob;
 import io.smainer.testkit.LocalNetwork;
 import java.io.PrintStream;
 import java.math.BigInteger;
@@ -56,10 +59,11 @@ public final class LocalDemo {
      * @param providers provider nodes to start
      * @param tasks tasks to run
      * @param seed random seed of the task mix
+     * @param sealed seal every task: the payload to the providers that fit, the result to the demander
      */
-    public record Options(int providers, int tasks, long seed) {
-        /** Default: 3 providers, 120 tasks. */
-        public static final Options DEFAULT = new Options(3, 120, 42);
+    public record Options(int providers, int tasks, long seed, boolean sealed) {
+        /** Default: 3 providers, 120 tasks, not sealed. */
+        public static final Options DEFAULT = new Options(3, 120, 42, false);
 
         /** Validates the ranges. */
         public Options {
@@ -110,6 +114,10 @@ public final class LocalDemo {
             }
             out.println("  providers " + options.providers() + " online, registered on-chain with their keys"
                     + " (tiers: premium, pro, basic, ...)");
+            if (options.sealed()) {
+                out.println("  sealed    every payload sealed to the providers that fit (X25519 keys bound to their"
+                        + " on-chain keys), every result to the demander; the relayer sees ciphertext");
+            }
             out.println();
 
             List<TaskOutcome> outcomes = runTasks(options, net, out);
@@ -140,7 +148,7 @@ public final class LocalDemo {
             List<Future<?>> futures = new ArrayList<>();
             for (TaskMix.Planned p : plan) {
                 futures.add(pool.submit(() -> {
-                    outcomes.add(runOne(client, p));
+                    outcomes.add(options.sealed() ? runSealed(client, p) : runOne(client, p));
                     progress.done();
                     return null;
                 }));
@@ -162,6 +170,31 @@ public final class LocalDemo {
             CreatedTask funded = client.createEscrow(p.base(), p.tier(), p.job());
             Api.TaskCreated created = client.submit(funded.escrowId(), p.job(), p.settlement(), Optional.empty());
             Api.TaskResult result = client.awaitResult(created.taskId(), RESULT_WAIT);
+            long nanos = System.nanoTime() - t0;
+            CheckResult check = ResultChecks.forKind(p.job().kind())
+                    .map(c -> c.check(p.job(), result.result()))
+                    .orElse(CheckResult.pass("no independent check for this kind"));
+            return new TaskOutcome(p.job().kind(), p.tier(), p.settlement(), funded.escrowId(), funded.escrowed(), nanos,
+                    check.passed(), check.passed() ? "" : check.detail());
+        } catch (RuntimeException e) {
+            return TaskOutcome.failed(p.job().kind(), p.tier(), p.settlement(), System.nanoTime() - t0, e.getMessage());
+        }
+    }
+
+    /**
+     * A sealed task: sealed to every provider that fits and publishes a key bound to its on-chain key, funded for the
+     * sealed job, opened and checked by the client (authentication and Freivalds), then checked again here like a
+     * plain one.
+     */
+    private static TaskOutcome runSealed(SmainerClient client, TaskMix.Planned p) {
+        long t0 = System.nanoTime();
+        try {
+            List<Envelope.Recipient> to = client.sealRecipients(p.job().kind(), p.tier(), p.job().maxMemoryBytes(),
+                    Envelope.MAX_RECIPIENTS);
+            SealedJob sealed = client.seal(p.job(), to);
+            CreatedTask funded = client.createEscrow(p.base(), p.tier(), sealed.sealed());
+            Api.TaskCreated created = client.submit(funded.escrowId(), sealed.sealed(), p.settlement(), Optional.empty());
+            OpenedResult result = client.awaitSealedResult(created.taskId(), sealed, RESULT_WAIT);
             long nanos = System.nanoTime() - t0;
             CheckResult check = ResultChecks.forKind(p.job().kind())
                     .map(c -> c.check(p.job(), result.result()))

@@ -5,6 +5,7 @@ import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.store.Completion;
 import io.smainer.relayer.store.NodeRecord;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.seal.SealedJobs;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,7 +26,8 @@ public final class Views {
      * @param webhooksDelivered webhooks answered 2xx
      * @param uptimeSeconds since start
      * @param waiting the pending tasks that wait, by why: no provider online ({@code no_provider}), none offers the
-     *     kind ({@code no_kind}), the tier ({@code no_tier}) or the memory ({@code no_memory}), all busy ({@code busy})
+     *     kind ({@code no_kind}), the tier ({@code no_tier}) or the memory ({@code no_memory}), a sealed task none of
+     *     whose recipients is online ({@code no_recipient}), all busy ({@code busy})
      */
     public record Stats(String relayer, Map<String, Long> tasks, long nodesOnline, long nodesTotal, long settlementBatches,
             long settlementReverts, long webhooksDelivered, long uptimeSeconds, Map<String, Long> waiting) {
@@ -68,7 +70,8 @@ public final class Views {
         boolean released = t.status() == TaskStatus.SETTLED;
         return new Api.TaskView(t.id(), t.status(), t.escrowId(), t.demander(), t.job().kind(), t.nodeId(), t.attempts(),
                 released ? t.completion().map(Completion::resultHash) : Optional.empty(), t.settlementTx(), t.error(),
-                t.createdAtMillis(), t.updatedAtMillis(), waiting);
+                t.createdAtMillis(), t.updatedAtMillis(), waiting, Optional.of(SealedJobs.isSealed(t.job())
+                        ? Api.TaskView.CHECKED_BY_DEMANDER : Api.TaskView.CHECKED_BY_RELAYER));
     }
 
     /**

@@ -19,6 +19,8 @@ import io.smainer.relayer.settlement.WebhookDestinations;
 import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.Signal;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.seal.Envelope;
+import io.smainer.seal.SealedJobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -136,6 +138,13 @@ public final class TaskIntake {
             throw new RequestRejectedException(RequestRejectedException.Reason.EXPIRED, "expires_at",
                     "expires_at: expected at most " + maxValidity.toSeconds() + " s ahead (" + (nowSeconds + maxValidity.toSeconds())
                             + "), got " + req.expiresAt());
+        }
+        if (SealedJobs.isSealed(req.job())) {
+            Envelope.Recipient replyTo = SealedJobs.header(req.job()).replyTo().orElseThrow();
+            if (!replyTo.address().equals(req.demander())) {
+                throw new InvalidFieldException("job.payload", "a sealed job whose reply-to is its demander "
+                        + req.demander().hex(), replyTo.address().hex());
+            }
         }
         long bytes = req.job().payload().length;
         long queued = store.queuedBytes();

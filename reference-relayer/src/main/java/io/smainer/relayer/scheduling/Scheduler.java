@@ -2,6 +2,7 @@ package io.smainer.relayer.scheduling;
 
 import io.smainer.InvalidFieldException;
 import io.smainer.Require;
+import io.smainer.chain.ContractAddress;
 import io.smainer.chain.TokenAmount;
 import io.smainer.concurrent.Loop;
 import io.smainer.fee.EffortPricing;
@@ -15,6 +16,9 @@ import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.Signal;
 import io.smainer.relayer.store.StoreUnavailableException;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.seal.Envelope;
+import io.smainer.seal.SealException;
+import io.smainer.seal.SealedJobs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -562,21 +566,44 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * @param address a node's account
      * @param caps a node's capabilities
      * @param task a task
-     * @return true when the node can run the task
+     * @return true when the node can run the task: for a sealed one, only when it is one of its recipients
      */
-    public static boolean fits(NodeCapabilities caps, TaskRecord task) {
+    public static boolean fits(ContractAddress address, NodeCapabilities caps, TaskRecord task) {
         JobSpec job = task.job();
         return caps.jobKinds().contains(job.kind()) && caps.tier().code() >= task.tier().code()
-                && (job.maxMemoryBytes() == 0 || caps.largestGpuMemoryBytes() >= job.maxMemoryBytes());
+                && (job.maxMemoryBytes() == 0 || caps.largestGpuMemoryBytes() >= job.maxMemoryBytes())
+                && sealedFor(address, caps, job);
+    }
+
+    /**
+     * @param address a node's account
+     * @param caps its capabilities
+     * @param job a job
+     * @return true for a job that is not sealed, or one sealed to this account and the sealing key it published (a
+     *     sealed job goes to its recipients only: no other node could open it)
+     */
+    static boolean sealedFor(ContractAddress address, NodeCapabilities caps, JobSpec job) {
+        if (!SealedJobs.isSealed(job)) {
+            return true;
+        }
+        if (caps.seal().isEmpty()) {
+            return false;
+        }
+        try {
+            return Envelope.header(job.payload()).isFor(address, caps.seal().get().key());
+        } catch (SealException e) {
+            return false; // checked at intake; a stored task that does not parse goes to no one
+        }
     }
 
     /** The most preferred node with room that fits the task and did not just fail it, or null. */
     private Node pick(TaskRecord t) {
         String lastTried = t.attempts() > 0 ? t.nodeId().orElse("") : "";
         for (Node n : withRoom) {
-            if (fits(n.caps(), t) && !n.id().equals(lastTried)) {
+            if (fits(n.channel.address(), n.caps(), t) && !n.id().equals(lastTried)) {
                 return n;
             }
         }

@@ -36,6 +36,8 @@ public final class Waiting {
         NO_TIER,
         /** Providers offer the kind and tier, none with the GPU memory the job needs. */
         NO_MEMORY,
+        /** The task is sealed, and none of its recipients is online with the sealing key it was sealed to. */
+        NO_RECIPIENT,
         /** Providers that can run it are online, all at capacity. */
         BUSY;
 
@@ -155,6 +157,7 @@ public final class Waiting {
         boolean kind = false;
         boolean tierOk = false;
         boolean fits = false;
+        boolean recipient = false;
         boolean free = false;
         for (NodeRecord n : online) {
             NodeCapabilities c = n.capabilities();
@@ -170,6 +173,10 @@ public final class Waiting {
                 continue;
             }
             fits = true;
+            if (!Scheduler.sealedFor(n.address(), c, job)) {
+                continue;
+            }
+            recipient = true;
             free |= n.running() < c.maxConcurrent();
         }
         if (!kind) {
@@ -181,6 +188,9 @@ public final class Waiting {
         if (!fits) {
             return Optional.of(Reason.NO_MEMORY);
         }
+        if (!recipient) {
+            return Optional.of(Reason.NO_RECIPIENT);
+        }
         return free ? Optional.empty() : Optional.of(Reason.BUSY);
     }
 
@@ -191,6 +201,8 @@ public final class Waiting {
             case NO_TIER -> "no provider online offering " + job.kind() + " has tier " + tier.wireName() + " or above";
             case NO_MEMORY -> "no provider online offering " + job.kind() + " at tier " + tier.wireName() + " has a GPU"
                     + " with " + job.maxMemoryBytes() + " bytes of memory";
+            case NO_RECIPIENT -> "the task is sealed and none of the providers it was sealed to is online with its"
+                    + " sealing key";
             case BUSY -> "every provider online that can run it is busy";
         };
     }

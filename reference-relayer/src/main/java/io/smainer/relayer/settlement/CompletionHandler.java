@@ -19,6 +19,7 @@ import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.Signal;
 import io.smainer.relayer.store.TaskRecord;
 import io.smainer.relayer.store.TaskUpdates;
+import io.smainer.seal.SealedJobs;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -27,7 +28,9 @@ import java.util.Optional;
  * runs, an effort cost must be what the relayer's pricing gives for the reported metrics, and the
  * receipt (h1, or h2 over the cost) must verify against the key the provider registered on-chain. Then
  * the task is stored COMPLETED (compare-and-set: a replay records nothing twice), the node's slot is
- * freed and a COMPLETED signal hands the task to the settler. Thread-safe.
+ * freed and a COMPLETED signal hands the task to the settler. A sealed task's result is sealed to its demander, so
+ * only its hash and receipt are checked here: no result checker and no audit runs on it (its demander's client checks
+ * it once opened). Thread-safe.
  */
 public final class CompletionHandler {
     /** What {@link #complete} did. */
@@ -162,8 +165,11 @@ public final class CompletionHandler {
             throw new ReceiptRejectedException("result_hash", "result_hash: expected " + computed.hex()
                     + " (SHA-256 of the result mod P), got " + msg.resultHash().hex());
         }
+        boolean sealed = SealedJobs.isSealed(t.job()); // the result is ciphertext: only its demander can check it
         try {
-            checkers.forKind(t.job().kind()).ifPresent(c -> c.check(t.job(), msg.result()));
+            if (!sealed) {
+                checkers.forKind(t.job().kind()).ifPresent(c -> c.check(t.job(), msg.result()));
+            }
         } catch (ReceiptRejectedException wrong) {
             signedReceipt(t, provider, providerKey, msg).ifPresent(h -> audit.signedWrongResult(t, provider, msg, h,
                     wrong.getMessage()));
@@ -201,7 +207,9 @@ public final class CompletionHandler {
             throw new ReceiptRejectedException("signature", "signature: expected a receipt signed with the key registered"
                     + " on-chain for " + provider.hex() + ", got one that does not verify");
         }
-        audit.passed(t, provider, msg, hash);
+        if (!sealed) {
+            audit.passed(t, provider, msg, hash);
+        }
         return new Completion(provider, msg.result(), msg.resultHash(), msg.signature(), cost, score, clock.millis());
     }
 

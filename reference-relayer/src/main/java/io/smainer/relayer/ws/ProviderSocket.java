@@ -159,6 +159,13 @@ public final class ProviderSocket extends Session.Listener.AbstractAutoDemanding
                     Optional.of("signature"), true);
             return;
         }
+        if (r.capabilities().seal().isPresent() && !r.capabilities().seal().get().verifies(g.crypto,
+                Snip12.Domain.smainer(g.chainId), r.address(), key.get())) {
+            refuse(r.id(), "invalid_seal_key", "capabilities.seal: expected the sealing key signed (SNIP-12"
+                    + " SmainerSealKey) with the key registered on-chain for " + r.address().hex() + "; it does not verify",
+                    Optional.of("capabilities.seal"), true);
+            return;
+        }
         NodeStatus status = g.escrow.nodeStatus(r.address());
         if (status != NodeStatus.ACTIVE) {
             refuse(r.id(), "node_not_active", "address: expected a node ACTIVE on-chain, got " + status,

@@ -20,6 +20,9 @@ import io.smainer.protocol.Messages;
 import io.smainer.protocol.NodeCapabilities;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.SettlementMode;
+import io.smainer.seal.SealBinding;
+import io.smainer.seal.SealKeyPair;
+import io.smainer.seal.SealedJobs;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.util.List;
@@ -53,7 +56,12 @@ public final class TestProvider implements AutoCloseable {
         /** Accept it and never answer. */
         SILENT,
         /** Run it with the SDK's Java runner (the built-in kinds) and send a valid completion. */
-        RUN
+        RUN,
+        /**
+         * A sealed task: open it, run it with the Java runner, seal the result to the demander, then change one byte of
+         * the ciphertext and sign a valid receipt over the changed bytes (what a dishonest provider can do).
+         */
+        TAMPER_SEALED
     }
 
     final ContractAddress address;
@@ -70,6 +78,8 @@ public final class TestProvider implements AutoCloseable {
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private volatile Session session;
     private volatile boolean sendOnChallenge = true;
+    /** Its sealing key, derived from its Stark key and published (signed) in its login. */
+    final SealKeyPair sealKeys;
 
     TestProvider(ContractAddress address, KeyPair key, ChainId chainId, NodeCapabilities caps, Escrow chain,
             StarkCrypto crypto, Behaviour behaviour) {
@@ -80,6 +90,7 @@ public final class TestProvider implements AutoCloseable {
         this.chain = chain;
         this.crypto = crypto;
         this.behaviour = t -> behaviour;
+        this.sealKeys = SealKeyPair.derive(key);
     }
 
     TestProvider connect(WebSocketClient client, URI ws) throws Exception {
@@ -110,9 +121,11 @@ public final class TestProvider implements AutoCloseable {
     }
 
     Messages.NodeRegister register(Messages.Challenge c, KeyPair signer) {
-        Felt hash = Snip12.loginHash(Snip12.Domain.smainer(chainId), address, c.nonce(), c.expiresAt());
+        Snip12.Domain domain = Snip12.Domain.smainer(chainId);
+        Felt hash = Snip12.loginHash(domain, address, c.nonce(), c.expiresAt());
         return new Messages.NodeRegister(Messages.newId(), address, c.nonce(), c.expiresAt(),
-                crypto.sign(signer.privateKey(), hash), caps);
+                crypto.sign(signer.privateKey(), hash), caps.withSeal(SealBinding.sign(crypto, domain, address, key,
+                        sealKeys)));
     }
 
     Messages.TaskCompleted completion(Messages.TaskAssigned t, byte[] result, KeyPair signer) {
@@ -191,6 +204,12 @@ public final class TestProvider implements AutoCloseable {
                 case SILENT -> {
                 }
                 case RUN -> send(completion(t, run(t.job()), key));
+                case TAMPER_SEALED -> {
+                    SealedJobs.OpenedJob opened = SealedJobs.open(t.job(), sealKeys);
+                    byte[] sealed = SealedJobs.sealResult(run(opened.plain()), opened.replyTo(), new SecureRandom());
+                    sealed[sealed.length - 20] ^= 1; // in the ciphertext: the receipt is signed over these bytes
+                    send(completion(t, sealed, key));
+                }
             }
         }
 

@@ -26,6 +26,7 @@ import io.smainer.fee.Tier;
 import io.smainer.protocol.ProtocolException;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
+import io.smainer.seal.SealPublicKey;
 import java.io.IOException;
 import java.io.StringReader;
 import java.lang.reflect.ParameterizedType;
@@ -54,6 +55,8 @@ public final class GsonFactory {
                         s -> TokenAmount.parseBaseUnits("amount", s)).nullSafe())
                 .registerTypeAdapter(byte[].class, new StringAdapter<>("bytes", b -> Base64.getEncoder().encodeToString(b),
                         GsonFactory::base64).nullSafe())
+                .registerTypeAdapter(SealPublicKey.class, new StringAdapter<>("seal_key", SealPublicKey::hex,
+                        SealPublicKey::parse).nullSafe())
                 .registerTypeAdapter(Tier.class, new StringAdapter<>("tier", Tier::wireName, Tier::parse).nullSafe())
                 .registerTypeAdapter(SettlementMode.class, new StringAdapter<>("settlement",
                         m -> m.name().toLowerCase(Locale.ROOT), s -> SettlementMode.valueOf(s.toUpperCase(Locale.ROOT))).nullSafe())

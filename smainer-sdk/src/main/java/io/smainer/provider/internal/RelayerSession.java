@@ -15,6 +15,8 @@ import io.smainer.protocol.Messages;
 import io.smainer.protocol.NodeCapabilities;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.ProtocolException;
+import io.smainer.seal.SealBinding;
+import io.smainer.seal.SealKeyPair;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -100,10 +102,12 @@ public final class RelayerSession {
      * @param pingTimeout how long a ping may go unanswered (no message at all from the relayer) before the
      *     connection is taken as dead
      * @param defaultHeartbeatSeconds the heartbeat period when the login ack names none
+     * @param sealKeys the node's sealing key pair, published (signed for the relayer's chain) in each login; null for
+     *     none
      */
     public record Settings(URI uri, HttpClient http, ContractAddress address, KeyPair keyPair, StarkCrypto crypto,
             NodeCapabilities capabilities, Duration connectTimeout, Duration loginTimeout, Backoff backoff,
-            Duration pingInterval, Duration pingTimeout, int defaultHeartbeatSeconds) {
+            Duration pingInterval, Duration pingTimeout, int defaultHeartbeatSeconds, SealKeyPair sealKeys) {
     }
 
     private final Settings s;
@@ -304,11 +308,14 @@ public final class RelayerSession {
             lost(c, "relayer sent a bad chain id: " + e.getMessage());
             return;
         }
-        Felt hash = Snip12.loginHash(Snip12.Domain.smainer(chainId), s.address(), ch.nonce(), ch.expiresAt());
+        Snip12.Domain domain = Snip12.Domain.smainer(chainId);
+        Felt hash = Snip12.loginHash(domain, s.address(), ch.nonce(), ch.expiresAt());
         Signature sig = s.crypto().sign(s.keyPair().privateKey(), hash);
+        NodeCapabilities caps = s.sealKeys() == null ? s.capabilities()
+                : s.capabilities().withSeal(SealBinding.sign(s.crypto(), domain, s.address(), s.keyPair(), s.sealKeys()));
         // with this machine's time, which the relayer compares with its own (deadlines come by the relayer's clock)
         Messages.NodeRegister reg = new Messages.NodeRegister(Messages.newId(), s.address(), ch.nonce(), ch.expiresAt(),
-                sig, s.capabilities(), Optional.of(System.currentTimeMillis()));
+                sig, caps, Optional.of(System.currentTimeMillis()));
         c.registerId = reg.id();
         send(c, reg);
     }

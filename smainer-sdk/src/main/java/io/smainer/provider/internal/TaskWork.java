@@ -8,8 +8,14 @@ import io.smainer.fee.BasisPoints;
 import io.smainer.job.JobException;
 import io.smainer.job.JobResult;
 import io.smainer.protocol.Message;
+import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.Messages;
 import io.smainer.provider.ProviderEvent;
+import io.smainer.seal.Envelope;
+import io.smainer.seal.SealException;
+import io.smainer.seal.SealKeyPair;
+import io.smainer.seal.SealedJobs;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,6 +43,8 @@ public final class TaskWork {
     private final Backoff resendBackoff;
     private final Sink sink;
     private final BooleanSupplier closing;
+    private final SealKeyPair sealKeys;
+    private final SecureRandom random = new SecureRandom();
     private long accepted;
     private long completed;
     private long failed;
@@ -68,9 +76,11 @@ public final class TaskWork {
      * @param resendBackoff waits before a deferred report is sent again
      * @param sink the node
      * @param closing whether the node is closing
+     * @param sealKeys the node's sealing key pair, which opens the sealed jobs sent to it; null for a node that takes
+     *     no sealed jobs
      */
     public TaskWork(Loop loop, TaskBook book, Admission admission, ReceiptMaker receipts, Escrow escrow,
-            ExecutorService escrowReads, Backoff resendBackoff, Sink sink, BooleanSupplier closing) {
+            ExecutorService escrowReads, Backoff resendBackoff, Sink sink, BooleanSupplier closing, SealKeyPair sealKeys) {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.book = Objects.requireNonNull(book, "book");
         this.admission = Objects.requireNonNull(admission, "admission");
@@ -80,6 +90,7 @@ public final class TaskWork {
         this.resendBackoff = Objects.requireNonNull(resendBackoff, "resendBackoff");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.closing = Objects.requireNonNull(closing, "closing");
+        this.sealKeys = sealKeys;
     }
 
     /** @return tasks accepted */
@@ -160,17 +171,52 @@ public final class TaskWork {
     }
 
     private void run(TaskBook.Running r, BasisPoints multiplier) {
+        JobSpec job = r.task().job();
+        Optional<Envelope.Recipient> replyTo = Optional.empty();
+        if (SealedJobs.isSealed(job)) {
+            if (sealKeys == null) {
+                book.finish(r);
+                fail(r.taskId(), "this node has no sealing key and takes no sealed jobs", true);
+                return;
+            }
+            try {
+                SealedJobs.OpenedJob opened = SealedJobs.open(job, sealKeys);
+                job = opened.plain();
+                replyTo = Optional.of(opened.replyTo());
+            } catch (SealException e) {
+                book.finish(r);
+                fail(r.taskId(), "the sealed job could not be opened: " + e.getMessage(),
+                        e.problem() == SealException.Problem.NOT_RECIPIENT);
+                return;
+            }
+        }
         CompletableFuture<JobResult> future;
         try {
-            future = r.runner().submit(r.task().job());
+            future = r.runner().submit(job);
         } catch (RuntimeException e) {
             book.finish(r);
-            fail(r.taskId(), "runner " + r.runner().name() + " refused the job: " + e.getMessage(),
-                    !(e instanceof InvalidFieldException));
+            String why = "runner " + r.runner().name() + " refused the job: " + e.getMessage();
+            fail(r.taskId(), replyTo.isPresent() ? "the runner refused the sealed job (details withheld: the task is"
+                    + " sealed)" : why, why, !(e instanceof InvalidFieldException));
             return;
         }
         r.started(multiplier, future);
-        future.whenComplete((result, err) -> loop.post(() -> finished(r, result, err)));
+        Optional<Envelope.Recipient> sealTo = replyTo;
+        future.whenComplete((result, err) -> {
+            if (sealTo.isEmpty() || err != null) {
+                loop.post(() -> finished(r, result, err, sealTo.isPresent()));
+                return;
+            }
+            JobResult sealed; // sealed on the runner's thread: the loop only sends it
+            try {
+                sealed = JobResult.of(SealedJobs.sealResult(result.output(), sealTo.get(), random), result.queued(),
+                        result.ran(), result.device(), result.effort());
+            } catch (RuntimeException e) {
+                loop.post(() -> finished(r, null, e, true));
+                return;
+            }
+            loop.post(() -> finished(r, sealed, null, true));
+        });
     }
 
     private void deadlinePassed(TaskBook.Running r) {
@@ -179,14 +225,18 @@ public final class TaskWork {
         }
     }
 
-    private void finished(TaskBook.Running r, JobResult result, Throwable err) {
+    private void finished(TaskBook.Running r, JobResult result, Throwable err, boolean sealed) {
         if (!book.finish(r)) {
             return; // revoked, past its deadline or handed back
         }
         String taskId = r.taskId();
         if (err != null) {
             Admission.Problem p = runProblem(err);
-            fail(taskId, p.reason(), p.retryable());
+            if (sealed) { // a handler's words may quote the sealed input: the relayer gets none of them
+                fail(taskId, "the sealed run failed (details withheld: the task is sealed)", p.reason(), p.retryable());
+            } else {
+                fail(taskId, p.reason(), p.retryable());
+            }
             return;
         }
         Messages.TaskCompleted done;
@@ -302,9 +352,14 @@ public final class TaskWork {
     }
 
     private void fail(String taskId, String reason, boolean retryable) {
+        fail(taskId, reason, reason, retryable);
+    }
+
+    /** Reports {@code reason} to the relayer and tells this node's listener {@code localReason}. */
+    private void fail(String taskId, String reason, String localReason, boolean retryable) {
         failed++;
         report(new Messages.TaskFailed(Messages.newId(), taskId, truncate(reason), retryable), taskId);
-        sink.fire(new ProviderEvent.TaskFailed(taskId, reason, retryable));
+        sink.fire(new ProviderEvent.TaskFailed(taskId, localReason, retryable));
     }
 
     private static String truncate(String s) {

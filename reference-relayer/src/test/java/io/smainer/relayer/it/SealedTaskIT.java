@@ -1,0 +1,388 @@
+package io.smainer.relayer.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.sun.net.httpserver.HttpServer;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.smainer.chain.ChainId;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.TokenAmount;
+import io.smainer.client.OpenedResult;
+import io.smainer.client.SealedResultRefusedException;
+import io.smainer.client.SmainerClient;
+import io.smainer.crypto.KeyPair;
+import io.smainer.escrow.CreatedTask;
+import io.smainer.escrow.Escrow;
+import io.smainer.escrow.EscrowStatus;
+import io.smainer.fee.FeeMath;
+import io.smainer.fee.Tier;
+import io.smainer.job.JavaJobRunner;
+import io.smainer.job.Jobs;
+import io.smainer.protocol.Api;
+import io.smainer.protocol.JobSpec;
+import io.smainer.protocol.NodeCapabilities;
+import io.smainer.protocol.SettlementMode;
+import io.smainer.provider.OllamaHandler;
+import io.smainer.provider.OllamaLikeServer;
+import io.smainer.provider.ProviderEvent;
+import io.smainer.provider.ProviderNode;
+import io.smainer.relayer.RedisServer;
+import io.smainer.seal.Envelope;
+import io.smainer.seal.SealException;
+import io.smainer.seal.SealKeyPair;
+import io.smainer.seal.SealedJob;
+import io.smainer.seal.SealedJobs;
+import io.smainer.testing.Await;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sealed tasks end to end: a real relayer on the Redis store, real SDK provider nodes over WebSocket (the Java runner's
+ * matmul and the Ollama handler against a local Ollama-like server), the demander's {@link SmainerClient} sealing and
+ * opening, the in-process ledger settling. Afterwards everything the relayer kept or said (every Redis key, its log
+ * lines at DEBUG, {@code /metrics}, the webhook it posted) is searched for the payloads' and results' plaintext.
+ */
+class SealedTaskIT {
+    /** A prompt no one would write by chance: found anywhere, it leaked. */
+    private static final String PROMPT = "zebra-quartz-7781 tell me what the sealed prompt says";
+    private static final String WEBHOOK_SECRET = "a-webhook-secret-of-the-sealed-demander";
+
+    private RedisServer redis;
+    private LocalNetwork net;
+    private OllamaLikeServer ollama;
+    private HttpServer hook;
+    private final List<String> hookBodies = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final ListAppender<ILoggingEvent> relayerLogs = new ListAppender<>();
+    private Logger relayerLogger;
+    private Level relayerLevel;
+
+    @BeforeEach
+    void start() throws Exception {
+        Assumptions.assumeTrue(RedisServer.executable().isPresent(), "redis-server is not on the PATH");
+        redis = RedisServer.start();
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        relayerLogger = ctx.getLogger("io.smainer.relayer");
+        relayerLevel = relayerLogger.getLevel();
+        relayerLogger.setLevel(Level.DEBUG); // every line the relayer writes, debug included
+        relayerLogs.setContext(ctx);
+        relayerLogs.start();
+        relayerLogger.addAppender(relayerLogs);
+        ollama = new OllamaLikeServer();
+        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hook.createContext("/hook", ex -> {
+            hookBodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        hook.start();
+        net = new LocalNetwork(Map.of("redis.uri", redis.uri(), "webhook_secrets",
+                LocalNetwork.DEMANDER.hex() + ":" + WEBHOOK_SECRET, "webhook.initial_backoff_millis", "50"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+        if (net != null) {
+            net.close();
+        }
+        if (hook != null) {
+            hook.stop(0);
+        }
+        if (ollama != null) {
+            ollama.close();
+        }
+        if (relayerLogger != null) {
+            relayerLogger.detachAppender(relayerLogs);
+            relayerLogger.setLevel(relayerLevel);
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    /** A real SDK provider node, registered on chain, running the Java runner's kinds and the Ollama handler. */
+    private ProviderNode node(int n, KeyPair key, List<ProviderEvent> events) {
+        ContractAddress address = ContractAddress.of(0x3100 + n);
+        Escrow own = net.ledger.client(address);
+        own.registerNode();
+        own.setProviderPublicKey(key.publicKey());
+        JavaJobRunner runner = JavaJobRunner.create();
+        closing.add(runner);
+        ProviderNode p = ProviderNode.builder().relayer(net.wsUri()).account(address, key).name("sealed-" + n)
+                .runner(runner).handler(OllamaHandler.builder().url(ollama.url()).build()).tier(Tier.PREMIUM)
+                .escrow(own).listener(events::add).build().start();
+        closing.add(0, p);
+        Await.until(Duration.ofSeconds(15), () -> p.status().state() == ProviderNode.State.READY,
+                () -> "node " + n + " logged in: " + p.status());
+        return p;
+    }
+
+    private SmainerClient client() {
+        return SmainerClient.builder().relayer(net.relayer.uri()).escrow(net.demander).keyPair(net.demanderKey)
+                .chainId(ChainId.LOCAL).build();
+    }
+
+    @Test
+    void sealedMatmulAndLlmTasksSettleAndTheRelayerKeepsNoPlaintextAnywhere() throws Exception {
+        KeyPair outsiderKey = KeyPair.generate(net.random, net.crypto);
+        List<ProviderEvent> outsiderEvents = new CopyOnWriteArrayList<>();
+        // the outsider sorts first: were sealed tasks routed like plain ones, it would be offered them first
+        ProviderNode outsider = node(1, outsiderKey, outsiderEvents);
+        SmainerClient client = client();
+
+        // the LLM task is submitted while only the outsider is online: it waits for its recipient
+        List<ProviderEvent> recipientEvents = new CopyOnWriteArrayList<>();
+        KeyPair recipientKey = KeyPair.generate(net.random, net.crypto);
+        ContractAddress recipientAddress = ContractAddress.of(0x3102);
+        Envelope.Recipient recipient = new Envelope.Recipient(recipientAddress, SealKeyPair.derive(recipientKey).publicKey());
+        JobSpec llm = new JobSpec(OllamaHandler.KIND, Map.of(OllamaHandler.MODEL_PARAM, "llama3.1:8b",
+                OllamaHandler.PROMPT_PARAM, PROMPT), new byte[0], 60_000, 0);
+        SealedJob sealedLlm = client.seal(llm, List.of(recipient));
+        CreatedTask llmEscrow = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, sealedLlm.sealed());
+        Api.TaskCreated llmTask = client.submit(llmEscrow.escrowId(), sealedLlm.sealed(), SettlementMode.FLAT,
+                Optional.of("http://127.0.0.1:" + hook.getAddress().getPort() + "/hook"));
+        Await.until(Duration.ofSeconds(5), () -> client.task(llmTask.taskId()).waiting().isPresent());
+        assertThat(client.task(llmTask.taskId()).waiting().orElseThrow()).contains("sealed");
+        assertThat(getBody("/stats")).contains("\"no_recipient\":1");
+        assertThat(outsiderEvents).noneMatch(e -> e instanceof ProviderEvent.TaskStarted);
+
+        ProviderNode provider = node(2, recipientKey, recipientEvents);
+        assertThat(provider.address()).isEqualTo(recipientAddress);
+        // the recipients a client finds are those whose published key verifies against the chain's key
+        List<Envelope.Recipient> found = client.sealRecipients(Jobs.MATMUL_F32, Tier.BASIC, 0, 32);
+        assertThat(found).extracting(Envelope.Recipient::address)
+                .containsExactlyInAnyOrder(outsider.address(), recipientAddress);
+        assertThat(found).contains(recipient);
+
+        OpenedResult llmResult = client.awaitSealedResult(llmTask.taskId(), sealedLlm, Duration.ofSeconds(30));
+        assertThat(new String(llmResult.result(), StandardCharsets.UTF_8)).isEqualTo("echo: " + PROMPT);
+        assertThat(ollama.prompts()).contains(PROMPT); // the provider read it
+
+        Random random = new Random(22);
+        int n = 24;
+        float[] a = new float[n * n];
+        float[] b = new float[n * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = random.nextFloat() * 2 - 1;
+            b[i] = random.nextFloat() * 2 - 1;
+        }
+        JobSpec matmul = Jobs.matmul(n, a, b);
+        SealedJob sealedMatmul = client.seal(matmul, List.of(recipient));
+        CreatedTask mmEscrow = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, sealedMatmul.sealed());
+        Api.TaskCreated mmTask = client.submit(mmEscrow.escrowId(), sealedMatmul.sealed());
+        OpenedResult mm = client.awaitSealedResult(mmTask.taskId(), sealedMatmul, Duration.ofSeconds(30));
+        assertThat(mm.check().passed()).as(mm.check().detail()).isTrue();
+        float[] c = Jobs.readMatmulOutput(matmul, mm.result());
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int k = 0; k < n; k++) {
+                    sum += (double) a[i * n + k] * b[k * n + j];
+                }
+                assertThat((double) c[i * n + j]).isCloseTo(sum, within(1e-4));
+            }
+        }
+
+        // both settled on chain, paid to the recipient; the relayer says it did not check the results itself
+        for (CreatedTask e : List.of(llmEscrow, mmEscrow)) {
+            assertThat(net.demander.getTask(e.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.COMPLETED);
+        }
+        assertThat(net.ledger.balanceOf(recipientAddress)).isEqualTo(FeeMath.flatSplit(llmEscrow.escrowed())
+                .providerTotal().plus(FeeMath.flatSplit(mmEscrow.escrowed()).providerTotal()));
+        assertThat(net.ledger.balanceOf(outsider.address())).isEqualTo(TokenAmount.ZERO);
+        for (Api.TaskCreated t : List.of(llmTask, mmTask)) {
+            Api.TaskView v = client.task(t.taskId());
+            assertThat(v.resultCheck()).contains(Api.TaskView.CHECKED_BY_DEMANDER);
+            assertThat(v.nodeId()).contains(recipientAddress.hex());
+        }
+
+        // the outsider was never offered either task, and could not have read them
+        assertThat(outsiderEvents).noneMatch(e -> e instanceof ProviderEvent.TaskStarted);
+        assertThat(recipientEvents).filteredOn(e -> e instanceof ProviderEvent.TaskStarted).hasSize(2);
+        SealKeyPair outsiderSeal = SealKeyPair.derive(outsiderKey);
+        for (SealedJob s : List.of(sealedLlm, sealedMatmul)) {
+            assertThatThrownBy(() -> SealedJobs.open(s.sealed(), outsiderSeal)).isInstanceOfSatisfying(
+                    SealException.class, e -> assertThat(e.problem()).isEqualTo(SealException.Problem.NOT_RECIPIENT));
+        }
+
+        // an unsealed task, as the control: the same search finds its plaintext in the store
+        String control = "plain-control-marker-5521";
+        JobSpec plain = new JobSpec(OllamaHandler.KIND, Map.of(OllamaHandler.MODEL_PARAM, "llama3.1:8b",
+                OllamaHandler.PROMPT_PARAM, control), new byte[0], 60_000, 0);
+        CreatedTask plainEscrow = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, plain);
+        Api.TaskCreated plainTask = client.submit(plainEscrow.escrowId(), plain);
+        client.awaitResult(plainTask.taskId(), Duration.ofSeconds(30));
+        Await.until(Duration.ofSeconds(10), () -> !hookBodies.isEmpty(), () -> "the sealed task's webhook arrived");
+
+        byte[] store = redisContents();
+        String logs = relayerLogText();
+        String metrics = getBody("/metrics");
+        String webhooks = String.join("\n", hookBodies);
+        assertThat(contains(store, control.getBytes(StandardCharsets.UTF_8))).as("the control is found in Redis").isTrue();
+        assertThat(contains(store, Base64.getEncoder().encode(sealedLlm.sealed().payload())))
+                .as("the sealed payload (ciphertext) is in Redis").isTrue();
+        assertThat(webhooks).as("the webhook carried the sealed result")
+                .contains(Base64.getEncoder().encodeToString(client.result(llmTask.taskId()).result()));
+        assertThat(logs).as("the relayer's log lines are captured").contains(recipientAddress.hex() + " logged in")
+                .contains("settled 1 tasks");
+
+        Map<String, byte[]> secrets = Map.of("prompt", PROMPT.getBytes(StandardCharsets.UTF_8),
+                "llm result", llmResult.result(), "matmul payload", matmul.payload(), "matmul result", mm.result());
+        Map<String, byte[]> places = Map.of("Redis", store, "relayer logs", logs.getBytes(StandardCharsets.UTF_8),
+                "/metrics", metrics.getBytes(StandardCharsets.UTF_8), "webhooks", webhooks.getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, byte[]> secret : secrets.entrySet()) {
+            for (Map.Entry<String, byte[]> place : places.entrySet()) {
+                assertThat(leaks(place.getValue(), secret.getValue())).as("%s in %s", secret.getKey(), place.getKey())
+                        .isFalse();
+            }
+        }
+        System.out.printf("SealedTaskIT searched %d bytes of Redis, %d of relayer logs, %d of /metrics, %d of webhooks:"
+                + " no plaintext%n", store.length, logs.length(), metrics.length(), webhooks.length());
+    }
+
+    @Test
+    void aTamperedSealedResultIsDetectedAndRefusedByTheDemander() throws Exception {
+        NodeCapabilities caps = new NodeCapabilities("tamperer", List.of(Jobs.MATMUL_F32), List.of(), Tier.PREMIUM, 1);
+        TestProvider tamperer = net.online(7, caps, TestProvider.Behaviour.TAMPER_SEALED);
+        SmainerClient client = client();
+        JobSpec matmul = Jobs.matmul(2, new float[] {1, 2, 3, 4}, new float[] {5, 6, 7, 8});
+        SealedJob sealed = client.seal(matmul, List.of(new Envelope.Recipient(tamperer.address,
+                tamperer.sealKeys.publicKey())));
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, sealed.sealed());
+        Api.TaskCreated task = client.submit(funded.escrowId(), sealed.sealed());
+        // the relayer cannot tell: the hash matches the bytes and the receipt verifies, so it settles
+        assertThatThrownBy(() -> client.awaitSealedResult(task.taskId(), sealed, Duration.ofSeconds(30)))
+                .isInstanceOfSatisfying(SealedResultRefusedException.class, e -> {
+                    assertThat(e.getMessage()).contains("was changed");
+                    assertThat(e.getCause()).isInstanceOfSatisfying(SealException.class,
+                            s -> assertThat(s.problem()).isEqualTo(SealException.Problem.TAMPERED));
+                });
+        assertThat(net.demander.getTask(funded.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.COMPLETED);
+        // a released result whose bytes were changed after signing is refused on its hash before any opening
+        Api.TaskResult released = client.result(task.taskId());
+        byte[] bytes = released.result();
+        bytes[bytes.length - 1] ^= 1;
+        Api.TaskResult changed = new Api.TaskResult(released.taskId(), bytes, released.resultHash(),
+                released.settlementTx());
+        assertThatThrownBy(() -> client.openResult(changed, sealed)).isInstanceOf(SealedResultRefusedException.class)
+                .hasMessageContaining("do not hash to the signed result_hash");
+    }
+
+    private String getBody(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(net.relayer.uri().resolve("/api/v1" + path))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private String relayerLogText() {
+        StringBuilder b = new StringBuilder();
+        for (ILoggingEvent e : List.copyOf(relayerLogs.list)) {
+            b.append(e.getLoggerName()).append(' ').append(e.getFormattedMessage()).append('\n');
+            if (e.getThrowableProxy() != null) {
+                b.append(e.getThrowableProxy().getMessage()).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /** Every key and value in the relayer's Redis, whatever its type, one after the other. */
+    private byte[] redisContents() {
+        RedisClient rc = RedisClient.create(redis.uri());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (StatefulRedisConnection<byte[], byte[]> c = rc.connect(ByteArrayCodec.INSTANCE)) {
+            RedisCommands<byte[], byte[]> r = c.sync();
+            for (byte[] key : r.keys("*")) {
+                out.writeBytes(key);
+                switch (r.type(key)) {
+                    case "string" -> out.writeBytes(r.get(key));
+                    case "hash" -> r.hgetall(key).forEach((f, v) -> {
+                        out.writeBytes(f);
+                        out.writeBytes(v);
+                    });
+                    case "list" -> r.lrange(key, 0, -1).forEach(out::writeBytes);
+                    case "set" -> r.smembers(key).forEach(out::writeBytes);
+                    case "zset" -> r.zrange(key, 0, -1).forEach(out::writeBytes);
+                    case "stream" -> {
+                        for (StreamMessage<byte[], byte[]> m : r.xrange(key, Range.create("-", "+"))) {
+                            m.getBody().forEach((f, v) -> {
+                                out.writeBytes(f);
+                                out.writeBytes(v);
+                            });
+                        }
+                    }
+                    default -> throw new IllegalStateException("a Redis type this search does not read: " + r.type(key));
+                }
+            }
+        } finally {
+            rc.shutdown();
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * @return whether the secret is in the haystack raw, in base64 (as the whole value, or inside a longer base64 text
+     *     at any of the three alignments) or as JSON-escaped text
+     */
+    private static boolean leaks(byte[] haystack, byte[] secret) {
+        if (contains(haystack, secret)) {
+            return true;
+        }
+        for (int shift = 0; shift < 3; shift++) {
+            byte[] padded = new byte[shift + secret.length];
+            System.arraycopy(secret, 0, padded, shift, secret.length);
+            String b64 = Base64.getEncoder().withoutPadding().encodeToString(padded);
+            // drop the characters that depend on the bytes around it
+            int from = (shift * 4 + 2) / 3 + 1;
+            int to = b64.length() - 2;
+            if (to - from >= 8 && contains(haystack, b64.substring(from, to).getBytes(StandardCharsets.US_ASCII))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}
