@@ -170,12 +170,7 @@ public final class LocalDemo {
             CreatedTask funded = client.createEscrow(p.base(), p.tier(), p.job());
             Api.TaskCreated created = client.submit(funded.escrowId(), p.job(), p.settlement(), Optional.empty());
             Api.TaskResult result = client.awaitResult(created.taskId(), RESULT_WAIT);
-            long nanos = System.nanoTime() - t0;
-            CheckResult check = ResultChecks.forKind(p.job().kind())
-                    .map(c -> c.check(p.job(), result.result()))
-                    .orElse(CheckResult.pass("no independent check for this kind"));
-            return new TaskOutcome(p.job().kind(), p.tier(), p.settlement(), funded.escrowId(), funded.escrowed(), nanos,
-                    check.passed(), check.passed() ? "" : check.detail());
+            return checked(p, funded, t0, result.result());
         } catch (RuntimeException e) {
             return TaskOutcome.failed(p.job().kind(), p.tier(), p.settlement(), System.nanoTime() - t0, e.getMessage());
         }
@@ -195,15 +190,20 @@ public final class LocalDemo {
             CreatedTask funded = client.createEscrow(p.base(), p.tier(), sealed.sealed());
             Api.TaskCreated created = client.submit(funded.escrowId(), sealed.sealed(), p.settlement(), Optional.empty());
             OpenedResult result = client.awaitSealedResult(created.taskId(), sealed, RESULT_WAIT);
-            long nanos = System.nanoTime() - t0;
-            CheckResult check = ResultChecks.forKind(p.job().kind())
-                    .map(c -> c.check(p.job(), result.result()))
-                    .orElse(CheckResult.pass("no independent check for this kind"));
-            return new TaskOutcome(p.job().kind(), p.tier(), p.settlement(), funded.escrowId(), funded.escrowed(), nanos,
-                    check.passed(), check.passed() ? "" : check.detail());
+            return checked(p, funded, t0, result.result());
         } catch (RuntimeException e) {
             return TaskOutcome.failed(p.job().kind(), p.tier(), p.settlement(), System.nanoTime() - t0, e.getMessage());
         }
+    }
+
+    /** The demander's own check of a plain result, timed from {@code t0}. */
+    private static TaskOutcome checked(TaskMix.Planned p, CreatedTask funded, long t0, byte[] result) {
+        long nanos = System.nanoTime() - t0;
+        CheckResult check = ResultChecks.forKind(p.job().kind())
+                .map(c -> c.check(p.job(), result))
+                .orElse(CheckResult.pass("no independent check for this kind"));
+        return new TaskOutcome(p.job().kind(), p.tier(), p.settlement(), funded.escrowId(), funded.escrowed(), nanos,
+                check.passed(), check.passed() ? "" : check.detail());
     }
 
     private static Map<U256, EscrowEvent.TaskSettled> settlements(Escrow escrow) {

@@ -4,6 +4,7 @@ import io.smainer.job.CheckResult;
 import io.smainer.job.Jobs;
 import io.smainer.job.ResultChecks;
 import io.smainer.protocol.JobSpec;
+import io.smainer.seal.SealedJobs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -34,10 +35,11 @@ public final class SpotCheck {
     /**
      * @param taskId a task
      * @param job its job
-     * @return whether its result is recomputed
+     * @return whether its result is recomputed; never for a sealed task (its result is sealed to its demander)
      */
     public boolean chosen(String taskId, JobSpec job) {
-        if (Jobs.MATMUL_F32.equals(job.kind()) || ResultChecks.forKind(job.kind()).isEmpty() || basisPoints == 0) {
+        if (Jobs.MATMUL_F32.equals(job.kind()) || ResultChecks.forKind(job.kind()).isEmpty() || basisPoints == 0
+                || SealedJobs.isSealed(job)) {
             return false;
         }
         try {

@@ -7,6 +7,7 @@ import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
+import io.smainer.client.OpenedResult;
 import io.smainer.client.SmainerClient;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Receipts;
@@ -23,6 +24,7 @@ import io.smainer.fee.FeeMath;
 import io.smainer.fee.FlatSplit;
 import io.smainer.fee.Tier;
 import io.smainer.job.Jobs;
+import io.smainer.job.ResultChecks;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.NodeCapabilities;
@@ -30,6 +32,8 @@ import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.Relayer;
 import io.smainer.relayer.RelayerConfig;
 import io.smainer.relayer.staking.StakingPolicy;
+import io.smainer.seal.Envelope;
+import io.smainer.seal.SealedJob;
 import io.smainer.testing.Await;
 import io.smainer.testing.MutableClock;
 import java.net.URI;
@@ -152,6 +156,18 @@ class StakingIT {
         assertThat(understaked.assigned).isEmpty();
         Await.until(Duration.ofSeconds(10), () -> policy.countCallsInSettlements() >= 1);
 
+        // a sealed task of the same exact kind: the relayer cannot read its result, so it never spot-checks it (a
+        // recomputation on the ciphertext would refuse an honest result and keep the ciphertext as evidence)
+        staked.behaviour = t -> TestProvider.Behaviour.RUN_SEALED;
+        SealedJob sealed = client.seal(hashes("a sealed task"), List.of(new Envelope.Recipient(STAKED,
+                staked.sealKeys.publicKey())));
+        CreatedTask sa = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, sealed.sealed());
+        Api.TaskCreated st = client.submit(sa.escrowId(), sealed.sealed());
+        OpenedResult opened = client.awaitSealedResult(st.taskId(), sealed, Duration.ofSeconds(20));
+        assertThat(ResultChecks.recompute().check(sealed.plain(), opened.result()).passed()).isTrue();
+        assertThat(anyone.activeSlash(STAKED)).isEmpty();
+        assertThat(client.task(st.taskId()).resultCheck()).contains(Api.TaskView.CHECKED_BY_DEMANDER);
+
         // a wrong result, signed: the spot check recomputes it, the completion is refused, evidence kept
         staked.behaviour = t -> TestProvider.Behaviour.HONEST; // echoes the payload back: not its SHA-256
         JobSpec cheated = hashes("a task answered wrongly");
@@ -218,12 +234,15 @@ class StakingIT {
 
         // balances reconcile to the base unit
         FlatSplit paid = FeeMath.flatSplit(a.escrowed());
-        assertThat(ledger.balanceOf(STAKED)).isEqualTo(PROVIDER_FUNDS.minus(STAKE).plus(paid.providerTotal()));
-        assertThat(ledger.balanceOf(TREASURY)).isEqualTo(paid.treasury().plus(TokenAmount.parseStrk("48")));
+        FlatSplit paidSealed = FeeMath.flatSplit(sa.escrowed());
+        assertThat(ledger.balanceOf(STAKED)).isEqualTo(PROVIDER_FUNDS.minus(STAKE).plus(paid.providerTotal())
+                .plus(paidSealed.providerTotal()));
+        assertThat(ledger.balanceOf(TREASURY)).isEqualTo(paid.treasury().plus(paidSealed.treasury())
+                .plus(TokenAmount.parseStrk("48")));
         assertThat(ledger.balanceOf(RELAYER)).isEqualTo(TokenAmount.parseStrk("12"));
         assertThat(ledger.balanceOf(STAKING)).isEqualTo(left.plus(TokenAmount.parseStrk("10")));
         assertThat(ledger.balanceOf(DEMANDER)).isEqualTo(DEMANDER_FUNDS.minus(a.escrowed()).minus(b.escrowed())
-                .minus(c.escrowed()));
+                .minus(c.escrowed()).minus(sa.escrowed()));
         assertThat(ledger.balanceOf(ledger.contract())).isEqualTo(b.escrowed().plus(c.escrowed()));
         TokenAmount sum = TokenAmount.ZERO;
         for (ContractAddress who : List.of(DEMANDER, STAKED, UNDERSTAKED, TREASURY, RELAYER, STAKING, ledger.contract())) {

@@ -57,6 +57,8 @@ public final class TestProvider implements AutoCloseable {
         SILENT,
         /** Run it with the SDK's Java runner (the built-in kinds) and send a valid completion. */
         RUN,
+        /** A sealed task: open it, run it with the Java runner, seal the result to the demander, sign the receipt. */
+        RUN_SEALED,
         /**
          * A sealed task: open it, run it with the Java runner, seal the result to the demander, then change one byte of
          * the ciphertext and sign a valid receipt over the changed bytes (what a dishonest provider can do).
@@ -204,6 +206,11 @@ public final class TestProvider implements AutoCloseable {
                 case SILENT -> {
                 }
                 case RUN -> send(completion(t, run(t.job()), key));
+                case RUN_SEALED -> {
+                    SealedJobs.OpenedJob opened = SealedJobs.open(t.job(), sealKeys);
+                    send(completion(t, SealedJobs.sealResult(run(opened.plain()), opened.replyTo(), new SecureRandom()),
+                            key));
+                }
                 case TAMPER_SEALED -> {
                     SealedJobs.OpenedJob opened = SealedJobs.open(t.job(), sealKeys);
                     byte[] sealed = SealedJobs.sealResult(run(opened.plain()), opened.replyTo(), new SecureRandom());
