@@ -181,7 +181,9 @@ class SealedTaskIT {
 
         ProviderNode provider = node(2, recipientKey, recipientEvents);
         assertThat(provider.address()).isEqualTo(recipientAddress);
-        // the recipients a client finds are those whose published key verifies against the chain's key
+        // the recipients a client finds are those whose published key verifies against the chain's key (the relayer
+        // stores a node as online just after acknowledging its login: wait for it to show)
+        Await.until(Duration.ofSeconds(10), () -> client.sealRecipients(Jobs.MATMUL_F32, Tier.BASIC, 0, 32).size() == 2);
         List<Envelope.Recipient> found = client.sealRecipients(Jobs.MATMUL_F32, Tier.BASIC, 0, 32);
         assertThat(found).extracting(Envelope.Recipient::address)
                 .containsExactlyInAnyOrder(outsider.address(), recipientAddress);
