@@ -53,7 +53,7 @@ public final class SealBenchmark {
                     keys.add(SealKeyPair.generate(random));
                     to.add(new Envelope.Recipient(ContractAddress.of(0xa0 + i), keys.get(i).publicKey()));
                 }
-                int rounds = size >= 4 << 20 ? 20 : size >= 512 << 10 ? 60 : 400;
+                int rounds = size >= 4 << 20 ? 8 : size >= 512 << 10 ? 30 : 400;
                 for (int warm = 0; warm < 2; warm++) { // the first pass warms the JIT up; the second is printed
                     SealedJob[] sealed = new SealedJob[1];
                     double seal = cpuMillis(rounds, () -> sealed[0] = SealedJobs.seal(job, replyTo, to, random));
