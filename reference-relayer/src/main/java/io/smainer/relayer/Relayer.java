@@ -19,7 +19,6 @@ import io.smainer.relayer.intake.TaskIntake;
 import io.smainer.relayer.scheduling.Deadlines;
 import io.smainer.relayer.scheduling.EscrowSweep;
 import io.smainer.relayer.scheduling.Scheduler;
-import io.smainer.relayer.scheduling.TaskNotices;
 import io.smainer.relayer.scheduling.Waiting;
 import io.smainer.relayer.settlement.CompletionHandler;
 import io.smainer.relayer.settlement.ResultAudit;
@@ -35,6 +34,7 @@ import io.smainer.relayer.store.JournaledStore;
 import io.smainer.relayer.store.MemoryStore;
 import io.smainer.relayer.store.RedisStore;
 import io.smainer.relayer.store.RelayerStore;
+import io.smainer.relayer.store.TaskEvents;
 import io.smainer.relayer.store.TaskRecord;
 import io.smainer.relayer.web.DashboardHandler;
 import io.smainer.relayer.ws.ProviderGateway;
@@ -100,6 +100,8 @@ public final class Relayer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final ScheduledExecutorService timers;
     private final ScheduledExecutorService sweeper;
+    /** The one listener of every task change this relayer makes ({@link RelayerEvents}). */
+    private final TaskEvents events = new RelayerEvents();
     private final Webhooks webhooks;
     private final Optional<StakingPolicy> staking;
     private final Settler settler;
@@ -158,43 +160,17 @@ public final class Relayer implements AutoCloseable {
             Escrow settling = staking.map(s -> s.settlementEscrow(escrow)).orElse(escrow);
             this.settler = Settler.builder().escrow(settling).store(store).clock(clock)
                     .batchSize(config.settlement().batchSize()).maxDelay(config.settlement().batchDelay())
-                    .leaseTtl(config.settlement().leaseTtl()).owner(config.server().name()).onSettled(t -> {
-                        metrics.taskSettled(clock.millis() - t.createdAtMillis());
-                        staking.ifPresent(s -> s.settled(t));
-                        webhooks.notify(t);
-                    }).onFailed(t -> {
-                        staking.ifPresent(s -> s.settled(t));
-                        metrics.taskFailed();
-                        webhooks.notify(t);
-                    }).build();
+                    .leaseTtl(config.settlement().leaseTtl()).owner(config.server().name()).events(events).build();
             parts.push(new Part("settler", settler));
             this.scheduler = Scheduler.builder().store(store).deadlines(Deadlines.on(timers, clock))
                     .maxAttempts(config.scheduling().maxAttempts()).offlineAfter(config.scheduling().offlineAfter())
                     .deadlineGrace(config.scheduling().deadlineGrace()).relayerName(config.server().name())
                     .effortBase(config.access().effortBase())
-                    .notices(new TaskNotices() {
-                        @Override
-                        public void failed(TaskRecord t) {
-                            staking.ifPresent(s -> s.lost(t));
-                            metrics.taskFailed();
-                            webhooks.notify(t);
-                        }
-
-                        @Override
-                        public void assigned(TaskRecord t) {
-                            staking.ifPresent(s -> s.assigned(t));
-                            metrics.taskAssigned(clock.millis() - t.createdAtMillis());
-                        }
-
-                        @Override
-                        public void requeued(TaskRecord t) {
-                            staking.ifPresent(s -> s.lost(t));
-                            metrics.taskRequeued();
-                        }
-                    }).build();
+                    .events(events).build();
             parts.push(new Part("scheduler", scheduler));
             CompletionHandler completions = new CompletionHandler(store, crypto, escrow, b.checkers,
-                    config.access().effortBase(), scheduler, clock, staking.<ResultAudit>map(s -> s).orElse(ResultAudit.NONE));
+                    config.access().effortBase(), scheduler, clock, staking.<ResultAudit>map(s -> s).orElse(ResultAudit.NONE),
+                    events);
 
             QueuedThreadPool threads = new QueuedThreadPool(200, 8);
             threads.setName("relayer-http");
@@ -331,10 +307,7 @@ public final class Relayer implements AutoCloseable {
         long reconcile = config.scheduling().heartbeat().toMillis(); // the backstop for anything an outage left unarmed
         timers.scheduleWithFixedDelay(scheduler::reconcile, reconcile, reconcile, TimeUnit.MILLISECONDS);
         long sweep = config.trust().escrowCheck().toMillis();
-        sweeper.scheduleWithFixedDelay(new EscrowSweep(store, escrow, clock, t -> {
-            metrics.taskFailed();
-            webhooks.notify(t);
-        }), sweep, sweep, TimeUnit.MILLISECONDS);
+        sweeper.scheduleWithFixedDelay(new EscrowSweep(store, escrow, clock, events), sweep, sweep, TimeUnit.MILLISECONDS);
         scheduler.recover();
         settler.recover();
         webhooks.start(); // resumes the webhooks a previous run left pending in the store
@@ -362,6 +335,45 @@ public final class Relayer implements AutoCloseable {
         cors.setAllowCredentials(false);
         cors.setHandler(app);
         return cors;
+    }
+
+    /**
+     * The one {@link TaskEvents} listener of this relayer: metrics, the webhook and the staking policy's active-task
+     * counts, for every change the scheduler, the completion handler, the settler and the escrow sweep make.
+     */
+    private final class RelayerEvents implements TaskEvents {
+        @Override
+        public void assigned(TaskRecord t) {
+            staking.ifPresent(s -> s.assigned(t));
+            metrics.taskAssigned(clock.millis() - t.createdAtMillis());
+        }
+
+        @Override
+        public void requeued(TaskRecord t) {
+            staking.ifPresent(s -> s.lost(t));
+            metrics.taskRequeued();
+        }
+
+        @Override
+        public void settled(TaskRecord t) {
+            metrics.taskSettled(clock.millis() - t.createdAtMillis());
+            staking.ifPresent(s -> s.settled(t));
+            webhooks.notify(t);
+        }
+
+        @Override
+        public void failed(TaskRecord t) {
+            // with a checked result the provider did its part (a settlement that cannot succeed); without, it lost it
+            staking.ifPresent(s -> {
+                if (t.completion().isPresent()) {
+                    s.settled(t);
+                } else {
+                    s.lost(t);
+                }
+            });
+            metrics.taskFailed();
+            webhooks.notify(t);
+        }
     }
 
     /** The retention timer: the writes drop finished tasks too, but an idle relayer makes none. */

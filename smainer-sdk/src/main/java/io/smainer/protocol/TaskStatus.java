@@ -15,6 +15,11 @@ public enum TaskStatus {
     /** Every attempt failed; the demander may cancel the escrow for a full refund. */
     FAILED;
 
+    /** @return true while a node holds the task (ASSIGNED or RUNNING) */
+    public boolean isInFlight() {
+        return this == ASSIGNED || this == RUNNING;
+    }
+
     /** @return true when nothing more will happen to the task */
     public boolean isTerminal() {
         return this == SETTLED || this == FAILED;

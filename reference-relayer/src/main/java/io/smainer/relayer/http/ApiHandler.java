@@ -25,10 +25,12 @@ import io.smainer.relayer.intake.TaskIntake;
 import io.smainer.relayer.scheduling.Scheduler;
 import io.smainer.relayer.scheduling.Waiting;
 import io.smainer.relayer.store.GuardedStore;
+import io.smainer.relayer.store.NodeDirectory;
 import io.smainer.relayer.store.NodeRecord;
-import io.smainer.relayer.store.RelayerStore;
+import io.smainer.relayer.store.SignalBus;
 import io.smainer.relayer.store.StoreUnavailableException;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.relayer.store.TaskStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -91,7 +93,8 @@ public final class ApiHandler extends Handler.Abstract {
     static final String WWW_AUTHENTICATE = "Bearer realm=\"smainer\", Smainer-Read-Signature realm=\"smainer\"";
 
     private final RelayerConfig config;
-    private final RelayerStore store;
+    private final TaskStore store;
+    private final NodeDirectory directory;
     private final TaskIntake intake;
     private final Scheduler scheduler;
     private final Escrow escrow;
@@ -119,7 +122,8 @@ public final class ApiHandler extends Handler.Abstract {
 
     /**
      * @param config settings (limits, API keys)
-     * @param store the store
+     * @param store the store: tasks, nodes, and the signals that end a long poll
+     * @param <S> a store with those roles (a {@code RelayerStore} has them all)
      * @param intake task intake
      * @param scheduler for live node data
      * @param escrow for the tier multipliers in force
@@ -130,11 +134,12 @@ public final class ApiHandler extends Handler.Abstract {
      * @param signatures checks a demander's read signature
      * @param waiting why pending tasks wait
      */
-    public ApiHandler(RelayerConfig config, RelayerStore store, TaskIntake intake, Scheduler scheduler, Escrow escrow,
+    public <S extends TaskStore & NodeDirectory & SignalBus> ApiHandler(RelayerConfig config, S store, TaskIntake intake, Scheduler scheduler, Escrow escrow,
             Metrics metrics, Clock clock, ScheduledExecutorService timers, Map<String, LongSupplier> statsSources,
             DemanderSignatures signatures, Waiting waiting) {
         this.config = config;
         this.store = store;
+        this.directory = store;
         this.intake = intake;
         this.scheduler = scheduler;
         this.escrow = escrow;
@@ -237,7 +242,7 @@ public final class ApiHandler extends Handler.Abstract {
                 only(method, "GET");
                 if (parts.length == 1) {
                     List<Api.NodeView> items = new ArrayList<>();
-                    for (NodeRecord n : store.nodes()) {
+                    for (NodeRecord n : directory.nodes()) {
                         items.add(Views.node(n, scheduler.lastSeen(n.nodeId())));
                     }
                     return json(res, cb, 200, new Api.Page<>(items));
@@ -246,7 +251,7 @@ public final class ApiHandler extends Handler.Abstract {
                     return json(res, cb, 200, summary());
                 }
                 if (parts.length == 2) {
-                    NodeRecord n = node(parts[1]).orElseThrow(() -> new HttpExceptions.NotFound("no node " + parts[1]));
+                    NodeRecord n = directory.node(parts[1]).orElseThrow(() -> new HttpExceptions.NotFound("no node " + parts[1]));
                     return json(res, cb, 200, Views.node(n, scheduler.lastSeen(n.nodeId())));
                 }
             }
@@ -261,7 +266,7 @@ public final class ApiHandler extends Handler.Abstract {
      * decimal (node ids are the 66-character lower-case form).
      */
     private Optional<NodeRecord> node(String id) {
-        Optional<NodeRecord> exact = store.node(id);
+        Optional<NodeRecord> exact = directory.node(id);
         if (exact.isPresent()) {
             return exact;
         }
@@ -271,7 +276,7 @@ public final class ApiHandler extends Handler.Abstract {
         } catch (RuntimeException notAnAddress) {
             return Optional.empty();
         }
-        return address.hex().equals(id) ? Optional.empty() : store.node(address.hex());
+        return address.hex().equals(id) ? Optional.empty() : directory.node(address.hex());
     }
 
     /**
@@ -549,7 +554,7 @@ public final class ApiHandler extends Handler.Abstract {
         Map<TaskStatus, Long> counts = store.countByStatus();
         Map<String, Long> tasks = new LinkedHashMap<>();
         counts.forEach((s, n) -> tasks.put(s.name().toLowerCase(Locale.ROOT), n));
-        List<NodeRecord> nodes = store.nodes();
+        List<NodeRecord> nodes = directory.nodes();
         long online = nodes.stream().filter(NodeRecord::online).count();
         return new Views.Stats(config.server().name(), tasks, online, nodes.size(), stat("settlement_batches"),
                 stat("settlement_reverts"), stat("webhooks_delivered"), (clock.millis() - startedMillis) / 1000,
@@ -567,7 +572,7 @@ public final class ApiHandler extends Handler.Abstract {
         int gpus = 0;
         int capacity = 0;
         int running = 0;
-        for (NodeRecord n : store.nodes()) {
+        for (NodeRecord n : directory.nodes()) {
             total++;
             if (n.online()) {
                 online++;

@@ -1,7 +1,7 @@
 package io.smainer.relayer.http;
 
-import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.SignalBus;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +15,8 @@ final class TaskWaiters implements AutoCloseable {
     private final Map<String, List<Runnable>> waiting = new ConcurrentHashMap<>();
     private final AutoCloseable subscription;
 
-    TaskWaiters(RelayerStore store) {
-        this.subscription = store.subscribe(this::signal);
+    TaskWaiters(SignalBus signals) {
+        this.subscription = signals.subscribe(this::signal);
     }
 
     private void signal(Signal s) {

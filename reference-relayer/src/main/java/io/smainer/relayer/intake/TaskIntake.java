@@ -13,12 +13,11 @@ import io.smainer.escrow.EscrowTask;
 import io.smainer.fee.FeeMath;
 import io.smainer.fee.Tier;
 import io.smainer.protocol.Api;
-import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.scheduling.Waiting;
 import io.smainer.relayer.settlement.WebhookDestinations;
-import io.smainer.relayer.store.RelayerStore;
-import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.Nonces;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.relayer.store.TaskStore;
 import io.smainer.seal.Envelope;
 import io.smainer.seal.SealedJobs;
 import java.time.Clock;
@@ -33,7 +32,7 @@ import java.util.function.Function;
 /**
  * Checks a demander's {@code POST /tasks} and stores the task. The signature covers every field of the request
  * ({@link Api.SubmitTask#signedHash}). Order of checks: expiry, room for the payload
- * ({@code limits.max_queued_bytes}: one read of {@link RelayerStore#queuedBytes()}, before any signature check or
+ * ({@code limits.max_queued_bytes}: one read of {@link TaskStore#queuedBytes()}, before any signature check or
  * chain call; a retried request for a task that exists passes), signature
  * (against the key {@link AccountKeys} resolves for the demander; for an account with no resolvable key,
  * the account's own answer through {@link AccountSignatureCheck}), an idempotent retry of an accepted
@@ -49,7 +48,8 @@ public final class TaskIntake {
     public static final Duration DEFAULT_MAX_VALIDITY = Duration.ofHours(1);
 
     private final Escrow escrow;
-    private final RelayerStore store;
+    private final TaskStore store;
+    private final Nonces nonces;
     private final DemanderSignatures signatures;
     private final Snip12.Domain domain;
     private final Set<ContractAddress> allowedTokens;
@@ -74,7 +74,8 @@ public final class TaskIntake {
 
     /**
      * @param escrow the escrow, read as the relayer's account
-     * @param store the store
+     * @param store the store: tasks and the nonces of signed requests
+     * @param <S> a store with both roles (a {@code RelayerStore} has them)
      * @param signatures checks the demander's signature
      * @param chainId the chain (the signed domain)
      * @param allowedTokens tokens an escrow may hold
@@ -88,12 +89,13 @@ public final class TaskIntake {
      * @param maxUnmatchedPerDemander {@code limits.max_unmatched_per_demander}
      * @param maxUnmatchedTasks {@code limits.max_unmatched_tasks}
      */
-    public TaskIntake(Escrow escrow, RelayerStore store, DemanderSignatures signatures, ChainId chainId,
+    public <S extends TaskStore & Nonces> TaskIntake(Escrow escrow, S store, DemanderSignatures signatures, ChainId chainId,
             Set<ContractAddress> allowedTokens, Function<String, TokenAmount> minBase, Map<String, String> webhookSecrets,
             WebhookDestinations destinations, Clock clock, long maxQueuedBytes, Waiting waiting,
             int maxUnmatchedPerDemander, int maxUnmatchedTasks) {
         this.escrow = Require.present("escrow", escrow);
         this.store = Require.present("store", store);
+        this.nonces = store;
         this.signatures = Require.present("signatures", signatures);
         this.domain = Snip12.Domain.smainer(chainId);
         this.allowedTokens = Set.copyOf(allowedTokens);
@@ -172,7 +174,7 @@ public final class TaskIntake {
         if (existing.isPresent()) {
             return retried(existing.get(), req);
         }
-        if (!store.useNonce("request:" + req.demander().hex(), req.nonce(), Instant.ofEpochSecond(req.expiresAt()))) {
+        if (!nonces.useNonce("request:" + req.demander().hex(), req.nonce(), Instant.ofEpochSecond(req.expiresAt()))) {
             throw new RequestRejectedException(RequestRejectedException.Reason.REPLAYED, "nonce",
                     "nonce: expected a nonce not used before, got " + req.nonce().hex() + " again");
         }
@@ -181,21 +183,20 @@ public final class TaskIntake {
         TaskRecord task = TaskRecord.pending(UUID.randomUUID().toString(), req.escrowId(), req.demander(), req.job(),
                 req.settlement(), onChain.amount(), onChain.baseReward(), onChain.tierMultiplier(), onChain.requiredTier(),
                 req.webhookUrl(), clientId, now);
-        RelayerStore.CreateResult created = store.create(task, maxQueuedBytes);
-        if (created instanceof RelayerStore.Busy b) {
+        TaskStore.CreateResult created = store.create(task, maxQueuedBytes);
+        if (created instanceof TaskStore.Busy b) {
             throw new RelayerBusyException(b.queuedBytes(), b.taskBytes(), b.limit(), true);
         }
-        if (created instanceof RelayerStore.Duplicate d) {
+        if (created instanceof TaskStore.Duplicate d) {
             return retried(d.task(), req);
         }
-        if (created instanceof RelayerStore.Retired r) {
+        if (created instanceof TaskStore.Retired r) {
             throw new EscrowRejectedException("escrow_id", "escrow_id: expected an escrow that never backed a task, got "
                     + req.escrowId() + ", which backed task " + r.taskId() + " (it failed longer ago than this relayer"
                     + " keeps finished tasks, store.finished_retention_seconds); cancel the escrow (cancel_task) for a"
                     + " refund");
         }
-        TaskRecord stored = ((RelayerStore.Created) created).task();
-        store.publish(new Signal(stored.id(), TaskStatus.PENDING));
+        TaskRecord stored = ((TaskStore.Created) created).task();
         return new Outcome(stored, true);
     }
 

@@ -5,13 +5,12 @@ import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowStatus;
 import io.smainer.escrow.EscrowTask;
 import io.smainer.protocol.TaskStatus;
-import io.smainer.relayer.store.RelayerStore;
-import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.TaskEvents;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.relayer.store.TaskStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,23 +26,23 @@ public final class EscrowSweep implements Runnable {
     public static final int PER_ROUND = 200;
     private static final Logger LOG = LoggerFactory.getLogger(EscrowSweep.class);
 
-    private final RelayerStore store;
+    private final TaskStore store;
     private final Escrow escrow;
     private final Clock clock;
-    private final Consumer<TaskRecord> onFailed;
+    private final TaskEvents events;
     private long after;
 
     /**
      * @param store the tasks
      * @param escrow read for the escrows' status
      * @param clock time
-     * @param onFailed told each task it failed (metrics, webhooks)
+     * @param events told of each task it failed (metrics, webhooks)
      */
-    public EscrowSweep(RelayerStore store, Escrow escrow, Clock clock, Consumer<TaskRecord> onFailed) {
+    public EscrowSweep(TaskStore store, Escrow escrow, Clock clock, TaskEvents events) {
         this.store = Require.present("store", store);
         this.escrow = Require.present("escrow", escrow);
         this.clock = Require.present("clock", clock);
-        this.onFailed = Require.present("on_failed", onFailed);
+        this.events = Require.present("events", events);
     }
 
     @Override
@@ -62,8 +61,7 @@ public final class EscrowSweep implements Runnable {
                 TaskRecord next = t.failed(why, clock.millis());
                 if (store.replace(t, next)) {
                     LOG.info("pending task {} dropped: {}", t.id(), why);
-                    store.publish(new Signal(t.id(), TaskStatus.FAILED));
-                    onFailed.accept(next);
+                    events.failed(next);
                 }
             }
         } catch (RuntimeException e) { // caught: a periodic task that throws is never run again

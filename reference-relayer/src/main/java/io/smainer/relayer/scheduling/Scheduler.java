@@ -11,11 +11,13 @@ import io.smainer.protocol.Messages;
 import io.smainer.protocol.NodeCapabilities;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.store.NodeDirectory;
 import io.smainer.relayer.store.NodeRecord;
-import io.smainer.relayer.store.RelayerStore;
-import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.SignalBus;
 import io.smainer.relayer.store.StoreUnavailableException;
+import io.smainer.relayer.store.TaskEvents;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.relayer.store.TaskStore;
 import io.smainer.seal.Envelope;
 import io.smainer.seal.SealException;
 import io.smainer.seal.SealedJobs;
@@ -76,7 +78,8 @@ public final class Scheduler implements AutoCloseable {
     /** The longest wait before a failed deadline, liveness or login step is tried again. */
     static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
 
-    private final RelayerStore store;
+    private final TaskStore store;
+    private final NodeDirectory directory;
     private final Deadlines deadlines;
     private final Clock clock;
     private final Executor serial;
@@ -90,7 +93,7 @@ public final class Scheduler implements AutoCloseable {
 
     private final Duration offlineAfter;
     private final Duration grace;
-    private final TaskNotices notices;
+    private final TaskEvents events;
     private final String relayerName;
     private final TokenAmount effortBase;
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
@@ -148,6 +151,7 @@ public final class Scheduler implements AutoCloseable {
 
     private Scheduler(Builder b) {
         this.store = Require.present("store", b.store);
+        this.directory = b.directory;
         this.deadlines = Require.present("deadlines", b.deadlines);
         this.clock = deadlines.clock();
         if (b.executor == null) {
@@ -160,13 +164,13 @@ public final class Scheduler implements AutoCloseable {
         this.maxAttempts = (int) Require.range("max_attempts", b.maxAttempts, 1, 100);
         this.offlineAfter = Require.present("offline_after", b.offlineAfter);
         this.grace = Require.present("deadline_grace", b.grace);
-        this.notices = Require.present("notices", b.notices);
+        this.events = Require.present("events", b.events);
         this.relayerName = Require.text("relayer", b.relayerName, 64);
         this.effortBase = Require.present("effort_base", b.effortBase);
         if (effortBase.isZero()) {
             throw new InvalidFieldException("effort_base", "a positive price", effortBase);
         }
-        this.subscription = store.subscribe(s -> {
+        this.subscription = b.signals.subscribe(s -> {
             if (s.status() == TaskStatus.PENDING) {
                 requestDispatch();
             }
@@ -247,7 +251,7 @@ public final class Scheduler implements AutoCloseable {
                 old.channel.close("replaced by a new login");
             } else {
                 n = new Node(channel, now, new HashMap<>());
-                n.completed = store.node(channel.nodeId()).map(NodeRecord::completed).orElse(0L);
+                n.completed = directory.node(channel.nodeId()).map(NodeRecord::completed).orElse(0L);
                 for (TaskRecord t : store.tasksOnNode(channel.nodeId())) {
                     n.running++;
                     n.startedAt.put(t.id(), now);
@@ -405,9 +409,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void toRunning(TaskRecord t) {
-        if (store.replace(t, t.running(clock.millis()))) {
-            store.publish(new Signal(t.id(), TaskStatus.RUNNING));
-        }
+        store.replace(t, t.running(clock.millis()));
     }
 
     /**
@@ -624,8 +626,7 @@ public final class Scheduler implements AutoCloseable {
         assignedAs.put(t.id(), next);
         armDeadline(t.id(), next.attempts(), deadline);
         saveNode(n, true);
-        store.publish(new Signal(t.id(), TaskStatus.ASSIGNED));
-        notices.assigned(next);
+        events.assigned(next);
         n.channel.send(assignment(t, deadline));
     }
 
@@ -740,8 +741,7 @@ public final class Scheduler implements AutoCloseable {
         TaskRecord next = t.requeued(reason, clock.millis());
         if (store.replace(t, next)) {
             LOG.debug("task {} back in the queue: {}", t.id(), reason);
-            store.publish(new Signal(t.id(), TaskStatus.PENDING));
-            notices.requeued(next);
+            events.requeued(next);
         }
     }
 
@@ -750,8 +750,7 @@ public final class Scheduler implements AutoCloseable {
                 clock.millis());
         if (store.replace(t, next)) {
             LOG.info("task {} failed: {}", t.id(), reason);
-            store.publish(new Signal(t.id(), TaskStatus.FAILED));
-            notices.failed(next);
+            events.failed(next);
         }
     }
 
@@ -842,7 +841,7 @@ public final class Scheduler implements AutoCloseable {
         if (nodes.containsKey(nodeId)) {
             return true;
         }
-        Optional<NodeRecord> r = store.node(nodeId);
+        Optional<NodeRecord> r = directory.node(nodeId);
         return r.isEmpty() || !r.get().online() || r.get().relayer().equals(relayerName);
     }
 
@@ -871,7 +870,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void saveNode(Node n, boolean online) {
-        store.putNode(new NodeRecord(n.id(), n.channel.address(), n.caps(), relayerName, online, online ? n.running : 0,
+        directory.putNode(new NodeRecord(n.id(), n.channel.address(), n.caps(), relayerName, online, online ? n.running : 0,
                 n.completed, n.lastSeenMillis, n.channel.clockSkewMillis(), n.lateRefusals));
     }
 
@@ -910,22 +909,30 @@ public final class Scheduler implements AutoCloseable {
 
     /** Builds a {@link Scheduler}. */
     public static final class Builder {
-        private RelayerStore store;
+        private TaskStore store;
+        private NodeDirectory directory;
+        private SignalBus signals;
         private Deadlines deadlines;
         private Executor executor;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration offlineAfter = DEFAULT_OFFLINE_AFTER;
         private Duration grace = DEFAULT_DEADLINE_GRACE;
-        private TaskNotices notices = TaskNotices.NONE;
+        private TaskEvents events = TaskEvents.NONE;
         private String relayerName = "relayer";
         private TokenAmount effortBase = EffortPricing.BASE_PRICE;
 
         private Builder() {
         }
 
-        /** @param v the store @return this */
-        public Builder store(RelayerStore v) {
+        /**
+         * @param v the store: its tasks, the node directory, and the signals that say a task is PENDING
+         * @param <S> a store with those roles (a {@code RelayerStore} has them all)
+         * @return this
+         */
+        public <S extends TaskStore & NodeDirectory & SignalBus> Builder store(S v) {
             this.store = v;
+            this.directory = v;
+            this.signals = v;
             return this;
         }
 
@@ -959,9 +966,9 @@ public final class Scheduler implements AutoCloseable {
             return this;
         }
 
-        /** @param v told about failures @return this */
-        public Builder notices(TaskNotices v) {
-            this.notices = v;
+        /** @param v told of each assignment, requeue and failure ({@link TaskEvents#NONE} unless set) @return this */
+        public Builder events(TaskEvents v) {
+            this.events = v;
             return this;
         }
 

@@ -6,9 +6,10 @@ import io.smainer.fee.Tier;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.NodeCapabilities;
 import io.smainer.protocol.TaskStatus;
+import io.smainer.relayer.store.NodeDirectory;
 import io.smainer.relayer.store.NodeRecord;
-import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.relayer.store.TaskStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,11 +62,16 @@ public final class Waiting {
     public record Unmatched(int demander, int all) {
     }
 
-    private final RelayerStore store;
+    private final TaskStore store;
+    private final NodeDirectory directory;
 
-    /** @param store where the tasks and node records are */
-    public Waiting(RelayerStore store) {
+    /**
+     * @param store where the tasks and node records are
+     * @param <S> a store with both roles (a {@code RelayerStore} has them)
+     */
+    public <S extends TaskStore & NodeDirectory> Waiting(S store) {
         this.store = Require.present("store", store);
+        this.directory = store;
     }
 
     /**
@@ -147,7 +153,7 @@ public final class Waiting {
     }
 
     private List<NodeRecord> online() {
-        return store.nodes().stream().filter(NodeRecord::online).toList();
+        return directory.nodes().stream().filter(NodeRecord::online).toList();
     }
 
     private static Optional<Reason> reason(JobSpec job, Tier tier, List<NodeRecord> online) {

@@ -15,9 +15,9 @@ import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.scheduling.Scheduler;
 import io.smainer.relayer.store.Completion;
-import io.smainer.relayer.store.RelayerStore;
-import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.TaskEvents;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.relayer.store.TaskStore;
 import io.smainer.relayer.store.TaskUpdates;
 import io.smainer.seal.SealedJobs;
 import java.time.Clock;
@@ -41,7 +41,7 @@ public final class CompletionHandler {
         DUPLICATE
     }
 
-    private final RelayerStore store;
+    private final TaskStore store;
     private final StarkCrypto crypto;
     private final Escrow escrow;
     private final ResultCheckers checkers;
@@ -49,6 +49,7 @@ public final class CompletionHandler {
     private final Scheduler scheduler;
     private final Clock clock;
     private final ResultAudit audit;
+    private final TaskEvents events;
 
     /**
      * @param store the store
@@ -59,9 +60,9 @@ public final class CompletionHandler {
      * @param scheduler told when a node's slot frees or its result fails
      * @param clock time
      */
-    public CompletionHandler(RelayerStore store, StarkCrypto crypto, Escrow escrow, ResultCheckers checkers,
+    public CompletionHandler(TaskStore store, StarkCrypto crypto, Escrow escrow, ResultCheckers checkers,
             TokenAmount effortBase, Scheduler scheduler, Clock clock) {
-        this(store, crypto, escrow, checkers, effortBase, scheduler, clock, ResultAudit.NONE);
+        this(store, crypto, escrow, checkers, effortBase, scheduler, clock, ResultAudit.NONE, TaskEvents.NONE);
     }
 
     /**
@@ -73,10 +74,12 @@ public final class CompletionHandler {
      * @param scheduler told when a node's slot frees or its result fails
      * @param clock time
      * @param audit told of signed results: wrong ones, and the ones that passed (it may re-check them)
+     * @param events told of each completion recorded
      */
-    public CompletionHandler(RelayerStore store, StarkCrypto crypto, Escrow escrow, ResultCheckers checkers,
-            TokenAmount effortBase, Scheduler scheduler, Clock clock, ResultAudit audit) {
+    public CompletionHandler(TaskStore store, StarkCrypto crypto, Escrow escrow, ResultCheckers checkers,
+            TokenAmount effortBase, Scheduler scheduler, Clock clock, ResultAudit audit, TaskEvents events) {
         this.audit = Require.present("audit", audit);
+        this.events = Require.present("events", events);
         this.store = Require.present("store", store);
         this.crypto = Require.present("crypto", crypto);
         this.escrow = Require.present("escrow", escrow);
@@ -128,7 +131,7 @@ public final class CompletionHandler {
         if (from[0].status() != TaskStatus.PENDING) {
             scheduler.released(nodeId, from[0].id());
         }
-        store.publish(new Signal(msg.taskId(), TaskStatus.COMPLETED)); // the settling relayer queues it
+        events.completed(written.get()); // the store signalled COMPLETED: the settling relayer queues it
         return Outcome.RECORDED;
     }
 

@@ -15,9 +15,11 @@ import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.scheduling.Deadlines;
 import io.smainer.relayer.store.Completion;
 import io.smainer.relayer.store.GuardedStore;
-import io.smainer.relayer.store.RelayerStore;
-import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.Leases;
+import io.smainer.relayer.store.SignalBus;
+import io.smainer.relayer.store.TaskEvents;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.relayer.store.TaskStore;
 import io.smainer.relayer.store.TaskUpdates;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +32,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,13 +65,13 @@ public final class Settler implements AutoCloseable {
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
 
     private final Escrow escrow;
-    private final RelayerStore store;
+    private final TaskStore store;
+    private final Leases leases;
     private final Clock clock;
     private final int batchSize;
     private final Duration maxDelay;
     private final String owner;
-    private final Consumer<TaskRecord> onSettled;
-    private final Consumer<TaskRecord> onFailed;
+    private final TaskEvents events;
     private final Executor serial;
     private final Loop ownedLoop;
     private final Deadlines deadlines;
@@ -97,8 +98,8 @@ public final class Settler implements AutoCloseable {
         this.batchSize = (int) Require.range("batch_size", b.batchSize, 1, 10_000);
         this.maxDelay = Require.present("max_delay", b.maxDelay);
         this.owner = Require.text("owner", b.owner, 64);
-        this.onSettled = Require.present("on_settled", b.onSettled);
-        this.onFailed = Require.present("on_failed", b.onFailed);
+        this.leases = b.leases;
+        this.events = Require.present("events", b.events);
         this.leaseTtl = Require.present("lease_ttl", b.leaseTtl);
         if (leaseTtl.toMillis() < 3) {
             throw new InvalidFieldException("lease_ttl", "at least 3 ms", leaseTtl.toMillis() + " ms");
@@ -113,7 +114,7 @@ public final class Settler implements AutoCloseable {
             this.serial = b.executor;
             this.deadlines = Require.present("deadlines", b.deadlines);
         }
-        this.subscription = store.subscribe(s -> {
+        this.subscription = b.signals.subscribe(s -> {
             if (s.status() == TaskStatus.COMPLETED) {
                 enqueue(s.taskId());
             }
@@ -155,7 +156,7 @@ public final class Settler implements AutoCloseable {
         boolean now;
         boolean unreachable = false;
         try {
-            now = store.acquireLease(LEASE, owner, leaseTtl);
+            now = leases.acquireLease(LEASE, owner, leaseTtl);
         } catch (RuntimeException e) {
             unreachable = GuardedStore.isOutage(e);
             if (unreachable) { // the outage itself is logged once, by GuardedStore
@@ -405,8 +406,7 @@ public final class Settler implements AutoCloseable {
 
     private void settledNow(TaskRecord t) {
         settled.increment();
-        store.publish(new Signal(t.id(), TaskStatus.SETTLED));
-        onSettled.accept(t);
+        events.settled(t);
     }
 
     private void markSettled(TaskRecord read, Optional<Felt> tx) {
@@ -419,8 +419,7 @@ public final class Settler implements AutoCloseable {
                 : Optional.of(t.failed(why + "; cancel escrow " + t.escrowId() + " (cancel_task) for a full refund",
                         clock.millis()))).ifPresent(next -> {
                             LOG.warn("task {} could not be settled: {}", next.id(), why);
-                            store.publish(new Signal(next.id(), TaskStatus.FAILED));
-                            onFailed.accept(next);
+                            events.failed(next);
                         });
     }
 
@@ -440,19 +439,20 @@ public final class Settler implements AutoCloseable {
         if (ownedLoop != null) {
             ownedLoop.close(Duration.ofSeconds(10)); // the batch in progress finishes before the store closes
         }
-        store.releaseLease(LEASE, owner);
+        leases.releaseLease(LEASE, owner);
     }
 
     /** Builds a {@link Settler}. */
     public static final class Builder {
         private Escrow escrow;
-        private RelayerStore store;
+        private TaskStore store;
+        private Leases leases;
+        private SignalBus signals;
         private Clock clock = Clock.systemUTC();
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration maxDelay = DEFAULT_MAX_DELAY;
         private String owner = "relayer";
-        private Consumer<TaskRecord> onSettled = t -> { };
-        private Consumer<TaskRecord> onFailed = t -> { };
+        private TaskEvents events = TaskEvents.NONE;
         private Duration leaseTtl = DEFAULT_LEASE_TTL;
         private Deadlines deadlines;
         private Executor executor;
@@ -492,9 +492,15 @@ public final class Settler implements AutoCloseable {
             return this;
         }
 
-        /** @param v the store @return this */
-        public Builder store(RelayerStore v) {
+        /**
+         * @param v the store: its tasks, the settlement leader's lease, and the signals that say a task is COMPLETED
+         * @param <S> a store with those roles (a {@code RelayerStore} has them all)
+         * @return this
+         */
+        public <S extends TaskStore & Leases & SignalBus> Builder store(S v) {
             this.store = v;
+            this.leases = v;
+            this.signals = v;
             return this;
         }
 
@@ -522,15 +528,13 @@ public final class Settler implements AutoCloseable {
             return this;
         }
 
-        /** @param v told when a task is SETTLED (release, webhook) @return this */
-        public Builder onSettled(Consumer<TaskRecord> v) {
-            this.onSettled = v;
-            return this;
-        }
-
-        /** @param v told when a completed task cannot be settled @return this */
-        public Builder onFailed(Consumer<TaskRecord> v) {
-            this.onFailed = v;
+        /**
+         * @param v told when a task is SETTLED and when a completed task cannot be settled (FAILED);
+         *     {@link TaskEvents#NONE} unless set
+         * @return this
+         */
+        public Builder events(TaskEvents v) {
+            this.events = v;
             return this;
         }
 

@@ -11,8 +11,8 @@ import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.intake.TaskIntake;
 import io.smainer.relayer.store.GuardedStore;
-import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.TaskRecord;
+import io.smainer.relayer.store.TaskStore;
 import io.smainer.relayer.store.WebhookDelivery;
 import java.net.URI;
 import java.time.Clock;
@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * answers other than 2xx is retried with doubling delays, up to {@code maxAttempts}; each retry is
  * signed afresh. A task without a webhook, or whose client has no secret, gets none.
  *
- * <p>The retry schedule lives in the {@link RelayerStore}, not in memory: a webhook is added once per task,
- * each attempt is claimed from the store with a lease before it is sent ({@link RelayerStore#claimWebhook}),
- * and the outcome moves it on ({@link RelayerStore#retryWebhook}, {@link RelayerStore#finishWebhook}). On a
+ * <p>The retry schedule lives in the {@link TaskStore}, not in memory: a webhook is added once per task,
+ * each attempt is claimed from the store with a lease before it is sent ({@link TaskStore#claimWebhook}),
+ * and the outcome moves it on ({@link TaskStore#retryWebhook}, {@link TaskStore#finishWebhook}). On a
  * Redis store a restarted relayer resumes the pending retries, and relayers sharing the store never send
  * the same attempt twice. A relayer that dies in the middle of a delivery leaves its claim to run out
  * ({@link #DEFAULT_CLAIM_LEASE}); that attempt then counts as failed and the next one is claimed by whoever
@@ -92,7 +92,7 @@ public final class Webhooks implements AutoCloseable {
     private final int maxAttempts;
     private final Duration backoff;
     private final Clock clock;
-    private final RelayerStore store;
+    private final TaskStore store;
     private final String owner;
     private final Duration pollInterval;
     private final Duration claimLease;
@@ -112,7 +112,7 @@ public final class Webhooks implements AutoCloseable {
      * @param relayerName this relayer's name (claims are held by it, with a random suffix per instance)
      * @param destinations where webhooks may go
      */
-    public Webhooks(Map<String, String> secrets, int maxAttempts, Duration backoff, Clock clock, RelayerStore store,
+    public Webhooks(Map<String, String> secrets, int maxAttempts, Duration backoff, Clock clock, TaskStore store,
             String relayerName, WebhookDestinations destinations) {
         this(secrets, maxAttempts, backoff, clock, store, relayerName, DEFAULT_POLL_INTERVAL, DEFAULT_CLAIM_LEASE,
                 destinations);
@@ -129,7 +129,7 @@ public final class Webhooks implements AutoCloseable {
      * @param claimLease how long a claimed attempt is held
      * @param destinations where webhooks may go
      */
-    public Webhooks(Map<String, String> secrets, int maxAttempts, Duration backoff, Clock clock, RelayerStore store,
+    public Webhooks(Map<String, String> secrets, int maxAttempts, Duration backoff, Clock clock, TaskStore store,
             String relayerName, Duration pollInterval, Duration claimLease, WebhookDestinations destinations) {
         this.secrets = Map.copyOf(secrets);
         this.maxAttempts = (int) Require.range("webhook.max_attempts", maxAttempts, 1, 100);

@@ -360,11 +360,6 @@ public final class GuardedStore implements RelayerStore {
     }
 
     @Override
-    public void publish(Signal signal) {
-        store.publish(signal); // fire and forget: signals only prompt a look at the store
-    }
-
-    @Override
     public AutoCloseable subscribe(Consumer<Signal> listener) {
         return store.subscribe(listener);
     }

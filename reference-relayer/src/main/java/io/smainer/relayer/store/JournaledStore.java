@@ -390,11 +390,6 @@ public final class JournaledStore implements RelayerStore {
     }
 
     @Override
-    public void publish(Signal signal) {
-        store.publish(signal);
-    }
-
-    @Override
     public AutoCloseable subscribe(Consumer<Signal> listener) {
         return store.subscribe(listener);
     }

@@ -24,6 +24,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The in-memory {@link RelayerStore}: one process, nothing survives a restart. Writes take one lock
@@ -59,6 +61,7 @@ import java.util.function.Consumer;
  * contract settles a CREATED escrow once), so that escape costs the demander nothing it did not sign for.
  */
 public final class MemoryStore implements RelayerStore {
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryStore.class);
     /** The most finished tasks dropped by one write. */
     static final int EVICT_BATCH = 256;
 
@@ -156,9 +159,15 @@ public final class MemoryStore implements RelayerStore {
 
     @Override
     public CreateResult create(TaskRecord task, long maxQueuedBytes) {
-        if (task.version() != 0 || task.status() != TaskStatus.PENDING) {
-            throw new IllegalArgumentException("a new task is PENDING at version 0: " + task.id());
+        StoreChecks.creatable(task);
+        CreateResult r = createLocked(task, maxQueuedBytes);
+        if (r instanceof Created c) {
+            signal(new Signal(c.task().id(), TaskStatus.PENDING));
         }
+        return r;
+    }
+
+    private CreateResult createLocked(TaskRecord task, long maxQueuedBytes) {
         synchronized (lock) {
             dropFinished(clock.millis());
             String existing = byEscrow.get(task.escrowId());
@@ -257,10 +266,17 @@ public final class MemoryStore implements RelayerStore {
 
     @Override
     public boolean replace(TaskRecord current, TaskRecord next) {
-        if (!current.id().equals(next.id()) || next.version() != current.version() + 1 || next.seq() != current.seq()) {
-            throw new IllegalArgumentException("replace needs the same task at the next version: " + current.id() + " v"
-                    + current.version() + " -> " + next.id() + " v" + next.version());
+        StoreChecks.nextVersion(current, next);
+        if (!replaceLocked(current, next)) {
+            return false;
         }
+        if (StoreChecks.changesStatus(current, next)) {
+            signal(new Signal(next.id(), next.status())); // after the lock: listeners run on this thread
+        }
+        return true;
+    }
+
+    private boolean replaceLocked(TaskRecord current, TaskRecord next) {
         synchronized (lock) {
             TaskRecord stored = tasks.get(current.id());
             if (stored == null || stored.version() != current.version()) {
@@ -376,7 +392,7 @@ public final class MemoryStore implements RelayerStore {
         if (byStatus.get(after.status()).put(after.seq(), after.id()) == null) {
             counts.get(after.status()).increment();
         }
-        if (after.status() == TaskStatus.ASSIGNED || after.status() == TaskStatus.RUNNING) {
+        if (after.status().isInFlight()) {
             after.nodeId().ifPresent(n -> byNode.computeIfAbsent(n, k -> new LinkedHashMap<>()).put(after.id(), true));
         }
     }
@@ -406,7 +422,7 @@ public final class MemoryStore implements RelayerStore {
         List<TaskRecord> out = new ArrayList<>();
         for (String id : ids) {
             TaskRecord t = tasks.get(id);
-            if (t != null && (t.status() == TaskStatus.ASSIGNED || t.status() == TaskStatus.RUNNING)
+            if (t != null && t.status().isInFlight()
                     && t.nodeId().equals(Optional.of(nodeId))) {
                 out.add(t);
             }
@@ -633,13 +649,17 @@ public final class MemoryStore implements RelayerStore {
         }
     }
 
-    @Override
-    public void publish(Signal signal) {
+    /** Tells the listeners, on the writing thread, outside the lock. */
+    private void signal(Signal signal) {
         if (closed) {
             return;
         }
         for (Consumer<Signal> l : listeners) {
-            l.accept(signal);
+            try {
+                l.accept(signal);
+            } catch (RuntimeException e) { // a listener's failure is its own: the write is done
+                LOG.warn("a signal listener failed on {}", signal, e);
+            }
         }
     }
 

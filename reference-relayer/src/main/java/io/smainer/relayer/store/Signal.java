@@ -4,8 +4,8 @@ import io.smainer.Require;
 import io.smainer.protocol.TaskStatus;
 
 /**
- * A notice one relayer publishes through the store so that every relayer sharing it reacts at once
- * (no polling): a task became PENDING, or changed status.
+ * A notice the store publishes when it stores a task in a new status ({@link SignalBus}), so that every relayer
+ * sharing it reacts at once (no polling).
  *
  * @param taskId the task
  * @param status its new status

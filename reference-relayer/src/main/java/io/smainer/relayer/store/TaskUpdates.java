@@ -22,7 +22,7 @@ public final class TaskUpdates {
      * @return the record written, or empty when {@code change} wrote nothing or the task is no longer kept
      * @throws IllegalStateException when the task changed {@value #MAX_TRIES} times in a row under it
      */
-    public static Optional<TaskRecord> retry(RelayerStore store, TaskRecord read,
+    public static Optional<TaskRecord> retry(TaskStore store, TaskRecord read,
             Function<TaskRecord, Optional<TaskRecord>> change) {
         TaskRecord t = read;
         for (int i = 0; i < MAX_TRIES; i++) {

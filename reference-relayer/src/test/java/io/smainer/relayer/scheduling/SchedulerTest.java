@@ -19,7 +19,7 @@ import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.store.Completion;
 import io.smainer.relayer.store.FaultyStore;
 import io.smainer.relayer.store.MemoryStore;
-import io.smainer.relayer.store.Signal;
+import io.smainer.relayer.store.TaskEvents;
 import io.smainer.relayer.store.TaskRecord;
 import io.smainer.testing.MutableClock;
 import java.time.Duration;
@@ -41,6 +41,12 @@ class SchedulerTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
     private final ManualDeadlines deadlines = new ManualDeadlines(clock);
     private final List<TaskRecord> failed = new CopyOnWriteArrayList<>();
+    private final TaskEvents recordFailed = new TaskEvents() {
+        @Override
+        public void failed(TaskRecord t) {
+            failed.add(t);
+        }
+    };
     private MemoryStore store;
     private Scheduler scheduler;
     private int escrows;
@@ -49,7 +55,7 @@ class SchedulerTest {
     void start() {
         store = MemoryStore.create(clock);
         scheduler = Scheduler.builder().store(store).deadlines(deadlines).executor(Runnable::run).maxAttempts(3)
-                .offlineAfter(Duration.ofSeconds(90)).deadlineGrace(Duration.ofSeconds(10)).notices(failed::add).build();
+                .offlineAfter(Duration.ofSeconds(90)).deadlineGrace(Duration.ofSeconds(10)).events(recordFailed).build();
     }
 
     @AfterEach
@@ -64,7 +70,6 @@ class SchedulerTest {
         store.create(TaskRecord.pending(id, U256.of(escrows), ContractAddress.of(0xd), job, SettlementMode.FLAT,
                 TokenAmount.ofBaseUnits(100), TokenAmount.ofBaseUnits(100), tier.defaultMultiplier(), tier, Optional.empty(),
                 Optional.empty(), clock.millis()));
-        store.publish(new Signal(id, TaskStatus.PENDING));
         return id;
     }
 
@@ -94,7 +99,7 @@ class SchedulerTest {
         scheduler.close();
         TokenAmount base = TokenAmount.ofBaseUnits(123_456_789);
         scheduler = Scheduler.builder().store(store).deadlines(deadlines).executor(Runnable::run).effortBase(base)
-                .notices(failed::add).build();
+                .events(recordFailed).build();
         JobSpec job = new JobSpec("echo", Map.of(), new byte[0], 60_000, 0);
         // the escrow's on-chain multiplier as read at intake: not the tier's default
         store.create(TaskRecord.pending("effort", U256.of(501), ContractAddress.of(0xd), job, SettlementMode.EFFORT,
@@ -473,7 +478,7 @@ class SchedulerTest {
         scheduler.close();
         FaultyStore faulty = FaultyStore.over(store);
         scheduler = Scheduler.builder().store(faulty.store()).deadlines(deadlines).executor(Runnable::run).maxAttempts(3)
-                .offlineAfter(Duration.ofSeconds(90)).deadlineGrace(Duration.ofSeconds(10)).notices(failed::add).build();
+                .offlineAfter(Duration.ofSeconds(90)).deadlineGrace(Duration.ofSeconds(10)).events(recordFailed).build();
         return faulty;
     }
 

@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A test instrument: a real {@link RelayerStore} that can be made unreachable. While {@link #down} every call that
  * waits for the store fails with {@link StoreUnavailableException}, as a {@link GuardedStore} over an unreachable
- * Redis answers; the fire-and-forget writes ({@code putNode}, {@code publish}), {@code subscribe} and {@code close}
+ * Redis answers; the fire-and-forget writes ({@code putNode}), {@code subscribe} and {@code close}
  * still reach the real store. While {@link #diskFull} every write the journal holds (tasks) fails as it does on a
  * full disk (an {@link UncheckedIOException}, {@code No space left on device}); reads and the writes it keeps in
  * memory only (nonces, leases, webhooks) go on. Nothing of the store's behaviour is
  * replaced.
  */
 public final class FaultyStore implements InvocationHandler {
-    private static final Set<String> UNGUARDED = Set.of("putNode", "publish", "subscribe", "close");
+    private static final Set<String> UNGUARDED = Set.of("putNode", "subscribe", "close");
     /** What {@link JournaledStore} writes to its file; its nonces, leases and webhooks live in memory only. */
     private static final Set<String> JOURNALED = Set.of("create", "replace", "replaceEach");
 

@@ -98,46 +98,16 @@ class RedisStoreIT extends RelayerStoreContract {
             store.subscribe(here::add);
             other.subscribe(there::add);
             unrelated.subscribe(elsewhere::add);
-            other.publish(new Signal("t-9", TaskStatus.COMPLETED));
+            other.create(task("t-9", 9));
             Await.until(Duration.ofSeconds(5), () -> here.size() == 1 && there.size() == 1);
-            unrelated.publish(new Signal("t-10", TaskStatus.PENDING));
+            unrelated.create(task("t-10", 10));
             Await.until(Duration.ofSeconds(5), () -> elsewhere.size() == 1);
-            assertThat(here).containsExactly(new Signal("t-9", TaskStatus.COMPLETED));
+            assertThat(here).containsExactly(new Signal("t-9", TaskStatus.PENDING));
+            assertThat(there).containsExactly(new Signal("t-9", TaskStatus.PENDING));
             assertThat(elsewhere).containsExactly(new Signal("t-10", TaskStatus.PENDING));
         }
     }
 
-    @Test
-    void aReopenedStoreFindsEverythingThePreviousOneLeft() {
-        TaskRecord v0 = ((RelayerStore.Created) store.create(task("t1", 21))).task();
-        TaskRecord v1 = v0.assigned("n1", 100, 2);
-        store.replace(v0, v1);
-        store.create(task("t2", 22));
-        store.close();
-        try (RedisStore again = reopen()) {
-            assertThat(again.task("t1")).contains(v1);
-            assertThat(again.tasksOnNode("n1")).containsExactly(v1);
-            assertThat(again.tasksByStatus(TaskStatus.PENDING, 0, 10)).extracting(TaskRecord::id).containsExactly("t2");
-            TaskRecord t3 = ((RelayerStore.Created) again.create(task("t3", 23))).task();
-            assertThat(t3.seq()).isGreaterThan(again.task("t2").orElseThrow().seq());
-        }
-    }
-
-    @Test
-    void wipeRemovesOnlyItsOwnPrefix() {
-        store.create(task("t1", 31));
-        String keep = prefix;
-        prefix = "keep" + PREFIXES.incrementAndGet() + ":";
-        try (RedisStore other = reopen()) {
-            other.create(task("t1", 31));
-            ((RedisStore) store).wipe();
-            assertThat(store.task("t1")).isEmpty();
-            assertThat(other.task("t1")).isPresent();
-            other.wipe();
-        } finally {
-            prefix = keep;
-        }
-    }
     /** Runs {@code body} with a plain Lettuce connection to the test's Redis. */
     private void withRedis(Consumer<RedisCommands<String, String>> body) {
         RedisClient client = RedisClient.create(server.uri());
@@ -157,6 +127,22 @@ class RedisStoreIT extends RelayerStoreContract {
             cursor = page;
         } while (!cursor.isFinished());
         return n;
+    }
+
+    @Test
+    void aReopenedStoreFindsEverythingThePreviousOneLeft() {
+        TaskRecord v0 = ((RelayerStore.Created) store.create(task("t1", 21))).task();
+        TaskRecord v1 = v0.assigned("n1", 100, 2);
+        store.replace(v0, v1);
+        store.create(task("t2", 22));
+        store.close();
+        try (RedisStore again = reopen()) {
+            assertThat(again.task("t1")).contains(v1);
+            assertThat(again.tasksOnNode("n1")).containsExactly(v1);
+            assertThat(again.tasksByStatus(TaskStatus.PENDING, 0, 10)).extracting(TaskRecord::id).containsExactly("t2");
+            TaskRecord t3 = ((RelayerStore.Created) again.create(task("t3", 23))).task();
+            assertThat(t3.seq()).isGreaterThan(again.task("t2").orElseThrow().seq());
+        }
     }
 
     @Test
@@ -393,37 +379,5 @@ class RedisStoreIT extends RelayerStoreContract {
             assertThat(store.tasksByStatus(TaskStatus.SETTLED, 0, 1_000)).hasSize(26);
             withRedis(this::assertCountersMatchTheTasks);
         }
-    }
-
-    @Test
-    void aTaskStoredBeforeByteBudgetsCountsFromItsNextChangeAndAnOldFinEntrySubtractsNothing() {
-        reopenWith(Duration.ofDays(1), 1);
-        TaskRecord legacy = ((RelayerStore.Created) store.create(task("legacy", 1, 400))).task();
-        TaskRecord oldDone = completedTask("old-done", 2, 100, 10);
-        settle(oldDone);
-        withRedis(r -> {
-            // as a relayer before byte budgets left them: no qb or fb, a fin member without bytes, no counters
-            r.hdel(prefix + "t:legacy", "qb");
-            r.hdel(prefix + "t:old-done", "fb");
-            String m = r.zrange(prefix + "fin", 0, -1).get(0);
-            double at = r.zscore(prefix + "fin", m);
-            r.zrem(prefix + "fin", m);
-            r.zadd(prefix + "fin", at, m.substring(0, m.lastIndexOf('|')));
-            r.del(prefix + "qbytes", prefix + "fbytes");
-        });
-        assertThat(store.queuedBytes()).isZero();
-        TaskRecord a = legacy.assigned("n1", clock.millis() + 1_000, clock.millis());
-        assertThat(store.replace(legacy, a)).isTrue();
-        assertThat(store.queuedBytes()).as("counted from its next change").isEqualTo(400);
-        withRedis(this::assertCountersMatchTheTasks);
-        clock.advance(Duration.ofSeconds(1));
-        TaskRecord c = a.completed(completion(40), clock.millis());
-        assertThat(store.replace(a, c)).isTrue();
-        assertThat(store.queuedBytes()).as("with its result").isEqualTo(440);
-        settle(c);
-        assertThat(store.task("old-done")).as("pushed out by the count cap").isEmpty();
-        assertThat(store.queuedBytes()).isZero();
-        assertThat(store.finishedBytes()).as("the old entry subtracted nothing").isEqualTo(440);
-        withRedis(this::assertCountersMatchTheTasks);
     }
 }

@@ -266,18 +266,33 @@ public abstract class RelayerStoreContract {
     }
 
     @Test
-    void deliversPublishedSignalsToSubscribers() throws Exception {
+    void everyWriteThatStoresANewStatusSignalsItAndNoOtherWriteDoes() throws Exception {
         List<Signal> got = new CopyOnWriteArrayList<>();
         List<Signal> other = new CopyOnWriteArrayList<>();
         AutoCloseable sub = store.subscribe(got::add);
         AutoCloseable sub2 = store.subscribe(other::add);
-        store.publish(new Signal("t1", TaskStatus.PENDING));
-        Await.until(Duration.ofSeconds(5), () -> got.size() == 1 && other.size() == 1);
+        TaskRecord v0 = ((RelayerStore.Created) store.create(task("t1", 1))).task();
+        assertThat(store.create(task("t1-again", 1))).as("a duplicate stores nothing").isInstanceOf(RelayerStore.Duplicate.class);
+        TaskRecord v1 = v0.assigned("n1", 100, 2);
+        assertThat(store.replace(v0, v1)).isTrue();
+        assertThat(store.replace(v0, v0.assigned("n2", 100, 2))).as("a lost race writes nothing").isFalse();
+        TaskRecord v2 = v1.running(3);
+        assertThat(store.replace(v1, v2)).isTrue();
+        TaskRecord v3 = v2.completed(completion(), 4);
+        assertThat(store.replace(v2, v3)).isTrue();
+        TaskRecord v4 = v3.settlingSent(5);
+        assertThat(store.replace(v3, v4)).as("the same status: no signal").isTrue();
+        assertThat(store.replaceEach(List.of(v4), List.of(v4.settled(Optional.empty(), 6)))).containsExactly(true);
+        store.create(task("t2", 2));
+        Await.until(Duration.ofSeconds(5), () -> got.size() >= 6 && other.size() >= 6);
         sub.close();
-        store.publish(new Signal("t2", TaskStatus.PENDING));
-        Await.until(Duration.ofSeconds(5), () -> other.size() == 2);
+        store.create(task("t3", 3));
+        Await.until(Duration.ofSeconds(5), () -> other.size() >= 7);
         sub2.close();
-        assertThat(got).containsExactly(new Signal("t1", TaskStatus.PENDING));
+        assertThat(got).containsExactly(new Signal("t1", TaskStatus.PENDING), new Signal("t1", TaskStatus.ASSIGNED),
+                new Signal("t1", TaskStatus.RUNNING), new Signal("t1", TaskStatus.COMPLETED),
+                new Signal("t1", TaskStatus.SETTLED), new Signal("t2", TaskStatus.PENDING));
+        assertThat(other).hasSize(7).endsWith(new Signal("t3", TaskStatus.PENDING));
     }
 
     @Test

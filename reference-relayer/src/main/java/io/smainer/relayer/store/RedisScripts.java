@@ -1,0 +1,90 @@
+package io.smainer.relayer.store;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Lua scripts of {@link RedisStore}, read from {@code io/smainer/relayer/store/redis/<name>.lua} with
+ * {@code lib.lua} (the functions they share) in front of each. Each runs by its SHA ({@code EVALSHA}); a server that
+ * lost its scripts (restarted, flushed) answers {@code NOSCRIPT}, and the script is loaded again and run once more.
+ */
+final class RedisScripts {
+    private static final String DIR = "redis/";
+
+    private final RedisCommands<String, String> redis;
+    private final RedisAsyncCommands<String, String> async;
+    private final Map<String, String> bodies = new ConcurrentHashMap<>();
+    private final Map<String, String> shas = new ConcurrentHashMap<>();
+
+    RedisScripts(RedisCommands<String, String> redis, RedisAsyncCommands<String, String> async) {
+        this.redis = redis;
+        this.async = async;
+    }
+
+    /**
+     * Runs a script and waits for its reply.
+     *
+     * @param name the script's file name without {@code .lua}
+     * @param type what it returns
+     * @param args its ARGV
+     * @param <T> the reply's Java type for {@code type}
+     * @return the reply
+     */
+    @SuppressWarnings("unchecked")
+    <T> T run(String name, ScriptOutputType type, String... args) {
+        try {
+            return (T) redis.evalsha(sha(name), type, new String[0], args);
+        } catch (RedisNoScriptException e) {
+            return (T) redis.evalsha(reload(name), type, new String[0], args);
+        }
+    }
+
+    /**
+     * Sends a script without waiting: the caller collects the reply, and on {@code NOSCRIPT} runs it again with
+     * {@link #run}.
+     *
+     * @param name the script's file name without {@code .lua}
+     * @param type what it returns
+     * @param args its ARGV
+     * @param <T> the reply's Java type for {@code type}
+     * @return the reply to come
+     */
+    <T> RedisFuture<T> send(String name, ScriptOutputType type, String... args) {
+        return async.evalsha(sha(name), type, new String[0], args);
+    }
+
+    private String sha(String name) {
+        return shas.computeIfAbsent(name, n -> redis.scriptLoad(body(n)));
+    }
+
+    private String reload(String name) {
+        String sha = redis.scriptLoad(body(name));
+        shas.put(name, sha);
+        return sha;
+    }
+
+    private String body(String name) {
+        return bodies.computeIfAbsent(name, n -> resource("lib") + "\n" + resource(n));
+    }
+
+    private static String resource(String name) {
+        String path = DIR + name + ".lua";
+        try (InputStream in = RedisScripts.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("the Redis script " + path + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the Redis script " + path, e);
+        }
+    }
+}
