@@ -187,7 +187,8 @@ public final class Relayer implements AutoCloseable {
             TaskIntake intake = new TaskIntake(escrow, store, signatures, config.chain().chainId(),
                     config.chain().allowedTokens(), config.access()::minBaseFor, config.webhook().secrets(),
                     WebhookDestinations.of(config.trust().webhookPrivateAllowed()), clock, config.limits().maxQueuedBytes(),
-                    waiting, config.trust().maxUnmatchedPerDemander(), config.trust().maxUnmatchedTasks());
+                    waiting, config.trust().maxUnmatchedPerDemander(), config.trust().maxUnmatchedTasks(),
+                    config.trust().maxPendingTasks());
             this.api = new ApiHandler(config, store, intake, scheduler, escrow, metrics, clock, timers,
                     Map.of("settlement_batches", settler::batchesSent, "settlement_reverts", settler::batchesReverted,
                             "webhooks_delivered", webhooks::delivered), signatures, waiting);

@@ -333,7 +333,8 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
             "store.finished_retention_seconds", "store.max_finished_tasks", "store.max_finished_bytes",
             "limits.max_queued_bytes", "store.journal", "operator_clients", "webhook.allow_private_addresses",
             "limits.body_bytes_in_flight", "limits.body_bytes_in_flight_per_address", "limits.body_read_timeout_millis",
-            "limits.max_unmatched_per_demander", "limits.max_unmatched_tasks", "scheduler.escrow_check_millis",
+            "limits.max_unmatched_per_demander", "limits.max_unmatched_tasks", "limits.max_pending_tasks",
+            "scheduler.escrow_check_millis",
             "limits.ws_logins_per_second", "limits.ws_login_burst", "limits.ws_frame_bytes_before_login"),
             StakingSettings.KEYS).flatMap(List::stream).toList();
 
@@ -564,7 +565,8 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
                 r.get("limits.ws_logins_per_second", TrustLimits.DEFAULT_WS_LOGINS_PER_SECOND, Settings.intIn(1, 1_000_000)),
                 r.get("limits.ws_login_burst", TrustLimits.DEFAULT_WS_LOGIN_BURST, Settings.intIn(1, 1_000_000)),
                 r.get("limits.ws_frame_bytes_before_login", TrustLimits.DEFAULT_WS_FRAME_BYTES_BEFORE_LOGIN,
-                        Settings.intIn(1024, 1 << 30)));
+                        Settings.intIn(1024, 1 << 30)),
+                r.get("limits.max_pending_tasks", TrustLimits.DEFAULT_MAX_PENDING_TASKS, Settings.intIn(1, 100_000_000)));
     }
 
     /** A {@code *_millis} setting in {@code [min, max]} milliseconds, its default a component's constant. */

@@ -25,10 +25,14 @@ import java.util.Set;
  * @param wsLoginBurst {@code limits.ws_login_burst}: the burst above that rate
  * @param wsFrameBytesBeforeLogin {@code limits.ws_frame_bytes_before_login}: the largest WebSocket message a
  *     connection may send before it has logged in
+ * @param maxPendingTasks {@code limits.max_pending_tasks}: the most PENDING tasks (waiting for a node), all relayers
+ *     on the store together; past it {@code POST /tasks} is refused with 503 {@code relayer_busy} and
+ *     {@code Retry-After}, so that under overload the queue, and the wait in it, stays bounded (about this many tasks
+ *     divided by the rate the providers take them) instead of growing with the excess
  */
 public record TrustLimits(Set<String> operatorClients, boolean webhookPrivateAllowed, long bodyBytesInFlight,
         long bodyBytesInFlightPerAddress, Duration bodyReadTimeout, int maxUnmatchedPerDemander, int maxUnmatchedTasks,
-        Duration escrowCheck, int wsLoginsPerSecond, int wsLoginBurst, int wsFrameBytesBeforeLogin) {
+        Duration escrowCheck, int wsLoginsPerSecond, int wsLoginBurst, int wsFrameBytesBeforeLogin, int maxPendingTasks) {
     /** Default {@code limits.body_bytes_in_flight}: 64 MiB. */
     public static final long DEFAULT_BODY_BYTES_IN_FLIGHT = 64L << 20;
     /** Default {@code limits.body_bytes_in_flight_per_address}: 16 MiB, two bodies of the default size limit. */
@@ -48,6 +52,9 @@ public record TrustLimits(Set<String> operatorClients, boolean webhookPrivateAll
     /** Default {@code limits.ws_frame_bytes_before_login}: a login with a long capability list fits. */
     public static final int DEFAULT_WS_FRAME_BYTES_BEFORE_LOGIN = 64 << 10;
 
+    /** Default {@code limits.max_pending_tasks}. */
+    public static final int DEFAULT_MAX_PENDING_TASKS = 10_000;
+
     /** Validates every field. */
     public TrustLimits {
         operatorClients = Set.copyOf(operatorClients);
@@ -60,6 +67,7 @@ public record TrustLimits(Set<String> operatorClients, boolean webhookPrivateAll
         Require.range("limits.ws_logins_per_second", wsLoginsPerSecond, 1, Integer.MAX_VALUE);
         Require.range("limits.ws_login_burst", wsLoginBurst, 1, Integer.MAX_VALUE);
         Require.range("limits.ws_frame_bytes_before_login", wsFrameBytesBeforeLogin, 1024, Integer.MAX_VALUE);
+        Require.range("limits.max_pending_tasks", maxPendingTasks, 1, Integer.MAX_VALUE);
     }
 
     @Override
@@ -69,7 +77,8 @@ public record TrustLimits(Set<String> operatorClients, boolean webhookPrivateAll
                 + "), limits.body_read_timeout=" + bodyReadTimeout.toMillis() + "ms, limits.max_unmatched="
                 + maxUnmatchedTasks + " (per demander " + maxUnmatchedPerDemander + "), scheduler.escrow_check="
                 + escrowCheck.toMillis() + "ms, limits.ws_logins=" + wsLoginsPerSecond + "/s burst " + wsLoginBurst
-                + ", limits.ws_frame_bytes_before_login=" + wsFrameBytesBeforeLogin;
+                + ", limits.ws_frame_bytes_before_login=" + wsFrameBytesBeforeLogin + ", limits.max_pending_tasks="
+                + maxPendingTasks;
     }
 
     /** @return the defaults, with no operator client */
@@ -77,6 +86,6 @@ public record TrustLimits(Set<String> operatorClients, boolean webhookPrivateAll
         return new TrustLimits(Set.of(), false, DEFAULT_BODY_BYTES_IN_FLIGHT, DEFAULT_BODY_BYTES_IN_FLIGHT_PER_ADDRESS,
                 DEFAULT_BODY_READ_TIMEOUT, DEFAULT_MAX_UNMATCHED_PER_DEMANDER, DEFAULT_MAX_UNMATCHED_TASKS,
                 DEFAULT_ESCROW_CHECK, DEFAULT_WS_LOGINS_PER_SECOND, DEFAULT_WS_LOGIN_BURST,
-                DEFAULT_WS_FRAME_BYTES_BEFORE_LOGIN);
+                DEFAULT_WS_FRAME_BYTES_BEFORE_LOGIN, DEFAULT_MAX_PENDING_TASKS);
     }
 }

@@ -48,12 +48,13 @@ public final class BenchDemander {
     }
 
     /**
-     * @param args relayer port, task count, demander count, requests in flight, output file, rate (tasks/s, 0 for
+     * @param args relayer ports (comma-separated: task i goes to the (i mod n)-th; {@code /stats}, which counts all
+     *     relayers on one store, is read from the first), task count, demander count, requests in flight, output file, rate (tasks/s, 0 for
      *     as fast as the window allows), warm-up tasks
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(args[0]);
+        String[] ports = args[0].split(",");
         int tasks = Integer.parseInt(args[1]);
         int demanders = Integer.parseInt(args[2]);
         int inFlight = Integer.parseInt(args[3]);
@@ -90,20 +91,24 @@ public final class BenchDemander {
         http.setMaxRequestsQueuedPerDestination(Math.max(1024, inFlight * 2));
         http.setConnectTimeout(10_000);
         http.start();
-        URI submitUri = URI.create("http://127.0.0.1:" + port + "/api/v1/tasks");
-        URI stats = URI.create("http://127.0.0.1:" + port + "/api/v1/stats");
+        URI[] submitUri = new URI[ports.length];
+        for (int p = 0; p < ports.length; p++) {
+            submitUri[p] = URI.create("http://127.0.0.1:" + ports[p] + "/api/v1/tasks");
+        }
+        URI stats = URI.create("http://127.0.0.1:" + ports[0] + "/api/v1/stats");
         AtomicLongArray sent = new AtomicLongArray(tasks);
         AtomicLongArray answered = new AtomicLongArray(tasks);
         AtomicInteger refused = new AtomicInteger();
+        AtomicInteger busy = new AtomicInteger();
         Semaphore window = new Semaphore(inFlight);
         if (warmup > 0) {
             // warm-up: the JIT compiles the hot paths and the key tables fill before anything is measured
-            submit("warm-up", http, submitUri, bodies, 0, warmup, 0, window, sent, answered, refused);
+            submit("warm-up", http, submitUri, bodies, 0, warmup, 0, window, sent, answered, refused, busy);
             window.acquire(inFlight);
             window.release(inFlight);
             // settled, not only completed: the warm-up's settlement backlog would otherwise still be running
             // (receipts checked, transactions sent) when the measured phase starts, and be counted against it
-            awaitSettled(http, stats, warmup, Duration.ofMinutes(3));
+            awaitSettled(http, stats, warmup - refused.get(), Duration.ofMinutes(3)); // refused ones never settle
             System.out.println("DEMAND warm tasks=" + warmup + String.format(" cpu_s=%.2f", BenchAccounts.cpuSeconds())
                     + BenchAccounts.systemCpu());
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -113,7 +118,9 @@ public final class BenchDemander {
             }
         }
         long start = System.nanoTime();
-        submit("measured", http, submitUri, bodies, warmup, tasks, rate, window, sent, answered, refused);
+        int refusedInWarmup = refused.get();
+        int busyInWarmup = busy.get();
+        submit("measured", http, submitUri, bodies, warmup, tasks, rate, window, sent, answered, refused, busy);
         window.acquire(inFlight);
         long submitted = System.nanoTime();
         long completedAt = 0;
@@ -150,6 +157,11 @@ public final class BenchDemander {
             System.out.printf("DEMAND POST /tasks answered (from send or due time) p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n",
                     rtt[n / 2] / 1e3, rtt[(int) (n * 0.9)] / 1e3, rtt[(int) Math.min(n - 1, n * 0.99)] / 1e3);
         }
+        long settledNow = stats(http, stats).get("settled").getAsLong();
+        System.out.printf("DEMAND measured phase: %d accepted, %d refused 503 with Retry-After, %d refused otherwise;"
+                + " %d settled of the %d accepted in all (lost: %d)%n", tasks - warmup - (refused.get() - refusedInWarmup),
+                busy.get() - busyInWarmup, refused.get() - refusedInWarmup - (busy.get() - busyInWarmup), settledNow,
+                tasks - refused.get(), tasks - refused.get() - settledNow);
         System.out.println(String.format("DEMAND tasks=%d measured=%d refused=%d submit_s=%.3f completed_s=%.3f settled_s=%.3f"
                 + " cpu_s=%.2f", tasks, tasks - warmup, refused.get(), (submitted - start) / 1e9, completedAt == 0 ? -1 : (completedAt - start) / 1e9,
                 settledAt == 0 ? -1 : (settledAt - start) / 1e9, BenchAccounts.cpuSeconds()) + BenchAccounts.systemCpu());
@@ -161,8 +173,8 @@ public final class BenchDemander {
      * the start plus {@code (i - from) / rate}, and its latency counts from then even when the generator falls
      * behind (no coordinated omission).
      */
-    private static void submit(String phase, HttpClient http, URI uri, String[] bodies, int from, int to, double rate,
-            Semaphore window, AtomicLongArray sent, AtomicLongArray answered, AtomicInteger refused)
+    private static void submit(String phase, HttpClient http, URI[] uris, String[] bodies, int from, int to, double rate,
+            Semaphore window, AtomicLongArray sent, AtomicLongArray answered, AtomicInteger refused, AtomicInteger busy)
             throws InterruptedException {
         long startMicros = BenchAccounts.nowMicros();
         long start = System.nanoTime();
@@ -182,12 +194,17 @@ public final class BenchDemander {
             }
             int index = i;
             sent.set(i, rate > 0 ? startMicros + (due - start) / 1_000 : BenchAccounts.nowMicros());
-            http.POST(uri).body(new StringRequestContent("application/json", bodies[i], StandardCharsets.UTF_8))
+            http.POST(uris[i % uris.length]).body(new StringRequestContent("application/json", bodies[i], StandardCharsets.UTF_8))
                     .timeout(30, TimeUnit.SECONDS).send(new BufferingResponseListener() {
                         @Override
                         public void onComplete(Result r) {
                             if (r.isFailed() || r.getResponse().getStatus() / 100 != 2) {
-                                if (refused.incrementAndGet() <= 5) {
+                                boolean forRoom = !r.isFailed() && r.getResponse().getStatus() == 503
+                                        && r.getResponse().getHeaders().contains("Retry-After");
+                                if (forRoom) {
+                                    busy.incrementAndGet(); // refused for room: the demander would send it again later
+                                }
+                                if (refused.incrementAndGet() - busy.get() <= 5 && !forRoom) {
                                     System.out.println("refused task " + index + ": " + (r.isFailed() ? r.getFailure()
                                             : r.getResponse().getStatus() + " " + getContentAsString()));
                                 }

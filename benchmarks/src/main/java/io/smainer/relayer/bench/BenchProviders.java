@@ -32,11 +32,12 @@ public final class BenchProviders {
     }
 
     /**
-     * @param args relayer port, provider count, concurrency per provider, task count, output file
+     * @param args relayer ports (comma-separated: provider i logs in to the (i mod n)-th), provider count, concurrency
+     *     per provider, task count, output file
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(args[0]);
+        String[] ports = args[0].split(",");
         int count = Integer.parseInt(args[1]);
         int concurrency = Integer.parseInt(args[2]);
         int tasks = Integer.parseInt(args[3]);
@@ -63,7 +64,7 @@ public final class BenchProviders {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(Runnable::run).build();
         List<ProviderNode> nodes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ProviderNode node = ProviderNode.builder().relayer("http://127.0.0.1:" + port)
+            ProviderNode node = ProviderNode.builder().relayer("http://127.0.0.1:" + ports[i % ports.length])
                     .account(BenchAccounts.provider(i), BenchAccounts.providerKey(i, crypto)).runner(runner)
                     .concurrency(concurrency).tier(Tier.PREMIUM).name("bench-" + i).crypto(crypto).httpClient(http)
                     .closeGrace(Duration.ZERO).build();

@@ -117,8 +117,8 @@ public final class BenchRelayer {
                             System.out.println(histogram(rows));
                         }
                     } else if (line.trim().equals("CPU")) {
-                        System.out.println(String.format("CPU cpu_s=%.2f chain_cpu_s=%.2f", BenchAccounts.cpuSeconds(),
-                                chainCpu.seconds()) + BenchAccounts.systemCpu() + " " + threadCpu());
+                        System.out.println(String.format("CPU cpu_s=%.2f chain_cpu_s=%.2f assigned=%d", BenchAccounts.cpuSeconds(),
+                                chainCpu.seconds(), assigned(relayer)) + BenchAccounts.systemCpu() + " " + threadCpu());
                     } else if (line.trim().equals("STOP")) {
                         break;
                     }
@@ -133,8 +133,8 @@ public final class BenchRelayer {
                     .equals(perTask.baseUnits().multiply(BigInteger.valueOf(settled)));
             System.out.println("THREADS " + threadCpu());
             System.out.println("FINAL " + counts + " batches=" + relayer.settler().map(x -> x.batchesSent()).orElse(0L)
-                    + " treasury_reconciles=" + reconciled + String.format(" cpu_s=%.2f chain_cpu_s=%.2f",
-                    BenchAccounts.cpuSeconds(), chainCpu.seconds()) + BenchAccounts.systemCpu());
+                    + " treasury_reconciles=" + reconciled + String.format(" cpu_s=%.2f chain_cpu_s=%.2f assigned=%d",
+                    BenchAccounts.cpuSeconds(), chainCpu.seconds(), assigned(relayer)) + BenchAccounts.systemCpu());
             relayer.close();
             System.exit(0);
         }, "stopper");
@@ -143,6 +143,11 @@ public final class BenchRelayer {
         stopper.join(900_000);
         relayer.close();
         System.exit(0);
+    }
+
+    /** The assignments this relayer made (with several relayers on one store, its share of the work). */
+    private static long assigned(Relayer relayer) {
+        return relayer.metrics().value("smainer_tasks_assigned_total", "");
     }
 
     /**

@@ -164,11 +164,34 @@ public final class LoadBench {
             redis = RedisServer.start(true);
             relayerArgs.add("redis.uri=" + redis.uri());
         }
+        int relayerCount = Integer.parseInt(o.getOrDefault("relayers", "1"));
+        if (relayerCount < 1 || relayerCount > 1 && redis == null) {
+            if (redis != null) {
+                redis.close();
+            }
+            throw new IllegalArgumentException("relayers: expected 1, or more with store=redis (they share one queue"
+                    + " through it), got " + relayerCount + (redis == null ? " without store=redis" : ""));
+        }
         double redisReady = 0;
-        try (RedisServer closeRedis = redis; ChildJvm relayer = ChildJvm.start("relayer", launcher(o, true), relayerJvm(o), BenchRelayer.class, relayerArgs,
-                System.out)) {
-            String relayerReady = relayer.awaitLine(Duration.ofMinutes(3), l -> l.startsWith("READY"));
-            String port = ChildJvm.field(relayerReady, "port").orElseThrow();
+        List<ChildJvm> relayers = new ArrayList<>();
+        try (RedisServer closeRedis = redis; AutoCloseable closeRelayers = () -> closeAll(relayers)) {
+            // each relayer JVM sets up the same in-process ledger (the same escrows in the same order), so every one
+            // checks escrows on a chain it holds; the settlement leader (one at a time, by its lease) settles on its own
+            for (int k = 0; k < relayerCount; k++) {
+                List<String> args = new ArrayList<>(relayerArgs);
+                if (relayerCount > 1) {
+                    args.add("name=bench-relayer-" + (k + 1));
+                }
+                relayers.add(ChildJvm.start(relayerCount > 1 ? "relayer-" + (k + 1) : "relayer", launcher(o, true),
+                        relayerJvm(o), BenchRelayer.class, args, System.out));
+            }
+            String[] relayerReady = new String[relayerCount];
+            List<String> ports = new ArrayList<>();
+            for (int k = 0; k < relayerCount; k++) {
+                relayerReady[k] = relayers.get(k).awaitLine(Duration.ofMinutes(3), l -> l.startsWith("READY"));
+                ports.add(ChildJvm.field(relayerReady[k], "port").orElseThrow());
+            }
+            String port = String.join(",", ports);
             try (ChildJvm provs = ChildJvm.start("providers", launcher(o, false), harnessJvm(o, "jfr_providers", "providers_jvm"),
                     BenchProviders.class,
                     List.of(port, Integer.toString(providers), Integer.toString(concurrency), Integer.toString(tasks),
@@ -182,8 +205,10 @@ public final class LoadBench {
                     if (warmup > 0) {
                         // the measured phase starts from here: take every process's CPU counters, then let it go
                         signed = demand.awaitLine(Duration.ofMinutes(4), l -> l.startsWith("DEMAND warm"));
-                        relayer.send("CPU");
-                        relayerReady = relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("CPU"));
+                        for (int k = 0; k < relayerCount; k++) {
+                            relayers.get(k).send("CPU");
+                            relayerReady[k] = relayers.get(k).awaitLine(Duration.ofSeconds(30), l -> l.startsWith("CPU"));
+                        }
                         redisReady = redis == null ? 0 : redis.cpuSeconds();
                         provs.send("CPU");
                         providersReady = provs.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("CPU"));
@@ -191,15 +216,22 @@ public final class LoadBench {
                     }
                     String result = demand.awaitLine(Duration.ofMinutes(8), l -> l.startsWith("DEMAND tasks="));
                     demand.awaitExit(Duration.ofSeconds(30));
-                    relayer.send("HEAP");
-                    relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("HEAP"));
+                    for (ChildJvm r : relayers) {
+                        r.send("HEAP");
+                        r.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("HEAP"));
+                    }
                     provs.send("STOP");
                     String providersDone = provs.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("PROVIDERS DONE"));
                     provs.awaitExit(Duration.ofSeconds(30));
-                    relayer.send("STOP");
-                    String relayerThreads = relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("THREADS"));
-                    String relayerFinal = relayer.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("FINAL"));
-                    relayer.awaitExit(Duration.ofSeconds(30));
+                    String[] relayerThreads = new String[relayerCount];
+                    String[] relayerFinal = new String[relayerCount];
+                    for (int k = 0; k < relayerCount; k++) {
+                        ChildJvm r = relayers.get(k);
+                        r.send("STOP");
+                        relayerThreads[k] = r.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("THREADS"));
+                        relayerFinal[k] = r.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("FINAL"));
+                        r.awaitExit(Duration.ofSeconds(30));
+                    }
                     double redisCpu = redis == null ? 0 : redis.cpuSeconds() - redisReady;
                     int measured = tasks - warmup;
                     report(tasks, warmup, providers, concurrency, demanders, inFlight, o.getOrDefault("rate", "max"), result,
@@ -209,21 +241,44 @@ public final class LoadBench {
                                 + " demander on CPU %s; tasks/s above is what the relayer's CPUs carried%n",
                                 launcher(o, true).get(2), launcher(o, false).get(2));
                     }
-                    double relayerCpu = cpu(relayerFinal) - cpu(relayerReady);
-                    double chainCpu = chainCpu(relayerFinal) - chainCpu(relayerReady);
+                    double relayerCpu = 0;
+                    double chainCpu = 0;
+                    double relayerSys = 0;
+                    double relayerWait = 0;
+                    long assignedAll = 0;
+                    for (int k = 0; k < relayerCount; k++) {
+                        relayerCpu += cpu(relayerFinal[k]) - cpu(relayerReady[k]);
+                        chainCpu += chainCpu(relayerFinal[k]) - chainCpu(relayerReady[k]);
+                        relayerSys += sys(relayerFinal[k]) - sys(relayerReady[k]);
+                        relayerWait += waited(relayerFinal[k]) - waited(relayerReady[k]);
+                        assignedAll += assigned(relayerFinal[k]) - assigned(relayerReady[k]);
+                    }
                     cpuReport(measured, relayerCpu - chainCpu, chainCpu, cpu(providersDone) - cpu(providersReady),
                             cpu(result) - cpu(signed), redis == null ? -1 : redisCpu);
                     System.out.printf("  of which in the kernel (ms per task): relayer %.3f, providers %.3f, demander %.3f%n",
-                            (sys(relayerFinal) - sys(relayerReady)) * 1e3 / measured,
-                            (sys(providersDone) - sys(providersReady)) * 1e3 / measured,
+                            relayerSys * 1e3 / measured, (sys(providersDone) - sys(providersReady)) * 1e3 / measured,
                             (sys(result) - sys(signed)) * 1e3 / measured);
                     System.out.printf("  waiting, runnable, for a core (live threads, ms per task): relayer %.3f, providers %.3f,"
-                            + " demander %.3f%n", (waited(relayerFinal) - waited(relayerReady)) * 1e3 / measured,
+                            + " demander %.3f%n", relayerWait * 1e3 / measured,
                             (waited(providersDone) - waited(providersReady)) * 1e3 / measured,
                             (waited(result) - waited(signed)) * 1e3 / measured);
-                    System.out.println("  relayer threads still alive, CPU ms per measured task: "
-                            + threadDeltas(relayerReady, relayerThreads, measured)
-                            + " (the rest of the relayer's CPU: JIT, GC, threads that ended)");
+                    if (relayerCount > 1) {
+                        System.out.printf("  %d relayers on one redis-server; each one's share (submissions are spread evenly,"
+                                + " providers too):%n", relayerCount);
+                        for (int k = 0; k < relayerCount; k++) {
+                            double own = cpu(relayerFinal[k]) - cpu(relayerReady[k]) - (chainCpu(relayerFinal[k])
+                                    - chainCpu(relayerReady[k]));
+                            long assigned = assigned(relayerFinal[k]) - assigned(relayerReady[k]);
+                            System.out.printf("    relayer %d: %d assignments (%.1f%%), CPU %.3f ms per measured task,"
+                                    + " settlement batches %s%n", k + 1, assigned,
+                                    assignedAll == 0 ? 0 : 100.0 * assigned / assignedAll, own * 1e3 / measured,
+                                    ChildJvm.field(relayerFinal[k], "batches").orElse("?"));
+                        }
+                    } else {
+                        System.out.println("  relayer threads still alive, CPU ms per measured task: "
+                                + threadDeltas(relayerReady[0], relayerThreads[0], measured)
+                                + " (the rest of the relayer's CPU: JIT, GC, threads that ended)");
+                    }
                 }
             }
         } finally {
@@ -264,6 +319,16 @@ public final class LoadBench {
             }
         }
         return out.length() == 0 ? "(none)" : out.substring(0, out.length() - 2);
+    }
+
+    private static void closeAll(List<ChildJvm> jvms) {
+        for (ChildJvm j : jvms) {
+            j.close();
+        }
+    }
+
+    private static long assigned(String line) {
+        return Long.parseLong(ChildJvm.field(line, "assigned").orElse("0"));
     }
 
     private static double chainCpu(String line) {

@@ -57,7 +57,7 @@ public final class ErrorTable {
         }
         if (e instanceof RelayerBusyException x) {
             return new Problem(503, new Api.ErrorBody("relayer_busy", x.getMessage(), Optional.empty()),
-                    Optional.of(RelayerBusyException.RETRY_AFTER), true);
+                    Optional.of(x.retryAfter()), true);
         }
         if (e instanceof StoreUnavailableException x) {
             // expected: the store's outage is logged once by GuardedStore, not with a stack per request

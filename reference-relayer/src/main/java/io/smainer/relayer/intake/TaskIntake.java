@@ -15,7 +15,6 @@ import io.smainer.fee.Tier;
 import io.smainer.protocol.Api;
 import io.smainer.relayer.scheduling.Waiting;
 import io.smainer.relayer.settlement.WebhookDestinations;
-import io.smainer.relayer.store.Nonces;
 import io.smainer.relayer.store.TaskRecord;
 import io.smainer.relayer.store.TaskStore;
 import io.smainer.seal.Envelope;
@@ -31,17 +30,18 @@ import java.util.function.Function;
 
 /**
  * Checks a demander's {@code POST /tasks} and stores the task. The signature covers every field of the request
- * ({@link Api.SubmitTask#signedHash}). Order of checks: expiry, room for the payload
- * ({@code limits.max_queued_bytes}: one read of {@link TaskStore#queuedBytes()}, before any signature check or
- * chain call; a retried request for a task that exists passes), signature
+ * ({@link Api.SubmitTask#signedHash}). Order of checks: expiry, room for the payload and in the queue
+ * ({@code limits.max_queued_bytes} and {@code limits.max_pending_tasks}: one read, {@link TaskStore#admission}, before
+ * any signature check or chain call; a retried request for a task that exists passes), signature
  * (against the key {@link AccountKeys} resolves for the demander; for an account with no resolvable key,
  * the account's own answer through {@link AccountSignatureCheck}), an idempotent retry of an accepted
- * request (same escrow, demander and job: the existing task is returned), nonce, then the escrow on
- * chain, then whether a provider online can run it (else the bound on such tasks, {@link NoProviderException}),
- * then the store's own atomic check of the byte limit as it stores the task. When the chain cannot be asked
- * about the account, nothing is recorded ({@link AccountCheckUnavailableException}); when there is no room,
- * nothing is stored ({@link RelayerBusyException}; the nonce is used only if the room went between the first
- * check and the store's, to concurrent requests). Thread-safe.
+ * request (same escrow, demander and job: the existing task is returned), then the escrow on chain, then whether a
+ * provider online can run it (else the bound on such tasks, {@link NoProviderException}), then the store's own
+ * atomic step: the nonce unused, room for the bytes and in the queue, and only then the nonce recorded with the
+ * task ({@link TaskStore#create(TaskRecord, TaskStore.Room, Optional)}, one round trip on Redis). When the chain
+ * cannot be asked about the account, nothing is recorded ({@link AccountCheckUnavailableException}); when there is
+ * no room, nothing is stored and the nonce stays unused ({@link RelayerBusyException}: 503 with Retry-After).
+ * Thread-safe.
  */
 public final class TaskIntake {
     /** How far ahead a request may expire. */
@@ -49,7 +49,6 @@ public final class TaskIntake {
 
     private final Escrow escrow;
     private final TaskStore store;
-    private final Nonces nonces;
     private final DemanderSignatures signatures;
     private final Snip12.Domain domain;
     private final Set<ContractAddress> allowedTokens;
@@ -59,6 +58,7 @@ public final class TaskIntake {
     private final Clock clock;
     private final Duration maxValidity;
     private final long maxQueuedBytes;
+    private final long maxPending;
     private final Waiting waiting;
     private final int maxUnmatchedPerDemander;
     private final int maxUnmatchedTasks;
@@ -74,8 +74,7 @@ public final class TaskIntake {
 
     /**
      * @param escrow the escrow, read as the relayer's account
-     * @param store the store: tasks and the nonces of signed requests
-     * @param <S> a store with both roles (a {@code RelayerStore} has them)
+     * @param store the tasks (a request's nonce is recorded with its task)
      * @param signatures checks the demander's signature
      * @param chainId the chain (the signed domain)
      * @param allowedTokens tokens an escrow may hold
@@ -88,14 +87,14 @@ public final class TaskIntake {
      * @param waiting tells whether a provider online can run a task, and counts the pending tasks none can
      * @param maxUnmatchedPerDemander {@code limits.max_unmatched_per_demander}
      * @param maxUnmatchedTasks {@code limits.max_unmatched_tasks}
+     * @param maxPending {@code limits.max_pending_tasks}: the most PENDING tasks; past it a request is refused for room
      */
-    public <S extends TaskStore & Nonces> TaskIntake(Escrow escrow, S store, DemanderSignatures signatures, ChainId chainId,
+    public TaskIntake(Escrow escrow, TaskStore store, DemanderSignatures signatures, ChainId chainId,
             Set<ContractAddress> allowedTokens, Function<String, TokenAmount> minBase, Map<String, String> webhookSecrets,
             WebhookDestinations destinations, Clock clock, long maxQueuedBytes, Waiting waiting,
-            int maxUnmatchedPerDemander, int maxUnmatchedTasks) {
+            int maxUnmatchedPerDemander, int maxUnmatchedTasks, int maxPending) {
         this.escrow = Require.present("escrow", escrow);
         this.store = Require.present("store", store);
-        this.nonces = store;
         this.signatures = Require.present("signatures", signatures);
         this.domain = Snip12.Domain.smainer(chainId);
         this.allowedTokens = Set.copyOf(allowedTokens);
@@ -108,6 +107,7 @@ public final class TaskIntake {
         this.waiting = Require.present("waiting", waiting);
         this.maxUnmatchedPerDemander = maxUnmatchedPerDemander;
         this.maxUnmatchedTasks = maxUnmatchedTasks;
+        this.maxPending = Require.range("max_pending", maxPending, 1, Integer.MAX_VALUE);
     }
 
     /**
@@ -149,9 +149,14 @@ public final class TaskIntake {
             }
         }
         long bytes = req.job().payload().length;
-        long queued = store.queuedBytes();
-        if (bytes > maxQueuedBytes - queued && store.taskByEscrow(req.escrowId()).isEmpty()) {
-            throw new RelayerBusyException(queued, bytes, maxQueuedBytes, false);
+        TaskStore.Admission room = store.admission(req.escrowId()); // one read, before any CPU is spent on the request
+        if (room.existing().isEmpty()) {
+            if (bytes > maxQueuedBytes - room.queuedBytes()) {
+                throw new RelayerBusyException(room.queuedBytes(), bytes, maxQueuedBytes, false);
+            }
+            if (room.pending() >= maxPending) {
+                throw RelayerBusyException.queueFull(room.pending(), maxPending);
+            }
         }
         Felt hash;
         try {
@@ -170,22 +175,26 @@ public final class TaskIntake {
                         + " (webhook_secrets) before webhooks can be signed", req.webhookUrl().get());
             }
         }
-        Optional<TaskRecord> existing = store.taskByEscrow(req.escrowId());
-        if (existing.isPresent()) {
-            return retried(existing.get(), req);
-        }
-        if (!nonces.useNonce("request:" + req.demander().hex(), req.nonce(), Instant.ofEpochSecond(req.expiresAt()))) {
-            throw new RequestRejectedException(RequestRejectedException.Reason.REPLAYED, "nonce",
-                    "nonce: expected a nonce not used before, got " + req.nonce().hex() + " again");
+        if (room.existing().isPresent()) {
+            return retried(room.existing().get(), req);
         }
         EscrowTask onChain = checkEscrow(req);
         checkRunnable(req, onChain.requiredTier());
         TaskRecord task = TaskRecord.pending(UUID.randomUUID().toString(), req.escrowId(), req.demander(), req.job(),
                 req.settlement(), onChain.amount(), onChain.baseReward(), onChain.tierMultiplier(), onChain.requiredTier(),
                 req.webhookUrl(), clientId, now);
-        TaskStore.CreateResult created = store.create(task, maxQueuedBytes);
-        if (created instanceof TaskStore.Busy b) {
-            throw new RelayerBusyException(b.queuedBytes(), b.taskBytes(), b.limit(), true);
+        TaskStore.CreateResult created = store.create(task, new TaskStore.Room(maxQueuedBytes, maxPending),
+                Optional.of(new TaskStore.NonceUse("request:" + req.demander().hex(), req.nonce(),
+                        Instant.ofEpochSecond(req.expiresAt()))));
+        if (created instanceof TaskStore.Busy b) { // the room went between the first read and now
+            throw new RelayerBusyException(b.queuedBytes(), b.taskBytes(), b.limit(), false);
+        }
+        if (created instanceof TaskStore.Full f) {
+            throw RelayerBusyException.queueFull(f.pending(), f.limit());
+        }
+        if (created instanceof TaskStore.Replayed) {
+            throw new RequestRejectedException(RequestRejectedException.Reason.REPLAYED, "nonce",
+                    "nonce: expected a nonce not used before, got " + req.nonce().hex() + " again");
         }
         if (created instanceof TaskStore.Duplicate d) {
             return retried(d.task(), req);

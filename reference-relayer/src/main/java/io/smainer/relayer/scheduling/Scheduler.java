@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -409,7 +410,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void toRunning(TaskRecord t) {
-        store.replace(t, t.running(clock.millis()));
+        // not awaited: when it loses a race the task moved on (completed, failed, sent back) and stays as it is
+        store.replaceUnawaited(t, t.running(clock.millis()));
     }
 
     /**
@@ -514,21 +516,36 @@ public final class Scheduler implements AutoCloseable {
         int size = Math.min(PAGE, freeSlots()); // most tasks fit the first node with room: read no more than can go
         while (true) {
             List<TaskRecord> page = store.tasksByStatus(TaskStatus.PENDING, after, size);
+            List<TaskRecord> from = new ArrayList<>();
+            List<TaskRecord> to = new ArrayList<>();
+            List<Node> on = new ArrayList<>();
+            long now = clock.millis();
             for (TaskRecord t : page) {
                 after = t.seq();
                 Node n = pick(t);
-                if (n != null) {
-                    assign(t, n);
+                if (n != null) { // the slot is held while the page's assignments are written
+                    reserve(n, 1);
+                    from.add(t);
+                    to.add(t.assigned(n.id(), now + t.job().timeoutMillis() + grace.toMillis(), now));
+                    on.add(n);
                     if (!anyFree()) {
-                        return;
+                        break;
                     }
                 }
             }
-            if (page.size() < size) {
+            assign(from, to, on);
+            if (!anyFree() || page.size() < size) {
                 return;
             }
             size = PAGE; // what was read did not fit the free nodes: look further
         }
+    }
+
+    /** Takes ({@code delta} 1) or gives back (-1) a slot of a node, keeping {@link #withRoom} in order. */
+    private void reserve(Node n, int delta) {
+        withRoom.remove(n);
+        n.running += delta;
+        index(n);
     }
 
     private int freeSlots() {
@@ -612,22 +629,42 @@ public final class Scheduler implements AutoCloseable {
         return null;
     }
 
-    private void assign(TaskRecord t, Node n) {
-        long now = clock.millis();
-        long deadline = now + t.job().timeoutMillis() + grace.toMillis();
-        TaskRecord next = t.assigned(n.id(), deadline, now);
-        if (!store.replace(t, next)) {
+    /**
+     * Writes a page's assignments in one step ({@link TaskStore#replaceEach}: one round trip on Redis), then tells
+     * each node its tasks. A task another relayer took meanwhile gives its slot back.
+     */
+    private void assign(List<TaskRecord> from, List<TaskRecord> to, List<Node> on) {
+        if (from.isEmpty()) {
             return;
         }
-        withRoom.remove(n);
-        n.running++;
-        index(n);
-        n.startedAt.put(t.id(), now);
-        assignedAs.put(t.id(), next);
-        armDeadline(t.id(), next.attempts(), deadline);
-        saveNode(n, true);
-        events.assigned(next);
-        n.channel.send(assignment(t, deadline));
+        List<Boolean> written;
+        try {
+            written = store.replaceEach(from, to);
+        } catch (RuntimeException e) {
+            for (Node n : on) {
+                reserve(n, -1);
+            }
+            throw e;
+        }
+        long now = clock.millis();
+        Set<Node> changed = new LinkedHashSet<>();
+        for (int i = 0; i < from.size(); i++) {
+            Node n = on.get(i);
+            if (!written.get(i)) {
+                reserve(n, -1);
+                continue;
+            }
+            TaskRecord next = to.get(i);
+            n.startedAt.put(next.id(), now);
+            assignedAs.put(next.id(), next);
+            armDeadline(next.id(), next.attempts(), next.deadlineMillis());
+            changed.add(n);
+            events.assigned(next);
+            n.channel.send(assignment(from.get(i), next.deadlineMillis()));
+        }
+        for (Node n : changed) {
+            saveNode(n, true);
+        }
     }
 
     /**

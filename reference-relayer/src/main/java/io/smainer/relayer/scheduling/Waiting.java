@@ -10,6 +10,7 @@ import io.smainer.relayer.store.NodeDirectory;
 import io.smainer.relayer.store.NodeRecord;
 import io.smainer.relayer.store.TaskRecord;
 import io.smainer.relayer.store.TaskStore;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,8 +63,19 @@ public final class Waiting {
     public record Unmatched(int demander, int all) {
     }
 
+    /**
+     * How long {@link #runnable} trusts a node list it read for a yes: the intake asks on every request, and on Redis
+     * the list is every node's record, a read and a decode per request otherwise.
+     */
+    static final Duration RECENT_NODES = Duration.ofMillis(250);
+
     private final TaskStore store;
     private final NodeDirectory directory;
+    private volatile Recent recent;
+
+    /** The online nodes as read at a time ({@link System#nanoTime()}). */
+    private record Recent(List<NodeRecord> online, long readAtNanos) {
+    }
 
     /**
      * @param store where the tasks and node records are
@@ -92,7 +104,16 @@ public final class Waiting {
      * @return true when a provider online can run it (busy or not)
      */
     public boolean runnable(JobSpec job, Tier tier) {
-        return reason(job, tier, online()).map(r -> !r.unmatched()).orElse(true);
+        // the node list read for an earlier request, if recent, answers yes; a no is always read afresh, so a
+        // provider that just logged in is seen at once, and one that just left at most RECENT_NODES later
+        Recent r = recent;
+        if (r != null && System.nanoTime() - r.readAtNanos() < RECENT_NODES.toNanos()
+                && reason(job, tier, r.online()).map(x -> !x.unmatched()).orElse(true)) {
+            return true;
+        }
+        List<NodeRecord> online = online();
+        recent = new Recent(online, System.nanoTime());
+        return reason(job, tier, online).map(x -> !x.unmatched()).orElse(true);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.smainer.relayer.store;
 
 import io.smainer.Require;
-import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.protocol.TaskStatus;
 import java.io.UncheckedIOException;
@@ -235,8 +234,18 @@ public final class GuardedStore implements RelayerStore {
     }
 
     @Override
-    public CreateResult create(TaskRecord task, long maxQueuedBytes) {
-        return write("create", () -> store.create(task, maxQueuedBytes));
+    public CreateResult create(TaskRecord task, Room room, Optional<NonceUse> nonce) {
+        return write("create", () -> store.create(task, room, nonce));
+    }
+
+    @Override
+    public Admission admission(U256 escrowId) {
+        return read("admission", () -> store.admission(escrowId));
+    }
+
+    @Override
+    public void replaceUnawaited(TaskRecord current, TaskRecord next) {
+        store.replaceUnawaited(current, next); // logs its own failure, as putNode does
     }
 
     @Override
@@ -297,11 +306,6 @@ public final class GuardedStore implements RelayerStore {
     @Override
     public Map<TaskStatus, Long> countByStatus() {
         return read("countByStatus", store::countByStatus);
-    }
-
-    @Override
-    public boolean useNonce(String scope, Felt nonce, Instant expiresAt) {
-        return write("useNonce", () -> store.useNonce(scope, nonce, expiresAt));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.smainer.relayer.store;
 
 import io.smainer.Require;
-import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.protocol.TaskStatus;
 import java.io.BufferedReader;
@@ -238,10 +237,10 @@ public final class JournaledStore implements RelayerStore {
     }
 
     @Override
-    public CreateResult create(TaskRecord task, long maxQueuedBytes) {
+    public CreateResult create(TaskRecord task, Room room, Optional<NonceUse> nonce) {
         synchronized (lock) {
             ready();
-            CreateResult r = store.create(task, maxQueuedBytes);
+            CreateResult r = store.create(task, room, nonce);
             if (r instanceof Created c) {
                 append(List.of(c.task()));
             }
@@ -277,6 +276,11 @@ public final class JournaledStore implements RelayerStore {
             }
             return done;
         }
+    }
+
+    @Override
+    public Admission admission(U256 escrowId) {
+        return store.admission(escrowId);
     }
 
     @Override
@@ -327,11 +331,6 @@ public final class JournaledStore implements RelayerStore {
     @Override
     public Map<TaskStatus, Long> countByStatus() {
         return store.countByStatus();
-    }
-
-    @Override
-    public boolean useNonce(String scope, Felt nonce, Instant expiresAt) {
-        return store.useNonce(scope, nonce, expiresAt);
     }
 
     @Override

@@ -158,16 +158,16 @@ public final class MemoryStore implements RelayerStore {
     }
 
     @Override
-    public CreateResult create(TaskRecord task, long maxQueuedBytes) {
+    public CreateResult create(TaskRecord task, Room room, Optional<NonceUse> nonce) {
         StoreChecks.creatable(task);
-        CreateResult r = createLocked(task, maxQueuedBytes);
+        CreateResult r = createLocked(task, room, nonce);
         if (r instanceof Created c) {
             signal(new Signal(c.task().id(), TaskStatus.PENDING));
         }
         return r;
     }
 
-    private CreateResult createLocked(TaskRecord task, long maxQueuedBytes) {
+    private CreateResult createLocked(TaskRecord task, Room room, Optional<NonceUse> nonce) {
         synchronized (lock) {
             dropFinished(clock.millis());
             String existing = byEscrow.get(task.escrowId());
@@ -178,10 +178,18 @@ public final class MemoryStore implements RelayerStore {
             if (tasks.containsKey(task.id())) {
                 throw new IllegalArgumentException("task id already used: " + task.id());
             }
-            long bytes = task.heldBytes();
-            if (bytes > maxQueuedBytes - queuedBytes) {
-                return new Busy(queuedBytes, bytes, maxQueuedBytes);
+            if (nonce.isPresent() && !nonceFree(nonce.get().scope(), nonce.get().nonce(), clock.instant())) {
+                return new Replayed(nonce.get().nonce());
             }
+            long bytes = task.heldBytes();
+            if (bytes > room.maxQueuedBytes() - queuedBytes) {
+                return new Busy(queuedBytes, bytes, room.maxQueuedBytes());
+            }
+            long pending = counts.get(TaskStatus.PENDING).sum();
+            if (pending >= room.maxPending()) {
+                return new Full(pending, room.maxPending());
+            }
+            nonce.ifPresent(n -> takeNonce(n.scope(), n.nonce(), n.expiresAt()));
             queuedBytes += bytes;
             TaskRecord stored = task.withSeq(++seq);
             byEscrow.put(task.escrowId(), task.id());
@@ -190,6 +198,11 @@ public final class MemoryStore implements RelayerStore {
             index(null, stored);
             return new Created(stored);
         }
+    }
+
+    @Override
+    public Admission admission(U256 escrowId) {
+        return new Admission(queuedBytes, counts.get(TaskStatus.PENDING).sum(), taskByEscrow(escrowId));
     }
 
     /**
@@ -460,25 +473,23 @@ public final class MemoryStore implements RelayerStore {
         return out;
     }
 
-    @Override
-    public boolean useNonce(String scope, Felt nonce, Instant expiresAt) {
-        Instant now = clock.instant();
-        String key = scope + "|" + nonce.hex();
-        synchronized (lock) {
-            while (!nonceExpiry.isEmpty() && nonceExpiry.peek().getValue().isBefore(now)) {
-                Map.Entry<String, Instant> gone = nonceExpiry.poll();
-                if (gone.getValue().equals(nonces.get(gone.getKey()))) {
-                    nonces.remove(gone.getKey());
-                }
+    /** True when the nonce is unused or its record expired; forgets the expired ones first. Under the lock. */
+    private boolean nonceFree(String scope, Felt nonce, Instant now) {
+        while (!nonceExpiry.isEmpty() && nonceExpiry.peek().getValue().isBefore(now)) {
+            Map.Entry<String, Instant> gone = nonceExpiry.poll();
+            if (gone.getValue().equals(nonces.get(gone.getKey()))) {
+                nonces.remove(gone.getKey());
             }
-            Instant seen = nonces.get(key);
-            if (seen != null && !seen.isBefore(now)) {
-                return false;
-            }
-            nonces.put(key, expiresAt);
-            nonceExpiry.add(Map.entry(key, expiresAt));
-            return true;
         }
+        Instant seen = nonces.get(scope + "|" + nonce.hex());
+        return seen == null || seen.isBefore(now);
+    }
+
+    /** Records a nonce until it expires. Under the lock. */
+    private void takeNonce(String scope, Felt nonce, Instant expiresAt) {
+        String key = scope + "|" + nonce.hex();
+        nonces.put(key, expiresAt);
+        nonceExpiry.add(Map.entry(key, expiresAt));
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -60,6 +61,23 @@ final class RedisScripts {
      */
     <T> RedisFuture<T> send(String name, ScriptOutputType type, String... args) {
         return async.evalsha(sha(name), type, new String[0], args);
+    }
+
+    /**
+     * Loads a script the server lost ({@code NOSCRIPT}) and sends it again, without blocking: for the callbacks of
+     * {@link #send}, which run on the connection's thread.
+     *
+     * @param name the script's file name without {@code .lua}
+     * @param type what it returns
+     * @param args its ARGV
+     * @param <T> the reply's Java type for {@code type}
+     * @return the reply to come
+     */
+    <T> CompletionStage<T> reloadAndSend(String name, ScriptOutputType type, String... args) {
+        return async.scriptLoad(body(name)).thenCompose(sha -> {
+            shas.put(name, sha);
+            return async.<T>evalsha(sha, type, new String[0], args);
+        });
     }
 
     private String sha(String name) {

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * task's new status is published by the script that stores it.
  *
  * <p>Layout, under a key prefix ({@link #DEFAULT_PREFIX}): {@code t:<id>} a hash (version, status,
- * in-flight node, sequence, JSON); {@code e:<escrow>} the escrow's task id; {@code s:<STATUS>} a sorted
- * set of task ids by sequence; {@code n:<node>} the ids in flight on a node; {@code all} every task by
+ * in-flight node, sequence, {@code j} the record as created and {@code m} what its changes set, as JSON: a change
+ * rewrites the few hundred bytes of {@code m}, never the payload; {@link StoreCodec#taskFromParts});
+ * {@code e:<escrow>} the escrow's task id; {@code s:<STATUS>} a sorted set of task ids by sequence; {@code n:<node>} the ids in flight on a node; {@code all} every task by
  * sequence; {@code seq} the counter; {@code nodes} a hash of node JSON; {@code nonce:<scope>|<nonce>}
  * and {@code lease:<name>} with an expiry; {@code w:<task>} a task's webhook (attempt, due time, claim owner,
  * finished; kept {@link #WEBHOOK_RETENTION} once finished, or until its task is dropped) and {@code wq} a sorted
@@ -173,27 +175,44 @@ public final class RedisStore implements RelayerStore {
     // ---- tasks ----
 
     @Override
-    public CreateResult create(TaskRecord task, long maxQueuedBytes) {
+    public CreateResult create(TaskRecord task, Room room, Optional<NonceUse> nonce) {
         StoreChecks.creatable(task);
-        long seq = redis.incr(prefix + "seq");
-        TaskRecord stored = task.withSeq(seq);
         long bytes = task.heldBytes();
+        // the JSON with seq 0, cut where the sequence goes: the script puts the one it takes from seq there
+        String json = StoreCodec.taskToJson(task.withSeq(0));
+        String head = "{\"id\":" + StoreCodec.string(task.id()) + ",\"seq\":";
+        if (!json.startsWith(head + "0,")) {
+            throw new IllegalStateException("a task's JSON must start with its id and sequence, got " + json.substring(0,
+                    Math.min(json.length(), 80)));
+        }
         List<Object> r = scripts.run("create", ScriptOutputType.MULTI, prefix, task.id(), escrowKey(task.escrowId()),
-                StoreCodec.taskToJson(stored), Long.toString(seq), Long.toString(bytes), Long.toString(maxQueuedBytes));
+                head, json.substring(head.length() + 1), Long.toString(bytes), Long.toString(room.maxQueuedBytes()),
+                Long.toString(room.maxPending()), nonce.map(n -> nonceKey(n.scope(), n.nonce())).orElse(""),
+                Long.toString(clock.millis()), nonce.map(n -> Long.toString(n.expiresAt().toEpochMilli())).orElse("0"));
         long code = (Long) r.get(0);
-        if (code == 3) {
-            return new Busy(Long.parseLong(text(r.get(1))), bytes, maxQueuedBytes);
+        switch ((int) code) {
+            case 1:
+                return new Created(task.withSeq(Long.parseLong(text(r.get(1)))));
+            case 0:
+                return new Duplicate(fromParts(r.get(1), r.size() > 2 ? r.get(2) : null));
+            case 2:
+                return new Retired(text(r.get(1)));
+            case 3:
+                return new Busy(Long.parseLong(text(r.get(1))), bytes, room.maxQueuedBytes());
+            case 4:
+                return new Full(Long.parseLong(text(r.get(1))), room.maxPending());
+            case 5:
+                return new Replayed(nonce.orElseThrow().nonce());
+            default:
+                throw new IllegalArgumentException("task id already used: " + task.id());
         }
-        if (code == 1) {
-            return new Created(stored);
-        }
-        if (code == 0) {
-            return new Duplicate(StoreCodec.taskFromJson(text(r.get(1))));
-        }
-        if (code == 2) {
-            return new Retired(text(r.get(1)));
-        }
-        throw new IllegalArgumentException("task id already used: " + task.id());
+    }
+
+    @Override
+    public Admission admission(U256 escrowId) {
+        List<Object> r = scripts.run("admission", ScriptOutputType.MULTI, prefix, escrowKey(escrowId));
+        return new Admission((Long) r.get(0), (Long) r.get(1), r.size() > 2
+                ? Optional.of(fromParts(r.get(2), r.size() > 3 ? r.get(3) : null)) : Optional.empty());
     }
 
     @Override
@@ -213,20 +232,34 @@ public final class RedisStore implements RelayerStore {
 
     @Override
     public Optional<TaskRecord> task(String id) {
-        String json = redis.hget(prefix + "t:" + id, "j");
-        return json == null ? Optional.empty() : Optional.of(StoreCodec.taskFromJson(json));
+        return parts(redis.hmget(prefix + "t:" + id, "j", "m"));
     }
 
     @Override
     public Optional<TaskRecord> taskByEscrow(U256 escrowId) {
-        Object json = scripts.run("by-escrow", ScriptOutputType.VALUE, prefix, escrowKey(escrowId));
-        return json == null ? Optional.empty() : Optional.of(StoreCodec.taskFromJson(text(json)));
+        List<TaskRecord> found = decoded(scripts.run("by-escrow", ScriptOutputType.MULTI, prefix, escrowKey(escrowId)));
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
     @Override
     public boolean replace(TaskRecord current, TaskRecord next) {
         Long done = scripts.run("replace", ScriptOutputType.INTEGER, replaceArgs(current, next));
         return done == 1L;
+    }
+
+    @Override
+    public void replaceUnawaited(TaskRecord current, TaskRecord next) {
+        String[] args = replaceArgs(current, next);
+        if (closed) {
+            return;
+        }
+        scripts.<Long>send("replace", ScriptOutputType.INTEGER, args).whenComplete((ok, e) -> {
+            if (e instanceof RedisNoScriptException) { // the server lost its scripts: load it and send it once more
+                unawaited(scripts.reloadAndSend("replace", ScriptOutputType.INTEGER, args), "moving task " + next.id() + " on");
+            } else if (e != null) {
+                report("moving task " + next.id() + " on", e);
+            }
+        });
     }
 
     @Override
@@ -255,14 +288,13 @@ public final class RedisStore implements RelayerStore {
 
     @Override
     public List<Optional<TaskRecord>> tasks(List<String> ids) {
-        List<RedisFuture<String>> sent = new ArrayList<>(ids.size());
+        List<RedisFuture<List<KeyValue<String, String>>>> sent = new ArrayList<>(ids.size());
         for (String id : ids) {
-            sent.add(async.hget(prefix + "t:" + id, "j"));
+            sent.add(async.hmget(prefix + "t:" + id, "j", "m"));
         }
         List<Optional<TaskRecord>> out = new ArrayList<>(ids.size());
-        for (RedisFuture<String> f : sent) {
-            String json = LettuceFutures.awaitOrCancel(f, commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            out.add(json == null ? Optional.empty() : Optional.of(StoreCodec.taskFromJson(json)));
+        for (RedisFuture<List<KeyValue<String, String>>> f : sent) {
+            out.add(parts(LettuceFutures.awaitOrCancel(f, commandTimeout.toMillis(), TimeUnit.MILLISECONDS)));
         }
         return out;
     }
@@ -273,7 +305,7 @@ public final class RedisStore implements RelayerStore {
         String node = next.status().isInFlight() ? next.nodeId().orElse("") : "";
         boolean last = next.status().isTerminal();
         return new String[] {prefix, next.id(), Long.toString(current.version()), Long.toString(next.version()),
-                next.status().name(), node, Long.toString(next.seq()), StoreCodec.taskToJson(next),
+                next.status().name(), node, Long.toString(next.seq()), StoreCodec.changesToJson(next),
                 last ? Long.toString(clock.millis()) : "", last ? escrowKey(next.escrowId()) : "",
                 Long.toString(retention.finishedForMillis()), Integer.toString(retention.maxFinished()),
                 Long.toString(next.heldBytes()), Long.toString(retention.maxFinishedBytes())};
@@ -324,13 +356,6 @@ public final class RedisStore implements RelayerStore {
     }
 
     // ---- nonces, nodes, leases ----
-
-    @Override
-    public boolean useNonce(String scope, Felt nonce, Instant expiresAt) {
-        Long ok = scripts.run("nonce", ScriptOutputType.INTEGER, prefix + "nonce:" + scope + "|" + nonce.hex(),
-                Long.toString(clock.millis()), Long.toString(expiresAt.toEpochMilli()));
-        return ok == 1L;
-    }
 
     @Override
     public void putNode(NodeRecord node) {
@@ -437,16 +462,23 @@ public final class RedisStore implements RelayerStore {
      * A write sent without waiting for its reply: the connection sends commands in order, so this store's later
      * commands see it; only its failure is left to report.
      */
-    private void unawaited(RedisFuture<?> sent, String what) {
+    private void unawaited(CompletionStage<?> sent, String what) {
         sent.whenComplete((ok, e) -> {
-            if (e != null && !closed) {
-                if (e instanceof RedisException) { // an outage: GuardedStore says so once, not per write
-                    LOG.debug("{} failed: {}", what, e.toString());
-                } else {
-                    LOG.warn("{} failed: {}", what, e.toString());
-                }
+            if (e != null) {
+                report(what, e);
             }
         });
+    }
+
+    private void report(String what, Throwable e) {
+        if (closed) {
+            return;
+        }
+        if (e instanceof RedisException) { // an outage: GuardedStore says so once, not per write
+            LOG.debug("{} failed: {}", what, e.toString());
+        } else {
+            LOG.warn("{} failed: {}", what, e.toString());
+        }
     }
 
     private void deliver(String message) {
@@ -493,16 +525,33 @@ public final class RedisStore implements RelayerStore {
 
     // ---- helpers ----
 
+    private String nonceKey(String scope, Felt nonce) {
+        return prefix + "nonce:" + scope + "|" + nonce.hex();
+    }
+
     private static String escrowKey(U256 escrowId) {
         return escrowId.value().toString();
     }
 
-    private static List<TaskRecord> decoded(List<Object> jsons) {
-        List<TaskRecord> out = new ArrayList<>(jsons.size());
-        for (Object j : jsons) {
-            out.add(StoreCodec.taskFromJson(text(j)));
+    /** Tasks as the scripts return them: j and m for each, m null when the task never changed. */
+    private static List<TaskRecord> decoded(List<Object> parts) {
+        List<TaskRecord> out = new ArrayList<>(parts.size() / 2);
+        for (int i = 0; i + 1 < parts.size(); i += 2) {
+            out.add(fromParts(parts.get(i), parts.get(i + 1)));
         }
         return out;
+    }
+
+    private static TaskRecord fromParts(Object created, Object changes) {
+        return StoreCodec.taskFromParts(text(created), changes == null ? null : text(changes));
+    }
+
+    /** A task's {@code HMGET j m}: empty when its key is gone. */
+    private static Optional<TaskRecord> parts(List<KeyValue<String, String>> jm) {
+        if (!jm.get(0).hasValue()) {
+            return Optional.empty();
+        }
+        return Optional.of(StoreCodec.taskFromParts(jm.get(0).getValue(), jm.get(1).getValueOrElse(null)));
     }
 
     private static String text(Object o) {

@@ -1,5 +1,7 @@
 package io.smainer.relayer.store;
 
+import io.smainer.Require;
+import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.protocol.TaskStatus;
 import java.time.Duration;
@@ -47,7 +49,10 @@ import java.util.Optional;
  * moves a task's bytes from the first sum to the second; dropping it subtracts exactly what was added.
  */
 public interface TaskStore {
-    /** What {@link #create} did: {@link Created}, {@link Duplicate}, {@link Retired} or {@link Busy}. */
+    /**
+     * What {@link #create} did: {@link Created}, or nothing stored: {@link Duplicate}, {@link Retired}, {@link Replayed},
+     * {@link Busy} or {@link Full}.
+     */
     sealed interface CreateResult {
     }
 
@@ -87,26 +92,111 @@ public interface TaskStore {
     }
 
     /**
-     * Stores a new PENDING task with no byte limit: {@link #create(TaskRecord, long)} with {@link Long#MAX_VALUE}.
+     * The tasks not finished are as many as the pending bound allows: PENDING tasks number {@code limit} or more;
+     * nothing was stored.
+     *
+     * @param pending the PENDING tasks when it was refused
+     * @param limit the bound it was refused against
+     */
+    record Full(long pending, long limit) implements CreateResult {
+    }
+
+    /**
+     * The request's nonce was used before (and the escrow backs no task): nothing was stored.
+     *
+     * @param nonce the nonce
+     */
+    record Replayed(Felt nonce) implements CreateResult {
+    }
+
+    /**
+     * What {@link #create(TaskRecord, Room, Optional)} checks a new task against, in the same atomic step as it
+     * stores it.
+     *
+     * @param maxQueuedBytes the most payload and result bytes the tasks not finished may hold with this one
+     * @param maxPending the most PENDING tasks: a task is refused ({@link Full}) while this many wait
+     */
+    record Room(long maxQueuedBytes, long maxPending) {
+        /** No bound. */
+        public static final Room UNBOUNDED = new Room(Long.MAX_VALUE, Long.MAX_VALUE);
+
+        /** Validates every field. */
+        public Room {
+            Require.range("max_queued_bytes", maxQueuedBytes, 0, Long.MAX_VALUE);
+            Require.range("max_pending", maxPending, 0, Long.MAX_VALUE);
+        }
+    }
+
+    /**
+     * A signed request's nonce, recorded by {@link #create(TaskRecord, Room, Optional)} in the step that stores the
+     * task, and only then: a request refused for room or a duplicate leaves it unused.
+     *
+     * @param scope whose nonce (e.g. {@code request:0xabc...})
+     * @param nonce the nonce
+     * @param expiresAt after this the signed message is void anyway, and the nonce may be forgotten
+     */
+    record NonceUse(String scope, Felt nonce, Instant expiresAt) {
+        /** Validates every field. */
+        public NonceUse {
+            Require.text("scope", scope, 256);
+            Require.present("nonce", nonce);
+            Require.present("expires_at", expiresAt);
+        }
+    }
+
+    /**
+     * Stores a new PENDING task with no bound: {@link #create(TaskRecord, Room, Optional)} with {@link Room#UNBOUNDED}
+     * and no nonce.
      *
      * @param task a record at version 0
      * @return what happened ({@link Created}, {@link Duplicate} or {@link Retired})
      */
     default CreateResult create(TaskRecord task) {
-        return create(task, Long.MAX_VALUE);
+        return create(task, Room.UNBOUNDED, Optional.empty());
     }
 
     /**
-     * Stores a new PENDING task unless its escrow already backs a task, or backed one that is no longer kept,
-     * or {@link #queuedBytes()} plus the task's {@link TaskRecord#heldBytes()} would exceed
-     * {@code maxQueuedBytes} (then stores nothing). The check and the write are one atomic step, also across
-     * relayers sharing a store. Assigns the sequence number that orders {@link #tasksByStatus}.
+     * {@link #create(TaskRecord, Room, Optional)} with a byte bound only and no nonce.
      *
      * @param task a record at version 0
      * @param maxQueuedBytes the most payload and result bytes the tasks not finished may hold with this one
      * @return what happened
      */
-    CreateResult create(TaskRecord task, long maxQueuedBytes);
+    default CreateResult create(TaskRecord task, long maxQueuedBytes) {
+        return create(task, new Room(maxQueuedBytes, Long.MAX_VALUE), Optional.empty());
+    }
+
+    /**
+     * Stores a new PENDING task unless, checked in this order: its escrow already backs a task ({@link Duplicate}) or
+     * backed one that is no longer kept ({@link Retired}); the nonce was used before ({@link Replayed});
+     * {@link #queuedBytes()} plus the task's {@link TaskRecord#heldBytes()} would exceed {@code room}'s bytes
+     * ({@link Busy}); {@code room.maxPending()} tasks or more are PENDING ({@link Full}). Then records the nonce,
+     * assigns the sequence number that orders {@link #tasksByStatus}, stores the task and signals PENDING. The checks
+     * and the writes are one atomic step (one script on Redis: one round trip), also across relayers sharing a store.
+     *
+     * @param task a record at version 0
+     * @param room the bounds
+     * @param nonce the signed request's nonce to record with the task, if any
+     * @return what happened
+     */
+    CreateResult create(TaskRecord task, Room room, Optional<NonceUse> nonce);
+
+    /**
+     * What the intake reads about a request before it checks its signature, in one step (one round trip on Redis):
+     * enough to refuse a request for room before spending CPU on it.
+     *
+     * @param queuedBytes {@link #queuedBytes()}
+     * @param pending the PENDING tasks
+     * @param existing the task the escrow backs, if any
+     */
+    record Admission(long queuedBytes, long pending, Optional<TaskRecord> existing) {
+    }
+
+    /**
+     * @param escrowId the request's escrow
+     * @return the store's room and the escrow's task, read together
+     */
+    Admission admission(U256 escrowId);
 
     /**
      * @return the {@link TaskRecord#heldBytes()} summed over the tasks not finished (PENDING, ASSIGNED, RUNNING,
@@ -152,6 +242,18 @@ public interface TaskStore {
      * @throws IllegalArgumentException when {@code next} is not {@code current}'s next version
      */
     boolean replace(TaskRecord current, TaskRecord next);
+
+    /**
+     * {@link #replace} without waiting for the outcome, for a write whose loss changes nothing its caller would do
+     * (the scheduler's ASSIGNED to RUNNING: a task that moved on meanwhile stays as it is). The Redis store sends it
+     * and returns; its later commands on the same connection see it. A failure is logged, not thrown.
+     *
+     * @param current the version read
+     * @param next the version to write
+     */
+    default void replaceUnawaited(TaskRecord current, TaskRecord next) {
+        replace(current, next);
+    }
 
     /**
      * {@link #task} for several ids; the Redis store sends the reads together and waits once.

@@ -39,6 +39,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -413,6 +414,41 @@ class RelayerIT {
         assertThat(client.awaitResult(idB, Duration.ofSeconds(20)).result()).isEqualTo(bytesB);
         assertThat(get("/metrics").body()).contains("smainer_queued_bytes 0.0\n", "smainer_finished_bytes 2457600.0\n",
                 "smainer_tasks_refused_busy_total 2.0\n");
+    }
+
+    @Test
+    void refusesATaskPastThePendingBoundWith503AndRetryAfterAndTakesTheSameRequestOnceTheQueueDrains() throws Exception {
+        start(Map.of("limits.max_pending_tasks", "2", "settlement.max_delay_millis", "100"));
+        SmainerClient client = client();
+        long expires = Instant.now().getEpochSecond() + 600;
+        List<String> requests = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            JobSpec job = echo("queued " + i);
+            CreatedTask escrow = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, job);
+            requests.add(signed(escrow.escrowId(), job, Felt.of(0xc0 + i), expires));
+        }
+        assertThat(post("/tasks", requests.get(0)).statusCode()).isEqualTo(201);
+        assertThat(post("/tasks", requests.get(1)).statusCode()).isEqualTo(201);
+        HttpResponse<String> full = post("/tasks", requests.get(2));
+        assertThat(full.statusCode()).as("no provider yet: two tasks wait, as many as the bound").isEqualTo(503);
+        assertThat(full.headers().firstValue("Retry-After")).contains("1");
+        Api.ErrorBody error = CODEC.fromJson(full.body(), Api.ErrorBody.class);
+        assertThat(error.error()).isEqualTo("relayer_busy");
+        assertThat(error.message()).contains("limits.max_pending_tasks", "2 tasks wait", "the nonce is unused");
+        assertThat(get("/stats").body()).as("nothing stored").contains("\"pending\":2");
+
+        net.online(1, caps(2), TestProvider.Behaviour.HONEST);
+        Await.until(Duration.ofSeconds(20), () -> {
+            try {
+                return get("/stats").body().contains("\"pending\":0");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, () -> "queue drained");
+        HttpResponse<String> taken = post("/tasks", requests.get(2));
+        assertThat(taken.statusCode()).as("the same request, its nonce unused").isEqualTo(201);
+        String id = CODEC.fromJson(taken.body(), Api.TaskCreated.class).taskId();
+        assertThat(client.awaitResult(id, Duration.ofSeconds(20)).result()).isEqualTo(echo("queued 2").payload());
     }
 
     @Test

@@ -3,9 +3,8 @@ package io.smainer.relayer.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.smainer.chain.Felt;
 import java.time.Clock;
-import java.time.Instant;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** How {@link GuardedStore} takes an outage: a store that stops answering, and one whose disk is full. */
@@ -25,8 +24,8 @@ class GuardedStoreTest {
         assertThat(store.task("kept")).as("what it has stays readable").contains(kept);
         assertThat(store.countByStatus()).isNotEmpty();
         assertThat(store.isDown()).as("a read does not end an outage of refused writes").isTrue();
-        assertThat(store.useNonce("a demander", Felt.of(7), Instant.now().plusSeconds(60))).isTrue();
-        assertThat(store.isDown()).as("nor does a write the journal does not hold (a nonce)").isTrue();
+        assertThat(store.acquireLease("settlement-leader", "a relayer", Duration.ofSeconds(60))).isTrue();
+        assertThat(store.isDown()).as("nor does a write the journal does not hold (a lease)").isTrue();
         assertThatThrownBy(() -> store.create(RelayerStoreContract.task("new", 2)))
                 .isInstanceOfSatisfying(StoreUnavailableException.class,
                         e -> assertThat(e.reason()).contains("disk is full"));

@@ -80,8 +80,9 @@ class RedisStoreIT extends RelayerStoreContract {
             assertThat(store.replace(v0, v0.assigned("n-a", 100, 2))).isFalse();
             assertThat(store.tasksOnNode("n-b")).extracting(TaskRecord::id).containsExactly("t1");
             Instant exp = clock.instant().plusSeconds(30);
-            assertThat(store.useNonce("request:0x9", Felt.of(1), exp)).isTrue();
-            assertThat(other.useNonce("request:0x9", Felt.of(1), exp)).isFalse();
+            Optional<TaskStore.NonceUse> n = Optional.of(new TaskStore.NonceUse("request:0x9", Felt.of(1), exp));
+            assertThat(store.create(task("t3", 13), TaskStore.Room.UNBOUNDED, n)).isInstanceOf(RelayerStore.Created.class);
+            assertThat(other.create(task("t4", 14), TaskStore.Room.UNBOUNDED, n)).isInstanceOf(TaskStore.Replayed.class);
             assertThat(other.acquireLease("settlement-leader", "b", Duration.ofSeconds(5))).isTrue();
             assertThat(store.acquireLease("settlement-leader", "a", Duration.ofSeconds(5))).isFalse();
         }

@@ -233,13 +233,44 @@ public abstract class RelayerStoreContract {
     }
 
     @Test
-    void refusesAReplayedNonceUntilItExpires() {
+    void recordsARequestsNonceWithItsTaskAndRefusesItAgainUntilItExpires() {
         Instant exp = clock.instant().plusSeconds(60);
-        assertThat(store.useNonce("request:0x1", Felt.of(42), exp)).isTrue();
-        assertThat(store.useNonce("request:0x1", Felt.of(42), exp)).isFalse();
-        assertThat(store.useNonce("request:0x2", Felt.of(42), exp)).isTrue();
+        Optional<TaskStore.NonceUse> n42 = Optional.of(new TaskStore.NonceUse("request:0x1", Felt.of(42), exp));
+        assertThat(store.create(task("t1", 1), TaskStore.Room.UNBOUNDED, n42)).isInstanceOf(RelayerStore.Created.class);
+        assertThat(store.create(task("t2", 2), TaskStore.Room.UNBOUNDED, n42)).isEqualTo(new TaskStore.Replayed(Felt.of(42)));
+        assertThat(store.task("t2")).as("a replay stores nothing").isEmpty();
+        assertThat(store.create(task("t2", 2), TaskStore.Room.UNBOUNDED,
+                Optional.of(new TaskStore.NonceUse("request:0x2", Felt.of(42), exp)))).as("another signer's nonce")
+                .isInstanceOf(RelayerStore.Created.class);
+        assertThat(store.create(task("t1-again", 1), TaskStore.Room.UNBOUNDED, n42)).as("the escrow's task answers first")
+                .isInstanceOf(RelayerStore.Duplicate.class);
         clock.advance(Duration.ofSeconds(61));
-        assertThat(store.useNonce("request:0x1", Felt.of(42), clock.instant().plusSeconds(60))).isTrue();
+        assertThat(store.create(task("t3", 3), TaskStore.Room.UNBOUNDED, Optional.of(new TaskStore.NonceUse("request:0x1",
+                Felt.of(42), clock.instant().plusSeconds(60))))).as("expired: free again").isInstanceOf(RelayerStore.Created.class);
+    }
+
+    @Test
+    void aRequestRefusedForRoomLeavesItsNonceUnused() {
+        Optional<TaskStore.NonceUse> n7 = Optional.of(new TaskStore.NonceUse("request:0x1", Felt.of(7),
+                clock.instant().plusSeconds(60)));
+        store.create(task("t1", 1));
+        assertThat(store.create(task("t2", 2), new TaskStore.Room(Long.MAX_VALUE, 1), n7))
+                .isEqualTo(new TaskStore.Full(1, 1));
+        assertThat(store.create(task("t2", 2), new TaskStore.Room(3, 10), n7)).as("3 bytes held, 3 more would pass 3")
+                .isEqualTo(new TaskStore.Busy(3, 3, 3));
+        assertThat(store.create(task("t2", 2), new TaskStore.Room(Long.MAX_VALUE, 2), n7)).isInstanceOf(RelayerStore.Created.class);
+    }
+
+    @Test
+    void admissionReadsTheRoomAndTheEscrowsTaskTogether() {
+        TaskRecord v0 = ((RelayerStore.Created) store.create(task("t1", 1))).task();
+        store.create(task("t2", 2));
+        store.replace(v0, v0.assigned("n1", 100, 2));
+        TaskStore.Admission a = store.admission(U256.of(1));
+        assertThat(a.queuedBytes()).isEqualTo(6);
+        assertThat(a.pending()).isEqualTo(1);
+        assertThat(a.existing().map(TaskRecord::id)).contains("t1");
+        assertThat(store.admission(U256.of(99)).existing()).isEmpty();
     }
 
     @Test

@@ -1,4 +1,4 @@
--- ARGV: prefix, escrow. Returns the JSON of the task the escrow backs, or nil.
+-- ARGV: prefix, escrow. Returns the escrow's task as j and m, or nothing.
 local id = redis.call('GET', ARGV[1] .. 'e:' .. ARGV[2])
-if not id then return false end
-return redis.call('HGET', ARGV[1] .. 't:' .. id, 'j')
+if not id then return {} end
+return jsons(ARGV[1], {id})

@@ -5,12 +5,19 @@
 
 local PRUNE_BATCH = 64
 
--- The JSON of each id's task, skipping ids whose key is gone (expired or dropped).
+-- A task is two JSON texts in its hash: j, the record as created (fixed), and m, what changed since (status,
+-- node, attempts, completion...: written by each replace, absent until the first). Readers get both.
+
+-- The j and m of each id's task, two entries a task (m false until the task first changed), skipping ids whose key
+-- is gone (expired or dropped).
 local function jsons(p, ids)
   local out = {}
   for _, id in ipairs(ids) do
-    local j = redis.call('HGET', p .. 't:' .. id, 'j')
-    if j then out[#out + 1] = j end
+    local t = redis.call('HMGET', p .. 't:' .. id, 'j', 'm')
+    if t[1] then
+      out[#out + 1] = t[1]
+      out[#out + 1] = t[2] or false
+    end
   end
   return out
 end

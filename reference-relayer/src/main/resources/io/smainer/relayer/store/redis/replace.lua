@@ -1,4 +1,5 @@
--- ARGV: prefix, task, version read, next version, next status, in-flight node or '', sequence, JSON, then for a
+-- ARGV: prefix, task, version read, next version, next status, in-flight node or '', sequence, the next version's
+-- changing fields as JSON (m; the record as created stays in j), then for a
 -- final status: now millis, escrow ('' otherwise), then retention millis, cap, the next version's bytes, the most
 -- finished bytes. Returns 1 when written, 0 when the stored version is not the one read.
 -- The bytes the hash records as counted in qbytes (qb) are replaced by the next version's, or on finishing moved
@@ -9,7 +10,7 @@ local cur = redis.call('HMGET', tk, 'v', 's', 'n', 'qb')
 if not cur[1] or cur[1] ~= ARGV[3] then return 0 end
 redis.call('ZREM', p .. 's:' .. cur[2], id)
 if cur[3] and cur[3] ~= '' then redis.call('SREM', p .. 'n:' .. cur[3], id) end
-redis.call('HSET', tk, 'v', ARGV[4], 's', ARGV[5], 'n', ARGV[6], 'j', ARGV[8])
+redis.call('HSET', tk, 'v', ARGV[4], 's', ARGV[5], 'n', ARGV[6], 'm', ARGV[8])
 redis.call('ZADD', p .. 's:' .. ARGV[5], ARGV[7], id)
 if ARGV[6] ~= '' then redis.call('SADD', p .. 'n:' .. ARGV[6], id) end
 local ob, nb = tonumber(cur[4] or '0'), ARGV[13]
