@@ -147,7 +147,7 @@ public final class BenchRelayer {
 
     /** The assignments this relayer made (with several relayers on one store, its share of the work). */
     private static long assigned(Relayer relayer) {
-        return relayer.metrics().value("smainer_tasks_assigned_total", "");
+        return (long) relayer.metrics().value("smainer_tasks_assigned_total");
     }
 
     /**
