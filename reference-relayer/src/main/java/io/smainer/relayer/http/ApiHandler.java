@@ -251,7 +251,7 @@ public final class ApiHandler extends Handler.Abstract {
                     return json(res, cb, 200, summary());
                 }
                 if (parts.length == 2) {
-                    NodeRecord n = directory.node(parts[1]).orElseThrow(() -> new HttpExceptions.NotFound("no node " + parts[1]));
+                    NodeRecord n = node(parts[1]).orElseThrow(() -> new HttpExceptions.NotFound("no node " + parts[1]));
                     return json(res, cb, 200, Views.node(n, scheduler.lastSeen(n.nodeId())));
                 }
             }
