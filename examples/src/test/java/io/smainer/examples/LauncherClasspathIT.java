@@ -21,8 +21,8 @@ class LauncherClasspathIT {
         List<String> jars = Arrays.asList(Files.readString(file).trim().split(File.pathSeparator));
 
         assertThat(jars).as("the apps and their libraries are on it")
-                .anyMatch(j -> j.contains("smainer-sdk")).anyMatch(j -> j.contains("reference-relayer"))
-                .anyMatch(j -> j.contains("reference-provider")).anyMatch(j -> j.contains("jetty-server"));
+                .anyMatch(j -> j.contains("smainer-sdk")).anyMatch(j -> j.contains("smainer-relayer"))
+                .anyMatch(j -> j.contains("smainer-provider")).anyMatch(j -> j.contains("jetty-server"));
         assertThat(jars).as("no test library or test-jar")
                 .noneMatch(j -> j.contains("junit")).noneMatch(j -> j.contains("assertj"))
                 .noneMatch(j -> j.contains("opentest4j")).noneMatch(j -> j.contains("apiguardian"))

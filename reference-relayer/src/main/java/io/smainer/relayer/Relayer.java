@@ -249,7 +249,7 @@ public final class Relayer implements AutoCloseable {
     public static RelayerStore openStore(RelayerConfig config, Clock clock) {
         if (config.store().redisUri().isPresent() && !redisClientPresent()) {
             throw new IllegalStateException("redis.uri is set, but the Redis store needs io.lettuce:lettuce-core on the "
-                    + "class path: it is an optional dependency of reference-relayer (the in-memory store needs none); "
+                    + "class path: it is an optional dependency of smainer-relayer (the in-memory store needs none); "
                     + "add it to your build, or leave redis.uri unset");
         }
         if (config.store().redisUri().isPresent()) {

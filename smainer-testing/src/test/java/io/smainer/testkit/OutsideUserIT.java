@@ -74,15 +74,23 @@ class OutsideUserIT {
         install(ROOT.resolve("pom.xml"), "smainer-parent", null);
         try (Stream<Path> modules = Files.list(ROOT)) {
             for (Path dir : modules.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).toList()) {
-                String artifact = dir.getFileName().toString();
+                String artifact = artifactId(dir.resolve("pom.xml"));
                 Path jar = dir.resolve("target/" + artifact + "-" + VERSION + ".jar");
                 install(dir.resolve("pom.xml"), artifact, Files.isRegularFile(jar) ? jar : null);
             }
         }
-        for (String needed : List.of("smainer-sdk", "reference-relayer", "smainer-testing")) {
+        for (String needed : List.of("smainer-sdk", "smainer-relayer", "smainer-testing")) {
             assertThat(artifactDir(needed).resolve(needed + "-" + VERSION + ".jar"))
                     .as("%s is packaged (build it in the same reactor: -pl smainer-testing -am)", needed).isRegularFile();
         }
+    }
+
+    /** A module's own artifact id (its directory need not bear it): the first one outside its parent element. */
+    private static String artifactId(Path pom) throws IOException {
+        String own = Files.readString(pom).replaceFirst("(?s)<parent>.*?</parent>", "");
+        Matcher m = Pattern.compile("<artifactId>([^<]+)</artifactId>").matcher(own);
+        assertThat(m.find()).as("%s names its artifactId", pom).isTrue();
+        return m.group(1);
     }
 
     private static void install(Path pom, String artifact, Path jar) throws IOException {

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * without its signal. Signals only prompt a look at the store, which holds the truth: a listener reads the task
  * before acting on it.
  *
- * <p>Who listens (in {@code reference-relayer}): the scheduler to PENDING (match it to a node), the settler to
+ * <p>Who listens (in {@code smainer-relayer}): the scheduler to PENDING (match it to a node), the settler to
  * COMPLETED (queue it for the next settlement batch) and the long-poll readers of {@code GET /tasks/{id}} to every
  * status (answer at once).
  */
