@@ -9,9 +9,9 @@ import io.smainer.chain.ChainId;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
+import io.smainer.crypto.AccountSignature;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Receipts;
-import io.smainer.crypto.Signature;
 import io.smainer.crypto.Snip12;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.CreatedTask;
@@ -96,7 +96,10 @@ public final class SmainerClient implements AutoCloseable {
     public static final Duration LONG_POLL = Duration.ofSeconds(25);
     /** The {@code User-Agent} of its requests: {@code smainer-sdk/<version> (Java <version>)}. */
     public static final String USER_AGENT = SmainerVersion.userAgent("smainer-sdk");
-    /** The header that carries a demander's read signature, {@code 0x<r>,0x<s>}. */
+    /**
+     * The header that carries a demander's read signature: its felts comma-separated, {@code 0x<r>,0x<s>} for a
+     * Stark key (2 to {@value AccountSignature#MAX_FELTS} felts).
+     */
     public static final String READ_SIGNATURE_HEADER = "X-Smainer-Read-Signature";
     /** The header that carries the epoch second a read signature expires at. */
     public static final String READ_EXPIRES_HEADER = "X-Smainer-Read-Expires";
@@ -107,7 +110,7 @@ public final class SmainerClient implements AutoCloseable {
 
     private final URI base;
     private final Escrow escrow;
-    private final KeyPair keyPair;
+    private final AccountSigner signer;
     private final Snip12.Domain domain;
     private final Clock clock;
     private final StarkCrypto crypto;
@@ -120,7 +123,7 @@ public final class SmainerClient implements AutoCloseable {
     /** Per task, the read signature in use: reused until it has less than a third of its validity left. */
     private final Map<String, ReadProof> readProofs = new ConcurrentHashMap<>();
 
-    private record ReadProof(long expiresAt, Signature signature) {
+    private record ReadProof(long expiresAt, AccountSignature signature) {
     }
 
     /** The chain the requests are signed for: the escrow's, unless set; a setting that contradicts it is refused. */
@@ -141,18 +144,21 @@ public final class SmainerClient implements AutoCloseable {
         String s = relayer.toString();
         this.base = URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + "/api/v1");
         this.escrow = Require.present("escrow", b.escrow);
-        this.keyPair = Require.present("key_pair", b.keyPair);
+        if (b.keyPair == null && b.signer == null) {
+            throw new InvalidFieldException("key_pair", "the demander's key pair, or a signer for its account", null);
+        }
         this.domain = Snip12.Domain.smainer(chainId(b.chainId, escrow));
         this.clock = Require.present("clock", b.clock);
         this.crypto = Require.present("crypto", b.crypto);
+        this.signer = b.signer != null ? b.signer : AccountSigner.of(b.keyPair, crypto);
         this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.apiKey = Require.optional("api_key", b.apiKey);
         this.validity = Require.present("request_validity", b.validity);
         this.timeout = Require.present("timeout", b.timeout);
-        this.sealKeys = SealKeyPair.derive(keyPair);
+        this.sealKeys = b.sealKeys != null ? b.sealKeys : b.keyPair != null ? SealKeyPair.derive(b.keyPair) : null;
     }
 
-    /** @return a builder; relayer, escrow, key pair and chain id are required */
+    /** @return a builder; relayer, escrow and a key pair (or a signer) are required */
     public static Builder builder() {
         return new Builder();
     }
@@ -215,7 +221,7 @@ public final class SmainerClient implements AutoCloseable {
         long expiresAt = clock.instant().plus(validity).getEpochSecond();
         Felt hash = Snip12.requestHash(domain, escrow.caller(), escrowId, job.contentHash(),
                 Api.SubmitTask.termsHash(settlement, webhookUrl), nonce, expiresAt);
-        Signature sig = crypto.sign(keyPair.privateKey(), hash);
+        AccountSignature sig = sign(hash);
         Api.SubmitTask body = new Api.SubmitTask(escrowId, job, settlement, escrow.caller(), nonce, expiresAt, sig,
                 webhookUrl);
         HttpRequest.Builder req = request("/tasks", timeout).header("Content-Type", "application/json")
@@ -290,13 +296,24 @@ public final class SmainerClient implements AutoCloseable {
 
     /**
      * This client's sealing key pair, derived from its Stark key ({@link SealKeyPair#derive}): nothing to store, the
-     * same on every run. Its public half travels in each sealed job as the reply-to, covered by the request signature
-     * (through the job hash); sealed results open with it.
+     * same on every run; or the one given to {@link Builder#sealKeys}. Its public half travels in each sealed job as
+     * the reply-to, covered by the request signature (through the job hash); sealed results open with it.
      *
      * @return the key pair (its {@code toString} hides the private key)
+     * @throws IllegalStateException for a client built with a {@link Builder#signer} and neither a key pair nor
+     *     seal keys: it cannot seal
      */
     public SealKeyPair sealKeys() {
+        if (sealKeys == null) {
+            throw new IllegalStateException("this client signs through an AccountSigner and has no sealing keys: give "
+                    + "the builder sealKeys(SealKeyPair) (keep the key pair: sealed results open only with it) or a keyPair");
+        }
         return sealKeys;
+    }
+
+    /** The account's signature over a hash, as its signer gives it; a signer's bad answer is refused here. */
+    private AccountSignature sign(Felt hash) {
+        return AccountSignature.of(signer.sign(hash));
     }
 
     /**
@@ -345,7 +362,7 @@ public final class SmainerClient implements AutoCloseable {
      * @return the sealed job, the plain one, and the payload's content key
      */
     public SealedJob seal(JobSpec job, List<Envelope.Recipient> providers) {
-        return SealedJobs.seal(job, SealedJobs.recipient(escrow.caller(), sealKeys), providers, random);
+        return SealedJobs.seal(job, SealedJobs.recipient(escrow.caller(), sealKeys()), providers, random);
     }
 
     /**
@@ -379,7 +396,7 @@ public final class SmainerClient implements AutoCloseable {
         }
         Envelope.Opened opened;
         try {
-            opened = SealedJobs.openResult(released.result(), sealKeys);
+            opened = SealedJobs.openResult(released.result(), sealKeys());
         } catch (SealException e) {
             throw new SealedResultRefusedException(taskId, e.getMessage(), e);
         }
@@ -509,15 +526,14 @@ public final class SmainerClient implements AutoCloseable {
                 return p; // the relayer remembers a proof it checked: reusing it spares an account check per read
             }
             long expiresAt = now + READ_VALIDITY.toSeconds();
-            return new ReadProof(expiresAt, crypto.sign(keyPair.privateKey(),
-                    Snip12.readHash(domain, escrow.caller(), taskId, expiresAt)));
+            return new ReadProof(expiresAt, sign(Snip12.readHash(domain, escrow.caller(), taskId, expiresAt)));
         });
         if (readProofs.size() > 1_000) {
             readProofs.entrySet().removeIf(e -> e.getValue().expiresAt() <= now);
         }
         HttpRequest req = request("/tasks/" + encode(taskId) + rest, callTimeout)
                 .header(READ_EXPIRES_HEADER, Long.toString(proof.expiresAt()))
-                .header(READ_SIGNATURE_HEADER, proof.signature().r().hex() + "," + proof.signature().s().hex()).GET()
+                .header(READ_SIGNATURE_HEADER, proof.signature().toHeader()).GET()
                 .build();
         return retrying(callTimeout, true, () -> send(req, type));
     }
@@ -585,6 +601,8 @@ public final class SmainerClient implements AutoCloseable {
         private URI relayer;
         private Escrow escrow;
         private KeyPair keyPair;
+        private AccountSigner signer;
+        private SealKeyPair sealKeys;
         private ChainId chainId;
         private Clock clock = Clock.systemUTC();
         private StarkCrypto crypto = StarkCrypto.defaultCrypto();
@@ -615,11 +633,36 @@ public final class SmainerClient implements AutoCloseable {
         }
 
         /**
-         * @param keyPair the demander's Stark key, whose public key the relayer knows for the account
+         * @param keyPair the demander's Stark key, whose public key the relayer knows for the account (or the
+         *     account reports, or accepts through SNIP-6); requests are signed {@code [r, s]} with it unless a
+         *     {@link #signer} is given, and the sealing keys derive from it
          * @return this
          */
         public Builder keyPair(KeyPair keyPair) {
             this.keyPair = keyPair;
+            return this;
+        }
+
+        /**
+         * Signs requests and reads through the account's own scheme, for accounts whose signatures are not one
+         * Stark {@code (r, s)}: an Argent account with a guardian, a Braavos hardware signer, a multisig. The
+         * relayer asks such an account's SNIP-6 {@code is_valid_signature} about each request (on Starknet).
+         *
+         * @param signer returns the felts the account accepts; default {@code [r, s]} by the {@link #keyPair}
+         * @return this
+         */
+        public Builder signer(AccountSigner signer) {
+            this.signer = signer;
+            return this;
+        }
+
+        /**
+         * @param sealKeys the X25519 key pair sealed jobs name as reply-to and sealed results open with (default:
+         *     derived from the {@link #keyPair}; a client with only a {@link #signer} needs it to seal)
+         * @return this
+         */
+        public Builder sealKeys(SealKeyPair sealKeys) {
+            this.sealKeys = sealKeys;
             return this;
         }
 

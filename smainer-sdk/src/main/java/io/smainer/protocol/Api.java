@@ -4,6 +4,7 @@ import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
+import io.smainer.crypto.AccountSignature;
 import io.smainer.crypto.Receipts;
 import io.smainer.crypto.Signature;
 import io.smainer.crypto.Snip12;
@@ -34,11 +35,13 @@ public final class Api {
      * @param demander the escrow's creator, who signs
      * @param nonce a fresh nonce; a replay is refused
      * @param expiresAt epoch seconds after which the request is void
-     * @param signature the demander's signature
+     * @param signature the demander account's signature: {@code [r, s]} of its Stark key, or the longer array its
+     *     SNIP-6 {@code is_valid_signature} reads (Argent with a guardian, Braavos, multisig); on the wire an array of
+     *     felts or, for two felts, the object {@code {r, s}}
      * @param webhookUrl where to POST the result once settled
      */
     public record SubmitTask(U256 escrowId, JobSpec job, SettlementMode settlement, ContractAddress demander,
-            Felt nonce, long expiresAt, Signature signature, Optional<String> webhookUrl) {
+            Felt nonce, long expiresAt, AccountSignature signature, Optional<String> webhookUrl) {
         /** Validates every field. */
         public SubmitTask {
             Require.present("escrow_id", escrowId);
@@ -50,6 +53,23 @@ public final class Api {
             Require.present("signature", signature);
             webhookUrl = Require.optional("webhook_url", webhookUrl);
             webhookUrl.ifPresent(u -> Require.text("webhook_url", u, 2048));
+        }
+
+        /**
+         * A request signed by one Stark key.
+         *
+         * @param escrowId the on-chain task id of the escrow that pays
+         * @param job the work
+         * @param settlement flat or effort
+         * @param demander the escrow's creator, who signs
+         * @param nonce a fresh nonce
+         * @param expiresAt epoch seconds after which the request is void
+         * @param signature the demander's {@code (r, s)}
+         * @param webhookUrl where to POST the result once settled
+         */
+        public SubmitTask(U256 escrowId, JobSpec job, SettlementMode settlement, ContractAddress demander, Felt nonce,
+                long expiresAt, Signature signature, Optional<String> webhookUrl) {
+            this(escrowId, job, settlement, demander, nonce, expiresAt, AccountSignature.of(signature), webhookUrl);
         }
 
         /**

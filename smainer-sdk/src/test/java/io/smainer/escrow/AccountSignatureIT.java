@@ -12,8 +12,11 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.internal.Abi;
 import io.smainer.escrow.local.LedgerRpcServer.AccountKind;
 import io.smainer.escrow.local.TestRpcNode;
+import java.math.BigInteger;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,9 +31,12 @@ class AccountSignatureIT {
     private static final ContractAddress STANDARD = ContractAddress.of(0x0b21);
     private static final ContractAddress SNIP6_ONLY = ContractAddress.of(0x0b22);
     private static final ContractAddress LEGACY = ContractAddress.of(0x0b23);
+    private static final ContractAddress ARGENT = ContractAddress.of(0x0b24);
+    private static final ContractAddress ARGENT_NO_GUARDIAN = ContractAddress.of(0x0b25);
     private static final KeyPair RELAYER_KEY = KeyPair.fromPrivateKey(Felt.parse("0x7e1a1"), CRYPTO);
     private static final KeyPair OWNER_KEY = KeyPair.fromPrivateKey(Felt.parse("0x0a11ce"), CRYPTO);
     private static final KeyPair OTHER_KEY = KeyPair.fromPrivateKey(Felt.parse("0x0b0b"), CRYPTO);
+    private static final KeyPair GUARDIAN_KEY = KeyPair.fromPrivateKey(Felt.parse("0x9a4d"), CRYPTO);
 
     private final Ledger ledger = Ledger.builder().owner(ContractAddress.of(0x0b01)).relayer(RELAYER)
             .treasury(ContractAddress.of(0x0b03)).build();
@@ -44,6 +50,8 @@ class AccountSignatureIT {
         node.addAccount(STANDARD, OWNER_KEY.publicKey(), AccountKind.STANDARD);
         node.addAccount(SNIP6_ONLY, OWNER_KEY.publicKey(), AccountKind.SNIP6_ONLY);
         node.addAccount(LEGACY, OWNER_KEY.publicKey(), AccountKind.LEGACY);
+        node.addArgentAccount(ARGENT, OWNER_KEY.publicKey(), Optional.of(GUARDIAN_KEY.publicKey()));
+        node.addAccount(ARGENT_NO_GUARDIAN, OWNER_KEY.publicKey(), AccountKind.ARGENT);
         client = StarknetEscrow.builder().rpcUrl(node.url()).account(RELAYER).privateKey(RELAYER_KEY.privateKey())
                 .contract(ledger.contract()).token(ledger.token()).chainId(ledger.chainId())
                 .requestTimeout(Duration.ofSeconds(5)).crypto(CRYPTO).build();
@@ -195,5 +203,54 @@ class AccountSignatureIT {
             assertThat(impatient.accountPublicKey(STANDARD)).contains(OWNER_KEY.publicKey());
             assertThat(impatient.isValidSignature(SNIP6_ONLY, hash, sign(OWNER_KEY, hash)).accepted()).isTrue();
         }
+    }
+
+    /** Argent's signer list: {@code [count, (0, pubkey, r, s) per signer]}. */
+    private static List<Felt> signerList(Felt hash, KeyPair... signers) {
+        List<Felt> out = new ArrayList<>(List.of(Felt.of(signers.length)));
+        for (KeyPair k : signers) {
+            out.add(Felt.ZERO);
+            out.add(k.publicKey());
+            out.addAll(sign(k, hash));
+        }
+        return out;
+    }
+
+    @Test
+    void anArgentStyleAccountWithAGuardianAcceptsItsSignerListOfNineFeltsAndRefusesEveryOtherShape() {
+        Felt hash = requestHash(ARGENT);
+        List<Felt> both = signerList(hash, OWNER_KEY, GUARDIAN_KEY);
+        assertThat(both).hasSize(9);
+        assertThat(client.accountPublicKey(ARGENT)).as("no get_public_key").isEmpty();
+
+        assertThat(client.isValidSignature(ARGENT, hash, both))
+                .isEqualTo(new SignatureVerdict(true, "is_valid_signature returned 'VALID'"));
+        List<Felt> concise = new ArrayList<>(sign(OWNER_KEY, hash));
+        concise.addAll(sign(GUARDIAN_KEY, hash));
+        assertThat(client.isValidSignature(ARGENT, hash, concise).accepted()).as("the concise form").isTrue();
+
+        List<Felt> tampered = new ArrayList<>(both);
+        tampered.set(8, Felt.of(tampered.get(8).value().add(BigInteger.ONE)));
+        assertThat(client.isValidSignature(ARGENT, hash, tampered))
+                .isEqualTo(new SignatureVerdict(false, "is_valid_signature returned 0x0"));
+        assertThat(client.isValidSignature(ARGENT, hash, signerList(hash, OWNER_KEY, OTHER_KEY)).accepted())
+                .as("another key as guardian").isFalse();
+        assertThat(client.isValidSignature(ARGENT, hash, signerList(hash, OWNER_KEY)).answer())
+                .as("the owner alone").isEqualTo("is_valid_signature reverted: argent/invalid-signature-length");
+        assertThat(client.isValidSignature(ARGENT, hash, sign(OWNER_KEY, hash)).answer())
+                .isEqualTo("is_valid_signature reverted: argent/invalid-signature-length");
+        assertThat(client.isValidSignature(ARGENT, hash, both.subList(0, 7)).answer())
+                .isEqualTo("is_valid_signature reverted: argent/invalid-signature-format");
+    }
+
+    @Test
+    void anArgentStyleAccountWithoutAGuardianAcceptsTheOwnersListOrItsRS() {
+        Felt hash = requestHash(ARGENT_NO_GUARDIAN);
+
+        assertThat(client.isValidSignature(ARGENT_NO_GUARDIAN, hash, signerList(hash, OWNER_KEY)).accepted()).isTrue();
+        assertThat(client.isValidSignature(ARGENT_NO_GUARDIAN, hash, sign(OWNER_KEY, hash)).accepted()).isTrue();
+        assertThat(client.isValidSignature(ARGENT_NO_GUARDIAN, hash, signerList(hash, OTHER_KEY)).accepted()).isFalse();
+        assertThat(client.isValidSignature(ARGENT_NO_GUARDIAN, hash, signerList(hash, OWNER_KEY, GUARDIAN_KEY)).answer())
+                .isEqualTo("is_valid_signature reverted: argent/invalid-signature-length");
     }
 }

@@ -320,10 +320,30 @@ public final class LedgerRpcServer implements AutoCloseable {
          */
         SNIP6_ONLY,
         /** A Cairo 0 style account: only {@code isValidSignature}, answering 1 for a valid signature and 0 else. */
-        LEGACY
+        LEGACY,
+        /**
+         * An Argent-style account with an owner key and optionally a guardian key, registered with
+         * {@link #addArgentAccount}: no {@code get_public_key}; SNIP-6 {@code is_valid_signature} reads the
+         * signature as Argent's accounts do:
+         * <ul>
+         *   <li>the signer list, a serialized {@code Array<SignerSignature>}: {@code [count, then for each signer
+         *       signer_type, pubkey, r, s]}, the owner first, then the guardian when there is one; only the
+         *       Starknet signer type ({@code 0}) is modelled, another reverts {@code argent/invalid-signature-format};</li>
+         *   <li>the concise form {@code [r, s]} of the owner, or {@code [r, s, guardian_r, guardian_s]} with a
+         *       guardian.</li>
+         * </ul>
+         * It answers {@code 'VALID'} when every signer is the account's own and each signature verifies, 0 when a
+         * signer is not its own or a signature does not verify, and reverts with
+         * {@code argent/invalid-signature-length} when the count is not one per signer (owner, guardian) or felts
+         * are left over, and {@code argent/invalid-signature-format} when the list does not decode. Its invokes are
+         * validated with the owner key's {@code [r, s]}, as every kind's are (a model: a real Argent account with a
+         * guardian asks for both).
+         */
+        ARGENT
     }
 
-    private record Account(Felt key, AccountKind kind) {
+    /** A registered account: its (owner) key, what it answers, and an Argent-style account's guardian key or null. */
+    private record Account(Felt key, AccountKind kind, Felt guardian) {
     }
 
     /**
@@ -346,8 +366,26 @@ public final class LedgerRpcServer implements AutoCloseable {
      * @return this
      */
     public LedgerRpcServer addAccount(ContractAddress address, Felt publicKey, AccountKind kind) {
+        if (kind == AccountKind.ARGENT) {
+            return addArgentAccount(address, publicKey, Optional.empty());
+        }
         accounts.put(Objects.requireNonNull(address, "address"),
-                new Account(Objects.requireNonNull(publicKey, "publicKey"), Objects.requireNonNull(kind, "kind")));
+                new Account(Objects.requireNonNull(publicKey, "publicKey"), Objects.requireNonNull(kind, "kind"), null));
+        return this;
+    }
+
+    /**
+     * Registers an {@link AccountKind#ARGENT} account: one whose SNIP-6 signatures are Argent's signer list, so
+     * that a signature of more than two felts can be tried end to end.
+     *
+     * @param address the account's address
+     * @param owner the owner's Stark public key (its invokes are checked against it)
+     * @param guardian the guardian's Stark public key, when the account has one: then every signature needs both
+     * @return this
+     */
+    public LedgerRpcServer addArgentAccount(ContractAddress address, Felt owner, Optional<Felt> guardian) {
+        accounts.put(Objects.requireNonNull(address, "address"), new Account(Objects.requireNonNull(owner, "owner"),
+                AccountKind.ARGENT, Objects.requireNonNull(guardian, "guardian").orElse(null)));
         return this;
     }
 
@@ -905,6 +943,9 @@ public final class LedgerRpcServer implements AutoCloseable {
             throw contractError(c, "Failed to deserialize param #2");
         }
         List<Felt> signature = data.subList(2, data.size());
+        if (account.kind() == AccountKind.ARGENT) {
+            return argentSignatureValid(account, c, data.get(0), signature);
+        }
         if (signature.size() != 2) {
             if (account.kind() == AccountKind.SNIP6_ONLY) {
                 throw contractError(c, "invalid-signature-length");
@@ -912,6 +953,47 @@ public final class LedgerRpcServer implements AutoCloseable {
             return false;
         }
         return crypto.verify(account.key(), data.get(0), new Signature(signature.get(0), signature.get(1)));
+    }
+
+    /** An Argent-style account's check: the signer list or the concise form, one signature per signer. */
+    private boolean argentSignatureValid(Account account, ContractCall c, Felt hash, List<Felt> signature) {
+        List<Felt> expected = account.guardian() == null ? List.of(account.key()) : List.of(account.key(),
+                account.guardian());
+        List<Felt> signers = new ArrayList<>();
+        List<Signature> signatures = new ArrayList<>();
+        int n = signature.size();
+        if (n == 2 || n == 4) { // the concise form: [r, s] of the owner, then the guardian's
+            for (int i = 0; i < n; i += 2) {
+                signers.add(expected.get(Math.min(i / 2, expected.size() - 1)));
+                signatures.add(new Signature(signature.get(i), signature.get(i + 1)));
+            }
+        } else {
+            if (n == 0 || signature.get(0).value().bitLength() > 31) {
+                throw contractError(c, "argent/invalid-signature-format");
+            }
+            int count = signature.get(0).value().intValueExact();
+            int at = 1;
+            for (int i = 0; i < count; i++) {
+                if (at + 4 > n || !signature.get(at).equals(Felt.ZERO)) {
+                    throw contractError(c, "argent/invalid-signature-format");
+                }
+                signers.add(signature.get(at + 1));
+                signatures.add(new Signature(signature.get(at + 2), signature.get(at + 3)));
+                at += 4;
+            }
+            if (at != n) {
+                throw contractError(c, "argent/invalid-signature-length");
+            }
+        }
+        if (signatures.size() != expected.size()) {
+            throw contractError(c, "argent/invalid-signature-length");
+        }
+        for (int i = 0; i < expected.size(); i++) {
+            if (!signers.get(i).equals(expected.get(i)) || !crypto.verify(expected.get(i), hash, signatures.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static RpcError contractError(ContractCall c, String reason) {

@@ -21,6 +21,7 @@ import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
+import io.smainer.crypto.AccountSignature;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.Tier;
 import io.smainer.protocol.ProtocolException;
@@ -32,7 +33,9 @@ import java.io.StringReader;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -63,6 +66,7 @@ public final class GsonFactory {
                 .registerTypeAdapter(TaskStatus.class, new StringAdapter<>("status",
                         m -> m.name().toLowerCase(Locale.ROOT), s -> TaskStatus.valueOf(s.toUpperCase(Locale.ROOT))).nullSafe())
                 .registerTypeAdapter(BasisPoints.class, new BasisPointsAdapter().nullSafe())
+                .registerTypeAdapter(AccountSignature.class, new AccountSignatureAdapter().nullSafe())
                 .registerTypeAdapter(long.class, new WholeNumberAdapter(Long.MIN_VALUE, Long.MAX_VALUE, false))
                 .registerTypeAdapter(Long.class, new WholeNumberAdapter(Long.MIN_VALUE, Long.MAX_VALUE, false).nullSafe())
                 .registerTypeAdapter(int.class, new WholeNumberAdapter(Integer.MIN_VALUE, Integer.MAX_VALUE, true))
@@ -295,6 +299,85 @@ public final class GsonFactory {
                 throw new ProtocolException(field, "basis points in [0, " + BasisPoints.MAX + "]", Long.toString(value));
             }
             return BasisPoints.of((int) value);
+        }
+    }
+
+    /**
+     * An account's signature: an array of felts ({@code ["0x…", …]}, as starknet.js and wallets give it), or the
+     * object {@code {"r": …, "s": …}} of one Stark key. Written as that object when it is two felts (what every
+     * relayer reads), else as the array. The array is read one felt at a time and refused past
+     * {@link AccountSignature#MAX_FELTS}, so a hostile array is not read whole.
+     */
+    private static final class AccountSignatureAdapter extends TypeAdapter<AccountSignature> {
+        private static final String EXPECTED = "an array of " + AccountSignature.MIN_FELTS + " to "
+                + AccountSignature.MAX_FELTS + " felts (hex strings), or {r, s}";
+
+        @Override
+        public void write(JsonWriter out, AccountSignature value) throws IOException {
+            if (value.size() == 2) {
+                out.beginObject().name("r").value(value.felts().get(0).hex()).name("s").value(value.felts().get(1).hex())
+                        .endObject();
+                return;
+            }
+            out.beginArray();
+            for (Felt f : value.felts()) {
+                out.value(f.hex());
+            }
+            out.endArray();
+        }
+
+        @Override
+        public AccountSignature read(JsonReader in) throws IOException {
+            String path = StringAdapter.field(in.getPath());
+            String field = path.isEmpty() ? "signature" : path;
+            JsonToken token = in.peek();
+            if (token == JsonToken.BEGIN_ARRAY) {
+                List<Felt> felts = new ArrayList<>();
+                in.beginArray();
+                while (in.hasNext()) {
+                    if (felts.size() == AccountSignature.MAX_FELTS) {
+                        throw new ProtocolException(field, EXPECTED, "more than " + AccountSignature.MAX_FELTS + " felts");
+                    }
+                    felts.add(felt(in, field + "[" + felts.size() + "]"));
+                }
+                in.endArray();
+                if (felts.size() < AccountSignature.MIN_FELTS) {
+                    throw new ProtocolException(field, EXPECTED, felts.size() + " felts");
+                }
+                return AccountSignature.of(felts);
+            }
+            if (token != JsonToken.BEGIN_OBJECT) {
+                throw new ProtocolException(field, EXPECTED, token.toString());
+            }
+            Felt r = null;
+            Felt s = null;
+            in.beginObject();
+            while (in.hasNext()) {
+                String name = in.nextName();
+                switch (name) {
+                    case "r" -> r = felt(in, field + ".r");
+                    case "s" -> s = felt(in, field + ".s");
+                    default -> throw new ProtocolException(field + "." + name, "no such field (a signature has r and s)",
+                            "a value");
+                }
+            }
+            in.endObject();
+            if (r == null || s == null) {
+                throw new ProtocolException(field + (r == null ? ".r" : ".s"), "a felt", null);
+            }
+            return AccountSignature.of(List.of(r, s));
+        }
+
+        private static Felt felt(JsonReader in, String field) throws IOException {
+            if (in.peek() != JsonToken.STRING) {
+                throw new ProtocolException(field, "a felt (a 0x hex string)", in.peek().toString());
+            }
+            String text = in.nextString();
+            try {
+                return Felt.parse(text);
+            } catch (InvalidFieldException e) {
+                throw new ProtocolException(field, e.expected(), text);
+            }
         }
     }
 

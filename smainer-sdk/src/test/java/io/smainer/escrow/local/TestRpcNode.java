@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -136,6 +137,17 @@ public final class TestRpcNode implements AutoCloseable {
      */
     public TestRpcNode addAccount(ContractAddress address, Felt publicKey, AccountKind kind) {
         server.addAccount(address, publicKey, kind);
+        return this;
+    }
+
+    /**
+     * @param address the account
+     * @param owner its owner key
+     * @param guardian its guardian key, if any
+     * @return this
+     */
+    public TestRpcNode addArgentAccount(ContractAddress address, Felt owner, Optional<Felt> guardian) {
+        server.addArgentAccount(address, owner, guardian);
         return this;
     }
 
