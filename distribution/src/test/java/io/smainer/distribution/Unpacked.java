@@ -1,0 +1,116 @@
+package io.smainer.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A distribution as an operator has it: the tarball the build made ({@code smainer.dist.tarball}) unpacked with
+ * {@code tar} into a directory outside the source tree, and its {@code bin/} script run as a process.
+ *
+ * @param home the unpacked distribution (bin/, lib/, conf/)
+ */
+public record Unpacked(Path home) {
+    /** How long one short command (--version, --help) may take on a loaded machine. */
+    private static final long COMMAND_SECONDS = 120;
+
+    /**
+     * Unpacks the built tarball into {@code into} (which must lie outside the source tree).
+     *
+     * @param into an empty directory
+     * @return the unpacked distribution
+     * @throws Exception when tar fails
+     */
+    public static Unpacked unpack(Path into) throws Exception {
+        Path tarball = Path.of(System.getProperty("smainer.dist.tarball", "(smainer.dist.tarball is not set)"));
+        assertThat(tarball).as("built by this module's package phase").isRegularFile();
+        Path source = Path.of("").toAbsolutePath().getParent().getParent();
+        assertThat(into.toAbsolutePath().startsWith(source)).as("%s unpacked outside the source tree %s", into, source)
+                .isFalse();
+        Result tar = run(List.of("tar", "-xzf", tarball.toString(), "-C", into.toString()), into, Map.of());
+        assertThat(tar.code()).as(tar.output()).isZero();
+        String name = tarball.getFileName().toString().replace(".tar.gz", "");
+        return new Unpacked(into.resolve(name));
+    }
+
+    /** @return the app's script, bin/smainer-APP */
+    public Path script() {
+        return home.resolve("bin").resolve("smainer-" + System.getProperty("smainer.dist.app"));
+    }
+
+    /** @return the file names in lib/ */
+    public List<String> lib() throws IOException {
+        try (Stream<Path> files = Files.list(home.resolve("lib"))) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /**
+     * Runs the script in {@code dir} and waits for it.
+     *
+     * @param dir the caller's directory
+     * @param env variables set on top of this JVM's environment (a null value removes one)
+     * @param args its arguments
+     * @return exit code and output
+     */
+    public Result runScript(Path dir, Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(script().toString()));
+        command.addAll(List.of(args));
+        return run(command, dir, env);
+    }
+
+    /**
+     * @param command a command
+     * @param dir its directory
+     * @param env variables set on top of this JVM's environment (a null value removes one)
+     * @return exit code and output (stdout and stderr together)
+     */
+    public static Result run(List<String> command, Path dir, Map<String, String> env) throws Exception {
+        Path log = Files.createTempFile("smainer-dist", ".log");
+        try {
+            Process p = process(command, dir, env, log).start();
+            if (!p.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError(command + " did not end within " + COMMAND_SECONDS + " s: " + Files.readString(log));
+            }
+            return new Result(p.exitValue(), Files.readString(log));
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * @param command a command
+     * @param dir its directory
+     * @param env variables set on top of this JVM's environment (a null value removes one)
+     * @param log where its output goes (a file, so a chatty process never blocks on a full pipe)
+     * @return the process, not started
+     */
+    public static ProcessBuilder process(List<String> command, Path dir, Map<String, String> env, Path log) {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("SMAINER_"));
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
+        return pb;
+    }
+
+    /**
+     * @param code the exit code
+     * @param output stdout and stderr
+     */
+    public record Result(int code, String output) {
+    }
+}
