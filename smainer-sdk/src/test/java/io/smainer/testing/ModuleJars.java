@@ -52,10 +52,18 @@ public final class ModuleJars {
      * @return the {@code Automatic-Module-Name} its manifest declares, if any
      */
     public static Optional<String> automaticModuleName(Path jar) {
+        return manifestValue(jar, "Automatic-Module-Name");
+    }
+
+    /**
+     * @param jar a jar file
+     * @param attribute a main attribute of a manifest, such as {@code Implementation-Version}
+     * @return its value in the jar's manifest, if any
+     */
+    public static Optional<String> manifestValue(Path jar, String attribute) {
         try (JarFile file = new JarFile(jar.toFile())) {
             Manifest manifest = file.getManifest();
-            return manifest == null ? Optional.empty()
-                    : Optional.ofNullable(manifest.getMainAttributes().getValue("Automatic-Module-Name"));
+            return manifest == null ? Optional.empty() : Optional.ofNullable(manifest.getMainAttributes().getValue(attribute));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

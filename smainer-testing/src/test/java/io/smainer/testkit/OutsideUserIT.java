@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Plays an outside user: a separate Maven project, written here, that depends on {@code smainer-sdk} and
- * {@code smainer-testing} as published (the jars and POMs this build just packaged, installed into a private
- * local repository under {@code target/}, never the shared one), sells a job kind of its own and tests it end
+ * Plays an outside user: a separate Maven project, written here, that imports {@code smainer-bom} and depends
+ * on {@code smainer-sdk} and {@code smainer-testing} without versions, as published (the jars and POMs this
+ * build just packaged, installed into a private local repository under {@code target/}, never the shared one), sells a job kind of its own and tests it end
  * to end with {@link LocalNetworkExtension}, plus a unit test of the handler on a {@link TestJobContext}. Its
  * other artifacts (plugins, JUnit, the SDK's dependencies) come from the user's local repository read as a
  * {@code file:} mirror, so it needs no network. The project excludes starknet-jvm, as a user without the
@@ -118,17 +118,26 @@ class OutsideUserIT {
                     <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
                     <maven.compiler.release>17</maven.compiler.release>
                   </properties>
+                  <!-- One version for every Smainer artifact: the BOM. -->
+                  <dependencyManagement>
+                    <dependencies>
+                      <dependency>
+                        <groupId>io.smainer</groupId><artifactId>smainer-bom</artifactId><version>%1$s</version>
+                        <type>pom</type><scope>import</scope>
+                      </dependency>
+                    </dependencies>
+                  </dependencyManagement>
                   <dependencies>
                     <!-- Without the Starknet client, starknet-jvm (and Kotlin, OkHttp, commons-math with it) can go:
                          README "What each artifact brings". -->
                     <dependency>
-                      <groupId>io.smainer</groupId><artifactId>smainer-sdk</artifactId><version>%1$s</version>
+                      <groupId>io.smainer</groupId><artifactId>smainer-sdk</artifactId>
                       <exclusions>
                         <exclusion><groupId>com.swmansion.starknet</groupId><artifactId>starknet</artifactId></exclusion>
                       </exclusions>
                     </dependency>
                     <dependency>
-                      <groupId>io.smainer</groupId><artifactId>smainer-testing</artifactId><version>%1$s</version>
+                      <groupId>io.smainer</groupId><artifactId>smainer-testing</artifactId>
                       <scope>test</scope>
                       <exclusions>
                         <exclusion><groupId>com.swmansion.starknet</groupId><artifactId>starknet</artifactId></exclusion>
