@@ -1,5 +1,6 @@
 package io.smainer.escrow.bench;
 
+import com.swmansion.starknet.data.Selector;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
@@ -12,7 +13,6 @@ import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EventCursor;
 import io.smainer.escrow.Ledger;
 import io.smainer.escrow.Settlement;
-import io.smainer.escrow.internal.Abi;
 import io.smainer.fee.Tier;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
@@ -134,7 +134,7 @@ public final class LedgerHistoryHeap {
             long t0 = System.nanoTime();
             int all = relayer.eventsAfter(EventCursor.START).size();
             long t1 = System.nanoTime();
-            Felt created = Abi.selector(Abi.TASK_CREATED);
+            Felt created = Felt.of(Selector.selectorFromName("TaskCreated").getValue());
             List<ChainEvent> keyed = ledger.events(0, blocks, Optional.of(ledger.contract()),
                     List.of(List.of(created)), 0, Integer.MAX_VALUE);
             long t2 = System.nanoTime();
