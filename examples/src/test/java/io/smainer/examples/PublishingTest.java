@@ -48,7 +48,7 @@ class PublishingTest {
         Set<String> deployed = new TreeSet<>();
         for (String module : modules()) {
             Path pom = ROOT.resolve(module).resolve("pom.xml");
-            if (!module.equals("smainer-bom") && !Files.readString(pom).contains("<maven.deploy.skip>true</maven.deploy.skip>")) {
+            if (!module.equals("smainer-bom") && !deploySkipped(module)) {
                 deployed.add(element(own(pom), "artifactId").orElseThrow());
             }
         }
@@ -59,18 +59,35 @@ class PublishingTest {
             listed.add(m.group(1));
         }
         assertThat(deployed).contains("smainer-sdk", "smainer-relayer", "smainer-provider")
-                .doesNotContain("smainer-examples", "smainer-benchmarks");
+                .doesNotContain("smainer-examples", "smainer-benchmarks", "smainer-relayer-dist");
         assertThat(listed).as("smainer-bom's dependencyManagement").isEqualTo(deployed);
     }
 
-    /** The modules the root POM aggregates, as directory names. */
+    /** The modules of the build, the root POM's and theirs, as paths from the root. */
     private static List<String> modules() throws IOException {
         List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
-        while (m.find()) {
-            out.add(m.group(1));
-        }
+        addModules("", out);
         return out;
+    }
+
+    private static void addModules(String dir, List<String> out) throws IOException {
+        Path pom = ROOT.resolve(dir).resolve("pom.xml");
+        Matcher m = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(pom));
+        while (m.find()) {
+            String module = dir.isEmpty() ? m.group(1) : dir + "/" + m.group(1);
+            out.add(module);
+            addModules(module, out);
+        }
+    }
+
+    /** Whether the module, or a module directory above it (its parent), sets {@code maven.deploy.skip}. */
+    private static boolean deploySkipped(String module) throws IOException {
+        for (Path dir = Path.of(module); dir != null; dir = dir.getParent()) {
+            if (Files.readString(ROOT.resolve(dir).resolve("pom.xml")).contains("<maven.deploy.skip>true</maven.deploy.skip>")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A POM's own elements: without its parent, properties, dependencies and build. */
