@@ -11,6 +11,7 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.Ledger;
+import io.smainer.escrow.StarknetEscrow;
 import io.smainer.escrow.local.LedgerRpcServer;
 import io.smainer.fee.Tier;
 import io.smainer.job.JavaJobRunner;
@@ -21,6 +22,7 @@ import io.smainer.protocol.JobSpec;
 import io.smainer.provider.ProviderListener;
 import io.smainer.provider.ProviderNode;
 import io.smainer.relayer.Relayer;
+import io.smainer.relayer.intake.AccountSignatureCheck;
 import io.smainer.relayer.settlement.ResultCheckers;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -109,6 +111,7 @@ public final class LocalNetwork implements AutoCloseable {
     private final List<JobRunner> ownedRunners = new CopyOnWriteArrayList<>();
     private final List<SmainerClient> clients = new CopyOnWriteArrayList<>();
     private final LedgerRpcServer rpc; // null unless the builder asked for it
+    private final StarknetEscrow accountReader; // with rpc: asks accounts about signatures for the relayer
     private int nextProvider = FIRST_PROVIDER;
     private boolean closed;
 
@@ -117,6 +120,9 @@ public final class LocalNetwork implements AutoCloseable {
         this.demanderFunds = b.demanderFunds;
         this.ledger = Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(TREASURY).crypto(crypto).build();
         this.rpc = b.jsonRpc ? LedgerRpcServer.builder().ledger(ledger).crypto(crypto).start() : null;
+        // With the node, the relayer asks an account it has no key for (or a signature that is not [r, s]) through
+        // SNIP-6 is_valid_signature over JSON-RPC, as it does on Starknet: as RELAYER, with a key of its own there.
+        this.accountReader = rpc == null ? null : accountReader(rpc, ledger, crypto, random);
         // The relayer learns the demanders' public keys (a task request must carry that key's SNIP-12
         // signature) and settles as the RELAYER account; settlement batches wait at most 50 ms.
         Relayer.Builder relayerBuilder = Relayer.builder().host("127.0.0.1").port(0)
@@ -129,6 +135,9 @@ public final class LocalNetwork implements AutoCloseable {
         }
         b.otherDemanders.forEach(relayerBuilder::demanderKey);
         b.relayerSettings.forEach(relayerBuilder::setting);
+        if (accountReader != null) {
+            relayerBuilder.accountSignatures(AccountSignatureCheck.snip6(accountReader));
+        }
         this.relayer = relayerBuilder.escrow(ledger.client(RELAYER)).resultCheckers(b.checkers).crypto(crypto).build().start();
         try {
             for (int i = 0; i < b.javaProviders; i++) {
@@ -148,6 +157,13 @@ public final class LocalNetwork implements AutoCloseable {
             close();
             throw new IllegalStateException("the local network did not come up: " + e.getMessage(), e);
         }
+    }
+
+    private static StarknetEscrow accountReader(LedgerRpcServer rpc, Ledger ledger, StarkCrypto crypto, SecureRandom random) {
+        KeyPair key = KeyPair.generate(random, crypto);
+        rpc.addAccount(RELAYER, key.publicKey());
+        return StarknetEscrow.builder().rpcUrl(rpc.url()).account(RELAYER).privateKey(key.privateKey())
+                .contract(ledger.contract()).token(ledger.token()).chainId(ledger.chainId()).crypto(crypto).build();
     }
 
     /** @return a builder: one funded demander, no providers, the standard result checkers */
@@ -394,6 +410,9 @@ public final class LocalNetwork implements AutoCloseable {
             relayer.close();
         }
         ownedRunners.forEach(JobRunner::close);
+        if (accountReader != null) {
+            accountReader.close();
+        }
         if (rpc != null) {
             rpc.close();
         }
@@ -417,7 +436,9 @@ public final class LocalNetwork implements AutoCloseable {
         /**
          * Also serves the ledger as a Starknet JSON-RPC node on a free loopback port ({@link LocalNetwork#rpcUrl()}),
          * for starknet.js, starkli or a {@code StarknetEscrow}; its accounts are registered with
-         * {@code LedgerRpcServer.addAccount}. Default off.
+         * {@code LedgerRpcServer.addAccount} (or {@code addArgentAccount}). The relayer then asks a demander account
+         * whose key it does not know, and any signature that is not {@code [r, s]}, through the account's SNIP-6
+         * {@code is_valid_signature} on that node, as on Starknet. Default off.
          *
          * @param on true to serve it
          * @return this

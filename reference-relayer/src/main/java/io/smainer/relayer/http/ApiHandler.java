@@ -5,7 +5,7 @@ import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.client.SmainerClient;
-import io.smainer.crypto.Signature;
+import io.smainer.crypto.AccountSignature;
 import io.smainer.crypto.Snip12;
 import io.smainer.escrow.ChainException;
 import io.smainer.escrow.Escrow;
@@ -477,17 +477,8 @@ public final class ApiHandler extends Handler.Abstract {
                     SmainerClient.READ_EXPIRES_HEADER + ": expected a time after now (" + now + ") and at most " + most
                             + " s ahead, got " + expiresAt);
         }
-        String[] rs = sig == null ? new String[0] : sig.split(",");
-        Signature signature;
-        try {
-            if (rs.length != 2) {
-                throw new IllegalArgumentException();
-            }
-            signature = new Signature(Felt.parse(rs[0].trim()), Felt.parse(rs[1].trim()));
-        } catch (RuntimeException e) {
-            throw new InvalidFieldException(SmainerClient.READ_SIGNATURE_HEADER, "the signature as 0x<r>,0x<s>", sig);
-        }
-        String proof = t.id() + "|" + expiresAt + "|" + signature.r().hex() + "|" + signature.s().hex();
+        AccountSignature signature = AccountSignature.parse(SmainerClient.READ_SIGNATURE_HEADER, sig);
+        String proof = t.id() + "|" + expiresAt + "|" + signature.toHeader();
         if (readProofs.containsKey(proof)) {
             return true;
         }

@@ -3,6 +3,7 @@ package io.smainer.relayer.intake;
 import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
+import io.smainer.crypto.AccountSignature;
 import io.smainer.crypto.Signature;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.escrow.ChainException;
@@ -11,8 +12,10 @@ import io.smainer.escrow.SignatureVerdict;
 import java.util.Optional;
 
 /**
- * Checks a demander's SNIP-12 signature, of a task request or of a read: against the key {@link AccountKeys}
- * resolves for the account, else the account's own verdict through {@link AccountSignatureCheck}. Thread-safe.
+ * Checks a demander's SNIP-12 signature, of a task request or of a read. A two-felt signature is a Stark
+ * {@code (r, s)}: checked against the key {@link AccountKeys} resolves for the account, else by the account's own
+ * verdict through {@link AccountSignatureCheck}. Any other array (an Argent signer list, a multisig's signatures)
+ * only the account can judge: it goes to {@link AccountSignatureCheck} whatever key is known. Thread-safe.
  */
 public final class DemanderSignatures {
     private final StarkCrypto crypto;
@@ -33,20 +36,21 @@ public final class DemanderSignatures {
     /**
      * @param demander the signing account
      * @param hash the SNIP-12 message hash
-     * @param signature the signature
+     * @param signature the signature felts
      * @param what what was signed, for the messages ("the task request on SMAINER_LOCAL")
      * @throws RequestRejectedException for an unknown account or a signature that does not verify
      * @throws AccountCheckUnavailableException when the chain could not be asked about the account
      */
-    public void check(ContractAddress demander, Felt hash, Signature signature, String what) {
+    public void check(ContractAddress demander, Felt hash, AccountSignature signature, String what) {
+        Optional<Signature> rs = signature.stark();
         Optional<Felt> key;
         try {
-            key = accountKeys.publicKey(demander);
+            key = rs.isPresent() ? accountKeys.publicKey(demander) : Optional.empty();
         } catch (ChainException e) {
             throw unavailable(demander, "its key (get_public_key)", e);
         }
         if (key.isPresent()) {
-            if (!crypto.verify(key.get(), hash, signature)) {
+            if (!crypto.verify(key.get(), hash, rs.get())) {
                 throw new RequestRejectedException(RequestRejectedException.Reason.BAD_SIGNATURE, "signature",
                         "signature: expected the demander's SNIP-12 signature over " + what
                                 + ", got one that does not verify");
@@ -68,6 +72,11 @@ public final class DemanderSignatures {
             }
         } catch (ChainException e) {
             throw unavailable(demander, "whether it accepts the signature (is_valid_signature)", e);
+        }
+        if (verdict.isEmpty() && rs.isEmpty()) {
+            throw new RequestRejectedException(RequestRejectedException.Reason.BAD_SIGNATURE, "signature",
+                    "signature: expected [r, s] (this relayer asks no account contract, so only a Stark key's signature "
+                            + "can be checked), got " + signature.size() + " felts");
         }
         if (verdict.isEmpty()) {
             throw new RequestRejectedException(RequestRejectedException.Reason.UNKNOWN_ACCOUNT, "demander", noKey);

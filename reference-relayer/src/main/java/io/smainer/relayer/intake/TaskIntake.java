@@ -164,8 +164,7 @@ public final class TaskIntake {
         } catch (InvalidFieldException e) {
             throw e.within("request");
         }
-        signatures.check(req.demander(), hash, req.signature().stark().orElseThrow(() -> new InvalidFieldException(
-                "signature", "[r, s]", req.signature().size() + " felts")), "the task request on " + domain.chainId());
+        signatures.check(req.demander(), hash, req.signature(), "the task request on " + domain.chainId());
         Optional<String> webhookSecret = Optional.empty();
         if (req.webhookUrl().isPresent()) {
             destinations.check(req.webhookUrl().get());
