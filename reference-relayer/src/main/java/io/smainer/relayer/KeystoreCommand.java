@@ -12,7 +12,6 @@ import io.smainer.crypto.StarkCrypto;
 import io.smainer.crypto.Web3Keystore;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -179,18 +178,10 @@ public final class KeystoreCommand {
                 .or(() -> prompt.apply("Password of the keystore " + file + ": "))
                 .orElseThrow(() -> new SmainerException("no password for " + file + ": set " + IMPORT_KEYSTORE_PASSWORD_ENV
                         + " or run this in a terminal to be asked"));
-        byte[] secret = null;
         try {
-            secret = Web3Keystore.decrypt(file, password);
-            return KeyPair.fromPrivateKey(new Felt(new BigInteger(1, secret)), StarkCrypto.defaultCrypto());
-        } catch (InvalidFieldException e) {
-            throw new SmainerException("keystore " + file + " holds no Stark private key (a key in [1, n) of the Stark"
-                    + " curve; an Ethereum key is not one); nothing was written");
+            return Web3Keystore.readKeyPair(file, password, StarkCrypto.defaultCrypto());
         } finally {
             Arrays.fill(password, '\0');
-            if (secret != null) {
-                Arrays.fill(secret, (byte) 0);
-            }
         }
     }
 

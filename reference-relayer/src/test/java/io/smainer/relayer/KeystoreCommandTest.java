@@ -7,6 +7,7 @@ import io.smainer.config.Settings;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
+import io.smainer.crypto.StarkliKeystores;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,16 +17,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.digests.KeccakDigest;
-import org.bouncycastle.crypto.generators.SCrypt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,32 +112,10 @@ class KeystoreCommandTest {
     }
 
     /** A Web3 Secret Storage v3 file as starkli writes one (scrypt, AES-128-CTR, Keccak-256 MAC over key[16..32]). */
-    private static String starkliKeystore(byte[] secret, String password) throws Exception {
-        byte[] salt = new byte[32];
-        byte[] iv = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        new SecureRandom().nextBytes(iv);
-        byte[] derived = SCrypt.generate(password.getBytes(StandardCharsets.UTF_8), salt, 1 << 12, 8, 1, 32);
-        Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
-        aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(derived, 0, 16, "AES"), new IvParameterSpec(iv));
-        byte[] ciphertext = aes.doFinal(secret);
-        KeccakDigest keccak = new KeccakDigest(256);
-        keccak.update(derived, 16, 16);
-        keccak.update(ciphertext, 0, ciphertext.length);
-        byte[] mac = new byte[32];
-        keccak.doFinal(mac, 0);
-        HexFormat hex = HexFormat.of();
-        return "{\"crypto\":{\"cipher\":\"aes-128-ctr\",\"cipherparams\":{\"iv\":\"" + hex.formatHex(iv)
-                + "\"},\"ciphertext\":\"" + hex.formatHex(ciphertext) + "\",\"kdf\":\"scrypt\",\"kdfparams\":"
-                + "{\"dklen\":32,\"n\":4096,\"p\":1,\"r\":8,\"salt\":\"" + hex.formatHex(salt) + "\"},\"mac\":\""
-                + hex.formatHex(mac) + "\"},\"id\":\"c7f4e1f0-0000-4000-8000-000000000001\",\"version\":3}";
-    }
-
     @Test
     void importsTheKeyOfAStarkliKeystoreWithoutItEverBeingTyped() throws Exception {
         Path starkli = dir.resolve("starkli-signer.json");
-        byte[] secret = HexFormat.of().parseHex(String.format("%064x", key.privateKey().value()));
-        Files.writeString(starkli, starkliKeystore(secret, "starkli password"));
+        Files.writeString(starkli, StarkliKeystores.of(key, "starkli password"));
         Path file = dir.resolve("relayer.keystore");
 
         int code = run(Map.of(KeystoreCommand.IMPORT_KEYSTORE_PASSWORD_ENV, "starkli password", Settings.PASSPHRASE_ENV,

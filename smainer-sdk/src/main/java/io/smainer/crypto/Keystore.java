@@ -188,14 +188,7 @@ public final class Keystore {
      *     or modified
      */
     public static Unlocked open(Path file, char[] passphrase, StarkCrypto crypto) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new KeystoreException(Problem.MISSING, "no keystore at " + file);
-        } catch (IOException e) {
-            throw new KeystoreException(Problem.UNREADABLE, "cannot read keystore " + file + ": " + e.getMessage());
-        }
+        String text = readText(file);
         checkPermissions(file);
         JsonObject json;
         ContractAddress address;
@@ -298,6 +291,17 @@ public final class Keystore {
      * @param publicKey the public key
      */
     public record PublicPart(ContractAddress address, Felt publicKey) {
+    }
+
+    /** A keystore file's text, for this format and {@link Web3Keystore}'s: missing and unreadable named apart. */
+    static String readText(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new KeystoreException(Problem.MISSING, "no keystore at " + file);
+        } catch (IOException e) {
+            throw new KeystoreException(Problem.UNREADABLE, "cannot read keystore " + file + ": " + e.getMessage());
+        }
     }
 
     private static void checkPermissions(Path file) {

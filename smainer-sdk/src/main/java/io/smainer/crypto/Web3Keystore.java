@@ -4,12 +4,12 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.smainer.InvalidFieldException;
+import io.smainer.chain.Felt;
 import io.smainer.crypto.Keystore.KeystoreException;
 import io.smainer.crypto.Keystore.Problem;
-import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -47,15 +47,29 @@ public final class Web3Keystore {
      * @throws KeystoreException naming the file: missing, unreadable, not a v3 keystore, or the wrong password
      */
     public static byte[] decrypt(Path file, char[] password) {
-        String text;
+        return decrypt(Keystore.readText(file), password, file.toString());
+    }
+
+    /**
+     * The Stark key a starkli keystore holds, as {@code starkli signer keystore new} or {@code from-key} wrote it.
+     *
+     * @param file the JSON keystore
+     * @param password its password
+     * @param crypto derives the public key
+     * @return the key pair
+     * @throws KeystoreException naming the file: missing, unreadable, not a v3 keystore, the wrong password, or a
+     *     secret that is no Stark private key (an Ethereum key above the curve's order, for one)
+     */
+    public static KeyPair readKeyPair(Path file, char[] password, StarkCrypto crypto) {
+        byte[] secret = decrypt(file, password);
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new KeystoreException(Problem.MISSING, "no keystore at " + file);
-        } catch (IOException e) {
-            throw new KeystoreException(Problem.UNREADABLE, "cannot read keystore " + file + ": " + e.getMessage());
+            return KeyPair.fromPrivateKey(new Felt(new BigInteger(1, secret)), crypto);
+        } catch (InvalidFieldException e) {
+            throw new KeystoreException(Problem.DAMAGED, "keystore " + file + " holds no Stark private key (a key in "
+                    + "[1, n) of the Stark curve; an Ethereum key is not one)");
+        } finally {
+            Arrays.fill(secret, (byte) 0);
         }
-        return decrypt(text, password, file.toString());
     }
 
     /**

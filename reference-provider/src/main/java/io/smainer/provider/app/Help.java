@@ -44,7 +44,9 @@ final class Help {
             you only (permissions 0600). The private key is sealed with AES-256-GCM under a key derived from your
             passphrase (PBKDF2-HMAC-SHA256); it is never written in plain text. An existing keystore is never
             overwritten. The passphrase comes from SMAINER_KEYSTORE_PASSPHRASE, --passphrase-file, or you are
-            asked twice. Keep it: without it the key cannot be recovered.
+            asked twice. Keep it: without it the key cannot be recovered. To keep the key of a starkli keystore
+            (Web3 v3 JSON, e.g. ~/.starkli-wallets/deployer/keystore.json), give --from-keystore FILE; its
+            password comes from SMAINER_IMPORT_KEYSTORE_PASSWORD or you are asked.
             """;
 
     static final String DETECT = """

@@ -13,6 +13,7 @@ import io.smainer.config.ConfigException;
 import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
+import io.smainer.crypto.Web3Keystore;
 import io.smainer.escrow.ActiveSlash;
 import io.smainer.escrow.ChainException;
 import io.smainer.escrow.Escrow;
@@ -67,6 +68,8 @@ public final class ProviderCli {
     public static final int USAGE = 2;
     /** The environment variable {@code init --import yes} reads the private key from. */
     public static final String IMPORT_KEY_ENV = "SMAINER_IMPORT_PRIVATE_KEY";
+    /** The environment variable {@code init --from-keystore} reads the starkli keystore's password from. */
+    public static final String IMPORT_KEYSTORE_PASSWORD_ENV = "SMAINER_IMPORT_KEYSTORE_PASSWORD";
     /** The option naming a file that holds the keystore passphrase. */
     public static final String PASSPHRASE_FILE_OPTION = "--passphrase-file";
     /** The {@code nvidia-smi} command unless {@code --nvidia-smi} names another. */
@@ -207,7 +210,9 @@ public final class ProviderCli {
                 .addOption(extra("--address", "0x...", "your Starknet account's address; without it the public key "
                         + "doubles as the address, which suits the local network"))
                 .addOption(extra("--import", "yes", "keep your account's existing key instead of a new one: it is read "
-                        + "from " + IMPORT_KEY_ENV + " or asked for (never from the command line)")))));
+                        + "from " + IMPORT_KEY_ENV + " or asked for (never from the command line)"))
+                .addOption(extra("--from-keystore", "FILE", "keep the key of a starkli (Web3 v3 JSON) keystore instead of a "
+                        + "new one; its password from " + IMPORT_KEYSTORE_PASSWORD_ENV + " or asked for")))));
         cl.addSubcommand(command("detect", "show this machine's CPU, memory and GPUs, and the tier it qualifies for", Help.DETECT, "")
                 .addOption(extra("--nvidia-smi", "COMMAND", "the nvidia-smi to ask (default: nvidia-smi on the PATH)")));
         cl.addSubcommand(withPassphraseFile(withSettings(command("register", "register the node on-chain and publish its key", Help.REGISTER, Help.SETTINGS_FOOTER))));
@@ -339,6 +344,13 @@ public final class ProviderCli {
             return FAILED;
         }
         Optional<KeyPair> imported = Optional.empty();
+        if (opts.extra.containsKey("import") && opts.extra.containsKey("from-keystore")) {
+            err.println("provider init: --import and --from-keystore: give one of them");
+            return USAGE;
+        }
+        if (opts.extra.containsKey("from-keystore")) {
+            imported = Optional.of(starkliKey(Path.of(opts.extra.get("from-keystore"))));
+        }
         if (opts.extra.containsKey("import")) {
             if (!opts.extra.get("import").equals("yes")) {
                 err.println("provider init: --import: expected 'yes', got '" + opts.extra.get("import") + "'");
@@ -377,6 +389,24 @@ public final class ProviderCli {
             return OK;
         } finally {
             Arrays.fill(pass, '\0');
+        }
+    }
+
+    /** The key of a starkli keystore (Web3 Secret Storage v3), its password from the environment or a prompt. */
+    private KeyPair starkliKey(Path file) {
+        char[] password = Optional.ofNullable(env.get(IMPORT_KEYSTORE_PASSWORD_ENV)).map(String::toCharArray)
+                .or(() -> prompt.readPassword("Password of the keystore " + file + ": "))
+                .orElseThrow(() -> new SmainerException("no password for " + file + ": set "
+                        + IMPORT_KEYSTORE_PASSWORD_ENV + " or run this in a terminal to be asked"));
+        try {
+            return Web3Keystore.readKeyPair(file, password, crypto);
+        } catch (Keystore.KeystoreException e) {
+            if (e.problem() == Keystore.Problem.MISSING) {
+                throw new SmainerException("--from-keystore: no starkli keystore at " + file + "; nothing was written");
+            }
+            throw e;
+        } finally {
+            Arrays.fill(password, '\0');
         }
     }
 

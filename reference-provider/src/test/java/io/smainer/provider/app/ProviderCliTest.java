@@ -6,8 +6,10 @@ import io.smainer.SmainerVersion;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
+import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.Keystore;
 import io.smainer.crypto.StarkCrypto;
+import io.smainer.crypto.StarkliKeystores;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.Ledger;
 import io.smainer.escrow.NodeStatus;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -152,6 +155,32 @@ class ProviderCliTest {
 
         assertThat(cli("init")).isEqualTo(ProviderCli.FAILED);
         assertThat(err()).contains("already exists");
+    }
+
+    @Test
+    void initKeepsTheKeyOfAStarkliKeystoreWithoutItEverBeingTyped() throws Exception {
+        KeyPair key = KeyPair.generate(new SecureRandom(), CRYPTO);
+        Path starkli = home.resolve("starkli-signer.json");
+        Files.writeString(starkli, StarkliKeystores.of(key, "starkli password"));
+        env.put(ProviderConfig.PASSPHRASE_ENV, PASS);
+        env.put(ProviderCli.IMPORT_KEYSTORE_PASSWORD_ENV, "not it");
+        Path file = home.resolve(".smainer/provider.keystore");
+
+        assertThat(cli("init", "--address", "0x1234", "--from-keystore", starkli.toString())).isEqualTo(ProviderCli.FAILED);
+        assertThat(err()).contains("the password does not open keystore " + starkli);
+        assertThat(file).doesNotExist();
+        assertThat(cli("init", "--from-keystore", home.resolve("none.json").toString())).isEqualTo(ProviderCli.FAILED);
+        assertThat(err()).contains("--from-keystore: no starkli keystore at " + home.resolve("none.json"));
+        assertThat(cli("init", "--import", "yes", "--from-keystore", starkli.toString())).isEqualTo(ProviderCli.USAGE);
+        assertThat(file).doesNotExist();
+
+        env.put(ProviderCli.IMPORT_KEYSTORE_PASSWORD_ENV, "starkli password");
+        assertThat(cli("init", "--address", "0x1234", "--from-keystore", starkli.toString())).as(err())
+                .isEqualTo(ProviderCli.OK);
+
+        assertThat(Keystore.open(file, PASS.toCharArray(), CRYPTO).keys()).isEqualTo(key);
+        assertThat(out()).contains(key.publicKey().hex());
+        assertThat(out() + err()).doesNotContain(key.privateKey().hex());
     }
 
     @Test
