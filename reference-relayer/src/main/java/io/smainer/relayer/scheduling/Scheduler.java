@@ -76,6 +76,12 @@ public final class Scheduler implements AutoCloseable {
     private static final int PAGE = 64;
     /** The most in-flight tasks of each status one {@link #reconcile()} reads. */
     static final int RECONCILE_PAGE = 256;
+    /**
+     * How long a task counted on a node may be missing from the store's in-flight tasks before {@link #reconcile()}
+     * gives its slot back: its completion is stored before its release reaches this loop, so under load a
+     * reconciliation sees many such tasks whose releases are only queued behind it.
+     */
+    static final Duration RELEASE_GRACE = Duration.ofSeconds(10);
     /** The longest wait before a failed deadline, liveness or login step is tried again. */
     static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
 
@@ -442,7 +448,7 @@ public final class Scheduler implements AutoCloseable {
                 }
                 saveNode(n, true);
             }
-            dispatch();
+            requestDispatch(); // coalesced: one page for the slots the queued steps free
         });
     }
 
@@ -478,7 +484,7 @@ public final class Scheduler implements AutoCloseable {
             } else {
                 fail(t, "the job failed and cannot succeed elsewhere: " + reason);
             }
-            dispatch();
+            requestDispatch(); // coalesced: one page for the slots the queued steps free
         });
     }
 
@@ -739,7 +745,7 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         retryOrFail(t, why);
-        dispatch();
+        requestDispatch(); // coalesced: one page for the slots the queued steps free
     }
 
     /**
@@ -882,7 +888,11 @@ public final class Scheduler implements AutoCloseable {
         return r.isEmpty() || !r.get().online() || r.get().relayer().equals(relayerName);
     }
 
-    /** Makes a connected node's running count match the tasks the store has on it; @return 1 when it changed. */
+    /**
+     * Puts a connected node's running count in step with the tasks the store has on it: counts those it has and
+     * this loop does not, and gives back the slots of counted tasks it no longer has once they are older than
+     * {@link #RELEASE_GRACE} (a release lost, not just queued). @return 1 when it changed.
+     */
     private int restoreSlots(Node n) {
         Map<String, Long> onNode = new HashMap<>();
         long now = clock.millis();
@@ -892,15 +902,24 @@ public final class Scheduler implements AutoCloseable {
                 armDeadline(t.id(), t.attempts(), t.deadlineMillis());
             }
         }
-        if (nodes.get(n.id()) != n || (onNode.keySet().equals(n.startedAt.keySet()) && n.running == onNode.size())) {
+        if (nodes.get(n.id()) != n) {
+            return 0;
+        }
+        Map<String, Long> counted = new HashMap<>(onNode);
+        n.startedAt.forEach((id, started) -> {
+            if (!onNode.containsKey(id) && now - started < RELEASE_GRACE.toMillis()) {
+                counted.put(id, started); // completed in the store, its release still on its way here
+            }
+        });
+        if (counted.keySet().equals(n.startedAt.keySet()) && n.running == counted.size()) {
             return 0;
         }
         LOG.info("node {}: {} tasks counted as running, the store has {} on it; corrected", n.id(), n.running,
                 onNode.size());
         withRoom.remove(n);
         n.startedAt.clear();
-        n.startedAt.putAll(onNode);
-        n.running = onNode.size();
+        n.startedAt.putAll(counted);
+        n.running = counted.size();
         index(n);
         saveNode(n, true);
         return 1;

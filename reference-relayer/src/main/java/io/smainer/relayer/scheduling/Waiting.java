@@ -11,6 +11,7 @@ import io.smainer.relayer.store.NodeRecord;
 import io.smainer.relayer.store.TaskRecord;
 import io.smainer.relayer.store.TaskStore;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,12 +70,31 @@ public final class Waiting {
      */
     static final Duration RECENT_NODES = Duration.ofMillis(250);
 
+    /**
+     * How long {@link #reasons()} answers with the counts it made last: each count reads up to {@value #MAX_SCANNED}
+     * pending tasks, and {@code /stats} (polled by dashboards and load generators) asks on every request.
+     */
+    static final Duration COUNTS_FOR = Duration.ofSeconds(1);
+
     private final TaskStore store;
     private final NodeDirectory directory;
     private volatile Recent recent;
+    private final Object readLock = new Object();
+    private final Object countLock = new Object();
+    private volatile Counted counted;
 
     /** The online nodes as read at a time ({@link System#nanoTime()}). */
     private record Recent(List<NodeRecord> online, long readAtNanos) {
+        boolean fresh() {
+            return System.nanoTime() - readAtNanos < RECENT_NODES.toNanos();
+        }
+    }
+
+    /** The counts of {@link #reasons()} as made at a time ({@link System#nanoTime()}). */
+    private record Counted(Map<String, Long> byReason, long madeAtNanos) {
+        boolean fresh() {
+            return System.nanoTime() - madeAtNanos < COUNTS_FOR.toNanos();
+        }
     }
 
     /**
@@ -106,14 +126,28 @@ public final class Waiting {
     public boolean runnable(JobSpec job, Tier tier) {
         // the node list read for an earlier request, if recent, answers yes; a no is always read afresh, so a
         // provider that just logged in is seen at once, and one that just left at most RECENT_NODES later
-        Recent r = recent;
-        if (r != null && System.nanoTime() - r.readAtNanos() < RECENT_NODES.toNanos()
-                && reason(job, tier, r.online()).map(x -> !x.unmatched()).orElse(true)) {
+        if (reason(job, tier, recentOnline()).map(x -> !x.unmatched()).orElse(true)) {
             return true;
         }
         List<NodeRecord> online = online();
         recent = new Recent(online, System.nanoTime());
         return reason(job, tier, online).map(x -> !x.unmatched()).orElse(true);
+    }
+
+    /** The online nodes as read at most {@link #RECENT_NODES} ago; one thread reads them while the others wait. */
+    private List<NodeRecord> recentOnline() {
+        Recent r = recent;
+        if (r != null && r.fresh()) {
+            return r.online();
+        }
+        synchronized (readLock) {
+            r = recent;
+            if (r == null || !r.fresh()) {
+                r = new Recent(online(), System.nanoTime());
+                recent = r;
+            }
+            return r.online();
+        }
     }
 
     /**
@@ -150,8 +184,26 @@ public final class Waiting {
         return new Unmatched(mine, all);
     }
 
-    /** @return the pending tasks (of the first {@value #MAX_SCANNED}) that wait, by reason */
+    /**
+     * @return the pending tasks (of the first {@value #MAX_SCANNED}) that wait, by reason, as counted at most
+     *     {@link #COUNTS_FOR} ago (one count at a time: callers meanwhile wait for it)
+     */
     public Map<String, Long> reasons() {
+        Counted c = counted;
+        if (c != null && c.fresh()) {
+            return c.byReason();
+        }
+        synchronized (countLock) {
+            c = counted;
+            if (c == null || !c.fresh()) {
+                c = new Counted(Collections.unmodifiableMap(countReasons()), System.nanoTime());
+                counted = c;
+            }
+            return c.byReason();
+        }
+    }
+
+    private Map<String, Long> countReasons() {
         List<NodeRecord> online = online();
         Map<String, Long> out = new LinkedHashMap<>();
         for (Reason r : Reason.values()) {

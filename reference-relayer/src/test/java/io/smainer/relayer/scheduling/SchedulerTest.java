@@ -563,6 +563,10 @@ class SchedulerTest {
         assertThat(n1.assigned()).containsExactly(t);
 
         scheduler.reconcile();
+        assertThat(n1.assigned()).as("within the grace the release may still be on its way").containsExactly(t);
+
+        deadlines.advance(Scheduler.RELEASE_GRACE.plusSeconds(1));
+        scheduler.reconcile();
 
         assertThat(n1.assigned()).containsExactly(t, next);
     }
