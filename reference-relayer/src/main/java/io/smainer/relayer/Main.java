@@ -72,7 +72,8 @@ public final class Main {
         CommandSpec spec = CommandSpec.create().name("relayer").mixinStandardHelpOptions(true)
                 .versionProvider(() -> new String[] {"relayer (Smainer for Java) " + SmainerVersion.current()});
         spec.addPositional(PositionalParamSpec.builder().paramLabel("CONFIG").arity("0..1").type(Path.class)
-                .description("a properties file with settings (default: SMAINER_CONFIG, else none)").build());
+                .description("a properties file with settings (default: SMAINER_RELAYER_CONFIG, else SMAINER_CONFIG, "
+                        + "else none)").build());
         spec.addOption(OptionSpec.builder(PASSPHRASE_FILE).paramLabel("FILE").type(Path.class)
                 .description("with chain=starknet: read the keystore passphrase from this file (its first line), e.g. "
                         + "a systemd credential, instead of " + Settings.PASSPHRASE_ENV + " or a prompt").build());
@@ -167,9 +168,11 @@ public final class Main {
     /** The settings part of the help: chains, and every setting with its environment variable. */
     private static String helpText() {
         StringBuilder text = new StringBuilder("""
-                Settings come from defaults, then the properties file (the argument, or SMAINER_CONFIG), then
-                SMAINER_* environment variables (the key upper-cased, dots to underscores: settlement.batch_size
-                is SMAINER_SETTLEMENT_BATCH_SIZE). Every bad setting is reported at once. Exit codes: 1 could not
+                Settings come from defaults, then the properties file (the argument, or SMAINER_RELAYER_CONFIG,
+                else SMAINER_CONFIG), then environment variables: the key upper-cased, dots to underscores, after
+                SMAINER_RELAYER_ (the relayer's own: settlement.batch_size is SMAINER_RELAYER_SETTLEMENT_BATCH_SIZE)
+                or after SMAINER_ (shared with the provider; the relayer's own win). Every bad setting is reported
+                at once. Exit codes: 1 could not
                 start, 2 bad configuration or usage.
 
                 Chain:
@@ -194,9 +197,9 @@ public final class Main {
                 Every setting:
                 """.formatted(Settings.PASSPHRASE_ENV));
         for (String k : RelayerConfig.settings()) {
-            text.append("  ").append(k).append("  (").append(Settings.envName(k)).append(")\n");
+            text.append("  ").append(k).append("  (").append(RelayerConfig.envName(k)).append(")\n");
         }
-        text.append("  price.min_base.<kind>  (").append(Settings.envName("price.min_base.")).append("<KIND>)\n\n");
+        text.append("  price.min_base.<kind>  (").append(RelayerConfig.envName("price.min_base.")).append("<KIND>)\n\n");
         text.append("See docs/operations.md for what each one does.");
         return text.toString();
     }

@@ -298,9 +298,11 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
     /**
      * Reads the optional file, then the environment, and validates.
      *
-     * @param file a properties file, if any (else {@value Settings#CONFIG_ENV} names one)
-     * @param env the environment; only {@code SMAINER_*} entries that name a setting are read (others belong
-     *     to the provider or the examples, and {@value Settings#PASSPHRASE_ENV} is no setting)
+     * @param file a properties file, if any (else {@code SMAINER_RELAYER_CONFIG}, else {@value Settings#CONFIG_ENV}
+     *     names one)
+     * @param env the environment; only {@code SMAINER_*} entries that name a setting are read, the relayer's own
+     *     {@code SMAINER_RELAYER_*} over the shared ones (others belong to the provider or the examples, and
+     *     {@value Settings#PASSPHRASE_ENV} is no setting)
      * @return the config
      * @throws ConfigException listing every problem
      */
@@ -341,7 +343,7 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
     /** Settings named by a prefix: {@code price.min_base.<kind>}. */
     private static final String MIN_BASE_PREFIX = "price.min_base.";
     /** The schema: every setting, the environment's spelling, which values are never echoed, what unset means. */
-    private static final Settings SCHEMA = Settings.builder().keys(KNOWN).prefix(MIN_BASE_PREFIX)
+    private static final Settings SCHEMA = Settings.builder().app("relayer").keys(KNOWN).prefix(MIN_BASE_PREFIX)
             .hidden("api_keys", "webhook_secrets", "redis.uri")
             .masked("api_keys", Settings::maskPairValues).masked("webhook_secrets", Settings::maskPairValues)
             .masked("redis.uri", RelayerConfig::maskUri).masked("rpc_url", Settings::maskUrl)
@@ -358,6 +360,14 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
     /** @return every setting, in the order {@code --help} lists them */
     public static List<String> settings() {
         return KNOWN;
+    }
+
+    /**
+     * @param key a setting
+     * @return the relayer's own environment variable for it, e.g. {@code SMAINER_RELAYER_PORT}
+     */
+    public static String envName(String key) {
+        return SCHEMA.appEnvName(key);
     }
 
     private static RelayerConfig parse(Settings.Reader r) {

@@ -109,6 +109,26 @@ class ConfigTest {
     }
 
     @Test
+    void theRelayersOwnVariablesWinOverTheSharedOnesAndTheProvidersAreNotRead(@TempDir Path dir) throws Exception {
+        Path mine = dir.resolve("relayer.properties");
+        Files.writeString(mine, "settlement.batch_size=17\n");
+        Path providers = dir.resolve("provider.properties");
+        Files.writeString(providers, "status.port=9470\n"); // a provider's file: unknown keys for the relayer
+        Map<String, String> env = Map.of("SMAINER_NAME", "shared-name", "SMAINER_RELAYER_NAME", "relayer-a",
+                "SMAINER_PORT", "9100", "SMAINER_PROVIDER_PORT", "9200", "SMAINER_PROVIDER_NAME", "provider-b",
+                "SMAINER_CONFIG", providers.toString(), "SMAINER_RELAYER_CONFIG", mine.toString(),
+                "SMAINER_RELAYER_PRICE_MIN_BASE_MATMUL", "7", "SMAINER_PRICE_MIN_BASE_MATMUL", "5");
+
+        RelayerConfig c = RelayerConfig.load(Optional.empty(), env);
+
+        assertThat(c.server().name()).isEqualTo("relayer-a");
+        assertThat(c.server().port()).as("the shared name still works").isEqualTo(9100);
+        assertThat(c.settlement().batchSize()).as("SMAINER_RELAYER_CONFIG over SMAINER_CONFIG").isEqualTo(17);
+        assertThat(c.access().minBaseFor("matmul")).isEqualTo(TokenAmount.ofBaseUnits(7));
+        assertThat(RelayerConfig.envName("settlement.batch_size")).isEqualTo("SMAINER_RELAYER_SETTLEMENT_BATCH_SIZE");
+    }
+
+    @Test
     void reportsEveryProblemAtOnceWithoutShowingSecrets() {
         assertThatThrownBy(() -> RelayerConfig.load(Map.of("port", "70000", "max_attempts", "zero", "api_keys",
                 "ops:short-secret", "colour", "blue")))

@@ -18,7 +18,7 @@ class MainTest {
                 "chain=starknet", "relayer keystore --keystore FILE --address",
                 "SMAINER_KEYSTORE_PASSPHRASE", "Tested only against the SDK's local JSON-RPC node");
         for (String setting : RelayerConfig.settings()) {
-            assertThat(text).contains("  " + setting + "  (SMAINER_" + setting.replace('.', '_').toUpperCase() + ")");
+            assertThat(text).contains("  " + setting + "  (SMAINER_RELAYER_" + setting.replace('.', '_').toUpperCase() + ")");
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -30,8 +31,11 @@ import java.util.function.UnaryOperator;
  * {@code key=value} with lower-case keys ({@code settlement.batch_size}). They are layered: the caller's
  * defaults, then an optional properties file (named by the caller, else by {@value #CONFIG_ENV}), then
  * {@code SMAINER_*} environment variables (the key upper-cased, dots to underscores:
- * {@code settlement.batch_size} is {@code SMAINER_SETTLEMENT_BATCH_SIZE}), then whatever the caller puts on
- * top (command-line flags). The environment is a map the application passes in ({@code System.getenv()});
+ * {@code settlement.batch_size} is {@code SMAINER_SETTLEMENT_BATCH_SIZE}), then the application's own
+ * {@code SMAINER_<APP>_*} variables when the schema names an {@linkplain Builder#app application}
+ * ({@code SMAINER_RELAYER_SETTLEMENT_BATCH_SIZE}: the relayer's alone, so that one shell can configure a relayer
+ * and a provider without one reading the other's {@code SMAINER_NAME} or {@code SMAINER_RPC_URL}), then
+ * whatever the caller puts on top (command-line flags). The shared {@code SMAINER_*} names keep working. The environment is a map the application passes in ({@code System.getenv()});
  * the SDK never reads the process environment itself.
  *
  * <p>A file key that names no setting is a problem; an environment variable that names none is ignored
@@ -68,8 +72,10 @@ public final class Settings {
     private final Set<String> hidden;
     private final Map<String, UnaryOperator<String>> masks;
     private final Map<String, String> unset;
+    private final Optional<String> appPrefix;
 
     private Settings(Builder b) {
+        this.appPrefix = b.app.map(a -> ENV_PREFIX + a.toUpperCase(Locale.ROOT) + "_");
         this.keys = List.copyOf(b.keys);
         this.prefixes = List.copyOf(b.prefixes);
         this.hidden = Set.copyOf(b.hidden);
@@ -89,8 +95,24 @@ public final class Settings {
         private final Set<String> hidden = new LinkedHashSet<>();
         private final Map<String, UnaryOperator<String>> masks = new LinkedHashMap<>();
         private final Map<String, String> unset = new LinkedHashMap<>();
+        private Optional<String> app = Optional.empty();
 
         private Builder() {
+        }
+
+        /**
+         * Names the application, so that its settings can also be given as {@code SMAINER_<APP>_<KEY>} (which
+         * win over the shared {@code SMAINER_<KEY>}), and its properties file as {@code SMAINER_<APP>_CONFIG}.
+         *
+         * @param app lower-case letters, e.g. {@code relayer}
+         * @return this
+         */
+        public Builder app(String app) {
+            if (app == null || !app.matches("[a-z]{1,20}")) {
+                throw new InvalidFieldException("app", "1 to 20 lower-case letters", app);
+            }
+            this.app = Optional.of(app);
+            return this;
         }
 
         /**
@@ -174,8 +196,23 @@ public final class Settings {
     }
 
     /**
-     * Reads the properties file (the one given, else the one {@value #CONFIG_ENV} names, else none), then the
-     * environment's {@code SMAINER_*} variables that name a setting.
+     * @param key a setting
+     * @return its application's own environment variable ({@code SMAINER_RELAYER_SETTLEMENT_BATCH_SIZE}), or the
+     *     shared one ({@link #envName}) when the schema names no application
+     */
+    public String appEnvName(String key) {
+        return appPrefix.map(p -> p + key.replace('.', '_').toUpperCase(Locale.ROOT)).orElseGet(() -> envName(key));
+    }
+
+    /** @return the variable naming this application's properties file, e.g. {@code SMAINER_RELAYER_CONFIG} */
+    public String appConfigEnv() {
+        return appPrefix.map(p -> p + "CONFIG").orElse(CONFIG_ENV);
+    }
+
+    /**
+     * Reads the properties file (the one given, else the one {@link #appConfigEnv()} names, else the one
+     * {@value #CONFIG_ENV} names, else none), then the environment's {@code SMAINER_*} variables that name a
+     * setting, the application's own {@code SMAINER_<APP>_*} over the shared ones.
      *
      * @param file a properties file, if any
      * @param env the environment, e.g. {@code System.getenv()}; other variables are ignored
@@ -185,7 +222,8 @@ public final class Settings {
         Map<String, String> settings = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         Optional<Path> source = file.isPresent() ? file
-                : Optional.ofNullable(env.get(CONFIG_ENV)).filter(s -> !s.isBlank()).map(Path::of);
+                : Optional.ofNullable(env.get(appConfigEnv())).or(() -> Optional.ofNullable(env.get(CONFIG_ENV)))
+                        .filter(s -> !s.isBlank()).map(Path::of);
         if (source.isPresent()) {
             Properties p = new Properties();
             try (InputStream in = Files.newInputStream(source.get())) {
@@ -213,25 +251,38 @@ public final class Settings {
 
     /**
      * @param env the environment
-     * @return the settings its {@code SMAINER_*} variables name, by key
+     * @return the settings its {@code SMAINER_*} variables name, by key: the application's own
+     *     {@code SMAINER_<APP>_*} over the shared {@code SMAINER_*}
      */
     public Map<String, String> fromEnvironment(Map<String, String> env) {
-        Map<String, String> byEnv = new LinkedHashMap<>();
-        for (String k : keys) {
-            byEnv.put(envName(k), k);
-        }
         Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+        SortedMap<String, String> sorted = new TreeMap<>(env);
+        // the shared names first; an application's own variables are not read as shared ones
+        collect(sorted, ENV_PREFIX, name -> appPrefix.isPresent() && name.startsWith(appPrefix.get()), out);
+        appPrefix.ifPresent(p -> collect(sorted, p, name -> false, out));
+        return out;
+    }
+
+    /** The settings named by the variables that start with {@code prefix} ({@code SMAINER_} or an app's). */
+    private void collect(SortedMap<String, String> env, String prefix, Predicate<String> skip, Map<String, String> out) {
+        for (Map.Entry<String, String> e : env.entrySet()) {
             String name = e.getKey();
-            if (!name.startsWith(ENV_PREFIX) || name.equals(CONFIG_ENV)) {
+            if (!name.startsWith(prefix) || name.equals(prefix + "CONFIG") || skip.test(name)) {
                 continue;
             }
-            String key = byEnv.get(name);
+            String rest = name.substring(prefix.length());
+            String key = null;
+            for (String k : keys) {
+                if (rest.equals(k.replace('.', '_').toUpperCase(Locale.ROOT))) {
+                    key = k;
+                    break;
+                }
+            }
             if (key == null) {
                 for (String p : prefixes) {
-                    String envPrefix = envName(p);
-                    if (name.startsWith(envPrefix) && name.length() > envPrefix.length()) {
-                        key = p + name.substring(envPrefix.length()).toLowerCase(Locale.ROOT);
+                    String family = p.replace('.', '_').toUpperCase(Locale.ROOT);
+                    if (rest.startsWith(family) && rest.length() > family.length()) {
+                        key = p + rest.substring(family.length()).toLowerCase(Locale.ROOT);
                         break;
                     }
                 }
@@ -240,7 +291,6 @@ public final class Settings {
                 out.put(key, e.getValue().trim());
             }
         }
-        return out;
     }
 
     /**

@@ -106,6 +106,24 @@ class SettingsTest {
         assertThat(Settings.envName("settlement.batch_size")).isEqualTo("SMAINER_SETTLEMENT_BATCH_SIZE");
     }
 
+    @Test
+    void anApplicationsOwnVariablesWinOverTheSharedOnesAndAreNotReadAsSharedKeys() {
+        Settings schema = Settings.builder().app("relayer").keys(List.of("port", "relayer_url", "name"))
+                .prefix("price.min_base.").build();
+
+        Map<String, String> read = schema.fromEnvironment(Map.of("SMAINER_PORT", "1", "SMAINER_RELAYER_PORT", "2",
+                "SMAINER_RELAYER_URL", "ws://x", "SMAINER_NAME", "shared", "SMAINER_PROVIDER_NAME", "not mine",
+                "SMAINER_RELAYER_PRICE_MIN_BASE_ECHO", "5", "SMAINER_RELAYER_CONFIG", "/x", "OTHER", "y"));
+
+        assertThat(read).containsOnly(Map.entry("port", "2"), Map.entry("name", "shared"),
+                Map.entry("price.min_base.echo", "5"));
+        assertThat(schema.appEnvName("relayer_url")).isEqualTo("SMAINER_RELAYER_RELAYER_URL");
+        assertThat(schema.appConfigEnv()).isEqualTo("SMAINER_RELAYER_CONFIG");
+        Settings plain = Settings.builder().keys(List.of("relayer_url")).build();
+        assertThat(plain.fromEnvironment(Map.of("SMAINER_RELAYER_URL", "ws://x"))).containsOnly(Map.entry("relayer_url", "ws://x"));
+        assertThat(plain.appEnvName("relayer_url")).isEqualTo("SMAINER_RELAYER_URL");
+    }
+
     private static Map<String, String> orderedOf(String... kv) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {

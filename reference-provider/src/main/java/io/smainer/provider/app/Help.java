@@ -15,8 +15,9 @@ final class Help {
 
     static final String SETTINGS_FOOTER = """
 
-            Settings come from defaults, then a properties file (--config FILE, or SMAINER_CONFIG), then the
-            environment (SMAINER_<KEY>, dots as underscores: status.port is SMAINER_STATUS_PORT), then these flags.
+            Settings come from defaults, then a properties file (--config FILE, or SMAINER_PROVIDER_CONFIG, else
+            SMAINER_CONFIG), then the environment (SMAINER_PROVIDER_<KEY>, the provider's own, over the shared
+            SMAINER_<KEY>; dots as underscores: status.port is SMAINER_PROVIDER_STATUS_PORT), then these flags.
             The keystore passphrase comes from SMAINER_KEYSTORE_PASSPHRASE, --passphrase-file FILE or a prompt;
             it is never a setting.
             """;
@@ -28,8 +29,9 @@ final class Help {
 
     static final String MAIN_FOOTER = """
 
-            Settings come from defaults, then a properties file (--config FILE, or SMAINER_CONFIG), then
-            SMAINER_* environment variables, then flags. 'provider help run' lists them.
+            Settings come from defaults, then a properties file (--config FILE, or SMAINER_PROVIDER_CONFIG, else
+            SMAINER_CONFIG), then SMAINER_PROVIDER_* and SMAINER_* environment variables, then flags.
+            'provider help run' lists them.
             Exit codes: 0 done, 1 failed (the message says why), 2 bad usage.
 
             A first run on the local network:

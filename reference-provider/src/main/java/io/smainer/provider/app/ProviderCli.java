@@ -204,7 +204,8 @@ public final class ProviderCli {
     static CommandLine commandLine() {
         CommandSpec root = command("provider", "", Help.MAIN, Help.MAIN_FOOTER);
         root.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(Path.class)
-                .description("a properties file with settings (default: SMAINER_CONFIG, else none)").build());
+                .description("a properties file with settings (default: SMAINER_PROVIDER_CONFIG, else SMAINER_CONFIG, "
+                        + "else none)").build());
         CommandLine cl = new CommandLine(root).setUsageHelpWidth(USAGE_WIDTH);
         cl.addSubcommand(withPassphraseFile(withSettings(command("init", "create a new provider key in an encrypted keystore file", Help.INIT, Help.SETTINGS_FOOTER)
                 .addOption(extra("--address", "0x...", "your Starknet account's address; without it the public key "

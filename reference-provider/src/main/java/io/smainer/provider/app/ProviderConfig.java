@@ -149,7 +149,7 @@ public record ProviderConfig(Node node, Status status, Ollama ollama, Chain chai
             "price.min_effort_base", "staking_contract");
 
     /** The schema: every setting, the environment's spelling, and how a bad value is shown. */
-    private static final Settings SCHEMA = Settings.builder().keys(KNOWN)
+    private static final Settings SCHEMA = Settings.builder().app("provider").keys(KNOWN)
             .masked("rpc_url", Settings::maskUrl).masked("ollama.url", Settings::maskUrl)
             .unset("concurrency", "auto").unset("tier", "auto").unset("ollama.url", "(off)")
             .unset("rpc_url", "(none: the local network's, as local_accounts_file names it, else the local ledger file)")
@@ -158,9 +158,11 @@ public record ProviderConfig(Node node, Status status, Ollama ollama, Chain chai
     /**
      * Reads the optional file, then the environment, and validates.
      *
-     * @param file a properties file, if any (else {@value #CONFIG_ENV} names one)
-     * @param env the environment; only {@code SMAINER_*} entries that name a setting are read (others belong
-     *     to the relayer or the examples, and {@value #PASSPHRASE_ENV} is no setting)
+     * @param file a properties file, if any (else {@code SMAINER_PROVIDER_CONFIG}, else {@value #CONFIG_ENV} names
+     *     one)
+     * @param env the environment; only {@code SMAINER_*} entries that name a setting are read, the provider's own
+     *     {@code SMAINER_PROVIDER_*} over the shared ones (others belong to the relayer or the examples, and
+     *     {@value #PASSPHRASE_ENV} is no setting)
      * @param home the user's home directory, for the default keystore and ledger paths
      * @return the config
      * @throws ConfigException listing every problem

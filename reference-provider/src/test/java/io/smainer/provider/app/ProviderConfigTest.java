@@ -50,6 +50,27 @@ class ProviderConfigTest {
     }
 
     @Test
+    void theProvidersOwnVariablesWinOverTheSharedOnesAndTheRelayersAreNotRead() throws Exception {
+        Path mine = home.resolve("provider.properties");
+        Files.writeString(mine, "name=from-my-file\n");
+        Path relayers = home.resolve("relayer.properties");
+        Files.writeString(relayers, "settlement.batch_size=17\n"); // a relayer's file: unknown keys here
+        Map<String, String> env = Map.of("SMAINER_NAME", "shared", "SMAINER_RELAYER_NAME", "relayer-a",
+                "SMAINER_TIER", "basic", "SMAINER_PROVIDER_TIER", "pro", "SMAINER_STATUS_PORT", "0",
+                "SMAINER_RELAYER_STATUS_PORT", "1", "SMAINER_CONFIG", relayers.toString(),
+                "SMAINER_PROVIDER_CONFIG", mine.toString(), "SMAINER_PROVIDER_RELAYER_URL", "ws://10.0.0.7:8000/api/v1/ws");
+
+        ProviderConfig c = ProviderConfig.load(Optional.empty(), env, home);
+
+        assertThat(c.node().name()).as("the environment wins over the file, the shared name too").isEqualTo("shared");
+        assertThat(c.node().tier()).contains(Tier.PRO);
+        assertThat(c.status().port()).as("the shared name still works").isZero();
+        assertThat(c.node().relayerUrl().toString()).isEqualTo("ws://10.0.0.7:8000/api/v1/ws");
+        assertThat(ProviderConfig.load(Optional.empty(), Map.of("SMAINER_PROVIDER_CONFIG", mine.toString(),
+                "SMAINER_CONFIG", relayers.toString()), home).node().name()).isEqualTo("from-my-file");
+    }
+
+    @Test
     void takesAMinimumEffortBasePriceInBaseUnitsAndNamesABadOne() {
         ProviderConfig c = ProviderConfig.load(Optional.empty(), Map.of("SMAINER_PRICE_MIN_EFFORT_BASE", "50000000000000000"),
                 home);
