@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * to completion received. The peer is {@link ScriptedRelayer}, so the figures are the node's own cost, not
  * a relayer's. Prints its figures; asserts nothing.
  *
- * <pre>mvn -pl benchmarks -am test-compile exec:exec@provider-bench</pre>
+ * <pre>mvn -pl benchmarks -am test-compile -Dbench=provider-bench</pre>
  */
 public final class ProviderNodeBenchmark {
     private ProviderNodeBenchmark() {

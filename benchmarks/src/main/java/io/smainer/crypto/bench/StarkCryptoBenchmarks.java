@@ -16,8 +16,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * microseconds per operation and the ratio starknet-jvm / fast.
  *
  * <pre>
- * mvn -B -q -pl benchmarks -am test-compile exec:exec@crypto-bench               # full: about 4 minutes
- * mvn -B -q -pl benchmarks -am test-compile exec:exec@crypto-bench -Dbench.args=quick
+ * mvn -B -q -pl benchmarks -am test-compile -Dbench=crypto-bench               # full: about 4 minutes
+ * mvn -B -q -pl benchmarks -am test-compile -Dbench=crypto-bench -Dbench.args=quick
  * </pre>
  */
 public final class StarkCryptoBenchmarks {

@@ -25,7 +25,7 @@ import java.util.concurrent.Future;
  * A load generator for the escrow: the in-process ledger's throughput (creates, flat settlements one per
  * transaction and fifty per transaction, views, concurrent creates), and the Starknet client's through the
  * JSON-RPC test node over loopback HTTP (writes per second, round trips per write). Prints its figures;
- * asserts nothing. Run: {@code mvn -pl benchmarks -am test-compile exec:exec@escrow-bench}.
+ * asserts nothing. Run: {@code mvn -pl benchmarks -am test-compile -Dbench=escrow-bench}.
  */
 public final class EscrowBenchmark {
     private static final StarkCrypto CRYPTO = StarkCrypto.defaultCrypto();

@@ -24,7 +24,7 @@ import java.util.Map;
  * and 4 MiB, to 1, 3 and 32 recipients; and the bytes sealing adds. Also the client's check of one provider's key
  * binding (a Stark signature verification). Prints a table; asserts nothing.
  *
- * <p>{@code mvn -pl benchmarks -am test-compile exec:exec@seal-bench}
+ * <p>{@code mvn -pl benchmarks -am test-compile -Dbench=seal-bench}
  */
 public final class SealBenchmark {
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
