@@ -3,8 +3,14 @@ package io.smainer.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +111,41 @@ public record Unpacked(Path home) {
             }
         });
         return pb;
+    }
+
+    /**
+     * @param http a client
+     * @param port the relayer's port on loopback
+     * @param path e.g. /api/v1/livez
+     * @return the status of a GET, or -1 when nothing answers
+     */
+    public static int status(HttpClient http, int port, String path) {
+        try {
+            HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).build();
+            return http.send(get, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** @return a port free on this machine just now */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** @return what a process wrote to its log so far */
+    public static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "(no output)";
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     /**

@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.smainer.distribution.Unpacked;
 import io.smainer.distribution.Unpacked.Result;
 import io.smainer.testing.Await;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -61,8 +56,8 @@ class RelayerDistributionIT {
 
     @Test
     void startsFromItsScriptOutsideTheSourceTreeAndAnswersLiveAndReady() throws Exception {
-        int port = freePort();
-        int chainPort = freePort();
+        int port = Unpacked.freePort();
+        int chainPort = Unpacked.freePort();
         // relative, from the caller's directory: the script must not change directory
         Files.writeString(work.resolve("relayer.properties"), "port=" + port + "\nlocal_chain.port=" + chainPort + "\n");
         Path log = tmp.resolve("relayer.log");
@@ -70,19 +65,19 @@ class RelayerDistributionIT {
                 .start();
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            Await.until(Duration.ofSeconds(120), () -> status(http, port, "/api/v1/livez") == 200 || !relayer.isAlive(),
-                    () -> "livez on port " + port);
-            assertThat(relayer.isAlive()).as("running: %s", read(log)).isTrue();
-            Await.until(Duration.ofSeconds(60), () -> status(http, port, "/api/v1/readyz") == 200,
-                    () -> "readyz: " + read(log));
+            Await.until(Duration.ofSeconds(120),
+                    () -> Unpacked.status(http, port, "/api/v1/livez") == 200 || !relayer.isAlive(), () -> "livez on " + port);
+            assertThat(relayer.isAlive()).as("running: %s", Unpacked.read(log)).isTrue();
+            Await.until(Duration.ofSeconds(60), () -> Unpacked.status(http, port, "/api/v1/readyz") == 200,
+                    () -> "readyz: " + Unpacked.read(log));
             assertThat(work.resolve(".smainer-local/accounts.json")).as("the local chain's accounts, written in the "
                     + "caller's directory").isRegularFile();
             assertThat(dist.home().resolve(".smainer-local")).as("nothing written into the installation").doesNotExist();
-            assertThat(read(log)).contains("port=" + port);
+            assertThat(Unpacked.read(log)).contains("port=" + port);
 
             relayer.destroy(); // SIGTERM: the relayer drains and stops
-            assertThat(relayer.waitFor(60, TimeUnit.SECONDS)).as("stopped on SIGTERM: %s", read(log)).isTrue();
-            assertThat(read(log)).contains("shutting down");
+            assertThat(relayer.waitFor(60, TimeUnit.SECONDS)).as("stopped on SIGTERM: %s", Unpacked.read(log)).isTrue();
+            assertThat(Unpacked.read(log)).contains("shutting down");
         } finally {
             relayer.destroyForcibly();
             relayer.waitFor(30, TimeUnit.SECONDS);
@@ -126,32 +121,5 @@ class RelayerDistributionIT {
         assertThat(ran.code()).as(ran.output()).isEqualTo(7);
         assertThat(ran.output()).contains("stand-in java:").contains("-cp " + dist.home().resolve("lib") + "/*")
                 .contains("io.smainer.relayer.Main --version");
-    }
-
-    private static int status(HttpClient http, int port, String path) {
-        try {
-            HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build();
-            return http.send(get, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "(no output)";
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
     }
 }
