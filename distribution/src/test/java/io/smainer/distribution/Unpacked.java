@@ -1,6 +1,7 @@
 package io.smainer.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -49,6 +50,25 @@ public record Unpacked(Path home) {
     /** @return the app's script, bin/smainer-APP */
     public Path script() {
         return home.resolve("bin").resolve("smainer-" + System.getProperty("smainer.dist.app"));
+    }
+
+    /**
+     * Checks the example systemd unit with {@code systemd-analyze verify}, its ExecStart pointed at this unpacked
+     * distribution instead of /opt (skipped, saying why, where systemd-analyze is missing).
+     *
+     * @param dir where to write the adapted unit
+     */
+    public void verifySystemdUnit(Path dir) throws Exception {
+        String name = "smainer-" + System.getProperty("smainer.dist.app");
+        Path unit = home.resolve("systemd").resolve(name + ".service");
+        assertThat(unit).isRegularFile();
+        Path here = Files.createDirectories(dir).resolve(name + ".service");
+        Files.writeString(here, Files.readString(unit).replace("/opt/" + name, home.toString()));
+        Result which = run(List.of("sh", "-c", "command -v systemd-analyze"), dir, Map.of());
+        assumeTrue(which.code() == 0, "systemd-analyze is not installed here: the unit is not checked");
+        Result verify = run(List.of("systemd-analyze", "verify", here.toString()), dir, Map.of());
+        assertThat(verify.code()).as(verify.output()).isZero();
+        assertThat(verify.output()).as("no warning about the unit").doesNotContain(here.getFileName().toString());
     }
 
     /** @return the file names in lib/ */

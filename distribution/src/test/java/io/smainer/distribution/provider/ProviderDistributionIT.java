@@ -76,4 +76,9 @@ class ProviderDistributionIT {
         assertThat(version.code()).as(version.output()).isZero();
         assertThat(version.output()).contains("provider (Smainer for Java)");
     }
+
+    @Test
+    void theExampleSystemdUnitIsValid() throws Exception {
+        dist.verifySystemdUnit(tmp.resolve("units"));
+    }
 }

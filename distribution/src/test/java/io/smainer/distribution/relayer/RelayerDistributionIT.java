@@ -122,4 +122,9 @@ class RelayerDistributionIT {
         assertThat(ran.output()).contains("stand-in java:").contains("-cp " + dist.home().resolve("lib") + "/*")
                 .contains("io.smainer.relayer.Main --version");
     }
+
+    @Test
+    void theExampleSystemdUnitIsValid() throws Exception {
+        dist.verifySystemdUnit(tmp.resolve("units"));
+    }
 }
