@@ -2,6 +2,7 @@ package io.smainer.distribution.relayer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smainer.distribution.DistributionChecks;
 import io.smainer.distribution.Unpacked;
 import io.smainer.distribution.Unpacked.Result;
 import io.smainer.testing.Await;
@@ -14,10 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The relayer's distribution (target/smainer-relayer-VERSION.tar.gz) unpacked outside the source tree and run as an
@@ -26,32 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
  * Compiled in both distribution modules (their shared test sources), run in the relayer's.
  */
 @EnabledIfSystemProperty(named = "smainer.dist.app", matches = "relayer")
-class RelayerDistributionIT {
-    @TempDir
-    static Path tmp;
-    static Unpacked dist;
-    static Path work;
-
-    @BeforeAll
-    static void unpack() throws Exception {
-        dist = Unpacked.unpack(Files.createDirectory(tmp.resolve("opt")));
-        work = Files.createDirectory(tmp.resolve("work"));
-    }
-
+class RelayerDistributionIT extends DistributionChecks {
     @Test
-    void libHoldsTheRelayersClassPathAndNoTestJar() throws Exception {
+    void libHoldsTheRelayersClassPath() throws Exception {
         List<String> lib = dist.lib();
         assertThat(lib).anyMatch(j -> j.startsWith("smainer-relayer-")).anyMatch(j -> j.startsWith("smainer-sdk-"))
                 .anyMatch(j -> j.startsWith("jetty-server-")).anyMatch(j -> j.startsWith("logback-classic-"))
                 .anyMatch(j -> j.startsWith("lettuce-core-")).anyMatch(j -> j.startsWith("slf4j-jdk-platform-logging-"));
-        assertThat(lib).as("no test library, test-jar or other app")
-                .noneMatch(j -> j.contains("junit")).noneMatch(j -> j.contains("assertj"))
-                .noneMatch(j -> j.contains("opentest4j")).noneMatch(j -> j.contains("apiguardian"))
-                .noneMatch(j -> j.endsWith("-tests.jar")).noneMatch(j -> j.startsWith("smainer-provider"))
-                .noneMatch(j -> j.startsWith("jcuda")).allMatch(j -> j.endsWith(".jar"));
-        assertThat(Files.getPosixFilePermissions(dist.script())).as("bin/smainer-relayer is executable")
-                .isEqualTo(PosixFilePermissions.fromString("rwxr-xr-x"));
-        assertThat(dist.home().resolve("conf/logback.xml")).isRegularFile();
+        assertThat(lib).as("not the provider app").noneMatch(j -> j.startsWith("smainer-provider"))
+                .noneMatch(j -> j.startsWith("jcuda"));
     }
 
     @Test
@@ -85,19 +67,7 @@ class RelayerDistributionIT {
     }
 
     @Test
-    void versionHelpAndUsageErrorsPassTheirExitCodesThrough() throws Exception {
-        Result version = dist.runScript(work, Map.of(), "--version");
-        assertThat(version.code()).as(version.output()).isZero();
-        assertThat(version.output().trim()).isEqualTo("relayer (Smainer for Java) " + System.getProperty("smainer.version"));
-
-        Result help = dist.runScript(work, Map.of(), "--help");
-        assertThat(help.code()).as(help.output()).isZero();
-        assertThat(help.output()).contains("Usage: relayer").contains("SMAINER_PORT");
-
-        Result usage = dist.runScript(work, Map.of(), "--no-such-option");
-        assertThat(usage.code()).as(usage.output()).isEqualTo(2);
-        assertThat(usage.output()).contains("--no-such-option");
-
+    void aBadConfigurationReadFromTheCallersDirectoryExitsTwo() throws Exception {
         Files.writeString(work.resolve("bad.properties"), "port=not-a-port\n");
         Result bad = dist.runScript(work, Map.of(), "bad.properties");
         assertThat(bad.code()).as("bad configuration, read from the caller's directory: %s", bad.output()).isEqualTo(2);
@@ -123,8 +93,4 @@ class RelayerDistributionIT {
                 .contains("io.smainer.relayer.Main --version");
     }
 
-    @Test
-    void theExampleSystemdUnitIsValid() throws Exception {
-        dist.verifySystemdUnit(tmp.resolve("units"));
-    }
 }
