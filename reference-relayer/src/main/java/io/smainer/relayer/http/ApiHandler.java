@@ -251,14 +251,14 @@ public final class ApiHandler extends Handler.Abstract {
                     return json(res, cb, 200, summary());
                 }
                 if (parts.length == 2) {
-                    NodeRecord n = node(parts[1]).orElseThrow(() -> new HttpExceptions.NotFound("no node " + parts[1]));
+                    NodeRecord n = node(parts[1]).orElseThrow(() -> HttpFailure.notFound("no node " + parts[1]));
                     return json(res, cb, 200, Views.node(n, scheduler.lastSeen(n.nodeId())));
                 }
             }
             default -> {
             }
         }
-        throw new HttpExceptions.NotFound("no route " + method + " " + BASE + route);
+        throw HttpFailure.notFound("no route " + method + " " + BASE + route);
     }
 
     /**
@@ -308,19 +308,19 @@ public final class ApiHandler extends Handler.Abstract {
 
     private boolean submit(Request req, Response res, Callback cb, Optional<String> client) {
         if (!config.access().apiKeys().isEmpty() && client.isEmpty()) {
-            throw new HttpExceptions.Unauthorized("an API key (Authorization: Bearer <key> or X-Api-Key) is required");
+            throw HttpFailure.unauthorized("an API key (Authorization: Bearer <key> or X-Api-Key) is required");
         }
         long declared = req.getLength();
         int max = config.limits().maxBodyBytes();
         if (declared > max) {
-            return refuseBody(req, res, cb, new HttpExceptions.PayloadTooLarge("the body may be at most " + max
+            return refuseBody(req, res, cb, HttpFailure.payloadTooLarge("the body may be at most " + max
                     + " bytes, got " + declared), declared);
         }
         String address = clients.of(req);
         Optional<BodyBudget.Lease> lease = budget.reserve(address, Math.max(0, declared));
         if (lease.isEmpty()) {
             metrics.bodyRefused();
-            return refuseBody(req, res, cb, new HttpExceptions.BodiesBusy("the relayer is receiving as many request"
+            return refuseBody(req, res, cb, HttpFailure.bodiesBusy("the relayer is receiving as many request"
                     + " body bytes as it holds at once, in all or from client address " + address
                     + " (limits.body_bytes_in_flight, limits.body_bytes_in_flight_per_address); send it again shortly"),
                     declared);
@@ -339,7 +339,7 @@ public final class ApiHandler extends Handler.Abstract {
             @Override
             public void failed(Throwable why) {
                 lease.get().release();
-                if (why instanceof HttpExceptions.BodiesBusy) {
+                if (why instanceof HttpFailure f && f.kind() == HttpFailure.Kind.BODIES_BUSY) {
                     metrics.bodyRefused();
                 }
                 res.getHeaders().put(HttpHeader.CONNECTION, "close");
@@ -436,15 +436,15 @@ public final class ApiHandler extends Handler.Abstract {
         TaskRecord t = store.task(id).orElseThrow(() -> unknownTask(id));
         if (!mayRead(req, client, t)) {
             if (client.isPresent()) {
-                throw new HttpExceptions.Forbidden("API client " + client.get() + " did not submit task " + id
+                throw HttpFailure.forbidden("API client " + client.get() + " did not submit task " + id
                         + " and is not an operator (operator_clients)");
             }
-            throw new HttpExceptions.Unauthorized("the result of task " + id + " is its demander's: sign the read ("
+            throw HttpFailure.unauthorized("the result of task " + id + " is its demander's: sign the read ("
                     + SmainerClient.READ_SIGNATURE_HEADER + ", " + SmainerClient.READ_EXPIRES_HEADER
                     + "), or use the API key that submitted it or an operator's");
         }
         if (t.status() != TaskStatus.SETTLED) {
-            throw new HttpExceptions.ResultNotReady("the result of task " + id + " is released once it is settled; it is "
+            throw HttpFailure.resultNotReady("the result of task " + id + " is released once it is settled; it is "
                     + t.status().name().toLowerCase(Locale.ROOT) + t.error().map(e -> " (" + e + ")").orElse(""));
         }
         var c = t.completion().orElseThrow();
@@ -496,23 +496,23 @@ public final class ApiHandler extends Handler.Abstract {
 
     private void operatorOnly(Optional<String> client, String what) {
         if (client.isEmpty()) {
-            throw new HttpExceptions.Unauthorized(what + " are the operator's: use an operator's API key (operator_clients)");
+            throw HttpFailure.unauthorized(what + " are the operator's: use an operator's API key (operator_clients)");
         }
         if (!config.trust().operatorClients().contains(client.get())) {
-            throw new HttpExceptions.Forbidden(what + " are the operator's; API client " + client.get()
+            throw HttpFailure.forbidden(what + " are the operator's; API client " + client.get()
                     + " is not one of operator_clients");
         }
     }
 
-    private HttpExceptions.NotFound unknownTask(String id) {
+    private HttpFailure unknownTask(String id) {
         if (config.store().redisUri().isEmpty() && config.store().journal().isEmpty()) { // the plain memory store: a restart forgets
-            return new HttpExceptions.NotFound("no task " + id + ": this relayer does not know it. It keeps tasks in"
+            return HttpFailure.notFound("no task " + id + ": this relayer does not know it. It keeps tasks in"
                     + " memory only (no redis.uri, store.journal=none) and started at " + Instant.ofEpochMilli(startedMillis)
                     + ": a task submitted before then is gone; else it is unknown, or finished longer ago than it keeps"
                     + " finished tasks (store.finished_retention_seconds=" + config.store().retention().finishedFor().toSeconds()
                     + ", store.max_finished_tasks=" + config.store().retention().maxFinished() + ")");
         }
-        return new HttpExceptions.NotFound("no task " + id + ": this relayer does not know it: it was never submitted"
+        return HttpFailure.notFound("no task " + id + ": this relayer does not know it: it was never submitted"
                 + " here, or it finished longer ago than this relayer keeps finished tasks (store.finished_retention_seconds="
                 + config.store().retention().finishedFor().toSeconds() + ", store.max_finished_tasks=" + config.store().retention().maxFinished() + ")");
     }
@@ -597,7 +597,7 @@ public final class ApiHandler extends Handler.Abstract {
             }
         }
         if (found == null) {
-            throw new HttpExceptions.Unauthorized("the API key is not known to this relayer");
+            throw HttpFailure.unauthorized("the API key is not known to this relayer");
         }
         return Optional.of(found);
     }
@@ -607,7 +607,7 @@ public final class ApiHandler extends Handler.Abstract {
         try {
             return Request.extractQueryParameters(req);
         } catch (RuntimeException e) {
-            throw new HttpExceptions.BadRequest("query", "query: expected percent-encoded UTF-8 parameters, got a query"
+            throw HttpFailure.badRequest("query", "query: expected percent-encoded UTF-8 parameters, got a query"
                     + " that is not");
         }
     }
@@ -619,7 +619,7 @@ public final class ApiHandler extends Handler.Abstract {
             allow.add(allow.indexOf("GET") + 1, "HEAD");
         }
         if (!allow.contains(method)) {
-            throw new HttpExceptions.MethodNotAllowed(allow, method);
+            throw HttpFailure.methodNotAllowed(allow, method);
         }
     }
 
@@ -660,8 +660,8 @@ public final class ApiHandler extends Handler.Abstract {
             return true;
         }
         p.retryAfter().ifPresent(d -> res.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(Math.max(1, d.toSeconds()))));
-        if (e instanceof HttpExceptions.MethodNotAllowed m) {
-            res.getHeaders().put(HttpHeader.ALLOW, m.allow());
+        if (e instanceof HttpFailure f) {
+            f.allow().ifPresent(allow -> res.getHeaders().put(HttpHeader.ALLOW, allow));
         }
         if (p.status() == 401) { // RFC 9110: a 401 names how to authenticate
             res.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, WWW_AUTHENTICATE);

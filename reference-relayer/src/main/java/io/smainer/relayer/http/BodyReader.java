@@ -22,7 +22,7 @@ final class BodyReader implements Runnable {
         /** @param body the whole body (empty when dropping) */
         void read(byte[] body);
 
-        /** @param why {@link HttpExceptions} for a client's fault, else what Jetty reported */
+        /** @param why {@link HttpFailure} for a client's fault, else what Jetty reported */
         void failed(Throwable why);
     }
 
@@ -60,7 +60,7 @@ final class BodyReader implements Runnable {
     static void start(Request req, int max, boolean keep, BodyBudget.Lease lease, Duration timeout,
             ScheduledExecutorService timers, Done done) {
         BodyReader r = new BodyReader(req, max, keep, lease, done);
-        r.deadline = timers.schedule(() -> r.fail(new HttpExceptions.BodyTimeout("the body did not arrive within "
+        r.deadline = timers.schedule(() -> r.fail(HttpFailure.bodyTimeout("the body did not arrive within "
                 + timeout.toMillis() + " ms (limits.body_read_timeout_millis)")), timeout.toMillis(), TimeUnit.MILLISECONDS);
         r.run();
     }
@@ -81,14 +81,14 @@ final class BodyReader implements Runnable {
             int n = b.remaining();
             if ((long) size + n > max) {
                 chunk.release();
-                fail(new HttpExceptions.PayloadTooLarge("the body may be at most " + max + " bytes"));
+                fail(HttpFailure.payloadTooLarge("the body may be at most " + max + " bytes"));
                 return;
             }
             if (keep) {
                 if (size + n > body.length) {
                     if (!lease.grow(size + n - body.length)) {
                         chunk.release();
-                        fail(new HttpExceptions.BodiesBusy("the relayer is receiving as many request bodies as it"
+                        fail(HttpFailure.bodiesBusy("the relayer is receiving as many request bodies as it"
                                 + " holds at once (limits.body_bytes_in_flight, limits.body_bytes_in_flight_per_address)"));
                         return;
                     }

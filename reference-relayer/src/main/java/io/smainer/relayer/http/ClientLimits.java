@@ -45,7 +45,7 @@ public final class ClientLimits {
      *
      * @param client the API client, if the request carried a valid key
      * @param address the client address ({@link ClientAddresses})
-     * @throws HttpExceptions.RateLimited past the limit
+     * @throws HttpFailure past the limit ({@link HttpFailure.Kind#RATE_LIMITED})
      */
     public void request(Optional<String> client, String address) {
         limit(client.map(c -> "key:" + c).orElseGet(() -> "ip:" + address));
@@ -57,7 +57,7 @@ public final class ClientLimits {
      *
      * @param client the API client, if the request carried a valid key
      * @param address the client address ({@link ClientAddresses})
-     * @throws HttpExceptions.RateLimited past the limit
+     * @throws HttpFailure past the limit ({@link HttpFailure.Kind#RATE_LIMITED})
      */
     public void submitArrived(Optional<String> client, String address) {
         if (client.isPresent() || submitters.isEmpty()) {
@@ -66,7 +66,7 @@ public final class ClientLimits {
         Optional<Duration> wait = submitters.get().acquire(address);
         if (wait.isPresent()) {
             refused.accept("submit_ip");
-            throw new HttpExceptions.RateLimited("more than " + config.limits().ipRatePerSecond() + " task submissions a second "
+            throw HttpFailure.rateLimited("more than " + config.limits().ipRatePerSecond() + " task submissions a second "
                     + "(burst " + config.limits().ipRateBurst() + ") from client address " + address + " without an API key "
                     + "(limits.ip_rate_per_second, limits.ip_rate_burst)", wait.get());
         }
@@ -77,7 +77,7 @@ public final class ClientLimits {
      *
      * @param client the API client, if the request carried a valid key
      * @param demander the demander the request names
-     * @throws HttpExceptions.RateLimited past the limit
+     * @throws HttpFailure past the limit ({@link HttpFailure.Kind#RATE_LIMITED})
      */
     public void submitFor(Optional<String> client, ContractAddress demander) {
         limit(client.map(c -> "key:" + c).orElseGet(() -> "addr:" + demander.hex()));
@@ -88,7 +88,7 @@ public final class ClientLimits {
         if (wait.isPresent()) {
             String kind = key.substring(0, key.indexOf(':'));
             refused.accept(kind);
-            throw new HttpExceptions.RateLimited("more than " + config.limits().ratePerSecond() + " requests a second (burst "
+            throw HttpFailure.rateLimited("more than " + config.limits().ratePerSecond() + " requests a second (burst "
                     + config.limits().rateBurst() + ") for " + kind, wait.get());
         }
     }

@@ -72,37 +72,9 @@ public final class ErrorTable {
         if (e instanceof InvalidFieldException f) {
             return problem(400, "invalid_field", f.getMessage(), f.field());
         }
-        if (e instanceof HttpExceptions.NotFound) {
-            return problem(404, "not_found", e.getMessage(), null);
-        }
-        if (e instanceof HttpExceptions.ResultNotReady) {
-            return problem(409, "result_not_ready", e.getMessage(), null);
-        }
-        if (e instanceof HttpExceptions.Unauthorized) {
-            return problem(401, "unauthorized", e.getMessage(), "authorization");
-        }
-        if (e instanceof HttpExceptions.RateLimited r) {
-            return new Problem(429, new Api.ErrorBody("rate_limited", r.getMessage(), Optional.empty()),
-                    Optional.of(r.retryAfter()), true);
-        }
-        if (e instanceof HttpExceptions.PayloadTooLarge) {
-            return problem(413, "payload_too_large", e.getMessage(), "payload");
-        }
-        if (e instanceof HttpExceptions.MethodNotAllowed) {
-            return problem(405, "method_not_allowed", e.getMessage(), null);
-        }
-        if (e instanceof HttpExceptions.Forbidden) {
-            return problem(403, "forbidden", e.getMessage(), "authorization");
-        }
-        if (e instanceof HttpExceptions.BodyTimeout) {
-            return problem(408, "body_timeout", e.getMessage(), "payload");
-        }
-        if (e instanceof HttpExceptions.BadRequest b) {
-            return problem(400, "bad_request", b.getMessage(), b.field());
-        }
-        if (e instanceof HttpExceptions.BodiesBusy) {
-            return new Problem(503, new Api.ErrorBody("server_busy", e.getMessage(), Optional.empty()),
-                    Optional.of(Duration.ofSeconds(1)), true);
+        if (e instanceof HttpFailure f) {
+            return new Problem(f.kind().status(), new Api.ErrorBody(f.kind().code(), f.getMessage(), f.field()),
+                    f.retryAfter(), true);
         }
         if (e instanceof NoProviderException x) {
             return new Problem(503, new Api.ErrorBody("no_provider", x.getMessage(), Optional.of("job.kind")),

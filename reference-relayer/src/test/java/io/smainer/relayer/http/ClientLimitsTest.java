@@ -30,7 +30,7 @@ class ClientLimitsTest {
                 limits.submitArrived(client, address);
                 limits.submitFor(client, ContractAddress.of(0x10000 + start + i));
                 ok++;
-            } catch (HttpExceptions.RateLimited e) {
+            } catch (HttpFailure e) {
                 // counted below
             }
         }
@@ -44,8 +44,9 @@ class ClientLimitsTest {
         assertThat(rotating(limits, Optional.empty(), "203.0.113.9", 0, 100)).isEqualTo(20);
         assertThat(refused).hasSize(80).containsOnly("submit_ip");
         assertThatThrownBy(() -> limits.submitArrived(Optional.empty(), "203.0.113.9"))
-                .isInstanceOfSatisfying(HttpExceptions.RateLimited.class, e -> {
-                    assertThat(e.retryAfter()).isEqualTo(Duration.ofMillis(100));
+                .isInstanceOfSatisfying(HttpFailure.class, e -> {
+                    assertThat(e.kind()).isEqualTo(HttpFailure.Kind.RATE_LIMITED);
+                    assertThat(e.retryAfter()).contains(Duration.ofMillis(100));
                     assertThat(e.getMessage()).contains("more than 10 task submissions a second (burst 20) from client "
                             + "address 203.0.113.9").contains("limits.ip_rate_per_second");
                 });
@@ -87,7 +88,7 @@ class ClientLimitsTest {
                     limits.submitArrived(Optional.empty(), "203.0.113.9");
                     limits.submitFor(Optional.empty(), ContractAddress.of(0x100 + i % 5)); // 5 demanders, 160/s each
                     ok++;
-                } catch (HttpExceptions.RateLimited e) {
+                } catch (HttpFailure e) {
                     // counted below
                 }
             }
