@@ -14,20 +14,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The clock check at login, over a real WebSocket: a provider's clock far from the relayer's is refused, a near one shown. */
 class ClockSkewIT {
     private static final ProtocolCodec CODEC = ProtocolCodec.create();
+    @RegisterExtension
+    final LocalNetwork.Scope networks = new LocalNetwork.Scope();
     private LocalNetwork net;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     /** Logs in with the provider's clock {@code skew} away from now; @return the provider. */
     private TestProvider loginWithClock(Duration skew) throws Exception {
@@ -41,7 +36,7 @@ class ClockSkewIT {
 
     @Test
     void aProviderWhoseClockIsMinutesAheadIsRefusedSayingSo() throws Exception {
-        net = new LocalNetwork(Map.of());
+        net = networks.start(Map.of());
         TestProvider p = loginWithClock(ProviderGateway.MAX_CLOCK_SKEW.plusMinutes(3));
         Await.until(Duration.ofSeconds(5), () -> p.closed.isDone());
         assertThat(p.received).anySatisfy(m -> assertThat(m).isInstanceOfSatisfying(Messages.ErrorMessage.class, e -> {
@@ -54,7 +49,7 @@ class ClockSkewIT {
 
     @Test
     void aProviderWhoseClockIsAFewSecondsAheadLogsInAndNodesShowsBy() throws Exception {
-        net = new LocalNetwork(Map.of());
+        net = networks.start(Map.of());
         TestProvider p = loginWithClock(Duration.ofSeconds(5));
         Await.until(Duration.ofSeconds(5), () -> p.login.isDone());
         Await.until(Duration.ofSeconds(5), () -> !net.relayer.store().nodes().isEmpty());

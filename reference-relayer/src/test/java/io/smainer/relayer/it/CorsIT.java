@@ -7,8 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * CORS for browser dApps through Jetty's {@code CrossOriginHandler}: off unless {@code http.cors_allowed_origins}
@@ -17,14 +17,9 @@ import org.junit.jupiter.api.Test;
 class CorsIT {
     private static final String DAPP = "https://dapp.example";
     private final HttpClient http = HttpClient.newHttpClient();
+    @RegisterExtension
+    final LocalNetwork.Scope networks = new LocalNetwork.Scope();
     private LocalNetwork net;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     private HttpResponse<String> preflight(String origin) throws Exception {
         return http.send(HttpRequest.newBuilder(net.relayer.uri().resolve(URI.create("/api/v1/tasks")))
@@ -41,7 +36,7 @@ class CorsIT {
 
     @Test
     void offByDefault() throws Exception {
-        net = new LocalNetwork(Map.of());
+        net = networks.start(Map.of());
         assertThat(preflight(DAPP).headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         HttpResponse<String> simple = get(DAPP);
         assertThat(simple.statusCode()).isEqualTo(200);
@@ -50,7 +45,7 @@ class CorsIT {
 
     @Test
     void theOriginsConfiguredAndNoOthers() throws Exception {
-        net = new LocalNetwork(Map.of("http.cors_allowed_origins", DAPP + ",https://other.example"));
+        net = networks.start(Map.of("http.cors_allowed_origins", DAPP + ",https://other.example"));
         HttpResponse<String> ok = preflight(DAPP);
         assertThat(ok.statusCode()).isBetween(200, 204);
         assertThat(ok.headers().firstValue("Access-Control-Allow-Origin")).contains(DAPP);

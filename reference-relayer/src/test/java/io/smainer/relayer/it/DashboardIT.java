@@ -27,9 +27,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The dashboard at {@code /}, rendered by a real headless Chromium (Debian's {@code chromium}) against a
@@ -39,14 +39,9 @@ import org.junit.jupiter.api.Test;
 class DashboardIT {
     private static final Duration CHROMIUM_LIMIT = Duration.ofSeconds(90);
     private final HttpClient http = HttpClient.newHttpClient();
+    @RegisterExtension
+    final LocalNetwork.Scope networks = new LocalNetwork.Scope();
     private LocalNetwork net;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     static Optional<Path> chromium() {
         String path = System.getenv("PATH");
@@ -66,7 +61,7 @@ class DashboardIT {
 
     @Test
     void servesTheDashboardFilesWithAStrictContentPolicy() throws Exception {
-        net = new LocalNetwork(Map.of());
+        net = networks.start(Map.of());
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(net.relayer.uri().resolve("/")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
@@ -89,7 +84,7 @@ class DashboardIT {
             System.out.println("DashboardIT skipped: chromium is not installed (apt-get install chromium)");
         }
         Assumptions.assumeTrue(browser.isPresent(), "chromium is not installed");
-        net = new LocalNetwork(Map.of());
+        net = networks.start(Map.of());
         TestProvider p = net.online(1, caps(2), TestProvider.Behaviour.HONEST);
         SmainerClient client = SmainerClient.builder().relayer(net.relayer.uri()).escrow(net.demander)
                 .keyPair(net.demanderKey).chainId(ChainId.LOCAL).build();

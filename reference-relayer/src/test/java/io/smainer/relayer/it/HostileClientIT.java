@@ -60,8 +60,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.Assertions;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -74,18 +74,13 @@ class HostileClientIT {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).build();
     /** The bystander's own client: the attacker's client, busy sending, must not be what delays its answers. */
     private final HttpClient bystander = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    @RegisterExtension
+    final LocalNetwork.Scope networks = new LocalNetwork.Scope();
     private LocalNetwork net;
 
     private LocalNetwork start(Map<String, String> settings) throws Exception {
-        net = new LocalNetwork(settings);
+        net = networks.start(settings);
         return net;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (net != null) {
-            net.close();
-        }
     }
 
     private SmainerClient client() {

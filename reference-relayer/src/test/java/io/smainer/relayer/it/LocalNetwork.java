@@ -14,12 +14,16 @@ import io.smainer.relayer.Relayer;
 import io.smainer.relayer.RelayerConfig;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A whole local network in one JVM for ITs: the in-process ledger, a relayer on port 0, a demander with
@@ -104,6 +108,50 @@ final class LocalNetwork implements AutoCloseable {
 
     static NodeCapabilities caps(int concurrency) {
         return new NodeCapabilities("test-node", List.of("echo"), List.of(), Tier.PREMIUM, concurrency);
+    }
+
+    /**
+     * The networks (and anything else) a test starts, closed after it, newest first:
+     * {@code @RegisterExtension final LocalNetwork.Scope networks = new LocalNetwork.Scope();} then
+     * {@code net = networks.start(settings)}.
+     */
+    static final class Scope implements AfterEachCallback {
+        private final Deque<AutoCloseable> open = new ArrayDeque<>();
+
+        /** @return a network on these settings, closed after the test */
+        LocalNetwork start(Map<String, String> settings) throws Exception {
+            return closeAfter(new LocalNetwork(settings));
+        }
+
+        /** @return a network on these settings, with staking or not, closed after the test */
+        LocalNetwork start(Map<String, String> settings, boolean staking) throws Exception {
+            return closeAfter(new LocalNetwork(settings, staking));
+        }
+
+        /** @return {@code resource}, closed after the test (before what was registered earlier) */
+        <T extends AutoCloseable> T closeAfter(T resource) {
+            open.push(resource);
+            return resource;
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) throws Exception {
+            Exception first = null;
+            while (!open.isEmpty()) {
+                try {
+                    open.pop().close();
+                } catch (Exception e) {
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
     }
 
     @Override

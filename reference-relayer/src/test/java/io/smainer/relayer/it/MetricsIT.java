@@ -19,8 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code GET /api/v1/metrics} read by Prometheus's own parsers: the text format 0.0.4 by default and OpenMetrics 1.0
@@ -29,14 +29,9 @@ import org.junit.jupiter.api.Test;
  */
 class MetricsIT {
     private final HttpClient http = HttpClient.newHttpClient();
+    @RegisterExtension
+    final LocalNetwork.Scope networks = new LocalNetwork.Scope();
     private LocalNetwork net;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     private HttpResponse<String> get(String path, String accept) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(net.relayer.uri().resolve(URI.create("/api/v1" + path)));
@@ -54,7 +49,7 @@ class MetricsIT {
 
     @Test
     void theScrapeIsWhatPrometheusParsesWithEverySeriesFromStartUp() throws Exception {
-        net = new LocalNetwork(Map.of("settlement.max_delay_millis", "200"));
+        net = networks.start(Map.of("settlement.max_delay_millis", "200"));
         HttpResponse<String> fresh = get("/metrics", null);
         assertThat(fresh.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain; version=0.0.4");
         Map<String, Family> before = PrometheusParser.text(fresh.body());

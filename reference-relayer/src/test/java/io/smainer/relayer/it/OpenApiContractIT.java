@@ -31,8 +31,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -49,14 +49,9 @@ class OpenApiContractIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final Map<String, Object> spec = load();
+    @RegisterExtension
+    final LocalNetwork.Scope networks = new LocalNetwork.Scope();
     private LocalNetwork net;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> load() {
@@ -88,7 +83,7 @@ class OpenApiContractIT {
 
     @Test
     void everyDocumentedOperationAnswersAsDocumented() throws Exception {
-        net = new LocalNetwork(Map.of("operator_clients", "ops", "api_keys", "ops:" + OPERATOR_KEY));
+        net = networks.start(Map.of("operator_clients", "ops", "api_keys", "ops:" + OPERATOR_KEY));
         TestProvider p = net.online(1, LocalNetwork.caps(2), TestProvider.Behaviour.HONEST);
         SmainerClient client = SmainerClient.builder().relayer(net.relayer.uri()).escrow(net.demander)
                 .keyPair(net.demanderKey).chainId(ChainId.LOCAL).apiKey(OPERATOR_KEY).build();
@@ -161,7 +156,7 @@ class OpenApiContractIT {
 
     @Test
     void everyOperationDocumentsThe429EveryRouteGivesPastItsLimit() throws Exception {
-        net = new LocalNetwork(Map.of("limits.rate_per_second", "1", "limits.rate_burst", "1"));
+        net = networks.start(Map.of("limits.rate_per_second", "1", "limits.rate_burst", "1"));
         send("get", "/health", null, Map.of()); // the one request the bucket holds
         for (Map.Entry<String, Object> path : paths().entrySet()) {
             for (String method : map(path.getValue()).keySet()) {

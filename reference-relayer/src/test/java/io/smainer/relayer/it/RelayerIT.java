@@ -49,26 +49,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A real relayer on port 0, real WebSocket providers, real signatures, the in-process ledger. */
 class RelayerIT {
     private static final ProtocolCodec CODEC = ProtocolCodec.create();
     private final HttpClient http = HttpClient.newHttpClient();
+    @RegisterExtension
+    final LocalNetwork.Scope networks = new LocalNetwork.Scope();
     private LocalNetwork net;
 
     private LocalNetwork start(Map<String, String> settings) throws Exception {
-        net = new LocalNetwork(settings);
+        net = networks.start(settings);
         return net;
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (net != null) {
-            net.close();
-        }
     }
 
     private SmainerClient client() {
