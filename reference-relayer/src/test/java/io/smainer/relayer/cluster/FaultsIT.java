@@ -79,6 +79,28 @@ class FaultsIT {
         }
     }
 
+    /**
+     * What every scenario starts with: a relayer process ({@code relayer-1}) on a free port, two providers in this JVM
+     * whose jobs take {@code work}, and the demander's client and balance before the first task.
+     */
+    private record Scene(int port, ChildJvm relayer, List<ProviderNode> nodes, SmainerClient client,
+            TokenAmount demanderStart) {
+    }
+
+    private Scene scene(List<String> settings, Duration work) throws IOException {
+        return scene(settings, List.of(), work);
+    }
+
+    private Scene scene(List<String> settings, List<String> launcher, Duration work) throws IOException {
+        int port = Cluster.freePort();
+        ChildJvm relayer = cluster.relayer("relayer-1", port, settings, launcher);
+        List<ProviderNode> nodes = new ArrayList<>();
+        for (int i = 1; i <= 2; i++) {
+            nodes.add(cluster.provider(i, port, 2, work));
+        }
+        return new Scene(port, relayer, nodes, cluster.client(port), cluster.ledger.balanceOf(Cluster.DEMANDER));
+    }
+
     /** Funds and submits {@link #TASKS} tasks; @return task id by escrow, in order. */
     private Map<U256, String> submit(SmainerClient client, int from) {
         Map<U256, String> tasks = new LinkedHashMap<>();
@@ -111,13 +133,11 @@ class FaultsIT {
     @Test
     void aRedisPausedPastTheJobsDeadlineStrandsNoTaskAndTheRelayerAnswers503Meanwhile() throws Exception {
         cluster = Cluster.startOrSkip("FaultsIT");
-        int port = Cluster.freePort();
-        ChildJvm relayer = cluster.relayer("relayer-1", port, PATIENT);
-        for (int i = 1; i <= 2; i++) {
-            cluster.provider(i, port, 2, Duration.ofMillis(1500));
-        }
-        TokenAmount demanderStart = cluster.ledger.balanceOf(Cluster.DEMANDER);
-        Map<U256, String> tasks = submit(cluster.client(port), 0);
+        Scene scene = scene(PATIENT, Duration.ofMillis(1500));
+        int port = scene.port();
+        ChildJvm relayer = scene.relayer();
+        TokenAmount demanderStart = scene.demanderStart();
+        Map<U256, String> tasks = submit(scene.client(), 0);
         String probe = tasks.values().iterator().next();
         Await.until(Duration.ofSeconds(30), () -> cluster.view.countByStatus().get(TaskStatus.RUNNING) > 0,
                 () -> "a task running before the pause: " + cluster.view.countByStatus());
@@ -161,15 +181,13 @@ class FaultsIT {
     @Test
     void aRelayerKilledOnItsDefaultStoreKeepsEveryPaidResultAndFinishesWhatWasInFlight() throws Exception {
         cluster = Cluster.startOrSkip("FaultsIT");
-        int port = Cluster.freePort();
         Path journal = dir.resolve("relayer.journal");
         List<String> memory = List.of("redis.uri=", "store.journal=" + journal, PATIENT.get(0));
-        ChildJvm relayer = cluster.relayer("relayer-1", port, memory);
-        for (int i = 1; i <= 2; i++) {
-            cluster.provider(i, port, 2, Duration.ofMillis(300));
-        }
-        SmainerClient client = cluster.client(port);
-        TokenAmount demanderStart = cluster.ledger.balanceOf(Cluster.DEMANDER);
+        Scene scene = scene(memory, Duration.ofMillis(300));
+        int port = scene.port();
+        ChildJvm relayer = scene.relayer();
+        SmainerClient client = scene.client();
+        TokenAmount demanderStart = scene.demanderStart();
         Map<U256, String> tasks = submit(client, 0);
         tasks.putAll(submit(client, TASKS));
         List<String> ids = List.copyOf(tasks.values());
@@ -206,13 +224,11 @@ class FaultsIT {
     @Test
     void aRedisKilledAndRestartedFromItsAppendOnlyFileLosesNoPaidResultAndStrandsNoTask() throws Exception {
         cluster = Cluster.startOrSkip("FaultsIT", () -> RedisServer.start(true)); // appendonly yes, appendfsync everysec
-        int port = Cluster.freePort();
-        ChildJvm relayer = cluster.relayer("relayer-1", port, PATIENT);
-        for (int i = 1; i <= 2; i++) {
-            cluster.provider(i, port, 2, Duration.ofMillis(1500));
-        }
-        SmainerClient client = cluster.client(port);
-        TokenAmount demanderStart = cluster.ledger.balanceOf(Cluster.DEMANDER);
+        Scene scene = scene(PATIENT, Duration.ofMillis(1500));
+        int port = scene.port();
+        ChildJvm relayer = scene.relayer();
+        SmainerClient client = scene.client();
+        TokenAmount demanderStart = scene.demanderStart();
         Map<U256, String> tasks = submit(client, 0);
         List<String> ids = List.copyOf(tasks.values());
         Function<String, TaskStatus> status = storeStatus();
@@ -291,14 +307,11 @@ class FaultsIT {
         cluster = Cluster.startOrSkip("FaultsIT");
         cluster.pingInterval = Duration.ofSeconds(1);
         cluster.pingTimeout = Duration.ofSeconds(3);
-        int port = Cluster.freePort();
-        ChildJvm relayer = cluster.relayer("relayer-1", port, PATIENT);
-        List<ProviderNode> nodes = new ArrayList<>();
-        for (int i = 1; i <= 2; i++) {
-            nodes.add(cluster.provider(i, port, 2, Duration.ofMillis(1500)));
-        }
-        SmainerClient client = cluster.client(port);
-        TokenAmount demanderStart = cluster.ledger.balanceOf(Cluster.DEMANDER);
+        Scene scene = scene(PATIENT, Duration.ofMillis(1500));
+        ChildJvm relayer = scene.relayer();
+        List<ProviderNode> nodes = scene.nodes();
+        SmainerClient client = scene.client();
+        TokenAmount demanderStart = scene.demanderStart();
         Map<U256, String> tasks = submit(client, 0);
         Function<String, TaskStatus> status = storeStatus();
         Await.until(Duration.ofSeconds(30), () -> cluster.view.countByStatus().get(TaskStatus.RUNNING) > 0,
@@ -340,13 +353,11 @@ class FaultsIT {
         }
         Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
         cluster = Cluster.startOrSkip("FaultsIT", () -> RedisServer.startOnTmpfs(8 << 20));
-        int port = Cluster.freePort();
-        ChildJvm relayer = cluster.relayer("relayer-1", port, PATIENT);
-        for (int i = 1; i <= 2; i++) {
-            cluster.provider(i, port, 2, Duration.ofMillis(1500));
-        }
-        SmainerClient client = cluster.client(port);
-        TokenAmount demanderStart = cluster.ledger.balanceOf(Cluster.DEMANDER);
+        Scene scene = scene(PATIENT, Duration.ofMillis(1500));
+        int port = scene.port();
+        ChildJvm relayer = scene.relayer();
+        SmainerClient client = scene.client();
+        TokenAmount demanderStart = scene.demanderStart();
         Map<U256, String> tasks = submit(client, 0);
         Function<String, TaskStatus> status = storeStatus();
         Await.until(Duration.ofSeconds(30), () -> cluster.view.countByStatus().get(TaskStatus.RUNNING) > 0,
@@ -377,15 +388,13 @@ class FaultsIT {
         }
         Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
         cluster = Cluster.startOrSkip("FaultsIT");
-        int port = Cluster.freePort();
         Path disk = Files.createDirectory(dir.resolve("disk"));
         List<String> memory = List.of("redis.uri=", "store.journal=" + disk.resolve("relayer.journal"), PATIENT.get(0));
-        ChildJvm relayer = cluster.relayer("relayer-1", port, memory, Tmpfs.launcher(disk, 4 << 20));
-        for (int i = 1; i <= 2; i++) {
-            cluster.provider(i, port, 2, Duration.ofMillis(1500));
-        }
-        SmainerClient client = cluster.client(port);
-        TokenAmount demanderStart = cluster.ledger.balanceOf(Cluster.DEMANDER);
+        Scene scene = scene(memory, Tmpfs.launcher(disk, 4 << 20), Duration.ofMillis(1500));
+        int port = scene.port();
+        ChildJvm relayer = scene.relayer();
+        SmainerClient client = scene.client();
+        TokenAmount demanderStart = scene.demanderStart();
         Map<U256, String> tasks = submit(client, 0);
         Function<String, TaskStatus> status = relayerStatus(client);
         List<String> first = List.copyOf(tasks.values());
