@@ -101,6 +101,15 @@ class FaultsIT {
         return new Scene(port, relayer, nodes, cluster.client(port), cluster.ledger.balanceOf(Cluster.DEMANDER));
     }
 
+    /** Skips the scenario, saying why, where this machine cannot mount a tmpfs of its own ({@code unshare -rm}). */
+    private static void assumeTmpfs(String scenario) {
+        Optional<String> why = Tmpfs.unavailable();
+        if (why.isPresent()) {
+            System.out.println("FaultsIT " + scenario + " skipped: " + why.get());
+        }
+        Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
+    }
+
     /** Funds and submits {@link #TASKS} tasks; @return task id by escrow, in order. */
     private Map<U256, String> submit(SmainerClient client, int from) {
         Map<U256, String> tasks = new LinkedHashMap<>();
@@ -347,11 +356,7 @@ class FaultsIT {
 
     @Test
     void aRedisOutOfDiskRefusesNewWorkWith503NamingTheCauseAndRecoversWhenSpaceReturns() throws Exception {
-        Optional<String> why = Tmpfs.unavailable();
-        if (why.isPresent()) {
-            System.out.println("FaultsIT Redis out of disk skipped: " + why.get());
-        }
-        Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
+        assumeTmpfs("Redis out of disk");
         cluster = Cluster.startOrSkip("FaultsIT", () -> RedisServer.startOnTmpfs(8 << 20));
         Scene scene = scene(PATIENT, Duration.ofMillis(1500));
         int port = scene.port();
@@ -382,11 +387,7 @@ class FaultsIT {
 
     @Test
     void aRelayerWhoseJournalIsOutOfDiskRefusesNewWorkKeepsWhatItHadAndRecovers() throws Exception {
-        Optional<String> why = Tmpfs.unavailable();
-        if (why.isPresent()) {
-            System.out.println("FaultsIT journal out of disk skipped: " + why.get());
-        }
-        Assumptions.assumeTrue(why.isEmpty(), () -> why.orElse(""));
+        assumeTmpfs("journal out of disk");
         cluster = Cluster.startOrSkip("FaultsIT");
         Path disk = Files.createDirectory(dir.resolve("disk"));
         List<String> memory = List.of("redis.uri=", "store.journal=" + disk.resolve("relayer.journal"), PATIENT.get(0));
