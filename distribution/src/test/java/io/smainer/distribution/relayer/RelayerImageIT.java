@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * system and the entry point run there as the image's user, in its own root, mount and PID namespaces (util-linux
  * {@code unshare}; the test is skipped, saying why, where that is not allowed), until {@code /api/v1/readyz} answers:
  * nothing from the build machine but what the layers hold is visible to it. Compiled in both distribution modules,
- * run in the relayer's with the image profile (-Pimage, which builds the image and names it in smainer.image.tarball).
+ * run in the relayer's with the image profile (on by default on Linux; it builds the image and names it in
+ * smainer.image.tarball).
  */
 @EnabledIfSystemProperty(named = "smainer.dist.app", matches = "relayer")
 @EnabledIfSystemProperty(named = "smainer.image.tarball", matches = ".+")
