@@ -37,6 +37,7 @@ class DocsReadmeSnippetsTest {
             import java.net.URI;
             import java.nio.charset.StandardCharsets;
             import java.time.Duration;
+            import java.util.List;
             import java.util.Map;
             import org.junit.jupiter.api.Assertions;
             import org.junit.jupiter.api.Test;
