@@ -35,7 +35,7 @@ class ProviderDistributionIT extends DistributionChecks {
     void aRelativeConfigIsReadFromTheCallersDirectory() throws Exception {
         Files.writeString(work.resolve("provider.properties"), "status.port=not-a-port\n");
         Result read = dist.runScript(work, Map.of(), "--config", "provider.properties", "status");
-        assertThat(read.code()).as("the file was read and its bad value refused: %s", read.output()).isEqualTo(1);
+        assertThat(read.code()).as("the file was read and its bad value refused: %s", read.output()).isEqualTo(2);
         assertThat(read.output()).contains("invalid configuration").contains("status.port").contains("'not-a-port'");
     }
 

@@ -307,9 +307,9 @@ public final class ProviderCli {
                 case "stake", "unstake", "withdraw", "appeal" -> staking(command, load(configFile, opts), opts);
                 default -> throw new IllegalStateException(command);
             };
-        } catch (ConfigException e) {
+        } catch (ConfigException e) { // a setting refused: a usage error, as the relayer's (exit 2, not restarted by systemd)
             err.println("provider " + command + ": " + e.getMessage());
-            return FAILED;
+            return USAGE;
         } catch (Keystore.KeystoreException e) {
             err.println("provider " + command + ": " + e.getMessage() + switch (e.problem()) {
                 case MISSING -> "; create one with 'provider init'";

@@ -227,11 +227,11 @@ class ProviderCliTest {
 
     @Test
     void aBadRelayerUrlIsNamedBeforeAnythingElseHappens() {
-        assertThat(cli("run", "--relayer-url", "htp:/relayer")).isEqualTo(ProviderCli.FAILED);
+        assertThat(cli("run", "--relayer-url", "htp:/relayer")).isEqualTo(ProviderCli.USAGE);
         assertThat(err()).contains("relayer_url: expected a relayer address").contains("got 'htp:/relayer'");
 
         env.put("SMAINER_RELAYER_URL", "relayer.example:8000");
-        assertThat(cli("run")).isEqualTo(ProviderCli.FAILED);
+        assertThat(cli("run")).isEqualTo(ProviderCli.USAGE);
         assertThat(err()).contains("relayer_url").contains("'relayer.example:8000'");
     }
 
