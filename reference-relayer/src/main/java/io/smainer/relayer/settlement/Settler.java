@@ -84,6 +84,8 @@ public final class Settler implements AutoCloseable {
     private Duration retryDelay = Duration.ofMillis(250);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Duration leaseTtl;
+    /** Set by {@link #lead()} when it queued every COMPLETED task (this settler just became leader). */
+    private boolean recoveredNow;
     /** True when leadership was lost because the store could not be reached (not to another relayer). */
     private volatile boolean pausedByOutage;
     private volatile boolean leader;
@@ -125,7 +127,13 @@ public final class Settler implements AutoCloseable {
     private void renewLeaseLater() {
         Duration period = leaseTtl.dividedBy(3);
         leaseTimer = deadlines.at(deadlines.clock().instant().plus(period), () -> run(() -> {
-            lead();
+            if (lead() && !recoveredNow) {
+                try {
+                    recover(); // a COMPLETED signal lost (the store's pub/sub down across a restart) waits one period
+                } catch (RuntimeException e) { // the next period tries again; the lease is renewed whatever happens
+                    LOG.debug("could not look for COMPLETED tasks: {}", e.toString());
+                }
+            }
             if (!closed.get()) {
                 renewLeaseLater();
             }
@@ -145,11 +153,12 @@ public final class Settler implements AutoCloseable {
 
     /**
      * Takes or renews the settlement lease. On becoming leader, queues every COMPLETED task (what a dead
-     * leader left). Runs on the settler's thread.
+     * leader left); the renewal timer does so again each period while it stays leader. Runs on the settler's thread.
      *
      * @return true when this settler is the leader now
      */
     private boolean lead() {
+        recoveredNow = false;
         if (closed.get()) {
             return false;
         }
@@ -176,6 +185,7 @@ public final class Settler implements AutoCloseable {
             }
             pausedByOutage = false;
             recover();
+            recoveredNow = true;
         } else if (!now && was) {
             pausedByOutage = unreachable;
             if (unreachable) { // not another relayer taking over: no one can settle until the store answers

@@ -22,6 +22,7 @@ import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.scheduling.ManualDeadlines;
 import io.smainer.relayer.store.Completion;
+import io.smainer.relayer.store.FaultyStore;
 import io.smainer.relayer.store.MemoryStore;
 import io.smainer.relayer.store.RelayerStore;
 import io.smainer.relayer.store.TaskEvents;
@@ -111,6 +112,22 @@ class SettlerTest {
 
     private TaskStatus status(TaskRecord t) {
         return store.task(t.id()).orElseThrow().status();
+    }
+
+    @Test
+    void aCompletionWhoseSignalWasLostIsSettledAtTheLeadersNextRenewal() {
+        FaultyStore faulty = FaultyStore.over(store);
+        settler = Settler.builder().escrow(ledger.client(RELAYER)).store(faulty.store()).batchSize(10)
+                .maxDelay(Duration.ofMillis(10)).leaseTtl(Duration.ofMillis(300)).events(recorder).build();
+        Await.until(Duration.ofSeconds(10), settler::isLeader, () -> "the settler never became the leader");
+
+        faulty.signalsLost(true); // as when the store's pub/sub connection is down: the COMPLETED signal is gone
+        TaskRecord t = completed(true);
+        faulty.signalsLost(false);
+
+        Await.until(Duration.ofSeconds(10), () -> status(t) == TaskStatus.SETTLED,
+                () -> "still " + status(t) + ": a leader that stays leader never looked for COMPLETED tasks again");
+        assertThat(settled).extracting(TaskRecord::id).containsExactly(t.id());
     }
 
     @Test

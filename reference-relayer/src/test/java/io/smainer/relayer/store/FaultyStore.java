@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A test instrument: a real {@link RelayerStore} that can be made unreachable. While {@link #down} every call that
@@ -15,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Redis answers; the fire-and-forget writes ({@code putNode}), {@code subscribe} and {@code close}
  * still reach the real store. While {@link #diskFull} every write the journal holds (tasks) fails as it does on a
  * full disk (an {@link UncheckedIOException}, {@code No space left on device}); reads and the writes it keeps in
- * memory only (nonces, leases, webhooks) go on. Nothing of the store's behaviour is
- * replaced.
+ * memory only (nonces, leases, webhooks) go on. While {@link #signalsLost} the signals the store publishes never reach
+ * the listeners subscribed through this instrument, as what Redis publishes while a subscriber's connection is down
+ * (a restart, a network cut) is gone for that subscriber. Nothing of the store's behaviour is replaced.
  */
 public final class FaultyStore implements InvocationHandler {
     private static final Set<String> UNGUARDED = Set.of("putNode", "subscribe", "close");
@@ -26,6 +28,7 @@ public final class FaultyStore implements InvocationHandler {
     private final RelayerStore store;
     private volatile boolean down;
     private volatile boolean diskFull;
+    private volatile boolean signalsLost;
     private final AtomicInteger refused = new AtomicInteger();
 
     private FaultyStore(RelayerStore store) {
@@ -56,6 +59,11 @@ public final class FaultyStore implements InvocationHandler {
         this.diskFull = v;
     }
 
+    /** @param v true to lose every signal published from now on, false to deliver them again */
+    public void signalsLost(boolean v) {
+        this.signalsLost = v;
+    }
+
     /** @return how many calls failed while down */
     public int refused() {
         return refused.get();
@@ -74,6 +82,15 @@ public final class FaultyStore implements InvocationHandler {
             refused.incrementAndGet();
             throw new UncheckedIOException("store.journal (a test disk): a write failed (No space left on device)",
                     new IOException("No space left on device"));
+        }
+        if (method.getName().equals("subscribe")) {
+            @SuppressWarnings("unchecked")
+            Consumer<Signal> listener = (Consumer<Signal>) args[0];
+            return store.subscribe(s -> {
+                if (!signalsLost) {
+                    listener.accept(s);
+                }
+            });
         }
         try {
             return method.invoke(store, args);
