@@ -82,6 +82,8 @@ public final class ApiHandler extends Handler.Abstract {
     /** Read proofs remembered at most. */
     private static final int MAX_READ_PROOFS = 100_000;
 
+    /** The most body bytes read and dropped to keep the connection of a request refused before its body was read. */
+    static final int DRAINED_BODY_BYTES = 64 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final ProtocolCodec CODEC = ProtocolCodec.create();
     /** The chain's outage is logged at most once this often. */
@@ -178,8 +180,23 @@ public final class ApiHandler extends Handler.Abstract {
             }
             return route(req, res, cb, route, method, client);
         } catch (Throwable e) {
-            return error(res, cb, e, method + " " + route);
+            return refuse(req, res, cb, e, method + " " + route);
         }
+    }
+
+    /**
+     * Answers a request refused before its body was read. A small body (declared at most {@value #DRAINED_BODY_BYTES}
+     * bytes) is read and dropped first, so the answer keeps the connection for the client's next request; Jetty closes
+     * a connection whose request body is left unread, and a client that reused it (the JDK's does) fails its next
+     * request, which it does not retry for a POST. A larger or chunked body is left unread: the connection closes.
+     */
+    private boolean refuse(Request req, Response res, Callback cb, Throwable e, String what) {
+        long length = req.getLength();
+        if (length <= 0 || length > DRAINED_BODY_BYTES) {
+            return error(res, cb, e, what);
+        }
+        Content.Source.consumeAll(req, Callback.from(() -> error(res, cb, e, what), x -> error(res, cb, e, what)));
+        return true;
     }
 
     private boolean route(Request req, Response res, Callback cb, String route, String method, Optional<String> client) {
