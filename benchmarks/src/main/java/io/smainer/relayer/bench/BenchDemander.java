@@ -50,7 +50,8 @@ public final class BenchDemander {
     /**
      * @param args relayer ports (comma-separated: task i goes to the (i mod n)-th; {@code /stats}, which counts all
      *     relayers on one store, is read from the first), task count, demander count, requests in flight, output file, rate (tasks/s, 0 for
-     *     as fast as the window allows), warm-up tasks
+     *     as fast as the window allows), warm-up tasks, and of those the last ones sent at the rate (the JIT
+     *     compiles again when the load changes from flat out to paced: the measured phase should not pay for it)
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
@@ -61,6 +62,7 @@ public final class BenchDemander {
         Path out = Path.of(args[4]);
         double rate = args.length > 5 ? Double.parseDouble(args[5]) : 0; // tasks/s; 0: as fast as the window allows
         int warmup = args.length > 6 ? Integer.parseInt(args[6]) : 0; // tasks sent first and not measured
+        int paced = args.length > 7 ? Integer.parseInt(args[7]) : 0; // the warm-up's last tasks, sent at the rate
         StarkCrypto crypto = StarkCrypto.defaultCrypto();
         ProtocolCodec codec = ProtocolCodec.create();
         SecureRandom random = new SecureRandom();
@@ -103,7 +105,11 @@ public final class BenchDemander {
         Semaphore window = new Semaphore(inFlight);
         if (warmup > 0) {
             // warm-up: the JIT compiles the hot paths and the key tables fill before anything is measured
-            submit("warm-up", http, submitUri, bodies, 0, warmup, 0, window, sent, answered, refused, busy);
+            submit("warm-up", http, submitUri, bodies, 0, warmup - paced, 0, window, sent, answered, refused, busy);
+            if (paced > 0) {
+                submit("warm-up at the rate", http, submitUri, bodies, warmup - paced, warmup, rate, window, sent, answered,
+                        refused, busy);
+            }
             window.acquire(inFlight);
             window.release(inFlight);
             // settled, not only completed: the warm-up's settlement backlog would otherwise still be running

@@ -35,7 +35,8 @@ public final class LoadBench {
 
     /**
      * @param args {@code key=value}: tasks, providers, concurrency, demanders, in_flight, rate (tasks/s, open loop: each
-     *     task's latency counts from when it was due), gc (the relayer's collector: g1, parallel, z or shenandoah),
+     *     task's latency counts from when it was due), paced_s (open loop: the warm-up's last seconds are sent at the
+     *     rate, 30 by default, so that the JIT has settled on the paced load before it is measured), gc (the relayer's collector: g1, parallel, z or shenandoah),
      *     relayer_jvm (more JVM flags for the relayer, {@code ;}-separated; providers_jvm and demander_jvm for the
      *     other two), jfr (a file for
      *     the relayer's flight recording; jfr_providers and jfr_demander for the other two), relayer (extra relayer settings, {@code ;}-separated),
@@ -148,6 +149,11 @@ public final class LoadBench {
         if (warmup < 0 || warmup >= tasks) {
             throw new IllegalArgumentException("warmup: expected 0 to tasks - 1 (" + (tasks - 1) + "), got " + warmup);
         }
+        // Open loop: the warm-up ends with paced_s seconds at the rate. From flat out to paced, HotSpot throws away and
+        // recompiles what the new load reaches (2,905 compilations, 604 of them after a deoptimization, in a 25 s measured
+        // phase at 400 tasks/s that followed a flat-out warm-up), which the measured phase would otherwise pay for.
+        int paced = openLoop ? (int) Math.min(warmup, Math.round(Double.parseDouble(o.get("rate"))
+                * Double.parseDouble(o.getOrDefault("paced_s", "30")))) : 0;
         Path dir = Files.createTempDirectory("load-bench-");
         Path sentFile = dir.resolve("sent.txt");
         Path startedFile = dir.resolve("started.txt");
@@ -200,7 +206,8 @@ public final class LoadBench {
                 try (ChildJvm demand = ChildJvm.start("demander", launcher(o, false), harnessJvm(o, "jfr_demander", "demander_jvm"),
                         BenchDemander.class,
                         List.of(port, Integer.toString(tasks), Integer.toString(demanders), Integer.toString(inFlight),
-                                sentFile.toString(), o.getOrDefault("rate", "0"), Integer.toString(warmup)), System.out)) {
+                                sentFile.toString(), o.getOrDefault("rate", "0"), Integer.toString(warmup), Integer.toString(paced)),
+                        System.out)) {
                     String signed = demand.awaitLine(Duration.ofMinutes(3), l -> l.startsWith("DEMAND signed="));
                     if (warmup > 0) {
                         // the measured phase starts from here: take every process's CPU counters, then let it go
@@ -234,7 +241,7 @@ public final class LoadBench {
                     }
                     double redisCpu = redis == null ? 0 : redis.cpuSeconds() - redisReady;
                     int measured = tasks - warmup;
-                    report(tasks, warmup, providers, concurrency, demanders, inFlight, o.getOrDefault("rate", "max"), result,
+                    report(tasks, warmup, paced, providers, concurrency, demanders, inFlight, o.getOrDefault("rate", "max"), result,
                             sentFile, startedFile);
                     if (o.containsKey("pin")) {
                         System.out.printf("  pinned: the relayer (with its in-process chain) alone on CPU %s, providers and"
@@ -382,7 +389,7 @@ public final class LoadBench {
         return t;
     }
 
-    private static void report(int tasks, int warmup, int providers, int concurrency, int demanders, int inFlight,
+    private static void report(int tasks, int warmup, int paced, int providers, int concurrency, int demanders, int inFlight,
             String rate, String result, Path sentFile, Path startedFile) throws IOException {
         long[] sent = times(sentFile, tasks);
         long[] started = times(startedFile, tasks);
@@ -399,8 +406,9 @@ public final class LoadBench {
         double submit = Double.parseDouble(ChildJvm.field(result, "submit_s").orElse("-1"));
         System.out.println();
         int measured = tasks - warmup;
-        System.out.printf("LOAD tasks=%d (warm-up %d, measured %d) providers=%d concurrency=%d demanders=%d in_flight=%d"
-                + " rate=%s cores=%d loadavg(1,5,15 min)=%s%n", tasks, warmup, measured, providers, concurrency, demanders,
+        System.out.printf("LOAD tasks=%d (warm-up %d%s, measured %d) providers=%d concurrency=%d demanders=%d in_flight=%d"
+                + " rate=%s cores=%d loadavg(1,5,15 min)=%s%n", tasks, warmup,
+                paced > 0 ? ", the last " + paced + " of them at the rate" : "", measured, providers, concurrency, demanders,
                 inFlight, rate, Runtime.getRuntime().availableProcessors(), loadAverage());
         System.out.printf("  submitted in %.2f s: %.0f tasks/s accepted%n", submit, measured / submit);
         System.out.printf("  all completed after %.2f s: %.0f tasks/s end to end (signatures checked)%n", completed,
