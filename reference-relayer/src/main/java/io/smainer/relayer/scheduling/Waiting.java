@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Why a pending task is not matched, from the providers online (on any relayer sharing the store): none offers
@@ -78,22 +79,44 @@ public final class Waiting {
 
     private final TaskStore store;
     private final NodeDirectory directory;
-    private volatile Recent recent;
-    private final Object readLock = new Object();
-    private final Object countLock = new Object();
-    private volatile Counted counted;
+    private final Recent<List<NodeRecord>> recentOnline;
+    private final Recent<Map<String, Long>> counted;
 
-    /** The online nodes as read at a time ({@link System#nanoTime()}). */
-    private record Recent(List<NodeRecord> online, long readAtNanos) {
-        boolean fresh() {
-            return System.nanoTime() - readAtNanos < RECENT_NODES.toNanos();
+    /**
+     * A value made at most once per period: within it every caller gets the last one made; after it one caller makes
+     * the next while the others wait for it.
+     */
+    private static final class Recent<T> {
+        private final Supplier<T> make;
+        private final long forNanos;
+        private volatile Made<T> last;
+
+        private record Made<T>(T value, long atNanos) {
         }
-    }
 
-    /** The counts of {@link #reasons()} as made at a time ({@link System#nanoTime()}). */
-    private record Counted(Map<String, Long> byReason, long madeAtNanos) {
-        boolean fresh() {
-            return System.nanoTime() - madeAtNanos < COUNTS_FOR.toNanos();
+        Recent(Supplier<T> make, Duration period) {
+            this.make = make;
+            this.forNanos = period.toNanos();
+        }
+
+        T get() {
+            Made<T> m = last;
+            if (m != null && System.nanoTime() - m.atNanos() < forNanos) {
+                return m.value();
+            }
+            synchronized (this) {
+                m = last;
+                if (m == null || System.nanoTime() - m.atNanos() >= forNanos) {
+                    m = new Made<>(make.get(), System.nanoTime());
+                    last = m;
+                }
+                return m.value();
+            }
+        }
+
+        /** Keeps a value made by the caller now, for the period to come. */
+        void put(T value) {
+            last = new Made<>(value, System.nanoTime());
         }
     }
 
@@ -104,6 +127,8 @@ public final class Waiting {
     public <S extends TaskStore & NodeDirectory> Waiting(S store) {
         this.store = Require.present("store", store);
         this.directory = store;
+        this.recentOnline = new Recent<>(this::online, RECENT_NODES);
+        this.counted = new Recent<>(() -> Collections.unmodifiableMap(countReasons()), COUNTS_FOR);
     }
 
     /**
@@ -126,28 +151,12 @@ public final class Waiting {
     public boolean runnable(JobSpec job, Tier tier) {
         // the node list read for an earlier request, if recent, answers yes; a no is always read afresh, so a
         // provider that just logged in is seen at once, and one that just left at most RECENT_NODES later
-        if (reason(job, tier, recentOnline()).map(x -> !x.unmatched()).orElse(true)) {
+        if (reason(job, tier, recentOnline.get()).map(x -> !x.unmatched()).orElse(true)) {
             return true;
         }
         List<NodeRecord> online = online();
-        recent = new Recent(online, System.nanoTime());
+        recentOnline.put(online);
         return reason(job, tier, online).map(x -> !x.unmatched()).orElse(true);
-    }
-
-    /** The online nodes as read at most {@link #RECENT_NODES} ago; one thread reads them while the others wait. */
-    private List<NodeRecord> recentOnline() {
-        Recent r = recent;
-        if (r != null && r.fresh()) {
-            return r.online();
-        }
-        synchronized (readLock) {
-            r = recent;
-            if (r == null || !r.fresh()) {
-                r = new Recent(online(), System.nanoTime());
-                recent = r;
-            }
-            return r.online();
-        }
     }
 
     /**
@@ -189,18 +198,7 @@ public final class Waiting {
      *     {@link #COUNTS_FOR} ago (one count at a time: callers meanwhile wait for it)
      */
     public Map<String, Long> reasons() {
-        Counted c = counted;
-        if (c != null && c.fresh()) {
-            return c.byReason();
-        }
-        synchronized (countLock) {
-            c = counted;
-            if (c == null || !c.fresh()) {
-                c = new Counted(Collections.unmodifiableMap(countReasons()), System.nanoTime());
-                counted = c;
-            }
-            return c.byReason();
-        }
+        return counted.get();
     }
 
     private Map<String, Long> countReasons() {

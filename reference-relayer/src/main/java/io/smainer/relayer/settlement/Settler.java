@@ -84,8 +84,6 @@ public final class Settler implements AutoCloseable {
     private Duration retryDelay = Duration.ofMillis(250);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Duration leaseTtl;
-    /** Set by {@link #lead()} when it queued every COMPLETED task (this settler just became leader). */
-    private boolean recoveredNow;
     /** True when leadership was lost because the store could not be reached (not to another relayer). */
     private volatile boolean pausedByOutage;
     private volatile boolean leader;
@@ -127,7 +125,7 @@ public final class Settler implements AutoCloseable {
     private void renewLeaseLater() {
         Duration period = leaseTtl.dividedBy(3);
         leaseTimer = deadlines.at(deadlines.clock().instant().plus(period), () -> run(() -> {
-            if (lead() && !recoveredNow) {
+            if (lead() == Lead.KEPT) { // a new leader has just looked
                 try {
                     recover(); // a COMPLETED signal lost (the store's pub/sub down across a restart) waits one period
                 } catch (RuntimeException e) { // the next period tries again; the lease is renewed whatever happens
@@ -151,16 +149,25 @@ public final class Settler implements AutoCloseable {
         }
     }
 
+    /** What {@link #lead()} found. */
+    private enum Lead {
+        /** Another relayer holds the lease, or the store cannot be reached, or the settler is closed. */
+        NONE,
+        /** This settler has just become leader and queued every COMPLETED task. */
+        NEW,
+        /** This settler was leader and still is. */
+        KEPT
+    }
+
     /**
      * Takes or renews the settlement lease. On becoming leader, queues every COMPLETED task (what a dead
      * leader left); the renewal timer does so again each period while it stays leader. Runs on the settler's thread.
      *
-     * @return true when this settler is the leader now
+     * @return whether this settler leads now, and since when
      */
-    private boolean lead() {
-        recoveredNow = false;
+    private Lead lead() {
         if (closed.get()) {
-            return false;
+            return Lead.NONE;
         }
         boolean now;
         boolean unreachable = false;
@@ -185,7 +192,7 @@ public final class Settler implements AutoCloseable {
             }
             pausedByOutage = false;
             recover();
-            recoveredNow = true;
+            return Lead.NEW;
         } else if (!now && was) {
             pausedByOutage = unreachable;
             if (unreachable) { // not another relayer taking over: no one can settle until the store answers
@@ -194,7 +201,7 @@ public final class Settler implements AutoCloseable {
                 LOG.info("{} is no longer the settlement leader (another relayer holds the lease)", owner);
             }
         }
-        return now;
+        return now ? Lead.KEPT : Lead.NONE;
     }
 
     /** @return true when this settler held the settlement lease at its last try */
@@ -277,7 +284,7 @@ public final class Settler implements AutoCloseable {
         if (closed.get() || ids.isEmpty()) {
             return;
         }
-        if (!lead()) {
+        if (lead() == Lead.NONE) {
             LOG.debug("not the settlement leader; {} tasks left to the leader", ids.size());
             return;
         }
