@@ -7,6 +7,7 @@ import io.smainer.crypto.KeyPair;
 import io.smainer.crypto.StarkCrypto;
 import io.smainer.protocol.JobSpec;
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -82,10 +83,28 @@ final class BenchAccounts {
             String stat = Files.readString(Path.of("/proc/self/stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return String.format(" sys_s=%.2f", Long.parseLong(f[12]) / 100.0) // stime, in clock ticks (USER_HZ 100)
-                    + runQueueWait();
+                    + runQueueWait() + gcPauses();
         } catch (IOException | RuntimeException e) {
-            return "";
+            return gcPauses();
         }
+    }
+
+    /**
+     * @return {@code gc_n=... gc_ms=...}: this process's collections so far and the time they took, from the
+     *     collectors that stop the application (G1's young and mixed, Parallel's, ZGC's and Shenandoah's pauses; not
+     *     the concurrent cycles, which run beside it)
+     */
+    static String gcPauses() {
+        long count = 0;
+        long millis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc.getName().contains("Cycles") || gc.getName().contains("Concurrent")) {
+                continue;
+            }
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return " gc_n=" + count + " gc_ms=" + millis;
     }
 
     /**

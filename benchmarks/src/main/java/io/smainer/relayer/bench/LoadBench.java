@@ -269,6 +269,17 @@ public final class LoadBench {
                             + " demander %.3f%n", relayerWait * 1e3 / measured,
                             (waited(providersDone) - waited(providersReady)) * 1e3 / measured,
                             (waited(result) - waited(signed)) * 1e3 / measured);
+                    long relayerGcs = 0;
+                    long relayerGcMillis = 0;
+                    for (int k = 0; k < relayerCount; k++) {
+                        relayerGcs += number(relayerFinal[k], "gc_n") - number(relayerReady[k], "gc_n");
+                        relayerGcMillis += number(relayerFinal[k], "gc_ms") - number(relayerReady[k], "gc_ms");
+                    }
+                    System.out.printf("  collections that stop the JVM, measured phase (count, total ms): relayer %d, %d ms;"
+                            + " providers %d, %d ms; demander %d, %d ms%n", relayerGcs, relayerGcMillis,
+                            number(providersDone, "gc_n") - number(providersReady, "gc_n"),
+                            number(providersDone, "gc_ms") - number(providersReady, "gc_ms"),
+                            number(result, "gc_n") - number(signed, "gc_n"), number(result, "gc_ms") - number(signed, "gc_ms"));
                     if (relayerCount > 1) {
                         System.out.printf("  %d relayers on one redis-server; each one's share (submissions are spread evenly,"
                                 + " providers too):%n", relayerCount);
@@ -344,6 +355,10 @@ public final class LoadBench {
 
     private static double waited(String line) {
         return Double.parseDouble(ChildJvm.field(line, "wait_s").orElse("0"));
+    }
+
+    private static long number(String line, String field) {
+        return Long.parseLong(ChildJvm.field(line, field).orElse("0"));
     }
 
     private static double sys(String line) {
