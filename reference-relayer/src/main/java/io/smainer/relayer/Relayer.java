@@ -253,8 +253,8 @@ public final class Relayer implements AutoCloseable {
                     + "add it to your build, or leave redis.uri unset");
         }
         if (config.store().redisUri().isPresent()) {
-            return RedisStore.builder().uri(config.store().redisUri().get()).prefix(config.store().redisPrefix()).clock(clock)
-                    .retention(config.store().retention()).build();
+            return RedisStore.builder().uri(config.store().redisUri().get()).prefix(config.store().redisPrefix())
+                    .cluster(config.store().redisCluster()).clock(clock).retention(config.store().retention()).build();
         }
         return config.store().journal().<RelayerStore>map(file -> JournaledStore.open(file, clock, config.store().retention()))
                 .orElseGet(() -> MemoryStore.create(clock, config.store().retention()));

@@ -269,6 +269,9 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
      * @param redisUri the Redis that holds the state ({@code redis://host:port/db}, a password in the URI is a
      *     secret and masked); empty for the in-memory store (one relayer, nothing survives a restart)
      * @param redisPrefix the key prefix in Redis; relayers that share tasks use the same one
+     * @param redisCluster {@code redis.cluster}: {@code redis.uri} names a Redis Cluster (one or more of its nodes,
+     *     separated by commas), and {@code redis.prefix} carries a hash tag ({@code {smainer}:}) so every key is in one
+     *     slot
      * @param retention how long finished tasks stay readable and how many (and how many bytes) the store keeps
      * @param journal where the in-memory store journals its tasks ({@code store.journal}, {@link JournaledStore}),
      *     so a restart keeps them; empty for none. Unset, it is {@code .smainer-local/<name>-<port>.journal} for a
@@ -276,7 +279,8 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
      *     throwaway relayer, as tests start), or with {@code chain=local} (the in-process chain forgets its escrows
      *     with the process, so a journal of tasks on them would outlive what backs them); {@code none} turns it off
      */
-    public record Store(Optional<String> redisUri, String redisPrefix, Retention retention, Optional<Path> journal) {
+    public record Store(Optional<String> redisUri, String redisPrefix, boolean redisCluster, Retention retention,
+            Optional<Path> journal) {
     }
 
     /**
@@ -329,7 +333,7 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
             "limits.rate_per_second", "limits.rate_burst", "limits.ip_rate_per_second", "limits.ip_rate_burst",
             "limits.trusted_proxies", "api_keys", "webhook_secrets", "demander_keys", "price.min_base",
             "price.effort_base", "webhook.max_attempts", "webhook.initial_backoff_millis", "redis.uri", "redis.prefix",
-            "settlement.lease_millis", "local_chain.port", "local_chain.accounts_file", "chain", "rpc_url",
+            "redis.cluster", "settlement.lease_millis", "local_chain.port", "local_chain.accounts_file", "chain", "rpc_url",
             "contract_address", "keystore", "starknet.receipt_timeout_seconds", "starknet.poll_millis",
             "starknet.account_check_timeout_millis", "starknet.account_checks_in_flight",
             "store.finished_retention_seconds", "store.max_finished_tasks", "store.max_finished_bytes",
@@ -518,7 +522,15 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
             return Optional.of(v);
         });
         String redisPrefix = r.get("redis.prefix", RedisStore.DEFAULT_PREFIX,
-                name("1 to 64 letters, digits, '.', '_', ':' or '-'", "[A-Za-z0-9_.:-]{1,64}"));
+                name("1 to 64 letters, digits, '.', '_', ':', '-', '{' or '}'", "[A-Za-z0-9_.:{}-]{1,64}"));
+        boolean redisCluster = r.get("redis.cluster", false, Settings.bool());
+        if (redisCluster && redisUri.isEmpty()) {
+            r.problem("redis.cluster: set redis.uri to the cluster's nodes, or leave redis.cluster unset");
+        }
+        if (redisCluster && !redisPrefix.matches(RedisStore.HASH_TAGGED)) { // a constant: Lettuce stays unloaded
+            r.problem("redis.prefix: with redis.cluster=true every key must be in one slot, so the prefix needs a hash"
+                    + " tag such as {smainer}: (got " + redisPrefix + ")");
+        }
         Retention retention = new Retention(
                 Duration.ofSeconds(r.get("store.finished_retention_seconds",
                         (int) Retention.DEFAULT_FINISHED_FOR.toSeconds(), Settings.intIn(1, 31 * 86_400))),
@@ -534,7 +546,7 @@ public record RelayerConfig(Server server, Chain chain, Scheduling scheduling, S
             r.problem("store.journal: the journal is for the in-memory store; with redis.uri set, Redis keeps the state"
                     + " (set store.journal=none or leave it unset)");
         }
-        return new Store(redisUri, redisPrefix, retention, journal);
+        return new Store(redisUri, redisPrefix, redisCluster, retention, journal);
     }
 
     private static TrustLimits trust(Settings.Reader r, Set<String> apiClients, int maxBody) {

@@ -1,5 +1,6 @@
 package io.smainer.relayer;
 
+import io.smainer.testing.Await;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,10 +24,13 @@ import java.util.stream.Stream;
 /**
  * A real {@code redis-server} process for tests: a free loopback port, no persistence (or an append-only file), a
  * temporary working directory (or a small tmpfs of its own, to starve it of disk), ready once it answers PING, killed
- * and cleaned up by {@link #close()}.
+ * and cleaned up by {@link #close()}. {@link #startCluster} starts several in cluster mode and joins them into a
+ * Redis Cluster with {@code redis-cli --cluster create}.
  */
 public final class RedisServer implements AutoCloseable {
     private static final Duration START_DEADLINE = Duration.ofSeconds(15);
+    private static final Duration CLUSTER_DEADLINE = Duration.ofSeconds(30);
+    private static final int CLUSTER_BUS_OFFSET = 10_000;
 
     private volatile Process process;
     private final Path dir;
@@ -44,12 +48,30 @@ public final class RedisServer implements AutoCloseable {
      * @return the {@code redis-server} executable on the PATH, if there is one
      */
     public static Optional<Path> executable() {
+        return onPath("redis-server");
+    }
+
+    /**
+     * @return why a Redis Cluster cannot be started here ({@code redis-server} or {@code redis-cli} missing), if it
+     *     cannot
+     */
+    public static Optional<String> clusterMissing() {
+        if (executable().isEmpty()) {
+            return Optional.of("redis-server is not on the PATH (apt-get install redis-server)");
+        }
+        if (onPath("redis-cli").isEmpty()) {
+            return Optional.of("redis-cli is not on the PATH (apt-get install redis-tools)");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Path> onPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) {
             return Optional.empty();
         }
         for (String d : path.split(File.pathSeparator)) {
-            Path p = Path.of(d, "redis-server");
+            Path p = Path.of(d, name);
             if (Files.isExecutable(p)) {
                 return Optional.of(p);
             }
@@ -92,11 +114,49 @@ public final class RedisServer implements AutoCloseable {
         return start(true, bytes);
     }
 
+    /**
+     * Starts {@code masters} servers in cluster mode and makes them one Redis Cluster without replicas
+     * ({@code redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes}), the slots spread over them; waits
+     * until every node reports {@code cluster_state:ok}.
+     *
+     * @param masters how many nodes (at least 3, as {@code redis-cli} asks)
+     * @return the running cluster
+     * @throws IOException when a node cannot start or the cluster does not form in time
+     */
+    public static Cluster startCluster(int masters) throws IOException {
+        List<RedisServer> nodes = new ArrayList<>();
+        try {
+            for (int i = 0; i < masters; i++) {
+                nodes.add(start(false, 0, true));
+            }
+            List<String> create = new ArrayList<>(List.of(onPath("redis-cli").orElseThrow(
+                    () -> new IOException("redis-cli is not on the PATH")).toString(), "--cluster", "create"));
+            for (RedisServer n : nodes) {
+                create.add("127.0.0.1:" + n.port);
+            }
+            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+            String out = Cluster.cli(create);
+            if (!out.contains("All 16384 slots covered")) {
+                throw new IOException("redis-cli --cluster create did not cover the slots: " + out);
+            }
+            Cluster cluster = new Cluster(nodes);
+            Await.until(CLUSTER_DEADLINE, cluster::isOk, () -> "the cluster is not ok: " + cluster.info());
+            return cluster;
+        } catch (IOException | RuntimeException e) {
+            nodes.forEach(RedisServer::close);
+            throw e;
+        }
+    }
+
     private static RedisServer start(boolean appendOnly, long tmpfsBytes) throws IOException {
+        return start(appendOnly, tmpfsBytes, false);
+    }
+
+    private static RedisServer start(boolean appendOnly, long tmpfsBytes, boolean clusterNode) throws IOException {
         Path exe = executable().orElseThrow(() -> new IOException("redis-server is not on the PATH"));
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            int port = freePort();
+            int port = clusterNode ? freeClusterPort() : freePort();
             Path dir = Files.createTempDirectory("redis-test-");
             List<String> cmd = new ArrayList<>();
             Path data = dir;
@@ -107,6 +167,9 @@ public final class RedisServer implements AutoCloseable {
             cmd.addAll(List.of(exe.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--appendfsync", "everysec",
                     "--dir", data.toString(), "--protected-mode", "yes"));
+            if (clusterNode) {
+                cmd.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"));
+            }
             RedisServer server = new RedisServer(launch(cmd, dir), dir, port, cmd);
             try {
                 server.awaitPing(START_DEADLINE);
@@ -250,6 +313,25 @@ public final class RedisServer implements AutoCloseable {
         throw new IOException("redis-server on port " + port + " did not answer PING within " + deadline + ": " + log());
     }
 
+    /** A free port whose cluster bus port (10000 above it, as Redis Cluster takes) is free too. */
+    private static int freeClusterPort() throws IOException {
+        for (int i = 0; i < 100; i++) {
+            int port = freePort();
+            if (port + CLUSTER_BUS_OFFSET <= 65_535 && isFree(port + CLUSTER_BUS_OFFSET)) {
+                return port;
+            }
+        }
+        throw new IOException("no free port with a free cluster bus port 10000 above it");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -263,6 +345,74 @@ public final class RedisServer implements AutoCloseable {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
             // best effort
+        }
+    }
+
+    /** Several {@link RedisServer}s joined into one Redis Cluster ({@link #startCluster}); {@link #close()} stops all. */
+    public static final class Cluster implements AutoCloseable {
+        private final List<RedisServer> nodes;
+
+        private Cluster(List<RedisServer> nodes) {
+            this.nodes = List.copyOf(nodes);
+        }
+
+        /** @return the nodes */
+        public List<RedisServer> nodes() {
+            return nodes;
+        }
+
+        /** @return a Lettuce URI naming every node ({@code redis://127.0.0.1:p1,127.0.0.1:p2,...}) */
+        public String uri() {
+            StringBuilder b = new StringBuilder("redis://");
+            for (RedisServer n : nodes) {
+                b.append(b.length() > "redis://".length() ? "," : "").append("127.0.0.1:").append(n.port);
+            }
+            return b.toString();
+        }
+
+        /** @return true when every node reports {@code cluster_state:ok} */
+        boolean isOk() {
+            for (RedisServer n : nodes) {
+                try {
+                    if (!cli(List.of(onPath("redis-cli").orElseThrow().toString(), "-p", Integer.toString(n.port),
+                            "cluster", "info")).contains("cluster_state:ok")) {
+                        return false;
+                    }
+                } catch (IOException e) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** @return each node's last log line, for a failure's message */
+        String info() {
+            StringBuilder b = new StringBuilder();
+            for (RedisServer n : nodes) {
+                b.append(n.port).append(": ").append(n.log().lines().reduce((x, y) -> y).orElse("")).append("; ");
+            }
+            return b.toString();
+        }
+
+        /** Runs redis-cli to its end (at most 30 s) and returns what it printed. */
+        private static String cli(List<String> cmd) throws IOException {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            try {
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IOException(cmd + " did not end");
+                }
+                return out;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(cmd + " interrupted", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            nodes.forEach(RedisServer::close);
         }
     }
 }

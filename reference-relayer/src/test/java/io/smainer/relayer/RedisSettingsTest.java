@@ -41,4 +41,23 @@ class RedisSettingsTest {
                 .hasMessageContaining("redis.prefix")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("pw-secret"));
     }
+
+    @Test
+    void aClusterNeedsAPrefixWithAHashTagAndRefusesOtherwiseNamingTheSettings() {
+        RelayerConfig c = RelayerConfig.load(Map.of("redis.uri", "redis://10.0.0.1:7000,10.0.0.2:7000", "redis.cluster",
+                "true", "redis.prefix", "{smainer}:"));
+        assertThat(c.store().redisCluster()).isTrue();
+        assertThat(c.store().redisPrefix()).isEqualTo("{smainer}:");
+        assertThat(RelayerConfig.defaults().store().redisCluster()).isFalse();
+        assertThatThrownBy(() -> RelayerConfig.load(Map.of("redis.uri", "redis://10.0.0.1:7000", "redis.cluster", "true")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("redis.prefix: with redis.cluster=true every key must be in one slot, so the prefix"
+                        + " needs a hash tag such as {smainer}: (got smainer:)");
+        assertThatThrownBy(() -> RelayerConfig.load(Map.of("redis.uri", "redis://10.0.0.1:7000", "redis.cluster", "true",
+                "redis.prefix", "{}:"))).isInstanceOf(ConfigException.class).hasMessageContaining("redis.prefix: with");
+        assertThatThrownBy(() -> RelayerConfig.load(Map.of("redis.cluster", "true", "redis.prefix", "{smainer}:")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("redis.cluster: set redis.uri");
+        assertThatThrownBy(() -> RelayerConfig.load(Map.of("redis.uri", "redis://10.0.0.1:7000", "redis.cluster", "yes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("redis.cluster");
+    }
 }

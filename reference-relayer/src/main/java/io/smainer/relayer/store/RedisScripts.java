@@ -3,8 +3,8 @@ package io.smainer.relayer.store;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,18 +17,31 @@ import java.util.concurrent.ConcurrentHashMap;
  * The Lua scripts of {@link RedisStore}, read from {@code io/smainer/relayer/store/redis/<name>.lua} with
  * {@code lib.lua} (the functions they share) in front of each. Each runs by its SHA ({@code EVALSHA}); a server that
  * lost its scripts (restarted, flushed) answers {@code NOSCRIPT}, and the script is loaded again and run once more.
+ *
+ * <p>Each call passes one key, the same for every script, as {@code KEYS[1]}: the scripts build the keys they touch
+ * from the prefix in {@code ARGV[1]}, and on a Redis Cluster (where the prefix carries a hash tag, so every key is in
+ * that key's slot) the client routes the call by it to the node that owns the slot. A standalone server ignores it.
+ * On a cluster connection Lettuce sends {@code SCRIPT LOAD} to every node, so the node that runs a script has it.
  */
 final class RedisScripts {
     private static final String DIR = "redis/";
 
-    private final RedisCommands<String, String> redis;
-    private final RedisAsyncCommands<String, String> async;
+    private final RedisClusterCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> async;
+    private final String[] keys;
     private final Map<String, String> bodies = new ConcurrentHashMap<>();
     private final Map<String, String> shas = new ConcurrentHashMap<>();
 
-    RedisScripts(RedisCommands<String, String> redis, RedisAsyncCommands<String, String> async) {
+    /**
+     * @param redis the connection, standalone or cluster
+     * @param async the same connection's asynchronous commands
+     * @param slotKey a key in the slot of every key the scripts touch, passed as {@code KEYS[1]}
+     */
+    RedisScripts(RedisClusterCommands<String, String> redis, RedisClusterAsyncCommands<String, String> async,
+            String slotKey) {
         this.redis = redis;
         this.async = async;
+        this.keys = new String[] {slotKey};
     }
 
     /**
@@ -43,9 +56,9 @@ final class RedisScripts {
     @SuppressWarnings("unchecked")
     <T> T run(String name, ScriptOutputType type, String... args) {
         try {
-            return (T) redis.evalsha(sha(name), type, new String[0], args);
+            return (T) redis.evalsha(sha(name), type, keys, args);
         } catch (RedisNoScriptException e) {
-            return (T) redis.evalsha(reload(name), type, new String[0], args);
+            return (T) redis.evalsha(reload(name), type, keys, args);
         }
     }
 
@@ -60,7 +73,7 @@ final class RedisScripts {
      * @return the reply to come
      */
     <T> RedisFuture<T> send(String name, ScriptOutputType type, String... args) {
-        return async.evalsha(sha(name), type, new String[0], args);
+        return async.evalsha(sha(name), type, keys, args);
     }
 
     /**
@@ -76,7 +89,7 @@ final class RedisScripts {
     <T> CompletionStage<T> reloadAndSend(String name, ScriptOutputType type, String... args) {
         return async.scriptLoad(body(name)).thenCompose(sha -> {
             shas.put(name, sha);
-            return async.<T>evalsha(sha, type, new String[0], args);
+            return async.<T>evalsha(sha, type, keys, args);
         });
     }
 

@@ -1,5 +1,6 @@
 package io.smainer.relayer.store;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
@@ -12,15 +13,22 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.RedisClusterURIUtil;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.smainer.Require;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.protocol.TaskStatus;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,15 +94,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Time: nonce and lease expiries are compared with the injected {@link Clock}, so relayers sharing a
  * Redis need clocks in step (NTP) to well within a lease's time to live. Redis's own key expiry only
- * collects what is past its time. The scripts build key names at run time, so this store needs a
- * single Redis (standalone or Sentinel-managed), not Redis Cluster.
+ * collects what is past its time.
  *
- * <p>Thread-safe: one multiplexed connection for commands, one for signals. {@link #close()} is
+ * <p>Redis Cluster ({@link Builder#cluster}): the scripts build key names at run time from the prefix, so every key
+ * must be in one slot: the prefix must carry a hash tag ({@code {smainer}:}, {@link #hasHashTag}), and each script
+ * call names one key of that slot so that the client sends it to the node that owns it. The whole store then lives
+ * on one shard: a cluster gives failover and a managed cluster-mode Redis, not more writes a second.
+ *
+ * <p>Thread-safe: one multiplexed connection for commands, one for signals (on a cluster, PUBLISH reaches every
+ * node's subscribers). {@link #close()} is
  * idempotent. A Redis error surfaces as Lettuce's unchecked {@code RedisException}.
  */
 public final class RedisStore implements RelayerStore {
     /** The key prefix when none is configured. */
     public static final String DEFAULT_PREFIX = "smainer:";
+    /**
+     * A key prefix with a hash tag ({@link #hasHashTag}), as a regular expression: a constant, so that the settings
+     * can check a prefix without loading this class (and Lettuce, an optional dependency).
+     */
+    public static final String HASH_TAGGED = "(?s)[^{]*\\{[^}]+}.*";
     /** How long one Redis command may take. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
@@ -109,11 +127,11 @@ public final class RedisStore implements RelayerStore {
     private final Clock clock;
     private final Retention retention;
     private final String prefix;
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisCommands<String, String> redis;
+    private final AbstractRedisClient client;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterCommands<String, String> redis;
     /** The same connection, for the writes nobody waits for ({@link #putNode}). */
-    private final RedisAsyncCommands<String, String> async;
+    private final RedisClusterAsyncCommands<String, String> async;
     private final Duration commandTimeout;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final String channel;
@@ -126,20 +144,55 @@ public final class RedisStore implements RelayerStore {
         this.clock = Require.present("clock", b.clock);
         this.retention = Require.present("retention", b.retention);
         this.prefix = Require.text("prefix", b.prefix, 128);
-        RedisURI uri = RedisURI.create(Require.text("redis_uri", b.uri, 1024));
+        if (b.cluster && !hasHashTag(prefix)) {
+            throw new IllegalArgumentException("prefix: on a Redis Cluster every key must be in one slot, so the prefix "
+                    + "needs a hash tag such as {smainer}: (got " + prefix + ")");
+        }
+        String uri = Require.text("redis_uri", b.uri, 1024);
         this.commandTimeout = Require.present("command_timeout", b.commandTimeout);
-        uri.setTimeout(commandTimeout);
-        this.client = RedisClient.create(uri);
-        // while the connection is down a command fails at once instead of waiting out the timeout in a buffer: the
-        // relayer answers 503 and its timers retry (GuardedStore), and Lettuce reconnects meanwhile
-        client.setOptions(ClientOptions.builder().autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(b.commandTimeout)).build());
-        StatefulRedisConnection<String, String> c = null;
+        TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
+        RedisClusterClient clusterClient = null;
+        RedisClient single = null;
+        if (b.cluster) {
+            List<RedisURI> seeds = RedisClusterURIUtil.toRedisURIs(URI.create(uri)); // one node or several, by commas
+            seeds.forEach(s -> s.setTimeout(commandTimeout));
+            clusterClient = RedisClusterClient.create(seeds);
+            // it opens a node's connection on the first command for that node, and would refuse that command while the
+            // connection opens (REJECT_COMMANDS, tried: every first command failed): here a command sent while a node is
+            // not connected waits for it, up to the command timeout (GuardedStore lets one call at a time wait so). It
+            // follows a failover: a MOVED reply or a lost node makes it read the slots' owners again.
+            clusterClient.setOptions(ClusterClientOptions.builder().autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS).timeoutOptions(timeouts)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers()
+                            .build()).build());
+            this.client = clusterClient;
+        } else {
+            RedisURI one = RedisURI.create(uri);
+            one.setTimeout(commandTimeout);
+            single = RedisClient.create(one);
+            // while the connection is down a command fails at once instead of waiting out the timeout in a buffer: the
+            // relayer answers 503 and its timers retry (GuardedStore), and Lettuce reconnects meanwhile
+            single.setOptions(ClientOptions.builder().autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(timeouts).build());
+            this.client = single;
+        }
+        StatefulConnection<String, String> c = null;
         StatefulRedisPubSubConnection<String, String> ps = null;
         try {
-            c = client.connect();
-            ps = client.connectPubSub();
+            if (clusterClient != null) {
+                StatefulRedisClusterConnection<String, String> cluster = clusterClient.connect();
+                c = cluster;
+                this.redis = cluster.sync();
+                this.async = cluster.async();
+                ps = clusterClient.connectPubSub();
+            } else {
+                StatefulRedisConnection<String, String> one = single.connect();
+                c = one;
+                this.redis = one.sync();
+                this.async = one.async();
+                ps = single.connectPubSub();
+            }
             this.channel = prefix + "signals";
             ps.addListener(new RedisPubSubAdapter<>() {
                 @Override
@@ -161,10 +214,20 @@ public final class RedisStore implements RelayerStore {
             throw e;
         }
         this.connection = c;
-        this.redis = c.sync();
-        this.async = c.async();
         this.pubSub = ps;
-        this.scripts = new RedisScripts(redis, async);
+        this.scripts = new RedisScripts(redis, async, prefix + "seq");
+    }
+
+    /**
+     * Whether a key prefix carries a Redis hash tag: a non-empty part between its first {@code '{'} and the first
+     * {@code '}'} after it. Redis Cluster hashes only that part of a key, so every key under such a prefix is in one
+     * slot, whatever follows (task ids, node ids).
+     *
+     * @param prefix the key prefix
+     * @return true when it has one ({@link #HASH_TAGGED})
+     */
+    public static boolean hasHashTag(String prefix) {
+        return prefix.matches(HASH_TAGGED);
     }
 
     /** @return a builder */
@@ -573,6 +636,7 @@ public final class RedisStore implements RelayerStore {
         private Clock clock = Clock.systemUTC();
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private Retention retention = Retention.DEFAULT;
+        private boolean cluster;
 
         private Builder() {
         }
@@ -589,6 +653,17 @@ public final class RedisStore implements RelayerStore {
         /** @param v the key prefix (relayers that share state use the same one) @return this */
         public Builder prefix(String v) {
             this.prefix = v;
+            return this;
+        }
+
+        /**
+         * @param v true for a Redis Cluster ({@link #uri} names one of its nodes, or several separated by commas:
+         *     {@code redis://10.0.0.1:7000,10.0.0.2:7000}); the prefix must then carry a hash tag
+         *     ({@link RedisStore#hasHashTag}), or {@link #build} refuses it
+         * @return this
+         */
+        public Builder cluster(boolean v) {
+            this.cluster = v;
             return this;
         }
 
