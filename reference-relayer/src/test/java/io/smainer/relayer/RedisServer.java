@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real {@code redis-server} process for tests: a free loopback port, no persistence (or an append-only file), a
@@ -55,7 +56,7 @@ public final class RedisServer implements AutoCloseable {
      * @return why a Redis Cluster cannot be started here ({@code redis-server} or {@code redis-cli} missing), if it
      *     cannot
      */
-    public static Optional<String> clusterMissing() {
+    static Optional<String> clusterMissing() {
         if (executable().isEmpty()) {
             return Optional.of("redis-server is not on the PATH (apt-get install redis-server)");
         }
@@ -63,6 +64,21 @@ public final class RedisServer implements AutoCloseable {
             return Optional.of("redis-cli is not on the PATH (apt-get install redis-tools)");
         }
         return Optional.empty();
+    }
+
+    /**
+     * A three-node cluster ({@link #startCluster}) for one test class, or the test skipped with the reason printed
+     * where {@code redis-server} or {@code redis-cli} is missing.
+     *
+     * @param test the test class's name, for the printed reason
+     * @return the running cluster
+     * @throws IOException when a node cannot start or the cluster does not form in time
+     */
+    public static Cluster startClusterOrSkip(String test) throws IOException {
+        Optional<String> missing = clusterMissing();
+        missing.ifPresent(why -> System.out.println(test + " skipped: " + why));
+        Assumptions.assumeTrue(missing.isEmpty(), () -> missing.orElse(""));
+        return startCluster(3);
     }
 
     private static Optional<Path> onPath(String name) {

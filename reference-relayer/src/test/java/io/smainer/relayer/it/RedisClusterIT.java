@@ -30,9 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,10 +49,7 @@ class RedisClusterIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        Optional<String> missing = RedisServer.clusterMissing();
-        missing.ifPresent(why -> System.out.println("RedisClusterIT skipped: " + why));
-        Assumptions.assumeTrue(missing.isEmpty(), () -> missing.orElse(""));
-        cluster = RedisServer.startCluster(3);
+        cluster = RedisServer.startClusterOrSkip("RedisClusterIT");
     }
 
     @AfterAll

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,10 +34,7 @@ class RedisClusterStoreIT extends RelayerStoreContract {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        Optional<String> missing = RedisServer.clusterMissing();
-        missing.ifPresent(why -> System.out.println("RedisClusterStoreIT skipped: " + why));
-        Assumptions.assumeTrue(missing.isEmpty(), () -> missing.orElse(""));
-        cluster = RedisServer.startCluster(3);
+        cluster = RedisServer.startClusterOrSkip("RedisClusterStoreIT");
     }
 
     @AfterAll
