@@ -54,8 +54,7 @@ public record ContractAddress(Felt felt) implements Comparable<ContractAddress> 
 
     /** @return the address as 64 hex digits with a {@code 0x} prefix, the form block explorers show */
     public String hex() {
-        String digits = felt.value().toString(16);
-        return "0x" + "0".repeat(64 - digits.length()) + digits;
+        return Numbers.hex(felt.value(), 64);
     }
 
     @Override

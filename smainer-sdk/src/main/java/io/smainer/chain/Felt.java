@@ -81,7 +81,7 @@ public record Felt(BigInteger value) implements Comparable<Felt> {
 
     /** @return lower-case hex with a {@code 0x} prefix and no leading zeros */
     public String hex() {
-        return "0x" + value.toString(16);
+        return Numbers.hex(value, 1);
     }
 
     /** @return the value as 32 big-endian bytes */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smainer.InvalidFieldException;
 import java.math.BigInteger;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ChainTypesTest {
@@ -79,5 +80,21 @@ class ChainTypesTest {
         assertThat(Calldata.builder().address(ContractAddress.of(5)).u256(U256.of(9)).u8(3).felt(Felt.ONE).build())
                 .containsExactly(Felt.of(5), Felt.of(9), Felt.ZERO, Felt.of(3), Felt.ONE);
         assertThatThrownBy(() -> Calldata.builder().u8(256)).isInstanceOf(InvalidFieldException.class);
+    }
+
+    @Test
+    void hexIsWhatBigIntegerWritesForEveryLength() {
+        Random random = new Random(7);
+        for (int bits = 0; bits <= 251; bits++) {
+            for (int k = 0; k < 20; k++) {
+                BigInteger v = bits == 0 ? BigInteger.ZERO : new BigInteger(bits, random).setBit(bits - 1);
+                String digits = v.toString(16);
+                assertThat(new Felt(v).hex()).isEqualTo("0x" + digits);
+                assertThat(new ContractAddress(new Felt(v)).hex()).isEqualTo("0x" + "0".repeat(64 - digits.length()) + digits);
+            }
+        }
+        assertThat(Felt.ZERO.hex()).isEqualTo("0x0");
+        BigInteger top = Felt.PRIME.subtract(BigInteger.ONE);
+        assertThat(new Felt(top).hex()).isEqualTo("0x" + top.toString(16));
     }
 }
