@@ -6,7 +6,8 @@
 #
 # It builds the harness, then runs LoadBench in this order, printing each run's report as it ends:
 #   1-4. closed loop, alternating: memory store, Redis, memory store, Redis (same warm-up for each)
-#   5.   open loop at 400 tasks/s on Redis (p99 submit-to-assign)
+#   5.   open loop at 400 tasks/s on Redis (p99 submit-to-assign); an open-loop warm-up ends with 30 s at the rate
+#        (paced_s), so that the JIT has settled on the paced load before it is measured
 #   6.   open loop at twice the Redis closed-loop rate of run 4, with limits.max_pending_tasks=$PENDING (the
 #        excess is refused 503 with Retry-After; the report's "lost" must be 0)
 #   7.   two relayers on one Redis, closed loop (aggregate and each relayer's share)
