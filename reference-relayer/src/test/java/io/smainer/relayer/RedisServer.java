@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -369,12 +370,62 @@ public final class RedisServer implements AutoCloseable {
         private final List<RedisServer> nodes;
 
         private Cluster(List<RedisServer> nodes) {
-            this.nodes = List.copyOf(nodes);
+            this.nodes = new CopyOnWriteArrayList<>(nodes);
         }
 
-        /** @return the nodes */
+        /** @return the nodes, replicas added by {@link #addReplica} included */
         public List<RedisServer> nodes() {
-            return nodes;
+            return List.copyOf(nodes);
+        }
+
+        /**
+         * Starts a node and makes it a replica of the master on the port ({@code redis-cli --cluster add-node
+         * --cluster-slave}); waits until its link to the master is up and the cluster is ok.
+         *
+         * @param masterPort the master's port
+         * @return the replica (stopped with the cluster)
+         * @throws IOException when it cannot start or does not sync in time
+         */
+        public RedisServer addReplica(int masterPort) throws IOException {
+            RedisServer replica = start(false, 0, true);
+            nodes.add(replica);
+            String masterId = on(masterPort, "cluster", "myid").trim();
+            cli(List.of(onPath("redis-cli").orElseThrow().toString(), "--cluster", "add-node", "127.0.0.1:" + replica.port,
+                    "127.0.0.1:" + masterPort, "--cluster-slave", "--cluster-master-id", masterId));
+            Await.until(CLUSTER_DEADLINE, () -> quietly(replica.port, "info", "replication").contains("master_link_status:up")
+                    && isOk(), () -> "replica not synced: " + quietly(replica.port, "info", "replication"));
+            return replica;
+        }
+
+        /**
+         * Makes a replica the master of its master's slots ({@code CLUSTER FAILOVER} on it: the master stops taking
+         * writes, the replica catches up and takes over); waits until it reports itself master and the cluster is ok.
+         *
+         * @param replica a replica added by {@link #addReplica}
+         * @throws IOException when the failover is refused or does not happen in time
+         */
+        public void failover(RedisServer replica) throws IOException {
+            String answer = on(replica.port, "cluster", "failover");
+            if (!answer.trim().equals("OK")) {
+                throw new IOException("CLUSTER FAILOVER refused: " + answer);
+            }
+            Await.until(CLUSTER_DEADLINE, () -> quietly(replica.port, "role").startsWith("master") && isOk(),
+                    () -> "no failover: " + quietly(replica.port, "role"));
+        }
+
+        private static String on(int port, String... command) throws IOException {
+            List<String> cmd = new ArrayList<>(List.of(onPath("redis-cli").orElseThrow().toString(), "-p",
+                    Integer.toString(port)));
+            cmd.addAll(List.of(command));
+            return cli(cmd);
+        }
+
+        private static String quietly(int port, String... command) {
+            try {
+                return on(port, command);
+            } catch (IOException e) {
+                return e.toString();
+            }
         }
 
         /** @return a Lettuce URI naming every node ({@code redis://127.0.0.1:p1,127.0.0.1:p2,...}) */
@@ -388,17 +439,7 @@ public final class RedisServer implements AutoCloseable {
 
         /** @return true when every node reports {@code cluster_state:ok} */
         boolean isOk() {
-            for (RedisServer n : nodes) {
-                try {
-                    if (!cli(List.of(onPath("redis-cli").orElseThrow().toString(), "-p", Integer.toString(n.port),
-                            "cluster", "info")).contains("cluster_state:ok")) {
-                        return false;
-                    }
-                } catch (IOException e) {
-                    return false;
-                }
-            }
-            return true;
+            return nodes.stream().allMatch(n -> quietly(n.port, "cluster", "info").contains("cluster_state:ok"));
         }
 
         /** @return each node's last log line, for a failure's message */
