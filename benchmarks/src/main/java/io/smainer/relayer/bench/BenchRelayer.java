@@ -107,11 +107,12 @@ public final class BenchRelayer {
                 String line;
                 while ((line = in.readLine()) != null) {
                     if (line.trim().equals("HEAP")) {
+                        String collections = BenchAccounts.gcPauses(); // the run's, before the full collection below
                         System.gc();
                         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-                        System.out.printf("HEAP used_mib=%d committed_mib=%d max_mib=%d ws_connections=%d%n",
+                        System.out.printf("HEAP used_mib=%d committed_mib=%d max_mib=%d ws_connections=%d%s%n",
                                 heap.getUsed() >> 20, heap.getCommitted() >> 20, heap.getMax() >> 20,
-                                (long) relayer.metrics().value("smainer_ws_connections"));
+                                (long) relayer.metrics().value("smainer_ws_connections"), collections);
                         int rows = Integer.getInteger("bench.histogram", 0);
                         if (rows > 0) {
                             System.out.println(histogram(rows));

@@ -223,9 +223,10 @@ public final class LoadBench {
                     }
                     String result = demand.awaitLine(Duration.ofMinutes(8), l -> l.startsWith("DEMAND tasks="));
                     demand.awaitExit(Duration.ofSeconds(30));
-                    for (ChildJvm r : relayers) {
-                        r.send("HEAP");
-                        r.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("HEAP"));
+                    String[] relayerHeap = new String[relayerCount]; // with the collections before its System.gc()
+                    for (int k = 0; k < relayerCount; k++) {
+                        relayers.get(k).send("HEAP");
+                        relayerHeap[k] = relayers.get(k).awaitLine(Duration.ofSeconds(30), l -> l.startsWith("HEAP"));
                     }
                     provs.send("STOP");
                     String providersDone = provs.awaitLine(Duration.ofSeconds(30), l -> l.startsWith("PROVIDERS DONE"));
@@ -272,8 +273,8 @@ public final class LoadBench {
                     long relayerGcs = 0;
                     long relayerGcMillis = 0;
                     for (int k = 0; k < relayerCount; k++) {
-                        relayerGcs += number(relayerFinal[k], "gc_n") - number(relayerReady[k], "gc_n");
-                        relayerGcMillis += number(relayerFinal[k], "gc_ms") - number(relayerReady[k], "gc_ms");
+                        relayerGcs += number(relayerHeap[k], "gc_n") - number(relayerReady[k], "gc_n");
+                        relayerGcMillis += number(relayerHeap[k], "gc_ms") - number(relayerReady[k], "gc_ms");
                     }
                     System.out.printf("  collections that stop the JVM, measured phase (count, total ms): relayer %d, %d ms;"
                             + " providers %d, %d ms; demander %d, %d ms%n", relayerGcs, relayerGcMillis,
