@@ -359,10 +359,10 @@ class ProviderNodeIT {
         relayer = new ScriptedRelayer(0, Map.of(ADDRESS, KEYS.publicKey()), 30); // a relayer's usual heartbeat
         ProviderNode n = started(node().ping(Duration.ofMillis(100), Duration.ofMillis(400)));
 
-        relayer.frozen = true;
+        relayer.freeze();
         Await.until(WAIT, () -> events.stream().anyMatch(e -> e instanceof ProviderEvent.Disconnected d
                 && d.reason().contains("did not answer a ping")), () -> "node noticed the frozen relayer");
-        relayer.frozen = false;
+        relayer.resume();
 
         Await.until(WAIT, () -> n.status().logins() == 2 && n.status().state() == ProviderNode.State.READY,
                 () -> "node logged in again");

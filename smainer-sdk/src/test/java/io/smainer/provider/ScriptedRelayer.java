@@ -49,8 +49,10 @@ public final class ScriptedRelayer implements AutoCloseable {
     volatile boolean autoAck = true;
     /** Reports answered "send it again later" (an {@code internal} error, as the relayer does) before acks. */
     final AtomicInteger deferReports = new AtomicInteger();
-    /** While set, the relayer reads nothing and sends nothing, with its connections up (a paused process). */
-    volatile boolean frozen;
+    /** While frozen the relayer reads nothing and sends nothing, with its connections up (a paused process). */
+    private final Object pause = new Object();
+    private boolean frozen; // guarded by pause
+    private final List<Runnable> held = new ArrayList<>(); // guarded by pause: what the paused process has yet to do
     private volatile Peer peer;
 
     ScriptedRelayer(int port, Map<ContractAddress, Felt> publishedKeys, int heartbeatSeconds) throws Exception {
@@ -78,6 +80,35 @@ public final class ScriptedRelayer implements AutoCloseable {
     }
 
     /** Sends a message to the logged-in node. */
+    /**
+     * Pauses the relayer as SIGSTOP would: connections stay up and new ones are accepted by the kernel, but
+     * nothing is read, answered or greeted until {@link #resume()}.
+     */
+    void freeze() {
+        synchronized (pause) {
+            frozen = true;
+        }
+    }
+
+    /** Resumes a {@link #freeze() frozen} relayer: what arrived meanwhile is handled in order, as a resumed process would. */
+    void resume() {
+        synchronized (pause) {
+            frozen = false;
+            held.forEach(Runnable::run);
+            held.clear();
+        }
+    }
+
+    private void handle(Runnable work) {
+        synchronized (pause) {
+            if (frozen) {
+                held.add(work);
+            } else {
+                work.run();
+            }
+        }
+    }
+
     void send(Message m) {
         Peer p = peer;
         if (p == null) {
@@ -132,6 +163,10 @@ public final class ScriptedRelayer implements AutoCloseable {
             super.onWebSocketOpen(s);
             session = s;
             connections.incrementAndGet();
+            handle(this::greet);
+        }
+
+        private void greet() {
             Felt nonce = Felt.of(new BigInteger(248, new SecureRandom()));
             challenge = new Messages.Challenge(Messages.newId(), nonce, System.currentTimeMillis() / 1000 + 60,
                     CHAIN.name(), "scripted");
@@ -140,9 +175,10 @@ public final class ScriptedRelayer implements AutoCloseable {
 
         @Override
         public void onWebSocketText(String text) {
-            if (frozen) {
-                return;
-            }
+            handle(() -> answer(text));
+        }
+
+        private void answer(String text) {
             Message m = CODEC.decode(text);
             all.add(m);
             received.add(m);
