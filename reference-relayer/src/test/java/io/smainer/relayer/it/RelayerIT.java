@@ -565,12 +565,12 @@ class RelayerIT {
             try {
                 taken.bind(new InetSocketAddress("127.0.0.1", 8000));
             } catch (IOException e) {
-                Assumptions.assumeTrue(false, "port 8000 is in use by someone else");
+                Assumptions.abort("port 8000 is in use by someone else: the fallback to 8001 cannot be seen here");
             }
             try (ServerSocket probe = new ServerSocket()) {
                 probe.bind(new InetSocketAddress("127.0.0.1", 8001));
             } catch (IOException e) {
-                Assumptions.assumeTrue(false, "port 8001 is in use");
+                Assumptions.abort("port 8001 is in use: the fallback has nowhere to go here");
             }
             start(Map.of("port", "8000"));
             assertThat(net.relayer.port()).isEqualTo(8001);
