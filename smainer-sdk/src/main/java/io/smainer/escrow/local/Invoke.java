@@ -106,8 +106,12 @@ record Invoke(ContractAddress sender, Felt nonce, Felt hash, List<Felt> signatur
         return out;
     }
 
-    /** Cairo 1 account {@code __execute__} calldata: {@code [n, (to, selector, len, data...) x n]}. */
-    private static List<ContractCall> decodeExecute(List<Felt> calldata) {
+    /**
+     * @param calldata Cairo 1 account {@code __execute__} calldata: {@code [n, (to, selector, len, data...) x n]}
+     * @return its calls, in order
+     * @throws RpcError {@code -32602} when it does not decode, or felts are left over
+     */
+    static List<ContractCall> decodeExecute(List<Felt> calldata) {
         try {
             int at = 0;
             int n = calldata.get(at++).value().intValueExact();

@@ -1,6 +1,5 @@
 package io.smainer.escrow.local;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.smainer.chain.ContractAddress;
@@ -13,7 +12,6 @@ import io.smainer.escrow.local.LedgerRpcServer.RpcError;
 import io.smainer.escrow.local.LedgerRpcServer.RpcHandler;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -261,7 +259,7 @@ public final class TestRpcNode implements AutoCloseable {
                 }
                 case "starknet_addInvokeTransaction" -> {
                     JsonElement result = next.handle(method, params);
-                    decodeExecute(params.getAsJsonObject("invoke_transaction").getAsJsonArray("calldata"))
+                    Invoke.decodeExecute(RpcJson.felts(params.getAsJsonObject("invoke_transaction").getAsJsonArray("calldata")))
                             .forEach(c -> observed.add(new Observed(c, false, -1)));
                     if (pendingPolls > 0) {
                         notYetVisible.put(result.getAsJsonObject().get("transaction_hash").getAsString(),
@@ -286,7 +284,7 @@ public final class TestRpcNode implements AutoCloseable {
         private JsonElement view(JsonObject params, RpcHandler next) {
             JsonObject rq = params.getAsJsonObject("request");
             ContractCall c = new ContractCall(ContractAddress.parse(rq.get("contract_address").getAsString()),
-                    Felt.parse(rq.get("entry_point_selector").getAsString()), felts(rq.getAsJsonArray("calldata")));
+                    Felt.parse(rq.get("entry_point_selector").getAsString()), RpcJson.felts(rq.getAsJsonArray("calldata")));
             CountDownLatch g = gate;
             if (g != null && server != null && server.isAccount(c.to())) {
                 held.incrementAndGet();
@@ -305,30 +303,6 @@ public final class TestRpcNode implements AutoCloseable {
                 observed.add(new Observed(c, true, -1));
                 throw e;
             }
-        }
-
-        private static List<Felt> felts(JsonArray a) {
-            List<Felt> out = new ArrayList<>();
-            if (a != null) {
-                a.forEach(e -> out.add(Felt.parse(e.getAsString())));
-            }
-            return out;
-        }
-
-        /** Cairo 1 {@code __execute__} calldata: {@code [n, (to, selector, len, data...) x n]}. */
-        private static List<ContractCall> decodeExecute(JsonArray calldata) {
-            List<Felt> d = felts(calldata);
-            int at = 0;
-            int n = d.get(at++).value().intValueExact();
-            List<ContractCall> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                ContractAddress to = new ContractAddress(d.get(at++));
-                Felt selector = d.get(at++);
-                int len = d.get(at++).value().intValueExact();
-                out.add(new ContractCall(to, selector, d.subList(at, at + len)));
-                at += len;
-            }
-            return out;
         }
     }
 }
