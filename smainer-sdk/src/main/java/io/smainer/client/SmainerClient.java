@@ -389,6 +389,56 @@ public final class SmainerClient implements AutoCloseable {
      * @throws SealedResultRefusedException when any of these fails
      */
     public OpenedResult openResult(Api.TaskResult released, SealedJob job) {
+        Opening o = open(released, job);
+        if (!o.check().passed()) {
+            throw new SealedResultRefusedException(released.taskId(), "the opened result fails its check: "
+                    + o.check().detail(), null);
+        }
+        return new OpenedResult(released.taskId(), o.opened().plaintext(), released.resultHash(), released.settlementTx(),
+                o.check(), o.opened().fileKey());
+    }
+
+    /**
+     * Disputes a sealed task's result: fetches it, opens it and runs {@link #openResult}'s checks; when the opened result
+     * fails its check, sends the relayer the content keys of the sealed job and of the sealed result, signed as this
+     * task's demander ({@link Snip12#disputeHash}), so that the relayer (and anyone it shows the evidence to) can open
+     * both, check the result against the provider's signed receipt and slash the provider's stake.
+     *
+     * @param taskId the relayer's task id (settled: its result is released)
+     * @param job the sealed job as this client sealed it
+     * @return the relayer's answer: the slash's {@code reason_hash}, the hash of the evidence it keeps and serves
+     * @throws NothingToDisputeException when the result passes its check (nothing is sent)
+     * @throws SealedResultRefusedException when the result's bytes do not match its hash or its envelope does not open
+     *     with this client's key: there is no content key to reveal (nothing is sent)
+     * @throws RelayerApiException when the relayer refuses the dispute (409 {@code result_checks_out} when it finds
+     *     the result right, {@code already_disputed}, {@code staking_disabled}; 4xx naming a field)
+     */
+    public Api.DisputeAccepted disputeSealedResult(String taskId, SealedJob job) {
+        Api.TaskResult released = result(taskId);
+        Opening o = open(released, job);
+        if (o.check().passed()) {
+            throw new NothingToDisputeException(taskId, o.check().detail());
+        }
+        byte[] resultKey = o.opened().fileKey();
+        return retrying(timeout, false, () -> disputeOnce(taskId, job.fileKey(), resultKey));
+    }
+
+    private Api.DisputeAccepted disputeOnce(String taskId, byte[] jobKey, byte[] resultKey) {
+        long expiresAt = clock.instant().plus(validity).getEpochSecond();
+        AccountSignature sig = sign(Snip12.disputeHash(domain, escrow.caller(), taskId, jobKey, resultKey, expiresAt));
+        Api.DisputeSealedResult body = Api.DisputeSealedResult.of(escrow.caller(), jobKey, resultKey, expiresAt, sig);
+        HttpRequest req = request("/tasks/" + encode(taskId) + "/dispute", timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(CODEC.toJson(body))).build();
+        return send(req, Api.DisputeAccepted.class);
+    }
+
+    /** A sealed result opened with this client's key, and the verdict of its kind's cheap check. */
+    private record Opening(Envelope.Opened opened, CheckResult check) {
+    }
+
+    /** Checks the bytes against their hash, opens them and runs the kind's cheap check (without judging it). */
+    private Opening open(Api.TaskResult released, SealedJob job) {
         String taskId = released.taskId();
         if (!Receipts.resultHash(released.result()).equals(released.resultHash())) {
             throw new SealedResultRefusedException(taskId, "its bytes do not hash to the signed result_hash "
@@ -403,11 +453,7 @@ public final class SmainerClient implements AutoCloseable {
         CheckResult check = Jobs.MATMUL_F32.equals(job.plain().kind())
                 ? Freivalds.create().check(job.plain(), opened.plaintext())
                 : CheckResult.pass("opened and authenticated; kind " + job.plain().kind() + " has no cheap check");
-        if (!check.passed()) {
-            throw new SealedResultRefusedException(taskId, "the opened result fails its check: " + check.detail(), null);
-        }
-        return new OpenedResult(taskId, opened.plaintext(), released.resultHash(), released.settlementTx(), check,
-                opened.fileKey());
+        return new Opening(opened, check);
     }
 
     private <T> T get(String path, Class<T> type, Duration callTimeout) {

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SNIP-12 (revision 1) typed data for the messages only this protocol defines: the provider's login
- * challenge, the demander's task request and the demander's read of its own task. Each is bound to a domain (name, version, chain id), the
+ * challenge, the demander's task request, the demander's read of its own task and the demander's dispute of a sealed
+ * task's result. Each is bound to a domain (name, version, chain id), the
  * signer's address, a nonce and an expiry, so a signature cannot be replayed on another chain, by
  * another account, or after it expires. The hashes are SNIP-12's, so wallets that speak SNIP-12 produce
  * the same hash for the same typed data.
@@ -70,6 +71,13 @@ public final class Snip12 {
     /** A provider's sealing key, bound to its account: the key's 32 bytes as two 128-bit halves. */
     public static final String SEAL_KEY_TYPE = "\"SmainerSealKey\":[{\"name\":\"key_high\",\"type\":\"u128\"},"
             + "{\"name\":\"key_low\",\"type\":\"u128\"}]";
+    /**
+     * A demander's dispute of its sealed task's result: the task, the two content keys it reveals (the sealed job's and
+     * the sealed result's, 16 bytes each, read big-endian as u128) and an expiry.
+     */
+    public static final String DISPUTE_TYPE = "\"SmainerSealedDispute\":[{\"name\":\"task_hash\",\"type\":\"felt\"},"
+            + "{\"name\":\"job_file_key\",\"type\":\"u128\"},{\"name\":\"result_file_key\",\"type\":\"u128\"},"
+            + "{\"name\":\"expires_at\",\"type\":\"timestamp\"}]";
     private static final Felt STARKNET_MESSAGE = Felt.fromShortString("StarkNet Message");
     private static final Set<String> BASIC_TYPES = Set.of("felt", "shortstring", "ContractAddress", "timestamp", "u128");
     private static final Felt DOMAIN_TYPE_HASH = typeHash(DOMAIN_TYPE, "StarknetDomain");
@@ -77,6 +85,7 @@ public final class Snip12 {
     private static final Felt REQUEST_TYPE_HASH = typeHash(REQUEST_TYPE, "SmainerTaskRequest");
     private static final Felt READ_TYPE_HASH = typeHash(READ_TYPE, "SmainerTaskRead");
     private static final Felt SEAL_KEY_TYPE_HASH = typeHash(SEAL_KEY_TYPE, "SmainerSealKey");
+    private static final Felt DISPUTE_TYPE_HASH = typeHash(DISPUTE_TYPE, "SmainerSealedDispute");
     /** Per domain, the Poseidon sponge after "StarkNet Message" and the domain's hash, which every message starts with. */
     private static final Map<Domain, FastPoseidon.Prefix> DOMAIN_PREFIXES = new ConcurrentHashMap<>();
 
@@ -145,6 +154,32 @@ public final class Snip12 {
         return messageHash(domain, provider, SEAL_KEY_TYPE_HASH,
                 new Felt(new BigInteger(1, Arrays.copyOfRange(sealKey, 0, 16))),
                 new Felt(new BigInteger(1, Arrays.copyOfRange(sealKey, 16, 32))));
+    }
+
+    /**
+     * The hash a demander signs to dispute its sealed task's result: {@code SmainerSealedDispute(task_hash,
+     * job_file_key, result_file_key, expires_at)}, with the demander as the SNIP-12 account.
+     *
+     * @param domain the domain
+     * @param demander the task's demander
+     * @param taskId the relayer's task id
+     * @param jobFileKey the sealed job's content key, 16 bytes
+     * @param resultFileKey the sealed result's content key, 16 bytes
+     * @param expiresAt epoch seconds
+     * @return the message hash
+     */
+    public static Felt disputeHash(Domain domain, ContractAddress demander, String taskId, byte[] jobFileKey,
+            byte[] resultFileKey, long expiresAt) {
+        return messageHash(domain, demander, DISPUTE_TYPE_HASH, taskHash(taskId), u128("job_file_key", jobFileKey),
+                u128("result_file_key", resultFileKey), timestamp(expiresAt));
+    }
+
+    /** A 16-byte content key as the u128 it is read as; a refusal names its length, never its bytes. */
+    private static Felt u128(String field, byte[] key) {
+        if (key == null || key.length != 16) {
+            throw new InvalidFieldException(field, "16 bytes", key == null ? null : key.length + " bytes");
+        }
+        return new Felt(new BigInteger(1, key));
     }
 
     /**

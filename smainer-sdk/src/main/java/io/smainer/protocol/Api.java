@@ -1,5 +1,6 @@
 package io.smainer.protocol;
 
+import io.smainer.InvalidFieldException;
 import io.smainer.Require;
 import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
@@ -11,6 +12,7 @@ import io.smainer.crypto.Snip12;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -191,6 +193,106 @@ public final class Api {
      * @param settlementTx the settlement transaction
      */
     public record TaskResult(String taskId, byte[] result, Felt resultHash, Felt settlementTx) {
+    }
+
+    /**
+     * {@code POST /tasks/{id}/dispute}: a sealed task's demander shows that the result its provider signed is wrong by
+     * revealing the content keys of the sealed job and of the sealed result, with which anyone can open both
+     * ({@code Envelope.openWithFileKey}); the relayer checks the result and, when it is wrong, hands the evidence to
+     * its staking policy. Signed by the demander over {@link Snip12#disputeHash}, which covers the task and both keys.
+     * A key is {@code 0x} and 32 hex digits (its 16 bytes, big-endian); a refusal names the field, never the key.
+     *
+     * @param demander the task's demander, who signs
+     * @param jobFileKey the sealed job's content key
+     * @param resultFileKey the sealed result's content key
+     * @param expiresAt epoch seconds after which the request is void
+     * @param signature the demander account's signature (as for {@code POST /tasks})
+     */
+    public record DisputeSealedResult(ContractAddress demander, String jobFileKey, String resultFileKey, long expiresAt,
+            AccountSignature signature) {
+        private static final String KEY_SHAPE = "0x and 32 hex digits (a 16-byte content key)";
+
+        /** Validates every field. */
+        public DisputeSealedResult {
+            Require.present("demander", demander);
+            fileKey("job_file_key", jobFileKey);
+            fileKey("result_file_key", resultFileKey);
+            Require.range("expires_at", expiresAt, 1, Long.MAX_VALUE);
+            Require.present("signature", signature);
+        }
+
+        /**
+         * @param demander the task's demander
+         * @param jobFileKey the sealed job's content key, 16 bytes
+         * @param resultFileKey the sealed result's content key, 16 bytes
+         * @param expiresAt epoch seconds
+         * @param signature its signature over {@link #signedHash}
+         * @return the request
+         */
+        public static DisputeSealedResult of(ContractAddress demander, byte[] jobFileKey, byte[] resultFileKey,
+                long expiresAt, AccountSignature signature) {
+            return new DisputeSealedResult(demander, hex("job_file_key", jobFileKey), hex("result_file_key", resultFileKey),
+                    expiresAt, signature);
+        }
+
+        /** @return the sealed job's content key, 16 bytes */
+        public byte[] jobKey() {
+            return fileKey("job_file_key", jobFileKey);
+        }
+
+        /** @return the sealed result's content key, 16 bytes */
+        public byte[] resultKey() {
+            return fileKey("result_file_key", resultFileKey);
+        }
+
+        /**
+         * @param domain the SNIP-12 domain
+         * @param taskId the disputed task
+         * @return the hash the signature covers
+         */
+        public Felt signedHash(Snip12.Domain domain, String taskId) {
+            return Snip12.disputeHash(domain, demander, taskId, jobKey(), resultKey(), expiresAt);
+        }
+
+        private static String hex(String field, byte[] key) {
+            if (key == null || key.length != 16) {
+                throw new InvalidFieldException(field, "16 bytes", key == null ? null : key.length + " bytes");
+            }
+            return "0x" + HexFormat.of().formatHex(key);
+        }
+
+        private static byte[] fileKey(String field, String hex) {
+            if (hex == null || hex.length() != 34 || !hex.startsWith("0x")) {
+                throw new InvalidFieldException(field, KEY_SHAPE, hex == null ? null : hex.length() + " characters");
+            }
+            try {
+                return HexFormat.of().parseHex(hex, 2, 34);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidFieldException(field, KEY_SHAPE, "a character that is not a hex digit");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "DisputeSealedResult[demander=" + demander.hex() + ", expiresAt=" + expiresAt + ", keys=(hidden)]";
+        }
+    }
+
+    /**
+     * The answer to a dispute the relayer upheld (202): the evidence is kept and the slash is being initiated.
+     *
+     * @param taskId the task
+     * @param provider the provider whose signed result was wrong
+     * @param reasonHash the slash's {@code reason_hash}: the hash of the evidence, served at
+     *     {@code GET /evidence/{reason_hash}}
+     */
+    public record DisputeAccepted(String taskId, ContractAddress provider, Felt reasonHash) {
+        /** Checks presence. */
+        public DisputeAccepted {
+            Require.present("task_id", taskId);
+            Require.present("provider", provider);
+            Require.present("reason_hash", reasonHash);
+        }
     }
 
     /**

@@ -118,7 +118,31 @@ public final class SealedJobs {
         } catch (InvalidFieldException e) {
             throw new SealException(Problem.MALFORMED, e.getMessage());
         }
-        Envelope.Opened o = Envelope.open(sealed.payload(), keys);
+        return new OpenedJob(plainOf(sealed, Envelope.open(sealed.payload(), keys)), h.replyTo().orElseThrow());
+    }
+
+    /**
+     * Opens a sealed job with its payload's content key, as a third party does once its demander revealed the key
+     * (to show what was asked), and checks it against its clear part as a provider does.
+     *
+     * @param sealed the job as it travelled
+     * @param fileKey the payload envelope's content key, 16 bytes
+     * @return the plain job and where its result goes
+     * @throws SealException when the key does not open it, it was changed, or its clear part differs from the sealed
+     */
+    public static OpenedJob openWithFileKey(JobSpec sealed, byte[] fileKey) {
+        Envelope.Header h;
+        try {
+            h = header(sealed);
+        } catch (InvalidFieldException e) {
+            throw new SealException(Problem.MALFORMED, e.getMessage());
+        }
+        return new OpenedJob(plainOf(sealed, Envelope.openWithFileKey(sealed.payload(), fileKey)),
+                h.replyTo().orElseThrow());
+    }
+
+    /** The plain job of an opened payload, whose kind and limits must be the clear ones. */
+    private static JobSpec plainOf(JobSpec sealed, Envelope.Opened o) {
         JobSpec plain = decode(o.plaintext());
         if (!plain.kind().equals(sealed.kind()) || plain.timeoutMillis() != sealed.timeoutMillis()
                 || plain.maxMemoryBytes() != sealed.maxMemoryBytes()) {
@@ -126,7 +150,7 @@ public final class SealedJobs {
                     + sealed.timeoutMillis() + " ms, " + sealed.maxMemoryBytes() + " bytes) differ from the sealed ones ("
                     + plain.kind() + ", " + plain.timeoutMillis() + " ms, " + plain.maxMemoryBytes() + " bytes)");
         }
-        return new OpenedJob(plain, h.replyTo().orElseThrow());
+        return plain;
     }
 
     /**

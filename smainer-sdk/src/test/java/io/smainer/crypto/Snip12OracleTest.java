@@ -25,7 +25,7 @@ class Snip12OracleTest {
             + "{\"name\":\"revision\",\"type\":\"shortstring\"}]";
 
     @Test
-    void loginAndRequestHashesMatchStarknetJvmsTypedDataOnRandomInputs() {
+    void loginRequestReadSealKeyAndDisputeHashesMatchStarknetJvmsTypedDataOnRandomInputs() {
         Random random = new Random(12);
         Snip12.Domain[] domains = {Snip12.Domain.smainer(ChainId.MAINNET), Snip12.Domain.smainer(ChainId.SEPOLIA),
                 Snip12.Domain.smainer(ChainId.LOCAL), new Snip12.Domain("Other App", "2", ChainId.MAINNET),
@@ -53,6 +53,15 @@ class Snip12OracleTest {
                     .isEqualTo(oracle(domain, "SmainerSealKey", Snip12.SEAL_KEY_TYPE, "{\"key_high\":\"0x"
                             + new BigInteger(1, Arrays.copyOfRange(sealKey, 0, 16)).toString(16) + "\",\"key_low\":\"0x"
                             + new BigInteger(1, Arrays.copyOfRange(sealKey, 16, 32)).toString(16) + "\"}", account));
+            byte[] jobKey = new byte[16];
+            byte[] resultKey = new byte[16];
+            random.nextBytes(jobKey);
+            random.nextBytes(resultKey);
+            assertThat(Snip12.disputeHash(domain, account, taskId, jobKey, resultKey, expiresAt)).as("dispute hash #%d", i)
+                    .isEqualTo(oracle(domain, "SmainerSealedDispute", Snip12.DISPUTE_TYPE, "{\"task_hash\":\""
+                            + Snip12.taskHash(taskId).hex() + "\",\"job_file_key\":\"0x" + new BigInteger(1, jobKey).toString(16)
+                            + "\",\"result_file_key\":\"0x" + new BigInteger(1, resultKey).toString(16)
+                            + "\",\"expires_at\":\"" + expiresAt + "\"}", account));
         }
     }
 

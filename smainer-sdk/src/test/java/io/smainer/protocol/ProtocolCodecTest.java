@@ -7,6 +7,7 @@ import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
 import io.smainer.chain.U256;
+import io.smainer.crypto.AccountSignature;
 import io.smainer.crypto.Signature;
 import io.smainer.fee.BasisPoints;
 import io.smainer.fee.Tier;
@@ -257,5 +258,32 @@ class ProtocolCodecTest {
     void readsBasisPointsInTheObjectFormThatOlderStoredRecordsUse() {
         assertThat(CODEC.fromJson("{\"value\":22000}", BasisPoints.class)).isEqualTo(BasisPoints.of(22_000));
         assertThat(CODEC.toJson(BasisPoints.of(22_000))).isEqualTo("22000");
+    }
+
+    @Test
+    void aDisputeBodyRoundTripsItsKeysAsHexAndAMalformedKeyIsRefusedNamingTheFieldButNotTheKey() {
+        byte[] jobKey = new byte[16];
+        byte[] resultKey = new byte[16];
+        for (int i = 0; i < 16; i++) {
+            jobKey[i] = (byte) (0xa0 + i);
+            resultKey[i] = (byte) i;
+        }
+        Api.DisputeSealedResult d = Api.DisputeSealedResult.of(ContractAddress.of(0xd1), jobKey, resultKey,
+                1_800_000_000L, AccountSignature.of(SIG));
+        String json = CODEC.toJson(d);
+        assertThat(json).contains("\"job_file_key\":\"0xa0a1a2a3a4a5a6a7a8a9aaabacadaeaf\"")
+                .contains("\"result_file_key\":\"0x000102030405060708090a0b0c0d0e0f\"");
+        Api.DisputeSealedResult back = CODEC.fromJson(json, Api.DisputeSealedResult.class);
+        assertThat(back.jobKey()).isEqualTo(jobKey);
+        assertThat(back.resultKey()).isEqualTo(resultKey);
+        assertThat(back.toString()).doesNotContain("a0a1a2").doesNotContain("0x0001");
+
+        String secretish = "0xa0a1a2a3a4a5a6a7a8a9aaabacadaeaZ";
+        assertThatThrownBy(() -> CODEC.fromJson(json.replace("0xa0a1a2a3a4a5a6a7a8a9aaabacadaeaf", secretish),
+                Api.DisputeSealedResult.class)).hasMessageContaining("job_file_key").hasMessageNotContaining("a0a1a2");
+        assertThatThrownBy(() -> CODEC.fromJson(json.replace("0x000102030405060708090a0b0c0d0e0f", "0x0001"),
+                Api.DisputeSealedResult.class)).hasMessageContaining("result_file_key").hasMessageNotContaining("0x0001");
+        assertThatThrownBy(() -> CODEC.fromJson(json.replace(",\"result_file_key\":\"0x000102030405060708090a0b0c0d0e0f\"",
+                ""), Api.DisputeSealedResult.class)).hasMessageContaining("result_file_key");
     }
 }

@@ -56,6 +56,23 @@ class SealedJobsTest {
     }
 
     @Test
+    void aThirdPartyGivenThePayloadsContentKeyOpensTheSealedJobAndAnyOtherKeyIsRefused() {
+        SealedJob s = sealed();
+        SealedJobs.OpenedJob o = SealedJobs.openWithFileKey(s.sealed(), s.fileKey());
+        assertThat(o.plain()).isEqualTo(plain);
+        assertThat(o.replyTo()).isEqualTo(SealedJobs.recipient(DEMANDER, demander));
+        byte[] other = s.fileKey();
+        other[0] ^= 1;
+        assertThatThrownBy(() -> SealedJobs.openWithFileKey(s.sealed(), other))
+                .isInstanceOfSatisfying(SealException.class, e -> assertThat(e.problem()).isEqualTo(Problem.TAMPERED));
+        assertThatThrownBy(() -> SealedJobs.openWithFileKey(s.sealed(), new byte[15]))
+                .isInstanceOf(InvalidFieldException.class).hasMessageContaining("file_key");
+        JobSpec otherKind = new JobSpec("echo", s.sealed().params(), s.sealed().payload(), 60_000, 0);
+        assertThatThrownBy(() -> SealedJobs.openWithFileKey(otherKind, s.fileKey()))
+                .isInstanceOfSatisfying(SealException.class, e -> assertThat(e.problem()).isEqualTo(Problem.TAMPERED));
+    }
+
+    @Test
     void aClearPartChangedInTransitIsRefusedByTheProvider() {
         SealedJob s = sealed();
         JobSpec otherKind = new JobSpec("echo", s.sealed().params(), s.sealed().payload(), 60_000, 0);
