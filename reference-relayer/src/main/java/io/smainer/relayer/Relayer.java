@@ -27,6 +27,7 @@ import io.smainer.relayer.settlement.Settler;
 import io.smainer.relayer.settlement.WebhookDestinations;
 import io.smainer.relayer.settlement.Webhooks;
 import io.smainer.relayer.staking.EvidenceHandler;
+import io.smainer.relayer.staking.SealedDisputes;
 import io.smainer.relayer.staking.StakeGate;
 import io.smainer.relayer.staking.StakingPolicy;
 import io.smainer.relayer.store.GuardedStore;
@@ -191,7 +192,8 @@ public final class Relayer implements AutoCloseable {
                     config.trust().maxPendingTasks());
             this.api = new ApiHandler(config, store, intake, scheduler, escrow, metrics, clock, timers,
                     Map.of("settlement_batches", settler::batchesSent, "settlement_reverts", settler::batchesReverted,
-                            "webhooks_delivered", webhooks::delivered), signatures, waiting);
+                            "webhooks_delivered", webhooks::delivered), signatures, waiting,
+                    new SealedDisputes(staking, crypto, escrow));
             parts.push(new Part("long polls", api::close));
             this.gateway = new ProviderGateway(escrow, crypto, scheduler, completions, config.limits().maxFrameBytes(), clock,
                     config.chain().chainId(), config.server().name(), config.scheduling().heartbeat(),

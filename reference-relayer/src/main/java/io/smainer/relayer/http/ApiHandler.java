@@ -24,6 +24,7 @@ import io.smainer.relayer.intake.RequestRejectedException;
 import io.smainer.relayer.intake.TaskIntake;
 import io.smainer.relayer.scheduling.Scheduler;
 import io.smainer.relayer.scheduling.Waiting;
+import io.smainer.relayer.staking.SealedDisputes;
 import io.smainer.relayer.store.GuardedStore;
 import io.smainer.relayer.store.NodeDirectory;
 import io.smainer.relayer.store.NodeRecord;
@@ -114,6 +115,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final Map<Tier, Map.Entry<BasisPoints, Long>> multipliers = new ConcurrentHashMap<>();
     private final DemanderSignatures signatures;
     private final Waiting waiting;
+    private final SealedDisputes disputes;
     private final Snip12.Domain domain;
     private final BodyBudget budget;
     private final AtomicInteger longPolls = new AtomicInteger();
@@ -135,10 +137,11 @@ public final class ApiHandler extends Handler.Abstract {
      * @param statsSources extra counters for {@code /stats}: settlement_batches, settlement_reverts, webhooks_delivered
      * @param signatures checks a demander's read signature
      * @param waiting why pending tasks wait
+     * @param disputes judges a demander's dispute of a sealed result
      */
     public <S extends TaskStore & NodeDirectory & SignalBus> ApiHandler(RelayerConfig config, S store, TaskIntake intake, Scheduler scheduler, Escrow escrow,
             Metrics metrics, Clock clock, ScheduledExecutorService timers, Map<String, LongSupplier> statsSources,
-            DemanderSignatures signatures, Waiting waiting) {
+            DemanderSignatures signatures, Waiting waiting, SealedDisputes disputes) {
         this.config = config;
         this.store = store;
         this.directory = store;
@@ -155,6 +158,7 @@ public final class ApiHandler extends Handler.Abstract {
         this.startedMillis = clock.millis();
         this.signatures = signatures;
         this.waiting = waiting;
+        this.disputes = disputes;
         this.domain = Snip12.Domain.smainer(config.chain().chainId());
         this.budget = new BodyBudget(config.trust().bodyBytesInFlight(), config.trust().bodyBytesInFlightPerAddress());
         metrics.bindHttp(budget::used, longPolls::get, longPollTimers::get);
@@ -254,6 +258,11 @@ public final class ApiHandler extends Handler.Abstract {
                     only(method, "GET");
                     return result(req, res, cb, parts[1], client);
                 }
+                if (parts.length == 3 && parts[2].equals("dispute")) {
+                    only(method, "POST");
+                    TaskRecord t = store.task(parts[1]).orElseThrow(() -> unknownTask(parts[1]));
+                    return withBody(req, res, cb, "POST /tasks/{id}/dispute", body -> disputed(res, cb, t, body));
+                }
             }
             case "nodes" -> {
                 only(method, "GET");
@@ -327,11 +336,25 @@ public final class ApiHandler extends Handler.Abstract {
         if (!config.access().apiKeys().isEmpty() && client.isEmpty()) {
             throw HttpFailure.unauthorized("an API key (Authorization: Bearer <key> or X-Api-Key) is required");
         }
+        return withBody(req, res, cb, "POST /tasks", body -> submitted(res, cb, client, body));
+    }
+
+    /** What is done with a request's body once read (on the thread that read its end). */
+    private interface BodyUse {
+        void accept(String body);
+    }
+
+    /**
+     * Reads a request's body without holding a thread, within {@code limits.max_body_bytes}, the bodies-in-flight
+     * budget and {@code limits.body_read_timeout_millis}, then hands it on; any failure is answered through
+     * {@link ErrorTable}.
+     */
+    private boolean withBody(Request req, Response res, Callback cb, String what, BodyUse use) {
         long declared = req.getLength();
         int max = config.limits().maxBodyBytes();
         if (declared > max) {
             return refuseBody(req, res, cb, HttpFailure.payloadTooLarge("the body may be at most " + max
-                    + " bytes, got " + declared), declared);
+                    + " bytes, got " + declared), declared, what);
         }
         String address = clients.of(req);
         Optional<BodyBudget.Lease> lease = budget.reserve(address, Math.max(0, declared));
@@ -340,16 +363,16 @@ public final class ApiHandler extends Handler.Abstract {
             return refuseBody(req, res, cb, HttpFailure.bodiesBusy("the relayer is receiving as many request"
                     + " body bytes as it holds at once, in all or from client address " + address
                     + " (limits.body_bytes_in_flight, limits.body_bytes_in_flight_per_address); send it again shortly"),
-                    declared);
+                    declared, what);
         }
         BodyReader.start(req, max, true, lease.get(), config.trust().bodyReadTimeout(), timers, new BodyReader.Done() {
             @Override
             public void read(byte[] body) {
                 lease.get().release();
                 try {
-                    submitted(res, cb, client, new String(body, StandardCharsets.UTF_8));
+                    use.accept(new String(body, StandardCharsets.UTF_8));
                 } catch (Throwable e) {
-                    error(res, cb, e, "POST /tasks");
+                    error(res, cb, e, what);
                 }
             }
 
@@ -360,7 +383,7 @@ public final class ApiHandler extends Handler.Abstract {
                     metrics.bodyRefused();
                 }
                 res.getHeaders().put(HttpHeader.CONNECTION, "close");
-                error(res, cb, why, "POST /tasks");
+                error(res, cb, why, what);
             }
         });
         return true;
@@ -371,22 +394,23 @@ public final class ApiHandler extends Handler.Abstract {
      * (no memory held, no thread): closing a connection with the body still arriving resets it (TCP RST), and the
      * client, still sending, would get a broken pipe instead of this answer. A larger one is answered at once.
      */
-    private boolean refuseBody(Request req, Response res, Callback cb, RuntimeException why, long declared) {
+    private boolean refuseBody(Request req, Response res, Callback cb, RuntimeException why, long declared,
+            String what) {
         res.getHeaders().put(HttpHeader.CONNECTION, "close");
         long most = 2L * config.limits().maxBodyBytes();
         if (declared > most) {
-            return error(res, cb, why, "POST /tasks");
+            return error(res, cb, why, what);
         }
         BodyReader.start(req, (int) Math.min(Integer.MAX_VALUE, most), false, null, config.trust().bodyReadTimeout(),
                 timers, new BodyReader.Done() {
                     @Override
                     public void read(byte[] body) {
-                        error(res, cb, why, "POST /tasks");
+                        error(res, cb, why, what);
                     }
 
                     @Override
                     public void failed(Throwable ignored) {
-                        error(res, cb, why, "POST /tasks");
+                        error(res, cb, why, what);
                     }
                 });
         return true;
@@ -406,6 +430,30 @@ public final class ApiHandler extends Handler.Abstract {
             metrics.taskSubmitted();
         }
         json(res, cb, out.created() ? 201 : 200, new Api.TaskCreated(out.task().id(), out.task().status()));
+    }
+
+    /**
+     * A sealed task's demander disputes its result: the request must be signed by the task's demander (its key, else
+     * its account, as a task request is), within its expiry; {@link SealedDisputes} judges the rest. A replay within the
+     * expiry changes nothing (the task is disputed once), so no nonce is kept.
+     */
+    private void disputed(Response res, Callback cb, TaskRecord t, String body) {
+        Api.DisputeSealedResult d = CODEC.fromJson(body, Api.DisputeSealedResult.class);
+        long now = clock.millis() / 1000;
+        long most = TaskIntake.DEFAULT_MAX_VALIDITY.toSeconds();
+        if (d.expiresAt() < now || d.expiresAt() > now + most) {
+            throw new RequestRejectedException(RequestRejectedException.Reason.EXPIRED, "expires_at",
+                    "expires_at: expected a time after now (" + now + ") and at most " + most + " s ahead, got "
+                            + d.expiresAt());
+        }
+        signatures.check(d.demander(), d.signedHash(domain, t.id()), d.signature(), "the dispute of task " + t.id()
+                + " on " + domain.chainId());
+        if (!d.demander().equals(t.demander())) {
+            throw HttpFailure.forbidden("task " + t.id() + " is demander " + t.demander().hex() + "'s: only it may dispute"
+                    + " its result, not " + d.demander().hex());
+        }
+        Felt reason = disputes.dispute(t, d);
+        json(res, cb, 202, new Api.DisputeAccepted(t.id(), t.completion().orElseThrow().provider(), reason));
     }
 
     private boolean getTask(Request req, Response res, Callback cb, String id, Optional<String> client) {

@@ -9,6 +9,7 @@ import io.smainer.relayer.intake.EscrowRejectedException;
 import io.smainer.relayer.intake.NoProviderException;
 import io.smainer.relayer.intake.RelayerBusyException;
 import io.smainer.relayer.intake.RequestRejectedException;
+import io.smainer.relayer.staking.DisputeRefusedException;
 import io.smainer.relayer.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.Optional;
@@ -65,6 +66,9 @@ public final class ErrorTable {
             return new Problem(503, new Api.ErrorBody("store_unavailable", "the relayer's store is unavailable" + why
                     + "; nothing was changed by this request: send it again after Retry-After", Optional.empty()),
                     Optional.of(StoreUnavailableException.RETRY_AFTER), true);
+        }
+        if (e instanceof DisputeRefusedException x) {
+            return problem(x.reason().status(), x.reason().code(), x.getMessage(), x.field().orElse(null));
         }
         if (e instanceof EscrowRejectedException x) {
             return problem(402, "escrow_rejected", x.getMessage(), x.field());

@@ -14,6 +14,7 @@ import io.smainer.protocol.Messages;
 import io.smainer.protocol.ProtocolCodec;
 import io.smainer.relayer.settlement.ReceiptRejectedException;
 import io.smainer.relayer.settlement.ResultAudit;
+import io.smainer.relayer.store.Completion;
 import io.smainer.relayer.store.TaskRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -55,6 +56,8 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
     private final ActiveTaskCounts counts;
     private final SpotCheck spot;
     private final Map<Felt, byte[]> evidence = new ConcurrentHashMap<>();
+    /** The evidence of each sealed task disputed, by task id: a task is slashed for once. */
+    private final Map<String, Felt> disputes = new ConcurrentHashMap<>();
     /** Evidence waiting for {@code initiate_slash}, by provider (oldest first). */
     private final Map<ContractAddress, Felt> toInitiate = new ConcurrentHashMap<>();
     /** Providers with a slash this relayer initiated and has not seen end. */
@@ -147,17 +150,68 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
 
     private Felt keep(TaskRecord task, ContractAddress provider, Messages.TaskCompleted msg, Felt receiptHash, String check,
             String verdict) {
-        Evidence e = new Evidence(Evidence.FORMAT, task.id(), task.escrowId(), provider, task.job(), msg.result(),
+        Felt hash = keep(new Evidence(Evidence.FORMAT, task.id(), task.escrowId(), provider, task.job(), msg.result(),
                 msg.resultHash(), task.settlement(), msg.actualCost(), receiptHash, msg.signature(), check, verdict,
-                clock.instant().getEpochSecond());
+                clock.instant().getEpochSecond(), Optional.empty()));
+        LOG.warn("provider {} signed a wrong result for task {} ({} check: {}); evidence {}", provider.hex(), task.id(),
+                check, verdict, hash.hex());
+        return hash;
+    }
+
+    /** Keeps the evidence and queues the slash it proves; returns its hash, the slash's reason. */
+    private Felt keep(Evidence e) {
         byte[] json = codec.toJson(e).getBytes(StandardCharsets.UTF_8);
         Felt hash = Receipts.resultHash(json);
         evidence.put(hash, json);
-        LOG.warn("provider {} signed a wrong result for task {} ({} check: {}); evidence {}", provider.hex(), task.id(),
-                check, verdict, hash.hex());
-        toInitiate.putIfAbsent(provider, hash);
+        toInitiate.putIfAbsent(e.provider(), hash);
         thread.execute(this::tickQuietly);
         return hash;
+    }
+
+    /**
+     * What {@link #disputed} did.
+     *
+     * @param reasonHash the hash of the evidence: the slash's reason
+     * @param first true when this dispute kept it; false when the task was disputed before (nothing new is kept)
+     */
+    public record Dispute(Felt reasonHash, boolean first) {
+    }
+
+    /**
+     * A sealed task's demander showed that the result its provider signed is wrong: the revealed keys open the stored
+     * sealed job and result, the kind's check refused the opened result, and the receipt over the sealed bytes verifies
+     * (the caller checked all three). The evidence, keys included, is kept and the slash queued exactly as for a spot
+     * check's failure. A task is disputed once: a later dispute of it gets the first one's hash and changes nothing.
+     *
+     * @param task the settled task
+     * @param c its completion (the sealed result, its hash, the provider's signature, the cost)
+     * @param receiptHash the hash the signature covers
+     * @param revealed the content keys
+     * @param check the check that refused the opened result
+     * @param verdict what it found (kept in the evidence, never logged: it may quote the plaintext)
+     * @return the reason hash, and whether this dispute kept it
+     */
+    public synchronized Dispute disputed(TaskRecord task, Completion c, Felt receiptHash, Evidence.Revealed revealed,
+            String check, String verdict) {
+        Felt before = disputes.get(task.id());
+        if (before != null) {
+            return new Dispute(before, false);
+        }
+        Felt hash = keep(new Evidence(Evidence.SEALED_FORMAT, task.id(), task.escrowId(), c.provider(), task.job(),
+                c.result(), c.resultHash(), task.settlement(), c.actualCost(), receiptHash, c.signature(), check, verdict,
+                clock.instant().getEpochSecond(), Optional.of(revealed)));
+        disputes.put(task.id(), hash);
+        LOG.warn("provider {} signed a wrong sealed result for task {} (disputed by its demander, {} check); evidence {}",
+                c.provider().hex(), task.id(), check, hash.hex());
+        return new Dispute(hash, true);
+    }
+
+    /**
+     * @param taskId a task
+     * @return the reason hash of the dispute that task already had, if any
+     */
+    public Optional<Felt> disputeOf(String taskId) {
+        return Optional.ofNullable(disputes.get(taskId));
     }
 
     /**

@@ -14,12 +14,14 @@ import io.smainer.relayer.Relayer;
 import io.smainer.relayer.RelayerConfig;
 import java.net.URI;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -53,12 +55,24 @@ final class LocalNetwork implements AutoCloseable {
     }
 
     /**
-     * @param settings the relayer's settings over the defaults here
+     * @param settings the relayer's settings over the defaults here ({@code demander_keys} adds demanders to this
+     *     network's own)
      * @param staking deploy SmainerStakingContract (minimum 5 STRK, the relayer its relayer and verifier) and turn
      *     the relayer's staking policy on
      */
     LocalNetwork(Map<String, String> settings, boolean staking) throws Exception {
+        this(settings, staking, Optional.empty());
+    }
+
+    /**
+     * @param settings the relayer's settings over the defaults here
+     * @param staking deploy the staking contract and turn the relayer's staking policy on
+     * @param chainClock the chain's clock, which the ledger and the staking policy's slash windows run on (the test
+     *     moves it), or the system clock
+     */
+    LocalNetwork(Map<String, String> settings, boolean staking, Optional<Clock> chainClock) throws Exception {
         Ledger.Builder chain = Ledger.builder().owner(OWNER).relayer(RELAYER).treasury(TREASURY);
+        chainClock.ifPresent(chain::clock);
         ledger = (staking ? chain.staking(STAKING, RELAYER, Staking.ABSOLUTE_MIN_STAKE) : chain).build();
         demander = ledger.client(DEMANDER);
         ledger.mint(DEMANDER, MINTED);
@@ -76,8 +90,12 @@ final class LocalNetwork implements AutoCloseable {
             s.put("staking.contract", STAKING.hex());
         }
         s.putAll(settings);
+        if (settings.containsKey("demander_keys")) { // more demanders, beside this network's own
+            s.put("demander_keys", DEMANDER.hex() + ":" + demanderKey.publicKey().hex() + "," + settings.get("demander_keys"));
+        }
         relayer = Relayer.builder().config(RelayerConfig.load(s)).escrow(ledger.client(RELAYER))
-                .staking(staking ? ledger.staking(RELAYER) : null).crypto(crypto).build().start();
+                .staking(staking ? ledger.staking(RELAYER) : null).chainClock(chainClock.orElse(null)).crypto(crypto)
+                .build().start();
         http.start();
         ws = new WebSocketClient(http);
         ws.setMaxTextMessageSize(16 << 20); // task_assigned frames carry payloads up to limits.max_body_bytes

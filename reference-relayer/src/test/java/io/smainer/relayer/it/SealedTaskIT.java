@@ -9,6 +9,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpServer;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -18,33 +20,48 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.smainer.chain.ChainId;
 import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
 import io.smainer.chain.TokenAmount;
+import io.smainer.client.NothingToDisputeException;
 import io.smainer.client.OpenedResult;
 import io.smainer.client.SealedResultRefusedException;
 import io.smainer.client.SmainerClient;
+import io.smainer.crypto.AccountSignature;
 import io.smainer.crypto.KeyPair;
+import io.smainer.crypto.Receipts;
+import io.smainer.crypto.Signature;
+import io.smainer.crypto.Snip12;
+import io.smainer.crypto.StarkCrypto;
+import io.smainer.escrow.ActiveSlash;
 import io.smainer.escrow.CreatedTask;
 import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowStatus;
+import io.smainer.escrow.EventCursor;
+import io.smainer.escrow.Staking;
+import io.smainer.escrow.StakingEvent;
 import io.smainer.fee.FeeMath;
 import io.smainer.fee.Tier;
 import io.smainer.job.JavaJobRunner;
 import io.smainer.job.Jobs;
+import io.smainer.job.ResultChecks;
 import io.smainer.protocol.Api;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.NodeCapabilities;
+import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.provider.OllamaHandler;
 import io.smainer.provider.OllamaLikeServer;
 import io.smainer.provider.ProviderEvent;
 import io.smainer.provider.ProviderNode;
 import io.smainer.relayer.RedisServer;
+import io.smainer.relayer.staking.StakingPolicy;
 import io.smainer.seal.Envelope;
 import io.smainer.seal.SealException;
 import io.smainer.seal.SealKeyPair;
 import io.smainer.seal.SealedJob;
 import io.smainer.seal.SealedJobs;
 import io.smainer.testing.Await;
+import io.smainer.testing.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -52,9 +69,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,7 +97,17 @@ class SealedTaskIT {
     /** A prompt no one would write by chance: found anywhere, it leaked. */
     private static final String PROMPT = "zebra-quartz-7781 tell me what the sealed prompt says";
     private static final String WEBHOOK_SECRET = "a-webhook-secret-of-the-sealed-demander";
+    private static final JobSpec MATMUL = Jobs.matmul(3, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9},
+            new float[] {9, 8, 7, 6, 5, 4, 3, 2, 1});
 
+    private static final ContractAddress OTHER_DEMANDER = ContractAddress.of(0x2002);
+    private static final StarkCrypto CRYPTO = StarkCrypto.defaultCrypto();
+    private static final KeyPair OTHER_KEY = KeyPair.generate(new SecureRandom(), CRYPTO);
+    private static final TokenAmount STAKE = TokenAmount.parseStrk("100");
+    private static final Duration APPEAL_WINDOW = Duration.ofDays(7);
+    private static final ProtocolCodec CODEC = ProtocolCodec.create();
+
+    private final MutableClock chainClock = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
     private RedisServer redis;
     private LocalNetwork net;
     private OllamaLikeServer ollama;
@@ -106,8 +137,23 @@ class SealedTaskIT {
             ex.close();
         });
         hook.start();
-        net = new LocalNetwork(Map.of("redis.uri", redis.uri(), "webhook_secrets",
-                LocalNetwork.DEMANDER.hex() + ":" + WEBHOOK_SECRET, "webhook.initial_backoff_millis", "50"));
+    }
+
+    /**
+     * The network on Redis; with staking, the chain's clock is {@link #chainClock}, the relayer's slash checks run
+     * when the test asks ({@code checkNow}), and {@link #OTHER_DEMANDER} is a second demander the relayer knows.
+     */
+    private LocalNetwork network(boolean staking) throws Exception {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("redis.uri", redis.uri());
+        s.put("webhook_secrets", LocalNetwork.DEMANDER.hex() + ":" + WEBHOOK_SECRET);
+        s.put("webhook.initial_backoff_millis", "50");
+        if (staking) {
+            s.put("staking.slash_check_seconds", "3600");
+            s.put("demander_keys", OTHER_DEMANDER.hex() + ":" + OTHER_KEY.publicKey().hex());
+        }
+        net = new LocalNetwork(s, staking, staking ? Optional.of(chainClock) : Optional.empty());
+        return net;
     }
 
     @AfterEach
@@ -157,6 +203,7 @@ class SealedTaskIT {
 
     @Test
     void sealedMatmulAndLlmTasksSettleAndTheRelayerKeepsNoPlaintextAnywhere() throws Exception {
+        network(false);
         KeyPair outsiderKey = KeyPair.generate(net.random, net.crypto);
         List<ProviderEvent> outsiderEvents = new CopyOnWriteArrayList<>();
         // the outsider sorts first: were sealed tasks routed like plain ones, it would be offered them first
@@ -277,6 +324,7 @@ class SealedTaskIT {
 
     @Test
     void aTamperedSealedResultIsDetectedAndRefusedByTheDemander() throws Exception {
+        network(false);
         NodeCapabilities caps = new NodeCapabilities("tamperer", List.of(Jobs.MATMUL_F32), List.of(), Tier.PREMIUM, 1);
         TestProvider tamperer = net.online(7, caps, TestProvider.Behaviour.TAMPER_SEALED);
         SmainerClient client = client();
@@ -301,6 +349,192 @@ class SealedTaskIT {
                 released.settlementTx());
         assertThatThrownBy(() -> client.openResult(changed, sealed)).isInstanceOf(SealedResultRefusedException.class)
                 .hasMessageContaining("do not hash to the signed result_hash");
+        // a result that does not open has no content key to reveal: the client sends no dispute
+        assertThatThrownBy(() -> client.disputeSealedResult(task.taskId(), sealed))
+                .isInstanceOf(SealedResultRefusedException.class).hasMessageContaining("was changed");
+        // and this relayer has no staking policy: a dispute is answered so, and changes nothing
+        HttpResponse<String> off = dispute(task.taskId(), LocalNetwork.DEMANDER, net.demanderKey, sealed.fileKey(),
+                new byte[16]);
+        assertThat(off.statusCode()).as(off.body()).isEqualTo(409);
+        assertThat(off.body()).contains("\"staking_disabled\"");
+    }
+
+    @Test
+    void aStakedProviderThatSignsAWrongSealedResultIsDisputedByItsDemanderAndSlashedOnce() throws Exception {
+        network(true);
+        TestProvider cheat = stakedOnline(8, TestProvider.Behaviour.WRONG_SEALED);
+        SmainerClient client = client();
+        SealedJob sealed = sealFor(client, cheat);
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, sealed.sealed());
+        Api.TaskCreated task = client.submit(funded.escrowId(), sealed.sealed());
+        // the relayer cannot tell: it settles and pays; the demander's Freivalds check refuses the opened product
+        assertThatThrownBy(() -> client.awaitSealedResult(task.taskId(), sealed, Duration.ofSeconds(30)))
+                .isInstanceOf(SealedResultRefusedException.class).hasMessageContaining("fails its check");
+        assertThat(net.demander.getTask(funded.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.COMPLETED);
+        Staking anyone = net.ledger.staking(LocalNetwork.DEMANDER);
+        assertThat(anyone.activeSlash(cheat.address)).isEmpty();
+        byte[] resultKey = Envelope.open(client.result(task.taskId()).result(), client.sealKeys()).fileKey();
+
+        // someone else's dispute, even one signed by a demander the relayer knows: 403, nothing kept
+        HttpResponse<String> other = dispute(task.taskId(), OTHER_DEMANDER, OTHER_KEY, sealed.fileKey(), resultKey);
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
+        assertThat(other.body()).contains("\"forbidden\"").contains(LocalNetwork.DEMANDER.hex());
+        // the demander's address signed by another key: 401
+        HttpResponse<String> forged = dispute(task.taskId(), LocalNetwork.DEMANDER, OTHER_KEY, sealed.fileKey(), resultKey);
+        assertThat(forged.statusCode()).as(forged.body()).isEqualTo(401);
+        // keys that do not open what the relayer holds, or are not keys: 400 naming the field
+        byte[] wrongKey = sealed.fileKey();
+        wrongKey[3] ^= 1;
+        HttpResponse<String> badJobKey = dispute(task.taskId(), LocalNetwork.DEMANDER, net.demanderKey, wrongKey, resultKey);
+        assertThat(badJobKey.statusCode()).as(badJobKey.body()).isEqualTo(400);
+        assertThat(badJobKey.body()).contains("\"field\":\"job_file_key\"");
+        HttpResponse<String> badResultKey = dispute(task.taskId(), LocalNetwork.DEMANDER, net.demanderKey,
+                sealed.fileKey(), wrongKey);
+        assertThat(badResultKey.statusCode()).as(badResultKey.body()).isEqualTo(400);
+        assertThat(badResultKey.body()).contains("\"field\":\"result_file_key\"");
+        HttpResponse<String> notAKey = post(task.taskId(), "{\"demander\":\"" + LocalNetwork.DEMANDER.hex()
+                + "\",\"job_file_key\":\"0x12\",\"result_file_key\":\"0x12\",\"expires_at\":4000000000,"
+                + "\"signature\":[\"0x1\",\"0x2\"]}");
+        assertThat(notAKey.statusCode()).as(notAKey.body()).isEqualTo(400);
+        assertThat(notAKey.body()).contains("\"field\":\"job_file_key\"");
+        assertThat(anyone.activeSlash(cheat.address)).isEmpty();
+        assertThat(net.relayer.staking().orElseThrow().evidenceKept()).isZero();
+
+        // the demander's dispute: the relayer opens both, Freivalds refuses the product, the slash is initiated
+        Api.DisputeAccepted accepted = client.disputeSealedResult(task.taskId(), sealed);
+        assertThat(accepted.provider()).isEqualTo(cheat.address);
+        Await.until(Duration.ofSeconds(20), () -> anyone.activeSlash(cheat.address).isPresent(),
+                () -> "initiate_slash of " + cheat.address.hex());
+        ActiveSlash slash = anyone.activeSlash(cheat.address).orElseThrow();
+        assertThat(slash.reasonHash()).isEqualTo(accepted.reasonHash());
+        assertThat(slash.percent()).isEqualTo(20);
+        assertThat(anyone.eventsAfter(EventCursor.START)).filteredOn(StakingEvent.SlashInitiated.class::isInstance)
+                .map(StakingEvent.SlashInitiated.class::cast).singleElement()
+                .satisfies(e -> assertThat(e.reasonHash()).isEqualTo(accepted.reasonHash()));
+
+        // anyone re-verifies the served evidence: the keys open the job and the result, the check refuses it, and the
+        // provider's key on chain verifies the receipt over the sealed bytes
+        byte[] evidence = getBytes("/evidence/" + accepted.reasonHash().hex());
+        assertThat(Receipts.resultHash(evidence)).isEqualTo(accepted.reasonHash());
+        assertThat(contains(evidence, HexFormat.of().formatHex(resultKey).getBytes(StandardCharsets.US_ASCII)))
+                .as("the search below finds a key where it is").isTrue();
+        JsonObject e = JsonParser.parseString(new String(evidence, StandardCharsets.UTF_8)).getAsJsonObject();
+        assertThat(e.get("format").getAsString()).isEqualTo("smainer-wrong-sealed-result-1");
+        JsonObject revealed = e.getAsJsonObject("revealed");
+        byte[] jobKey = HexFormat.of().parseHex(revealed.get("job_file_key").getAsString().substring(2));
+        byte[] evidenceResultKey = HexFormat.of().parseHex(revealed.get("result_file_key").getAsString().substring(2));
+        JobSpec job = CODEC.fromJson(e.get("job").toString(), JobSpec.class);
+        byte[] sealedResult = Base64.getDecoder().decode(e.get("result").getAsString());
+        JobSpec plain = SealedJobs.openWithFileKey(job, jobKey).plain();
+        assertThat(plain).isEqualTo(MATMUL);
+        byte[] product = Envelope.openWithFileKey(sealedResult, evidenceResultKey).plaintext();
+        assertThat(ResultChecks.check(plain, product).passed()).isFalse();
+        Felt receipt = Receipts.receiptHash(CRYPTO, funded.escrowId(), cheat.address, Receipts.resultHash(sealedResult),
+                Optional.empty());
+        assertThat(Felt.parse(e.get("receipt_hash").getAsString())).isEqualTo(receipt);
+        assertThat(CRYPTO.verify(net.demander.providerPublicKey(cheat.address).orElseThrow(), receipt,
+                CODEC.fromJson(e.get("signature").toString(), Signature.class))).isTrue();
+
+        // a repeated dispute slashes nothing twice: answered with the first one's hash
+        HttpResponse<String> again = dispute(task.taskId(), LocalNetwork.DEMANDER, net.demanderKey, sealed.fileKey(),
+                resultKey);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+        assertThat(again.body()).contains("\"already_disputed\"").contains(accepted.reasonHash().hex());
+
+        // the slash executes once the appeal window has passed on the chain's clock
+        StakingPolicy policy = net.relayer.staking().orElseThrow();
+        policy.checkNow();
+        assertThat(anyone.stake(cheat.address)).isEqualTo(STAKE);
+        chainClock.advance(APPEAL_WINDOW);
+        policy.checkNow();
+        assertThat(anyone.stake(cheat.address)).isEqualTo(STAKE.minus(TokenAmount.parseStrk("20")));
+        assertThat(anyone.activeSlash(cheat.address)).isEmpty();
+        HttpResponse<String> afterwards = dispute(task.taskId(), LocalNetwork.DEMANDER, net.demanderKey,
+                sealed.fileKey(), resultKey);
+        assertThat(afterwards.statusCode()).as(afterwards.body()).isEqualTo(409);
+        chainClock.advance(Duration.ofDays(2)); // past the cooldown: a second slash could start now, and none does
+        policy.checkNow();
+        assertThat(anyone.activeSlash(cheat.address)).isEmpty();
+        assertThat(anyone.slashCount(cheat.address)).isEqualTo(1);
+        assertThat(policy.slashesInitiated()).isEqualTo(1);
+        assertThat(policy.evidenceKept()).isEqualTo(1);
+
+        // the keys are in the evidence only: not in Redis, not in any line the relayer logged (debug included)
+        byte[] store = redisContents();
+        String logs = relayerLogText();
+        assertThat(logs).contains(accepted.reasonHash().hex());
+        for (byte[] key : List.of(sealed.fileKey(), resultKey)) {
+            String hex = HexFormat.of().formatHex(key);
+            for (Map.Entry<String, byte[]> place : Map.of("Redis", store, "relayer logs",
+                    logs.getBytes(StandardCharsets.UTF_8)).entrySet()) {
+                assertThat(leaks(place.getValue(), key)).as("a key in %s", place.getKey()).isFalse();
+                assertThat(contains(place.getValue(), hex.getBytes(StandardCharsets.US_ASCII)))
+                        .as("a key in hex in %s", place.getKey()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void anHonestSealedResultDisputedIsRefusedAndNothingIsSlashed() throws Exception {
+        network(true);
+        TestProvider honest = stakedOnline(9, TestProvider.Behaviour.RUN_SEALED);
+        SmainerClient client = client();
+        SealedJob sealed = sealFor(client, honest);
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, sealed.sealed());
+        Api.TaskCreated task = client.submit(funded.escrowId(), sealed.sealed());
+        OpenedResult opened = client.awaitSealedResult(task.taskId(), sealed, Duration.ofSeconds(30));
+
+        // the client finds nothing to dispute and sends nothing
+        assertThatThrownBy(() -> client.disputeSealedResult(task.taskId(), sealed))
+                .isInstanceOf(NothingToDisputeException.class);
+        // a demander that sends the keys anyway is told the result checks out
+        HttpResponse<String> refused = dispute(task.taskId(), LocalNetwork.DEMANDER, net.demanderKey, sealed.fileKey(),
+                opened.fileKey());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.body()).contains("\"result_checks_out\"");
+        StakingPolicy policy = net.relayer.staking().orElseThrow();
+        policy.checkNow();
+        assertThat(net.ledger.staking(LocalNetwork.DEMANDER).activeSlash(honest.address)).isEmpty();
+        assertThat(policy.evidenceKept()).isZero();
+        assertThat(policy.slashesInitiated()).isZero();
+    }
+
+    /** A {@code matmul-f32} provider registered on chain, funded, staked with {@link #STAKE} and logged in. */
+    private TestProvider stakedOnline(int n, TestProvider.Behaviour behaviour) throws Exception {
+        TestProvider p = net.provider(n, new NodeCapabilities("staked-" + n, List.of(Jobs.MATMUL_F32), List.of(),
+                Tier.PREMIUM, 1), behaviour);
+        net.ledger.mint(p.address, TokenAmount.parseStrk("200"));
+        net.ledger.staking(p.address).depositStake(STAKE);
+        p.connect(net.ws, net.wsUri());
+        p.awaitLogin();
+        return p;
+    }
+
+    /** {@link #MATMUL}, sealed by the client to this provider alone. */
+    private static SealedJob sealFor(SmainerClient client, TestProvider p) {
+        return client.seal(MATMUL, List.of(new Envelope.Recipient(p.address, p.sealKeys.publicKey())));
+    }
+
+    /** {@code POST /tasks/{id}/dispute} as {@code who}, signed by {@code key}. */
+    private HttpResponse<String> dispute(String taskId, ContractAddress who, KeyPair key, byte[] jobKey, byte[] resultKey)
+            throws IOException, InterruptedException {
+        long expiresAt = Instant.now().plusSeconds(120).getEpochSecond();
+        Felt hash = Snip12.disputeHash(Snip12.Domain.smainer(ChainId.LOCAL), who, taskId, jobKey, resultKey, expiresAt);
+        return post(taskId, CODEC.toJson(Api.DisputeSealedResult.of(who, jobKey, resultKey, expiresAt,
+                AccountSignature.of(CRYPTO.sign(key.privateKey(), hash)))));
+    }
+
+    private HttpResponse<String> post(String taskId, String body) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(net.relayer.uri().resolve("/api/v1/tasks/" + taskId
+                + "/dispute")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private byte[] getBytes(String path) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(net.relayer.uri()
+                .resolve("/api/v1" + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
     }
 
     private String getBody(String path) throws IOException, InterruptedException {

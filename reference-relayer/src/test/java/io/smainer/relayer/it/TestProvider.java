@@ -13,6 +13,7 @@ import io.smainer.escrow.Escrow;
 import io.smainer.escrow.EscrowTask;
 import io.smainer.fee.EffortPricing;
 import io.smainer.job.JavaJobRunner;
+import io.smainer.job.Jobs;
 import io.smainer.protocol.EffortMetrics;
 import io.smainer.protocol.JobSpec;
 import io.smainer.protocol.Message;
@@ -63,7 +64,12 @@ public final class TestProvider implements AutoCloseable {
          * A sealed task: open it, run it with the Java runner, seal the result to the demander, then change one byte of
          * the ciphertext and sign a valid receipt over the changed bytes (what a dishonest provider can do).
          */
-        TAMPER_SEALED
+        TAMPER_SEALED,
+        /**
+         * A sealed {@code matmul-f32} task: open it, run it, add 1000 to the product's first element, seal that to the
+         * demander and sign a valid receipt over it (a wrong result only the demander can see).
+         */
+        WRONG_SEALED
     }
 
     final ContractAddress address;
@@ -216,6 +222,13 @@ public final class TestProvider implements AutoCloseable {
                     byte[] sealed = SealedJobs.sealResult(run(opened.plain()), opened.replyTo(), new SecureRandom());
                     sealed[sealed.length - 20] ^= 1; // in the ciphertext: the receipt is signed over these bytes
                     send(completion(t, sealed, key));
+                }
+                case WRONG_SEALED -> {
+                    SealedJobs.OpenedJob opened = SealedJobs.open(t.job(), sealKeys);
+                    float[] c = Jobs.readMatmulOutput(opened.plain(), run(opened.plain()));
+                    c[0] += 1000;
+                    send(completion(t, SealedJobs.sealResult(Jobs.floatBytes(c), opened.replyTo(), new SecureRandom()),
+                            key));
                 }
             }
         }
