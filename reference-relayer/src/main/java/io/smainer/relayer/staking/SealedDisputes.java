@@ -19,6 +19,8 @@ import io.smainer.seal.SealException;
 import io.smainer.seal.SealedJobs;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Judges a demander's dispute of its sealed task's result ({@code POST /tasks/{id}/dispute}, authenticated by the API
@@ -26,9 +28,15 @@ import java.util.Optional;
  * the opened result must fail the kind's check ({@link ResultChecks}: Freivalds for {@code matmul-f32}, recomputation
  * for the other portable kinds, as for unsealed results), and the provider's receipt over the sealed bytes must verify
  * against its key on chain. Then the evidence, keys included, goes to the {@link StakingPolicy} as a spot check's
- * failure does. The keys are never logged and never stored but in that evidence. Thread-safe.
+ * failure does. The keys are never logged and never stored but in that evidence. A task whose result was found right
+ * is answered so again without opening or checking anything (a key that opens an envelope is the only one that does,
+ * so a later dispute would find the same), up to {@value #REMEMBERED} tasks. Thread-safe.
  */
 public final class SealedDisputes {
+    /** Tasks whose result checked out that are remembered at most (then forgotten all at once). */
+    static final int REMEMBERED = 10_000;
+
+    private final Set<String> checkedOut = ConcurrentHashMap.newKeySet();
     private final Optional<StakingPolicy> policy;
     private final StarkCrypto crypto;
     private final Escrow escrow;
@@ -66,6 +74,9 @@ public final class SealedDisputes {
         if (before.isPresent()) {
             throw alreadyDisputed(t, before.get());
         }
+        if (checkedOut.contains(t.id())) {
+            throw checksOut(t, "was found right before:");
+        }
         JobSpec plain;
         try {
             plain = SealedJobs.openWithFileKey(t.job(), d.jobKey()).plain();
@@ -84,8 +95,11 @@ public final class SealedDisputes {
         String checkName = Jobs.MATMUL_F32.equals(plain.kind()) ? "freivalds" : "recompute";
         CheckResult verdict = check.check(plain, result);
         if (verdict.passed()) {
-            throw new DisputeRefusedException(DisputeRefusedException.Reason.RESULT_CHECKS_OUT, null, "the opened result"
-                    + " of task " + t.id() + " passes the " + checkName + " check: there is nothing to slash");
+            if (checkedOut.size() >= REMEMBERED) {
+                checkedOut.clear();
+            }
+            checkedOut.add(t.id());
+            throw checksOut(t, "passes the " + checkName + " check:");
         }
         Felt receipt = Receipts.receiptHash(crypto, t.escrowId(), c.provider(), Receipts.resultHash(c.result()),
                 c.actualCost());
@@ -102,6 +116,11 @@ public final class SealedDisputes {
             throw alreadyDisputed(t, kept.reasonHash());
         }
         return kept.reasonHash();
+    }
+
+    private static DisputeRefusedException checksOut(TaskRecord t, String how) {
+        return new DisputeRefusedException(DisputeRefusedException.Reason.RESULT_CHECKS_OUT, null, "the opened result of"
+                + " task " + t.id() + " " + how + " there is nothing to slash");
     }
 
     private static DisputeRefusedException alreadyDisputed(TaskRecord t, Felt reasonHash) {

@@ -191,16 +191,19 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
      * @param verdict what it found (kept in the evidence, never logged: it may quote the plaintext)
      * @return the reason hash, and whether this dispute kept it
      */
-    public synchronized Dispute disputed(TaskRecord task, Completion c, Felt receiptHash, Evidence.Revealed revealed,
-            String check, String verdict) {
-        Felt before = disputes.get(task.id());
-        if (before != null) {
-            return new Dispute(before, false);
+    public Dispute disputed(TaskRecord task, Completion c, Felt receiptHash, Evidence.Revealed revealed, String check,
+            String verdict) {
+        Felt hash;
+        synchronized (disputes) { // not the policy's own lock: its rounds wait on the chain
+            Felt before = disputes.get(task.id());
+            if (before != null) {
+                return new Dispute(before, false);
+            }
+            hash = keep(new Evidence(Evidence.SEALED_FORMAT, task.id(), task.escrowId(), c.provider(), task.job(),
+                    c.result(), c.resultHash(), task.settlement(), c.actualCost(), receiptHash, c.signature(), check,
+                    verdict, clock.instant().getEpochSecond(), Optional.of(revealed)));
+            disputes.put(task.id(), hash);
         }
-        Felt hash = keep(new Evidence(Evidence.SEALED_FORMAT, task.id(), task.escrowId(), c.provider(), task.job(),
-                c.result(), c.resultHash(), task.settlement(), c.actualCost(), receiptHash, c.signature(), check, verdict,
-                clock.instant().getEpochSecond(), Optional.of(revealed)));
-        disputes.put(task.id(), hash);
         LOG.warn("provider {} signed a wrong sealed result for task {} (disputed by its demander, {} check); evidence {}",
                 c.provider().hex(), task.id(), check, hash.hex());
         return new Dispute(hash, true);

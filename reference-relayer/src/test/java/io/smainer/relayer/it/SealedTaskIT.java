@@ -492,6 +492,10 @@ class SealedTaskIT {
                 opened.fileKey());
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
         assertThat(refused.body()).contains("\"result_checks_out\"");
+        HttpResponse<String> again = dispute(task.taskId(), LocalNetwork.DEMANDER, net.demanderKey, sealed.fileKey(),
+                opened.fileKey());
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+        assertThat(again.body()).contains("\"result_checks_out\"").contains("found right before");
         StakingPolicy policy = net.relayer.staking().orElseThrow();
         policy.checkNow();
         assertThat(net.ledger.staking(LocalNetwork.DEMANDER).activeSlash(honest.address)).isEmpty();
