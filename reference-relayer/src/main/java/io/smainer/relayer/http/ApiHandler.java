@@ -52,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -339,17 +340,12 @@ public final class ApiHandler extends Handler.Abstract {
         return withBody(req, res, cb, "POST /tasks", body -> submitted(res, cb, client, body));
     }
 
-    /** What is done with a request's body once read (on the thread that read its end). */
-    private interface BodyUse {
-        void accept(String body);
-    }
-
     /**
      * Reads a request's body without holding a thread, within {@code limits.max_body_bytes}, the bodies-in-flight
-     * budget and {@code limits.body_read_timeout_millis}, then hands it on; any failure is answered through
-     * {@link ErrorTable}.
+     * budget and {@code limits.body_read_timeout_millis}, then hands it to {@code use} (on the thread that read its
+     * end); any failure is answered through {@link ErrorTable}.
      */
-    private boolean withBody(Request req, Response res, Callback cb, String what, BodyUse use) {
+    private boolean withBody(Request req, Response res, Callback cb, String what, Consumer<String> use) {
         long declared = req.getLength();
         int max = config.limits().maxBodyBytes();
         if (declared > max) {
