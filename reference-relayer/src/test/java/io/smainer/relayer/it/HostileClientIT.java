@@ -29,6 +29,7 @@ import io.smainer.protocol.ProtocolCodec;
 import io.smainer.protocol.SettlementMode;
 import io.smainer.protocol.TaskStatus;
 import io.smainer.relayer.RelayerConfig;
+import io.smainer.relayer.TrustLimits;
 import io.smainer.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,7 @@ import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -446,19 +448,78 @@ class HostileClientIT {
         System.out.printf("attack 7b: a connection that never logged in closed after %d ms%n",
                 (System.nanoTime() - opened) / 1_000_000);
 
-        // frames before login are small
-        RawSocket big = RawSocket.open(net, 0x7998);
-        big.session.sendText("{\"v\":1,\"type\":\"ping\",\"id\":\"" + "x".repeat(1 << 20) + "\"}", Callback.NOOP);
-        Await.until(Duration.ofSeconds(10), () -> !big.live(), () -> "a 1 MiB frame before login closes the connection");
-        System.out.printf("attack 7c: a 1 MiB frame before login closed the connection with status %d%n",
-                big.closeCode.get());
-        assertThat(big.closeCode.get()).isEqualTo(1009);
+        // frames before login are small: a frame that declares 1 MiB is refused once the first 64 KiB are read
+        long sent = System.nanoTime();
+        int status = closeStatusAfterOversizedFrame(net.wsUri(), 1 << 20, TrustLimits.DEFAULT_WS_FRAME_BYTES_BEFORE_LOGIN + 1);
+        System.out.printf("attack 7c: a 1 MiB frame before login closed the connection with status %d after %d ms%n",
+                status, (System.nanoTime() - sent) / 1_000_000);
+        assertThat(status).isEqualTo(1009);
         for (RawSocket s : sockets) {
             s.close();
         }
     }
 
     /** A bare WebSocket client that keeps what the relayer says. */
+    /**
+     * Opens a WebSocket over a plain socket, sends one masked text frame whose header declares {@code declared}
+     * payload bytes but carries only the first {@code carried}, and reads what the relayer sends until its close
+     * frame. A WebSocket client library cannot be used here: one that goes on writing the frame after the relayer
+     * closed fails its own write and reports 1006 (no close frame seen) instead of the relayer's status. Sending
+     * no more than the relayer reads before it refuses leaves nothing unread at its close, and reading the close
+     * frame is independent of how the write ends.
+     *
+     * @return the status of the relayer's close frame, or -1 when the connection ended without one
+     */
+    private static int closeStatusAfterOversizedFrame(URI ws, long declared, int carried) throws Exception {
+        try (Socket socket = new Socket(ws.getHost(), ws.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(("GET " + ws.getPath() + " HTTP/1.1\r\nHost: " + ws.getHost() + ":" + ws.getPort()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16]) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                assertThat(b).as("the upgrade answer ended early: %s", head).isNotNegative();
+                head.append((char) b);
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101");
+
+            byte[] frame = new byte[2 + 8 + 4 + carried]; // FIN + text, masked, 64-bit length, mask 0: payload as is
+            frame[0] = (byte) 0x81;
+            frame[1] = (byte) (0x80 | 127);
+            for (int i = 0; i < 8; i++) {
+                frame[2 + i] = (byte) (declared >>> (56 - 8 * i));
+            }
+            Arrays.fill(frame, 14, frame.length, (byte) 'x');
+            out.write(frame);
+            out.flush();
+
+            while (true) {
+                int b0 = in.read();
+                int b1 = in.read();
+                if (b0 < 0 || b1 < 0) {
+                    return -1;
+                }
+                long length = b1 & 0x7f;
+                if (length >= 126) {
+                    int extra = length == 126 ? 2 : 8;
+                    length = 0;
+                    for (int i = 0; i < extra; i++) {
+                        length = length << 8 | in.read();
+                    }
+                }
+                byte[] payload = in.readNBytes((int) length);
+                if ((b0 & 0x0f) == 0x8) {
+                    return payload.length >= 2 ? (payload[0] & 0xff) << 8 | payload[1] & 0xff : -1;
+                }
+            }
+        }
+    }
+
     public static final class RawSocket extends Session.Listener.AbstractAutoDemanding {
         final List<Api.ErrorBody> errors = new CopyOnWriteArrayList<>();
         final CompletableFuture<Messages.Challenge> challenge = new CompletableFuture<>();
