@@ -154,7 +154,7 @@ public final class Relayer implements AutoCloseable {
             parts.push(new Part("webhooks", webhooks));
             Clock chainClock = b.chainClock == null ? b.clock : b.chainClock;
             this.staking = config.staking().enabled()
-                    ? Optional.of(new StakingPolicy(config.staking(), stakingClient.orElseThrow(), chainClock,
+                    ? Optional.of(new StakingPolicy(config.staking(), stakingClient.orElseThrow(), store, chainClock,
                             p -> disconnect(p, "stake below staking.min_stake after a slash")))
                     : Optional.empty();
             staking.ifPresent(s -> parts.push(new Part("staking policy", s)));

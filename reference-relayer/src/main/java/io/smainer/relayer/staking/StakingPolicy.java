@@ -15,14 +15,12 @@ import io.smainer.protocol.ProtocolCodec;
 import io.smainer.relayer.settlement.ReceiptRejectedException;
 import io.smainer.relayer.settlement.ResultAudit;
 import io.smainer.relayer.store.Completion;
+import io.smainer.relayer.store.SlashRecords;
 import io.smainer.relayer.store.TaskRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,8 +39,14 @@ import org.slf4j.LoggerFactory;
  * <p>Slashes are initiated and executed on one thread of its own, so a provider's completion never waits for a
  * transaction: the evidence is kept first, then {@code initiate_slash} is sent (again at each check while the
  * contract refuses it for an active slash or the cooldown); each {@link StakingSettings#slashCheck()} the policy
- * reads every slash it initiated and executes those whose appeal window has passed with no appeal pending, then
+ * reads every slash initiated and executes those whose appeal window has passed with no appeal pending, then
  * disconnects a provider left below {@code staking.min_stake}. Time comes from the clock (tests move it).
+ *
+ * <p>What it found and the slashes it drives are in the relayer's store ({@link SlashRecords}), not in this object: a
+ * relayer restarted, or another relayer on the same Redis, serves the evidence, refuses a second dispute of a task and
+ * initiates and executes the slashes left (its first check runs at start). Relayers sharing a store may both send the
+ * same {@code initiate_slash} or {@code execute_slash}; the contract takes one ({@code Slash already active} with the
+ * same reason, {@code No active slash} answer the other), and the other is logged at INFO and not counted.
  */
 public final class StakingPolicy implements ResultAudit, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StakingPolicy.class);
@@ -55,16 +59,12 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
     private final StakeGate gate;
     private final ActiveTaskCounts counts;
     private final SpotCheck spot;
-    private final Map<Felt, byte[]> evidence = new ConcurrentHashMap<>();
-    /** The evidence of each sealed task disputed, by task id: a task is slashed for once. */
-    private final Map<String, Felt> disputes = new ConcurrentHashMap<>();
-    /** Evidence waiting for {@code initiate_slash}, by provider (oldest first). */
-    private final Map<ContractAddress, Felt> toInitiate = new ConcurrentHashMap<>();
-    /** Providers with a slash this relayer initiated and has not seen end. */
-    private final Set<ContractAddress> watching = new LinkedHashSet<>();
+    /** The evidence, the slashes to initiate and to watch, the disputed tasks: in the relayer's store. */
+    private final SlashRecords records;
     private final ScheduledExecutorService thread;
     private final AtomicLong initiated = new AtomicLong();
     private final AtomicLong executed = new AtomicLong();
+    private final AtomicLong kept = new AtomicLong();
     private final AtomicLong spotChecks = new AtomicLong();
     private final AtomicLong countOnlyTransactions = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -75,11 +75,14 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
      *
      * @param settings the {@code staking.*} settings (enabled)
      * @param staking a staking client acting as the relayer's account
+     * @param records where the evidence and the slashes are kept (the relayer's store)
      * @param clock time
      * @param disconnect closes a provider's connections (after a slash left it below the minimum)
      */
-    public StakingPolicy(StakingSettings settings, Staking staking, Clock clock, Consumer<ContractAddress> disconnect) {
+    public StakingPolicy(StakingSettings settings, Staking staking, SlashRecords records, Clock clock,
+            Consumer<ContractAddress> disconnect) {
         this.settings = Require.present("staking", settings);
+        this.records = Require.present("records", records);
         this.staking = Require.present("staking_client", staking);
         this.clock = Require.present("clock", clock);
         this.disconnect = Require.present("disconnect", disconnect);
@@ -92,7 +95,7 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
             return t;
         });
         long every = settings.slashCheck().toMillis();
-        thread.scheduleWithFixedDelay(this::tickQuietly, every, every, TimeUnit.MILLISECONDS);
+        thread.scheduleWithFixedDelay(this::tickQuietly, 0, every, TimeUnit.MILLISECONDS); // at once: what is left
     }
 
     /** @return the login check */
@@ -160,12 +163,21 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
 
     /** Keeps the evidence and queues the slash it proves; returns its hash, the slash's reason. */
     private Felt keep(Evidence e) {
-        byte[] json = codec.toJson(e).getBytes(StandardCharsets.UTF_8);
-        Felt hash = Receipts.resultHash(json);
-        evidence.put(hash, json);
-        toInitiate.putIfAbsent(e.provider(), hash);
+        Dispute d = keep(e, Optional.empty());
+        return d.reasonHash();
+    }
+
+    /** Keeps the evidence and queues its slash, unless {@code disputedTask} was disputed before (then its hash). */
+    private Dispute keep(Evidence e, Optional<String> disputedTask) {
+        String json = codec.toJson(e);
+        Felt hash = Receipts.resultHash(json.getBytes(StandardCharsets.UTF_8));
+        Optional<Felt> before = records.keepEvidence(hash, json, e.provider(), disputedTask);
+        if (before.isPresent()) {
+            return new Dispute(before.get(), false);
+        }
+        kept.incrementAndGet();
         thread.execute(this::tickQuietly);
-        return hash;
+        return new Dispute(hash, true);
     }
 
     /**
@@ -181,7 +193,8 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
      * A sealed task's demander showed that the result its provider signed is wrong: the revealed keys open the stored
      * sealed job and result, the kind's check refused the opened result, and the receipt over the sealed bytes verifies
      * (the caller checked all three). The evidence, keys included, is kept and the slash queued exactly as for a spot
-     * check's failure. A task is disputed once: a later dispute of it gets the first one's hash and changes nothing.
+     * check's failure. A task is disputed once, on every relayer sharing the store: a later dispute of it gets the first
+     * one's hash and changes nothing.
      *
      * @param task the settled task
      * @param c its completion (the sealed result, its hash, the provider's signature, the cost)
@@ -193,20 +206,14 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
      */
     public Dispute disputed(TaskRecord task, Completion c, Felt receiptHash, Evidence.Revealed revealed, String check,
             String verdict) {
-        Felt hash;
-        synchronized (disputes) { // not the policy's own lock: its rounds wait on the chain
-            Felt before = disputes.get(task.id());
-            if (before != null) {
-                return new Dispute(before, false);
-            }
-            hash = keep(new Evidence(Evidence.SEALED_FORMAT, task.id(), task.escrowId(), c.provider(), task.job(),
-                    c.result(), c.resultHash(), task.settlement(), c.actualCost(), receiptHash, c.signature(), check,
-                    verdict, clock.instant().getEpochSecond(), Optional.of(revealed)));
-            disputes.put(task.id(), hash);
+        Dispute d = keep(new Evidence(Evidence.SEALED_FORMAT, task.id(), task.escrowId(), c.provider(), task.job(),
+                c.result(), c.resultHash(), task.settlement(), c.actualCost(), receiptHash, c.signature(), check,
+                verdict, clock.instant().getEpochSecond(), Optional.of(revealed)), Optional.of(task.id()));
+        if (d.first()) {
+            LOG.warn("provider {} signed a wrong sealed result for task {} (disputed by its demander, {} check); evidence"
+                    + " {}", c.provider().hex(), task.id(), check, d.reasonHash().hex());
         }
-        LOG.warn("provider {} signed a wrong sealed result for task {} (disputed by its demander, {} check); evidence {}",
-                c.provider().hex(), task.id(), check, hash.hex());
-        return new Dispute(hash, true);
+        return d;
     }
 
     /**
@@ -214,15 +221,15 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
      * @return the reason hash of the dispute that task already had, if any
      */
     public Optional<Felt> disputeOf(String taskId) {
-        return Optional.ofNullable(disputes.get(taskId));
+        return records.disputeOf(taskId);
     }
 
     /**
      * @param reasonHash a slash's reason hash
-     * @return the evidence JSON behind it, when this relayer kept it
+     * @return the evidence JSON behind it, when this relayer (or one sharing its store) kept it
      */
     public Optional<byte[]> evidence(Felt reasonHash) {
-        return Optional.ofNullable(evidence.get(reasonHash)).map(byte[]::clone);
+        return records.evidence(reasonHash).map(json -> json.getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- the chain work, on the policy's thread
@@ -240,39 +247,11 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
         if (closed.get()) {
             return;
         }
-        for (var it = toInitiate.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<ContractAddress, Felt> e = it.next();
-            try {
-                staking.initiateSlash(e.getKey(), e.getValue());
-                initiated.incrementAndGet();
-                watching.add(e.getKey());
-                it.remove();
-                LOG.warn("initiated a slash of {} with reason {}", e.getKey().hex(), e.getValue().hex());
-            } catch (EscrowRevertedException x) {
-                if (x.reason().equals(StakingReverts.SLASH_ALREADY_ACTIVE)) {
-                    watching.add(e.getKey()); // wait for it to end, then initiate ours
-                } else if (!x.reason().equals(StakingReverts.SLASH_COOLDOWN_ACTIVE)) {
-                    LOG.warn("cannot slash {}: {}; the evidence {} is kept", e.getKey().hex(), x.reason(), e.getValue().hex());
-                    it.remove();
-                }
-            }
+        for (Map.Entry<ContractAddress, Felt> e : records.slashesToInitiate().entrySet()) {
+            initiate(e.getKey(), e.getValue());
         }
-        for (var it = watching.iterator(); it.hasNext();) {
-            ContractAddress p = it.next();
-            Optional<ActiveSlash> s = staking.activeSlash(p);
-            if (s.isEmpty()) {
-                it.remove();
-                continue;
-            }
-            if (s.get().executableAt(clock.instant())) {
-                staking.executeSlash(p);
-                executed.incrementAndGet();
-                it.remove();
-                LOG.warn("executed the slash of {} ({}%)", p.hex(), s.get().percent());
-                if (gate.refusal(p).isPresent()) {
-                    disconnect.accept(p);
-                }
-            }
+        for (Map.Entry<ContractAddress, Felt> e : records.slashesWatched().entrySet()) {
+            watch(e.getKey(), e.getValue());
         }
         long oldest = counts.oldestMillis();
         if (oldest >= 0 && (flushCounts || clock.millis() - oldest >= settings.countFlush().toMillis())) {
@@ -286,6 +265,53 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
                     throw e;
                 }
             }
+        }
+    }
+
+    private void initiate(ContractAddress p, Felt reason) {
+        try {
+            staking.initiateSlash(p, reason);
+            records.slashInitiated(p, reason);
+            initiated.incrementAndGet();
+            LOG.warn("initiated a slash of {} with reason {}", p.hex(), reason.hex());
+        } catch (EscrowRevertedException x) {
+            if (x.reason().equals(StakingReverts.SLASH_ALREADY_ACTIVE)) {
+                Optional<ActiveSlash> active = staking.activeSlash(p);
+                if (active.isPresent() && active.get().reasonHash().equals(reason)) {
+                    records.slashInitiated(p, reason); // initiated before: by a relayer sharing the store, or before a restart
+                    LOG.info("the slash of {} with reason {} was initiated already; watching it", p.hex(), reason.hex());
+                } else {
+                    records.watchSlash(p, active.map(ActiveSlash::reasonHash).orElse(reason)); // ours waits for it to end
+                }
+            } else if (!x.reason().equals(StakingReverts.SLASH_COOLDOWN_ACTIVE)) {
+                LOG.warn("cannot slash {}: {}; the evidence {} is kept", p.hex(), x.reason(), reason.hex());
+                records.dropInitiation(p, reason);
+            }
+        }
+    }
+
+    private void watch(ContractAddress p, Felt reason) {
+        Optional<ActiveSlash> s = staking.activeSlash(p);
+        if (s.isEmpty()) {
+            records.slashEnded(p, reason);
+            return;
+        }
+        if (!s.get().executableAt(clock.instant())) {
+            return;
+        }
+        try {
+            staking.executeSlash(p);
+            executed.incrementAndGet();
+            LOG.warn("executed the slash of {} ({}%)", p.hex(), s.get().percent());
+        } catch (EscrowRevertedException x) {
+            if (!x.reason().equals(StakingReverts.NO_ACTIVE_SLASH)) {
+                throw x;
+            }
+            LOG.info("the slash of {} was executed already (by a relayer sharing the store)", p.hex());
+        }
+        records.slashEnded(p, reason);
+        if (gate.refusal(p).isPresent()) {
+            disconnect.accept(p);
         }
     }
 
@@ -315,9 +341,9 @@ public final class StakingPolicy implements ResultAudit, AutoCloseable {
         return spotChecks.get();
     }
 
-    /** @return pieces of evidence kept */
-    public int evidenceKept() {
-        return evidence.size();
+    /** @return pieces of evidence this policy kept since it started */
+    public long evidenceKept() {
+        return kept.get();
     }
 
     /** @return transactions sent for active-task counts alone (no settlement was due) */

@@ -1,6 +1,8 @@
 package io.smainer.relayer.store;
 
 import io.smainer.Require;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.protocol.TaskStatus;
 import java.io.UncheckedIOException;
@@ -361,6 +363,52 @@ public final class GuardedStore implements RelayerStore {
     @Override
     public Optional<WebhookState> webhook(String taskId) {
         return read("webhook", () -> store.webhook(taskId));
+    }
+
+    @Override
+    public Optional<Felt> keepEvidence(Felt reasonHash, String json, ContractAddress provider,
+            Optional<String> disputedTask) {
+        return write("keepEvidence", () -> store.keepEvidence(reasonHash, json, provider, disputedTask));
+    }
+
+    @Override
+    public Optional<String> evidence(Felt reasonHash) {
+        return read("evidence", () -> store.evidence(reasonHash));
+    }
+
+    @Override
+    public Optional<Felt> disputeOf(String taskId) {
+        return read("disputeOf", () -> store.disputeOf(taskId));
+    }
+
+    @Override
+    public Map<ContractAddress, Felt> slashesToInitiate() {
+        return read("slashesToInitiate", store::slashesToInitiate);
+    }
+
+    @Override
+    public Map<ContractAddress, Felt> slashesWatched() {
+        return read("slashesWatched", store::slashesWatched);
+    }
+
+    @Override
+    public void slashInitiated(ContractAddress provider, Felt reasonHash) {
+        run("slashInitiated", () -> store.slashInitiated(provider, reasonHash));
+    }
+
+    @Override
+    public void watchSlash(ContractAddress provider, Felt reasonHash) {
+        run("watchSlash", () -> store.watchSlash(provider, reasonHash));
+    }
+
+    @Override
+    public void dropInitiation(ContractAddress provider, Felt reasonHash) {
+        run("dropInitiation", () -> store.dropInitiation(provider, reasonHash));
+    }
+
+    @Override
+    public void slashEnded(ContractAddress provider, Felt reasonHash) {
+        run("slashEnded", () -> store.slashEnded(provider, reasonHash));
     }
 
     @Override

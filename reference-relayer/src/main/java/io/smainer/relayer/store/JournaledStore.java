@@ -1,6 +1,8 @@
 package io.smainer.relayer.store;
 
 import io.smainer.Require;
+import io.smainer.chain.ContractAddress;
+import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.protocol.TaskStatus;
 import java.io.BufferedReader;
@@ -42,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * what it recovered. The file is rewritten the same way (compacted) once it holds more than
  * {@value #COMPACT_FACTOR} times as many lines as tasks held (and at least {@value #COMPACT_MIN_LINES}).
  *
- * <p>Nonces, leases, nodes, signals and webhook schedules are not journaled: a restarted relayer starts them
- * afresh (a replayed submission is still refused by its escrow, which the journal keeps).
+ * <p>Nonces, leases, nodes, signals, webhook schedules and the {@link SlashRecords} are not journaled: a restarted
+ * relayer starts them afresh (a replayed submission is still refused by its escrow, which the journal keeps; a slash
+ * the staking policy had not executed is lost, which is why a staking relayer runs on Redis).
  *
  * <p>When a write to the file fails (the disk full) the change is already in memory: the call throws
  * {@link UncheckedIOException} (the relayer answers 503) and every later write first rewrites the whole file from
@@ -386,6 +389,52 @@ public final class JournaledStore implements RelayerStore {
     @Override
     public Optional<WebhookState> webhook(String taskId) {
         return store.webhook(taskId);
+    }
+
+    @Override
+    public Optional<Felt> keepEvidence(Felt reasonHash, String json, ContractAddress provider,
+            Optional<String> disputedTask) {
+        return store.keepEvidence(reasonHash, json, provider, disputedTask);
+    }
+
+    @Override
+    public Optional<String> evidence(Felt reasonHash) {
+        return store.evidence(reasonHash);
+    }
+
+    @Override
+    public Optional<Felt> disputeOf(String taskId) {
+        return store.disputeOf(taskId);
+    }
+
+    @Override
+    public Map<ContractAddress, Felt> slashesToInitiate() {
+        return store.slashesToInitiate();
+    }
+
+    @Override
+    public Map<ContractAddress, Felt> slashesWatched() {
+        return store.slashesWatched();
+    }
+
+    @Override
+    public void slashInitiated(ContractAddress provider, Felt reasonHash) {
+        store.slashInitiated(provider, reasonHash);
+    }
+
+    @Override
+    public void watchSlash(ContractAddress provider, Felt reasonHash) {
+        store.watchSlash(provider, reasonHash);
+    }
+
+    @Override
+    public void dropInitiation(ContractAddress provider, Felt reasonHash) {
+        store.dropInitiation(provider, reasonHash);
+    }
+
+    @Override
+    public void slashEnded(ContractAddress provider, Felt reasonHash) {
+        store.slashEnded(provider, reasonHash);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.smainer.relayer.store;
 
 import io.smainer.Require;
+import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.protocol.TaskStatus;
@@ -83,6 +84,12 @@ public final class MemoryStore implements RelayerStore {
     private final Map<String, NodeRecord> nodes = new ConcurrentSkipListMap<>();
     private final Map<String, Map.Entry<String, Instant>> leases = new HashMap<>();
     private final List<Consumer<Signal>> listeners = new CopyOnWriteArrayList<>();
+    /** The {@link SlashRecords}: evidence by reason hash, initiations, watched slashes, disputes; under {@link #slashLock}. */
+    private final Map<Felt, String> evidence = new HashMap<>();
+    private final Map<ContractAddress, Felt> toInitiate = new LinkedHashMap<>();
+    private final Map<ContractAddress, Felt> watched = new LinkedHashMap<>();
+    private final Map<String, Felt> disputes = new HashMap<>();
+    private final Object slashLock = new Object();
     /** Webhooks by task, touched under {@link #lock}; finished ones stay (a task gets one webhook, ever). */
     private final Map<String, Hook> webhooks = new HashMap<>();
     /** Unfinished webhooks by due time, so {@link #dueWebhooks} reads only what is due. */
@@ -678,6 +685,81 @@ public final class MemoryStore implements RelayerStore {
     public AutoCloseable subscribe(Consumer<Signal> listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
+    }
+
+    // ---- slash records
+
+    @Override
+    public Optional<Felt> keepEvidence(Felt reasonHash, String json, ContractAddress provider,
+            Optional<String> disputedTask) {
+        synchronized (slashLock) {
+            if (disputedTask.isPresent()) {
+                Felt before = disputes.putIfAbsent(disputedTask.get(), reasonHash);
+                if (before != null) {
+                    return Optional.of(before);
+                }
+            }
+            evidence.putIfAbsent(reasonHash, json);
+            toInitiate.putIfAbsent(provider, reasonHash);
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<String> evidence(Felt reasonHash) {
+        synchronized (slashLock) {
+            return Optional.ofNullable(evidence.get(reasonHash));
+        }
+    }
+
+    @Override
+    public Optional<Felt> disputeOf(String taskId) {
+        synchronized (slashLock) {
+            return Optional.ofNullable(disputes.get(taskId));
+        }
+    }
+
+    @Override
+    public Map<ContractAddress, Felt> slashesToInitiate() {
+        synchronized (slashLock) {
+            return new LinkedHashMap<>(toInitiate);
+        }
+    }
+
+    @Override
+    public Map<ContractAddress, Felt> slashesWatched() {
+        synchronized (slashLock) {
+            return new LinkedHashMap<>(watched);
+        }
+    }
+
+    @Override
+    public void slashInitiated(ContractAddress provider, Felt reasonHash) {
+        synchronized (slashLock) {
+            toInitiate.remove(provider, reasonHash);
+            watched.put(provider, reasonHash);
+        }
+    }
+
+    @Override
+    public void watchSlash(ContractAddress provider, Felt reasonHash) {
+        synchronized (slashLock) {
+            watched.put(provider, reasonHash);
+        }
+    }
+
+    @Override
+    public void dropInitiation(ContractAddress provider, Felt reasonHash) {
+        synchronized (slashLock) {
+            toInitiate.remove(provider, reasonHash);
+        }
+    }
+
+    @Override
+    public void slashEnded(ContractAddress provider, Felt reasonHash) {
+        synchronized (slashLock) {
+            watched.remove(provider, reasonHash);
+        }
     }
 
     @Override

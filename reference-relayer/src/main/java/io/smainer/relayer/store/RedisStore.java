@@ -25,6 +25,7 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.smainer.Require;
+import io.smainer.chain.ContractAddress;
 import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.protocol.TaskStatus;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +66,10 @@ import org.slf4j.LoggerFactory;
  * set of unfinished webhooks by due time; {@code c:SETTLED} and {@code c:FAILED} count every task that ever
  * reached them; {@code fin} the finished tasks held, by finishing time; {@code ef} the escrows of dropped FAILED
  * tasks still guarded; {@code qbytes} and {@code fbytes} the byte sums ({@link #queuedBytes()},
- * {@link #finishedBytes()}); signals go on the channel {@code signals}.
+ * {@link #finishedBytes()}); the {@link SlashRecords}: {@code ev:<reason hash>} a piece of evidence's JSON,
+ * {@code sp} and {@code sw} hashes of provider to reason hash (slashes to initiate, slashes watched) and {@code sd}
+ * a hash of disputed task to reason hash, none with an expiry ({@code evidence-keep.lua} and {@code slash.lua}
+ * write them); signals go on the channel {@code signals}.
  *
  * <p>Retention ({@link Retention}), all inside the scripts, so two relayers on one Redis never drop a task
  * twice nor one that is not finished: the script that writes a final status (SETTLED or FAILED) also counts it
@@ -506,6 +511,66 @@ public final class RedisStore implements RelayerStore {
                 Long.toString(retention.maxFinishedBytes()))) < before) {
             before = left; // each script drops a bounded batch: Redis serves other clients between them
         }
+    }
+
+    // ---- slash records ----
+
+    @Override
+    public Optional<Felt> keepEvidence(Felt reasonHash, String json, ContractAddress provider,
+            Optional<String> disputedTask) {
+        String before = scripts.run("evidence-keep", ScriptOutputType.VALUE, prefix, reasonHash.hex(), json,
+                provider.hex(), disputedTask.orElse(""));
+        return Optional.ofNullable(before).map(Felt::parse);
+    }
+
+    @Override
+    public Optional<String> evidence(Felt reasonHash) {
+        return Optional.ofNullable(redis.get(prefix + "ev:" + reasonHash.hex()));
+    }
+
+    @Override
+    public Optional<Felt> disputeOf(String taskId) {
+        return Optional.ofNullable(redis.hget(prefix + "sd", taskId)).map(Felt::parse);
+    }
+
+    @Override
+    public Map<ContractAddress, Felt> slashesToInitiate() {
+        return slashes("sp");
+    }
+
+    @Override
+    public Map<ContractAddress, Felt> slashesWatched() {
+        return slashes("sw");
+    }
+
+    private Map<ContractAddress, Felt> slashes(String key) {
+        Map<ContractAddress, Felt> out = new LinkedHashMap<>();
+        new TreeMap<>(redis.hgetall(prefix + key)).forEach((p, h) -> out.put(ContractAddress.parse(p), Felt.parse(h)));
+        return out;
+    }
+
+    @Override
+    public void slashInitiated(ContractAddress provider, Felt reasonHash) {
+        moveSlash("initiated", provider, reasonHash);
+    }
+
+    @Override
+    public void watchSlash(ContractAddress provider, Felt reasonHash) {
+        moveSlash("watch", provider, reasonHash);
+    }
+
+    @Override
+    public void dropInitiation(ContractAddress provider, Felt reasonHash) {
+        moveSlash("dropped", provider, reasonHash);
+    }
+
+    @Override
+    public void slashEnded(ContractAddress provider, Felt reasonHash) {
+        moveSlash("ended", provider, reasonHash);
+    }
+
+    private void moveSlash(String what, ContractAddress provider, Felt reasonHash) {
+        scripts.run("slash", ScriptOutputType.INTEGER, prefix, what, provider.hex(), reasonHash.hex());
     }
 
     @Override

@@ -45,10 +45,14 @@ final class LocalNetwork implements AutoCloseable {
     final Ledger ledger;
     final KeyPair demanderKey = KeyPair.generate(random, crypto);
     final Escrow demander;
-    final Relayer relayer;
+    /** The relayer; {@link #restartRelayer()} replaces it. */
+    Relayer relayer;
     final HttpClient http = new HttpClient();
     final WebSocketClient ws;
     final List<TestProvider> providers = new ArrayList<>();
+    private final RelayerConfig config;
+    private final boolean staking;
+    private final Optional<Clock> chainClock;
 
     LocalNetwork(Map<String, String> settings) throws Exception {
         this(settings, false);
@@ -93,13 +97,29 @@ final class LocalNetwork implements AutoCloseable {
         if (settings.containsKey("demander_keys")) { // more demanders, beside this network's own
             s.put("demander_keys", DEMANDER.hex() + ":" + demanderKey.publicKey().hex() + "," + settings.get("demander_keys"));
         }
-        relayer = Relayer.builder().config(RelayerConfig.load(s)).escrow(ledger.client(RELAYER))
-                .staking(staking ? ledger.staking(RELAYER) : null).chainClock(chainClock.orElse(null)).crypto(crypto)
-                .build().start();
+        this.config = RelayerConfig.load(s);
+        this.staking = staking;
+        this.chainClock = chainClock;
+        relayer = newRelayer();
         http.start();
         ws = new WebSocketClient(http);
         ws.setMaxTextMessageSize(16 << 20); // task_assigned frames carry payloads up to limits.max_body_bytes
         ws.start();
+    }
+
+    private Relayer newRelayer() throws Exception {
+        return Relayer.builder().config(config).escrow(ledger.client(RELAYER))
+                .staking(staking ? ledger.staking(RELAYER) : null).chainClock(chainClock.orElse(null)).crypto(crypto)
+                .build().start();
+    }
+
+    /**
+     * Stops the relayer and starts a new one on the same settings, store and chain (on a fresh port), as an operator's
+     * restart or a failover to another relayer on the same Redis does.
+     */
+    void restartRelayer() throws Exception {
+        relayer.close();
+        relayer = newRelayer();
     }
 
     URI wsUri() {

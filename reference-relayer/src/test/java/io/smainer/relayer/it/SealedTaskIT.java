@@ -55,6 +55,7 @@ import io.smainer.provider.ProviderEvent;
 import io.smainer.provider.ProviderNode;
 import io.smainer.relayer.RedisServer;
 import io.smainer.relayer.staking.StakingPolicy;
+import io.smainer.relayer.store.RedisStore;
 import io.smainer.seal.Envelope;
 import io.smainer.seal.SealException;
 import io.smainer.seal.SealKeyPair;
@@ -73,6 +74,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -459,7 +461,9 @@ class SealedTaskIT {
         assertThat(policy.slashesInitiated()).isEqualTo(1);
         assertThat(policy.evidenceKept()).isEqualTo(1);
 
-        // the keys are in the evidence only: not in Redis, not in any line the relayer logged (debug included)
+        // the keys are in the evidence only (kept in Redis under its hash, served to anyone): nowhere else in Redis, not
+        // in any line the relayer logged (debug included)
+        assertThat(redisValue(RedisStore.DEFAULT_PREFIX + "ev:" + accepted.reasonHash().hex())).isEqualTo(evidence);
         byte[] store = redisContents();
         String logs = relayerLogText();
         assertThat(logs).contains(accepted.reasonHash().hex());
@@ -472,6 +476,47 @@ class SealedTaskIT {
                         .as("a key in hex in %s", place.getKey()).isFalse();
             }
         }
+    }
+
+    @Test
+    void aDisputedSlashSurvivesARestartOfItsRelayerItsEvidenceIsStillServedAndTheTaskIsNotDisputedTwice()
+            throws Exception {
+        network(true);
+        TestProvider cheat = stakedOnline(9, TestProvider.Behaviour.WRONG_SEALED);
+        SmainerClient client = client();
+        SealedJob sealed = sealFor(client, cheat);
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, sealed.sealed());
+        Api.TaskCreated task = client.submit(funded.escrowId(), sealed.sealed());
+        assertThatThrownBy(() -> client.awaitSealedResult(task.taskId(), sealed, Duration.ofSeconds(30)))
+                .isInstanceOf(SealedResultRefusedException.class);
+        byte[] resultKey = Envelope.open(client.result(task.taskId()).result(), client.sealKeys()).fileKey();
+        Api.DisputeAccepted accepted = client.disputeSealedResult(task.taskId(), sealed);
+        Staking anyone = net.ledger.staking(LocalNetwork.DEMANDER);
+        Await.until(Duration.ofSeconds(20), () -> anyone.activeSlash(cheat.address).isPresent(),
+                () -> "initiate_slash of " + cheat.address.hex());
+        byte[] evidence = getBytes("/evidence/" + accepted.reasonHash().hex());
+
+        // the relayer stops before the appeal window ends; a new one starts on the same Redis
+        net.restartRelayer();
+        StakingPolicy policy = net.relayer.staking().orElseThrow();
+
+        // it serves the same evidence, and the task is still disputed once
+        assertThat(getBytes("/evidence/" + accepted.reasonHash().hex())).isEqualTo(evidence);
+        HttpResponse<String> again = dispute(task.taskId(), LocalNetwork.DEMANDER, net.demanderKey, sealed.fileKey(),
+                resultKey);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+        assertThat(again.body()).contains("\"already_disputed\"").contains(accepted.reasonHash().hex());
+
+        // and it executes the slash the first one initiated, once the appeal window has passed
+        policy.checkNow();
+        assertThat(anyone.stake(cheat.address)).isEqualTo(STAKE);
+        chainClock.advance(APPEAL_WINDOW);
+        policy.checkNow();
+        assertThat(anyone.stake(cheat.address)).isEqualTo(STAKE.minus(TokenAmount.parseStrk("20")));
+        assertThat(anyone.activeSlash(cheat.address)).isEmpty();
+        assertThat(anyone.slashCount(cheat.address)).isEqualTo(1);
+        assertThat(policy.slashesExecuted()).isEqualTo(1);
+        assertThat(policy.slashesInitiated()).as("the first relayer initiated it").isZero();
     }
 
     @Test
@@ -557,13 +602,30 @@ class SealedTaskIT {
         return b.toString();
     }
 
-    /** Every key and value in the relayer's Redis, whatever its type, one after the other. */
+    /** The bytes of a string key in the relayer's Redis. */
+    private byte[] redisValue(String key) {
+        RedisClient rc = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<byte[], byte[]> c = rc.connect(ByteArrayCodec.INSTANCE)) {
+            return c.sync().get(key.getBytes(StandardCharsets.UTF_8));
+        } finally {
+            rc.shutdown();
+        }
+    }
+
+    /**
+     * Every key and value in the relayer's Redis, whatever its type, one after the other, but for the evidence of
+     * disputes ({@code ev:<hash>}), which holds a disputed task's content keys by design and is public.
+     */
     private byte[] redisContents() {
         RedisClient rc = RedisClient.create(redis.uri());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] evidence = (RedisStore.DEFAULT_PREFIX + "ev:").getBytes(StandardCharsets.UTF_8);
         try (StatefulRedisConnection<byte[], byte[]> c = rc.connect(ByteArrayCodec.INSTANCE)) {
             RedisCommands<byte[], byte[]> r = c.sync();
             for (byte[] key : r.keys("*")) {
+                if (Arrays.equals(key, 0, Math.min(key.length, evidence.length), evidence, 0, evidence.length)) {
+                    continue;
+                }
                 out.writeBytes(key);
                 switch (r.type(key)) {
                     case "string" -> out.writeBytes(r.get(key));

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -68,6 +69,22 @@ class RedisStoreIT extends RelayerStoreContract {
 
     private RedisStore reopen() {
         return RedisStore.builder().uri(server.uri()).prefix(prefix).clock(clock).retention(retention).build();
+    }
+
+    @Test
+    void aStoreOpenedAfterAnotherClosedFindsItsEvidenceSlashesAndDisputes() {
+        store.keepEvidence(Felt.of(0xa1), "{\"a\":1}", PROVIDER, Optional.of("t1"));
+        store.keepEvidence(Felt.of(0xb2), "{\"b\":2}", PROVIDER, Optional.empty());
+        store.slashInitiated(PROVIDER, Felt.of(0xa1));
+        store.keepEvidence(Felt.of(0xc3), "{\"c\":3}", PROVIDER, Optional.empty());
+        store.close();
+        store = reopen();
+        assertThat(store.evidence(Felt.of(0xa1))).contains("{\"a\":1}");
+        assertThat(store.evidence(Felt.of(0xb2))).contains("{\"b\":2}");
+        assertThat(store.disputeOf("t1")).contains(Felt.of(0xa1));
+        assertThat(store.slashesWatched()).isEqualTo(Map.of(PROVIDER, Felt.of(0xa1)));
+        assertThat(store.slashesToInitiate()).isEqualTo(Map.of(PROVIDER, Felt.of(0xc3)));
+        assertThat(store.keepEvidence(Felt.of(0xd4), "{}", PROVIDER, Optional.of("t1"))).contains(Felt.of(0xa1));
     }
 
     @Test

@@ -283,6 +283,97 @@ public abstract class RelayerStoreContract {
         assertThat(store.node("n1").orElseThrow().completed()).isEqualTo(3);
     }
 
+    static final ContractAddress PROVIDER = ContractAddress.of(0x3001);
+    static final Felt EVIDENCE_A = Felt.of(0xa1);
+    static final Felt EVIDENCE_B = Felt.of(0xb2);
+
+    @Test
+    void keepsEvidenceOnceByItsHashAndQueuesOneInitiationAProvider() {
+        assertThat(store.evidence(EVIDENCE_A)).isEmpty();
+        assertThat(store.keepEvidence(EVIDENCE_A, "{\"a\":1}", PROVIDER, Optional.empty())).isEmpty();
+        assertThat(store.keepEvidence(EVIDENCE_A, "{\"other\":2}", PROVIDER, Optional.empty())).isEmpty();
+        assertThat(store.evidence(EVIDENCE_A)).contains("{\"a\":1}");
+        assertThat(store.keepEvidence(EVIDENCE_B, "{\"b\":\"é\"}", PROVIDER, Optional.empty())).isEmpty();
+        assertThat(store.evidence(EVIDENCE_B)).contains("{\"b\":\"é\"}");
+        assertThat(store.slashesToInitiate()).isEqualTo(Map.of(PROVIDER, EVIDENCE_A));
+        assertThat(store.slashesWatched()).isEmpty();
+        assertThat(store.disputeOf("t1")).isEmpty();
+    }
+
+    @Test
+    void aSlashMovesFromInitiationToWatchedAndEndsOnlyForTheHashItHolds() {
+        ContractAddress other = ContractAddress.of(0x3002);
+        store.keepEvidence(EVIDENCE_A, "{}", PROVIDER, Optional.empty());
+        store.keepEvidence(EVIDENCE_B, "{}", other, Optional.empty());
+        store.slashInitiated(PROVIDER, EVIDENCE_A);
+        assertThat(store.slashesToInitiate()).isEqualTo(Map.of(other, EVIDENCE_B));
+        assertThat(store.slashesWatched()).isEqualTo(Map.of(PROVIDER, EVIDENCE_A));
+        store.slashInitiated(PROVIDER, EVIDENCE_A); // a second relayer finding it initiated: no change
+        assertThat(store.slashesWatched()).isEqualTo(Map.of(PROVIDER, EVIDENCE_A));
+        store.dropInitiation(other, EVIDENCE_A); // not the one queued: kept
+        assertThat(store.slashesToInitiate()).isEqualTo(Map.of(other, EVIDENCE_B));
+        store.watchSlash(other, EVIDENCE_A); // another slash is active: watched, ours still queued
+        assertThat(store.slashesToInitiate()).isEqualTo(Map.of(other, EVIDENCE_B));
+        assertThat(store.slashesWatched()).isEqualTo(Map.of(PROVIDER, EVIDENCE_A, other, EVIDENCE_A));
+        store.slashEnded(PROVIDER, EVIDENCE_B); // not the one watched: kept
+        assertThat(store.slashesWatched()).containsKey(PROVIDER);
+        store.slashEnded(PROVIDER, EVIDENCE_A);
+        store.slashEnded(other, EVIDENCE_A);
+        store.dropInitiation(other, EVIDENCE_B);
+        assertThat(store.slashesWatched()).isEmpty();
+        assertThat(store.slashesToInitiate()).isEmpty();
+        assertThat(store.evidence(EVIDENCE_A)).as("evidence outlives its slash").contains("{}");
+        store.keepEvidence(Felt.of(0xc3), "{}", PROVIDER, Optional.empty());
+        assertThat(store.slashesToInitiate()).as("the provider's next slash").isEqualTo(Map.of(PROVIDER, Felt.of(0xc3)));
+    }
+
+    @Test
+    void aTaskIsDisputedOnceAndALaterDisputeWritesNothing() {
+        assertThat(store.keepEvidence(EVIDENCE_A, "{\"first\":1}", PROVIDER, Optional.of("t1"))).isEmpty();
+        store.slashInitiated(PROVIDER, EVIDENCE_A);
+        assertThat(store.disputeOf("t1")).contains(EVIDENCE_A);
+        assertThat(store.keepEvidence(EVIDENCE_B, "{\"second\":1}", PROVIDER, Optional.of("t1"))).contains(EVIDENCE_A);
+        assertThat(store.evidence(EVIDENCE_B)).isEmpty();
+        assertThat(store.slashesToInitiate()).isEmpty();
+        assertThat(store.disputeOf("t1")).contains(EVIDENCE_A);
+        assertThat(store.disputeOf("t2")).isEmpty();
+    }
+
+    @Test
+    void ofManyConcurrentDisputesOfATaskOneKeepsItsEvidence() throws Exception {
+        int n = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Optional<Felt>>> answers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Felt hash = Felt.of(0x100 + i);
+            answers.add(pool.submit(() -> {
+                go.await();
+                return store.keepEvidence(hash, "{\"n\":" + hash.hex() + "}", PROVIDER, Optional.of("t1"));
+            }));
+        }
+        go.countDown();
+        pool.shutdown();
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        List<Felt> kept = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (answers.get(i).get().isEmpty()) {
+                kept.add(Felt.of(0x100 + i));
+            }
+        }
+        assertThat(kept).hasSize(1);
+        for (int i = 0; i < n; i++) {
+            Felt hash = Felt.of(0x100 + i);
+            if (!hash.equals(kept.get(0))) {
+                assertThat(answers.get(i).get()).contains(kept.get(0));
+                assertThat(store.evidence(hash)).isEmpty();
+            }
+        }
+        assertThat(store.disputeOf("t1")).contains(kept.get(0));
+        assertThat(store.evidence(kept.get(0))).isPresent();
+        assertThat(store.slashesToInitiate()).isEqualTo(Map.of(PROVIDER, kept.get(0)));
+    }
+
     @Test
     void aLeaseHasOneHolderUntilItExpires() {
         assertThat(store.acquireLease("settler", "a", Duration.ofSeconds(10))).isTrue();
