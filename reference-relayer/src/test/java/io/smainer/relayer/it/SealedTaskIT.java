@@ -364,18 +364,16 @@ class SealedTaskIT {
     @Test
     void aStakedProviderThatSignsAWrongSealedResultIsDisputedByItsDemanderAndSlashedOnce() throws Exception {
         network(true);
-        TestProvider cheat = stakedOnline(8, TestProvider.Behaviour.WRONG_SEALED);
-        SmainerClient client = client();
-        SealedJob sealed = sealFor(client, cheat);
-        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, sealed.sealed());
-        Api.TaskCreated task = client.submit(funded.escrowId(), sealed.sealed());
-        // the relayer cannot tell: it settles and pays; the demander's Freivalds check refuses the opened product
-        assertThatThrownBy(() -> client.awaitSealedResult(task.taskId(), sealed, Duration.ofSeconds(30)))
-                .isInstanceOf(SealedResultRefusedException.class).hasMessageContaining("fails its check");
+        WrongSealed w = wrongSealedResult(8);
+        TestProvider cheat = w.cheat();
+        SmainerClient client = w.client();
+        SealedJob sealed = w.sealed();
+        CreatedTask funded = w.funded();
+        Api.TaskCreated task = w.task();
         assertThat(net.demander.getTask(funded.escrowId()).orElseThrow().status()).isEqualTo(EscrowStatus.COMPLETED);
         Staking anyone = net.ledger.staking(LocalNetwork.DEMANDER);
         assertThat(anyone.activeSlash(cheat.address)).isEmpty();
-        byte[] resultKey = Envelope.open(client.result(task.taskId()).result(), client.sealKeys()).fileKey();
+        byte[] resultKey = w.resultKey();
 
         // someone else's dispute, even one signed by a demander the relayer knows: 403, nothing kept
         HttpResponse<String> other = dispute(task.taskId(), OTHER_DEMANDER, OTHER_KEY, sealed.fileKey(), resultKey);
@@ -482,15 +480,12 @@ class SealedTaskIT {
     void aDisputedSlashSurvivesARestartOfItsRelayerItsEvidenceIsStillServedAndTheTaskIsNotDisputedTwice()
             throws Exception {
         network(true);
-        TestProvider cheat = stakedOnline(9, TestProvider.Behaviour.WRONG_SEALED);
-        SmainerClient client = client();
-        SealedJob sealed = sealFor(client, cheat);
-        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, sealed.sealed());
-        Api.TaskCreated task = client.submit(funded.escrowId(), sealed.sealed());
-        assertThatThrownBy(() -> client.awaitSealedResult(task.taskId(), sealed, Duration.ofSeconds(30)))
-                .isInstanceOf(SealedResultRefusedException.class);
-        byte[] resultKey = Envelope.open(client.result(task.taskId()).result(), client.sealKeys()).fileKey();
-        Api.DisputeAccepted accepted = client.disputeSealedResult(task.taskId(), sealed);
+        WrongSealed w = wrongSealedResult(9);
+        TestProvider cheat = w.cheat();
+        SealedJob sealed = w.sealed();
+        Api.TaskCreated task = w.task();
+        byte[] resultKey = w.resultKey();
+        Api.DisputeAccepted accepted = w.client().disputeSealedResult(task.taskId(), sealed);
         Staking anyone = net.ledger.staking(LocalNetwork.DEMANDER);
         Await.until(Duration.ofSeconds(20), () -> anyone.activeSlash(cheat.address).isPresent(),
                 () -> "initiate_slash of " + cheat.address.hex());
@@ -557,6 +552,28 @@ class SealedTaskIT {
         p.connect(net.ws, net.wsUri());
         p.awaitLogin();
         return p;
+    }
+
+    /**
+     * A settled sealed task whose staked provider signed a wrong product, the content key of its result, and how it
+     * got there.
+     */
+    private record WrongSealed(TestProvider cheat, SmainerClient client, SealedJob sealed, CreatedTask funded,
+            Api.TaskCreated task, byte[] resultKey) {
+    }
+
+    /** A staked provider {@code n} online that signs wrong sealed products, and a task it settled so. */
+    private WrongSealed wrongSealedResult(int n) throws Exception {
+        TestProvider cheat = stakedOnline(n, TestProvider.Behaviour.WRONG_SEALED);
+        SmainerClient client = client();
+        SealedJob sealed = sealFor(client, cheat);
+        CreatedTask funded = client.createEscrow(TokenAmount.parseStrk("0.2"), Tier.BASIC, sealed.sealed());
+        Api.TaskCreated task = client.submit(funded.escrowId(), sealed.sealed());
+        // the relayer cannot tell: it settles and pays; the demander's Freivalds check refuses the opened product
+        assertThatThrownBy(() -> client.awaitSealedResult(task.taskId(), sealed, Duration.ofSeconds(30)))
+                .isInstanceOf(SealedResultRefusedException.class).hasMessageContaining("fails its check");
+        byte[] resultKey = Envelope.open(client.result(task.taskId()).result(), client.sealKeys()).fileKey();
+        return new WrongSealed(cheat, client, sealed, funded, task, resultKey);
     }
 
     /** {@link #MATMUL}, sealed by the client to this provider alone. */
