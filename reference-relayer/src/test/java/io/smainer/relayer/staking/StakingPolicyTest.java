@@ -12,6 +12,7 @@ import io.smainer.chain.TokenAmount;
 import io.smainer.escrow.Ledger;
 import io.smainer.escrow.Staking;
 import io.smainer.relayer.store.MemoryStore;
+import io.smainer.testing.Await;
 import io.smainer.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,6 +64,27 @@ class StakingPolicyTest {
 
     private StakingPolicy policy() {
         return new StakingPolicy(SETTINGS, ledger.staking(RELAYER), store, chainClock, p -> { });
+    }
+
+    @Test
+    void aNewPolicyInitiatesAtStartTheSlashAnotherLeftQueuedAndExecutesItWhenDue() {
+        Staking anyone = ledger.staking(OWNER);
+        Felt reason = Felt.of(0xe2);
+        // a relayer kept the evidence and stopped before it sent initiate_slash
+        assertThat(store.keepEvidence(reason, "{\"e\":2}", PROVIDER, Optional.empty())).isEmpty();
+        try (StakingPolicy next = policy()) {
+            Await.until(Duration.ofSeconds(10), () -> anyone.activeSlash(PROVIDER).isPresent(),
+                    () -> "initiate_slash at start, without a check asked for");
+            assertThat(anyone.activeSlash(PROVIDER).orElseThrow().reasonHash()).isEqualTo(reason);
+            assertThat(next.slashesInitiated()).isEqualTo(1);
+            assertThat(store.slashesToInitiate()).isEmpty();
+            assertThat(store.slashesWatched()).isEqualTo(Map.of(PROVIDER, reason));
+            chainClock.advance(Duration.ofDays(7));
+            next.checkNow();
+            assertThat(anyone.stake(PROVIDER)).isEqualTo(STAKE.minus(TokenAmount.parseStrk("20")));
+            assertThat(next.slashesExecuted()).isEqualTo(1);
+            assertThat(store.slashesWatched()).isEmpty();
+        }
     }
 
     @Test
