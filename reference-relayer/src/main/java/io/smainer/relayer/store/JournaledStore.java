@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -44,9 +45,13 @@ import org.slf4j.LoggerFactory;
  * what it recovered. The file is rewritten the same way (compacted) once it holds more than
  * {@value #COMPACT_FACTOR} times as many lines as tasks held (and at least {@value #COMPACT_MIN_LINES}).
  *
- * <p>Nonces, leases, nodes, signals, webhook schedules and the {@link SlashRecords} are not journaled: a restarted
- * relayer starts them afresh (a replayed submission is still refused by its escrow, which the journal keeps; a slash
- * the staking policy had not executed is lost, which is why a staking relayer runs on Redis).
+ * <p>The {@link SlashRecords} (evidence, slashes to initiate and watched, disputed tasks) go to a second file beside
+ * it, {@code <journal>.slashes}: each write is one line, written and forced to the disk before the memory changes
+ * and the call returns (they are rare: a few a wrong result found), and {@link #open} replays the lines (a torn one
+ * is skipped). Nothing in it is dropped or compacted: it grows by a few KiB a wrong result found.
+ *
+ * <p>Nonces, leases, nodes, signals and webhook schedules are not journaled: a restarted relayer starts them
+ * afresh (a replayed submission is still refused by its escrow, which the journal keeps).
  *
  * <p>When a write to the file fails (the disk full) the change is already in memory: the call throws
  * {@link UncheckedIOException} (the relayer answers 503) and every later write first rewrites the whole file from
@@ -64,6 +69,10 @@ public final class JournaledStore implements RelayerStore {
     private final Object lock = new Object();
     private final ScheduledExecutorService syncer;
     private FileChannel out;
+    /** The slash records' file ({@code <journal>.slashes}), appended under {@link #slashLock}. */
+    private final Path slashFile;
+    private final Object slashLock = new Object();
+    private FileChannel slashOut;
     private long lines;
     private boolean dirty;
     private boolean broken;
@@ -72,6 +81,7 @@ public final class JournaledStore implements RelayerStore {
     private JournaledStore(MemoryStore store, Path file) {
         this.store = store;
         this.file = file;
+        this.slashFile = file.resolveSibling(file.getFileName() + ".slashes");
         ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "journal-sync");
             t.setDaemon(true);
@@ -95,6 +105,7 @@ public final class JournaledStore implements RelayerStore {
         JournaledStore j = new JournaledStore(memory, file);
         try {
             j.recover();
+            j.recoverSlashes();
         } catch (IOException e) {
             j.syncer.shutdownNow();
             throw new UncheckedIOException("store.journal: cannot read or write " + file.toAbsolutePath() + ": "
@@ -157,6 +168,85 @@ public final class JournaledStore implements RelayerStore {
                     file.toAbsolutePath(), lines, byStatus, read, (System.nanoTime() - started) / 1_000_000,
                     latest.size() - lines, torn == 0 ? "" : "; " + torn + " torn lines skipped");
         }
+    }
+
+    /** Replays {@code <journal>.slashes} into the memory store and opens it for appending. */
+    private void recoverSlashes() throws IOException {
+        long read = 0;
+        long torn = 0;
+        if (Files.exists(slashFile)) {
+            try (BufferedReader in = Files.newBufferedReader(slashFile, StandardCharsets.UTF_8)) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    read++;
+                    try {
+                        replay(line.split(" ", -1));
+                    } catch (RuntimeException e) { // the line a crash cut short
+                        torn++;
+                    }
+                }
+            }
+        }
+        boolean tornEnd = false;
+        if (Files.exists(slashFile)) {
+            try (FileChannel r = FileChannel.open(slashFile, StandardOpenOption.READ)) {
+                ByteBuffer last = ByteBuffer.allocate(1);
+                tornEnd = r.size() > 0 && r.read(last, r.size() - 1) == 1 && last.get(0) != '\n';
+            }
+        }
+        slashOut = FileChannel.open(slashFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        if (tornEnd) {
+            writeFully(slashOut, ByteBuffer.wrap(new byte[] {'\n'})); // ends a torn line: the next one starts whole
+        }
+        if (read > 0) {
+            LOG.info("store.journal {}: replayed {} slash records ({} evidence, {} to initiate, {} watched){}",
+                    slashFile.toAbsolutePath(), read, store.evidenceCount(), store.slashesToInitiate().size(),
+                    store.slashesWatched().size(), torn == 0 ? "" : "; " + torn + " torn lines skipped");
+        }
+    }
+
+    /** One line of {@code <journal>.slashes}: {@code <op> <provider> <reason hash> [<task> <json>]}, Base64 text. */
+    private void replay(String[] f) {
+        ContractAddress provider = ContractAddress.parse(f[1]);
+        Felt hash = Felt.parse(f[2]);
+        switch (f[0]) {
+            case "keep" -> store.keepEvidence(hash, unbase64(f[4]), provider,
+                    f[3].isEmpty() ? Optional.empty() : Optional.of(unbase64(f[3])));
+            case "initiated" -> store.slashInitiated(provider, hash);
+            case "watch" -> store.watchSlash(provider, hash);
+            case "dropped" -> store.dropInitiation(provider, hash);
+            case "ended" -> store.slashEnded(provider, hash);
+            default -> throw new IllegalArgumentException("an unknown slash record " + f[0]);
+        }
+    }
+
+    /** Writes one slash record line and forces it to the disk; under {@link #slashLock}. */
+    private void appendSlash(String op, ContractAddress provider, Felt hash, String... rest) {
+        if (closed) {
+            throw new IllegalStateException("the store is closed");
+        }
+        StringBuilder b = new StringBuilder(op).append(' ').append(provider.hex()).append(' ').append(hash.hex());
+        for (String r : rest) {
+            b.append(' ').append(r);
+        }
+        try {
+            writeFully(slashOut, ByteBuffer.wrap(b.append('\n').toString().getBytes(StandardCharsets.UTF_8)));
+            slashOut.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("store.journal " + slashFile.toAbsolutePath() + ": a write failed ("
+                    + e.getMessage() + "); the slash record was not kept", e);
+        }
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String unbase64(String text) {
+        return new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
     }
 
     /** Writes what the store holds to a new file and puts it in place of the old one; under {@link #lock}. */
@@ -394,7 +484,14 @@ public final class JournaledStore implements RelayerStore {
     @Override
     public Optional<Felt> keepEvidence(Felt reasonHash, String json, ContractAddress provider,
             Optional<String> disputedTask) {
-        return store.keepEvidence(reasonHash, json, provider, disputedTask);
+        synchronized (slashLock) {
+            Optional<Felt> before = disputedTask.flatMap(store::disputeOf);
+            if (before.isPresent()) {
+                return before;
+            }
+            appendSlash("keep", provider, reasonHash, disputedTask.map(JournaledStore::base64).orElse(""), base64(json));
+            return store.keepEvidence(reasonHash, json, provider, disputedTask);
+        }
     }
 
     @Override
@@ -419,22 +516,34 @@ public final class JournaledStore implements RelayerStore {
 
     @Override
     public void slashInitiated(ContractAddress provider, Felt reasonHash) {
-        store.slashInitiated(provider, reasonHash);
+        synchronized (slashLock) {
+            appendSlash("initiated", provider, reasonHash);
+            store.slashInitiated(provider, reasonHash);
+        }
     }
 
     @Override
     public void watchSlash(ContractAddress provider, Felt reasonHash) {
-        store.watchSlash(provider, reasonHash);
+        synchronized (slashLock) {
+            appendSlash("watch", provider, reasonHash);
+            store.watchSlash(provider, reasonHash);
+        }
     }
 
     @Override
     public void dropInitiation(ContractAddress provider, Felt reasonHash) {
-        store.dropInitiation(provider, reasonHash);
+        synchronized (slashLock) {
+            appendSlash("dropped", provider, reasonHash);
+            store.dropInitiation(provider, reasonHash);
+        }
     }
 
     @Override
     public void slashEnded(ContractAddress provider, Felt reasonHash) {
-        store.slashEnded(provider, reasonHash);
+        synchronized (slashLock) {
+            appendSlash("ended", provider, reasonHash);
+            store.slashEnded(provider, reasonHash);
+        }
     }
 
     @Override
@@ -455,6 +564,9 @@ public final class JournaledStore implements RelayerStore {
                 if (out != null) {
                     out.force(false);
                     out.close();
+                }
+                if (slashOut != null) {
+                    slashOut.close();
                 }
             } catch (IOException e) {
                 LOG.warn("store.journal {}: closing it failed: {}", file.toAbsolutePath(), e.toString());

@@ -712,6 +712,13 @@ public final class MemoryStore implements RelayerStore {
         }
     }
 
+    /** @return the pieces of evidence held */
+    int evidenceCount() {
+        synchronized (slashLock) {
+            return evidence.size();
+        }
+    }
+
     @Override
     public Optional<Felt> disputeOf(String taskId) {
         synchronized (slashLock) {

@@ -2,6 +2,7 @@ package io.smainer.relayer.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.smainer.chain.Felt;
 import io.smainer.chain.U256;
 import io.smainer.protocol.TaskStatus;
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +58,30 @@ class JournaledStoreTest extends RelayerStoreContract {
             assertThat(next.seq()).isGreaterThan(failed.seq());
             assertThat(restarted.queuedBytes()).isEqualTo(store.queuedBytes() + next.heldBytes());
             assertThat(restarted.finishedBytes()).isEqualTo(store.finishedBytes());
+        }
+    }
+
+    @Test
+    void aRestartKeepsTheEvidenceTheSlashesAndTheDisputesAndSkipsATornSlashLine() throws IOException {
+        store.keepEvidence(EVIDENCE_A, "{\"a\":\"line\\nbreak é\"}", PROVIDER, Optional.of("t 1"));
+        store.slashInitiated(PROVIDER, EVIDENCE_A);
+        store.keepEvidence(EVIDENCE_B, "{\"b\":2}", PROVIDER, Optional.empty());
+        Path slashes = file.resolveSibling(file.getFileName() + ".slashes");
+        Files.writeString(slashes, "ended " + PROVIDER.hex(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+        try (RelayerStore restarted = afterACrash(Retention.DEFAULT)) { // no close: as after a SIGKILL
+            assertThat(restarted.evidence(EVIDENCE_A)).contains("{\"a\":\"line\\nbreak é\"}");
+            assertThat(restarted.evidence(EVIDENCE_B)).contains("{\"b\":2}");
+            assertThat(restarted.disputeOf("t 1")).contains(EVIDENCE_A);
+            assertThat(restarted.slashesWatched()).isEqualTo(Map.of(PROVIDER, EVIDENCE_A));
+            assertThat(restarted.slashesToInitiate()).isEqualTo(Map.of(PROVIDER, EVIDENCE_B));
+            assertThat(restarted.keepEvidence(Felt.of(0xd4), "{}", PROVIDER, Optional.of("t 1"))).contains(EVIDENCE_A);
+            restarted.slashEnded(PROVIDER, EVIDENCE_A);
+        }
+        try (RelayerStore again = afterACrash(Retention.DEFAULT)) { // the write after the torn line is whole
+            assertThat(again.slashesWatched()).isEmpty();
+            assertThat(again.slashesToInitiate()).isEqualTo(Map.of(PROVIDER, EVIDENCE_B));
+            assertThat(again.evidence(Felt.of(0xd4))).isEmpty();
         }
     }
 
